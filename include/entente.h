@@ -1,0 +1,186 @@
+/*
+ * entente.h -- the one public header of the entente library.
+ *
+ * entente models and forecasts the dynamics of strategic relationships
+ * between powers.  A scenario (YAML file, Predictioneer-style CSV table or a
+ * built-in) is loaded into an immutable model; runs are computed from it and
+ * written out by the report functions.  The command-line tool uses nothing
+ * but this header.
+ *
+ * Conventions
+ *   - Opaque handles with create/destroy pairs; every destroy accepts NULL.
+ *   - Functions return an ent_status: 0 success, > 0 informational
+ *     (ENT_CONTINUE while stepping), < 0 error.
+ *   - Problems in user input are collected in an ent_diag with
+ *     file:line:col positions; a load that found any error returns
+ *     ENT_EINPUT and no model.
+ *   - No global mutable state: handles may be used from different threads
+ *     as long as one handle is not used by two threads at once.
+ *   - Who frees: a pointer returned through an `out` argument is owned by
+ *     the caller and freed with the matching destroy; a `const char *`
+ *     returned by an accessor lives as long as the handle it came from.
+ */
+#ifndef ENTENTE_H
+#define ENTENTE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(ENT_BUILDING_LIBRARY) && defined(__GNUC__)
+#define ENT_API __attribute__((visibility("default")))
+#else
+#define ENT_API
+#endif
+
+#define ENT_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- status */
+
+/* X-macro: name, value, message.  0 ok, > 0 informational, < 0 error. */
+#define ENT_STATUS_LIST(X)                                            \
+  X(ENT_OK, 0, "success")                                             \
+  X(ENT_CONTINUE, 1, "not finished yet")                              \
+  X(ENT_EINVAL, -1, "invalid argument")                               \
+  X(ENT_ENOMEM, -2, "out of memory")                                  \
+  X(ENT_EINPUT, -3, "invalid input")                                  \
+  X(ENT_EIO, -4, "input/output error")                                \
+  X(ENT_ENOCONV, -5, "did not converge")                              \
+  X(ENT_ENOTFOUND, -6, "not found")                                   \
+  X(ENT_EINTERNAL, -7, "internal error")
+
+typedef enum ent_status {
+#define ENT_X_ENUM(name, value, text) name = value,
+  ENT_STATUS_LIST(ENT_X_ENUM)
+#undef ENT_X_ENUM
+} ent_status;
+
+/* A static string describing `s`; never NULL. */
+ENT_API const char *ent_status_str(ent_status s);
+
+/* ----------------------------------------------------------- diagnostics */
+
+typedef enum ent_severity {
+  ENT_SEV_ERROR = 0,
+  ENT_SEV_WARNING = 1,
+  ENT_SEV_NOTE = 2
+} ent_severity;
+
+/* One problem found in an input.  Positions are 1-based; 0 = unknown. */
+typedef struct ent_diag_item {
+  ent_status code;
+  ent_severity severity;
+  const char *file; /* owned by the ent_diag; "<builtin>" etc. allowed */
+  int line, col;
+  char msg[256];
+} ent_diag_item;
+
+typedef struct ent_diag ent_diag;
+
+ENT_API ent_diag *ent_diag_create(void);
+ENT_API void ent_diag_destroy(ent_diag *d);
+/* Number of items, and of items with severity ENT_SEV_ERROR. */
+ENT_API size_t ent_diag_count(const ent_diag *d);
+ENT_API size_t ent_diag_errors(const ent_diag *d);
+/* Item i (0-based, in the order found); NULL when out of range. */
+ENT_API const ent_diag_item *ent_diag_get(const ent_diag *d, size_t i);
+/* Report a command-line (or other caller-side) problem. */
+ENT_API void ent_diag_report(ent_diag *d, ent_severity sev, const char *file,
+                             int line, int col, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+/* Print every item as `file:line:col: error: message`, followed, where the
+ * source text is known, by the offending line and a caret under the column. */
+ENT_API void ent_diag_print(const ent_diag *d, FILE *fp);
+
+/* ---------------------------------------------------------------- models */
+
+/* A loaded, validated scenario: actors, issues, options.  Immutable. */
+typedef struct ent_model ent_model;
+
+/* Load a YAML scenario file.  On error returns ENT_EINPUT (problems in `d`)
+ * or ENT_EIO, and sets *out to NULL. */
+ENT_API ent_status ent_scenario_load_file(const char *path, ent_model **out,
+                                          ent_diag *d);
+/* Same, from memory; `name` is used in messages. */
+ENT_API ent_status ent_scenario_load_buffer(const char *name, const char *text,
+                                            size_t len, ent_model **out,
+                                            ent_diag *d);
+/* Load a Predictioneer-style actor table (CSV: actor,capability,position,
+ * salience; salience 0-100) as a one-issue model. */
+ENT_API ent_status ent_table_load_file(const char *path, ent_model **out,
+                                       ent_diag *d);
+ENT_API ent_status ent_table_load_buffer(const char *name, const char *text,
+                                         size_t len, ent_model **out,
+                                         ent_diag *d);
+/* Built-in scenarios, compiled into the library. */
+ENT_API size_t ent_builtin_count(void);
+/* Name and title of built-in i; NULL when out of range. */
+ENT_API const char *ent_builtin_name(size_t i);
+ENT_API const char *ent_builtin_title(size_t i);
+/* YAML text of a built-in by name (NULL if unknown), e.g. for `--dump`. */
+ENT_API const char *ent_builtin_text(const char *name);
+/* Load built-in `name` (NULL: the default, russia-china).  ENT_ENOTFOUND
+ * if there is no such built-in. */
+ENT_API ent_status ent_builtin_load(const char *name, ent_model **out,
+                                    ent_diag *d);
+ENT_API void ent_model_destroy(ent_model *m);
+
+ENT_API const char *ent_model_id(const ent_model *m);
+ENT_API const char *ent_model_title(const ent_model *m);
+ENT_API size_t ent_model_actor_count(const ent_model *m);
+ENT_API const char *ent_model_actor_id(const ent_model *m, size_t i);
+ENT_API const char *ent_model_actor_name(const ent_model *m, size_t i);
+ENT_API size_t ent_model_issue_count(const ent_model *m);
+ENT_API const char *ent_model_issue_id(const ent_model *m, size_t i);
+ENT_API const char *ent_model_issue_question(const ent_model *m, size_t i);
+
+/* ---------------------------------------------------------- run options */
+
+/* Options that callers (the command line) may set on top of what the
+ * scenario says.  Initialise with ent_run_opts_init. */
+typedef struct ent_run_opts ent_run_opts;
+
+ENT_API ent_run_opts *ent_run_opts_create(void);
+ENT_API void ent_run_opts_destroy(ent_run_opts *o);
+/* Set a model option given as "key=value" (eum.md section 7 names, plus
+ * "rounds" and "profile").  Bad keys/values go to `d` with `where` as the
+ * file name (e.g. "<command-line>"); returns ENT_EINPUT then. */
+ENT_API ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
+                                    const char *where, ent_diag *d);
+
+/* ----------------------------------------------------------------- runs */
+
+/* The result of simulating a model once. */
+typedef struct ent_run ent_run;
+
+/* Simulate `m` (every issue bargained to its stopping rule). */
+ENT_API ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
+                                  ent_run **out, ent_diag *d);
+ENT_API void ent_run_destroy(ent_run *r);
+
+/* ---------------------------------------------------------------- output */
+
+typedef enum ent_format {
+  ENT_FORMAT_TEXT = 0,
+  ENT_FORMAT_JSON = 1,
+  ENT_FORMAT_CSV = 2
+} ent_format;
+
+/* Write a run in the given format.  ENT_EIO if writing failed. */
+ENT_API ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp);
+/* Write the single-issue view used by `entente eum` (round-by-round table,
+ * the forecast); the run must come from a one-issue model. */
+ENT_API ent_status ent_run_write_eum(const ent_run *r, ent_format f, FILE *fp);
+/* Write a validation summary of a model (`entente check`). */
+ENT_API ent_status ent_model_write_summary(const ent_model *m, FILE *fp);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ENTENTE_H */

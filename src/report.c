@@ -1,0 +1,471 @@
+/*
+ * report.c -- text and JSON output of runs (names documented in report.h).
+ *
+ * Output is built completely in memory and written at the end, so a
+ * failure never leaves half a document; numbers are printed with the
+ * shortest text that reads back to the same double, so equal runs give
+ * byte-identical output.
+ */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *stop_name(ent_eum_stop_reason s) {
+  switch (s) {
+  case ENT_EUM_STOPPED_NO_MOVE:
+    return "no_move";
+  case ENT_EUM_STOPPED_MEDIAN_STABLE:
+    return "median_stable";
+  case ENT_EUM_STOPPED_CYCLE:
+    return "cycle";
+  default:
+    return "rounds";
+  }
+}
+
+static cJSON *num_array(const double *v, size_t n) {
+  cJSON *a = cJSON_CreateArray();
+  for (size_t i = 0; a && i < n; i++)
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+  return a;
+}
+
+static ent_status write_json(cJSON *root, FILE *fp) {
+  if (!root) return ENT_ENOMEM;
+  char *s = cJSON_Print(root);
+  cJSON_Delete(root);
+  if (!s) return ENT_ENOMEM;
+  int bad = fputs(s, fp) < 0 || fputc('\n', fp) == EOF;
+  cJSON_free(s);
+  return bad || fflush(fp) ? ENT_EIO : ENT_OK;
+}
+
+static ent_status write_buf(ent_strbuf *b, FILE *fp) {
+  if (b->failed) {
+    ent_strbuf_free(b);
+    return ENT_ENOMEM;
+  }
+  int bad = b->len && fwrite(b->data, 1, b->len, fp) != b->len;
+  ent_strbuf_free(b);
+  return bad || fflush(fp) ? ENT_EIO : ENT_OK;
+}
+
+/* A number for text tables: up to 4 decimals, no trailing zeros. */
+static void fmt_short(char *buf, size_t size, double v) {
+  if (v == 0.0) v = 0.0;
+  snprintf(buf, size, "%.4f", v);
+  char *dot = strchr(buf, '.');
+  if (dot) {
+    char *e = buf + strlen(buf) - 1;
+    while (e > dot && *e == '0') *e-- = '\0';
+    if (e == dot) *e = '\0';
+  }
+  if (!strcmp(buf, "-0")) strcpy(buf, "0");
+}
+
+static cJSON *moves_json(const ent_eum_hist *h, int round,
+                         const char *const *names) {
+  cJSON *arr = cJSON_CreateArray();
+  for (size_t k = 0; arr && k < h->n_moves; k++) {
+    const ent_eum_move *mv = &h->moves[k];
+    if (mv->round != round) continue;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "mover", names[mv->mover]);
+    cJSON_AddStringToObject(o, "type", ent_eum_move_name(mv->type));
+    cJSON_AddStringToObject(o, "toward", names[mv->toward]);
+    cJSON_AddNumberToObject(o, "a", mv->a);
+    cJSON_AddNumberToObject(o, "b", mv->b);
+    cJSON_AddNumberToObject(o, "from", mv->from);
+    cJSON_AddNumberToObject(o, "to", mv->to);
+    cJSON_AddItemToArray(arr, o);
+  }
+  return arr;
+}
+
+static cJSON *forecast_json(const ent_eum_hist *h) {
+  cJSON *f = cJSON_CreateObject();
+  cJSON_AddNumberToObject(f, "median", h->median[h->n_rounds]);
+  cJSON_AddNumberToObject(f, "mean", h->mean[h->n_rounds]);
+  cJSON_AddBoolToObject(f, "converged", h->converged);
+  cJSON_AddNumberToObject(f, "median_min", h->median_min);
+  cJSON_AddNumberToObject(f, "median_max", h->median_max);
+  cJSON_AddNumberToObject(f, "rounds_played", h->n_rounds);
+  cJSON_AddStringToObject(f, "stopped", stop_name(h->stopped));
+  if (h->cycle_start >= 0) {
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddNumberToObject(c, "start", h->cycle_start);
+    cJSON_AddNumberToObject(c, "period", h->cycle_period);
+    cJSON_AddItemToObject(f, "cycle", c);
+  } else {
+    cJSON_AddNullToObject(f, "cycle");
+  }
+  return f;
+}
+
+static cJSON *rounds_json(const ent_eum_hist *h, const char *const *names,
+                          int with_risk) {
+  cJSON *rounds = cJSON_CreateArray();
+  size_t n = h->n;
+  for (int t = 0; rounds && t <= h->n_rounds; t++) {
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddNumberToObject(r, "round", t);
+    cJSON_AddItemToObject(r, "positions", num_array(h->x + (size_t)t * n, n));
+    cJSON_AddNumberToObject(r, "mean", h->mean[t]);
+    cJSON_AddNumberToObject(r, "median", h->median[t]);
+    if (with_risk && t > 0)
+      cJSON_AddItemToObject(r, "risk",
+                            num_array(h->r + (size_t)(t - 1) * n, n));
+    cJSON_AddItemToObject(r, "moves", moves_json(h, t, names));
+    cJSON_AddItemToArray(rounds, r);
+  }
+  return rounds;
+}
+
+/* Region of (i, j) in the last round played, or none before any round. */
+static ent_eum_region last_region(const ent_eum_hist *h, size_t i, size_t j) {
+  if (h->n_rounds == 0) return ENT_REGION_NONE;
+  return ent_eum_hist_region(h, h->n_rounds, i, j);
+}
+
+/* Names of an issue's actors (stake order) into a caller array. */
+static void stake_names(const ent_model *m, const ent_issue *is,
+                        const char **names) {
+  for (size_t k = 0; k < is->n_stakes; k++)
+    names[k] = m->actors[is->stakes[k].actor].id;
+}
+
+/* ------------------------------------------------------------ eum view */
+
+ent_status ent_run_write_eum(const ent_run *r, ent_format f, FILE *fp) {
+  if (!r || r->n_issues != 1) return ENT_EINVAL;
+  const ent_issue_run *ir = &r->issues[0];
+  const ent_eum_hist *h = ir->hist;
+  const ent_model *m = r->m;
+  size_t n = h->n;
+  const char **names = ent_mallocarray(n, sizeof *names);
+  if (!names) return ENT_ENOMEM;
+  for (size_t k = 0; k < n; k++)
+    names[k] = m->actors[ir->issue->stakes[k].actor].name;
+  char opts[512];
+  ent_eum_opts_describe(&ir->opts, opts, sizeof opts);
+  ent_status st;
+  if (f == ENT_FORMAT_JSON) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON *actors = cJSON_AddArrayToObject(root, "actors");
+    for (size_t k = 0; k < n; k++)
+      cJSON_AddItemToArray(actors, cJSON_CreateString(names[k]));
+    cJSON_AddStringToObject(root, "options", opts);
+    cJSON_AddNumberToObject(root, "range", h->range);
+    cJSON_AddItemToObject(root, "rounds", rounds_json(h, names, 1));
+    cJSON_AddItemToObject(root, "forecast", forecast_json(h));
+    st = write_json(root, fp);
+  } else {
+    ent_strbuf b;
+    ent_strbuf_init(&b);
+    char v[64];
+    ent_strbuf_printf(&b, "expected-utility model: %zu actors, %s\noptions: %s\n\n",
+                      n, m->source ? m->source : "", opts);
+    int show_pos = n <= 12;
+    ent_strbuf_printf(&b, "%5s %10s %10s", "round", "mean", "median");
+    if (show_pos)
+      for (size_t k = 0; k < n; k++) ent_strbuf_printf(&b, " %10.10s", names[k]);
+    ent_strbuf_puts(&b, "\n");
+    for (int t = 0; t <= h->n_rounds; t++) {
+      ent_strbuf_printf(&b, "%5d %10.4f %10.4f", t, h->mean[t], h->median[t]);
+      if (show_pos)
+        for (size_t k = 0; k < n; k++)
+          ent_strbuf_printf(&b, " %10.4f", h->x[(size_t)t * n + k]);
+      ent_strbuf_puts(&b, "\n");
+    }
+    ent_strbuf_puts(&b, "\nmoves:\n");
+    if (h->n_moves == 0) ent_strbuf_puts(&b, "  none\n");
+    for (size_t k = 0; k < h->n_moves; k++) {
+      const ent_eum_move *mv = &h->moves[k];
+      fmt_short(v, sizeof v, mv->to);
+      ent_strbuf_printf(&b, "  round %d: %s %s %s -> %s\n", mv->round,
+                        names[mv->mover],
+                        mv->type == ENT_MOVE_CONFLICT     ? "concedes to"
+                        : mv->type == ENT_MOVE_COMPROMISE ? "compromises with"
+                                                          : "capitulates to",
+                        names[mv->toward], v);
+    }
+    ent_strbuf_printf(&b, "\nforecast after %d round%s: median %.4f, mean %.4f\n",
+                      h->n_rounds, h->n_rounds == 1 ? "" : "s",
+                      h->median[h->n_rounds], h->mean[h->n_rounds]);
+    ent_strbuf_printf(&b, "start: median %.4f, mean %.4f\n", h->median[0],
+                      h->mean[0]);
+    if (h->converged)
+      ent_strbuf_printf(&b, "converged: the median is stable over the last %d "
+                            "rounds\n", ir->opts.window);
+    else
+      ent_strbuf_printf(&b,
+                        "did not converge: over the last %d rounds the median "
+                        "ranges from %.4f to %.4f\n",
+                        ir->opts.window, h->median_min, h->median_max);
+    if (h->cycle_start >= 0)
+      ent_strbuf_printf(&b, "cycle: the positions of round %d repeat those of "
+                            "round %d (period %d)\n",
+                        h->cycle_start + h->cycle_period, h->cycle_start,
+                        h->cycle_period);
+    st = write_buf(&b, fp);
+  }
+  ent_free(names);
+  return st;
+}
+
+/* ------------------------------------------------------------ run view */
+
+static void describe_value(const ent_issue *is, double v, char *buf,
+                           size_t size) {
+  const char *nearest, *below, *above;
+  ent_issue_describe(is, v, &nearest, &below, &above);
+  if (!nearest) {
+    buf[0] = '\0';
+    return;
+  }
+  double lo_at = is->lo, hi_at = is->hi;
+  for (size_t k = 0; k < is->n_anchors; k++) {
+    if (is->anchors[k].at <= v) lo_at = is->anchors[k].at;
+    if (is->anchors[k].at >= v) {
+      hi_at = is->anchors[k].at;
+      break;
+    }
+  }
+  if (below && above && below != above)
+    snprintf(buf, size, "between \"%s\" (%g) and \"%s\" (%g), nearer \"%s\"",
+             below, lo_at, above, hi_at, nearest);
+  else
+    snprintf(buf, size, "\"%s\"", nearest);
+}
+
+static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
+  const ent_issue *is = ir->issue;
+  const ent_eum_hist *h = ir->hist;
+  size_t n = is->n_stakes;
+  const char **names = ent_mallocarray(n, sizeof *names);
+  if (!names) return NULL;
+  stake_names(m, is, names);
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "id", is->id);
+  cJSON_AddStringToObject(o, "question", is->question);
+  cJSON *scale = cJSON_AddObjectToObject(o, "scale");
+  cJSON_AddNumberToObject(scale, "min", is->lo);
+  cJSON_AddNumberToObject(scale, "max", is->hi);
+  cJSON *anchors = cJSON_AddArrayToObject(scale, "anchors");
+  for (size_t k = 0; k < is->n_anchors; k++) {
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddNumberToObject(a, "at", is->anchors[k].at);
+    cJSON_AddStringToObject(a, "label", is->anchors[k].label);
+    cJSON_AddItemToArray(anchors, a);
+  }
+  char opts[512];
+  ent_eum_opts_describe(&ir->opts, opts, sizeof opts);
+  cJSON_AddStringToObject(o, "model", "eum");
+  cJSON_AddStringToObject(o, "options", opts);
+  cJSON *actors = cJSON_AddArrayToObject(o, "actors");
+  for (size_t k = 0; k < n; k++)
+    cJSON_AddItemToArray(actors, cJSON_CreateString(names[k]));
+  cJSON *init = cJSON_AddObjectToObject(o, "initial");
+  cJSON_AddNumberToObject(init, "median", h->median[0]);
+  cJSON_AddNumberToObject(init, "mean", h->mean[0]);
+  cJSON *fc = forecast_json(h);
+  char label[512];
+  describe_value(is, h->median[h->n_rounds], label, sizeof label);
+  cJSON_AddStringToObject(fc, "label", label);
+  cJSON_AddItemToObject(o, "forecast", fc);
+  if (ir->has_robustness) {
+    cJSON *rb = cJSON_AddObjectToObject(o, "robustness");
+    cJSON_AddNumberToObject(rb, "least_move_median", ir->least_move_median);
+    cJSON_AddNumberToObject(rb, "reflected_median", ir->reflected_median);
+    double tol = 0.05 * (is->hi - is->lo);
+    double fm = h->median[h->n_rounds];
+    cJSON_AddBoolToObject(rb, "stable",
+                          fabs(ir->least_move_median - fm) <= tol &&
+                              fabs(ir->reflected_median - fm) <= tol);
+  }
+  cJSON_AddItemToObject(o, "rounds", rounds_json(h, names, 0));
+  cJSON *dyads = cJSON_AddArrayToObject(o, "dyads");
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      if (i == j) continue;
+      ent_eum_region reg = last_region(h, i, j);
+      cJSON *dy = cJSON_CreateObject();
+      cJSON_AddStringToObject(dy, "from", names[i]);
+      cJSON_AddStringToObject(dy, "to", names[j]);
+      cJSON_AddStringToObject(dy, "relation", ent_eum_region_class(reg));
+      cJSON_AddStringToObject(dy, "region", ent_eum_region_name(reg));
+      cJSON_AddNumberToObject(dy, "a", h->last_a[i * n + j]);
+      cJSON_AddNumberToObject(dy, "b", h->last_b[i * n + j]);
+      cJSON_AddItemToArray(dyads, dy);
+    }
+  ent_free(names);
+  return o;
+}
+
+/* Index of actor `a` among the issue's stakes, or -1. */
+static long stake_of(const ent_issue *is, size_t a) {
+  for (size_t k = 0; k < is->n_stakes; k++)
+    if (is->stakes[k].actor == a) return (long)k;
+  return -1;
+}
+
+static char class_letter(ent_eum_region r) {
+  switch (r) {
+  case ENT_REGION_CONFRONT_I_MOVES:
+  case ENT_REGION_CONFRONT_J_MOVES:
+    return 'X';
+  case ENT_REGION_COMPROMISE_I_MOVES:
+  case ENT_REGION_COMPROMISE_J_MOVES:
+    return 'C';
+  case ENT_REGION_CAPITULATE_I_MOVES:
+  case ENT_REGION_CAPITULATE_J_MOVES:
+    return 'K';
+  case ENT_REGION_STALEMATE:
+    return 'S';
+  case ENT_REGION_SAME_POSITION:
+    return '=';
+  default:
+    return '.';
+  }
+}
+
+static void run_text(const ent_run *r, ent_strbuf *b) {
+  const ent_model *m = r->m;
+  ent_strbuf_printf(b, "%s\n", m->title ? m->title : m->id);
+  ent_strbuf_printf(b, "scenario %s (%s), %zu actors, %zu issues\n",
+                    m->id ? m->id : "?", m->source ? m->source : "?",
+                    m->n_actors, r->n_issues);
+  ent_strbuf_puts(b, "model: expected-utility bargaining (Scholz et al. 2011 "
+                     "reconstruction of BDM); baselines: weighted mean and "
+                     "weighted median of the starting positions\n");
+  for (size_t i = 0; i < r->n_issues; i++) {
+    const ent_issue_run *ir = &r->issues[i];
+    const ent_issue *is = ir->issue;
+    const ent_eum_hist *h = ir->hist;
+    double fm = h->median[h->n_rounds];
+    char label[512], a[32], c[32];
+    ent_strbuf_printf(b, "\n%zu. %s [%s]\n", i + 1, is->question, is->id);
+    describe_value(is, fm, label, sizeof label);
+    fmt_short(a, sizeof a, fm);
+    ent_strbuf_printf(b, "   forecast: %s on [%g, %g]%s%s\n", a, is->lo, is->hi,
+                      label[0] ? " -- " : "", label);
+    fmt_short(a, sizeof a, h->mean[h->n_rounds]);
+    ent_strbuf_printf(b, "   after %d round%s: weighted mean %s", h->n_rounds,
+                      h->n_rounds == 1 ? "" : "s", a);
+    fmt_short(a, sizeof a, h->median[0]);
+    fmt_short(c, sizeof c, h->mean[0]);
+    ent_strbuf_printf(b, "; baselines at the start: median %s, mean %s\n", a, c);
+    if (h->converged) {
+      ent_strbuf_printf(b, "   converged (median stable over the last %d "
+                           "rounds)\n", ir->opts.window);
+    } else {
+      fmt_short(a, sizeof a, h->median_min);
+      fmt_short(c, sizeof c, h->median_max);
+      ent_strbuf_printf(b, "   not converged: median between %s and %s over "
+                           "the last %d rounds\n", a, c, ir->opts.window);
+    }
+    if (ir->has_robustness) {
+      double tol = 0.05 * (is->hi - is->lo);
+      int stable = fabs(ir->least_move_median - fm) <= tol &&
+                   fabs(ir->reflected_median - fm) <= tol;
+      fmt_short(a, sizeof a, ir->least_move_median);
+      fmt_short(c, sizeof c, ir->reflected_median);
+      ent_strbuf_printf(b, "   robustness: least_move %s, reflected axis %s -- "
+                           "%s\n", a, c,
+                        stable ? "stable" : "depends on the selection rule");
+    }
+  }
+
+  /* Relationship table for the main pairs. */
+  size_t np = m->n_pairs;
+  size_t (*pairs)[2] = m->pairs;
+  size_t defpairs[12][2];
+  if (np == 0) {
+    for (size_t i = 0; i < m->n_actors && i < 4 && np < 12; i++)
+      for (size_t j = 0; j < m->n_actors && j < 4 && np < 12; j++)
+        if (i != j) {
+          defpairs[np][0] = i;
+          defpairs[np][1] = j;
+          np++;
+        }
+    pairs = defpairs;
+  }
+  ent_strbuf_puts(b, "\nrelationships in the final round, pair by pair (row "
+                     "actor's view of the column issue):\n");
+  ent_strbuf_printf(b, "  %-16s", "pair");
+  for (size_t i = 0; i < r->n_issues; i++) ent_strbuf_printf(b, " %2zu", i + 1);
+  ent_strbuf_puts(b, "\n");
+  for (size_t p = 0; p < np; p++) {
+    char pair[64];
+    snprintf(pair, sizeof pair, "%s -> %s", m->actors[pairs[p][0]].id,
+             m->actors[pairs[p][1]].id);
+    ent_strbuf_printf(b, "  %-16s", pair);
+    for (size_t i = 0; i < r->n_issues; i++) {
+      const ent_issue_run *ir = &r->issues[i];
+      long si = stake_of(ir->issue, pairs[p][0]);
+      long sj = stake_of(ir->issue, pairs[p][1]);
+      char ch = '-';
+      if (si >= 0 && sj >= 0)
+        ch = class_letter(last_region(ir->hist, (size_t)si, (size_t)sj));
+      ent_strbuf_printf(b, "  %c", ch);
+    }
+    ent_strbuf_puts(b, "\n");
+  }
+  ent_strbuf_puts(b, "  X conflict  C compromise  K capitulation  S stalemate  "
+                     "= same position  . none  - not both on the issue\n");
+}
+
+ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp) {
+  if (!r) return ENT_EINVAL;
+  const ent_model *m = r->m;
+  if (f == ENT_FORMAT_JSON) {
+    cJSON *root = cJSON_CreateObject();
+    cJSON *sc = cJSON_AddObjectToObject(root, "scenario");
+    cJSON_AddStringToObject(sc, "id", m->id ? m->id : "");
+    cJSON_AddStringToObject(sc, "title", m->title ? m->title : "");
+    cJSON_AddStringToObject(sc, "source", m->source ? m->source : "");
+    cJSON_AddStringToObject(root, "version", ENT_VERSION);
+    cJSON *actors = cJSON_AddArrayToObject(root, "actors");
+    for (size_t i = 0; i < m->n_actors; i++) {
+      cJSON *a = cJSON_CreateObject();
+      cJSON_AddStringToObject(a, "id", m->actors[i].id);
+      cJSON_AddStringToObject(a, "name", m->actors[i].name);
+      cJSON_AddStringToObject(a, "kind", m->actors[i].kind);
+      cJSON_AddItemToArray(actors, a);
+    }
+    cJSON *issues = cJSON_AddArrayToObject(root, "issues");
+    for (size_t i = 0; i < r->n_issues; i++) {
+      cJSON *o = run_issue_json(m, &r->issues[i]);
+      if (!o) {
+        cJSON_Delete(root);
+        return ENT_ENOMEM;
+      }
+      cJSON_AddItemToArray(issues, o);
+    }
+    return write_json(root, fp);
+  }
+  if (f != ENT_FORMAT_TEXT) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  run_text(r, &b);
+  return write_buf(&b, fp);
+}
+
+ent_status ent_model_write_summary(const ent_model *m, FILE *fp) {
+  if (!m) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_strbuf_printf(&b, "%s: ok -- scenario '%s' (%s), %zu actors, %zu issues\n",
+                    m->source ? m->source : "?", m->id ? m->id : "?",
+                    m->title ? m->title : "", m->n_actors, m->n_issues);
+  for (size_t i = 0; i < m->n_issues; i++)
+    ent_strbuf_printf(&b, "  issue %-28s %2zu actors, scale [%g, %g]\n",
+                      m->issues[i].id, m->issues[i].n_stakes, m->issues[i].lo,
+                      m->issues[i].hi);
+  return write_buf(&b, fp);
+}

@@ -1,0 +1,529 @@
+/*
+ * test_eum.c -- the expected-utility model against the reference files of
+ * tests/data/eum (see PROVENANCE.md there): BDM 1994 emission standards,
+ * reference implementation to 1e-9, Scholz et al. 2011 Table 2 within the
+ * published tolerances, every option of eum.md section 7, the degenerate
+ * cases of section 8 and the stopping rules of section 5.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "eum.h"
+#include "testutil.h"
+
+#define N 10
+#define TOL 1e-9
+
+typedef struct emissions {
+  double cap[N], pos[N], sal[N];
+  char names[N][32];
+} emissions;
+
+static void load_emissions(emissions *e) {
+  ref_table t = ref_load("eum/emissions_bdm1994.csv");
+  assert_int_equal(t.csv->n_rows, N + 1);
+  size_t ca = ref_col(&t, "actor"), cc = ref_col(&t, "capability"),
+         cp = ref_col(&t, "position"), cs = ref_col(&t, "salience");
+  for (size_t i = 0; i < N; i++) {
+    snprintf(e->names[i], sizeof e->names[i], "%s", ref_str(&t, i + 1, ca));
+    e->cap[i] = ref_num(&t, i + 1, cc);
+    e->pos[i] = ref_num(&t, i + 1, cp);
+    e->sal[i] = ref_num(&t, i + 1, cs) / 100.0;
+  }
+  ref_free(&t);
+}
+
+static int actor_index(const emissions *e, const char *name) {
+  for (int i = 0; i < N; i++)
+    if (!strcmp(e->names[i], name)) return i;
+  fail_msg("unknown actor %s", name);
+  return -1;
+}
+
+static ent_eum_hist *run(const emissions *e, const ent_eum_opts *o) {
+  ent_eum_problem pb = {N, e->cap, e->sal};
+  ent_eum_hist *h = NULL;
+  assert_int_equal(ent_eum_run(&pb, o, e->pos, &h), ENT_OK);
+  return h;
+}
+
+/* Positions, weighted mean and median of rounds 0-20. */
+static void test_reference_rounds(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  o.rounds = 20;
+  ent_eum_hist *h = run(&e, &o);
+  ref_table t = ref_load("eum/emissions_expected_rounds.csv");
+  assert_int_equal(t.csv->n_rows, 22);
+  assert_int_equal(h->n_rounds, 20);
+  double worst = 0.0;
+  for (size_t r = 1; r < t.csv->n_rows; r++) {
+    int round = (int)ref_num(&t, r, ref_col(&t, "round"));
+    for (int i = 0; i < N; i++) {
+      char col[48];
+      snprintf(col, sizeof col, "x_%s", e.names[i]);
+      double want = ref_num(&t, r, ref_col(&t, col));
+      double got = h->x[round * N + i];
+      assert_near(got, want, TOL);
+      worst = fmax(worst, fabs(got - want));
+    }
+    assert_near(h->mean[round], ref_num(&t, r, ref_col(&t, "weighted_mean")), TOL);
+    assert_near(h->median[round], ref_num(&t, r, ref_col(&t, "weighted_median")),
+                TOL);
+  }
+  print_message("largest position error over rounds 0-20: %.3g\n", worst);
+  ref_free(&t);
+  ent_eum_hist_free(h);
+}
+
+static void test_reference_risk(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  o.rounds = 20;
+  ent_eum_hist *h = run(&e, &o);
+  ref_table t = ref_load("eum/emissions_expected_risk.csv");
+  assert_int_equal(t.csv->n_rows, 21);
+  for (size_t r = 1; r < t.csv->n_rows; r++) {
+    int round = (int)ref_num(&t, r, 0);
+    for (int i = 0; i < N; i++) {
+      char col[48];
+      snprintf(col, sizeof col, "r_%s", e.names[i]);
+      assert_near(h->r[(round - 1) * N + i], ref_num(&t, r, ref_col(&t, col)), TOL);
+    }
+  }
+  ref_free(&t);
+  ent_eum_hist_free(h);
+}
+
+static void test_reference_moves(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  o.rounds = 20;
+  ent_eum_hist *h = run(&e, &o);
+  ref_table t = ref_load("eum/emissions_expected_moves.csv");
+  size_t cr = ref_col(&t, "round"), cm = ref_col(&t, "mover"),
+         ct = ref_col(&t, "type"), cw = ref_col(&t, "toward"),
+         ca = ref_col(&t, "a_EU_i_ij"), cb = ref_col(&t, "b_EU_i_ji"),
+         cn = ref_col(&t, "new_position");
+  assert_int_equal(h->n_moves, t.csv->n_rows - 1);
+  for (size_t r = 1; r < t.csv->n_rows; r++) {
+    const ent_eum_move *mv = &h->moves[r - 1];
+    assert_int_equal(mv->round, (int)ref_num(&t, r, cr));
+    assert_int_equal(mv->mover, actor_index(&e, ref_str(&t, r, cm)));
+    assert_int_equal(mv->toward, actor_index(&e, ref_str(&t, r, cw)));
+    assert_string_equal(ent_eum_move_name(mv->type), ref_str(&t, r, ct));
+    assert_near(mv->a, ref_num(&t, r, ca), TOL);
+    assert_near(mv->b, ref_num(&t, r, cb), TOL);
+    assert_near(mv->to, ref_num(&t, r, cn), TOL);
+  }
+  ref_free(&t);
+  ent_eum_hist_free(h);
+}
+
+/* Round 1 in detail: G, D, R, r, and every dyad's P, a, b, c, region. */
+static void test_round1_trace(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  ent_eum_problem pb = {N, e.cap, e.sal};
+  ent_eum_work *w = ent_eum_work_alloc(N);
+  double xn[N], r[N], D[N], R[N], P[N * N], a[N * N], b[N * N], c[N * N];
+  uint8_t reg[N * N];
+  ent_eum_move mv[N];
+  ent_eum_trace tr = {r, D, R, P, a, b, c, reg, mv, 0, 0, 0};
+  int movers = ent_eum_round(&pb, &o, 6.0, e.pos, xn, &tr, w);
+  assert_int_equal(movers, 3);
+  /* eum.md section 9 anchors. */
+  assert_near(tr.G_risk, 28.233, 1e-9);
+  assert_near(tr.G_decision, 28.33346034164, 1e-9);
+
+  ref_table t = ref_load("eum/emissions_round1_actors.csv");
+  for (size_t row = 1; row < t.csv->n_rows; row++) {
+    int i = actor_index(&e, ref_str(&t, row, ref_col(&t, "actor")));
+    assert_near(D[i], ref_num(&t, row, ref_col(&t, "security_D")), TOL);
+    assert_near(R[i], ref_num(&t, row, ref_col(&t, "R")), TOL);
+    assert_near(r[i], ref_num(&t, row, ref_col(&t, "r")), TOL);
+  }
+  ref_free(&t);
+
+  t = ref_load("eum/emissions_round1_dyads.csv");
+  assert_int_equal(t.csv->n_rows, N * (N - 1) + 1);
+  for (size_t row = 1; row < t.csv->n_rows; row++) {
+    int i = actor_index(&e, ref_str(&t, row, ref_col(&t, "i")));
+    int j = actor_index(&e, ref_str(&t, row, ref_col(&t, "j")));
+    size_t ij = (size_t)i * N + (size_t)j;
+    assert_near(P[ij], ref_num(&t, row, ref_col(&t, "P_ij")), 1e-11);
+    assert_near(a[ij], ref_num(&t, row, ref_col(&t, "a_EU_i_ij")), TOL);
+    assert_near(b[ij], ref_num(&t, row, ref_col(&t, "b_EU_i_ji")), TOL);
+    assert_near(c[ij], ref_num(&t, row, ref_col(&t, "c_EU_j_ji_own_r")), TOL);
+    assert_string_equal(ent_eum_region_name((ent_eum_region)reg[ij]),
+                        ref_str(&t, row, ref_col(&t, "region_from_i_view")));
+  }
+  ref_free(&t);
+  /* Round-1 anchors in eum.md section 9. */
+  int bel = actor_index(&e, "Belgium");
+  assert_near(xn[bel], 8.4159323154, 1e-9);
+  assert_near(xn[actor_index(&e, "Luxembourg")], 7.0, 0.0);
+  assert_near(xn[actor_index(&e, "Ireland")], 4.0, 0.0);
+  ent_eum_work_free(w);
+}
+
+/* Published numbers: Scholz et al. Table 2 and BDM's own forecast. */
+static void test_published_table2(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  ent_eum_hist *h = run(&e, &o);
+  ref_table t = ref_load("eum/published_scholz2011_table2.csv");
+  size_t cr = ref_col(&t, "round"), cmed = ref_col(&t, "published_median"),
+         cmean = ref_col(&t, "published_mean");
+  for (size_t row = 1; row < t.csv->n_rows; row++) {
+    int round = (int)ref_num(&t, row, cr);
+    assert_near(h->mean[round], ref_num(&t, row, cmean), 0.1);
+    if (ref_str(&t, row, cmed)[0] == '\0') continue;
+    /* round 2: the published 9.9 is a known discrepancy (expected.md A2) */
+    assert_near(h->median[round], ref_num(&t, row, cmed), round == 2 ? 0.3 : 0.1);
+  }
+  ref_free(&t);
+  /* BDM 1994 p. 98: dominant outcome 8.35 years (expected.md A1). */
+  assert_near(h->median[1], 8.35, 0.1);
+  ent_eum_hist_free(h);
+}
+
+/* Every option of eum.md section 7 against emissions_variants.csv. */
+static void test_variants(void **state) {
+  (void)state;
+  static const struct {
+    const char *name;
+    const char *opts[4];
+  } variants[] = {
+      {"reference", {NULL}},
+      {"capitulation_off", {"capitulation=off"}},
+      {"compromise_least_move", {"compromise_select=least_move"}},
+      {"votes_linear", {"votes=linear"}},
+      {"b_with_own_r", {"b_exponent=own"}},
+      {"prob_per_pair", {"prob=pair"}},
+      {"prob_per_pair_linear", {"prob=pair", "votes=linear"}},
+      {"paper_literal", {"profile=paper"}},
+      {"Q_0.5", {"Q=0.5"}},
+      {"range_current", {"range=current"}},
+  };
+  emissions e;
+  load_emissions(&e);
+  ref_table t = ref_load("eum/emissions_variants.csv");
+  size_t cv = ref_col(&t, "variant"), cr = ref_col(&t, "round"),
+         cmean = ref_col(&t, "weighted_mean"),
+         cmed = ref_col(&t, "weighted_median");
+  size_t checked = 0;
+  for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+    ent_eum_opts o;
+    ent_eum_opts_default(&o);
+    for (int k = 0; variants[v].opts[k]; k++) {
+      char key[64], why[256];
+      const char *eq = strchr(variants[v].opts[k], '=');
+      snprintf(key, sizeof key, "%.*s", (int)(eq - variants[v].opts[k]),
+               variants[v].opts[k]);
+      assert_int_equal(ent_eum_opts_set(&o, key, eq + 1, why, sizeof why), 0);
+    }
+    ent_eum_hist *h = run(&e, &o);
+    for (size_t row = 1; row < t.csv->n_rows; row++) {
+      if (strcmp(ref_str(&t, row, cv), variants[v].name)) continue;
+      int round = (int)ref_num(&t, row, cr);
+      if (fabs(h->mean[round] - ref_num(&t, row, cmean)) > TOL ||
+          fabs(h->median[round] - ref_num(&t, row, cmed)) > TOL)
+        fail_msg("variant %s round %d: mean %.10f median %.10f, expected "
+                 "%.10f %.10f", variants[v].name, round, h->mean[round],
+                 h->median[round], ref_num(&t, row, cmean),
+                 ref_num(&t, row, cmed));
+      checked++;
+    }
+    ent_eum_hist_free(h);
+  }
+  assert_int_equal(checked, t.csv->n_rows - 1); /* every row was a variant */
+  ref_free(&t);
+}
+
+/* Capitulation (A15): identical to capitulation=off up to round 152;
+ * in round 153 Belgium capitulates to Greece (expected.md B). */
+static void test_capitulation_round_153(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts on, off;
+  ent_eum_opts_default(&on);
+  ent_eum_opts_default(&off);
+  on.rounds = off.rounds = 153;
+  off.capitulation = 0;
+  ent_eum_hist *hon = run(&e, &on), *hoff = run(&e, &off);
+  assert_memory_equal(hon->x, hoff->x, sizeof(double) * N * 153);
+  int found = 0;
+  for (size_t k = 0; k < hon->n_moves; k++) {
+    const ent_eum_move *mv = &hon->moves[k];
+    if (mv->type == ENT_MOVE_CAPITULATION) {
+      assert_int_equal(mv->round, 153);
+      assert_int_equal(mv->mover, actor_index(&e, "Belgium"));
+      assert_int_equal(mv->toward, actor_index(&e, "Greece"));
+      assert_near(mv->to, 7.0, 0.0);
+      found++;
+    }
+  }
+  assert_int_equal(found, 1);
+  for (size_t k = 0; k < hoff->n_moves; k++)
+    assert_int_not_equal(hoff->moves[k].type, ENT_MOVE_CAPITULATION);
+  ent_eum_hist_free(hon);
+  ent_eum_hist_free(hoff);
+}
+
+/* Invariances (eum.md section 8, expected.md C). */
+static void test_rescaling_and_reflection(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  ent_eum_hist *h = run(&e, &o);
+  emissions s = e;
+  for (int i = 0; i < N; i++) s.pos[i] = 100.0 * (e.pos[i] - 4.0) / 6.0;
+  ent_eum_hist *hs = run(&s, &o);
+  for (int t = 0; t <= 10; t++)
+    assert_near(4.0 + 6.0 * hs->mean[t] / 100.0, h->mean[t], 1e-9);
+  /* Reflection x -> 14 - x: means mapped back, expected.md C. */
+  static const double reflected[] = {7.3900, 7.4613, 7.5525, 7.5901, 7.6039,
+                                     7.6068};
+  emissions r = e;
+  for (int i = 0; i < N; i++) r.pos[i] = 14.0 - e.pos[i];
+  ent_eum_hist *hr = run(&r, &o);
+  for (int t = 0; t < 6; t++)
+    assert_near(14.0 - hr->mean[t], reflected[t], 5e-5);
+  /* ... which is the least_move trajectory. */
+  ent_eum_opts lm = o;
+  lm.least_move = 1;
+  ent_eum_hist *hl = run(&e, &lm);
+  for (int t = 0; t <= 10; t++) assert_near(14.0 - hr->mean[t], hl->mean[t], 1e-9);
+  ent_eum_hist_free(h);
+  ent_eum_hist_free(hs);
+  ent_eum_hist_free(hr);
+  ent_eum_hist_free(hl);
+}
+
+/* Closed form at rho = 1, Q = 1: EU = 2 d [1 - 2 s_j (1 - P)].  Two equal
+ * actors are equally secure, so r = 1 for both. */
+static void test_closed_form(void **state) {
+  (void)state;
+  double cap[2] = {2.385, 2.385}, sal[2] = {0.5, 0.5}, x[2] = {1.25, 3.75};
+  ent_eum_problem pb = {2, cap, sal};
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  ent_eum_work *w = ent_eum_work_alloc(2);
+  double xn[2], r[2], P[4], a[4], b[4];
+  ent_eum_trace tr = {0};
+  tr.r = r;
+  tr.P = P;
+  tr.a = a;
+  tr.b = b;
+  ent_eum_round(&pb, &o, 2.5, x, xn, &tr, w);
+  assert_near(r[0], 1.0, 0.0);
+  assert_near(r[1], 1.0, 0.0);
+  /* G = sum_k w_k * 2 = 2 * 2 * 2.385 * 0.5; P(0,1) = w_0 / G = 0.25 */
+  assert_near(P[1], 0.25, 1e-15);
+  double d = 1.0;
+  assert_near(a[1], 2.0 * d * (1.0 - 2.0 * 0.5 * (1.0 - 0.25)), 1e-15);
+  assert_near(a[1], 0.5, 1e-15);
+  assert_near(b[1], a[2], 1e-15); /* b_01 = EU(1->0) = a_10 */
+  /* a = b > 0: confrontation with a >= b, nobody moves. */
+  assert_near(xn[0], 1.25, 0.0);
+  assert_near(xn[1], 3.75, 0.0);
+  ent_eum_work_free(w);
+}
+
+/* Degenerate cases (section 8): R = 0, all weights zero, D_max = D_min. */
+static void test_degenerate(void **state) {
+  (void)state;
+  double cap[3] = {1, 2, 3}, sal[3] = {0.2, 0.5, 0.9}, x[3] = {5, 5, 5};
+  ent_eum_problem pb = {3, cap, sal};
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  ent_eum_hist *h;
+  assert_int_equal(ent_eum_run(&pb, &o, x, &h), ENT_OK);
+  for (int t = 0; t <= h->n_rounds; t++) {
+    assert_near(h->median[t], 5.0, 0.0);
+    assert_near(h->mean[t], 5.0, 1e-12);
+  }
+  assert_int_equal(h->n_moves, 0);
+  for (size_t k = 0; k < 3 * (size_t)h->n_rounds; k++) assert_near(h->r[k], 1.0, 0.0);
+  assert_true(h->converged);
+  ent_eum_hist_free(h);
+
+  double zero[3] = {0, 0, 0}, y[3] = {0, 4.5, 9};
+  ent_eum_problem pz = {3, zero, sal};
+  assert_int_equal(ent_eum_run(&pz, &o, y, &h), ENT_OK);
+  for (int t = 0; t <= h->n_rounds; t++) {
+    assert_true(isfinite(h->mean[t]) && isfinite(h->median[t]));
+    for (int i = 0; i < 3; i++) assert_true(isfinite(h->x[t * 3 + i]));
+  }
+  assert_near(h->mean[0], 4.5, 1e-15); /* unweighted fallback */
+  ent_eum_hist_free(h);
+
+  /* invalid inputs are refused, not computed */
+  double bad[3] = {0, NAN, 1};
+  assert_int_equal(ent_eum_run(&pb, &o, bad, &h), ENT_EINVAL);
+  double badsal[3] = {0.2, 1.5, 0.1};
+  ent_eum_problem pbad = {3, cap, badsal};
+  assert_int_equal(ent_eum_run(&pbad, &o, y, &h), ENT_EINVAL);
+}
+
+/* Stopping rules and cycle detection (section 5). */
+static void test_stopping(void **state) {
+  (void)state;
+  /* Two actors where the weak one concedes at once: a fixed point after
+   * round 1. */
+  double cap[2] = {1.0, 9.0}, sal[2] = {0.9, 0.3}, x[2] = {0.0, 10.0};
+  ent_eum_problem pb = {2, cap, sal};
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  ent_eum_hist *h;
+  assert_int_equal(ent_eum_run(&pb, &o, x, &h), ENT_OK);
+  int fixed_after = -1;
+  for (int t = 1; t <= h->n_rounds; t++)
+    if (!memcmp(h->x + t * 2, h->x + (t - 1) * 2, sizeof(double) * 2)) {
+      fixed_after = t - 1;
+      break;
+    }
+  int rounds_fixed = h->n_rounds;
+  ent_eum_hist_free(h);
+  assert_int_equal(rounds_fixed, 10); /* stop=fixed plays every round */
+  assert_true(fixed_after >= 0);
+
+  o.stop = ENT_EUM_STOP_NO_MOVE;
+  assert_int_equal(ent_eum_run(&pb, &o, x, &h), ENT_OK);
+  assert_int_equal(h->stopped, ENT_EUM_STOPPED_NO_MOVE);
+  assert_int_equal(h->n_rounds, fixed_after + 1);
+  assert_true(h->converged);
+  ent_eum_hist_free(h);
+
+  ent_eum_opts_default(&o);
+  o.cycle = ENT_EUM_CYCLE_STOP;
+  assert_int_equal(ent_eum_run(&pb, &o, x, &h), ENT_OK);
+  assert_int_equal(h->stopped, ENT_EUM_STOPPED_CYCLE);
+  assert_int_equal(h->cycle_start, fixed_after);
+  assert_int_equal(h->cycle_period, 1);
+  ent_eum_hist_free(h);
+
+  /* The emissions case never settles: median alternates (section 5). */
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts_default(&o);
+  o.rounds = 20;
+  h = run(&e, &o);
+  assert_false(h->converged);
+  assert_true(h->median_max - h->median_min > 1.0);
+  assert_int_equal(h->cycle_start, -1);
+  ent_eum_hist_free(h);
+
+  char why[256];
+  ent_eum_opts_default(&o);
+  assert_int_equal(ent_eum_opts_set(&o, "stop", "median_stable:0.01,2", why,
+                                    sizeof why), 0);
+  o.rounds = 50;
+  h = run(&e, &o);
+  assert_int_equal(h->stopped, ENT_EUM_STOPPED_MEDIAN_STABLE);
+  /* rounds 4 and 5 keep the median at 9.9619795904 (expected.md B) */
+  assert_int_equal(h->n_rounds, 5);
+  ent_eum_hist_free(h);
+}
+
+static void test_options_parsing(void **state) {
+  (void)state;
+  ent_eum_opts o;
+  char why[256];
+  ent_eum_opts_default(&o);
+  assert_int_equal(o.rounds, 10);
+  assert_int_equal(o.capitulation, 1);
+  assert_int_equal(ent_eum_opts_set(&o, "Q", "1.5", why, sizeof why), -1);
+  assert_non_null(strstr(why, "[0, 1]"));
+  assert_int_equal(ent_eum_opts_set(&o, "Q", "nan", why, sizeof why), -1);
+  assert_int_equal(ent_eum_opts_set(&o, "votes", "squared", why, sizeof why), -1);
+  assert_int_equal(ent_eum_opts_set(&o, "bogus", "1", why, sizeof why), -1);
+  assert_non_null(strstr(why, "unknown option 'bogus'"));
+  assert_int_equal(ent_eum_opts_set(&o, "range", "fixed:0", why, sizeof why), -1);
+  assert_int_equal(ent_eum_opts_set(&o, "range", "fixed:100", why, sizeof why), 0);
+  assert_int_equal(o.range, ENT_EUM_RANGE_FIXED);
+  assert_int_equal(ent_eum_opts_set(&o, "stop", "median_stable:x,2", why,
+                                    sizeof why), -1);
+  assert_int_equal(ent_eum_opts_set(&o, "rounds", "-3", why, sizeof why), -1);
+  assert_int_equal(ent_eum_opts_set(&o, "profile", "paper", why, sizeof why), 0);
+  assert_int_equal(o.prob_pair, 1);
+  assert_int_equal(o.b_own, 1);
+  assert_int_equal(ent_eum_opts_set(&o, "capitulation", "off", why, sizeof why), 0);
+  assert_int_equal(o.capitulation, 0);
+}
+
+/* risk_norm=own_positions has no reference numbers (A6): check its
+ * invariants on the emissions case. */
+static void test_risk_own_positions(void **state) {
+  (void)state;
+  emissions e;
+  load_emissions(&e);
+  ent_eum_opts o;
+  ent_eum_opts_default(&o);
+  o.risk_own = 1;
+  ent_eum_problem pb = {N, e.cap, e.sal};
+  ent_eum_work *w = ent_eum_work_alloc(N);
+  double xn[N], r[N], R[N];
+  ent_eum_trace tr = {0};
+  tr.r = r;
+  tr.R = R;
+  ent_eum_round(&pb, &o, 6.0, e.pos, xn, &tr, w);
+  for (int i = 0; i < N; i++) {
+    assert_true(R[i] >= -1.0 && R[i] <= 1.0);
+    assert_true(r[i] >= 0.5 && r[i] <= 2.0);
+    assert_true(isfinite(xn[i]));
+  }
+  /* Denmark (salience 100, alone on its side with Germany and the
+   * Netherlands) differs from the across-actors reading. */
+  ent_eum_work_free(w);
+}
+
+/* Median tie rule: the lower of two tied positions (section 2). */
+static void test_median_tie(void **state) {
+  (void)state;
+  double cap[4] = {1, 1, 1, 1}, sal[4] = {1, 1, 1, 1}, x[4] = {3.5, 1.25, 7.0, 9.0};
+  ent_eum_problem pb = {4, cap, sal};
+  ent_eum_work *w = ent_eum_work_alloc(4);
+  assert_near(ent_eum_weighted_median(&pb, x, w), 3.5, 0.0);
+  assert_near(ent_eum_weighted_mean(&pb, x), 5.1875, 1e-15);
+  ent_eum_work_free(w);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_reference_rounds),
+      cmocka_unit_test(test_reference_risk),
+      cmocka_unit_test(test_reference_moves),
+      cmocka_unit_test(test_round1_trace),
+      cmocka_unit_test(test_published_table2),
+      cmocka_unit_test(test_variants),
+      cmocka_unit_test(test_capitulation_round_153),
+      cmocka_unit_test(test_rescaling_and_reflection),
+      cmocka_unit_test(test_closed_form),
+      cmocka_unit_test(test_degenerate),
+      cmocka_unit_test(test_stopping),
+      cmocka_unit_test(test_options_parsing),
+      cmocka_unit_test(test_risk_own_positions),
+      cmocka_unit_test(test_median_tie),
+  };
+  return cmocka_run_group_tests_name("eum", tests, NULL, NULL);
+}

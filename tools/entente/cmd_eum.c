@@ -1,0 +1,84 @@
+/*
+ * cmd_eum.c -- `entente eum TABLE.csv`: one issue, expected-utility model.
+ */
+#include "cli.h"
+
+static const cli_opt eum_opts[] = {
+    {"rounds", "N", "number of bargaining rounds (default 10)", 0},
+    {"profile", "P", "scholz2011 (default), mckibben-sanders or paper", 0},
+    {"option", "K=V", "model option, repeatable (see below)", 1},
+    {"format", "F", "text (default) or json", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const cli_cmd eum_cmd = {
+    "eum",
+    "entente eum TABLE.csv [--rounds N] [--profile P] [--option K=V ...] "
+    "[--format text|json]",
+    "Bargain one issue with the expected-utility model (Bueno de Mesquita's\n"
+    "group-decision model as reconstructed by Scholz, Calbert & Smith 2011)\n"
+    "and print the round-by-round positions, the moves and the forecast.",
+    "TABLE.csv has the header actor,capability,position,salience (salience on\n"
+    "0-100; an optional note column is kept as rationale).\n\n"
+    "options (docs/models/eum.md):\n"
+    "  prob=global|pair              success probability denominator\n"
+    "  votes=curved|linear           votes with risk exponents or linear\n"
+    "  b_exponent=receiver|own       exponent for the counterpart's EU\n"
+    "  compromise_select=scholz2011|least_move\n"
+    "  capitulation=on|off           capitulation offers (default on)\n"
+    "  Q=<0..1>                      status-quo probability (default 1)\n"
+    "  mu=median|mean                reference point when Q < 1\n"
+    "  range=initial|current|fixed:<v>\n"
+    "  risk_norm=actors|own_positions\n"
+    "  stop=fixed|no_move|median_stable:<eps>,<k>\n"
+    "  cycle=flag|stop|off           detect repeated position vectors\n"
+    "  window=<k>                    rounds for the convergence read-out\n\n"
+    "example: entente eum emissions.csv --rounds 8 --option capitulation=off",
+    eum_opts,
+    1,
+    1,
+};
+
+int cmd_eum(int argc, char **argv) {
+  cli_args a;
+  int done;
+  int rc = cli_parse(&eum_cmd, argc, argv, &a, &done);
+  if (rc != EXIT_OK || done) {
+    cli_args_free(&a);
+    return rc;
+  }
+  ent_format fmt;
+  ent_run_opts *ro = ent_run_opts_create();
+  if (!ro) {
+    cli_args_free(&a);
+    return EXIT_FAIL;
+  }
+  ent_run_opts_set(ro, "robustness=off", "<command-line>", a.diag);
+  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON, &fmt);
+  cli_model_options(&a, ro);
+  if (ent_diag_errors(a.diag)) {
+    cli_flush(&a);
+    ent_run_opts_destroy(ro);
+    cli_args_free(&a);
+    return EXIT_USAGE;
+  }
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  ent_run *run = NULL;
+  ent_status st = ent_table_load_file(a.pos[0], &m, d);
+  if (st == ENT_OK) st = ent_run_create(m, ro, &run, d);
+  if (st == ENT_OK) {
+    st = ent_run_write_eum(run, fmt, stdout);
+    if (st != ENT_OK) fprintf(stderr, "entente: error: writing output: %s\n",
+                              ent_status_str(st));
+    rc = st == ENT_OK ? EXIT_OK : EXIT_FAIL;
+  } else {
+    rc = cli_fail(d, st);
+  }
+  ent_run_destroy(run);
+  ent_model_destroy(m);
+  ent_diag_destroy(d);
+  ent_run_opts_destroy(ro);
+  cli_args_free(&a);
+  return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * main.c -- the `entente` command: one table of subcommands (git.c style);
+ * each command lives in cmd_<group>.c and parses its own options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+
+typedef struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, "simulate a scenario once (default: built-in russia-china)"},
+    {"eum", cmd_eum, "one issue from a CSV actor table, expected-utility model"},
+    {"check", cmd_check, "validate a scenario and print every problem found"},
+    {"scenarios", cmd_scenarios, "list the built-in scenarios"},
+};
+
+static void usage(FILE *fp) {
+  fprintf(fp,
+          "usage: entente <command> [options] [arguments]\n\n"
+          "entente models and forecasts the dynamics of strategic relationships\n"
+          "between powers (built-in scenario: Russia-China).\n\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf(fp,
+          "\n'entente <command> --help' describes a command.\n"
+          "Exit status: 0 success, 1 failure, 2 bad input or usage.\n");
+}
+
+int main(int argc, char **argv) {
+  /* GSL's default handler aborts; every GSL status is checked instead.
+   * Done once, before any thread starts. */
+  gsl_set_error_handler_off();
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+    printf("entente %s\n", ENT_VERSION);
+    return EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(commands[i].name, name)) return commands[i].fn(argc - 1, argv + 1);
+  /* Column of the command word in "entente <name>": 9. */
+  fprintf(stderr,
+          "<command-line>:1:9: error: unknown command '%s' (see 'entente --help')\n"
+          "    entente %s\n            ^\n",
+          name, name);
+  return EXIT_USAGE;
+}
