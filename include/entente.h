@@ -159,10 +159,28 @@ ENT_API ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
 /* The result of simulating a model once. */
 typedef struct ent_run ent_run;
 
-/* Simulate `m` (every issue bargained to its stopping rule). */
+/* Simulate `m`: every step to the end (see ent_sim_* for one step at a
+ * time).  ENT_ENOCONV if a trade equilibrium could not be found (the
+ * message in `d` says which year). */
 ENT_API ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
                                   ent_run **out, ent_diag *d);
 ENT_API void ent_run_destroy(ent_run *r);
+
+/* Step-wise simulation.  ent_sim_step computes one year (structural
+ * scenarios) or the single bargaining step; it returns ENT_CONTINUE while
+ * more steps remain, ENT_OK after the last one, or an error.  `m` and `o`
+ * must outlive the sim.  ent_sim_finish hands over the run (also after an
+ * early stop: the run then holds the years done) and frees the sim. */
+typedef struct ent_sim ent_sim;
+
+ENT_API ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
+                                 ent_sim **out, ent_diag *d);
+ENT_API ent_status ent_sim_step(ent_sim *s, ent_diag *d);
+/* Year of the last step done (0 before the first step or without a time
+ * axis). */
+ENT_API int ent_sim_year(const ent_sim *s);
+ENT_API ent_status ent_sim_finish(ent_sim *s, ent_run **out);
+ENT_API void ent_sim_destroy(ent_sim *s);
 
 /* ---------------------------------------------------------------- output */
 
@@ -179,6 +197,104 @@ ENT_API ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp);
 ENT_API ent_status ent_run_write_eum(const ent_run *r, ent_format f, FILE *fp);
 /* Write a validation summary of a model (`entente check`). */
 ENT_API ent_status ent_model_write_summary(const ent_model *m, FILE *fp);
+
+/* ---- trade (GE structural gravity) ---- */
+
+/* The one-sector GE structural gravity counterfactual (docs/models/
+ * gravity.md): baseline flows X (row = exporter, column = importer,
+ * domestic sales included), a directional shock b_ij = exp(beta_ij) and a
+ * trade elasticity theta give the change of wages, prices, welfare and
+ * flows.  A problem is loaded once and may be solved many times. */
+typedef struct ent_trade_problem ent_trade_problem;
+/* The counterfactual equilibrium of one solve.  Immutable. */
+typedef struct ent_trade_result ent_trade_result;
+
+typedef enum ent_trade_deficit {
+  ENT_TRADE_DEFICIT_ADDITIVE = 0,      /* E'_j = w_j Y_j + D_j (default) */
+  ENT_TRADE_DEFICIT_MULTIPLICATIVE = 1 /* E'_j = kappa w_j E_j */
+} ent_trade_deficit;
+
+/* Solver options.  Initialise with ent_trade_opts_init. */
+typedef struct ent_trade_opts {
+  double theta;             /* trade elasticity, > 0 (default 4) */
+  ent_trade_deficit deficit;
+  double tol;               /* stop when max |d ln w_hat| < tol (1e-12) */
+  int max_iter;             /* fixed-point iterations, all attempts (10000) */
+  double lambda;            /* damping in (0, 1] (1: none) */
+  int restarts;             /* halvings of lambda after a stall (3) */
+  int newton;               /* 1: Newton fallback on log-wages (1) */
+  int newton_max_iter;      /* (100) */
+  double residual_tol;      /* required final adding-up residual (1e-9) */
+} ent_trade_opts;
+
+ENT_API void ent_trade_opts_init(ent_trade_opts *o);
+
+/* Load baseline flows (CSV exporter,importer,flow: the complete square
+ * set, domestic pairs included) and a shock (CSV exporter,importer,beta;
+ * only the pairs that change; beta `-inf` or `embargo` = b 0).
+ * shock_path NULL: no shock.  Problems go to `d`; returns ENT_EINPUT
+ * (problems in d), ENT_EIO or ENT_ENOMEM with *out NULL. */
+ENT_API ent_status ent_trade_problem_load_files(const char *flows_path,
+                                                const char *shock_path,
+                                                ent_trade_problem **out,
+                                                ent_diag *d);
+/* Same from memory; the names are used in messages.  shock_text NULL: no
+ * shock. */
+ENT_API ent_status ent_trade_problem_load_buffers(
+    const char *flows_name, const char *flows_text, size_t flows_len,
+    const char *shock_name, const char *shock_text, size_t shock_len,
+    ent_trade_problem **out, ent_diag *d);
+/* From arrays (n*n, row-major, row = exporter; b NULL: no shock; names
+ * NULL: "C1".."Cn").  Values are copied.  ENT_EINVAL on invalid values
+ * (X_ii <= 0, X_ij < 0, b_ij < 0, non-finite, empty or repeated names). */
+ENT_API ent_status ent_trade_problem_create(size_t n,
+                                            const char *const *names,
+                                            const double *X, const double *b,
+                                            ent_trade_problem **out);
+ENT_API void ent_trade_problem_destroy(ent_trade_problem *p);
+ENT_API size_t ent_trade_problem_size(const ent_trade_problem *p);
+/* Name of country i; NULL when out of range. */
+ENT_API const char *ent_trade_problem_country(const ent_trade_problem *p,
+                                              size_t i);
+
+/* Solve the counterfactual (o NULL: defaults).  ENT_OK: *out set.
+ * ENT_ENOCONV: no equilibrium (not converged, or infeasible: an additive
+ * deficit larger than output); ENT_EINVAL: bad options.  On failure *out
+ * is NULL and `d` (may be NULL) holds a message with the iteration count
+ * and residual. */
+ENT_API ent_status ent_trade_solve(const ent_trade_problem *p,
+                                   const ent_trade_opts *o,
+                                   ent_trade_result **out, ent_diag *d);
+ENT_API void ent_trade_result_destroy(ent_trade_result *r);
+
+/* Per-country outputs (gravity.md section 4). */
+typedef enum ent_trade_field {
+  ENT_TRADE_W_HAT = 0,     /* nominal output (wage) change */
+  ENT_TRADE_E_HAT,         /* expenditure change */
+  ENT_TRADE_P_HAT,         /* price index (IMR) change */
+  ENT_TRADE_WELFARE_HAT,   /* E_hat / P_hat */
+  ENT_TRADE_REAL_WAGE_HAT, /* w_hat / P_hat */
+  ENT_TRADE_OMR_HAT,       /* outward multilateral resistance change */
+  ENT_TRADE_PI_OWN_NEW     /* new domestic expenditure share */
+} ent_trade_field;
+
+ENT_API size_t ent_trade_result_size(const ent_trade_result *r);
+ENT_API const char *ent_trade_result_country(const ent_trade_result *r,
+                                             size_t i);
+/* Value of `f` for country i (0 when out of range). */
+ENT_API double ent_trade_result_value(const ent_trade_result *r, size_t i,
+                                      ent_trade_field f);
+/* New flow from exporter i to importer j (0 when out of range). */
+ENT_API double ent_trade_result_flow(const ent_trade_result *r, size_t i,
+                                     size_t j);
+ENT_API int ent_trade_result_iterations(const ent_trade_result *r);
+/* Final adding-up residual max_i |sum_j X'_ij - w_i Y_i| / Y_i. */
+ENT_API double ent_trade_result_residual(const ent_trade_result *r);
+/* Write the country table and the flow table (CSV: the two tables one
+ * after the other, separated by a blank line; JSON: one object; text: an
+ * aligned summary).  ENT_EIO if writing failed. */
+ENT_API ent_status ent_trade_result_write(const ent_trade_result *r,
+                                          ent_format f, FILE *fp);
 
 #ifdef __cplusplus
 }

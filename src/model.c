@@ -26,6 +26,35 @@ size_t ent_model_find_actor(const ent_model *m, const char *id) {
   return (size_t)-1;
 }
 
+size_t ent_model_find_bloc(const ent_model *m, const char *id) {
+  for (size_t i = 0; m->st && i < m->st->n_blocs; i++)
+    if (!strcmp(m->st->blocs[i].id, id)) return i;
+  return (size_t)-1;
+}
+
+size_t ent_model_find_issue(const ent_model *m, const char *id) {
+  for (size_t i = 0; i < m->n_issues; i++)
+    if (!strcmp(m->issues[i].id, id)) return i;
+  return (size_t)-1;
+}
+
+static const char *const indicator_names[ENT_IND_COUNT] = {
+    "dependence",       "dependence_asymmetry", "partner_share",
+    "import_share",     "export_share",         "sensitivity",
+    "vulnerability_pe", "vulnerability_ge",     "vulnerability_asymmetry",
+    "trade_flow",
+};
+
+const char *ent_indicator_name(int id) {
+  return id >= 0 && id < ENT_IND_COUNT ? indicator_names[id] : "?";
+}
+
+int ent_indicator_find(const char *name) {
+  for (int i = 0; i < ENT_IND_COUNT; i++)
+    if (!strcmp(indicator_names[i], name)) return i;
+  return -1;
+}
+
 const char *ent_model_id(const ent_model *m) { return m ? m->id : NULL; }
 const char *ent_model_title(const ent_model *m) { return m ? m->title : NULL; }
 size_t ent_model_actor_count(const ent_model *m) { return m ? m->n_actors : 0; }

@@ -60,6 +60,142 @@ typedef struct ent_issue {
   ent_srcpos at;
 } ent_issue;
 
+/* ------------------------------------------------------------ structure */
+
+typedef struct ent_bloc {
+  const char *id, *name, *why;
+  long actor;             /* index of the actor with the same id, or -1 */
+  double gdp;             /* US$ bn (current), base year, > 0 */
+  double milex;           /* US$ bn, base year, >= 0 */
+  double *growth;         /* [n_years] nominal growth in % in year start+k
+                             (k >= 1; [0] unused) */
+  double *milex_growth;   /* [n_years] likewise */
+  ent_srcpos at;
+} ent_bloc;
+
+typedef struct ent_shock {
+  const char *id, *source, *why;
+  size_t *from, *to;      /* bloc indices: exporters, importers */
+  size_t n_from, n_to;
+  int both;               /* also to -> from */
+  int start;              /* first year in force */
+  int end;                /* first year no longer in force; 0 = never */
+  double beta;            /* log partial effect, <= 0 usually; finite */
+  int embargo;            /* b = 0 */
+  int phase_in, fade;     /* years, >= 0 */
+  ent_srcpos at;
+} ent_shock;
+
+typedef enum ent_channel_kind {
+  ENT_CHANNEL_GAS = 0,
+  ENT_CHANNEL_OIL,
+  ENT_CHANNEL_ARMS,
+  ENT_CHANNEL_OTHER
+} ent_channel_kind;
+
+typedef struct ent_channel {
+  const char *id, *unit, *why;
+  ent_channel_kind kind;
+  size_t from, to;        /* bloc indices */
+  double capacity;        /* per year, > 0 */
+  double base;            /* base-year flow, [0, capacity] */
+  double ramp;            /* increase per year toward capacity, >= 0 */
+  int opens;              /* first year with flow; INT_MIN = open */
+  int build_years;        /* from a threshold decision to first flow */
+  int driver_trade;       /* flow follows the from->to trade index */
+  int conditional;        /* opened only by a threshold link */
+  ent_srcpos at;
+} ent_channel;
+
+typedef enum ent_link_source {
+  ENT_LINK_FROM_INDICATOR = 0,
+  ENT_LINK_FROM_ISSUE
+} ent_link_source;
+
+typedef enum ent_link_target {
+  ENT_LINK_TO_STAKE = 0,  /* an actor's capability or salience on issues */
+  ENT_LINK_TO_TRADE,      /* a trade cost (a shock driven by the link) */
+  ENT_LINK_TO_CHANNEL
+} ent_link_target;
+
+typedef enum ent_link_form {
+  ENT_FORM_ELASTICITY = 0, /* target = base * (v / v_base)^elasticity */
+  ENT_FORM_BETA,           /* beta = beta_at_max * (v - lo) / (hi - lo) */
+  ENT_FORM_THRESHOLD,      /* channel opens once v >= above */
+  ENT_FORM_SCALE           /* channel flow *= v / v_base */
+} ent_link_form;
+
+typedef enum ent_stake_field {
+  ENT_FIELD_CAPABILITY = 0,
+  ENT_FIELD_SALIENCE
+} ent_stake_field;
+
+typedef struct ent_link {
+  const char *id, *why;
+  ent_link_source src;
+  int indicator;            /* ent_indicator_id, for indicator sources */
+  size_t ent_a, ent_b;      /* bloc indices of the indicator's entity */
+  size_t src_issue;         /* for issue sources */
+  ent_link_target tgt;
+  size_t *issues;           /* stake targets: issue indices */
+  size_t n_issues;
+  size_t actor;             /* stake targets: actor index */
+  ent_stake_field field;
+  size_t *from, *to;        /* trade targets: bloc indices */
+  size_t n_from, n_to;
+  int both;
+  size_t channel;           /* channel targets */
+  ent_link_form form;
+  double elasticity, beta_at_max, above;
+  ent_srcpos at;
+} ent_link;
+
+typedef struct ent_history {
+  const char *variable, *entity, *unit, *source;
+  int *years;
+  double *values;
+  size_t n;
+} ent_history;
+
+/* The structural layer of a scenario (docs/scenario.md).  Years run from
+ * start (the base year, data) to end. */
+typedef struct ent_structure {
+  int start, end;
+  double theta;           /* trade elasticity, > 0 */
+  int multiplicative;     /* deficit mode */
+  double adjustment;      /* partial adjustment per year, (0, 1] */
+  ent_bloc *blocs;
+  size_t n_blocs;
+  double *flows;          /* [n_blocs^2] base-year flows, row exporter */
+  ent_shock *shocks;
+  size_t n_shocks;
+  ent_channel *channels;
+  size_t n_channels;
+  ent_link *links;
+  size_t n_links;
+  size_t *issue_order;    /* issues in dependency order of issue links */
+  ent_history *history;
+  size_t n_history;
+} ent_structure;
+
+/* Indicators that links and outputs can name (docs/variables.md). */
+typedef enum ent_indicator_id {
+  ENT_IND_DEPENDENCE = 0,      /* D_ab = T_ab / G_a */
+  ENT_IND_DEPENDENCE_ASYMMETRY,/* D_ab - D_ba */
+  ENT_IND_PARTNER_SHARE,       /* S_ab = T_ab / T_a */
+  ENT_IND_IMPORT_SHARE,        /* X_ba / M_a */
+  ENT_IND_EXPORT_SHARE,        /* X_ab / Xp_a */
+  ENT_IND_SENSITIVITY,         /* pi_ba = X_ba / E_a */
+  ENT_IND_VULNERABILITY_PE,    /* 1 - (1 - pi_ba)^(1/theta) */
+  ENT_IND_VULNERABILITY_GE,    /* 1 - W_hat_a, trade with b cut */
+  ENT_IND_VULNERABILITY_ASYMMETRY,
+  ENT_IND_TRADE_FLOW,          /* X_ab */
+  ENT_IND_COUNT
+} ent_indicator_id;
+
+ENT_LOCAL const char *ent_indicator_name(int id);
+ENT_LOCAL int ent_indicator_find(const char *name);
+
 struct ent_model {
   ent_arena arena;
   const char *id, *title, *description;
@@ -73,7 +209,13 @@ struct ent_model {
   ent_eum_opts eum;         /* scenario-level model options */
   size_t (*pairs)[2];       /* main pairs for the relationship table */
   size_t n_pairs;
+  ent_structure *st;        /* structural layer, NULL if none */
 };
+
+/* Index of bloc `id`, or (size_t)-1 (requires m->st). */
+ENT_LOCAL size_t ent_model_find_bloc(const ent_model *m, const char *id);
+/* Index of issue `id`, or (size_t)-1. */
+ENT_LOCAL size_t ent_model_find_issue(const ent_model *m, const char *id);
 
 /* Index of actor `id`, or (size_t)-1. */
 ENT_LOCAL size_t ent_model_find_actor(const ent_model *m, const char *id);

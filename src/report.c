@@ -334,6 +334,144 @@ static char class_letter(ent_eum_region r) {
   }
 }
 
+/* CSV field: quoted when it holds a comma, quote or line break. */
+static void csv_field(ent_strbuf *b, const char *s) {
+  if (!strpbrk(s, ",\"\r\n")) {
+    ent_strbuf_puts(b, s);
+    return;
+  }
+  ent_strbuf_puts(b, "\"");
+  for (; *s; s++) {
+    if (*s == '"') ent_strbuf_puts(b, "\"");
+    ent_strbuf_append(b, s, 1);
+  }
+  ent_strbuf_puts(b, "\"");
+}
+
+/* Tidy CSV: one row per variable x entity x year (docs/variables.md). */
+static void run_csv(const ent_run *r, ent_strbuf *b) {
+  char v[40];
+  ent_strbuf_puts(b, "variable,entity,year,value,unit\n");
+  for (size_t k = 0; k < r->n_series; k++) {
+    const ent_series_point *p = &r->series[k];
+    ent_fmt_double(v, sizeof v, p->value);
+    ent_strbuf_printf(b, "%s,", p->variable);
+    csv_field(b, p->entity);
+    ent_strbuf_printf(b, ",%d,%s,", p->year, v);
+    csv_field(b, p->unit);
+    ent_strbuf_puts(b, "\n");
+  }
+  if (r->m->st) return;
+  /* strategic-only runs: the forecasts, without a year */
+  for (size_t i = 0; i < r->n_issues; i++) {
+    const ent_eum_hist *h = r->issues[i].hist;
+    ent_fmt_double(v, sizeof v, h->median[h->n_rounds]);
+    ent_strbuf_printf(b, "issue_forecast,%s,,%s,scale\n", r->issues[i].issue->id, v);
+    ent_fmt_double(v, sizeof v, h->mean[h->n_rounds]);
+    ent_strbuf_printf(b, "issue_mean,%s,,%s,scale\n", r->issues[i].issue->id, v);
+  }
+}
+
+/* The main dyad of the yearly table: the first report pair whose actors
+ * are both blocs, else the first two actor blocs. */
+static int main_dyad(const ent_model *m, size_t *a, size_t *b) {
+  const ent_structure *st = m->st;
+  for (size_t p = 0; p < m->n_pairs; p++) {
+    size_t x = ent_model_find_bloc(m, m->actors[m->pairs[p][0]].id);
+    size_t y = ent_model_find_bloc(m, m->actors[m->pairs[p][1]].id);
+    if (x != (size_t)-1 && y != (size_t)-1) {
+      *a = x;
+      *b = y;
+      return 0;
+    }
+  }
+  size_t found = 0;
+  for (size_t i = 0; i < st->n_blocs && found < 2; i++)
+    if (st->blocs[i].actor >= 0) {
+      if (found == 0) *a = i;
+      else *b = i;
+      found++;
+    }
+  if (found == 2) return 0;
+  *a = 0;
+  *b = 1;
+  return 0;
+}
+
+/* One table cell: the value of (var, ent, year) times scale, right-aligned
+ * in `width` with `prec` decimals, or "-" if the run has no such value. */
+static void cell(ent_strbuf *b, const ent_run *r, const char *var,
+                 const char *ent, int year, int width, int prec, double scale) {
+  double v = ent_run_value(r, var, ent, year);
+  if (isfinite(v)) ent_strbuf_printf(b, " %*.*f", width, prec, v * scale);
+  else ent_strbuf_printf(b, " %*s", width, "-");
+}
+
+/* Yearly table of the structural layer for the main dyad. */
+static void structure_text(const ent_run *r, ent_strbuf *b) {
+  const ent_model *m = r->m;
+  const ent_structure *st = m->st;
+  size_t a = 0, c = 1;
+  main_dyad(m, &a, &c);
+  const char *A = st->blocs[a].id, *B = st->blocs[c].id;
+  char ab[72], ba[72];
+  snprintf(ab, sizeof ab, "%s->%s", A, B);
+  snprintf(ba, sizeof ba, "%s->%s", B, A);
+  /* channel totals on the route A->B, by kind */
+  const char *kinds[3] = {"gas_flow", "oil_flow", "arms_transfer"};
+  const char *units[3] = {NULL, NULL, NULL};
+  for (size_t q = 0; q < st->n_channels; q++) {
+    const ent_channel *ch = &st->channels[q];
+    if (ch->from == a && ch->to == c && ch->kind <= ENT_CHANNEL_ARMS &&
+        !units[ch->kind])
+      units[ch->kind] = ch->unit;
+  }
+  ent_strbuf_printf(b, "\nthe %s-%s relationship, year by year (trade in US$ bn; "
+                      "dependence = bilateral trade / GDP, in %%; B share in %%):\n", A, B);
+  ent_strbuf_printf(b, "  %4s %9s %9s %9s %9s %9s %9s", "year", "exp A>B",
+                    "exp B>A", "dep A>B", "dep B>A", "ratio", "B share");
+  for (int k = 0; k < 3; k++)
+    if (units[k]) ent_strbuf_printf(b, " %9.9s", k == 0 ? "gas" : k == 1 ? "oil" : "arms");
+  ent_strbuf_puts(b, "\n");
+  for (int y = r->first_year; y <= r->last_year; y++) {
+    ent_strbuf_printf(b, "  %4d", y);
+    cell(b, r, "trade_flow", ab, y, 9, 1, 1.0);
+    cell(b, r, "trade_flow", ba, y, 9, 1, 1.0);
+    cell(b, r, "dependence", ab, y, 9, 2, 100.0);
+    cell(b, r, "dependence", ba, y, 9, 2, 100.0);
+    double d1 = ent_run_value(r, "dependence", ab, y),
+           d2 = ent_run_value(r, "dependence", ba, y);
+    if (isfinite(d1) && isfinite(d2) && d2 > 0.0)
+      ent_strbuf_printf(b, " %9.1f", d1 / d2);
+    else
+      ent_strbuf_printf(b, " %9s", "-");
+    cell(b, r, "partner_share", ab, y, 9, 1, 100.0);
+    for (int k = 0; k < 3; k++)
+      if (units[k]) cell(b, r, kinds[k], ab, y, 9, 1, 1.0);
+    ent_strbuf_puts(b, "\n");
+  }
+  ent_strbuf_printf(b, "  A = %s, B = %s; ratio = A's dependence on B over B's on A; "
+                      "B share = B's share of A's trade, %%", A, B);
+  for (int k = 0; k < 3; k++)
+    if (units[k])
+      ent_strbuf_printf(b, "; %s in %s", k == 0 ? "gas" : k == 1 ? "oil" : "arms",
+                        units[k]);
+  ent_strbuf_puts(b, "\n");
+  if (r->n_issues == 0) return;
+  ent_strbuf_puts(b, "\nissue forecasts (weighted median after bargaining), year by year:\n");
+  ent_strbuf_printf(b, "  %-26s", "issue");
+  int step = (r->last_year - r->first_year) > 8 ? 2 : 1;
+  for (int y = r->first_year; y <= r->last_year; y += step)
+    ent_strbuf_printf(b, " %5d", y);
+  ent_strbuf_puts(b, "\n");
+  for (size_t i = 0; i < r->n_issues; i++) {
+    ent_strbuf_printf(b, "  %-26.26s", r->issues[i].issue->id);
+    for (int y = r->first_year; y <= r->last_year; y += step)
+      cell(b, r, "issue_forecast", r->issues[i].issue->id, y, 5, 0, 1.0);
+    ent_strbuf_puts(b, "\n");
+  }
+}
+
 static void run_text(const ent_run *r, ent_strbuf *b) {
   const ent_model *m = r->m;
   ent_strbuf_printf(b, "%s\n", m->title ? m->title : m->id);
@@ -343,6 +481,15 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
   ent_strbuf_puts(b, "model: expected-utility bargaining (Scholz et al. 2011 "
                      "reconstruction of BDM); baselines: weighted mean and "
                      "weighted median of the starting positions\n");
+  if (m->st) {
+    ent_strbuf_printf(b, "structure: %d-%d, %zu blocs, GE structural gravity "
+                         "(theta %g), %zu shocks, %zu channels, %zu links\n",
+                      r->first_year, r->last_year, m->st->n_blocs, m->st->theta,
+                      m->st->n_shocks, m->st->n_channels, m->st->n_links);
+    structure_text(r, b);
+    if (r->n_issues)
+      ent_strbuf_printf(b, "\nthe issues in %d:\n", r->last_year);
+  }
   for (size_t i = 0; i < r->n_issues; i++) {
     const ent_issue_run *ir = &r->issues[i];
     const ent_issue *is = ir->issue;
@@ -438,6 +585,22 @@ ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp) {
       cJSON_AddStringToObject(a, "kind", m->actors[i].kind);
       cJSON_AddItemToArray(actors, a);
     }
+    if (m->st) {
+      cJSON *tm = cJSON_AddObjectToObject(root, "time");
+      cJSON_AddNumberToObject(tm, "start", r->first_year);
+      cJSON_AddNumberToObject(tm, "end", r->last_year);
+    }
+    cJSON *series = cJSON_AddArrayToObject(root, "series");
+    for (size_t k = 0; k < r->n_series; k++) {
+      const ent_series_point *p = &r->series[k];
+      cJSON *o = cJSON_CreateObject();
+      cJSON_AddStringToObject(o, "variable", p->variable);
+      cJSON_AddStringToObject(o, "entity", p->entity);
+      cJSON_AddNumberToObject(o, "year", p->year);
+      cJSON_AddNumberToObject(o, "value", p->value);
+      cJSON_AddStringToObject(o, "unit", p->unit);
+      cJSON_AddItemToArray(series, o);
+    }
     cJSON *issues = cJSON_AddArrayToObject(root, "issues");
     for (size_t i = 0; i < r->n_issues; i++) {
       cJSON *o = run_issue_json(m, &r->issues[i]);
@@ -449,10 +612,10 @@ ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp) {
     }
     return write_json(root, fp);
   }
-  if (f != ENT_FORMAT_TEXT) return ENT_EINVAL;
   ent_strbuf b;
   ent_strbuf_init(&b);
-  run_text(r, &b);
+  if (f == ENT_FORMAT_CSV) run_csv(r, &b);
+  else run_text(r, &b);
   return write_buf(&b, fp);
 }
 

@@ -22,12 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct loader {
-  ent_ydoc y;
-  ent_model *m;
-  const char *file;
-  ent_diag *d;
-} loader;
 
 const char *ent_check_ident(const char *s, size_t len) {
   if (len == 0) return "is empty";
@@ -40,13 +34,13 @@ const char *ent_check_ident(const char *s, size_t len) {
   return NULL;
 }
 
-static ent_srcpos pos_of(const yaml_node_t *n) {
+ent_srcpos ent_scn_pos(const yaml_node_t *n) {
   ent_srcpos p = {ent_ynode_line(n), ent_ynode_col(n)};
   return p;
 }
 
 /* Copy a scalar string into the model arena; NULL after reporting. */
-static const char *text(loader *L, yaml_node_t *n, const char *what,
+const char *ent_scn_text(loader *L, yaml_node_t *n, const char *what,
                         int required_nonempty) {
   size_t len;
   const char *s = ent_ydoc_str(&L->y, n, what, &len);
@@ -58,7 +52,7 @@ static const char *text(loader *L, yaml_node_t *n, const char *what,
   return ent_arena_strndup(&L->m->arena, s, len);
 }
 
-static const char *ident(loader *L, yaml_node_t *n, const char *what) {
+const char *ent_scn_ident(loader *L, yaml_node_t *n, const char *what) {
   size_t len;
   const char *s = ent_ydoc_str(&L->y, n, what, &len);
   if (!s) return NULL;
@@ -71,7 +65,7 @@ static const char *ident(loader *L, yaml_node_t *n, const char *what) {
 }
 
 /* Required key: report if missing (at the mapping's position). */
-static yaml_node_t *need(loader *L, yaml_node_t *map, const char *key,
+yaml_node_t *ent_scn_need(loader *L, yaml_node_t *map, const char *key,
                          const char *what) {
   yaml_node_t *v = ent_ydoc_get(&L->y, map, key);
   if (!v) ent_ydoc_error(&L->y, map, "%s has no '%s'", what, key);
@@ -141,15 +135,15 @@ static void parse_actors(loader *L, yaml_node_t *n) {
     if (!ent_ydoc_want_map(&L->y, a, "an actor")) continue;
     ent_ydoc_check_keys(&L->y, a, keys, "an actor");
     ent_actor act = {0};
-    act.at = pos_of(a);
-    yaml_node_t *v = need(L, a, "id", "an actor");
-    if (v) act.id = ident(L, v, "actor id");
+    act.at = ent_scn_pos(a);
+    yaml_node_t *v = ent_scn_need(L, a, "id", "an actor");
+    if (v) act.id = ent_scn_ident(L, v, "actor id");
     if (act.id && ent_model_find_actor(m, act.id) != (size_t)-1) {
       ent_ydoc_error(&L->y, v, "duplicate actor id '%s'", act.id);
       act.id = NULL;
     }
-    v = need(L, a, "name", "an actor");
-    if (v) act.name = text(L, v, "actor name", 1);
+    v = ent_scn_need(L, a, "name", "an actor");
+    if (v) act.name = ent_scn_text(L, v, "actor name", 1);
     act.kind = "state";
     v = ent_ydoc_get(&L->y, a, "kind");
     if (v) {
@@ -169,7 +163,7 @@ static void parse_actors(loader *L, yaml_node_t *n) {
                               &act.capability))
       act.has_capability = 1;
     v = ent_ydoc_get(&L->y, a, "why");
-    if (v) act.why = text(L, v, "'why'", 0);
+    if (v) act.why = ent_scn_text(L, v, "'why'", 0);
     if (act.id && act.name) m->actors[m->n_actors++] = act;
   }
 }
@@ -190,8 +184,8 @@ static void parse_scale(loader *L, yaml_node_t *n, ent_issue *is,
   *ok = 0;
   if (!ent_ydoc_want_map(&L->y, n, "'scale'")) return;
   ent_ydoc_check_keys(&L->y, n, keys, "'scale'");
-  yaml_node_t *lo = need(L, n, "min", "'scale'");
-  yaml_node_t *hi = need(L, n, "max", "'scale'");
+  yaml_node_t *lo = ent_scn_need(L, n, "min", "'scale'");
+  yaml_node_t *hi = ent_scn_need(L, n, "max", "'scale'");
   if (!lo || !hi) return;
   if (ent_ydoc_num_in(&L->y, lo, "scale min", -1e12, 1e12, &is->lo) ||
       ent_ydoc_num_in(&L->y, hi, "scale max", -1e12, 1e12, &is->hi))
@@ -220,7 +214,7 @@ static void parse_scale(loader *L, yaml_node_t *n, ent_issue *is,
                      is->lo, is->hi);
       continue;
     }
-    const char *label = text(L, v, "anchor label", 1);
+    const char *label = ent_scn_text(L, v, "anchor label", 1);
     if (!label) continue;
     int dup = 0;
     for (size_t q = 0; q < is->n_anchors; q++)
@@ -271,9 +265,9 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
     ent_ydoc_check_keys(&L->y, v, keys, "an actor's stake");
     ent_stake st = {0};
     st.actor = ai;
-    st.at = pos_of(k);
+    st.at = ent_scn_pos(k);
     int ok = 1;
-    yaml_node_t *x = need(L, v, "position", "an actor's stake");
+    yaml_node_t *x = ent_scn_need(L, v, "position", "an actor's stake");
     if (!x || ent_ydoc_num(&L->y, x, "position", &st.position)) ok = 0;
     else if (scale_ok && (st.position < is->lo || st.position > is->hi)) {
       ent_ydoc_error(&L->y, x,
@@ -281,7 +275,7 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
                      st.position, id, is->lo, is->hi);
       ok = 0;
     }
-    x = need(L, v, "salience", "an actor's stake");
+    x = ent_scn_need(L, v, "salience", "an actor's stake");
     if (!x) ok = 0;
     else if (ent_ydoc_num(&L->y, x, "salience", &st.salience)) ok = 0;
     else if (st.salience < 0.0 || st.salience > 100.0) {
@@ -303,7 +297,7 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
       ok = 0;
     }
     x = ent_ydoc_get(&L->y, v, "why");
-    if (x) st.why = text(L, x, "'why'", 0);
+    if (x) st.why = ent_scn_text(L, x, "'why'", 0);
     if (ok) is->stakes[is->n_stakes++] = st;
   }
   qsort(is->stakes, is->n_stakes, sizeof *is->stakes, cmp_stake);
@@ -317,7 +311,9 @@ static void parse_issues(loader *L, yaml_node_t *n) {
   size_t count = (size_t)(n->data.sequence.items.top -
                           n->data.sequence.items.start);
   if (count == 0) {
-    ent_ydoc_error(&L->y, n, "'issues' is empty: a scenario needs at least one");
+    if (!ent_ydoc_get(&L->y, ent_ydoc_root(&L->y), "time"))
+      ent_ydoc_error(&L->y, n, "'issues' is empty: a scenario needs at least "
+                               "one (or a structural part)");
     return;
   }
   m->issues = ent_arena_array(&m->arena, count, sizeof *m->issues);
@@ -329,26 +325,26 @@ static void parse_issues(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, in, keys, "an issue");
     size_t errors_before = ent_diag_errors(L->d);
     ent_issue is = {0};
-    is.at = pos_of(in);
+    is.at = ent_scn_pos(in);
     is.eum = m->eum;
-    yaml_node_t *v = need(L, in, "id", "an issue");
-    if (v) is.id = ident(L, v, "issue id");
+    yaml_node_t *v = ent_scn_need(L, in, "id", "an issue");
+    if (v) is.id = ent_scn_ident(L, v, "issue id");
     for (size_t q = 0; is.id && q < m->n_issues; q++)
       if (!strcmp(m->issues[q].id, is.id)) {
         ent_ydoc_error(&L->y, v, "duplicate issue id '%s'", is.id);
         is.id = NULL;
         break;
       }
-    v = need(L, in, "question", "an issue");
-    if (v) is.question = text(L, v, "issue question", 1);
+    v = ent_scn_need(L, in, "question", "an issue");
+    if (v) is.question = ent_scn_text(L, v, "issue question", 1);
     v = ent_ydoc_get(&L->y, in, "why");
-    if (v) is.why = text(L, v, "'why'", 0);
+    if (v) is.why = ent_scn_text(L, v, "'why'", 0);
     int scale_ok = 0;
-    v = need(L, in, "scale", "an issue");
+    v = ent_scn_need(L, in, "scale", "an issue");
     if (v) parse_scale(L, v, &is, &scale_ok);
     v = ent_ydoc_get(&L->y, in, "options");
     if (v) parse_options(L, v, &is.eum, "issue 'options'");
-    v = need(L, in, "positions", "an issue");
+    v = ent_scn_need(L, in, "positions", "an issue");
     if (v) {
       parse_positions(L, v, &is, scale_ok);
       if (ent_diag_errors(L->d) == errors_before) {
@@ -412,33 +408,35 @@ static void parse_report(loader *L, yaml_node_t *n) {
 }
 
 static void parse_root(loader *L, yaml_node_t *root) {
-  static const char *const keys[] = {"scenario", "model", "report", "actors",
-                                     "issues", NULL};
+  static const char *const keys[] = {
+      "scenario", "model",    "report",   "actors", "issues", "time",
+      "economy",  "trade",    "shocks",   "channels", "links", "history", NULL};
   ent_model *m = L->m;
   if (!ent_ydoc_want_map(&L->y, root, "the scenario file")) return;
   ent_ydoc_check_keys(&L->y, root, keys, "the scenario file");
-  yaml_node_t *sc = need(L, root, "scenario", "the scenario file");
+  yaml_node_t *sc = ent_scn_need(L, root, "scenario", "the scenario file");
   if (sc && ent_ydoc_want_map(&L->y, sc, "'scenario'")) {
     static const char *const skeys[] = {"id", "title", "description", NULL};
     ent_ydoc_check_keys(&L->y, sc, skeys, "'scenario'");
-    yaml_node_t *v = need(L, sc, "id", "'scenario'");
-    if (v) m->id = ident(L, v, "scenario id");
-    v = need(L, sc, "title", "'scenario'");
-    if (v) m->title = text(L, v, "scenario title", 1);
+    yaml_node_t *v = ent_scn_need(L, sc, "id", "'scenario'");
+    if (v) m->id = ent_scn_ident(L, v, "scenario id");
+    v = ent_scn_need(L, sc, "title", "'scenario'");
+    if (v) m->title = ent_scn_text(L, v, "scenario title", 1);
     v = ent_ydoc_get(&L->y, sc, "description");
-    if (v) m->description = text(L, v, "scenario description", 0);
+    if (v) m->description = ent_scn_text(L, v, "scenario description", 0);
   }
   /* model options first: issues copy them as their defaults */
   yaml_node_t *v = ent_ydoc_get(&L->y, root, "model");
   if (v) parse_model(L, v);
-  v = need(L, root, "actors", "the scenario file");
+  v = ent_scn_need(L, root, "actors", "the scenario file");
   if (v) parse_actors(L, v);
   if (v && L->m->n_actors == 1 && ent_diag_errors(L->d) == 0)
     ent_ydoc_error(&L->y, v, "only one actor: a scenario needs at least 2");
-  v = need(L, root, "issues", "the scenario file");
+  v = ent_scn_need(L, root, "issues", "the scenario file");
   if (v) parse_issues(L, v);
   v = ent_ydoc_get(&L->y, root, "report");
   if (v) parse_report(L, v);
+  ent_scn_parse_structure(L, root);
 }
 
 ent_status ent_scenario_load_buffer(const char *name, const char *text_,

@@ -1,9 +1,16 @@
 /*
- * sim.h -- one run of a model: every issue bargained with the expected-
- * utility model under the scenario's options (plus caller overrides).
+ * sim.h -- one run of a model.
  *
- * For each issue the run also bargains two robustness variants that
- * eum.md section 7 recommends for the project's own scenarios: the
+ * Without a structural part every issue is bargained once.  With one, the
+ * run steps year by year from the base year to the end year (docs/
+ * scenario.md): economy -> trade equilibrium -> indicators -> links ->
+ * bargaining on every issue -> links back -> record.  The step-wise API
+ * (ent_sim_start / ent_sim_step / ent_sim_finish, public in entente.h)
+ * lets callers draw progress or stop at any year; ent_run_create runs
+ * all steps.
+ *
+ * For each issue the last bargaining also runs two robustness variants
+ * that eum.md section 7 recommends for the project's own scenarios: the
  * compromise rule `least_move`, and the axis reflected (x -> lo + hi - x,
  * mapped back).  A forecast that changes under them is an artefact of the
  * selection rule, not a finding; the report says so.
@@ -22,19 +29,36 @@ struct ent_run_opts {
 typedef struct ent_issue_run {
   const ent_issue *issue;
   ent_eum_opts opts;     /* options used */
-  ent_eum_hist *hist;    /* actors = the issue's stakes, in stake order */
+  ent_eum_hist *hist;    /* last year's bargaining; actors = stakes */
+  double *cap, *sal;     /* last year's inputs, per stake (owned) */
   double least_move_median, reflected_median; /* robustness read-outs */
   int has_robustness;
 } ent_issue_run;
+
+/* One value of a yearly series (docs/variables.md). */
+typedef struct ent_series_point {
+  const char *variable;  /* static name, e.g. "trade_flow" */
+  const char *unit;      /* static unit text */
+  char entity[72];       /* "RUS->CHN", "RUS", a channel or issue id */
+  int year;
+  double value;          /* finite */
+} ent_series_point;
 
 struct ent_run {
   const ent_model *m;
   ent_issue_run *issues;
   size_t n_issues;
+  ent_series_point *series;
+  size_t n_series, cap_series;
+  int first_year, last_year; /* structural runs; 0 otherwise */
 };
 
 /* Apply overrides to a copy of issue options; reasons go to d. */
 ENT_LOCAL ent_status ent_run_opts_apply(const ent_run_opts *o,
                                         ent_eum_opts *eo, ent_diag *d);
+
+/* Value of series (variable, entity, year), or NAN if the run has none. */
+ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
+                               const char *entity, int year);
 
 #endif /* ENT_SIM_H */

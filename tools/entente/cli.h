@@ -99,5 +99,6 @@ int cmd_eum(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
+int cmd_gravity(int argc, char **argv);
 
 #endif /* ENT_CLI_H */

@@ -1,0 +1,399 @@
+/*
+ * test_indicators.c -- interdependence and capability indicators against
+ * tests/data/gravity/indicators_expected.csv and the worked examples of
+ * docs/models/indicators.md (never against entente's own output).
+ */
+#include <math.h>
+
+#include "indicators.h"
+#include "testutil.h"
+
+static double rel_err(double got, double want) {
+  if (want == 0.0) return fabs(got);
+  return fabs(got - want) / fabs(want);
+}
+
+#define assert_rel(got, want, tol)                                           \
+  do {                                                                       \
+    double g__ = (got), w__ = (want);                                        \
+    if (!(rel_err(g__, w__) <= (tol)))                                       \
+      fail_msg("%s = %.17g, expected %.17g (relative error %.3g > %g)",     \
+               #got, g__, w__, rel_err(g__, w__), (double)(tol));            \
+  } while (0)
+
+/* Flows from a reference CSV: `value_col` of rows exporter,importer; the
+ * country order is the order of first appearance. */
+typedef struct flows {
+  size_t n;
+  char names[8][8];
+  double X[64];
+} flows;
+
+static size_t name_index(flows *f, const char *s) {
+  for (size_t i = 0; i < f->n; i++)
+    if (!strcmp(f->names[i], s)) return i;
+  assert_true(f->n < 8 && strlen(s) < 8);
+  strcpy(f->names[f->n], s);
+  return f->n++;
+}
+
+static void load_flows(const char *rel, const char *value_col, flows *f) {
+  memset(f, 0, sizeof *f);
+  ref_table t = ref_load(rel);
+  size_t ce = ref_col(&t, "exporter"), ci = ref_col(&t, "importer"),
+         cv = ref_col(&t, value_col);
+  size_t rows = t.csv->n_rows - 1;
+  size_t ie[64], ii[64];
+  double v[64];
+  assert_true(rows <= 64);
+  for (size_t r = 0; r < rows; r++) {
+    ie[r] = name_index(f, ref_str(&t, r + 1, ce));
+    ii[r] = name_index(f, ref_str(&t, r + 1, ci));
+    v[r] = ref_num(&t, r + 1, cv);
+  }
+  assert_int_equal(rows, f->n * f->n);
+  for (size_t r = 0; r < rows; r++) f->X[ie[r] * f->n + ii[r]] = v[r];
+  ref_free(&t);
+}
+
+static size_t country(const flows *f, const char *s, size_t len) {
+  for (size_t i = 0; i < f->n; i++)
+    if (strlen(f->names[i]) == len && !strncmp(f->names[i], s, len)) return i;
+  fail_msg("unknown country %.*s", (int)len, s);
+  return 0;
+}
+
+/* Every row and column of indicators_expected.csv (relative 1e-9). */
+static void test_expected_csv(void **state) {
+  (void)state;
+  flows base, c1;
+  load_flows("gravity/case4_flows.csv", "flow", &base);
+  load_flows("gravity/caseC1_flows_expected.csv", "flow_new", &c1);
+  ref_table t = ref_load("gravity/indicators_expected.csv");
+  ent_trade_opts o;
+  ent_trade_opts_init(&o); /* theta 4, additive (indicators.md 5.3) */
+  /* VUL = 1 - W_hat is small (down to 4e-4): a 1e-9 relative tolerance on
+   * it needs W_hat to ~1e-13, hence the tighter fixed-point tolerance. */
+  o.tol = 1e-14;
+  ent_ind_work *w = ent_ind_work_alloc(4);
+  assert_non_null(w);
+  static const char *cols[] = {
+      "trade_dependence_ab",        "trade_dependence_ba",
+      "dependence_asymmetry",       "trade_share_ab",
+      "trade_share_ba",             "openness_a",
+      "barbieri_salience",          "barbieri_symmetry",
+      "import_share_b_in_a_imports", "export_share_b_in_a_exports",
+      "hhi_imports_a",              "hhi_exports_a",
+      "hirschman_imports_a",        "sensitivity_import_ab",
+      "vulnerability_pe_ab",        "vulnerability_ge_ab",
+      "vulnerability_ge_ba",        "vulnerability_asymmetry"};
+  double worst[18] = {0};
+  assert_int_equal(t.csv->rows[0].n, 2 + 18);
+  for (size_t r = 1; r < t.csv->n_rows; r++) {
+    const char *st = ref_str(&t, r, ref_col(&t, "state"));
+    const char *pair = ref_str(&t, r, ref_col(&t, "pair"));
+    const flows *f = !strcmp(st, "baseline") ? &base : &c1;
+    assert_true(!strcmp(st, "baseline") || !strcmp(st, "caseC1_counterfactual"));
+    const char *dash = strchr(pair, '-');
+    assert_non_null(dash);
+    size_t a = country(f, pair, (size_t)(dash - pair));
+    size_t b = country(f, dash + 1, strlen(dash + 1));
+    ent_ind_dyad d;
+    assert_int_equal(ent_ind_dyad_compute(f->n, f->X, NULL, a, b, &o, w, &d),
+                     ENT_OK);
+    const double got[18] = {
+        d.trade_dependence_ab,        d.trade_dependence_ba,
+        d.dependence_asymmetry,       d.trade_share_ab,
+        d.trade_share_ba,             d.openness_a,
+        d.barbieri_salience,          d.barbieri_symmetry,
+        d.import_share_b_in_a_imports, d.export_share_b_in_a_exports,
+        d.hhi_imports_a,              d.hhi_exports_a,
+        d.hirschman_imports_a,        d.sensitivity_import_ab,
+        d.vulnerability_pe_ab,        d.vulnerability_ge_ab,
+        d.vulnerability_ge_ba,        d.vulnerability_asymmetry};
+    for (size_t k = 0; k < 18; k++) {
+      double want = ref_num(&t, r, ref_col(&t, cols[k]));
+      if (rel_err(got[k], want) > 1e-9)
+        fail_msg("%s %s %s = %.17g, expected %.17g (relative error %.3g)", st,
+                 pair, cols[k], got[k], want, rel_err(got[k], want));
+      if (rel_err(got[k], want) > worst[k]) worst[k] = rel_err(got[k], want);
+    }
+  }
+  double all = 0.0;
+  for (size_t k = 0; k < 18; k++) all = fmax(all, worst[k]);
+  print_message("  indicators_expected.csv: %zu rows, max rel error %.2e "
+                "(GE vulnerability %.2e)\n",
+                t.csv->n_rows - 1, all, fmax(worst[15], worst[16]));
+  ref_free(&t);
+  ent_ind_work_free(w);
+}
+
+/* The table of indicators.md section 5.3 (rounded values). */
+static void test_worked_table(void **state) {
+  (void)state;
+  flows base;
+  load_flows("gravity/case4_flows.csv", "flow", &base);
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  ent_ind_work *w = ent_ind_work_alloc(4);
+  ent_ind_dyad d;
+  assert_int_equal(ent_ind_dyad_compute(4, base.X, NULL, 0, 1, &o, w, &d),
+                   ENT_OK);
+  assert_near(d.trade_dependence_ab, 0.0628, 5e-5);
+  assert_near(d.trade_dependence_ba, 0.00767, 5e-6);
+  assert_near(d.trade_share_ab, 0.171, 5e-4);
+  assert_near(d.trade_share_ba, 0.0264, 5e-5);
+  assert_near(d.barbieri_salience, 0.0672, 5e-5);
+  assert_near(d.barbieri_symmetry, 0.855, 5e-4);
+  assert_near(d.import_share_b_in_a_imports, 0.172, 5e-4);
+  assert_near(d.hhi_imports_a, 0.432, 5e-4);
+  assert_near(d.hirschman_imports_a, 65.7, 0.05);
+  assert_near(d.sensitivity_import_ab, 0.0265, 5e-5);
+  assert_near(d.vulnerability_pe_ab, 0.0067, 5e-5);
+  assert_near(d.vulnerability_ge_ab, 0.0097, 5e-5);
+  assert_near(d.vulnerability_ge_ba, 0.0011, 5e-5);
+  assert_near(d.vulnerability_asymmetry, 0.0086, 5e-5);
+  assert_int_equal(ent_ind_dyad_compute(4, base.X, NULL, 0, 2, &o, w, &d),
+                   ENT_OK);
+  assert_near(d.trade_dependence_ab, 0.2174, 5e-5);
+  assert_near(d.trade_share_ab, 0.592, 5e-4);
+  assert_near(d.barbieri_symmetry, 0.463, 5e-4);
+  assert_near(d.sensitivity_import_ab, 0.0899, 5e-5);
+  assert_near(d.vulnerability_pe_ab, 0.0233, 5e-5);
+  assert_near(d.vulnerability_asymmetry, 0.0349, 5e-5);
+  ent_ind_work_free(w);
+}
+
+/* Identities of indicators.md sections 2-4 on every ordered pair. */
+static void test_identities(void **state) {
+  (void)state;
+  flows f;
+  load_flows("gravity/case4_flows.csv", "flow", &f);
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  for (size_t a = 0; a < 4; a++) {
+    ent_ind_totals ta;
+    ent_ind_totals_of(4, f.X, a, &ta);
+    double sh[4], hh;
+    assert_int_equal(ent_ind_import_shares(4, f.X, a, sh), ENT_OK);
+    double sum = 0.0, sq = 0.0;
+    for (size_t k = 0; k < 4; k++) sum += sh[k], sq += sh[k] * sh[k];
+    assert_true(sh[a] == 0.0);
+    assert_rel(sum, 1.0, 1e-15);
+    assert_int_equal(ent_ind_hhi_imports(4, f.X, a, &hh), ENT_OK);
+    assert_rel(hh, sq, 1e-15);
+    assert_true(hh >= 1.0 / 3.0 - 1e-15 && hh <= 1.0);
+    assert_int_equal(ent_ind_export_shares(4, f.X, a, sh), ENT_OK);
+    sum = 0.0;
+    for (size_t k = 0; k < 4; k++) sum += sh[k];
+    assert_rel(sum, 1.0, 1e-15);
+    for (size_t b = 0; b < 4; b++) {
+      if (b == a) continue;
+      ent_ind_dyad d;
+      assert_int_equal(ent_ind_dyad_compute(4, f.X, NULL, a, b, &o, NULL, &d),
+                       ENT_OK);
+      /* Gartzke & Li: D = S * O. */
+      assert_rel(d.trade_dependence_ab, d.trade_share_ab * d.openness_a, 1e-15);
+      /* D_ab / D_ba is a pure size ratio G_b / G_a. */
+      ent_ind_totals tb;
+      ent_ind_totals_of(4, f.X, b, &tb);
+      assert_rel(d.trade_dependence_ab / d.trade_dependence_ba,
+                 tb.output / ta.output, 1e-14);
+      assert_rel(d.trade_dependence_ab,
+                 ent_ind_bilateral(4, f.X, a, b) / ta.output, 1e-15);
+      assert_rel(d.export_dependence_ab + d.import_dependence_ab,
+                 d.trade_dependence_ab, 1e-15);
+      assert_rel(d.weak_link,
+                 fmin(d.trade_dependence_ab, d.trade_dependence_ba), 0.0);
+      assert_rel(d.barbieri_interdependence,
+                 d.barbieri_salience * d.barbieri_symmetry, 1e-15);
+      assert_rel(d.relative_share,
+                 d.trade_share_ab / (d.trade_share_ab + d.trade_share_ba),
+                 1e-15);
+      assert_rel(d.share_gap, d.trade_share_ab - d.trade_share_ba, 1e-15);
+      assert_rel(d.hirschman_imports_a, 100.0 * sqrt(d.hhi_imports_a), 1e-15);
+      assert_rel(d.hhi_imports_a_normalised,
+                 (d.hhi_imports_a - 1.0 / 3.0) / (1.0 - 1.0 / 3.0), 1e-14);
+      assert_rel(d.sensitivity_export_ab, f.X[a * 4 + b] / ta.output, 1e-15);
+      assert_rel(d.vulnerability_proxy_ab, d.trade_share_ab * d.hhi_imports_a,
+                 1e-15);
+      assert_true(d.vulnerability_ge_ab == 0.0); /* no workspace: no solve */
+    }
+  }
+  /* GDP series given explicitly. */
+  const double G[4] = {1500.0, 14000.0, 40000.0, 20000.0};
+  ent_ind_dyad d;
+  assert_int_equal(ent_ind_dyad_compute(4, f.X, G, 0, 1, &o, NULL, &d), ENT_OK);
+  assert_rel(d.trade_dependence_ab, 130.0 / 1500.0, 1e-15);
+  assert_rel(d.openness_a, 760.0 / 1500.0, 1e-15);
+}
+
+static void test_scalars(void **state) {
+  (void)state;
+  assert_rel(ent_ind_salience(0.2385, 0.04), sqrt(0.2385 * 0.04), 1e-15);
+  assert_rel(ent_ind_symmetry(0.2385, 0.04), 1.0 - 0.1985, 1e-15);
+  assert_rel(ent_ind_interdependence(0.2385, 0.04),
+             sqrt(0.2385 * 0.04) * (1.0 - 0.1985), 1e-15);
+  assert_rel(ent_ind_relative_share(0.3, 0.1), 0.75, 1e-15);
+  assert_rel(ent_ind_relative_share(0.0, 0.0), 0.5, 0.0);
+  assert_rel(ent_ind_hirschman(0.25), 50.0, 1e-15);
+  assert_rel(ent_ind_hhi_normalised(0.25, 4), 0.0, 0.0);
+  assert_rel(ent_ind_hhi_normalised(1.0, 4), 1.0, 1e-15);
+  assert_rel(ent_ind_hhi_normalised(1.0, 1), 1.0, 0.0);
+  /* PE vulnerability: the formula, and it falls as theta rises. */
+  assert_rel(ent_ind_vulnerability_pe(0.0899470899470899, 4.0),
+             1.0 - pow(1.0 - 0.0899470899470899, 0.25), 1e-14);
+  double prev = 1.0;
+  for (double th = 1.0; th <= 10.0; th += 1.0) {
+    double v = ent_ind_vulnerability_pe(0.2, th);
+    assert_true(v < prev);
+    prev = v;
+  }
+  assert_rel(ent_ind_vulnerability_pe(1e-12, 4.0), 0.25e-12, 1e-11);
+  assert_rel(ent_ind_vulnerability_pe(1.0, 4.0), 1.0, 0.0);
+  assert_rel(ent_ind_capability_ratio(0.3, 0.1), 0.75, 1e-15);
+  assert_rel(ent_ind_capability_ratio(0.0, 0.0), 0.5, 0.0);
+  double lr;
+  assert_int_equal(ent_ind_capability_log_ratio(0.3, 0.1, &lr), ENT_OK);
+  assert_rel(lr, log(3.0), 1e-15);
+  assert_int_equal(ent_ind_capability_log_ratio(0.0, 0.1, &lr), ENT_EINVAL);
+  assert_int_equal(ent_ind_capability_log_ratio(0.1, NAN, &lr), ENT_EINVAL);
+}
+
+/* GE vulnerability: the symmetric case B2 is the embargo C1 <-> C2, so
+ * VUL_12 = VUL_21 = 1 - W_hat_1 of caseB2_country_expected.csv. */
+static void test_vulnerability_ge(void **state) {
+  (void)state;
+  flows f;
+  load_flows("gravity/case3_flows.csv", "flow", &f);
+  ref_table t = ref_load("gravity/caseB2_country_expected.csv");
+  double W1 = ref_num(&t, 1, ref_col(&t, "welfare_hat"));
+  ref_free(&t);
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  o.tol = 1e-14;
+  ent_ind_work *w = ent_ind_work_alloc(3);
+  double vi, vj;
+  assert_int_equal(
+      ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_BOTH, &o, w, &vi, &vj),
+      ENT_OK);
+  assert_rel(vi, 1.0 - W1, 1e-9);
+  assert_rel(vj, 1.0 - W1, 1e-9);
+  /* One-directional cuts: each hurts both sides less than the full cut. */
+  double vm, vx;
+  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_IMPORTS,
+                                            &o, w, &vm, NULL),
+                   ENT_OK);
+  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_EXPORTS,
+                                            &o, w, &vx, NULL),
+                   ENT_OK);
+  assert_true(vm > 0.0 && vm < vi);
+  assert_true(vx > 0.0 && vx < vi);
+  /* Symmetric country: import cut of 0 from 1 = export cut of 1 to 0. */
+  double vx10;
+  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 1, 0, ENT_IND_CUT_EXPORTS,
+                                            &o, w, &vx10, &vj),
+                   ENT_OK);
+  assert_rel(vj, vm, 1e-9);
+  /* Errors. */
+  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 1, 1, ENT_IND_CUT_BOTH, &o,
+                                            w, &vi, NULL),
+                   ENT_EINVAL);
+  assert_int_equal(ent_ind_vulnerability_ge(4, f.X, 0, 1, ENT_IND_CUT_BOTH, &o,
+                                            w, &vi, NULL),
+                   ENT_EINVAL);
+  ent_trade_opts bad = o;
+  bad.theta = -1.0;
+  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_BOTH,
+                                            &bad, w, &vi, NULL),
+                   ENT_EINVAL);
+  ent_ind_work_free(w);
+  assert_null(ent_ind_work_alloc(0));
+}
+
+static void test_undefined(void **state) {
+  (void)state;
+  /* Country 2 trades with nobody: its shares and HHIs are undefined. */
+  const double X[9] = {10, 2, 0, 3, 20, 0, 0, 0, 5};
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  ent_ind_dyad d;
+  double h, sh[3];
+  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 1, &o, NULL, &d), ENT_OK);
+  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 2, 0, &o, NULL, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 2, &o, NULL, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 0, &o, NULL, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 3, &o, NULL, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_ind_hhi_imports(3, X, 2, &h), ENT_EINVAL);
+  assert_int_equal(ent_ind_hhi_exports(3, X, 2, &h), ENT_EINVAL);
+  assert_int_equal(ent_ind_import_shares(3, X, 2, sh), ENT_EINVAL);
+  const double G[3] = {10, 0, 5};
+  assert_int_equal(ent_ind_dyad_compute(3, X, G, 0, 1, &o, NULL, &d),
+                   ENT_EINVAL);
+}
+
+/* CINC worked example of indicators.md section 6. */
+static void test_cinc(void **state) {
+  (void)state;
+  const double x[18] = {
+      800000000, 1400, 80000,   3000000, 330000,  130000, /* A */
+      250000000, 2000, 1000000, 5000000, 1400000, 500000, /* B */
+      70000000,  1000, 70000,   1000000, 145000,  40000,  /* C */
+  };
+  double c[3], share[18];
+  assert_int_equal(ent_ind_cinc(3, 6, x, c, share), ENT_OK);
+  assert_near(c[0], 0.300899, 5e-7);
+  assert_near(c[1], 0.599303, 5e-7);
+  assert_near(c[2], 0.099798, 5e-7);
+  assert_rel(c[0] + c[1] + c[2], 1.0, 1e-15);
+  const double shareA[6] = {0.714286, 0.318182, 0.069565,
+                            0.333333, 0.176000, 0.194030};
+  for (int k = 0; k < 6; k++) assert_near(share[k], shareA[k], 5e-7);
+  /* B has the higher CINC with less than a third of A's spending. */
+  assert_true(c[1] > c[0] && x[6] < x[0] / 3.0);
+  assert_near(ent_ind_capability_ratio(c[1], c[0]), 0.599303 / 0.900202, 1e-6);
+
+  /* Missing values (-9, NaN): left out of the state's mean and the
+   * system total. */
+  double y[18];
+  memcpy(y, x, sizeof y);
+  y[0] = -9.0; /* A's milex missing */
+  y[13] = NAN; /* C's milper missing */
+  assert_int_equal(ent_ind_cinc(3, 6, y, c, share), ENT_OK);
+  assert_true(share[0] == -1.0 && share[13] == -1.0);
+  assert_rel(share[6], 250.0 / 320.0, 1e-15);   /* B milex of B + C */
+  assert_rel(share[1], 1400.0 / 3400.0, 1e-15); /* A milper of A + B */
+  double a5 = 0.0;
+  for (int k = 1; k < 6; k++) a5 += share[k];
+  assert_rel(c[0], a5 / 5.0, 1e-15);
+  /* A component with a zero system total is left out for everyone. */
+  double z[6] = {0, 1, 0, 3, -9, 4};
+  double cz[3];
+  assert_int_equal(ent_ind_cinc(3, 2, z, cz, NULL), ENT_OK);
+  assert_rel(cz[0], 0.125, 1e-15);
+  assert_rel(cz[1], 0.375, 1e-15);
+  assert_rel(cz[2], 0.5, 1e-15);
+  /* State 2 has nothing available: undefined. */
+  double z2[6] = {0, 1, 0, 3, -9, -9};
+  assert_int_equal(ent_ind_cinc(3, 2, z2, cz, NULL), ENT_EINVAL);
+  double inf[2] = {HUGE_VAL, 1.0};
+  assert_int_equal(ent_ind_cinc(2, 1, inf, cz, NULL), ENT_EINVAL);
+  assert_int_equal(ent_ind_cinc(0, 6, x, cz, NULL), ENT_EINVAL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_expected_csv),
+      cmocka_unit_test(test_worked_table),
+      cmocka_unit_test(test_identities),
+      cmocka_unit_test(test_scalars),
+      cmocka_unit_test(test_vulnerability_ge),
+      cmocka_unit_test(test_undefined),
+      cmocka_unit_test(test_cinc),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
