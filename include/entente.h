@@ -195,6 +195,15 @@ ENT_API ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp);
 /* Write the single-issue view used by `entente eum` (round-by-round table,
  * the forecast); the run must come from a one-issue model. */
 ENT_API ent_status ent_run_write_eum(const ent_run *r, ent_format f, FILE *fp);
+/* Back-test: compare a structural run with the observed history its
+ * scenario carries (docs/backtest.md): per series and year the model and
+ * the actual value, and the mean absolute percentage error of the model,
+ * of persistence (the last observed value at or before the base year) and
+ * of the log-linear trend fitted to the observed years up to the base
+ * year.  ENT_EINVAL if the run has no structure or the scenario no
+ * history that the run can be compared with (message in d). */
+ENT_API ent_status ent_run_write_backtest(const ent_run *r, ent_format f,
+                                          FILE *fp, ent_diag *d);
 /* Write a validation summary of a model (`entente check`). */
 ENT_API ent_status ent_model_write_summary(const ent_model *m, FILE *fp);
 

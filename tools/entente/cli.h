@@ -99,6 +99,7 @@ int cmd_eum(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
 int cmd_gravity(int argc, char **argv);
 
 #endif /* ENT_CLI_H */

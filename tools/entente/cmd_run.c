@@ -1,12 +1,14 @@
 /*
  * cmd_run.c -- `entente run [SCENARIO]`: simulate a scenario once.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 static const cli_opt run_opts[] = {
-    {"format", "F", "text (default) or json", 0},
+    {"format", "F", "text (default), json or csv (tidy: variable,entity,year,value,unit)", 0},
     {"rounds", "N", "bargaining rounds per issue (overrides the scenario)", 0},
     {"profile", "P", "expected-utility profile (scholz2011, ...)", 0},
     {"option", "K=V", "model option for every issue, repeatable "
@@ -17,9 +19,12 @@ static const cli_opt run_opts[] = {
 
 static const cli_cmd run_cmd = {
     "run",
-    "entente run [SCENARIO] [--format text|json] [--option K=V ...]",
-    "Simulate a scenario once: every contested issue is bargained with the\n"
-    "expected-utility model; prints the forecast of each issue on its\n"
+    "entente run [SCENARIO] [--format text|json|csv] [--option K=V ...]",
+    "Simulate a scenario once.  With a structural part it steps year by year\n"
+    "(economy, trade equilibrium under sanctions, indicators, links,\n"
+    "bargaining, links back) and prints the main pair's trade, dependence,\n"
+    "asymmetry, partner share, energy and arms flows, and the issue\n"
+    "forecasts per year; then, for each contested issue, the forecast on its\n"
     "labelled scale, the baselines, and the relationship of the main pairs.",
     "SCENARIO is a YAML file (docs/scenario.md) or the name of a built-in\n"
     "scenario ('entente scenarios' lists them).  Without it the built-in\n"
@@ -70,7 +75,8 @@ int cmd_run(int argc, char **argv) {
     cli_args_free(&a);
     return EXIT_FAIL;
   }
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON, &fmt);
+  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
+             &fmt);
   cli_model_options(&a, ro);
   if (ent_diag_errors(a.diag)) {
     cli_flush(&a);
@@ -98,6 +104,76 @@ int cmd_run(int argc, char **argv) {
   ent_model_destroy(m);
   ent_diag_destroy(d);
   ent_run_opts_destroy(ro);
+  cli_args_free(&a);
+  return rc;
+}
+
+/* ------------------------------------------------------------ backtest */
+
+static const cli_opt bt_opts[] = {
+    {"format", "F", "text (default) or json", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const cli_cmd bt_cmd = {
+    "backtest",
+    "entente backtest [SCENARIO] [--format text|json]",
+    "Run a scenario from its base-year data with only its known shocks and\n"
+    "compare the model with the observed history it carries: per year the\n"
+    "actual and model values, and the mean absolute percentage error of the\n"
+    "model, of persistence (the last observed value) and of the log-linear\n"
+    "trend fitted up to the base year.",
+    "SCENARIO defaults to the built-in russia-china-2013 (base year 2013, the\n"
+    "2014 and 2022 sanction rounds as the only known shocks); see\n"
+    "docs/backtest.md.  JSON: years[] {year, actual, model} of the headline\n"
+    "series (total Russia-China trade), mape {model, persistence, trend} in\n"
+    "percent, best, and series[] with every compared series.",
+    bt_opts,
+    0,
+    1,
+};
+
+int cmd_backtest(int argc, char **argv) {
+  cli_args a;
+  int done;
+  int rc = cli_parse(&bt_cmd, argc, argv, &a, &done);
+  if (rc != EXIT_OK || done) {
+    cli_args_free(&a);
+    return rc;
+  }
+  ent_format fmt;
+  if (cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON, &fmt)) {
+    cli_flush(&a);
+    cli_args_free(&a);
+    return EXIT_USAGE;
+  }
+  const char *arg = a.n_pos ? a.pos[0] : "russia-china-2013";
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  ent_run *run = NULL;
+  ent_status st = cli_load_scenario(arg, &m, d);
+  if (st == ENT_OK) st = ent_run_create(m, NULL, &run, d);
+  if (st == ENT_OK) {
+    /* render into memory first: no partial output on failure */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    st = mem ? ent_run_write_backtest(run, fmt, mem, d) : ENT_ENOMEM;
+    if (mem) fclose(mem);
+    if (st == ENT_OK) {
+      rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? EXIT_OK
+                                                                     : EXIT_FAIL;
+    } else {
+      rc = st == ENT_EINVAL ? (ent_diag_print(d, stderr), EXIT_USAGE)
+                            : cli_fail(d, st);
+    }
+    free(buf);
+  } else {
+    rc = cli_fail(d, st);
+  }
+  ent_run_destroy(run);
+  ent_model_destroy(m);
+  ent_diag_destroy(d);
   cli_args_free(&a);
   return rc;
 }

@@ -20,6 +20,7 @@ static const command commands[] = {
     {"eum", cmd_eum, "one issue from a CSV actor table, expected-utility model"},
     {"check", cmd_check, "validate a scenario and print every problem found"},
     {"scenarios", cmd_scenarios, "list the built-in scenarios"},
+    {"backtest", cmd_backtest, "model against observed history (default: russia-china-2013)"},
     {"gravity", cmd_gravity, "GE structural gravity counterfactual of a trade-cost shock"},
 };
 

@@ -1,0 +1,296 @@
+/*
+ * test_sim.c -- the structural simulation: the step-wise API, the base
+ * year equal to the data, invariance without shocks or growth, the
+ * direction of sanction effects, channels and links, determinism.
+ */
+#include <math.h>
+
+#include "scenario.h"
+#include "sim.h"
+#include "testutil.h"
+
+static ent_model *load_path(const char *rel) {
+  char path[1024];
+  ref_path(path, sizeof path, rel);
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  if (ent_scenario_load_file(path, &m, d) != ENT_OK) {
+    ent_diag_print(d, stderr);
+    fail_msg("cannot load %s", path);
+  }
+  ent_diag_destroy(d);
+  return m;
+}
+
+/* Load the mini scenario with text replacements (old -> new pairs). */
+static ent_model *load_variant(const char *const *edits) {
+  char path[1024];
+  ref_path(path, sizeof path, "struct/mini.yaml");
+  char *text;
+  size_t len;
+  const char *why;
+  assert_int_equal(ent_read_file(path, 1 << 20, &text, &len, &why), ENT_OK);
+  for (size_t k = 0; edits && edits[k]; k += 2) {
+    char *at = strstr(text, edits[k]);
+    if (!at) fail_msg("no '%s' in mini.yaml", edits[k]);
+    size_t ol = strlen(edits[k]), nl = strlen(edits[k + 1]);
+    char *nt = malloc(len - ol + nl + 1);
+    memcpy(nt, text, (size_t)(at - text));
+    memcpy(nt + (at - text), edits[k + 1], nl);
+    strcpy(nt + (at - text) + nl, at + ol);
+    free(text);
+    text = nt;
+    len = strlen(text);
+  }
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  if (ent_scenario_load_buffer("mini-variant.yaml", text, len, &m, d) != ENT_OK) {
+    ent_diag_print(d, stderr);
+    fail_msg("variant does not load");
+  }
+  ent_diag_destroy(d);
+  free(text);
+  return m;
+}
+
+static ent_run *run_model(const ent_model *m) {
+  ent_diag *d = ent_diag_create();
+  ent_run *r = NULL;
+  if (ent_run_create(m, NULL, &r, d) != ENT_OK) {
+    ent_diag_print(d, stderr);
+    fail_msg("run failed");
+  }
+  ent_diag_destroy(d);
+  return r;
+}
+
+static void test_step_api(void **state) {
+  (void)state;
+  ent_model *m = load_path("struct/mini.yaml");
+  ent_diag *d = ent_diag_create();
+  ent_sim *s;
+  assert_int_equal(ent_sim_start(m, NULL, &s, d), ENT_OK);
+  assert_int_equal(ent_sim_year(s), 0);
+  int steps = 0;
+  ent_status st;
+  while ((st = ent_sim_step(s, d)) == ENT_CONTINUE) {
+    steps++;
+    assert_int_equal(ent_sim_year(s), 2019 + steps);
+  }
+  assert_int_equal(st, ENT_OK);
+  assert_int_equal(steps, 6); /* 2020..2025 continue, 2026 finishes */
+  assert_int_equal(ent_sim_year(s), 2026);
+  ent_run *r;
+  assert_int_equal(ent_sim_finish(s, &r), ENT_OK);
+  for (size_t k = 0; k < r->n_series; k++) {
+    assert_true(isfinite(r->series[k].value));
+    assert_true(r->series[k].year >= 2020 && r->series[k].year <= 2026);
+  }
+  ent_run_destroy(r);
+  /* stopping early keeps the years done */
+  assert_int_equal(ent_sim_start(m, NULL, &s, d), ENT_OK);
+  assert_int_equal(ent_sim_step(s, d), ENT_CONTINUE);
+  assert_int_equal(ent_sim_step(s, d), ENT_CONTINUE);
+  assert_int_equal(ent_sim_finish(s, &r), ENT_OK);
+  assert_true(isfinite(ent_run_value(r, "trade_flow", "RUS->CHN", 2021)));
+  assert_true(isnan(ent_run_value(r, "trade_flow", "RUS->CHN", 2022)));
+  ent_run_destroy(r);
+  ent_diag_destroy(d);
+  ent_model_destroy(m);
+}
+
+static void test_base_year_is_data(void **state) {
+  (void)state;
+  ent_model *m = load_path("struct/mini.yaml");
+  ent_run *r = run_model(m);
+  assert_near(ent_run_value(r, "trade_flow", "RUS->CHN", 2020), 60.0, 0.0);
+  assert_near(ent_run_value(r, "trade_flow", "CHN->WST", 2020), 900.0, 0.0);
+  /* dependence = (60 + 50) / 2000 */
+  assert_near(ent_run_value(r, "dependence", "RUS->CHN", 2020), 0.055, 1e-15);
+  assert_near(ent_run_value(r, "dependence", "CHN->RUS", 2020), 110.0 / 18000.0,
+              1e-15);
+  /* China's share of Russia's trade: 110 / (60 + 300 + 50 + 250) */
+  assert_near(ent_run_value(r, "partner_share", "RUS->CHN", 2020), 110.0 / 660.0,
+              1e-15);
+  /* GDP path: CHN grows 6% from 2021, 4% from 2024 */
+  assert_near(ent_run_value(r, "gdp", "CHN", 2023), 18000.0 * pow(1.06, 3), 1e-9);
+  assert_near(ent_run_value(r, "gdp", "CHN", 2025),
+              18000.0 * pow(1.06, 3) * pow(1.04, 2), 1e-8);
+  assert_near(ent_run_value(r, "welfare_change", "RUS", 2020), 0.0, 0.0);
+  ent_run_destroy(r);
+  ent_model_destroy(m);
+}
+
+/* No growth, no shock, no link-driven cost: the base year is an
+ * equilibrium, so flows never move. */
+static void test_no_shock_no_growth(void **state) {
+  (void)state;
+  static const char *const edits[] = {
+      "growth: 1.0", "growth: 0",
+      "growth: {2021: 6.0, 2024: 4.0}", "growth: 0",
+      "growth: 2.0", "growth: 0",
+      "beta: -1.5", "beta: 0",
+      "beta_at_max: -1.0", "beta_at_max: 0",
+      NULL};
+  ent_model *m = load_variant(edits);
+  ent_run *r = run_model(m);
+  for (int y = 2020; y <= 2026; y++) {
+    assert_near(ent_run_value(r, "trade_flow", "RUS->CHN", y), 60.0, 1e-9);
+    assert_near(ent_run_value(r, "trade_flow", "WST->RUS", y), 250.0, 1e-9);
+    assert_near(ent_run_value(r, "welfare_change", "RUS", y), 0.0, 1e-9);
+  }
+  ent_run_destroy(r);
+  ent_model_destroy(m);
+}
+
+/* The seed's claim on a small system: Western sanctions raise China's
+ * share of Russia's trade and Russia's dependence on China. */
+static void test_sanctions_pivot(void **state) {
+  (void)state;
+  static const char *const none[] = {"beta: -1.5", "beta: 0", NULL};
+  ent_model *m0 = load_variant(none);
+  ent_model *m1 = load_path("struct/mini.yaml");
+  ent_run *r0 = run_model(m0), *r1 = run_model(m1);
+  for (int y = 2022; y <= 2026; y++) {
+    assert_true(ent_run_value(r1, "partner_share", "RUS->CHN", y) >
+                ent_run_value(r0, "partner_share", "RUS->CHN", y));
+    assert_true(ent_run_value(r1, "dependence", "RUS->CHN", y) >
+                ent_run_value(r0, "dependence", "RUS->CHN", y));
+    assert_true(ent_run_value(r1, "trade_flow", "RUS->WST", y) <
+                ent_run_value(r0, "trade_flow", "RUS->WST", y));
+    assert_true(ent_run_value(r1, "welfare_change", "RUS", y) < 0.0);
+  }
+  /* before the sanctions the two runs agree */
+  assert_near(ent_run_value(r1, "trade_flow", "RUS->CHN", 2021),
+              ent_run_value(r0, "trade_flow", "RUS->CHN", 2021), 1e-9);
+  ent_run_destroy(r0);
+  ent_run_destroy(r1);
+  ent_model_destroy(m0);
+  ent_model_destroy(m1);
+}
+
+static void test_channels_and_links(void **state) {
+  (void)state;
+  ent_model *m = load_path("struct/mini.yaml");
+  ent_run *r = run_model(m);
+  /* pipe1: base 20, +5 a year, capped at 38 */
+  assert_near(ent_run_value(r, "gas_flow", "pipe1", 2020), 20.0, 0.0);
+  assert_near(ent_run_value(r, "gas_flow", "pipe1", 2023), 35.0, 0.0);
+  assert_near(ent_run_value(r, "gas_flow", "pipe1", 2024), 38.0, 0.0);
+  /* pipe2: the pipeline issue forecast (>= 60) decides it in 2020;
+   * first gas after build_years = 2, ramp 10 a year */
+  assert_true(ent_run_value(r, "issue_forecast", "pipeline", 2020) >= 60.0);
+  assert_near(ent_run_value(r, "gas_flow", "pipe2", 2021), 0.0, 0.0);
+  assert_near(ent_run_value(r, "gas_flow", "pipe2", 2022), 10.0, 0.0);
+  assert_near(ent_run_value(r, "gas_flow", "pipe2", 2026), 50.0, 0.0);
+  assert_near(ent_run_value(r, "gas_flow", "RUS->CHN", 2023),
+              ent_run_value(r, "gas_flow", "pipe1", 2023) +
+                  ent_run_value(r, "gas_flow", "pipe2", 2023), 1e-12);
+  /* crude follows the RUS->CHN trade index */
+  double idx = ent_run_value(r, "trade_flow", "RUS->CHN", 2025) / 60.0;
+  assert_near(ent_run_value(r, "oil_flow", "crude", 2025), 80.0 * idx, 1e-9);
+  ent_run_destroy(r);
+  ent_model_destroy(m);
+
+  /* a higher threshold is never reached: pipe2 stays closed */
+  static const char *const low_pos[] = {"RUS: {position: 100, salience: 90, capability: 200}",
+                                        "RUS: {position: 50, salience: 90, capability: 200}",
+                                        "CHN: {position: 70, salience: 60, capability: 200}",
+                                        "CHN: {position: 40, salience: 60, capability: 200}",
+                                        NULL};
+  m = load_variant(low_pos);
+  r = run_model(m);
+  for (int y = 2020; y <= 2026; y++) {
+    assert_true(ent_run_value(r, "issue_forecast", "pipeline", y) < 60.0);
+    assert_near(ent_run_value(r, "gas_flow", "pipe2", y), 0.0, 0.0);
+  }
+  ent_run_destroy(r);
+  ent_model_destroy(m);
+}
+
+static void test_determinism(void **state) {
+  (void)state;
+  ent_model *m = load_path("struct/mini.yaml");
+  ent_run *a = run_model(m), *b = run_model(m);
+  assert_int_equal(a->n_series, b->n_series);
+  for (size_t k = 0; k < a->n_series; k++) {
+    assert_string_equal(a->series[k].entity, b->series[k].entity);
+    assert_memory_equal(&a->series[k].value, &b->series[k].value, sizeof(double));
+  }
+  ent_run_destroy(a);
+  ent_run_destroy(b);
+  ent_model_destroy(m);
+}
+
+/* Bad structural inputs, each with its message and position. */
+static void test_bad_structure(void **state) {
+  (void)state;
+  static const struct {
+    const char *old, *new_, *msg;
+  } cases[] = {
+      {"RUS: [1500, 60, 300]", "RUS: [1500, 60]", "the matrix must be square"},
+      {"RUS: [1500, 60, 300]", "RUS: [1500, -60, 300]", "outside [0"},
+      {"RUS: [1500, 60, 300]", "RUS: [0, 60, 300]", "domestic flow of 'RUS' must be positive"},
+      {"from: [WST], to: [RUS]", "from: [WST], to: [XXX]", "unknown bloc 'XXX'"},
+      {"start: 2022, beta", "start: 2030, beta", "after the end of the time axis"},
+      {"{issue: compliance}", "{issue: nothing}", "unknown issue 'nothing'"},
+      {"{indicator: dependence,", "{indicator: closeness,", "unknown indicator 'closeness'"},
+      {"time: {start: 2020, end: 2026}", "time: {start: 2020, end: 2019}", "must be after start"},
+      {"    above: 60\n", "    above: 60\n  - id: again\n    from: {issue: compliance}\n"
+                          "    to: {channel: pipe2}\n    form: threshold\n    above: 10\n",
+       "contradictory links"},
+      {"    above: 60\n", "    above: 60\n  - id: loop1\n    from: {issue: compliance}\n"
+                          "    to: {issue: pipeline, actor: CHN, field: salience}\n"
+                          "    form: elasticity\n    elasticity: 1\n"
+                          "  - id: loop2\n    from: {issue: pipeline}\n"
+                          "    to: {issue: compliance, actor: CHN, field: salience}\n"
+                          "    form: elasticity\n    elasticity: 1\n",
+       "cycle of links"},
+      {"form: threshold", "form: beta", "does not fit this link"},
+      {"capacity: 38, base: 20", "capacity: 38, base: 40", "exceeds the capacity"},
+  };
+  char path[1024];
+  ref_path(path, sizeof path, "struct/mini.yaml");
+  char *text;
+  size_t len;
+  const char *why;
+  assert_int_equal(ent_read_file(path, 1 << 20, &text, &len, &why), ENT_OK);
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char *at = strstr(text, cases[k].old);
+    if (!at) fail_msg("case %zu: no '%s'", k, cases[k].old);
+    size_t ol = strlen(cases[k].old), nl = strlen(cases[k].new_);
+    char *nt = malloc(len - ol + nl + 1);
+    memcpy(nt, text, (size_t)(at - text));
+    memcpy(nt + (at - text), cases[k].new_, nl);
+    strcpy(nt + (at - text) + nl, at + ol);
+    ent_diag *d = ent_diag_create();
+    ent_model *m = NULL;
+    ent_status st = ent_scenario_load_buffer("bad.yaml", nt, strlen(nt), &m, d);
+    if (st != ENT_EINPUT || m) fail_msg("case %zu accepted", k);
+    int found = 0;
+    for (size_t i = 0; i < ent_diag_count(d); i++) {
+      const ent_diag_item *it = ent_diag_get(d, i);
+      if (strstr(it->msg, cases[k].msg) && it->line > 0 && it->col > 0) found = 1;
+    }
+    if (!found) {
+      ent_diag_print(d, stderr);
+      fail_msg("case %zu: no '%s' with a position", k, cases[k].msg);
+    }
+    ent_diag_destroy(d);
+    free(nt);
+  }
+  free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_step_api),
+      cmocka_unit_test(test_base_year_is_data),
+      cmocka_unit_test(test_no_shock_no_growth),
+      cmocka_unit_test(test_sanctions_pivot),
+      cmocka_unit_test(test_channels_and_links),
+      cmocka_unit_test(test_determinism),
+      cmocka_unit_test(test_bad_structure),
+  };
+  return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
+}
