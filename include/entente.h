@@ -305,6 +305,76 @@ ENT_API double ent_trade_result_residual(const ent_trade_result *r);
 ENT_API ent_status ent_trade_result_write(const ent_trade_result *r,
                                           ent_format f, FILE *fp);
 
+/* ---- smp (KTAB Spatial Model of Politics) ---- */
+/* KTAB's Spatial Model of Politics (docs/models/smp.md): N actors with a
+ * capability, a position and a salience on each of M dimensions bargain
+ * turn by turn (challenges, bargains, queue elections) until positions
+ * settle.  Scenarios come in KTAB's CSV layout; every model parameter of
+ * KTAB is an option.  Runs are deterministic: same problem, options and
+ * seed -> identical history. */
+typedef struct ent_smp_problem ent_smp_problem;
+typedef struct ent_smp_opts ent_smp_opts;
+typedef struct ent_smp_run ent_smp_run;
+
+/* Load a KTAB scenario CSV (scenario line, header line, one line per
+ * actor).  Every problem goes to `d` as file:line:col; returns ENT_EINPUT
+ * (or ENT_EIO, ENT_ENOMEM) and *out = NULL if any error was found. */
+ENT_API ent_status ent_smp_load_file(const char *path, ent_smp_problem **out,
+                                     ent_diag *d);
+/* Same from memory; `name` is used in messages. */
+ENT_API ent_status ent_smp_load_buffer(const char *name, const char *text,
+                                       size_t len, ent_smp_problem **out,
+                                       ent_diag *d);
+ENT_API void ent_smp_problem_destroy(ent_smp_problem *p);
+ENT_API const char *ent_smp_problem_name(const ent_smp_problem *p);
+ENT_API size_t ent_smp_problem_actor_count(const ent_smp_problem *p);
+ENT_API size_t ent_smp_problem_dim_count(const ent_smp_problem *p);
+/* Names (trimmed); NULL when out of range.  Live as long as `p`. */
+ENT_API const char *ent_smp_problem_actor_name(const ent_smp_problem *p,
+                                               size_t i);
+ENT_API const char *ent_smp_problem_dim_name(const ent_smp_problem *p,
+                                             size_t k);
+
+/* Options, initialised to KTAB's defaults.  NULL when out of memory. */
+ENT_API ent_smp_opts *ent_smp_opts_create(void);
+ENT_API void ent_smp_opts_destroy(ent_smp_opts *o);
+/* Set one option from "key=value" (KTAB's parameter names such as
+ * VotingRule=Cubic, or max_turns, min_turns, stop_ratio, seed, strict,
+ * degenerate, accommodation=A[i][j]=v;...).  Returns ENT_OK, or
+ * ENT_EINPUT with the reason in why[0..size). */
+ENT_API ent_status ent_smp_opts_parse(ent_smp_opts *o, const char *kv,
+                                      char *why, size_t size);
+/* One line listing every option name, for help texts (static). */
+ENT_API const char *ent_smp_option_names(void);
+
+/* Run the model on `p` (o = NULL: defaults).  The run keeps its own copy
+ * of problem and options.  Errors (KTAB's runtime aborts, options that do
+ * not fit the problem) go to `d`; warnings (degenerate states) too.
+ * Returns ENT_OK and *out, or an error and *out = NULL. */
+ENT_API ent_status ent_smp_run_create(const ent_smp_problem *p,
+                                      const ent_smp_opts *o,
+                                      ent_smp_run **out, ent_diag *d);
+ENT_API void ent_smp_run_destroy(ent_smp_run *r);
+/* Number of states (turn 0 = the input, ..., states - 1). */
+ENT_API size_t ent_smp_run_state_count(const ent_smp_run *r);
+/* Position / ideal of actor i on dimension k at state t, 0-100 scale
+ * (KTAB's); 0 when out of range. */
+ENT_API double ent_smp_run_position(const ent_smp_run *r, size_t t, size_t i,
+                                    size_t k);
+ENT_API double ent_smp_run_ideal(const ent_smp_run *r, size_t t, size_t i,
+                                 size_t k);
+/* Winning probability of actor i's position at state t (KTAB's "History of
+ * actors' winning probabilities"). */
+ENT_API double ent_smp_run_win_prob(const ent_smp_run *r, size_t t, size_t i);
+/* 1 if the run stopped by the stopping ratio, 0 at the turn limit. */
+ENT_API int ent_smp_run_converged(const ent_smp_run *r);
+/* Write the run: text (turn-by-turn tables), JSON (one object: actors,
+ * dimensions, turns, probabilities, converged, ...) or CSV (KTAB's
+ * turn,actor,actor_name,dim,dim_name,position layout).  ENT_EIO if writing
+ * failed. */
+ENT_API ent_status ent_smp_run_write(const ent_smp_run *r, ent_format f,
+                                     FILE *fp);
+
 #ifdef __cplusplus
 }
 #endif

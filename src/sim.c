@@ -181,11 +181,10 @@ static double clamp(double v, double lo, double hi) {
 
 void ent_sim_destroy(ent_sim *s) {
   if (!s) return;
-  if (s->cap)
-    for (size_t i = 0; i < s->m->n_issues; i++) {
-      ent_free(s->cap[i]);
-      ent_free(s->sal[i]);
-    }
+  for (size_t i = 0; i < s->m->n_issues; i++) {
+    if (s->cap) ent_free(s->cap[i]);
+    if (s->sal) ent_free(s->sal[i]);
+  }
   ent_free(s->cap);
   ent_free(s->sal);
   ent_free(s->iopts);

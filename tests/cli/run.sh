@@ -38,7 +38,7 @@ while IFS='|' read -r cmd want; do
 done < "$SRC/tests/cli/bad-inputs.txt"
 
 # ---------------------------------------------------------------- help texts
-for c in run eum check scenarios gravity backtest; do
+for c in run eum check scenarios gravity backtest smp; do
   if "$E" $c --help >"$TMP/out" 2>&1 && grep -q "^usage: entente $c" "$TMP/out"; then ok
   else bad "$c --help"; fi
 done

@@ -96,6 +96,7 @@ ent_status cli_load_scenario(const char *arg, ent_model **m, ent_diag *d);
 
 /* Commands. */
 int cmd_eum(int argc, char **argv);
+int cmd_smp(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);

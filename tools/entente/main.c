@@ -18,6 +18,7 @@ typedef struct command {
 static const command commands[] = {
     {"run", cmd_run, "simulate a scenario once (default: built-in russia-china)"},
     {"eum", cmd_eum, "one issue from a CSV actor table, expected-utility model"},
+    {"smp", cmd_smp, "KTAB Spatial Model of Politics on a KTAB scenario CSV"},
     {"check", cmd_check, "validate a scenario and print every problem found"},
     {"scenarios", cmd_scenarios, "list the built-in scenarios"},
     {"backtest", cmd_backtest, "model against observed history (default: russia-china-2013)"},
