@@ -6,7 +6,9 @@
  * years after the base year with both an actual and a model value are
  * compared.  Baselines, fitted only to what was observed up to the base
  * year (never to the outcome):
- *   persistence  the last observed value at or before the base year;
+ *   persistence  the last observed value at or before the base year (or,
+ *                when the history has none, the base-year value of the
+ *                scenario's data, which the run starts from);
  *   trend        ln y = a + b year, least squares over the observed years
  *                up to the base year (at least two).
  * MAPE = mean over the compared years of 100 |forecast - actual| / actual.
@@ -78,6 +80,10 @@ static int compare(const ent_run *r, const ent_history *h, bt_series *s) {
     s->trend[s->n] = s->has_trend ? exp(icept + slope * (y - start)) : NAN;
     s->n++;
   }
+  /* no observation up to the base year: persist the base-year data the
+   * run starts from (the scenario's own base-year value) */
+  if (!isfinite(last)) last = model_value(r, h, start);
+  for (int k = 0; k < s->n; k++) s->persist[k] = last;
   if (s->n == 0 || !isfinite(last)) return -1;
   for (int k = 0; k < s->n; k++) {
     s->mape_model += fabs(s->model[k] - s->actual[k]) / s->actual[k];

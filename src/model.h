@@ -161,7 +161,9 @@ typedef struct ent_history {
  * start (the base year, data) to end. */
 typedef struct ent_structure {
   int start, end;
-  double theta;           /* trade elasticity, > 0 */
+  double theta;           /* trade elasticity, > 0 (home vs foreign) */
+  double theta_foreign;   /* among foreign suppliers (nested CES); equal
+                             to theta: the one-sector model */
   int multiplicative;     /* deficit mode */
   double adjustment;      /* partial adjustment per year, (0, 1] */
   ent_bloc *blocs;

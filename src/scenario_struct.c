@@ -166,8 +166,8 @@ static void parse_time(loader *L, yaml_node_t *n) {
 }
 
 static void parse_economy(loader *L, yaml_node_t *n) {
-  static const char *const keys[] = {"theta", "deficit", "adjustment", "blocs",
-                                     NULL};
+  static const char *const keys[] = {"theta", "theta_foreign", "deficit",
+                                     "adjustment", "blocs", "why", NULL};
   static const char *const bkeys[] = {"id", "name", "gdp", "growth", "milex",
                                       "milex_growth", "why", NULL};
   ent_model *m = L->m;
@@ -176,6 +176,11 @@ static void parse_economy(loader *L, yaml_node_t *n) {
   ent_ydoc_check_keys(&L->y, n, keys, "'economy'");
   yaml_node_t *v = ent_ydoc_get(&L->y, n, "theta");
   if (v) ent_ydoc_num_in(&L->y, v, "theta", 0.01, 50.0, &st->theta);
+  st->theta_foreign = st->theta;
+  v = ent_ydoc_get(&L->y, n, "theta_foreign");
+  if (v) ent_ydoc_num_in(&L->y, v, "theta_foreign", 0.01, 50.0, &st->theta_foreign);
+  v = ent_ydoc_get(&L->y, n, "why");
+  if (v) ent_scn_text(L, v, "'why'", 0);
   v = ent_ydoc_get(&L->y, n, "deficit");
   if (v) {
     const char *s = ent_ydoc_str(&L->y, v, "deficit", NULL);

@@ -171,6 +171,7 @@ struct ent_sim {
   int *decided;            /* [n_channels] decision year or INT_MAX */
   double *chan_base_trade; /* [n_channels] base-year trade on the route */
   ent_trade_work *tw;
+  ent_trade_nested_work *nw; /* NULL unless theta_foreign != theta */
   ent_ind_work *iw;
   ent_trade_opts topts;
 };
@@ -208,6 +209,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->decided);
   ent_free(s->chan_base_trade);
   ent_trade_work_free(s->tw);
+  ent_trade_nested_work_free(s->nw);
   ent_ind_work_free(s->iw);
   ent_run_destroy(s->run);
   ent_free(s);
@@ -274,6 +276,9 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->tw = ent_trade_work_alloc(nb);
     s->iw = ent_ind_work_alloc(nb);
     if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw) goto nomem;
+    if (st->theta_foreign != st->theta &&
+        !(s->nw = ent_trade_nested_work_alloc(nb)))
+      goto nomem;
     for (size_t c = 0; c < st->n_channels; c++) s->decided[c] = INT_MAX;
     shocks_at(st, st->start, s->beta0, s->emb0);
     ent_trade_opts_init(&s->topts);
@@ -481,8 +486,12 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
   out.w_hat = s->w_hat;
   out.welfare = s->welfare;
   out.X_new = s->Xstar;
-  ent_status rc = ent_trade_ge_solve(nb, s->X0, s->b, &s->topts, NULL, s->tw,
-                                     &out, &info);
+  ent_status rc =
+      s->nw ? ent_trade_nested_solve(nb, s->X0, s->b, st->theta,
+                                     st->theta_foreign, &s->topts, s->nw,
+                                     s->Xstar, s->w_hat, s->welfare, &info)
+            : ent_trade_ge_solve(nb, s->X0, s->b, &s->topts, NULL, s->tw, &out,
+                                 &info);
   if (rc != ENT_OK) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_ENOCONV, s->m->source, 0, 0,
                  "trade equilibrium of year %d not found: %s (%d iterations, "

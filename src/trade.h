@@ -98,6 +98,23 @@ ENT_LOCAL ent_status ent_trade_ge_solve(size_t n, const double *X,
                                         const ent_trade_out *out,
                                         ent_trade_info *info);
 
+/* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
+ * vs foreign composite with elasticity theta, among foreign suppliers
+ * theta_f; theta_f == theta is the one-sector model.  Outputs (may be
+ * NULL): new flows (n*n), w_hat, welfare = E_hat / P_hat.  ENT_EINVAL for
+ * invalid arrays, ENT_ENOCONV when no equilibrium was found (info). */
+typedef struct ent_trade_nested_work ent_trade_nested_work;
+ENT_LOCAL ent_trade_nested_work *ent_trade_nested_work_alloc(size_t n);
+ENT_LOCAL void ent_trade_nested_work_free(ent_trade_nested_work *w);
+ENT_LOCAL ent_status ent_trade_nested_solve(size_t n, const double *X,
+                                            const double *b, double theta,
+                                            double theta_f,
+                                            const ent_trade_opts *o,
+                                            ent_trade_nested_work *w,
+                                            double *X_new, double *w_hat,
+                                            double *welfare,
+                                            ent_trade_info *info);
+
 /* One-line English reason for a failure (static string). */
 ENT_LOCAL const char *ent_trade_fail_str(ent_trade_fail f);
 

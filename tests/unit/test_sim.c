@@ -282,6 +282,119 @@ static void test_bad_structure(void **state) {
   free(text);
 }
 
+/* Load a built-in scenario with every line-anchored edit applied: each
+ * `anchor` line gets `insert` added after it ("" = delete nothing), and
+ * every occurrence of `from` (if any) is replaced by `to`. */
+static ent_model *builtin_variant(const char *name, const char *const *after,
+                                  const char *insert, const char *from,
+                                  const char *to) {
+  const char *base = ent_builtin_text(name);
+  assert_non_null(base);
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  for (const char *p = base; *p;) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p + 1) : strlen(p);
+    char line[512];
+    snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), p);
+    if (from && strstr(line, from) == line + strspn(line, " ")) {
+      ent_strbuf_append(&b, line, (size_t)(strstr(line, from) - line));
+      ent_strbuf_puts(&b, to);
+      ent_strbuf_puts(&b, "\n");
+    } else {
+      ent_strbuf_append(&b, p, len);
+    }
+    for (size_t k = 0; after && after[k]; k++)
+      if (!strncmp(p, after[k], strlen(after[k])) && p[strlen(after[k])] == '\n')
+        ent_strbuf_puts(&b, insert);
+    p += len;
+  }
+  assert_false(b.failed);
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  if (ent_scenario_load_buffer("variant.yaml", b.data, b.len, &m, d) != ENT_OK) {
+    ent_diag_print(d, stderr);
+    fail_msg("variant of %s does not load", name);
+  }
+  ent_diag_destroy(d);
+  ent_strbuf_free(&b);
+  return m;
+}
+
+/* The seed's qualitative claims on the built-in scenario. */
+static void test_builtin_claims(void **state) {
+  (void)state;
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  assert_int_equal(ent_builtin_load("russia-china", &m, d), ENT_OK);
+  ent_run *r = run_model(m);
+  assert_int_equal(r->first_year, 2024);
+  assert_int_equal(r->last_year, 2035);
+  for (int y = 2024; y <= 2035; y++) {
+    double dr = ent_run_value(r, "dependence", "RUS->CHN", y);
+    double dc = ent_run_value(r, "dependence", "CHN->RUS", y);
+    /* the asymmetry stays in China's favour, in dependence and in
+     * vulnerability (China holds the leverage) */
+    assert_true(ent_run_value(r, "dependence_asymmetry", "RUS->CHN", y) > 0.0);
+    assert_true(ent_run_value(r, "vulnerability_asymmetry", "RUS->CHN", y) > 0.0);
+    /* Russia's dependence on China exceeds China's on Russia by an order
+     * of magnitude: log10 of the ratio rounds to 1 */
+    double ratio = dr / dc;
+    if (!(ratio >= pow(10.0, 0.5) && ratio < pow(10.0, 1.5)))
+      fail_msg("%d: dependence ratio %.2f is not an order of magnitude", y, ratio);
+    /* China is Russia's main partner, Russia a minor one for China */
+    assert_true(ent_run_value(r, "partner_share", "RUS->CHN", y) >
+                ent_run_value(r, "partner_share", "RUS->EUU", y));
+    assert_true(ent_run_value(r, "partner_share", "CHN->RUS", y) < 0.1);
+  }
+  /* 2024 is the data year: GACC's bilateral flows */
+  assert_near(ent_run_value(r, "trade_flow", "RUS->CHN", 2024), 129.32, 1e-9);
+  assert_near(ent_run_value(r, "trade_flow", "CHN->RUS", 2024), 115.49, 1e-9);
+  assert_near(ent_run_value(r, "gas_flow", "power-of-siberia", 2030), 38.0, 1e-9);
+
+  /* Western sanctions raise China's share of Russia's trade and Russia's
+   * dependence on China: lift the 2022 rounds in 2026 and both fall. */
+  static const char *const lifted[] = {
+      "  - id: west-2022-export-controls", "  - id: west-2022-financial",
+      "  - id: us-2022-import-ban",        "  - id: eu-2022-import-bans",
+      "  - id: eu-crude-embargo",          NULL};
+  ent_model *mv = builtin_variant("russia-china", lifted, "    end: 2026\n",
+                                  NULL, NULL);
+  ent_run *rv = run_model(mv);
+  for (int y = 2026; y <= 2035; y++) {
+    assert_true(ent_run_value(rv, "partner_share", "RUS->CHN", y) <
+                ent_run_value(r, "partner_share", "RUS->CHN", y));
+    assert_true(ent_run_value(rv, "dependence", "RUS->CHN", y) <
+                ent_run_value(r, "dependence", "RUS->CHN", y));
+    assert_true(ent_run_value(rv, "trade_flow", "RUS->EUU", y) >
+                ent_run_value(r, "trade_flow", "RUS->EUU", y));
+  }
+  assert_near(ent_run_value(rv, "partner_share", "RUS->CHN", 2025),
+              ent_run_value(r, "partner_share", "RUS->CHN", 2025), 1e-12);
+  ent_run_destroy(rv);
+  ent_model_destroy(mv);
+  ent_run_destroy(r);
+  ent_model_destroy(m);
+
+  /* The same on history: the back-test scenario with and without its
+   * 2014 and 2022 sanction rounds. */
+  assert_int_equal(ent_builtin_load("russia-china-2013", &m, d), ENT_OK);
+  r = run_model(m);
+  mv = builtin_variant("russia-china-2013", NULL, NULL, "beta: -", "beta: 0 #");
+  rv = run_model(mv);
+  for (int y = 2014; y <= 2024; y++) {
+    assert_true(ent_run_value(r, "partner_share", "RUS->CHN", y) >
+                ent_run_value(rv, "partner_share", "RUS->CHN", y));
+    assert_true(ent_run_value(r, "dependence", "RUS->CHN", y) >
+                ent_run_value(rv, "dependence", "RUS->CHN", y));
+  }
+  ent_run_destroy(rv);
+  ent_model_destroy(mv);
+  ent_run_destroy(r);
+  ent_model_destroy(m);
+  ent_diag_destroy(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_step_api),
@@ -291,6 +404,7 @@ int main(void) {
       cmocka_unit_test(test_channels_and_links),
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_bad_structure),
+      cmocka_unit_test(test_builtin_claims),
   };
   return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

@@ -1276,6 +1276,68 @@ static void test_out_of_memory(void **state) {
 }
 #endif
 
+/* Nested CES (trade_nested.c): with theta_f == theta it is the one-sector
+ * model, so it must reproduce the one-sector solution of every reference
+ * case; with theta_f > theta foreign suppliers substitute for each other
+ * more than for home goods, so a Western cut of trade with Russia shifts
+ * more of Russia's imports to China (gravity.md section 8). */
+static void test_nested_ces(void **state) {
+  (void)state;
+  ent_trade_nested_work *nw = ent_trade_nested_work_alloc(8);
+  assert_non_null(nw);
+  for (size_t c = 0; c < sizeof ALL_CASES / sizeof ALL_CASES[0]; c++) {
+    ent_trade_problem *p = load_case(ALL_CASES[c].flows, ALL_CASES[c].shock);
+    size_t n = p->n;
+    ent_trade_opts o;
+    ent_trade_opts_init(&o);
+    o.deficit = ALL_CASES[c].mode;
+    o.tol = 1e-14;
+    sol s;
+    assert_int_equal(solve_arrays(n, p->X, p->b, &o, NULL, &s), ENT_OK);
+    double Xn[64], w[8], W[8];
+    ent_trade_info info;
+    assert_int_equal(ent_trade_nested_solve(n, p->X, p->b, o.theta, o.theta, &o,
+                                            nw, Xn, w, W, &info), ENT_OK);
+    assert_true(info.residual <= 1e-9);
+    for (size_t i = 0; i < n; i++) {
+      assert_rel(w[i], s.w[i], 1e-9);
+      assert_rel(W[i], s.W[i], 1e-9);
+      for (size_t j = 0; j < n; j++)
+        if (s.Xn[i * n + j] > 0.0) assert_rel(Xn[i * n + j], s.Xn[i * n + j], 1e-8);
+        else assert_true(Xn[i * n + j] == 0.0);
+    }
+    sol_free(&s);
+    ent_trade_problem_destroy(p);
+  }
+  /* C1 (two-way sanctions RUS<->WST) and C4 (Western export ban): the
+   * change of China's exports to Russia rises with theta_f. */
+  const char *shocks[2] = {"caseC_sanction_shock.csv", "caseC_exportban_shock.csv"};
+  for (int k = 0; k < 2; k++) {
+    ent_trade_problem *p = load_case("case4_flows.csv", shocks[k]);
+    size_t n = p->n, rus = n, chn = n;
+    for (size_t i = 0; i < n; i++) {
+      if (!strcmp(p->names[i], "RUS")) rus = i;
+      if (!strcmp(p->names[i], "CHN")) chn = i;
+    }
+    assert_true(rus < n && chn < n);
+    ent_trade_opts o;
+    ent_trade_opts_init(&o);
+    double prev = 0.0;
+    for (int q = 0; q < 3; q++) {
+      double thf = 4.0 + 2.385 * q, Xn[64];
+      ent_trade_info info;
+      assert_int_equal(ent_trade_nested_solve(n, p->X, p->b, 4.0, thf, &o, nw,
+                                              Xn, NULL, NULL, &info), ENT_OK);
+      double hat = Xn[chn * n + rus] / p->X[chn * n + rus];
+      if (q > 0) assert_true(hat > prev);
+      prev = hat;
+    }
+    if (k == 0) assert_true(prev > 1.0); /* a rise, where one sector gives -16% */
+    ent_trade_problem_destroy(p);
+  }
+  ent_trade_nested_work_free(nw);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_case_A),
@@ -1291,6 +1353,7 @@ int main(void) {
       cmocka_unit_test(test_infeasible),
       cmocka_unit_test(test_invalid_arguments),
       cmocka_unit_test(test_newton),
+      cmocka_unit_test(test_nested_ces),
       cmocka_unit_test(test_damping_and_warm_start),
       cmocka_unit_test(test_large),
       cmocka_unit_test(test_conditional_ge),
