@@ -375,6 +375,156 @@ ENT_API int ent_smp_run_converged(const ent_smp_run *r);
 ENT_API ent_status ent_smp_run_write(const ent_smp_run *r, ent_format f,
                                      FILE *fp);
 
+/* ---- ensemble (Monte Carlo forecasts; docs/ensemble.md) ---- */
+/* A forecast: N members, each the model with its uncertain numbers drawn
+ * from its own random stream (seed, member index), simulated once; the
+ * statistics of every output (bands, outcome distributions, relationship
+ * classes) and the sensitivity of the headline outputs to the inputs.
+ * Members are reduced in index order, so the result is bit-identical for
+ * any number of threads and MPI ranks. */
+typedef struct ent_ensemble ent_ensemble;
+/* An MPI communicator held by the ensemble module (opaque). */
+typedef struct ent_mpi ent_mpi;
+
+typedef struct ent_ensemble_opts {
+  unsigned long runs;      /* members (base rows with sobol), >= 1 (1000) */
+  unsigned long long seed; /* master seed (1) */
+  int threads;             /* threads of this process, >= 1 (1) */
+  int sobol;               /* 1: Saltelli's design, runs x (d + 2) model
+                              evaluations, Sobol' indices (0: SRC) */
+  double memory_mb;        /* memory for exact quantiles; beyond, a sketch
+                              (256) */
+  const ent_mpi *mpi;      /* NULL: this process only */
+} ent_ensemble_opts;
+
+ENT_API void ent_ensemble_opts_init(ent_ensemble_opts *o);
+/* Set up a forecast of `m` (which must outlive it) with the model options
+ * `ro` (NULL: none; copied).  Runs the nominal model once to fix the
+ * outputs.  With o->mpi every rank calls this with the same arguments. */
+ENT_API ent_status ent_ensemble_create(const ent_model *m,
+                                       const ent_run_opts *ro,
+                                       const ent_ensemble_opts *o,
+                                       ent_ensemble **out, ent_diag *d);
+/* Compute the next batch of members (every rank calls it).  Returns
+ * ENT_CONTINUE while members remain, ENT_OK when all are done or after
+ * ent_ensemble_stop, or an error. */
+ENT_API ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d);
+/* Ask (on rank 0, e.g. from a Ctrl-C flag) to stop before the next batch;
+ * what was done is kept. */
+ENT_API void ent_ensemble_stop(ent_ensemble *e);
+/* Members done and asked for (base rows with sobol). */
+ENT_API unsigned long ent_ensemble_done(const ent_ensemble *e);
+ENT_API unsigned long ent_ensemble_total(const ent_ensemble *e);
+/* Write the statistics (rank 0): text summary, JSON (`runs`, `seed`,
+ * `series`, `issues`, `sensitivity`, ...) or tidy CSV.  ENT_EIO if writing
+ * failed. */
+ENT_API ent_status ent_ensemble_write(const ent_ensemble *e, ent_format f,
+                                      FILE *fp);
+/* Two forecasts side by side: headline outputs and every series, with the
+ * differences larger than their Monte Carlo noise marked. */
+ENT_API ent_status ent_ensemble_compare_write(const ent_ensemble *a,
+                                              const ent_ensemble *b,
+                                              ent_format f, FILE *fp);
+ENT_API void ent_ensemble_destroy(ent_ensemble *e);
+/* Number of uncertain numbers of a model. */
+ENT_API size_t ent_model_uncertain_count(const ent_model *m);
+
+/* MPI (Open MPI).  Available only in builds with MPI. */
+ENT_API int ent_ensemble_mpi_available(void);
+/* 1 if the environment says this process was started by mpirun or srun. */
+ENT_API int ent_ensemble_mpi_launched(void);
+/* MPI_Init and a private communicator; ENT_ENOTFOUND without MPI. */
+ENT_API ent_status ent_ensemble_mpi_init(int *argc, char ***argv,
+                                         ent_mpi **out);
+ENT_API int ent_ensemble_mpi_rank(const ent_mpi *p); /* 0 for NULL */
+ENT_API int ent_ensemble_mpi_size(const ent_mpi *p); /* 1 for NULL */
+/* MPI_Finalize (or MPI_Abort when `failed`); NULL: no-op. */
+ENT_API void ent_ensemble_mpi_finalize(ent_mpi *p, int failed);
+
+/* ---- store (SQLite run store; docs/store.md) ---- */
+/* Runs and forecasts kept in an SQLite database: scenario text and hash,
+ * options, seed, version, time and every output.  A file that is not an
+ * entente store (another application's database, a corrupt file, anything
+ * else) is refused with ENT_EINPUT and never written to. */
+typedef struct ent_store ent_store;
+
+/* Open (create: make it if missing).  Problems go to `d` as path:1:1. */
+ENT_API ent_status ent_store_open(const char *path, int create,
+                                  ent_store **out, ent_diag *d);
+ENT_API void ent_store_close(ent_store *s);
+/* Keep a single run (`entente run --store`); its id in *id. */
+ENT_API ent_status ent_store_add_run(ent_store *s, const ent_run *r,
+                                     const ent_run_opts *o, long long *id,
+                                     ent_diag *d);
+/* Start keeping a forecast; then after every ent_ensemble_step one
+ * transaction with the members of that step, and at the end the
+ * statistics.  keep_members: keep every member's outputs (else only its
+ * inputs and headline outputs remain once the forecast is complete). */
+ENT_API ent_status ent_store_begin_forecast(ent_store *s,
+                                            const ent_ensemble *e,
+                                            long long *id, ent_diag *d);
+ENT_API ent_status ent_store_save_batch(ent_store *s, long long id,
+                                        const ent_ensemble *e, ent_diag *d);
+ENT_API ent_status ent_store_finish_forecast(ent_store *s, long long id,
+                                             const ent_ensemble *e,
+                                             int keep_members, ent_diag *d);
+/* Continue stored forecast `id` (0: the latest unfinished one): reload its
+ * scenario and options, feed the stored members and return an ensemble
+ * that continues where it stopped (*model owns the model; destroy it after
+ * the ensemble).  With MPI every rank calls this; s is used on rank 0
+ * only (NULL elsewhere).  threads and mpi come from `o`. */
+ENT_API ent_status ent_store_resume(ent_store *s, long long id,
+                                    const ent_ensemble_opts *o,
+                                    ent_ensemble **out, ent_model **model,
+                                    long long *id_out, ent_diag *d);
+/* List the stored runs (text or JSON). */
+ENT_API ent_status ent_store_list(ent_store *s, ent_format f, FILE *fp);
+/* Print the stored output (JSON) of run `id`. */
+ENT_API ent_status ent_store_show(ent_store *s, long long id, FILE *fp,
+                                  ent_diag *d);
+
+/* ---- report (charts and the HTML report; docs/report.md) ---- */
+
+/* Every input of a model with its rationale (`why`): actors, issue
+ * positions, blocs, shocks, channels, links, uncertain inputs and the
+ * observed history.  JSON (names in src/assumptions.c) or text; ENT_EINVAL
+ * for CSV, ENT_EIO if writing failed. */
+ENT_API ent_status ent_model_write_assumptions(const ent_model *m,
+                                               ent_format f, FILE *fp);
+
+/* A rendered report: the charts (SVG and PNG) and one self-contained
+ * report.html, as named files in memory.  Immutable. */
+typedef struct ent_report ent_report;
+
+/* Render the report of a result document: the JSON printed by `entente
+ * forecast --format json` (bands, distributions, sensitivity) or by
+ * `entente run --format json` (one run: the bands collapse to the line).
+ * `name` is used in messages.  m (may be NULL) is the scenario the result
+ * came from: its assumptions and observed history go into the report; its
+ * id must match the document's.  backtest (may be NULL) is a run of a
+ * scenario with history after its base year, shown as the back-test.
+ * Problems with the document go to `d` as name:line:col (ENT_EINPUT);
+ * ENT_ENOMEM, ENT_EINTERNAL (cairo failed).  *out is NULL on failure. */
+ENT_API ent_status ent_report_create(const char *name, const char *json,
+                                     size_t len, const ent_model *m,
+                                     const ent_run *backtest,
+                                     ent_report **out, ent_diag *d);
+/* The same for run `id` of a run store (0: the latest run or forecast
+ * with results); the time the store recorded is shown.  ENT_EINPUT (in d)
+ * when there is no such run or it has no output yet. */
+ENT_API ent_status ent_report_create_stored(ent_store *s, long long id,
+                                            const ent_model *m,
+                                            const ent_run *backtest,
+                                            ent_report **out, ent_diag *d);
+ENT_API void ent_report_destroy(ent_report *r);
+/* Files of the report in a fixed order: the charts (NAME.svg, NAME.png),
+ * then report.html.  Name and bytes live as long as the report; NULL when
+ * out of range. */
+ENT_API size_t ent_report_file_count(const ent_report *r);
+ENT_API const char *ent_report_file_name(const ent_report *r, size_t i);
+ENT_API const unsigned char *ent_report_file_data(const ent_report *r,
+                                                  size_t i, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,7 @@ typedef struct ent_stake {
   double position;    /* on the issue scale, [lo, hi] */
   double salience;    /* [0, 1] */
   double capability;  /* >= 0 */
+  int cap_from_actor; /* capability taken from the actor's (no own value) */
   const char *why;    /* rationale or NULL */
   ent_srcpos at;
 } ent_stake;
@@ -198,6 +199,71 @@ typedef enum ent_indicator_id {
 ENT_LOCAL const char *ent_indicator_name(int id);
 ENT_LOCAL int ent_indicator_find(const char *name);
 
+/* ------------------------------------------------------ uncertain numbers */
+
+/* A distribution given for a number instead of a value (docs/scenario.md,
+ * "Uncertain numbers").  Every kind is sampled by inversion of its CDF
+ * from one uniform u in (0, 1), so a member's draws are a vector of
+ * uniforms (uncertain.c). */
+typedef enum ent_dist_kind {
+  ENT_DIST_NORMAL = 0, /* mean a, sd b > 0, truncated to [lo, hi] */
+  ENT_DIST_UNIFORM,    /* [lo, hi], lo < hi */
+  ENT_DIST_TRIANGULAR, /* lo <= mode a <= hi, lo < hi */
+  ENT_DIST_PERT,       /* beta-PERT: lo <= mode a <= hi, lo < hi */
+  ENT_DIST_CHOICE      /* values[n] with probabilities */
+} ent_dist_kind;
+
+typedef struct ent_dist {
+  ent_dist_kind kind;
+  double a, b;         /* normal: mean, sd; triangular/pert: mode, - */
+  double lo, hi;       /* support: truncation bounds or min/max */
+  double plo, phi;     /* normal: Phi((lo-a)/b), Phi((hi-a)/b) */
+  double alpha, beta;  /* pert: shape parameters of the beta law, >= 1 */
+  const double *values;/* choice: n values in the order given */
+  const double *cum;   /* choice: cumulative probabilities, cum[n-1] = 1 */
+  size_t n;
+} ent_dist;
+
+/* What an uncertain number sets.  Indices refer to the model's arrays. */
+typedef enum ent_utarget_kind {
+  ENT_UT_ACTOR_CAPABILITY = 0, /* i = actor (and stakes that inherit it) */
+  ENT_UT_STAKE_POSITION,       /* i = issue, j = stake */
+  ENT_UT_STAKE_SALIENCE,       /* i = issue, j = stake (value / 100) */
+  ENT_UT_STAKE_CAPABILITY,     /* i = issue, j = stake */
+  ENT_UT_BLOC_GDP,             /* i = bloc */
+  ENT_UT_BLOC_MILEX,           /* i = bloc */
+  ENT_UT_BLOC_GROWTH,          /* i = bloc, years k in [k0, k1) */
+  ENT_UT_BLOC_MILEX_GROWTH,    /* i = bloc, years k in [k0, k1) */
+  ENT_UT_TRADE_FLOW,           /* i = exporter, j = importer */
+  ENT_UT_SHOCK_BETA,           /* i = shock */
+  ENT_UT_CHANNEL_CAPACITY,     /* i = channel */
+  ENT_UT_CHANNEL_BASE,         /* i = channel (capped at the capacity) */
+  ENT_UT_CHANNEL_RAMP,         /* i = channel */
+  ENT_UT_LINK_ELASTICITY,      /* i = link */
+  ENT_UT_LINK_BETA_AT_MAX,     /* i = link */
+  ENT_UT_LINK_ABOVE,           /* i = link */
+  ENT_UT_ECONOMY_THETA,
+  ENT_UT_ECONOMY_ADJUSTMENT
+} ent_utarget_kind;
+
+typedef struct ent_utarget {
+  ent_utarget_kind kind;
+  size_t i, j;        /* see ent_utarget_kind; stake targets hold the actor
+                         index in j until the load resolves it */
+  size_t k0, k1;      /* growth paths: year offsets [k0, k1) */
+  int also_milex;     /* growth: milex_growth follows (it was not given) */
+} ent_utarget;
+
+typedef struct ent_uparam {
+  const char *name;   /* e.g. "issues.alliance.positions.CHN.position" */
+  const char *file;   /* file of the distribution (variants: maybe a base) */
+  ent_srcpos at;      /* position of the {dist: ...} mapping */
+  ent_dist dist;
+  double nominal;     /* the value `entente run` uses (docs/scenario.md) */
+  const char *why;    /* rationale of the range, or NULL */
+  ent_utarget tgt;
+} ent_uparam;
+
 struct ent_model {
   ent_arena arena;
   const char *id, *title, *description;
@@ -212,6 +278,12 @@ struct ent_model {
   size_t (*pairs)[2];       /* main pairs for the relationship table */
   size_t n_pairs;
   ent_structure *st;        /* structural layer, NULL if none */
+  ent_uparam *uparams;      /* uncertain numbers in declaration order */
+  size_t n_uparams, cap_uparams;
+  const ent_model *origin;  /* value copies (uncertain.h): the original */
+  const char *base_text;    /* texts of the scenarios this one extends
+                               (nearest last), for the run store; or NULL */
+  size_t base_len;
 };
 
 /* Index of bloc `id`, or (size_t)-1 (requires m->st). */

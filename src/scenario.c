@@ -13,6 +13,10 @@
  * Salience is given on 0-100 (as in Predictioneer tables) and stored as a
  * fraction.  An actor's capability may be set once on the actor and
  * overridden per issue.
+ *
+ * Numbers that a forecast may vary are read through ent_scn_number, which
+ * also takes a distribution {dist: ...} (scenario_dist.c); a scenario with
+ * `extends: BASE` is merged onto its base before it is read (variant.c).
  */
 #include "scenario.h"
 
@@ -159,9 +163,15 @@ static void parse_actors(loader *L, yaml_node_t *n) {
         act.kind = ent_arena_strdup(&m->arena, k);
     }
     v = ent_ydoc_get(&L->y, a, "capability");
-    if (v && !ent_ydoc_num_in(&L->y, v, "capability", 0.0, 1e12,
-                              &act.capability))
-      act.has_capability = 1;
+    if (v) {
+      char name[160];
+      snprintf(name, sizeof name, "actors.%s.capability",
+               act.id ? act.id : "?");
+      ent_utarget t = {ENT_UT_ACTOR_CAPABILITY, m->n_actors, 0, 0, 0, 0};
+      if (!ent_scn_number(L, v, "capability", 0.0, 1e12, ENT_NUM_SCALAR_RANGE,
+                          &act.capability, &t, name, NULL))
+        act.has_capability = 1;
+    }
     v = ent_ydoc_get(&L->y, a, "why");
     if (v) act.why = ent_scn_text(L, v, "'why'", 0);
     if (act.id && act.name) m->actors[m->n_actors++] = act;
@@ -267,29 +277,47 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
     st.actor = ai;
     st.at = ent_scn_pos(k);
     int ok = 1;
+    /* stake targets name the actor until ent_scn_resolve_uparams */
+    ent_utarget t = {ENT_UT_STAKE_POSITION, m->n_issues, ai, 0, 0, 0};
+    char name[200];
+    snprintf(name, sizeof name, "issues.%s.positions.%s.position",
+             is->id ? is->id : "?", id);
+    double plo = scale_ok ? is->lo : -1e12, phi = scale_ok ? is->hi : 1e12;
     yaml_node_t *x = ent_scn_need(L, v, "position", "an actor's stake");
-    if (!x || ent_ydoc_num(&L->y, x, "position", &st.position)) ok = 0;
+    if (!x || ent_scn_number(L, x, "position", plo, phi, 0, &st.position, &t,
+                             name, NULL))
+      ok = 0;
     else if (scale_ok && (st.position < is->lo || st.position > is->hi)) {
       ent_ydoc_error(&L->y, x,
                      "position %g of '%s' is outside the scale [%g, %g]",
                      st.position, id, is->lo, is->hi);
       ok = 0;
     }
+    t.kind = ENT_UT_STAKE_SALIENCE;
+    snprintf(name, sizeof name, "issues.%s.positions.%s.salience",
+             is->id ? is->id : "?", id);
     x = ent_scn_need(L, v, "salience", "an actor's stake");
     if (!x) ok = 0;
-    else if (ent_ydoc_num(&L->y, x, "salience", &st.salience)) ok = 0;
+    else if (ent_scn_number(L, x, "salience", 0.0, 100.0, 0, &st.salience, &t,
+                            name, NULL))
+      ok = 0;
     else if (st.salience < 0.0 || st.salience > 100.0) {
       ent_ydoc_error(&L->y, x, "salience %g of '%s' is outside [0, 100]",
                      st.salience, id);
       ok = 0;
     }
     st.salience /= 100.0;
+    t.kind = ENT_UT_STAKE_CAPABILITY;
+    snprintf(name, sizeof name, "issues.%s.positions.%s.capability",
+             is->id ? is->id : "?", id);
     x = ent_ydoc_get(&L->y, v, "capability");
     if (x) {
-      if (ent_ydoc_num_in(&L->y, x, "capability", 0.0, 1e12, &st.capability))
+      if (ent_scn_number(L, x, "capability", 0.0, 1e12, ENT_NUM_SCALAR_RANGE,
+                         &st.capability, &t, name, NULL))
         ok = 0;
     } else if (m->actors[ai].has_capability) {
       st.capability = m->actors[ai].capability;
+      st.cap_from_actor = 1;
     } else {
       ent_ydoc_error(&L->y, v,
                      "no capability for '%s' in issue '%s' (give one here or "
@@ -436,6 +464,7 @@ static void parse_root(loader *L, yaml_node_t *root) {
   if (v) parse_issues(L, v);
   v = ent_ydoc_get(&L->y, root, "report");
   if (v) parse_report(L, v);
+  ent_scn_resolve_uparams(L);
   ent_scn_parse_structure(L, root);
 }
 
@@ -456,14 +485,22 @@ ent_status ent_scenario_load_buffer(const char *name, const char *text_,
   L.m = ent_model_new();
   if (!L.m) return ENT_ENOMEM;
   ent_status st = ent_ydoc_load(&L.y, name, text_, len, d);
+  ent_strbuf bases;
+  ent_strbuf_init(&bases);
+  if (st == ENT_OK) st = ent_variant_resolve(&L.y, d, &bases, 0);
   if (st == ENT_OK) {
     parse_root(&L, ent_ydoc_root(&L.y));
     L.m->source = ent_arena_strdup(&L.m->arena, name);
     L.m->text = ent_arena_strndup(&L.m->arena, text_, len);
     L.m->text_len = len;
-    if (L.m->arena.failed) st = ENT_ENOMEM;
+    if (bases.len) {
+      L.m->base_text = ent_arena_strndup(&L.m->arena, bases.data, bases.len);
+      L.m->base_len = bases.len;
+    }
+    if (L.m->arena.failed || bases.failed) st = ENT_ENOMEM;
     else if (ent_diag_errors(d) > errors_before) st = ENT_EINPUT;
   }
+  ent_strbuf_free(&bases);
   ent_ydoc_free(&L.y);
   if (st != ENT_OK) {
     ent_model_destroy(L.m);

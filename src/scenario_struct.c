@@ -101,24 +101,39 @@ static int year_of(loader *L, yaml_node_t *n, const char *what, int *out) {
  * keeps the rate of the latest listed year at or before it (the first
  * listed rate before that). */
 static int rate_path(loader *L, yaml_node_t *n, const char *what,
-                     double *out, size_t n_years) {
+                     double *out, size_t n_years, ent_utarget_kind kind,
+                     size_t bloc, const char *bloc_id) {
   ent_structure *st = L->m->st;
-  if (n->type == YAML_SCALAR_NODE) {
+  ent_utarget t = {kind, bloc, 0, 0, n_years, 0};
+  char name[160];
+  if (n->type == YAML_SCALAR_NODE || ent_scn_is_dist(L, n)) {
     double r;
-    if (ent_ydoc_num_in(&L->y, n, what, -50.0, 100.0, &r)) return -1;
+    snprintf(name, sizeof name, "economy.blocs.%s.%s", bloc_id, what);
+    if (ent_scn_number(L, n, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
+                       name, NULL))
+      return -1;
     for (size_t k = 0; k < n_years; k++) out[k] = r;
     return 0;
   }
   if (!ent_ydoc_want_map(&L->y, n, what)) return -1;
   int first = 1, bad = 0, last_year = INT_MIN;
+  size_t prev_u = (size_t)-1; /* uncertain rate of the previous entry */
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
        p < n->data.mapping.pairs.top; p++) {
     yaml_node_t *k = ent_ydoc_node(&L->y, p->key);
     yaml_node_t *v = ent_ydoc_node(&L->y, p->value);
-    int y;
+    int y, dist = 0;
     double r;
-    if (year_of(L, k, "a year", &y) ||
-        ent_ydoc_num_in(&L->y, v, what, -50.0, 100.0, &r)) {
+    if (year_of(L, k, "a year", &y)) {
+      bad = 1;
+      continue;
+    }
+    size_t from_k = first ? 0 : (y > st->start ? (size_t)(y - st->start) : 0);
+    t.k0 = from_k;
+    t.k1 = n_years;
+    snprintf(name, sizeof name, "economy.blocs.%s.%s.%d", bloc_id, what, y);
+    if (ent_scn_number(L, v, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
+                       name, &dist)) {
       bad = 1;
       continue;
     }
@@ -138,6 +153,9 @@ static int rate_path(loader *L, yaml_node_t *n, const char *what,
     size_t from = first ? 0 : (size_t)(y - st->start);
     for (size_t q = from; q < n_years; q++) out[q] = r;
     first = 0;
+    /* an uncertain rate holds until the next listed year */
+    if (prev_u != (size_t)-1) L->m->uparams[prev_u].tgt.k1 = from;
+    prev_u = dist ? L->m->n_uparams - 1 : (size_t)-1;
   }
   if (first && !bad) {
     ent_ydoc_error(&L->y, n, "%s has no years", what);
@@ -175,7 +193,11 @@ static void parse_economy(loader *L, yaml_node_t *n) {
   if (!ent_ydoc_want_map(&L->y, n, "'economy'")) return;
   ent_ydoc_check_keys(&L->y, n, keys, "'economy'");
   yaml_node_t *v = ent_ydoc_get(&L->y, n, "theta");
-  if (v) ent_ydoc_num_in(&L->y, v, "theta", 0.01, 50.0, &st->theta);
+  ent_utarget t = {ENT_UT_ECONOMY_THETA, 0, 0, 0, 0, 0};
+  char name[160];
+  if (v)
+    ent_scn_number(L, v, "theta", 0.01, 50.0, ENT_NUM_SCALAR_RANGE, &st->theta,
+                   &t, "economy.theta", NULL);
   st->theta_foreign = st->theta;
   v = ent_ydoc_get(&L->y, n, "theta_foreign");
   if (v) ent_ydoc_num_in(&L->y, v, "theta_foreign", 0.01, 50.0, &st->theta_foreign);
@@ -190,7 +212,11 @@ static void parse_economy(loader *L, yaml_node_t *n) {
                                "'multiplicative', not '%.40s'", s);
   }
   v = ent_ydoc_get(&L->y, n, "adjustment");
-  if (v && !ent_ydoc_num_in(&L->y, v, "adjustment", 0.0, 1.0, &st->adjustment) &&
+  t.kind = ENT_UT_ECONOMY_ADJUSTMENT;
+  if (v &&
+      !ent_scn_number(L, v, "adjustment", 0.0, 1.0,
+                      ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &st->adjustment,
+                      &t, "economy.adjustment", NULL) &&
       !(st->adjustment > 0.0))
     ent_ydoc_error(&L->y, v, "adjustment must be in (0, 1], not 0");
   yaml_node_t *bl = ent_scn_need(L, n, "blocs", "'economy'");
@@ -232,21 +258,44 @@ static void parse_economy(loader *L, yaml_node_t *n) {
     if (v) bb.name = ent_scn_text(L, v, "bloc name", 1);
     else if (bb.actor >= 0) bb.name = m->actors[bb.actor].name;
     else if (bb.id) bb.name = bb.id;
+    const char *bid = bb.id ? bb.id : "?";
+    size_t bi = st->n_blocs;
     v = ent_scn_need(L, b, "gdp", "a bloc");
-    if (v && !ent_ydoc_num_in(&L->y, v, "gdp", 0.0, 1e7, &bb.gdp) &&
+    t.kind = ENT_UT_BLOC_GDP;
+    t.i = bi;
+    snprintf(name, sizeof name, "economy.blocs.%s.gdp", bid);
+    if (v &&
+        !ent_scn_number(L, v, "gdp", 0.0, 1e7,
+                        ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &bb.gdp, &t,
+                        name, NULL) &&
         !(bb.gdp > 0.0))
       ent_ydoc_error(&L->y, v, "gdp of '%s' must be positive",
                      bb.id ? bb.id : "?");
     v = ent_ydoc_get(&L->y, b, "milex");
-    if (v) ent_ydoc_num_in(&L->y, v, "milex", 0.0, 1e6, &bb.milex);
+    t.kind = ENT_UT_BLOC_MILEX;
+    snprintf(name, sizeof name, "economy.blocs.%s.milex", bid);
+    if (v)
+      ent_scn_number(L, v, "milex", 0.0, 1e6, ENT_NUM_SCALAR_RANGE, &bb.milex,
+                     &t, name, NULL);
     bb.growth = ent_arena_array(&m->arena, n_years, sizeof(double));
     bb.milex_growth = ent_arena_array(&m->arena, n_years, sizeof(double));
     if (!bb.growth || !bb.milex_growth) return;
+    size_t u_before = m->n_uparams;
     v = ent_ydoc_get(&L->y, b, "growth");
-    if (v) rate_path(L, v, "growth", bb.growth, n_years);
+    if (v)
+      rate_path(L, v, "growth", bb.growth, n_years, ENT_UT_BLOC_GROWTH, bi,
+                bid);
     v = ent_ydoc_get(&L->y, b, "milex_growth");
-    if (v) rate_path(L, v, "milex_growth", bb.milex_growth, n_years);
-    else memcpy(bb.milex_growth, bb.growth, n_years * sizeof(double));
+    if (v) {
+      rate_path(L, v, "milex_growth", bb.milex_growth, n_years,
+                ENT_UT_BLOC_MILEX_GROWTH, bi, bid);
+    } else {
+      memcpy(bb.milex_growth, bb.growth, n_years * sizeof(double));
+      /* milex grows like GDP: uncertain growth rates drive both */
+      for (size_t u = u_before; u < m->n_uparams; u++)
+        if (m->uparams[u].tgt.kind == ENT_UT_BLOC_GROWTH)
+          m->uparams[u].tgt.also_milex = 1;
+    }
     v = ent_ydoc_get(&L->y, b, "why");
     if (v) bb.why = ent_scn_text(L, v, "'why'", 0);
     if (ent_diag_errors(L->d) == before && bb.id) st->blocs[st->n_blocs++] = bb;
@@ -304,7 +353,13 @@ static void parse_trade(loader *L, yaml_node_t *n) {
       yaml_node_t *e = ent_ydoc_node(&L->y, v->data.sequence.items.start[c]);
       double x;
       size_t j = idx[c];
-      if (ent_ydoc_num_in(&L->y, e, "a flow", 0.0, 1e9, &x)) continue;
+      char name[200];
+      snprintf(name, sizeof name, "trade.flows.%s->%s", id, st->blocs[j].id);
+      ent_utarget t = {ENT_UT_TRADE_FLOW, i, j, 0, 0, 0};
+      if (ent_scn_number(L, e, "a flow", 0.0, 1e9,
+                         ENT_NUM_SCALAR_RANGE | (i == j ? ENT_NUM_ABOVE_LO : 0),
+                         &x, &t, name, NULL))
+        continue;
       if (i == j && !(x > 0.0)) {
         ent_ydoc_error(&L->y, e, "domestic flow of '%s' must be positive "
                                  "(the gravity model needs it)", id);
@@ -407,7 +462,13 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
     yaml_node_t *vb = ent_ydoc_get(&L->y, s, "beta");
     yaml_node_t *ve = ent_ydoc_get(&L->y, s, "embargo");
     if (ve) flag(L, ve, "embargo", &sh.embargo);
-    if (vb) ent_ydoc_num_in(&L->y, vb, "beta", -20.0, 5.0, &sh.beta);
+    if (vb) {
+      char name[160];
+      snprintf(name, sizeof name, "shocks.%s.beta", sh.id ? sh.id : "?");
+      ent_utarget t = {ENT_UT_SHOCK_BETA, st->n_shocks, 0, 0, 0, 0};
+      ent_scn_number(L, vb, "beta", -20.0, 5.0, ENT_NUM_SCALAR_RANGE, &sh.beta,
+                     &t, name, NULL);
+    }
     if (!vb && !sh.embargo)
       ent_ydoc_error(&L->y, s, "shock '%s' needs 'beta' or 'embargo: true'",
                      sh.id ? sh.id : "?");
@@ -484,17 +545,32 @@ static void parse_channels(loader *L, yaml_node_t *n) {
     }
     v = ent_scn_need(L, c, "unit", "a channel");
     if (v) ch.unit = ent_scn_text(L, v, "channel unit", 1);
+    const char *cid = ch.id ? ch.id : "?";
+    char name[160];
+    ent_utarget ut = {ENT_UT_CHANNEL_CAPACITY, st->n_channels, 0, 0, 0, 0};
+    snprintf(name, sizeof name, "channels.%s.capacity", cid);
     v = ent_scn_need(L, c, "capacity", "a channel");
-    if (v && !ent_ydoc_num_in(&L->y, v, "capacity", 0.0, 1e9, &ch.capacity) &&
+    if (v &&
+        !ent_scn_number(L, v, "capacity", 0.0, 1e9,
+                        ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &ch.capacity,
+                        &ut, name, NULL) &&
         !(ch.capacity > 0.0))
       ent_ydoc_error(&L->y, v, "capacity must be positive");
+    ut.kind = ENT_UT_CHANNEL_BASE;
+    snprintf(name, sizeof name, "channels.%s.base", cid);
     v = ent_ydoc_get(&L->y, c, "base");
-    if (v && !ent_ydoc_num_in(&L->y, v, "base", 0.0, 1e9, &ch.base) &&
+    if (v &&
+        !ent_scn_number(L, v, "base", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.base,
+                        &ut, name, NULL) &&
         ch.base > ch.capacity && ch.capacity > 0.0)
       ent_ydoc_error(&L->y, v, "base flow %g exceeds the capacity %g", ch.base,
                      ch.capacity);
+    ut.kind = ENT_UT_CHANNEL_RAMP;
+    snprintf(name, sizeof name, "channels.%s.ramp", cid);
     v = ent_ydoc_get(&L->y, c, "ramp");
-    if (v) ent_ydoc_num_in(&L->y, v, "ramp", 0.0, 1e9, &ch.ramp);
+    if (v)
+      ent_scn_number(L, v, "ramp", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.ramp, &ut,
+                     name, NULL);
     v = ent_ydoc_get(&L->y, c, "opens");
     if (v && !year_of(L, v, "opens", &ch.opens))
       check_year_in_axis(L, v, ch.opens, "opening year");
@@ -731,21 +807,37 @@ static void parse_links(loader *L, yaml_node_t *n) {
     const char *fs = fv ? ent_ydoc_str(&L->y, fv, "form", NULL) : NULL;
     if (ent_diag_errors(L->d) != before || !fs) continue;
     int ok = 1;
+    char name[160];
+    const char *lid = lk.id ? lk.id : "?";
+    ent_utarget t = {ENT_UT_LINK_ELASTICITY, st->n_links, 0, 0, 0, 0};
     if (!strcmp(fs, "elasticity")) {
       lk.form = ENT_FORM_ELASTICITY;
       ok = lk.tgt == ENT_LINK_TO_STAKE;
       v = ent_scn_need(L, ln, "elasticity", "an elasticity link");
-      if (v) ent_ydoc_num_in(&L->y, v, "elasticity", -10.0, 10.0, &lk.elasticity);
+      snprintf(name, sizeof name, "links.%s.elasticity", lid);
+      if (v)
+        ent_scn_number(L, v, "elasticity", -10.0, 10.0, ENT_NUM_SCALAR_RANGE,
+                       &lk.elasticity, &t, name, NULL);
     } else if (!strcmp(fs, "beta")) {
       lk.form = ENT_FORM_BETA;
       ok = lk.tgt == ENT_LINK_TO_TRADE && lk.src == ENT_LINK_FROM_ISSUE;
       v = ent_scn_need(L, ln, "beta_at_max", "a beta link");
-      if (v) ent_ydoc_num_in(&L->y, v, "beta_at_max", -20.0, 5.0, &lk.beta_at_max);
+      t.kind = ENT_UT_LINK_BETA_AT_MAX;
+      snprintf(name, sizeof name, "links.%s.beta_at_max", lid);
+      if (v)
+        ent_scn_number(L, v, "beta_at_max", -20.0, 5.0, ENT_NUM_SCALAR_RANGE,
+                       &lk.beta_at_max, &t, name, NULL);
     } else if (!strcmp(fs, "threshold")) {
       lk.form = ENT_FORM_THRESHOLD;
       ok = lk.tgt == ENT_LINK_TO_CHANNEL && lk.src == ENT_LINK_FROM_ISSUE;
       v = ent_scn_need(L, ln, "above", "a threshold link");
-      if (v && ok && !ent_ydoc_num(&L->y, v, "above", &lk.above)) {
+      t.kind = ENT_UT_LINK_ABOVE;
+      snprintf(name, sizeof name, "links.%s.above", lid);
+      double alo = ok ? m->issues[lk.src_issue].lo : -1e12;
+      double ahi = ok ? m->issues[lk.src_issue].hi : 1e12;
+      if (v && ok &&
+          !ent_scn_number(L, v, "above", alo, ahi, 0, &lk.above, &t, name,
+                          NULL)) {
         const ent_issue *is = &m->issues[lk.src_issue];
         if (lk.above < is->lo || lk.above > is->hi)
           ent_ydoc_error(&L->y, v, "threshold %g is outside the scale [%g, %g] "

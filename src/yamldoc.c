@@ -93,6 +93,20 @@ ent_status ent_ydoc_load(ent_ydoc *y, const char *file, const char *text,
 void ent_ydoc_free(ent_ydoc *y) {
   if (y->loaded) yaml_document_delete(&y->doc);
   y->loaded = 0;
+  for (size_t i = 0; i < y->n_files; i++) ent_free(y->files[i]);
+  ent_free(y->files);
+  ent_free(y->node_src);
+  y->files = NULL;
+  y->node_src = NULL;
+  y->n_files = y->n_node_src = 0;
+}
+
+const char *ent_ydoc_file_of(const ent_ydoc *y, const yaml_node_t *n) {
+  if (!y->node_src || !n || !y->loaded) return y->file;
+  ptrdiff_t id = n - y->doc.nodes.start;
+  if (id < 0 || (size_t)id >= y->n_node_src) return y->file;
+  unsigned short s = y->node_src[id];
+  return s < y->n_files ? y->files[s] : y->file;
 }
 
 yaml_node_t *ent_ydoc_root(ent_ydoc *y) {
@@ -106,7 +120,8 @@ yaml_node_t *ent_ydoc_node(ent_ydoc *y, int id) {
 void ent_ydoc_error(ent_ydoc *y, const yaml_node_t *n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  ent_diag_vadd(y->d, ENT_SEV_ERROR, ENT_EINPUT, y->file, ent_ynode_line(n),
+  ent_diag_vadd(y->d, ENT_SEV_ERROR, ENT_EINPUT, ent_ydoc_file_of(y, n),
+                ent_ynode_line(n),
                 ent_ynode_col(n), fmt, ap);
   va_end(ap);
 }

@@ -18,6 +18,12 @@ typedef struct ent_ydoc {
   int loaded;
   const char *file; /* not owned */
   ent_diag *d;
+  /* A document merged from several files (variant.c: `extends`) knows the
+   * file of every node: files[node_src[id - 1]]; NULL: all in `file`. */
+  char **files;           /* owned names */
+  size_t n_files;
+  unsigned short *node_src;
+  size_t n_node_src;
 } ent_ydoc;
 
 /* Parse text into y.  Syntax errors are reported; returns ENT_EINPUT then. */
@@ -27,6 +33,9 @@ ENT_LOCAL void ent_ydoc_free(ent_ydoc *y);
 
 ENT_LOCAL yaml_node_t *ent_ydoc_root(ent_ydoc *y);
 ENT_LOCAL yaml_node_t *ent_ydoc_node(ent_ydoc *y, int id);
+
+/* File a node comes from (y->file unless the document is a merge). */
+ENT_LOCAL const char *ent_ydoc_file_of(const ent_ydoc *y, const yaml_node_t *n);
 
 /* 1-based position of a node. */
 static inline int ent_ynode_line(const yaml_node_t *n) {

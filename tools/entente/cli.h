@@ -102,5 +102,9 @@ int cmd_check(int argc, char **argv);
 int cmd_scenarios(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_gravity(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_forecast(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
 
 #endif /* ENT_CLI_H */

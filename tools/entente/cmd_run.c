@@ -14,6 +14,7 @@ static const cli_opt run_opts[] = {
     {"option", "K=V", "model option for every issue, repeatable "
                       "(see 'entente eum --help')", 1},
     {"dump", NULL, "print the scenario's YAML text instead of running it", 0},
+    {"store", "FILE", "keep the run in an SQLite run store (docs/store.md)", 0},
     {NULL, NULL, NULL, 0},
 };
 
@@ -91,7 +92,15 @@ int cmd_run(int argc, char **argv) {
   if (st == ENT_ENOTFOUND)
     ent_diag_report(d, ENT_SEV_ERROR, "<command-line>", 1, 1,
                     "no built-in scenario '%s'", arg ? arg : "");
+  /* --store: opened first, so a refused file stops us before any output */
+  ent_store *store = NULL;
+  const char *store_path = cli_get(&a, "store", NULL);
+  if (st == ENT_OK && store_path) st = ent_store_open(store_path, 1, &store, d);
   if (st == ENT_OK) st = ent_run_create(m, ro, &run, d);
+  long long sid = 0;
+  if (st == ENT_OK && store && (st = ent_store_add_run(store, run, ro, &sid, d)) == ENT_OK)
+    fprintf(stderr, "entente: run kept as run %lld in %s\n", sid, store_path);
+  ent_store_close(store);
   if (st == ENT_OK) {
     st = ent_run_write(run, fmt, stdout);
     if (st != ENT_OK)

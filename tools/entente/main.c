@@ -22,6 +22,10 @@ static const command commands[] = {
     {"check", cmd_check, "validate a scenario and print every problem found"},
     {"scenarios", cmd_scenarios, "list the built-in scenarios"},
     {"backtest", cmd_backtest, "model against observed history (default: russia-china-2013)"},
+    {"forecast", cmd_forecast, "Monte Carlo forecast: bands, outcome probabilities, sensitivity"},
+    {"compare", cmd_compare, "two scenarios' forecasts side by side, differences marked"},
+    {"runs", cmd_runs, "list the runs kept in a run store (SQLite)"},
+    {"report", cmd_report, "charts and a self-contained HTML report of a forecast"},
     {"gravity", cmd_gravity, "GE structural gravity counterfactual of a trade-cost shock"},
 };
 
