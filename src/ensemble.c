@@ -547,8 +547,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   for (size_t k = 0; st == ENT_OK && k < e->h; k++) {
     size_t at = e->head[k].at - e->d;
     if (at >= e->S) {
-      const ent_eum_hist *hh = r->issues[at - e->S].hist;
-      e->h0[k] = hh->median[hh->n_rounds];
+      e->h0[k] = r->issues[at - e->S].forecast;
     } else {
       e->h0[k] = r->series[at].value;
     }
@@ -665,13 +664,13 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     c = at + 1;
   }
   for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_eum_hist *h = r->issues[i].hist;
-    vals[d + e->S + i] = h->median[h->n_rounds];
-    size_t n = h->n, q = e->dyad_off[i];
+    const ent_eum_hist *h = r->issues[i].hist; /* NULL: spatial-model issue */
+    vals[d + e->S + i] = r->issues[i].forecast;
+    size_t n = m->issues[i].n_stakes, q = e->dyad_off[i];
     for (size_t a = 0; a < n; a++)
       for (size_t b = 0; b < n; b++) {
         if (a == b) continue;
-        ent_eum_region reg = h->n_rounds > 0
+        ent_eum_region reg = h && h->n_rounds > 0
                                  ? ent_eum_hist_region(h, h->n_rounds, a, b)
                                  : ENT_REGION_NONE;
         cls[q++] = (unsigned char)class_of(reg);

@@ -2340,10 +2340,9 @@ static void nominal_baselines(rp *c) {
     for (size_t i = 0; i < c->n_issues; i++) {
       rp_issue *is = &c->issues[i];
       for (size_t k = 0; !is->has_base && k < r->n_issues; k++) {
-        const ent_eum_hist *hh = r->issues[k].hist;
         if (strcmp(r->issues[k].issue->id, is->id)) continue;
-        is->base_median = hh->median[0];
-        is->base_mean = hh->mean[0];
+        is->base_median = r->issues[k].initial_median;
+        is->base_mean = r->issues[k].initial_mean;
         is->has_base = 1;
         c->base_nominal = 1;
       }

@@ -44,9 +44,20 @@ typedef struct ent_stake {
   double salience;    /* [0, 1] */
   double capability;  /* >= 0 */
   int cap_from_actor; /* capability taken from the actor's (no own value) */
+  double *pos_dims;   /* [n_dims] positions of a multi-dimensional issue
+                         (NULL for one dimension: `position`) */
+  double *sal_dims;   /* [n_dims] saliences in [0, 1], sum <= 1 (NULL for
+                         one dimension); `salience` is then their sum */
   const char *why;    /* rationale or NULL */
   ent_srcpos at;
 } ent_stake;
+
+/* The bargaining model(s) of an issue (docs/scenario.md). */
+typedef enum ent_issue_model {
+  ENT_ISSUE_EUM = 0, /* expected-utility model (default) */
+  ENT_ISSUE_SMP,     /* KTAB's Spatial Model of Politics */
+  ENT_ISSUE_BOTH     /* EUM decides; SMP is run beside it for comparison */
+} ent_issue_model;
 
 typedef struct ent_issue {
   const char *id;
@@ -58,6 +69,11 @@ typedef struct ent_issue {
   ent_stake *stakes;        /* sorted by actor index */
   size_t n_stakes;
   ent_eum_opts eum;         /* effective options (scenario + issue) */
+  ent_issue_model model;    /* which bargaining model(s) decide it */
+  size_t n_dims;            /* dimensions, >= 1 (> 1: SMP only) */
+  const char **dims;        /* [n_dims] dimension names */
+  const char **smp_kv;      /* [n_smp_kv] "Key=Value" SMP options */
+  size_t n_smp_kv;
   ent_srcpos at;
 } ent_issue;
 

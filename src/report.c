@@ -243,6 +243,46 @@ static void describe_value(const ent_issue *is, double v, char *buf,
     snprintf(buf, size, "\"%s\"", nearest);
 }
 
+/* SMP results of an issue run as JSON (positions on the issue's scale). */
+static cJSON *smp_json(const ent_issue_run *ir, const char *const *names) {
+  const ent_issue *is = ir->issue;
+  size_t n = is->n_stakes, m = is->n_dims;
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddBoolToObject(o, "ran", ir->has_smp);
+  if (!ir->has_smp) {
+    cJSON_AddStringToObject(o, "note", ir->smp_note ? ir->smp_note : "not run");
+    return o;
+  }
+  cJSON *dims = cJSON_AddArrayToObject(o, "dimensions");
+  for (size_t q = 0; q < m; q++)
+    cJSON_AddItemToArray(dims, cJSON_CreateString(is->dims[q]));
+  cJSON_AddItemToObject(o, "likely", num_array(ir->smp_likely, m));
+  cJSON_AddItemToObject(o, "mean", num_array(ir->smp_mean, m));
+  cJSON_AddNumberToObject(o, "turns", ir->smp_turns);
+  cJSON_AddBoolToObject(o, "converged", ir->smp_converged);
+  cJSON *fin = cJSON_AddArrayToObject(o, "final");
+  for (size_t k = 0; k < n; k++) {
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(a, "actor", names[k]);
+    cJSON_AddItemToObject(a, "position", num_array(ir->smp_final + k * m, m));
+    cJSON_AddNumberToObject(a, "win_probability", ir->smp_win[k]);
+    cJSON_AddItemToArray(fin, a);
+  }
+  return o;
+}
+
+/* Do the two models disagree on a `both` issue (by more than the margin)? */
+static int models_disagree(const ent_issue_run *ir, double *gap) {
+  const ent_issue *is = ir->issue;
+  if (!ir->hist || !ir->has_smp) return 0;
+  *gap = fabs(ir->smp_likely[0] - ir->forecast);
+  return *gap > ENT_MODEL_DISAGREE * (is->hi - is->lo);
+}
+
+static const char *model_name(ent_issue_model m) {
+  return m == ENT_ISSUE_SMP ? "smp" : m == ENT_ISSUE_BOTH ? "both" : "eum";
+}
+
 static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
   const ent_issue *is = ir->issue;
   const ent_eum_hist *h = ir->hist;
@@ -265,20 +305,41 @@ static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
   }
   char opts[512];
   ent_eum_opts_describe(&ir->opts, opts, sizeof opts);
-  cJSON_AddStringToObject(o, "model", "eum");
+  cJSON_AddStringToObject(o, "model", model_name(ir->model));
   cJSON_AddStringToObject(o, "options", opts);
   cJSON *actors = cJSON_AddArrayToObject(o, "actors");
   for (size_t k = 0; k < n; k++)
     cJSON_AddItemToArray(actors, cJSON_CreateString(names[k]));
   cJSON *init = cJSON_AddObjectToObject(o, "initial");
-  cJSON_AddNumberToObject(init, "median", h->median[0]);
-  cJSON_AddNumberToObject(init, "mean", h->mean[0]);
-  cJSON *fc = forecast_json(h);
+  cJSON_AddNumberToObject(init, "median", ir->initial_median);
+  cJSON_AddNumberToObject(init, "mean", ir->initial_mean);
+  cJSON *fc;
+  if (h) {
+    fc = forecast_json(h);
+  } else {
+    fc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(fc, "median", ir->forecast);
+    cJSON_AddNumberToObject(fc, "mean", ir->has_smp ? ir->smp_mean[0] : ir->forecast);
+    cJSON_AddBoolToObject(fc, "converged", ir->has_smp && ir->smp_converged);
+    cJSON_AddStringToObject(fc, "source", "smp");
+  }
   char label[512];
-  describe_value(is, h->median[h->n_rounds], label, sizeof label);
+  describe_value(is, ir->forecast, label, sizeof label);
   cJSON_AddStringToObject(fc, "label", label);
   cJSON_AddItemToObject(o, "forecast", fc);
-  if (ir->has_robustness) {
+  if (ir->model != ENT_ISSUE_EUM) {
+    cJSON_AddItemToObject(o, "smp", smp_json(ir, names));
+    double gap = 0.0;
+    if (h && ir->has_smp) {
+      cJSON *cmp = cJSON_AddObjectToObject(o, "models");
+      cJSON_AddNumberToObject(cmp, "eum", ir->forecast);
+      cJSON_AddNumberToObject(cmp, "smp", ir->smp_likely[0]);
+      cJSON_AddNumberToObject(cmp, "margin",
+                              ENT_MODEL_DISAGREE * (is->hi - is->lo));
+      cJSON_AddBoolToObject(cmp, "disagree", models_disagree(ir, &gap));
+    }
+  }
+  if (ir->has_robustness && h) {
     cJSON *rb = cJSON_AddObjectToObject(o, "robustness");
     cJSON_AddNumberToObject(rb, "least_move_median", ir->least_move_median);
     cJSON_AddNumberToObject(rb, "reflected_median", ir->reflected_median);
@@ -288,9 +349,10 @@ static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
                           fabs(ir->least_move_median - fm) <= tol &&
                               fabs(ir->reflected_median - fm) <= tol);
   }
-  cJSON_AddItemToObject(o, "rounds", rounds_json(h, names, 0));
+  cJSON_AddItemToObject(o, "rounds", h ? rounds_json(h, names, 0)
+                                       : cJSON_CreateArray());
   cJSON *dyads = cJSON_AddArrayToObject(o, "dyads");
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; h && i < n; i++)
     for (size_t j = 0; j < n; j++) {
       if (i == j) continue;
       ent_eum_region reg = last_region(h, i, j);
@@ -364,11 +426,13 @@ static void run_csv(const ent_run *r, ent_strbuf *b) {
   if (r->m->st) return;
   /* strategic-only runs: the forecasts, without a year */
   for (size_t i = 0; i < r->n_issues; i++) {
-    const ent_eum_hist *h = r->issues[i].hist;
-    ent_fmt_double(v, sizeof v, h->median[h->n_rounds]);
-    ent_strbuf_printf(b, "issue_forecast,%s,,%s,scale\n", r->issues[i].issue->id, v);
-    ent_fmt_double(v, sizeof v, h->mean[h->n_rounds]);
-    ent_strbuf_printf(b, "issue_mean,%s,,%s,scale\n", r->issues[i].issue->id, v);
+    const ent_issue_run *ir = &r->issues[i];
+    ent_fmt_double(v, sizeof v, ir->forecast);
+    ent_strbuf_printf(b, "issue_forecast,%s,,%s,scale\n", ir->issue->id, v);
+    double mean = ir->hist ? ir->hist->mean[ir->hist->n_rounds]
+                  : ir->has_smp ? ir->smp_mean[0] : ir->forecast;
+    ent_fmt_double(v, sizeof v, mean);
+    ent_strbuf_printf(b, "issue_mean,%s,,%s,scale\n", ir->issue->id, v);
   }
 }
 
@@ -478,9 +542,13 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
   ent_strbuf_printf(b, "scenario %s (%s), %zu actors, %zu issues\n",
                     m->id ? m->id : "?", m->source ? m->source : "?",
                     m->n_actors, r->n_issues);
-  ent_strbuf_puts(b, "model: expected-utility bargaining (Scholz et al. 2011 "
-                     "reconstruction of BDM); baselines: weighted mean and "
-                     "weighted median of the starting positions\n");
+  int any_smp = 0;
+  for (size_t i = 0; i < r->n_issues; i++) any_smp |= r->issues[i].model != ENT_ISSUE_EUM;
+  ent_strbuf_printf(b, "models: expected-utility bargaining (Scholz et al. 2011 "
+                       "reconstruction of BDM)%s; baselines: weighted mean and "
+                       "weighted median of the starting positions\n",
+                    any_smp ? ", and KTAB's Spatial Model of Politics where an "
+                              "issue asks for it" : "");
   if (m->st) {
     ent_strbuf_printf(b, "structure: %d-%d, %zu blocs, GE structural gravity "
                          "(theta %g), %zu shocks, %zu channels, %zu links\n",
@@ -490,33 +558,69 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
     if (r->n_issues)
       ent_strbuf_printf(b, "\nthe issues in %d:\n", r->last_year);
   }
+  size_t n_disagree = 0;
   for (size_t i = 0; i < r->n_issues; i++) {
     const ent_issue_run *ir = &r->issues[i];
     const ent_issue *is = ir->issue;
     const ent_eum_hist *h = ir->hist;
-    double fm = h->median[h->n_rounds];
+    double fm = ir->forecast;
     char label[512], a[32], c[32];
     ent_strbuf_printf(b, "\n%zu. %s [%s]\n", i + 1, is->question, is->id);
     describe_value(is, fm, label, sizeof label);
     fmt_short(a, sizeof a, fm);
-    ent_strbuf_printf(b, "   forecast: %s on [%g, %g]%s%s\n", a, is->lo, is->hi,
-                      label[0] ? " -- " : "", label);
-    fmt_short(a, sizeof a, h->mean[h->n_rounds]);
-    ent_strbuf_printf(b, "   after %d round%s: weighted mean %s", h->n_rounds,
-                      h->n_rounds == 1 ? "" : "s", a);
-    fmt_short(a, sizeof a, h->median[0]);
-    fmt_short(c, sizeof c, h->mean[0]);
-    ent_strbuf_printf(b, "; baselines at the start: median %s, mean %s\n", a, c);
-    if (h->converged) {
-      ent_strbuf_printf(b, "   converged (median stable over the last %d "
-                           "rounds)\n", ir->opts.window);
+    ent_strbuf_printf(b, "   forecast: %s on [%g, %g]%s%s%s\n", a, is->lo, is->hi,
+                      label[0] ? " -- " : "", label,
+                      h ? "" : " (spatial model, first dimension)");
+    fmt_short(a, sizeof a, ir->initial_median);
+    fmt_short(c, sizeof c, ir->initial_mean);
+    if (h) {
+      char mean[32];
+      fmt_short(mean, sizeof mean, h->mean[h->n_rounds]);
+      ent_strbuf_printf(b, "   after %d round%s: weighted mean %s", h->n_rounds,
+                        h->n_rounds == 1 ? "" : "s", mean);
+      ent_strbuf_printf(b, "; baselines at the start: median %s, mean %s\n", a, c);
+      if (h->converged) {
+        ent_strbuf_printf(b, "   converged (median stable over the last %d "
+                             "rounds)\n", ir->opts.window);
+      } else {
+        fmt_short(a, sizeof a, h->median_min);
+        fmt_short(c, sizeof c, h->median_max);
+        ent_strbuf_printf(b, "   not converged: median between %s and %s over "
+                             "the last %d rounds\n", a, c, ir->opts.window);
+      }
     } else {
-      fmt_short(a, sizeof a, h->median_min);
-      fmt_short(c, sizeof c, h->median_max);
-      ent_strbuf_printf(b, "   not converged: median between %s and %s over "
-                           "the last %d rounds\n", a, c, ir->opts.window);
+      ent_strbuf_printf(b, "   baselines at the start: median %s, mean %s\n", a, c);
     }
-    if (ir->has_robustness) {
+    if (ir->model != ENT_ISSUE_EUM) {
+      if (!ir->has_smp) {
+        ent_strbuf_printf(b, "   spatial model (KTAB SMP): not run -- %s\n",
+                          ir->smp_note ? ir->smp_note : "?");
+      } else {
+        ent_strbuf_printf(b, "   spatial model (KTAB SMP), %d turn%s%s: most likely",
+                          ir->smp_turns, ir->smp_turns == 1 ? "" : "s",
+                          ir->smp_converged ? "" : " (turn limit)");
+        for (size_t q = 0; q < is->n_dims; q++) {
+          fmt_short(a, sizeof a, ir->smp_likely[q]);
+          ent_strbuf_printf(b, "%s %s%s%s", q ? "," : "", is->n_dims > 1 ? is->dims[q] : "",
+                            is->n_dims > 1 ? " " : "", a);
+        }
+        fmt_short(a, sizeof a, ir->smp_mean[0]);
+        ent_strbuf_printf(b, "; weighted mean %s%s\n", a, is->n_dims > 1 ? ", ..." : "");
+        double gap;
+        if (models_disagree(ir, &gap)) {
+          fmt_short(a, sizeof a, gap);
+          ent_strbuf_printf(b, "   models DISAGREE: expected-utility %g vs spatial "
+                               "%g (gap %s > margin %g)\n",
+                            fm, ir->smp_likely[0], a,
+                            ENT_MODEL_DISAGREE * (is->hi - is->lo));
+          n_disagree++;
+        } else if (h) {
+          ent_strbuf_printf(b, "   models agree within %g\n",
+                            ENT_MODEL_DISAGREE * (is->hi - is->lo));
+        }
+      }
+    }
+    if (ir->has_robustness && h) {
       double tol = 0.05 * (is->hi - is->lo);
       int stable = fabs(ir->least_move_median - fm) <= tol &&
                    fabs(ir->reflected_median - fm) <= tol;
@@ -527,6 +631,14 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
                         stable ? "stable" : "depends on the selection rule");
     }
   }
+  size_t n_both = 0;
+  for (size_t i = 0; i < r->n_issues; i++)
+    n_both += r->issues[i].hist && r->issues[i].has_smp;
+  if (n_both)
+    ent_strbuf_printf(b, "\nmodel uncertainty: the expected-utility and spatial "
+                         "models disagree by more than %g%% of the scale on "
+                         "%zu of %zu issues run with both\n",
+                      100.0 * ENT_MODEL_DISAGREE, n_disagree, n_both);
 
   /* Relationship table for the main pairs. */
   size_t np = m->n_pairs;
@@ -558,13 +670,15 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
       long sj = stake_of(ir->issue, pairs[p][1]);
       char ch = '-';
       if (si >= 0 && sj >= 0)
-        ch = class_letter(last_region(ir->hist, (size_t)si, (size_t)sj));
+        ch = ir->hist ? class_letter(last_region(ir->hist, (size_t)si, (size_t)sj))
+                      : '~';
       ent_strbuf_printf(b, "  %c", ch);
     }
     ent_strbuf_puts(b, "\n");
   }
   ent_strbuf_puts(b, "  X conflict  C compromise  K capitulation  S stalemate  "
-                     "= same position  . none  - not both on the issue\n");
+                     "= same position  . none  - not both on the issue  "
+                     "~ spatial-model issue (no pair classes)\n");
 }
 
 ent_status ent_run_write(const ent_run *r, ent_format f, FILE *fp) {

@@ -240,6 +240,132 @@ static void parse_scale(loader *L, yaml_node_t *n, ent_issue *is,
   qsort(is->anchors, is->n_anchors, sizeof *is->anchors, cmp_anchor);
 }
 
+/* `model`, `dimensions` and `smp_options` of an issue (before its
+ * positions, which depend on the number of dimensions). */
+static void parse_issue_model(loader *L, yaml_node_t *in, ent_issue *is) {
+  ent_model *m = L->m;
+  is->model = ENT_ISSUE_EUM;
+  is->n_dims = 1;
+  yaml_node_t *v = ent_ydoc_get(&L->y, in, "model");
+  if (v) {
+    const char *s = ent_ydoc_str(&L->y, v, "issue model", NULL);
+    if (s && !strcmp(s, "smp")) is->model = ENT_ISSUE_SMP;
+    else if (s && !strcmp(s, "both")) is->model = ENT_ISSUE_BOTH;
+    else if (s && strcmp(s, "eum"))
+      ent_ydoc_error(&L->y, v, "issue model must be 'eum', 'smp' or 'both', "
+                               "not '%.20s'", s);
+  }
+  v = ent_ydoc_get(&L->y, in, "dimensions");
+  if (v && ent_ydoc_want_seq(&L->y, v, "'dimensions'")) {
+    size_t nd = (size_t)(v->data.sequence.items.top -
+                         v->data.sequence.items.start);
+    if (nd < 1 || nd > 20) {
+      ent_ydoc_error(&L->y, v, "an issue has 1 to 20 dimensions, not %zu", nd);
+    } else {
+      is->dims = ent_arena_array(&m->arena, nd, sizeof *is->dims);
+      if (!is->dims) return;
+      for (size_t k = 0; k < nd; k++) {
+        yaml_node_t *e = ent_ydoc_node(&L->y, v->data.sequence.items.start[k]);
+        is->dims[k] = ent_scn_ident(L, e, "dimension name");
+        for (size_t q = 0; is->dims[k] && q < k; q++)
+          if (is->dims[q] && !strcmp(is->dims[q], is->dims[k]))
+            ent_ydoc_error(&L->y, e, "duplicate dimension '%s'", is->dims[k]);
+      }
+      is->n_dims = nd;
+      if (nd > 1 && is->model != ENT_ISSUE_SMP)
+        ent_ydoc_error(&L->y, v, "issue '%s' has %zu dimensions: the "
+                                 "expected-utility model bargains on one, so "
+                                 "it needs 'model: smp'",
+                       is->id ? is->id : "?", nd);
+    }
+  }
+  if (!is->dims) {
+    is->dims = ent_arena_array(&m->arena, 1, sizeof *is->dims);
+    if (is->dims) is->dims[0] = is->id ? is->id : "position";
+  }
+  v = ent_ydoc_get(&L->y, in, "smp_options");
+  if (v && ent_ydoc_want_map(&L->y, v, "'smp_options'")) {
+    size_t no = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+    is->smp_kv = ent_arena_array(&m->arena, no ? no : 1, sizeof *is->smp_kv);
+    if (!is->smp_kv) return;
+    for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
+         p < v->data.mapping.pairs.top; p++) {
+      yaml_node_t *kn = ent_ydoc_node(&L->y, p->key);
+      yaml_node_t *vn = ent_ydoc_node(&L->y, p->value);
+      const char *ks = ent_ydoc_str(&L->y, kn, "an SMP option name", NULL);
+      const char *vs = ent_ydoc_str(&L->y, vn, "an SMP option value", NULL);
+      if (!ks || !vs) continue;
+      char kv[256], why[256];
+      snprintf(kv, sizeof kv, "%s=%s", ks, vs);
+      ent_smp_opts *probe = ent_smp_opts_create();
+      if (!probe) return;
+      if (ent_smp_opts_parse(probe, kv, why, sizeof why) != ENT_OK)
+        ent_ydoc_error(&L->y, vn, "%s", why);
+      else
+        is->smp_kv[is->n_smp_kv++] = ent_arena_strdup(&m->arena, kv);
+      ent_smp_opts_destroy(probe);
+    }
+  }
+}
+
+/* Position and salience lists of a multi-dimensional issue's stake. */
+static int parse_vector_stake(loader *L, yaml_node_t *v, const ent_issue *is,
+                              ent_stake *st, const char *id) {
+  ent_model *m = L->m;
+  size_t nd = is->n_dims;
+  st->pos_dims = ent_arena_array(&m->arena, nd, sizeof(double));
+  st->sal_dims = ent_arena_array(&m->arena, nd, sizeof(double));
+  if (!st->pos_dims || !st->sal_dims) return -1;
+  const char *keys[2] = {"position", "salience"};
+  double *dst[2] = {st->pos_dims, st->sal_dims};
+  for (int f = 0; f < 2; f++) {
+    yaml_node_t *x = ent_scn_need(L, v, keys[f], "an actor's stake");
+    if (!x) return -1;
+    if (x->type != YAML_SEQUENCE_NODE ||
+        (size_t)(x->data.sequence.items.top - x->data.sequence.items.start) != nd) {
+      ent_ydoc_error(&L->y, x, "%s of '%s' must be a list of %zu numbers, one "
+                               "per dimension of issue '%s'", keys[f], id, nd,
+                     is->id ? is->id : "?");
+      return -1;
+    }
+    for (size_t k = 0; k < nd; k++) {
+      yaml_node_t *e = ent_ydoc_node(&L->y, x->data.sequence.items.start[k]);
+      double lo = f == 0 ? is->lo : 0.0, hi = f == 0 ? is->hi : 100.0;
+      if (ent_ydoc_num_in(&L->y, e, keys[f], lo, hi, &dst[f][k])) return -1;
+    }
+  }
+  double sum = 0.0;
+  for (size_t k = 0; k < nd; k++) sum += st->sal_dims[k];
+  if (sum > 100.0) {
+    ent_ydoc_error(&L->y, ent_ydoc_get(&L->y, v, "salience"),
+                   "saliences of '%s' add up to %g: at most 100 over the "
+                   "dimensions", id, sum);
+    return -1;
+  }
+  for (size_t k = 0; k < nd; k++) st->sal_dims[k] /= 100.0;
+  st->position = st->pos_dims[0];
+  st->salience = sum / 100.0;
+  return 0;
+}
+
+/* What KTAB's model needs beyond the expected-utility model's rules. */
+static void check_smp_issue(loader *L, yaml_node_t *v, const ent_issue *is) {
+  if (is->n_stakes < 3) {
+    ent_ydoc_error(&L->y, v, "issue '%s' uses the spatial model (smp), which "
+                             "needs at least 3 actors, not %zu",
+                   is->id ? is->id : "?", is->n_stakes);
+    return;
+  }
+  for (size_t q = 0; q < is->n_stakes; q++)
+    if (!(is->stakes[q].capability > 0.0) || !(is->stakes[q].salience > 0.0)) {
+      ent_ydoc_error(&L->y, v, "issue '%s' uses the spatial model (smp): "
+                               "actor '%s' needs a positive capability and "
+                               "salience", is->id ? is->id : "?",
+                     L->m->actors[is->stakes[q].actor].id);
+      return;
+    }
+}
+
 static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
                             int scale_ok) {
   static const char *const keys[] = {"position", "salience", "capability",
@@ -283,7 +409,12 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
     snprintf(name, sizeof name, "issues.%s.positions.%s.position",
              is->id ? is->id : "?", id);
     double plo = scale_ok ? is->lo : -1e12, phi = scale_ok ? is->hi : 1e12;
-    yaml_node_t *x = ent_scn_need(L, v, "position", "an actor's stake");
+    yaml_node_t *x;
+    if (is->n_dims > 1) {
+      if (parse_vector_stake(L, v, is, &st, id)) ok = 0;
+      goto capability;
+    }
+    x = ent_scn_need(L, v, "position", "an actor's stake");
     if (!x || ent_scn_number(L, x, "position", plo, phi, 0, &st.position, &t,
                              name, NULL))
       ok = 0;
@@ -307,6 +438,7 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
       ok = 0;
     }
     st.salience /= 100.0;
+  capability:
     t.kind = ENT_UT_STAKE_CAPABILITY;
     snprintf(name, sizeof name, "issues.%s.positions.%s.capability",
              is->id ? is->id : "?", id);
@@ -332,8 +464,10 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
 }
 
 static void parse_issues(loader *L, yaml_node_t *n) {
-  static const char *const keys[] = {"id", "question", "why", "scale",
-                                     "options", "positions", NULL};
+  static const char *const keys[] = {"id",         "question",  "why",
+                                     "scale",      "options",   "model",
+                                     "dimensions", "smp_options", "positions",
+                                     NULL};
   ent_model *m = L->m;
   if (!ent_ydoc_want_seq(&L->y, n, "'issues'")) return;
   size_t count = (size_t)(n->data.sequence.items.top -
@@ -372,6 +506,7 @@ static void parse_issues(loader *L, yaml_node_t *n) {
     if (v) parse_scale(L, v, &is, &scale_ok);
     v = ent_ydoc_get(&L->y, in, "options");
     if (v) parse_options(L, v, &is.eum, "issue 'options'");
+    parse_issue_model(L, in, &is);
     v = ent_scn_need(L, in, "positions", "an issue");
     if (v) {
       parse_positions(L, v, &is, scale_ok);
@@ -388,6 +523,7 @@ static void parse_issues(loader *L, yaml_node_t *n) {
           ent_ydoc_error(&L->y, v,
                          "issue '%s': every actor has zero weight "
                          "(capability x salience)", is.id ? is.id : "?");
+        if (is.model == ENT_ISSUE_SMP) check_smp_issue(L, v, &is);
       }
     }
     if (ent_diag_errors(L->d) == errors_before) m->issues[m->n_issues++] = is;

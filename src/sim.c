@@ -32,13 +32,17 @@
 
 #include "diag.h"
 #include "indicators.h"
+#include "smp.h"
 #include "trade.h"
 
 /* ------------------------------------------------------------ options */
 
 ent_run_opts *ent_run_opts_create(void) {
   ent_run_opts *o = ent_calloc(1, sizeof *o);
-  if (o) o->robustness = 1;
+  if (o) {
+    o->robustness = 1;
+    o->models = -1;
+  }
   return o;
 }
 
@@ -76,6 +80,18 @@ ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
     o->robustness = kv[12] == 'n';
     return ENT_OK;
   }
+  if (!strncmp(kv, "models=", 7)) {
+    static const char *const names[] = {"eum", "smp", "both", "scenario"};
+    for (int k = 0; k < 4; k++)
+      if (!strcmp(kv + 7, names[k])) {
+        o->models = k == 3 ? -1 : k;
+        return ENT_OK;
+      }
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
+                 "models must be 'eum', 'smp', 'both' or 'scenario', not '%s'",
+                 kv + 7);
+    return ENT_EINPUT;
+  }
   if (apply_kv(kv, &probe, why, sizeof why)) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0, "%s", why);
     return ENT_EINPUT;
@@ -110,6 +126,10 @@ void ent_run_destroy(ent_run *r) {
     ent_eum_hist_free(r->issues[i].hist);
     ent_free(r->issues[i].cap);
     ent_free(r->issues[i].sal);
+    ent_free(r->issues[i].smp_likely);
+    ent_free(r->issues[i].smp_mean);
+    ent_free(r->issues[i].smp_final);
+    ent_free(r->issues[i].smp_win);
   }
   ent_free(r->issues);
   ent_free(r->series);
@@ -295,34 +315,171 @@ nomem:
 
 /* ------------------------------------------------------------ bargaining */
 
+/* KTAB's SMP on issue i with this year's inputs (positions from the
+ * scenario, mapped to KTAB's 0-100 scale and back).  Fills the SMP fields
+ * of the issue run; a problem SMP refuses (fewer than 3 actors, a zero
+ * capability or salience) leaves a note instead of failing the run. */
+static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
+  const ent_issue *is = &s->m->issues[i];
+  ent_issue_run *ir = &s->run->issues[i];
+  size_t n = is->n_stakes, m = is->n_dims;
+  ir->has_smp = 0;
+  ir->smp_note = NULL;
+  if (n < 3) {
+    ir->smp_note = "the spatial model needs at least 3 actors";
+    return ENT_OK;
+  }
+  for (size_t k = 0; k < n; k++)
+    if (!(s->cap[i][k] > 0.0) || !(s->sal[i][k] > 0.0)) {
+      ir->smp_note = "the spatial model needs positive capabilities and "
+                     "saliences";
+      return ENT_OK;
+    }
+  double *pos = ent_mallocarray(n * m, sizeof *pos);
+  double *sal = ent_mallocarray(n * m, sizeof *sal);
+  if (!ir->smp_likely) ir->smp_likely = ent_calloc(m, sizeof(double));
+  if (!ir->smp_mean) ir->smp_mean = ent_calloc(m, sizeof(double));
+  if (!ir->smp_final) ir->smp_final = ent_calloc(n * m, sizeof(double));
+  if (!ir->smp_win) ir->smp_win = ent_calloc(n, sizeof(double));
+  ent_status st = ENT_ENOMEM;
+  ent_smp_problem *pb = NULL;
+  ent_smp_opts *so = NULL;
+  ent_smp_run *sr = NULL;
+  ent_diag *tmp = NULL;
+  if (!pos || !sal || !ir->smp_likely || !ir->smp_mean || !ir->smp_final ||
+      !ir->smp_win)
+    goto out;
+  double span = is->hi - is->lo;
+  for (size_t k = 0; k < n; k++) {
+    const ent_stake *sk = &is->stakes[k];
+    /* this year's salience (links may scale it), shared out over the
+     * dimensions as the scenario shares it */
+    double scale = sk->salience > 0.0 ? s->sal[i][k] / sk->salience : 1.0;
+    for (size_t q = 0; q < m; q++) {
+      double x = m > 1 ? sk->pos_dims[q] : sk->position;
+      double v = m > 1 ? sk->sal_dims[q] * scale : s->sal[i][k];
+      pos[k * m + q] = 100.0 * (x - is->lo) / span;
+      sal[k * m + q] = 100.0 * (v > 1.0 ? 1.0 : v);
+    }
+  }
+  tmp = ent_diag_create();
+  so = ent_smp_opts_create();
+  if (!tmp || !so) goto out;
+  char why[256];
+  for (size_t q = 0; q < is->n_smp_kv; q++)
+    if (ent_smp_opts_parse(so, is->smp_kv[q], why, sizeof why) != ENT_OK) {
+      st = ENT_EINPUT; /* validated at load time: cannot happen */
+      goto out;
+    }
+  st = ent_smp_problem_from_arrays(s->m->source, n, m, s->cap[i], pos, sal, &pb,
+                                   tmp);
+  if (st == ENT_OK) st = ent_smp_run_create(pb, so, &sr, tmp);
+  if (st != ENT_OK) {
+    /* KTAB refuses some inputs (e.g. a degenerate state with strict
+     * options): report it for this issue rather than fail the run */
+    const ent_diag_item *it = ent_diag_get(tmp, 0);
+    ir->smp_note = "the spatial model refused this issue's inputs";
+    if (it) ent_diag_add(d, ENT_SEV_WARNING, st, s->m->source, is->at.line,
+                         is->at.col, "issue '%s': smp: %s", is->id, it->msg);
+    st = ENT_OK;
+    goto out;
+  }
+  size_t last = ent_smp_run_state_count(sr) - 1;
+  size_t best = 0;
+  double wsum = 0.0;
+  for (size_t q = 0; q < m; q++) ir->smp_mean[q] = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    ir->smp_win[k] = ent_smp_run_win_prob(sr, last, k);
+    if (ir->smp_win[k] > ir->smp_win[best]) best = k;
+    double w = s->cap[i][k] * s->sal[i][k];
+    wsum += w;
+    for (size_t q = 0; q < m; q++) {
+      double x = is->lo + span * ent_smp_run_position(sr, last, k, q) / 100.0;
+      ir->smp_final[k * m + q] = x;
+      ir->smp_mean[q] += w * x;
+    }
+  }
+  for (size_t q = 0; q < m; q++) {
+    ir->smp_mean[q] = wsum > 0.0 ? ir->smp_mean[q] / wsum : ir->smp_final[q];
+    ir->smp_likely[q] = ir->smp_final[best * m + q];
+  }
+  ir->smp_turns = (int)last;
+  ir->smp_converged = ent_smp_run_converged(sr);
+  ir->has_smp = 1;
+out:
+  ent_smp_run_destroy(sr);
+  ent_smp_problem_destroy(pb);
+  ent_smp_opts_destroy(so);
+  ent_diag_destroy(tmp);
+  ent_free(pos);
+  ent_free(sal);
+  return st;
+}
+
 /* Bargain issue i with this year's inputs; keep the history in the run
- * (replacing last year's).  Robustness variants only when `last`. */
-static ent_status bargain(ent_sim *s, size_t i, int last) {
+ * (replacing last year's).  Robustness variants and, for `both` issues,
+ * the spatial model only when `last`. */
+static ent_status bargain(ent_sim *s, size_t i, int last, ent_diag *d) {
   const ent_issue *is = &s->m->issues[i];
   ent_issue_run *ir = &s->run->issues[i];
   size_t n = is->n_stakes;
-  double *x0 = ent_mallocarray(n, sizeof *x0);
-  if (!x0) return ENT_ENOMEM;
-  for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
-  ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
-  const ent_eum_opts *eo = &s->iopts[i];
-  ent_eum_hist *h = NULL;
-  ent_status st = ent_eum_run(&pb, eo, x0, &h);
-  if (st != ENT_OK) goto out;
-  ent_eum_hist_free(ir->hist);
-  ir->hist = h;
-  s->fc[i] = h->median[h->n_rounds];
+  ent_issue_model model =
+      s->o && s->o->models >= 0 ? (ent_issue_model)s->o->models : is->model;
+  if (is->n_dims > 1) model = ENT_ISSUE_SMP; /* EUM has one dimension */
+  ir->model = model;
+  ent_status st = ENT_OK;
+  double *x0 = NULL;
   if (last) {
     ent_free(ir->cap);
     ent_free(ir->sal);
     ir->cap = ent_mallocarray(n, sizeof(double));
     ir->sal = ent_mallocarray(n, sizeof(double));
-    if (!ir->cap || !ir->sal) {
-      st = ENT_ENOMEM;
-      goto out;
-    }
+    if (!ir->cap || !ir->sal) return ENT_ENOMEM;
     memcpy(ir->cap, s->cap[i], n * sizeof(double));
     memcpy(ir->sal, s->sal[i], n * sizeof(double));
+  }
+  if (model == ENT_ISSUE_SMP) {
+    st = run_smp(s, i, d);
+    if (st != ENT_OK) return st;
+    /* the baselines still describe the start */
+    ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
+    x0 = ent_mallocarray(n, sizeof *x0);
+    ent_eum_work *w = ent_eum_work_alloc(n);
+    if (!x0 || !w) {
+      ent_free(x0);
+      ent_eum_work_free(w);
+      return ENT_ENOMEM;
+    }
+    for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
+    ir->initial_median = ent_eum_weighted_median(&pb, x0, w);
+    ir->initial_mean = ent_eum_weighted_mean(&pb, x0);
+    ent_eum_work_free(w);
+    ent_free(x0);
+    if (!ir->has_smp) {
+      /* nothing to forecast with: the issue keeps its starting median */
+      ir->forecast = ir->initial_median;
+    } else {
+      ir->forecast = ir->smp_likely[0];
+    }
+    s->fc[i] = ir->forecast;
+    return ENT_OK;
+  }
+  x0 = ent_mallocarray(n, sizeof *x0);
+  if (!x0) return ENT_ENOMEM;
+  for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
+  ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
+  const ent_eum_opts *eo = &s->iopts[i];
+  ent_eum_hist *h = NULL;
+  st = ent_eum_run(&pb, eo, x0, &h);
+  if (st != ENT_OK) goto out;
+  ent_eum_hist_free(ir->hist);
+  ir->hist = h;
+  s->fc[i] = ir->forecast = h->median[h->n_rounds];
+  ir->initial_median = h->median[0];
+  ir->initial_mean = h->mean[0];
+  if (last && model == ENT_ISSUE_BOTH) {
+    st = run_smp(s, i, d);
+    if (st != ENT_OK) goto out;
   }
   if (last && (s->o ? s->o->robustness : 1)) {
     ent_eum_opts alt = *eo;
@@ -689,20 +846,30 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   }
   /* issue forecasts */
   for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_eum_hist *h = r->issues[i].hist;
-    REC("issue_forecast", "scale", m->issues[i].id, h->median[h->n_rounds]);
-    REC("issue_mean", "scale", m->issues[i].id, h->mean[h->n_rounds]);
+    const ent_issue_run *ir = &r->issues[i];
+    REC("issue_forecast", "scale", m->issues[i].id, ir->forecast);
+    if (ir->hist)
+      REC("issue_mean", "scale", m->issues[i].id, ir->hist->mean[ir->hist->n_rounds]);
+    else if (ir->has_smp)
+      REC("issue_mean", "scale", m->issues[i].id, ir->smp_mean[0]);
+    /* further dimensions of a spatial issue: "issue/dimension" */
+    for (size_t q = 1; ir->has_smp && q < m->issues[i].n_dims; q++) {
+      snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
+      REC("issue_forecast", "scale", ent, ir->smp_likely[q]);
+      REC("issue_mean", "scale", ent, ir->smp_mean[q]);
+    }
   }
   return ENT_OK;
 }
 
 /* Bargain all issues for year t (dependency order with a structure). */
-static ent_status bargain_all(ent_sim *s, int base_year, int last) {
+static ent_status bargain_all(ent_sim *s, int base_year, int last,
+                              ent_diag *d) {
   const ent_model *m = s->m;
   for (size_t k = 0; k < m->n_issues; k++) {
     size_t i = m->st ? m->st->issue_order[k] : k;
     ent_status st = stake_inputs(s, i, base_year);
-    if (st == ENT_OK) st = bargain(s, i, last);
+    if (st == ENT_OK) st = bargain(s, i, last, d);
     if (st != ENT_OK) return st;
     if (base_year) s->fc_base[i] = s->fc[i];
   }
@@ -716,7 +883,7 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
   const ent_structure *st = m->st;
   ent_status rc;
   if (!st) { /* strategic only: one step */
-    rc = bargain_all(s, 1, 1);
+    rc = bargain_all(s, 1, 1, d);
     if (rc == ENT_OK) s->done = 1;
     return rc;
   }
@@ -752,7 +919,7 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
   }
   /* base-year indicator values are needed by links: record the year's
    * structural series before bargaining; issue series come after. */
-  rc = bargain_all(s, base_year, last);
+  rc = bargain_all(s, base_year, last, d);
   if (rc != ENT_OK) return rc;
   /* links back: trade costs for next year, channel decisions */
   link_betas(m, s->fc, s->beta_link_next);
@@ -784,7 +951,7 @@ ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
   /* an issue never bargained (stopped before the first step) has no
    * history: such a run is not usable */
   for (size_t i = 0; i < r->n_issues; i++)
-    if (!r->issues[i].hist) {
+    if (!r->issues[i].hist && r->issues[i].model != ENT_ISSUE_SMP) {
       ent_sim_destroy(s);
       ent_run_destroy(r);
       return ENT_EINVAL;

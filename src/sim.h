@@ -24,6 +24,8 @@ struct ent_run_opts {
   char *kv[64]; /* "key=value" overrides, applied in order to every issue */
   size_t n_kv;
   int robustness; /* run the two robustness variants (default 1) */
+  int models;     /* -1: as each issue says; else an ent_issue_model for
+                     every issue ("models=eum|smp|both|scenario") */
 };
 
 typedef struct ent_issue_run {
@@ -33,7 +35,26 @@ typedef struct ent_issue_run {
   double *cap, *sal;     /* last year's inputs, per stake (owned) */
   double least_move_median, reflected_median; /* robustness read-outs */
   int has_robustness;
+  ent_issue_model model;    /* model(s) used (issue's, or the run option) */
+  double forecast;          /* the issue's outcome: the EUM weighted median,
+                               or for smp issues the SMP most likely
+                               position on the first dimension */
+  double initial_median, initial_mean; /* baselines of the start */
+  /* KTAB's SMP (smp and both issues; last year only for both) */
+  int has_smp;
+  const char *smp_note;     /* why SMP did not run (static), or NULL */
+  double *smp_likely;       /* [n_dims] position of the actor with the
+                               highest winning probability, final state */
+  double *smp_mean;         /* [n_dims] capability x salience weighted mean
+                               of the final positions */
+  double *smp_final;        /* [n_stakes * n_dims] final positions */
+  double *smp_win;          /* [n_stakes] final winning probabilities */
+  int smp_turns, smp_converged;
 } ent_issue_run;
+
+/* Margin beyond which the two models are said to disagree: 10% of the
+ * issue's scale. */
+#define ENT_MODEL_DISAGREE 0.10
 
 /* One value of a yearly series (docs/variables.md). */
 typedef struct ent_series_point {
