@@ -19,24 +19,9 @@
 #include <math.h>
 #include <time.h>
 
+#include "benchutil.h"
 #include "trade.h"
 
-static uint64_t splitmix64(uint64_t *s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-static double uniform(uint64_t *s) {
-  return (double)(splitmix64(s) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void make_problem(size_t n, uint64_t seed, double *X, double *b) {
   for (size_t i = 0; i < n; i++) {

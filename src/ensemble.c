@@ -494,6 +494,8 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->per_unit = o->sobol ? e->d + 2 : 1;
   e->n_units = o->runs;
   e->ro.robustness = 0; /* the robustness variants are for single runs */
+  e->ro.models = ro ? ro->models : -1; /* as the scenario's issues say */
+  e->ro.smp_beside = 0; /* members aggregate the deciding model only */
   for (size_t k = 0; ro && k < ro->n_kv; k++) {
     if (!(e->ro.kv[k] = ent_strdup(ro->kv[k]))) goto nomem;
     e->ro.n_kv++;
@@ -1152,19 +1154,6 @@ static ent_status write_json(const ent_ensemble *e, FILE *fp, double *scratch) {
   return bad || fflush(fp) ? ENT_EIO : ENT_OK;
 }
 
-/* CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(ent_strbuf *b, const char *s) {
-  if (!strpbrk(s, ",\"\r\n")) {
-    ent_strbuf_puts(b, s);
-    return;
-  }
-  ent_strbuf_puts(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"') ent_strbuf_puts(b, "\"");
-    ent_strbuf_append(b, s, 1);
-  }
-  ent_strbuf_puts(b, "\"");
-}
 
 static void csv_row(ent_strbuf *b, const char *section, const char *var,
                     const char *ent, int year, int has_year, const char *stat,
@@ -1172,9 +1161,9 @@ static void csv_row(ent_strbuf *b, const char *section, const char *var,
   char num[40];
   ent_fmt_double(num, sizeof num, v);
   ent_strbuf_printf(b, "%s,", section);
-  csv_field(b, var);
+  ent_csv_write_field(b, var, 0);
   ent_strbuf_puts(b, ",");
-  csv_field(b, ent);
+  ent_csv_write_field(b, ent, 0);
   if (has_year) ent_strbuf_printf(b, ",%d,", year);
   else ent_strbuf_puts(b, ",,");
   ent_strbuf_printf(b, "%s,%s\n", stat, isfinite(v) ? num : "");
@@ -1680,9 +1669,9 @@ ent_status ent_ensemble_compare_write(const ent_ensemble *a,
       ent_fmt_double(n2, sizeof n2, sb.mean);
       ent_fmt_double(n3, sizeof n3, ds.diff);
       ent_fmt_double(n4, sizeof n4, ds.se);
-      csv_field(&out, cl->variable);
+      ent_csv_write_field(&out, cl->variable, 0);
       ent_strbuf_puts(&out, ",");
-      csv_field(&out, cl->entity);
+      ent_csv_write_field(&out, cl->entity, 0);
       ent_strbuf_printf(&out, ",%d,%s,%s,%s,%s,%d\n", cl->year, n1, n2, n3, n4,
                         ds.marked);
     }

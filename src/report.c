@@ -396,19 +396,6 @@ static char class_letter(ent_eum_region r) {
   }
 }
 
-/* CSV field: quoted when it holds a comma, quote or line break. */
-static void csv_field(ent_strbuf *b, const char *s) {
-  if (!strpbrk(s, ",\"\r\n")) {
-    ent_strbuf_puts(b, s);
-    return;
-  }
-  ent_strbuf_puts(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"') ent_strbuf_puts(b, "\"");
-    ent_strbuf_append(b, s, 1);
-  }
-  ent_strbuf_puts(b, "\"");
-}
 
 /* Tidy CSV: one row per variable x entity x year (docs/variables.md). */
 static void run_csv(const ent_run *r, ent_strbuf *b) {
@@ -418,9 +405,9 @@ static void run_csv(const ent_run *r, ent_strbuf *b) {
     const ent_series_point *p = &r->series[k];
     ent_fmt_double(v, sizeof v, p->value);
     ent_strbuf_printf(b, "%s,", p->variable);
-    csv_field(b, p->entity);
+    ent_csv_write_field(b, p->entity, 0);
     ent_strbuf_printf(b, ",%d,%s,", p->year, v);
-    csv_field(b, p->unit);
+    ent_csv_write_field(b, p->unit, 0);
     ent_strbuf_puts(b, "\n");
   }
   if (r->m->st) return;

@@ -42,6 +42,7 @@ ent_run_opts *ent_run_opts_create(void) {
   if (o) {
     o->robustness = 1;
     o->models = -1;
+    o->smp_beside = 1;
   }
   return o;
 }
@@ -477,7 +478,7 @@ static ent_status bargain(ent_sim *s, size_t i, int last, ent_diag *d) {
   s->fc[i] = ir->forecast = h->median[h->n_rounds];
   ir->initial_median = h->median[0];
   ir->initial_mean = h->mean[0];
-  if (last && model == ENT_ISSUE_BOTH) {
+  if (last && model == ENT_ISSUE_BOTH && (s->o ? s->o->smp_beside : 1)) {
     st = run_smp(s, i, d);
     if (st != ENT_OK) goto out;
   }

@@ -26,6 +26,9 @@ struct ent_run_opts {
   int robustness; /* run the two robustness variants (default 1) */
   int models;     /* -1: as each issue says; else an ent_issue_model for
                      every issue ("models=eum|smp|both|scenario") */
+  int smp_beside; /* run SMP beside EUM on `both` issues (default 1; the
+                     ensemble turns it off: it aggregates the deciding
+                     model only) */
 };
 
 typedef struct ent_issue_run {

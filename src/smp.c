@@ -2067,19 +2067,6 @@ static int write_json(const ent_smp_run *r, FILE *fp) {
   return rc;
 }
 
-/* CSV field, quoted when needed. */
-static void csv_field(FILE *fp, const char *s) {
-  if (!strpbrk(s, ",\"\r\n")) {
-    fputs(s, fp);
-    return;
-  }
-  fputc('"', fp);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', fp);
-    fputc(*s, fp);
-  }
-  fputc('"', fp);
-}
 
 /* CSV: KTAB's VectorPosition layout (as in smp-reference/<case>_positions.csv)
  * plus the ideal and the actor's winning probability. */
@@ -2095,9 +2082,9 @@ static int write_csv(const ent_smp_run *r, FILE *fp) {
         ent_fmt_double(b, sizeof b, r->xi[(t * N + i) * M + k] * 100.0);
         ent_fmt_double(c, sizeof c, r->win_prob[t * N + i]);
         fprintf(fp, "%zu,%zu,", t, i);
-        csv_field(fp, pb->actor[i]);
+        ent_csv_print_field(fp, pb->actor[i], 0);
         fprintf(fp, ",%zu,", k);
-        csv_field(fp, pb->dim[k]);
+        ent_csv_print_field(fp, pb->dim[k], 0);
         fprintf(fp, ",%s,%s,%s\n", a, b, c);
       }
   return 0;

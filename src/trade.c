@@ -1433,20 +1433,6 @@ static const char *const FIELD_NAMES[N_FIELDS] = {
     "w_hat",         "E_hat",   "P_hat",     "welfare_hat",
     "real_wage_hat", "OMR_hat", "pi_own_new"};
 
-/* A CSV field, quoted when it needs to be. */
-static void csv_name(FILE *fp, const char *s) {
-  if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && s[0] != '#' &&
-      (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
-    fputs(s, fp);
-    return;
-  }
-  fputc('"', fp);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', fp);
-    fputc(*s, fp);
-  }
-  fputc('"', fp);
-}
 
 static void csv_num(FILE *fp, double x) {
   char buf[40];
@@ -1465,7 +1451,7 @@ static void write_csv(const ent_trade_result *r, FILE *fp) {
   for (int f = 0; f < N_FIELDS; f++) fprintf(fp, ",%s", FIELD_NAMES[f]);
   fputc('\n', fp);
   for (size_t i = 0; i < n; i++) {
-    csv_name(fp, r->names[i]);
+    ent_csv_print_field(fp, r->names[i], 1);
     double base[3] = {r->Y[i], r->E[i], r->D[i]};
     for (int k = 0; k < 3; k++) {
       fputc(',', fp);
@@ -1481,9 +1467,9 @@ static void write_csv(const ent_trade_result *r, FILE *fp) {
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {
       size_t k = i * n + j;
-      csv_name(fp, r->names[i]);
+      ent_csv_print_field(fp, r->names[i], 1);
       fputc(',', fp);
-      csv_name(fp, r->names[j]);
+      ent_csv_print_field(fp, r->names[j], 1);
       fputc(',', fp);
       csv_num(fp, r->X[k]);
       fputc(',', fp);
