@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "assumptions.h"
+#include "report.h"
 
 static void add_str(cJSON *o, const char *k, const char *v) {
   if (v) cJSON_AddStringToObject(o, k, v);
@@ -166,16 +167,7 @@ cJSON *ent_assumptions_json(const ent_model *m) {
     add_str(o, "id", is->id);
     add_str(o, "question", is->question);
     add_str(o, "why", is->why);
-    cJSON *scale = cJSON_AddObjectToObject(o, "scale");
-    cJSON_AddNumberToObject(scale, "min", is->lo);
-    cJSON_AddNumberToObject(scale, "max", is->hi);
-    cJSON *an = cJSON_AddArrayToObject(scale, "anchors");
-    for (size_t k = 0; k < is->n_anchors; k++) {
-      cJSON *a = cJSON_CreateObject();
-      cJSON_AddNumberToObject(a, "at", is->anchors[k].at);
-      add_str(a, "label", is->anchors[k].label);
-      cJSON_AddItemToArray(an, a);
-    }
+    cJSON_AddItemToObject(o, "scale", ent_report_scale_json(is));
     cJSON *pos = cJSON_AddArrayToObject(o, "positions");
     for (size_t k = 0; k < is->n_stakes; k++) {
       const ent_stake *s = &is->stakes[k];

@@ -243,6 +243,20 @@ static void describe_value(const ent_issue *is, double v, char *buf,
     snprintf(buf, size, "\"%s\"", nearest);
 }
 
+cJSON *ent_report_scale_json(const ent_issue *is) {
+  cJSON *scale = cJSON_CreateObject();
+  cJSON_AddNumberToObject(scale, "min", is->lo);
+  cJSON_AddNumberToObject(scale, "max", is->hi);
+  cJSON *anchors = cJSON_AddArrayToObject(scale, "anchors");
+  for (size_t k = 0; k < is->n_anchors; k++) {
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddNumberToObject(a, "at", is->anchors[k].at);
+    cJSON_AddStringToObject(a, "label", is->anchors[k].label);
+    cJSON_AddItemToArray(anchors, a);
+  }
+  return scale;
+}
+
 /* SMP results of an issue run as JSON (positions on the issue's scale). */
 static cJSON *smp_json(const ent_issue_run *ir, const char *const *names) {
   const ent_issue *is = ir->issue;
@@ -293,16 +307,7 @@ static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "id", is->id);
   cJSON_AddStringToObject(o, "question", is->question);
-  cJSON *scale = cJSON_AddObjectToObject(o, "scale");
-  cJSON_AddNumberToObject(scale, "min", is->lo);
-  cJSON_AddNumberToObject(scale, "max", is->hi);
-  cJSON *anchors = cJSON_AddArrayToObject(scale, "anchors");
-  for (size_t k = 0; k < is->n_anchors; k++) {
-    cJSON *a = cJSON_CreateObject();
-    cJSON_AddNumberToObject(a, "at", is->anchors[k].at);
-    cJSON_AddStringToObject(a, "label", is->anchors[k].label);
-    cJSON_AddItemToArray(anchors, a);
-  }
+  cJSON_AddItemToObject(o, "scale", ent_report_scale_json(is));
   char opts[512];
   ent_eum_opts_describe(&ir->opts, opts, sizeof opts);
   cJSON_AddStringToObject(o, "model", model_name(ir->model));

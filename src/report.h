@@ -21,4 +21,10 @@
 
 #include "sim.h"
 
+typedef struct cJSON cJSON;
+
+/* An issue's scale as JSON: {min, max, anchors[] {at, label}} (the same
+ * object in every document that describes an issue). */
+ENT_LOCAL cJSON *ent_report_scale_json(const ent_issue *is);
+
 #endif /* ENT_REPORT_H */

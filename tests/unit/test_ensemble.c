@@ -24,18 +24,6 @@
 
 #define M_PI_ 3.14159265358979323846
 
-static ent_model *load(const char *rel) {
-  char path[1024];
-  ref_path(path, sizeof path, rel);
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  if (ent_scenario_load_file(path, &m, d) != ENT_OK) {
-    ent_diag_print(d, stderr);
-    fail_msg("cannot load %s", path);
-  }
-  ent_diag_destroy(d);
-  return m;
-}
 
 static ent_ensemble *forecast(const ent_model *m, unsigned long runs, int threads,
                               int sobol) {
@@ -108,7 +96,7 @@ static double qtol(double p, double f, double n) {
 
 static void test_analytic(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/analytic.yaml");
+  ent_model *m = ref_scenario("ensemble/analytic.yaml");
   const double N = 4000;
   ent_ensemble *e = forecast(m, (unsigned long)N, 2, 0);
   char *json = render(e, ENT_FORMAT_JSON);
@@ -189,7 +177,7 @@ static void test_analytic(void **state) {
 
 static void test_sobol(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/analytic.yaml");
+  ent_model *m = ref_scenario("ensemble/analytic.yaml");
   ent_ensemble *e = forecast(m, 2000, 2, 1);
   char *json = render(e, ENT_FORMAT_JSON);
   cJSON *root = cJSON_Parse(json);
@@ -216,7 +204,7 @@ static void test_sobol(void **state) {
 
 static void test_deterministic(void **state) {
   (void)state;
-  ent_model *m = load("struct/mini.yaml");
+  ent_model *m = ref_scenario("struct/mini.yaml");
   assert_int_equal(ent_model_uncertain_count(m), 0);
   ent_ensemble *e = forecast(m, 5, 2, 0);
   char *json = render(e, ENT_FORMAT_JSON);
@@ -250,7 +238,7 @@ static void test_deterministic(void **state) {
 
 static void test_threads(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/mini-uncertain.yaml");
+  ent_model *m = ref_scenario("ensemble/mini-uncertain.yaml");
   char *out[3][3];
   for (int t = 1; t <= 3; t++) {
     ent_ensemble *e = forecast(m, 70, t, 0);
@@ -270,7 +258,7 @@ static void test_threads(void **state) {
  * --resume does through the store), finish: same output as in one go. */
 static void test_resume(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/mini-uncertain.yaml");
+  ent_model *m = ref_scenario("ensemble/mini-uncertain.yaml");
   ent_ensemble *whole = forecast(m, 90, 2, 0);
   char *want = render(whole, ENT_FORMAT_JSON);
   ent_ensemble_destroy(whole);
@@ -318,7 +306,7 @@ static void test_resume(void **state) {
 
 static void test_compare(void **state) {
   (void)state;
-  ent_model *a = load("ensemble/analytic.yaml");
+  ent_model *a = ref_scenario("ensemble/analytic.yaml");
   char path[1024];
   ref_path(path, sizeof path, "ensemble/analytic-shifted.yaml");
   ent_model *b = NULL;

@@ -9,18 +9,6 @@
 #include "sim.h"
 #include "testutil.h"
 
-static ent_model *load_path(const char *rel) {
-  char path[1024];
-  ref_path(path, sizeof path, rel);
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  if (ent_scenario_load_file(path, &m, d) != ENT_OK) {
-    ent_diag_print(d, stderr);
-    fail_msg("cannot load %s", path);
-  }
-  ent_diag_destroy(d);
-  return m;
-}
 
 /* Load the mini scenario with text replacements (old -> new pairs). */
 static ent_model *load_variant(const char *const *edits) {
@@ -66,7 +54,7 @@ static ent_run *run_model(const ent_model *m) {
 
 static void test_step_api(void **state) {
   (void)state;
-  ent_model *m = load_path("struct/mini.yaml");
+  ent_model *m = ref_scenario("struct/mini.yaml");
   ent_diag *d = ent_diag_create();
   ent_sim *s;
   assert_int_equal(ent_sim_start(m, NULL, &s, d), ENT_OK);
@@ -101,7 +89,7 @@ static void test_step_api(void **state) {
 
 static void test_base_year_is_data(void **state) {
   (void)state;
-  ent_model *m = load_path("struct/mini.yaml");
+  ent_model *m = ref_scenario("struct/mini.yaml");
   ent_run *r = run_model(m);
   assert_near(ent_run_value(r, "trade_flow", "RUS->CHN", 2020), 60.0, 0.0);
   assert_near(ent_run_value(r, "trade_flow", "CHN->WST", 2020), 900.0, 0.0);
@@ -149,7 +137,7 @@ static void test_sanctions_pivot(void **state) {
   (void)state;
   static const char *const none[] = {"beta: -1.5", "beta: 0", NULL};
   ent_model *m0 = load_variant(none);
-  ent_model *m1 = load_path("struct/mini.yaml");
+  ent_model *m1 = ref_scenario("struct/mini.yaml");
   ent_run *r0 = run_model(m0), *r1 = run_model(m1);
   for (int y = 2022; y <= 2026; y++) {
     assert_true(ent_run_value(r1, "partner_share", "RUS->CHN", y) >
@@ -171,7 +159,7 @@ static void test_sanctions_pivot(void **state) {
 
 static void test_channels_and_links(void **state) {
   (void)state;
-  ent_model *m = load_path("struct/mini.yaml");
+  ent_model *m = ref_scenario("struct/mini.yaml");
   ent_run *r = run_model(m);
   /* pipe1: base 20, +5 a year, capped at 38 */
   assert_near(ent_run_value(r, "gas_flow", "pipe1", 2020), 20.0, 0.0);
@@ -210,7 +198,7 @@ static void test_channels_and_links(void **state) {
 
 static void test_determinism(void **state) {
   (void)state;
-  ent_model *m = load_path("struct/mini.yaml");
+  ent_model *m = ref_scenario("struct/mini.yaml");
   ent_run *a = run_model(m), *b = run_model(m);
   assert_int_equal(a->n_series, b->n_series);
   for (size_t k = 0; k < a->n_series; k++) {

@@ -47,18 +47,6 @@ static void test_sha256(void **state) {
   assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-static ent_model *load(const char *rel) {
-  char path[1024];
-  ref_path(path, sizeof path, rel);
-  ent_model *m = NULL;
-  ent_diag *d = ent_diag_create();
-  if (ent_scenario_load_file(path, &m, d) != ENT_OK) {
-    ent_diag_print(d, stderr);
-    fail_msg("cannot load %s", path);
-  }
-  ent_diag_destroy(d);
-  return m;
-}
 
 static char *render(const ent_ensemble *e) {
   char *buf = NULL;
@@ -83,7 +71,7 @@ static long long count(const char *db, const char *sql) {
 
 static void test_resume(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/mini-uncertain.yaml");
+  ent_model *m = ref_scenario("ensemble/mini-uncertain.yaml");
   ent_ensemble_opts o;
   ent_ensemble_opts_init(&o);
   o.runs = 100;
@@ -246,7 +234,7 @@ static void test_refuse(void **state) {
 
 static void test_runs(void **state) {
   (void)state;
-  ent_model *m = load("struct/mini.yaml");
+  ent_model *m = ref_scenario("struct/mini.yaml");
   ent_run *r = NULL;
   ent_diag *d = ent_diag_create();
   assert_int_equal(ent_run_create(m, NULL, &r, d), ENT_OK);

@@ -13,18 +13,6 @@
 #include "testutil.h"
 #include "uncertain.h"
 
-static ent_model *load(const char *rel) {
-  char path[1024];
-  ref_path(path, sizeof path, rel);
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  if (ent_scenario_load_file(path, &m, d) != ENT_OK) {
-    ent_diag_print(d, stderr);
-    fail_msg("cannot load %s", path);
-  }
-  ent_diag_destroy(d);
-  return m;
-}
 
 static void test_quantiles(void **state) {
   (void)state;
@@ -85,7 +73,7 @@ static void test_seeds(void **state) {
 
 static void test_nominal(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/analytic.yaml");
+  ent_model *m = ref_scenario("ensemble/analytic.yaml");
   assert_int_equal(m->n_uparams, 5);
   /* uniform: midpoint; normal: mean; pert, triangular: mode; choice: the
    * most likely value */
@@ -116,7 +104,7 @@ static const ent_uparam *find_param(const ent_model *m, const char *name) {
 
 static void test_clone_apply(void **state) {
   (void)state;
-  ent_model *m = load("ensemble/mini-uncertain.yaml");
+  ent_model *m = ref_scenario("ensemble/mini-uncertain.yaml");
   assert_int_equal(m->n_uparams, 17);
   ent_model *c = ent_model_clone(m);
   assert_non_null(c);

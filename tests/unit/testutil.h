@@ -65,6 +65,21 @@ static inline double ref_num(const ref_table *t, size_t row, size_t col) {
   return strtod(ref_str(t, row, col), NULL);
 }
 
+/* Load the scenario tests/data/<rel>; fails the test (with the
+ * diagnostics) if it does not load. */
+static inline ent_model *ref_scenario(const char *rel) {
+  char path[1024];
+  ref_path(path, sizeof path, rel);
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  if (ent_scenario_load_file(path, &m, d) != ENT_OK) {
+    ent_diag_print(d, stderr);
+    fail_msg("cannot load %s", path);
+  }
+  ent_diag_destroy(d);
+  return m;
+}
+
 /* |got - want| <= tol, with a readable message. */
 #define assert_near(got, want, tol)                                          \
   do {                                                                       \
