@@ -1900,6 +1900,24 @@ const char *ent_smp_option_names(void) { return ENT_SMP_OPTION_NAMES; }
 
 /* ============================================================ output */
 
+/* One actors x turns table of dimension k of v (positions or ideals,
+ * internal scale), printed on 0-100 with one decimal as KTAB's log does. */
+static void turn_table(FILE *fp, const ent_smp_run *r, const char *what,
+                       const double *v, size_t k, int wname) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m, T = r->n_states;
+  fprintf(fp, "\n%s on '%s' (0-100) by turn:\n%-*s", what, pb->dim[k], wname,
+          "actor");
+  for (size_t t = 0; t < T; t++) fprintf(fp, " %5zu", t);
+  fputc('\n', fp);
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t t = 0; t < T; t++)
+      fprintf(fp, " %5.1f", v[(t * N + i) * M + k] * 100.0);
+    fputc('\n', fp);
+  }
+}
+
 /* Text: a table per dimension (actors x states, 0-100 scale, one decimal
  * as KTAB's log prints them), the winning probabilities, the final
  * positions at full precision. */
@@ -1925,28 +1943,8 @@ static int write_text(const ent_smp_run *r, FILE *fp) {
       fprintf(fp, "warning: state %zu is degenerate (no risk attitudes; "
                   "everyone held)\n", t);
   for (size_t k = 0; k < M; k++) {
-    fprintf(fp, "\nPositions on '%s' (0-100) by turn:\n%-*s", pb->dim[k],
-            wname, "actor");
-    for (size_t t = 0; t < T; t++) fprintf(fp, " %5zu", t);
-    fputc('\n', fp);
-    for (size_t i = 0; i < N; i++) {
-      fprintf(fp, "%-*s", wname, pb->actor[i]);
-      for (size_t t = 0; t < T; t++)
-        fprintf(fp, " %5.1f", r->x[(t * N + i) * M + k] * 100.0);
-      fputc('\n', fp);
-    }
-    if (!r->identity_acc) {
-      fprintf(fp, "\nIdeals on '%s' (0-100) by turn:\n%-*s", pb->dim[k],
-              wname, "actor");
-      for (size_t t = 0; t < T; t++) fprintf(fp, " %5zu", t);
-      fputc('\n', fp);
-      for (size_t i = 0; i < N; i++) {
-        fprintf(fp, "%-*s", wname, pb->actor[i]);
-        for (size_t t = 0; t < T; t++)
-          fprintf(fp, " %5.1f", r->xi[(t * N + i) * M + k] * 100.0);
-        fputc('\n', fp);
-      }
-    }
+    turn_table(fp, r, "Positions", r->x, k, wname);
+    if (!r->identity_acc) turn_table(fp, r, "Ideals", r->xi, k, wname);
   }
   fprintf(fp, "\nWinning probabilities by turn:\n%-*s", wname, "actor");
   for (size_t t = 0; t < T; t++) fprintf(fp, " %6zu", t);
