@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "benchutil.h"
-#include "eum.h"
+#include "strategic/eum.h"
 
 
 int main(void) {

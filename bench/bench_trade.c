@@ -20,7 +20,7 @@
 #include <time.h>
 
 #include "benchutil.h"
-#include "trade.h"
+#include "structural/trade.h"
 
 
 static void make_problem(size_t n, uint64_t seed, double *X, double *b) {

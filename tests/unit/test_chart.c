@@ -7,8 +7,8 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "chart.h"
-#include "html.h"
+#include "output/chart.h"
+#include "output/html.h"
 #include "testutil.h"
 
 static const int YEARS[6] = {2024, 2025, 2026, 2027, 2028, 2029};

@@ -18,8 +18,8 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "ensemble.h"
-#include "scenario.h"
+#include "ensemble/ensemble.h"
+#include "input/scenario.h"
 #include "testutil.h"
 
 #define M_PI_ 3.14159265358979323846

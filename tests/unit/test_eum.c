@@ -8,7 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "eum.h"
+#include "strategic/eum.h"
 #include "testutil.h"
 
 #define N 10

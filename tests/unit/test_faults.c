@@ -8,9 +8,9 @@
  */
 #include <stdio.h>
 
-#include "sim.h"
+#include "sim/sim.h"
 #include "testutil.h"
-#include "util.h"
+#include "base/util.h"
 
 /* One attempt: returns the status of the first failing step. */
 static ent_status attempt(const char *name, int structural_table) {

@@ -5,7 +5,7 @@
  */
 #include <math.h>
 
-#include "indicators.h"
+#include "structural/indicators.h"
 #include "testutil.h"
 
 static double rel_err(double got, double want) {

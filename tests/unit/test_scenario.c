@@ -5,9 +5,9 @@
  */
 #include <math.h>
 
-#include "model.h"
-#include "scenario.h"
-#include "sim.h"
+#include "model/model.h"
+#include "input/scenario.h"
+#include "sim/sim.h"
 #include "testutil.h"
 
 static const char good[] =

@@ -18,7 +18,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "sensitivity.h"
+#include "ensemble/sensitivity.h"
 #include "testutil.h"
 
 static const double A = 7.0, B = 0.1;

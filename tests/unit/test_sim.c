@@ -5,8 +5,8 @@
  */
 #include <math.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "input/scenario.h"
+#include "sim/sim.h"
 #include "testutil.h"
 
 

@@ -1,5 +1,5 @@
 /*
- * test_smp.c -- KTAB's Spatial Model of Politics (src/smp.c, smp_csv.c).
+ * test_smp.c -- KTAB's Spatial Model of Politics (src/strategic/smp.c, src/input/smp_csv.c).
  *
  * Every expected number is read from the KTAB reference files in
  * tests/data/smp/ (see PROVENANCE.md there), never from entente's output:
@@ -26,8 +26,8 @@
 #include <cjson/cJSON.h>
 #include <math.h>
 
-#include "csv.h"
-#include "smp.h"
+#include "base/csv.h"
+#include "strategic/smp.h"
 
 #define DATA ENT_TEST_DATA "/smp/"
 

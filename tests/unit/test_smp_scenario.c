@@ -7,8 +7,8 @@
  */
 #include <math.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "input/scenario.h"
+#include "sim/sim.h"
 #include "testutil.h"
 
 static ent_run *run_file(const char *rel, ent_model **m, const char *opt) {

@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "stats.h"
+#include "ensemble/stats.h"
 #include "testutil.h"
 
 static void test_welford(void **state) {

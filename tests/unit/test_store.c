@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ensemble.h"
-#include "scenario.h"
-#include "store.h"
+#include "ensemble/ensemble.h"
+#include "input/scenario.h"
+#include "store/store.h"
 #include "testutil.h"
 
 static char tmpdir[256];

@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "testutil.h"
-#include "trade.h"
+#include "structural/trade.h"
 
 /* ------------------------------------------------------------ helpers */
 

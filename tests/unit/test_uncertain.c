@@ -8,10 +8,10 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "scenario.h"
-#include "sim.h"
+#include "input/scenario.h"
+#include "sim/sim.h"
 #include "testutil.h"
-#include "uncertain.h"
+#include "ensemble/uncertain.h"
 
 
 static void test_quantiles(void **state) {

@@ -3,8 +3,8 @@
  */
 #include <math.h>
 
-#include "csv.h"
-#include "diag.h"
+#include "base/csv.h"
+#include "base/diag.h"
 #include "testutil.h"
 
 static void test_parse_double(void **state) {

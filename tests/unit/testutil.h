@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "csv.h"
+#include "base/csv.h"
 
 typedef struct ref_table {
   ent_csv *csv;

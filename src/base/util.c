@@ -1,0 +1,382 @@
+/*
+ * util.c -- allocation hook, strings, strict number parsing, file reading.
+ */
+#include "base/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef ENT_FAULT_INJECTION
+/* Test-only: allocations left before failure (< 0: unlimited).  Thread-local,
+ * so it is not shared state between threads. */
+static _Thread_local long fault_left = -1;
+
+void ent_fault_fail_after(long n) { fault_left = n; }
+
+static int fault_now(void) {
+  if (fault_left < 0) return 0;
+  if (fault_left == 0) return 1;
+  fault_left--;
+  return 0;
+}
+#else
+static int fault_now(void) { return 0; }
+#endif
+
+void *ent_malloc(size_t n) {
+  if (fault_now()) return NULL;
+  return malloc(n ? n : 1);
+}
+
+void *ent_calloc(size_t count, size_t size) {
+  if (fault_now()) return NULL;
+  if (count == 0 || size == 0) return calloc(1, 1);
+  return calloc(count, size);
+}
+
+void *ent_realloc(void *p, size_t n) {
+  if (fault_now()) return NULL;
+  return realloc(p, n ? n : 1);
+}
+
+void ent_free(void *p) { free(p); }
+
+void *ent_mallocarray(size_t count, size_t size) {
+  if (size != 0 && count > SIZE_MAX / size) return NULL;
+  return ent_malloc(count * size);
+}
+
+char *ent_strndup(const char *s, size_t n) {
+  char *p = ent_malloc(n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *ent_strdup(const char *s) { return s ? ent_strndup(s, strlen(s)) : NULL; }
+
+/* ------------------------------------------------------------ strbuf */
+
+void ent_strbuf_init(ent_strbuf *b) { memset(b, 0, sizeof *b); }
+
+void ent_strbuf_free(ent_strbuf *b) {
+  ent_free(b->data);
+  ent_strbuf_init(b);
+}
+
+static int strbuf_reserve(ent_strbuf *b, size_t extra) {
+  if (b->failed) return -1;
+  if (b->len + extra + 1 <= b->cap) return 0;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1) {
+    if (cap > SIZE_MAX / 2) {
+      b->failed = 1;
+      return -1;
+    }
+    cap *= 2;
+  }
+  char *p = ent_realloc(b->data, cap);
+  if (!p) {
+    b->failed = 1;
+    return -1;
+  }
+  b->data = p;
+  b->cap = cap;
+  return 0;
+}
+
+void ent_strbuf_append(ent_strbuf *b, const char *s, size_t n) {
+  if (strbuf_reserve(b, n)) return;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void ent_strbuf_puts(ent_strbuf *b, const char *s) {
+  ent_strbuf_append(b, s, strlen(s));
+}
+
+void ent_strbuf_vprintf(ent_strbuf *b, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) {
+    b->failed = 1;
+    return;
+  }
+  if (strbuf_reserve(b, (size_t)n)) return;
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void ent_strbuf_printf(ent_strbuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ent_strbuf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+char *ent_strbuf_take(ent_strbuf *b) {
+  char *p = b->failed ? NULL : b->data;
+  if (b->failed) ent_free(b->data);
+  if (!b->failed && !p) p = ent_strdup("");
+  ent_strbuf_init(b);
+  return p;
+}
+
+/* ----------------------------------------------------------- numbers */
+
+int ent_is_blank(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') return 0;
+  return 1;
+}
+
+static void trim(const char **s, size_t *n) {
+  while (*n && ((*s)[0] == ' ' || (*s)[0] == '\t' || (*s)[0] == '\r' ||
+                (*s)[0] == '\n')) {
+    (*s)++;
+    (*n)--;
+  }
+  while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
+                (*s)[*n - 1] == '\r' || (*s)[*n - 1] == '\n'))
+    (*n)--;
+}
+
+int ent_parse_double(const char *s, size_t n, double *out, const char **why) {
+  char buf[128];
+  trim(&s, &n);
+  if (n == 0) {
+    *why = "empty value where a number is expected";
+    return -1;
+  }
+  if (n >= sizeof buf) {
+    *why = "number is too long";
+    return -1;
+  }
+  /* Only plain decimal syntax: sign, digits, point, exponent.  This keeps
+   * out nan, inf, hex floats and locale surprises. */
+  size_t i = 0;
+  int digits = 0;
+  if (s[i] == '+' || s[i] == '-') i++;
+  while (i < n && isdigit((unsigned char)s[i])) i++, digits++;
+  if (i < n && s[i] == '.') {
+    i++;
+    while (i < n && isdigit((unsigned char)s[i])) i++, digits++;
+  }
+  if (digits && i < n && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < n && (s[j] == '+' || s[j] == '-')) j++;
+    int ed = 0;
+    while (j < n && isdigit((unsigned char)s[j])) j++, ed++;
+    if (ed) i = j;
+  }
+  if (!digits || i != n) {
+    *why = "not a number";
+    return -1;
+  }
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  errno = 0;
+  double v = strtod(buf, NULL);
+  if (errno == ERANGE && fabs(v) > 1.0) {
+    *why = "number is too large";
+    return -1;
+  }
+  if (!isfinite(v)) {
+    *why = "number is not finite";
+    return -1;
+  }
+  if (errno == ERANGE) v = 0.0; /* underflow: a denormal or 0 is fine */
+  *out = v;
+  return 0;
+}
+
+int ent_parse_uint(const char *s, size_t n, unsigned long max,
+                   unsigned long *out, const char **why) {
+  trim(&s, &n);
+  if (n == 0) {
+    *why = "empty value where a whole number is expected";
+    return -1;
+  }
+  unsigned long v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isdigit((unsigned char)s[i])) {
+      *why = "not a whole number";
+      return -1;
+    }
+    unsigned d = (unsigned)(s[i] - '0');
+    if (v > (max - d) / 10) {
+      *why = "number is too large";
+      return -1;
+    }
+    v = v * 10 + d;
+  }
+  *out = v;
+  return 0;
+}
+
+/* ---------------------------------------------------------- files */
+
+ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
+                         size_t *len, const char **why) {
+  *text = NULL;
+  *len = 0;
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    *why = strerror(errno);
+    return ENT_EIO;
+  }
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+    if (b.len + n > max_bytes) {
+      fclose(fp);
+      ent_strbuf_free(&b);
+      *why = "file is too large";
+      return ENT_EIO;
+    }
+    ent_strbuf_append(&b, chunk, n);
+  }
+  int err = ferror(fp);
+  fclose(fp);
+  if (err) {
+    ent_strbuf_free(&b);
+    *why = "read error";
+    return ENT_EIO;
+  }
+  if (b.failed) {
+    ent_strbuf_free(&b);
+    *why = "out of memory";
+    return ENT_ENOMEM;
+  }
+  *len = b.len;
+  *text = ent_strbuf_take(&b);
+  if (!*text) {
+    *why = "out of memory";
+    return ENT_ENOMEM;
+  }
+  return ENT_OK;
+}
+
+void ent_fmt_double(char *buf, size_t size, double x) {
+  if (!isfinite(x)) {
+    snprintf(buf, size, "null");
+    return;
+  }
+  if (x == 0.0) x = 0.0; /* -0 -> 0 */
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(buf, size, "%.*g", prec, x);
+    if (strtod(buf, NULL) == x) return;
+  }
+}
+
+/* ------------------------------------------------------------ arena */
+
+struct ent_arena_block {
+  ent_arena_block *next;
+  size_t used, size;
+  _Alignas(16) unsigned char data[];
+};
+
+void ent_arena_init(ent_arena *a) { memset(a, 0, sizeof *a); }
+
+void ent_arena_free(ent_arena *a) {
+  ent_arena_block *b = a->head;
+  while (b) {
+    ent_arena_block *next = b->next;
+    ent_free(b);
+    b = next;
+  }
+  ent_arena_init(a);
+}
+
+void *ent_arena_alloc(ent_arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  if (n == 0) n = 16;
+  ent_arena_block *b = a->head;
+  if (!b || b->size - b->used < n) {
+    size_t size = n > 16384 ? n : 16384;
+    if (size > SIZE_MAX - sizeof *b) {
+      a->failed = 1;
+      return NULL;
+    }
+    b = ent_malloc(sizeof *b + size);
+    if (!b) {
+      a->failed = 1;
+      return NULL;
+    }
+    b->used = 0;
+    b->size = size;
+    b->next = a->head;
+    a->head = b;
+  }
+  void *p = b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+void *ent_arena_array(ent_arena *a, size_t count, size_t size) {
+  if (size && count > (SIZE_MAX - 16) / size) {
+    a->failed = 1;
+    return NULL;
+  }
+  return ent_arena_alloc(a, count * size);
+}
+
+char *ent_arena_strndup(ent_arena *a, const char *s, size_t n) {
+  char *p = ent_arena_alloc(a, n + 1);
+  if (!p) return NULL;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *ent_arena_strdup(ent_arena *a, const char *s) {
+  return s ? ent_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* ------------------------------------------------------------ CSV out */
+
+static int csv_needs_quotes(const char *s, int strict) {
+  if (strpbrk(s, ",\"\r\n")) return 1;
+  if (!strict || s[0] == '\0') return 0;
+  return s[0] == ' ' || s[0] == '\t' || s[0] == '#' ||
+         s[strlen(s) - 1] == ' ' || s[strlen(s) - 1] == '\t';
+}
+
+void ent_csv_write_field(ent_strbuf *b, const char *s, int strict) {
+  if (!csv_needs_quotes(s, strict)) {
+    ent_strbuf_puts(b, s);
+    return;
+  }
+  ent_strbuf_puts(b, "\"");
+  for (; *s; s++) {
+    if (*s == '"') ent_strbuf_puts(b, "\"");
+    ent_strbuf_append(b, s, 1);
+  }
+  ent_strbuf_puts(b, "\"");
+}
+
+void ent_csv_print_field(FILE *fp, const char *s, int strict) {
+  if (!csv_needs_quotes(s, strict)) {
+    fputs(s, fp);
+    return;
+  }
+  fputc('"', fp);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', fp);
+    fputc(*s, fp);
+  }
+  fputc('"', fp);
+}

@@ -1,0 +1,266 @@
+/*
+ * yamldoc.c -- see yamldoc.h.
+ */
+#include "base/yamldoc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void syntax_error(ent_ydoc *y, yaml_parser_t *p) {
+  const yaml_mark_t *m =
+      p->problem_mark.line || p->problem_mark.column ? &p->problem_mark
+                                                     : &p->context_mark;
+  const char *problem = p->problem ? p->problem : "malformed YAML";
+  if (p->context)
+    ent_diag_error(y->d, y->file, (int)m->line + 1, (int)m->column + 1,
+                   "YAML syntax: %s %s", problem, p->context);
+  else
+    ent_diag_error(y->d, y->file, (int)m->line + 1, (int)m->column + 1,
+                   "YAML syntax: %s", problem);
+}
+
+/* Walk the event stream: refuse aliases, anchors and extra documents. */
+static int prepass(ent_ydoc *y, const char *text, size_t len) {
+  yaml_parser_t p;
+  yaml_event_t ev;
+  if (!yaml_parser_initialize(&p)) return -1;
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  int docs = 0, bad = 0;
+  for (;;) {
+    if (!yaml_parser_parse(&p, &ev)) {
+      syntax_error(y, &p);
+      bad = 1;
+      break;
+    }
+    yaml_event_type_t t = ev.type;
+    int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
+    if (t == YAML_ALIAS_EVENT) {
+      ent_diag_error(y->d, y->file, line, col,
+                     "YAML aliases (*name) are not supported in scenarios");
+      bad = 1;
+    } else if ((t == YAML_SCALAR_EVENT && ev.data.scalar.anchor) ||
+               (t == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.anchor) ||
+               (t == YAML_MAPPING_START_EVENT && ev.data.mapping_start.anchor)) {
+      ent_diag_error(y->d, y->file, line, col,
+                     "YAML anchors (&name) are not supported in scenarios");
+      bad = 1;
+    } else if (t == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
+      ent_diag_error(y->d, y->file, line, col,
+                     "more than one YAML document in the file");
+      bad = 1;
+    }
+    yaml_event_delete(&ev);
+    if (t == YAML_STREAM_END_EVENT || bad) break;
+  }
+  yaml_parser_delete(&p);
+  return bad ? -1 : 0;
+}
+
+ent_status ent_ydoc_load(ent_ydoc *y, const char *file, const char *text,
+                         size_t len, ent_diag *d) {
+  memset(y, 0, sizeof *y);
+  y->file = file;
+  y->d = d;
+  if (memchr(text, '\0', len)) {
+    const char *z = memchr(text, '\0', len);
+    int line = 1, col = 1;
+    for (const char *p = text; p < z; p++)
+      if (*p == '\n') line++, col = 1;
+      else col++;
+    ent_diag_error(d, file, line, col, "NUL byte in YAML text (binary data?)");
+    return ENT_EINPUT;
+  }
+  if (prepass(y, text, len)) return ENT_EINPUT;
+  yaml_parser_t p;
+  if (!yaml_parser_initialize(&p)) return ENT_ENOMEM;
+  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  if (!yaml_parser_load(&p, &y->doc)) {
+    syntax_error(y, &p);
+    yaml_parser_delete(&p);
+    return ENT_EINPUT;
+  }
+  yaml_parser_delete(&p);
+  y->loaded = 1;
+  if (!yaml_document_get_root_node(&y->doc)) {
+    ent_diag_error(d, file, 1, 1, "the file is empty (no YAML document)");
+    return ENT_EINPUT;
+  }
+  return ENT_OK;
+}
+
+void ent_ydoc_free(ent_ydoc *y) {
+  if (y->loaded) yaml_document_delete(&y->doc);
+  y->loaded = 0;
+  for (size_t i = 0; i < y->n_files; i++) ent_free(y->files[i]);
+  ent_free(y->files);
+  ent_free(y->node_src);
+  y->files = NULL;
+  y->node_src = NULL;
+  y->n_files = y->n_node_src = 0;
+}
+
+const char *ent_ydoc_file_of(const ent_ydoc *y, const yaml_node_t *n) {
+  if (!y->node_src || !n || !y->loaded) return y->file;
+  ptrdiff_t id = n - y->doc.nodes.start;
+  if (id < 0 || (size_t)id >= y->n_node_src) return y->file;
+  unsigned short s = y->node_src[id];
+  return s < y->n_files ? y->files[s] : y->file;
+}
+
+yaml_node_t *ent_ydoc_root(ent_ydoc *y) {
+  return y->loaded ? yaml_document_get_root_node(&y->doc) : NULL;
+}
+
+yaml_node_t *ent_ydoc_node(ent_ydoc *y, int id) {
+  return yaml_document_get_node(&y->doc, id);
+}
+
+void ent_ydoc_error(ent_ydoc *y, const yaml_node_t *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ent_diag_vadd(y->d, ENT_SEV_ERROR, ENT_EINPUT, ent_ydoc_file_of(y, n),
+                ent_ynode_line(n),
+                ent_ynode_col(n), fmt, ap);
+  va_end(ap);
+}
+
+static const char *kind_name(const yaml_node_t *n) {
+  switch (n->type) {
+  case YAML_MAPPING_NODE:
+    return "a mapping";
+  case YAML_SEQUENCE_NODE:
+    return "a list";
+  case YAML_SCALAR_NODE:
+    return n->data.scalar.length ? "a scalar" : "empty";
+  default:
+    return "nothing";
+  }
+}
+
+int ent_ydoc_want_map(ent_ydoc *y, yaml_node_t *n, const char *what) {
+  if (n && n->type == YAML_MAPPING_NODE) return 1;
+  if (n) ent_ydoc_error(y, n, "%s must be a mapping (key: value), not %s",
+                        what, kind_name(n));
+  return 0;
+}
+
+int ent_ydoc_want_seq(ent_ydoc *y, yaml_node_t *n, const char *what) {
+  if (n && n->type == YAML_SEQUENCE_NODE) return 1;
+  if (n) ent_ydoc_error(y, n, "%s must be a list, not %s", what, kind_name(n));
+  return 0;
+}
+
+int ent_ydoc_want_scalar(ent_ydoc *y, yaml_node_t *n, const char *what) {
+  if (n && n->type == YAML_SCALAR_NODE) return 1;
+  if (n) ent_ydoc_error(y, n, "%s must be a single value, not %s", what,
+                        kind_name(n));
+  return 0;
+}
+
+static const char *key_text(ent_ydoc *y, yaml_node_pair_t *pair) {
+  yaml_node_t *k = ent_ydoc_node(y, pair->key);
+  return k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value
+                                          : NULL;
+}
+
+yaml_node_t *ent_ydoc_get(ent_ydoc *y, yaml_node_t *map, const char *key) {
+  if (!map || map->type != YAML_MAPPING_NODE) return NULL;
+  for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+       p < map->data.mapping.pairs.top; p++) {
+    const char *k = key_text(y, p);
+    if (k && !strcmp(k, key)) return ent_ydoc_node(y, p->value);
+  }
+  return NULL;
+}
+
+int ent_ydoc_check_keys(ent_ydoc *y, yaml_node_t *map,
+                        const char *const *allowed, const char *what) {
+  int bad = 0;
+  if (!map || map->type != YAML_MAPPING_NODE) return 0;
+  for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+       p < map->data.mapping.pairs.top; p++) {
+    yaml_node_t *kn = ent_ydoc_node(y, p->key);
+    const char *k = key_text(y, p);
+    if (!k) {
+      ent_ydoc_error(y, kn, "keys in %s must be plain names", what);
+      bad++;
+      continue;
+    }
+    int known = allowed == NULL;
+    for (const char *const *a = allowed; a && *a; a++)
+      if (!strcmp(*a, k)) known = 1;
+    if (!known) {
+      char list[256] = "";
+      for (const char *const *a = allowed; *a; a++) {
+        if (list[0]) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, *a, sizeof list - strlen(list) - 1);
+      }
+      ent_ydoc_error(y, kn, "unknown key '%.60s' in %s (expected one of: %s)", k,
+                     what, list);
+      bad++;
+    }
+    for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
+      const char *k2 = key_text(y, q);
+      if (k2 && !strcmp(k, k2)) {
+        ent_ydoc_error(y, kn, "duplicate key '%.60s' in %s", k, what);
+        bad++;
+        break;
+      }
+    }
+  }
+  return bad;
+}
+
+const char *ent_ydoc_str(ent_ydoc *y, yaml_node_t *n, const char *what,
+                         size_t *len) {
+  if (!ent_ydoc_want_scalar(y, n, what)) return NULL;
+  if (len) *len = n->data.scalar.length;
+  if (memchr(n->data.scalar.value, '\0', n->data.scalar.length)) {
+    ent_ydoc_error(y, n, "%s contains a NUL character", what);
+    return NULL;
+  }
+  return (const char *)n->data.scalar.value;
+}
+
+int ent_ydoc_num(ent_ydoc *y, yaml_node_t *n, const char *what, double *out) {
+  size_t len;
+  const char *s = ent_ydoc_str(y, n, what, &len);
+  if (!s) return -1;
+  const char *why;
+  if (n->data.scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+      n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+    ent_ydoc_error(y, n, "%s must be a number, not the quoted text \"%.40s\"",
+                   what, s);
+    return -1;
+  }
+  if (ent_parse_double(s, len, out, &why)) {
+    ent_ydoc_error(y, n, "%s '%.40s': %s", what, s, why);
+    return -1;
+  }
+  return 0;
+}
+
+int ent_ydoc_num_in(ent_ydoc *y, yaml_node_t *n, const char *what, double lo,
+                    double hi, double *out) {
+  if (ent_ydoc_num(y, n, what, out)) return -1;
+  if (*out < lo || *out > hi) {
+    ent_ydoc_error(y, n, "%s %g is outside [%g, %g]", what, *out, lo, hi);
+    return -1;
+  }
+  return 0;
+}
+
+int ent_ydoc_int(ent_ydoc *y, yaml_node_t *n, const char *what, long lo,
+                 long hi, long *out) {
+  double v;
+  if (ent_ydoc_num(y, n, what, &v)) return -1;
+  if (v != floor(v) || v < (double)lo || v > (double)hi) {
+    ent_ydoc_error(y, n, "%s must be a whole number in [%ld, %ld], not %g",
+                   what, lo, hi, v);
+    return -1;
+  }
+  *out = (long)v;
+  return 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * stats.c -- see stats.h.
+ */
+#include "ensemble/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+
+double ent_welford_sd(const ent_welford *w) {
+  if (w->n < 2) return 0.0;
+  double v = w->m2 / (double)(w->n - 1);
+  return v > 0.0 ? sqrt(v) : 0.0;
+}
+
+struct ent_qacc {
+  size_t cells, n_max;
+  int exact;
+  size_t k, H;          /* sketch: values per level, levels */
+  double *val;          /* exact: [cells][n_max]; sketch: [cells][H][k] */
+  uint32_t *len;        /* exact: [cells]; sketch: [cells][H] */
+  uint8_t *parity;      /* sketch: [cells][H] next offset of a compaction */
+  size_t *count;        /* [cells] values added */
+};
+
+/* Levels so that the top level never overflows: k 2^(H-1) >= n. */
+static size_t levels_for(size_t k, size_t n) {
+  size_t H = 1;
+  while ((double)k * ldexp(1.0, (int)H - 1) < (double)n) H++;
+  return H;
+}
+
+ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
+  ent_qacc *q = ent_calloc(1, sizeof *q);
+  if (!q) return NULL;
+  q->cells = cells;
+  q->n_max = n_max ? n_max : 1;
+  size_t nc = cells ? cells : 1;
+  double need = (double)nc * (double)q->n_max * sizeof(double);
+  if (need <= (double)budget) {
+    q->exact = 1;
+    q->val = ent_mallocarray(nc * q->n_max, sizeof(double));
+    q->len = ent_calloc(nc, sizeof *q->len);
+  } else {
+    size_t k = 64;
+    for (size_t cand = 1u << 20; cand >= 64; cand >>= 1) {
+      size_t H = levels_for(cand, q->n_max);
+      if ((double)nc * (double)cand * (double)H * sizeof(double) <= (double)budget) {
+        k = cand;
+        break;
+      }
+    }
+    q->k = k;
+    q->H = levels_for(k, q->n_max);
+    q->val = ent_mallocarray(nc * q->H, k * sizeof(double));
+    q->len = ent_calloc(nc * q->H, sizeof *q->len);
+    q->parity = ent_calloc(nc * q->H, 1);
+  }
+  q->count = ent_calloc(nc, sizeof *q->count);
+  if (!q->val || !q->len || !q->count || (!q->exact && !q->parity)) {
+    ent_qacc_destroy(q);
+    return NULL;
+  }
+  return q;
+}
+
+void ent_qacc_destroy(ent_qacc *q) {
+  if (!q) return;
+  ent_free(q->val);
+  ent_free(q->len);
+  ent_free(q->parity);
+  ent_free(q->count);
+  ent_free(q);
+}
+
+int ent_qacc_exact(const ent_qacc *q) { return q->exact; }
+size_t ent_qacc_k(const ent_qacc *q) { return q->k; }
+size_t ent_qacc_levels(const ent_qacc *q) { return q->H; }
+
+double ent_qacc_rank_error(const ent_qacc *q) {
+  return q->exact ? 0.0 : (double)(q->H - 1) / (double)q->k;
+}
+
+size_t ent_qacc_count(const ent_qacc *q, size_t c) { return q->count[c]; }
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+void ent_qacc_add(ent_qacc *q, size_t c, double x) {
+  if (q->count[c] >= q->n_max) return;
+  q->count[c]++;
+  if (q->exact) {
+    q->val[c * q->n_max + q->len[c]++] = x;
+    return;
+  }
+  size_t k = q->k, H = q->H;
+  double *lv = q->val + c * H * k;
+  uint32_t *len = q->len + c * H;
+  uint8_t *par = q->parity + c * H;
+  lv[len[0]++] = x;
+  for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
+    double *a = lv + h * k, *up = lv + (h + 1) * k;
+    qsort(a, k, sizeof *a, cmp_double);
+    for (size_t i = par[h]; i < k; i += 2) up[len[h + 1]++] = a[i];
+    par[h] ^= 1;
+    len[h] = 0;
+  }
+}
+
+size_t ent_qacc_scratch(const ent_qacc *q) {
+  return q->exact ? q->n_max : 2 * q->H * q->k;
+}
+
+typedef struct wv {
+  double v, w;
+} wv;
+
+static int cmp_wv(const void *a, const void *b) {
+  return cmp_double(&((const wv *)a)->v, &((const wv *)b)->v);
+}
+
+void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
+                        size_t np, double *out, double *scratch) {
+  if (q->count[c] == 0) {
+    for (size_t i = 0; i < np; i++) out[i] = NAN;
+    return;
+  }
+  if (q->exact) {
+    size_t n = q->len[c];
+    memcpy(scratch, q->val + c * q->n_max, n * sizeof(double));
+    gsl_sort(scratch, 1, n);
+    /* type 7 (R's default, GSL's gsl_stats_quantile_from_sorted_data),
+     * written as x_lo + delta (x_hi - x_lo) so that equal values give
+     * exactly that value */
+    for (size_t i = 0; i < np; i++) {
+      double h = (double)(n - 1) * p[i];
+      size_t lo = (size_t)floor(h);
+      double delta = h - (double)lo;
+      out[i] = lo + 1 < n && delta > 0.0
+                   ? scratch[lo] + delta * (scratch[lo + 1] - scratch[lo])
+                   : scratch[lo < n ? lo : n - 1];
+    }
+    return;
+  }
+  /* weighted values of every level, sorted: the sketch's CDF */
+  size_t k = q->k, H = q->H, m = 0;
+  wv *w = (wv *)scratch;
+  double total = 0.0;
+  for (size_t h = 0; h < H; h++) {
+    const double *a = q->val + (c * H + h) * k;
+    double weight = ldexp(1.0, (int)h);
+    for (size_t i = 0; i < q->len[c * H + h]; i++) {
+      w[m].v = a[i];
+      w[m].w = weight;
+      total += weight;
+      m++;
+    }
+  }
+  qsort(w, m, sizeof *w, cmp_wv);
+  for (size_t i = 0; i < np; i++) {
+    double target = p[i] * total, cum = 0.0;
+    size_t j = 0;
+    for (; j + 1 < m; j++) {
+      cum += w[j].w;
+      if (cum >= target) break;
+    }
+    out[i] = w[j].v;
+  }
+}

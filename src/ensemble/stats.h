@@ -1,0 +1,66 @@
+/*
+ * stats.h -- streaming statistics of an ensemble (docs/ensemble.md,
+ * "Statistics"): running mean and standard deviation, and quantiles of
+ * many cells (one cell = one variable x entity x year) in bounded memory.
+ *
+ * Quantiles are exact while every value fits in the memory budget (all
+ * values kept, sorted at the end, R's type 7 / GSL's interpolation);
+ * beyond, each cell keeps a deterministic compactor sketch (the
+ * Munro-Paterson / KLL scheme without randomness): H levels of k values;
+ * a full level is sorted and every other value (alternating offset) moves
+ * up with twice the weight.  Its rank error is at most (H - 1) / k of the
+ * number of values, and the state depends only on the order of the values,
+ * so feeding members in index order gives the same result on any number of
+ * threads or ranks.
+ *
+ * Invariants: values fed are finite; a cell holds at most n_max values.
+ */
+#ifndef ENT_STATS_H
+#define ENT_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/util.h"
+
+/* Running mean and variance (Welford 1962). */
+typedef struct ent_welford {
+  size_t n;
+  double mean, m2;
+} ent_welford;
+
+static inline void ent_welford_add(ent_welford *w, double x) {
+  w->n++;
+  double d = x - w->mean;
+  w->mean += d / (double)w->n;
+  w->m2 += d * (x - w->mean);
+}
+
+/* Sample standard deviation (n - 1); 0 for n < 2. */
+ENT_LOCAL double ent_welford_sd(const ent_welford *w);
+
+typedef struct ent_qacc ent_qacc;
+
+/* Quantile accumulator for `cells` cells of at most n_max values each,
+ * using at most about budget_bytes (exact when cells * n_max doubles fit,
+ * else a sketch with the largest k that fits, at least 64).  NULL when out
+ * of memory. */
+ENT_LOCAL ent_qacc *ent_qacc_create(size_t cells, size_t n_max,
+                                    size_t budget_bytes);
+ENT_LOCAL void ent_qacc_destroy(ent_qacc *q);
+/* 1 if exact; else the sketch's k and levels. */
+ENT_LOCAL int ent_qacc_exact(const ent_qacc *q);
+ENT_LOCAL size_t ent_qacc_k(const ent_qacc *q);
+ENT_LOCAL size_t ent_qacc_levels(const ent_qacc *q);
+/* Bound on the rank error as a share of the count (0 when exact). */
+ENT_LOCAL double ent_qacc_rank_error(const ent_qacc *q);
+/* Add finite x to cell c (ignored once the cell holds n_max values). */
+ENT_LOCAL void ent_qacc_add(ent_qacc *q, size_t c, double x);
+ENT_LOCAL size_t ent_qacc_count(const ent_qacc *q, size_t c);
+/* Quantiles p[0..np) (each in [0, 1]) of cell c into out; NAN when the
+ * cell is empty.  `scratch` holds ent_qacc_scratch(q) doubles. */
+ENT_LOCAL void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
+                                  size_t np, double *out, double *scratch);
+ENT_LOCAL size_t ent_qacc_scratch(const ent_qacc *q);
+
+#endif /* ENT_STATS_H */

@@ -1,0 +1,1019 @@
+/*
+ * scenario_struct.c -- the structural part of a scenario (docs/scenario.md,
+ * "The structural part"): time axis, blocs and their growth paths, the
+ * base-year trade matrix, scheduled trade-cost shocks, channels, links
+ * between the layers and observed history.
+ *
+ * Everything is validated here, with positions: square non-negative flows
+ * with positive domestic flows, known blocs, issues, actors and channels,
+ * years inside the time axis, forms that fit their source and target, no
+ * two links on one target (contradictory), no cycle among issue links.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/scenario.h"
+
+#define MIN_YEAR 1800
+#define MAX_YEAR 2300
+
+/* A list of bloc ids (a sequence, or one scalar) -> indices in the arena. */
+static size_t *bloc_list(loader *L, yaml_node_t *n, const char *what,
+                         size_t *count) {
+  ent_model *m = L->m;
+  *count = 0;
+  if (!n) return NULL;
+  size_t cap = 1;
+  if (n->type == YAML_SEQUENCE_NODE)
+    cap = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+  else if (!ent_ydoc_want_scalar(&L->y, n, what))
+    return NULL;
+  if (cap == 0) {
+    ent_ydoc_error(&L->y, n, "%s is empty", what);
+    return NULL;
+  }
+  size_t *out = ent_arena_array(&m->arena, cap, sizeof *out);
+  if (!out) return NULL;
+  for (size_t k = 0; k < cap; k++) {
+    yaml_node_t *e = n->type == YAML_SEQUENCE_NODE
+                         ? ent_ydoc_node(&L->y, n->data.sequence.items.start[k])
+                         : n;
+    const char *id = ent_ydoc_str(&L->y, e, "a bloc id", NULL);
+    if (!id) return NULL;
+    size_t b = ent_model_find_bloc(m, id);
+    if (b == (size_t)-1) {
+      ent_ydoc_error(&L->y, e, "unknown bloc '%.40s' in %s", id, what);
+      return NULL;
+    }
+    for (size_t q = 0; q < *count; q++)
+      if (out[q] == b) {
+        ent_ydoc_error(&L->y, e, "bloc '%s' listed twice in %s", id, what);
+        return NULL;
+      }
+    out[(*count)++] = b;
+  }
+  return out;
+}
+
+/* "A->B" with known blocs. */
+static int pair_of(loader *L, yaml_node_t *n, const char *s, size_t *a,
+                   size_t *b) {
+  const char *arrow = strstr(s, "->");
+  if (!arrow) {
+    ent_ydoc_error(&L->y, n, "'%.40s' is not a pair of the form A->B", s);
+    return -1;
+  }
+  char left[80], right[80];
+  size_t ll = (size_t)(arrow - s);
+  if (ll == 0 || ll >= sizeof left || strlen(arrow + 2) == 0 ||
+      strlen(arrow + 2) >= sizeof right) {
+    ent_ydoc_error(&L->y, n, "'%.40s' is not a pair of the form A->B", s);
+    return -1;
+  }
+  memcpy(left, s, ll);
+  left[ll] = '\0';
+  strcpy(right, arrow + 2);
+  *a = ent_model_find_bloc(L->m, left);
+  *b = ent_model_find_bloc(L->m, right);
+  if (*a == (size_t)-1 || *b == (size_t)-1) {
+    ent_ydoc_error(&L->y, n, "unknown bloc '%s' in '%.40s'",
+                   *a == (size_t)-1 ? left : right, s);
+    return -1;
+  }
+  if (*a == *b) {
+    ent_ydoc_error(&L->y, n, "'%.40s' names the same bloc twice", s);
+    return -1;
+  }
+  return 0;
+}
+
+static int year_of(loader *L, yaml_node_t *n, const char *what, int *out) {
+  long v;
+  if (ent_ydoc_int(&L->y, n, what, MIN_YEAR, MAX_YEAR, &v)) return -1;
+  *out = (int)v;
+  return 0;
+}
+
+/* A growth rate: a number for every year, or {year: rate} where each year
+ * keeps the rate of the latest listed year at or before it (the first
+ * listed rate before that). */
+static int rate_path(loader *L, yaml_node_t *n, const char *what,
+                     double *out, size_t n_years, ent_utarget_kind kind,
+                     size_t bloc, const char *bloc_id) {
+  ent_structure *st = L->m->st;
+  ent_utarget t = {kind, bloc, 0, 0, n_years, 0};
+  char name[160];
+  if (n->type == YAML_SCALAR_NODE || ent_scn_is_dist(L, n)) {
+    double r;
+    snprintf(name, sizeof name, "economy.blocs.%s.%s", bloc_id, what);
+    if (ent_scn_number(L, n, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
+                       name, NULL))
+      return -1;
+    for (size_t k = 0; k < n_years; k++) out[k] = r;
+    return 0;
+  }
+  if (!ent_ydoc_want_map(&L->y, n, what)) return -1;
+  int first = 1, bad = 0, last_year = INT_MIN;
+  size_t prev_u = (size_t)-1; /* uncertain rate of the previous entry */
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = ent_ydoc_node(&L->y, p->key);
+    yaml_node_t *v = ent_ydoc_node(&L->y, p->value);
+    int y, dist = 0;
+    double r;
+    if (year_of(L, k, "a year", &y)) {
+      bad = 1;
+      continue;
+    }
+    size_t from_k = first ? 0 : (y > st->start ? (size_t)(y - st->start) : 0);
+    t.k0 = from_k;
+    t.k1 = n_years;
+    snprintf(name, sizeof name, "economy.blocs.%s.%s.%d", bloc_id, what, y);
+    if (ent_scn_number(L, v, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
+                       name, &dist)) {
+      bad = 1;
+      continue;
+    }
+    if (y <= st->start || y > st->end) {
+      ent_ydoc_error(&L->y, k, "year %d of %s is outside the simulated years "
+                               "%d-%d", y, what, st->start + 1, st->end);
+      bad = 1;
+      continue;
+    }
+    if (y <= last_year) {
+      ent_ydoc_error(&L->y, k, "years of %s must increase (%d after %d)", what,
+                     y, last_year);
+      bad = 1;
+      continue;
+    }
+    last_year = y;
+    size_t from = first ? 0 : (size_t)(y - st->start);
+    for (size_t q = from; q < n_years; q++) out[q] = r;
+    first = 0;
+    /* an uncertain rate holds until the next listed year */
+    if (prev_u != (size_t)-1) L->m->uparams[prev_u].tgt.k1 = from;
+    prev_u = dist ? L->m->n_uparams - 1 : (size_t)-1;
+  }
+  if (first && !bad) {
+    ent_ydoc_error(&L->y, n, "%s has no years", what);
+    return -1;
+  }
+  return bad ? -1 : 0;
+}
+
+static void parse_time(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"start", "end", NULL};
+  if (!ent_ydoc_want_map(&L->y, n, "'time'")) return;
+  ent_ydoc_check_keys(&L->y, n, keys, "'time'");
+  yaml_node_t *a = ent_scn_need(L, n, "start", "'time'");
+  yaml_node_t *b = ent_scn_need(L, n, "end", "'time'");
+  int s, e;
+  if (!a || !b || year_of(L, a, "time start", &s) ||
+      year_of(L, b, "time end", &e))
+    return;
+  if (e <= s || e - s > 200) {
+    ent_ydoc_error(&L->y, b, "time end %d must be after start %d and at most "
+                             "200 years later", e, s);
+    return;
+  }
+  L->m->st->start = s;
+  L->m->st->end = e;
+}
+
+static void parse_economy(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"theta", "theta_foreign", "deficit",
+                                     "adjustment", "blocs", "why", NULL};
+  static const char *const bkeys[] = {"id", "name", "gdp", "growth", "milex",
+                                      "milex_growth", "why", NULL};
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  if (!ent_ydoc_want_map(&L->y, n, "'economy'")) return;
+  ent_ydoc_check_keys(&L->y, n, keys, "'economy'");
+  yaml_node_t *v = ent_ydoc_get(&L->y, n, "theta");
+  ent_utarget t = {ENT_UT_ECONOMY_THETA, 0, 0, 0, 0, 0};
+  char name[160];
+  if (v)
+    ent_scn_number(L, v, "theta", 0.01, 50.0, ENT_NUM_SCALAR_RANGE, &st->theta,
+                   &t, "economy.theta", NULL);
+  st->theta_foreign = st->theta;
+  v = ent_ydoc_get(&L->y, n, "theta_foreign");
+  if (v) ent_ydoc_num_in(&L->y, v, "theta_foreign", 0.01, 50.0, &st->theta_foreign);
+  v = ent_ydoc_get(&L->y, n, "why");
+  if (v) ent_scn_text(L, v, "'why'", 0);
+  v = ent_ydoc_get(&L->y, n, "deficit");
+  if (v) {
+    const char *s = ent_ydoc_str(&L->y, v, "deficit", NULL);
+    if (s && !strcmp(s, "multiplicative")) st->multiplicative = 1;
+    else if (s && strcmp(s, "additive"))
+      ent_ydoc_error(&L->y, v, "deficit must be 'additive' or "
+                               "'multiplicative', not '%.40s'", s);
+  }
+  v = ent_ydoc_get(&L->y, n, "adjustment");
+  t.kind = ENT_UT_ECONOMY_ADJUSTMENT;
+  if (v &&
+      !ent_scn_number(L, v, "adjustment", 0.0, 1.0,
+                      ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &st->adjustment,
+                      &t, "economy.adjustment", NULL) &&
+      !(st->adjustment > 0.0))
+    ent_ydoc_error(&L->y, v, "adjustment must be in (0, 1], not 0");
+  yaml_node_t *bl = ent_scn_need(L, n, "blocs", "'economy'");
+  if (!bl || !ent_ydoc_want_seq(&L->y, bl, "'economy.blocs'")) return;
+  size_t count = (size_t)(bl->data.sequence.items.top -
+                          bl->data.sequence.items.start);
+  if (count < 2) {
+    ent_ydoc_error(&L->y, bl, "'economy.blocs' needs at least 2 blocs");
+    return;
+  }
+  if (count > 300) {
+    ent_ydoc_error(&L->y, bl, "'economy.blocs' has %zu blocs (at most 300)",
+                   count);
+    return;
+  }
+  st->blocs = ent_arena_array(&m->arena, count, sizeof *st->blocs);
+  if (!st->blocs) return;
+  size_t n_years = (size_t)(st->end - st->start + 1);
+  for (yaml_node_item_t *it = bl->data.sequence.items.start;
+       it < bl->data.sequence.items.top; it++) {
+    yaml_node_t *b = ent_ydoc_node(&L->y, *it);
+    if (!ent_ydoc_want_map(&L->y, b, "a bloc")) continue;
+    ent_ydoc_check_keys(&L->y, b, bkeys, "a bloc");
+    size_t before = ent_diag_errors(L->d);
+    ent_bloc bb = {0};
+    bb.at = ent_scn_pos(b);
+    bb.actor = -1;
+    v = ent_scn_need(L, b, "id", "a bloc");
+    if (v) bb.id = ent_scn_ident(L, v, "bloc id");
+    if (bb.id && ent_model_find_bloc(m, bb.id) != (size_t)-1) {
+      ent_ydoc_error(&L->y, v, "duplicate bloc id '%s'", bb.id);
+      bb.id = NULL;
+    }
+    if (bb.id) {
+      size_t a = ent_model_find_actor(m, bb.id);
+      if (a != (size_t)-1) bb.actor = (long)a;
+    }
+    v = ent_ydoc_get(&L->y, b, "name");
+    if (v) bb.name = ent_scn_text(L, v, "bloc name", 1);
+    else if (bb.actor >= 0) bb.name = m->actors[bb.actor].name;
+    else if (bb.id) bb.name = bb.id;
+    const char *bid = bb.id ? bb.id : "?";
+    size_t bi = st->n_blocs;
+    v = ent_scn_need(L, b, "gdp", "a bloc");
+    t.kind = ENT_UT_BLOC_GDP;
+    t.i = bi;
+    snprintf(name, sizeof name, "economy.blocs.%s.gdp", bid);
+    if (v &&
+        !ent_scn_number(L, v, "gdp", 0.0, 1e7,
+                        ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &bb.gdp, &t,
+                        name, NULL) &&
+        !(bb.gdp > 0.0))
+      ent_ydoc_error(&L->y, v, "gdp of '%s' must be positive",
+                     bb.id ? bb.id : "?");
+    v = ent_ydoc_get(&L->y, b, "milex");
+    t.kind = ENT_UT_BLOC_MILEX;
+    snprintf(name, sizeof name, "economy.blocs.%s.milex", bid);
+    if (v)
+      ent_scn_number(L, v, "milex", 0.0, 1e6, ENT_NUM_SCALAR_RANGE, &bb.milex,
+                     &t, name, NULL);
+    bb.growth = ent_arena_array(&m->arena, n_years, sizeof(double));
+    bb.milex_growth = ent_arena_array(&m->arena, n_years, sizeof(double));
+    if (!bb.growth || !bb.milex_growth) return;
+    size_t u_before = m->n_uparams;
+    v = ent_ydoc_get(&L->y, b, "growth");
+    if (v)
+      rate_path(L, v, "growth", bb.growth, n_years, ENT_UT_BLOC_GROWTH, bi,
+                bid);
+    v = ent_ydoc_get(&L->y, b, "milex_growth");
+    if (v) {
+      rate_path(L, v, "milex_growth", bb.milex_growth, n_years,
+                ENT_UT_BLOC_MILEX_GROWTH, bi, bid);
+    } else {
+      memcpy(bb.milex_growth, bb.growth, n_years * sizeof(double));
+      /* milex grows like GDP: uncertain growth rates drive both */
+      for (size_t u = u_before; u < m->n_uparams; u++)
+        if (m->uparams[u].tgt.kind == ENT_UT_BLOC_GROWTH)
+          m->uparams[u].tgt.also_milex = 1;
+    }
+    v = ent_ydoc_get(&L->y, b, "why");
+    if (v) bb.why = ent_scn_text(L, v, "'why'", 0);
+    if (ent_diag_errors(L->d) == before && bb.id) st->blocs[st->n_blocs++] = bb;
+  }
+}
+
+static void parse_trade(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"unit", "blocs", "flows", "why", NULL};
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  size_t nb = st->n_blocs;
+  if (!ent_ydoc_want_map(&L->y, n, "'trade'")) return;
+  ent_ydoc_check_keys(&L->y, n, keys, "'trade'");
+  yaml_node_t *order = ent_scn_need(L, n, "blocs", "'trade'");
+  size_t n_order = 0;
+  size_t *idx = order ? bloc_list(L, order, "'trade.blocs'", &n_order) : NULL;
+  if (!idx) return;
+  if (n_order != nb) {
+    ent_ydoc_error(&L->y, order, "'trade.blocs' lists %zu blocs, 'economy' "
+                                 "has %zu: the matrix must be square over "
+                                 "all blocs", n_order, nb);
+    return;
+  }
+  yaml_node_t *fl = ent_scn_need(L, n, "flows", "'trade'");
+  if (!fl || !ent_ydoc_want_map(&L->y, fl, "'trade.flows'")) return;
+  st->flows = ent_arena_array(&m->arena, nb * nb, sizeof(double));
+  unsigned char *seen = ent_arena_alloc(&m->arena, nb);
+  if (!st->flows || !seen) return;
+  for (yaml_node_pair_t *p = fl->data.mapping.pairs.start;
+       p < fl->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = ent_ydoc_node(&L->y, p->key);
+    yaml_node_t *v = ent_ydoc_node(&L->y, p->value);
+    const char *id = ent_ydoc_str(&L->y, k, "an exporter", NULL);
+    if (!id) continue;
+    size_t i = ent_model_find_bloc(m, id);
+    if (i == (size_t)-1) {
+      ent_ydoc_error(&L->y, k, "unknown bloc '%.40s' in 'trade.flows'", id);
+      continue;
+    }
+    if (seen[i]) {
+      ent_ydoc_error(&L->y, k, "row '%s' appears twice in 'trade.flows'", id);
+      continue;
+    }
+    seen[i] = 1;
+    if (!ent_ydoc_want_seq(&L->y, v, "a row of flows")) continue;
+    size_t len = (size_t)(v->data.sequence.items.top -
+                          v->data.sequence.items.start);
+    if (len != nb) {
+      ent_ydoc_error(&L->y, v, "row '%s' has %zu flows, expected %zu (one per "
+                               "bloc of 'trade.blocs'): the matrix must be "
+                               "square", id, len, nb);
+      continue;
+    }
+    for (size_t c = 0; c < nb; c++) {
+      yaml_node_t *e = ent_ydoc_node(&L->y, v->data.sequence.items.start[c]);
+      double x;
+      size_t j = idx[c];
+      char name[200];
+      snprintf(name, sizeof name, "trade.flows.%s->%s", id, st->blocs[j].id);
+      ent_utarget t = {ENT_UT_TRADE_FLOW, i, j, 0, 0, 0};
+      if (ent_scn_number(L, e, "a flow", 0.0, 1e9,
+                         ENT_NUM_SCALAR_RANGE | (i == j ? ENT_NUM_ABOVE_LO : 0),
+                         &x, &t, name, NULL))
+        continue;
+      if (i == j && !(x > 0.0)) {
+        ent_ydoc_error(&L->y, e, "domestic flow of '%s' must be positive "
+                                 "(the gravity model needs it)", id);
+        continue;
+      }
+      st->flows[i * nb + j] = x;
+    }
+  }
+  for (size_t i = 0; i < nb; i++)
+    if (!seen[i])
+      ent_ydoc_error(&L->y, fl, "'trade.flows' has no row for '%s'",
+                     st->blocs[i].id);
+  yaml_node_t *why = ent_ydoc_get(&L->y, n, "why");
+  if (why && ent_ydoc_want_map(&L->y, why, "'trade.why'"))
+    for (yaml_node_pair_t *p = why->data.mapping.pairs.start;
+         p < why->data.mapping.pairs.top; p++) {
+      yaml_node_t *k = ent_ydoc_node(&L->y, p->key);
+      const char *s = ent_ydoc_str(&L->y, k, "a pair", NULL);
+      size_t a, b;
+      if (s) pair_of(L, k, s, &a, &b);
+      ent_ydoc_str(&L->y, ent_ydoc_node(&L->y, p->value), "a rationale", NULL);
+    }
+}
+
+static int check_year_in_axis(loader *L, yaml_node_t *n, int y,
+                              const char *what) {
+  ent_structure *st = L->m->st;
+  if (y > st->end) {
+    ent_ydoc_error(&L->y, n, "%s %d is after the end of the time axis (%d)",
+                   what, y, st->end);
+    return -1;
+  }
+  if (y < st->start - 100) {
+    ent_ydoc_error(&L->y, n, "%s %d is more than 100 years before the start "
+                             "of the time axis (%d)", what, y, st->start);
+    return -1;
+  }
+  return 0;
+}
+
+static int flag(loader *L, yaml_node_t *n, const char *what, int *out) {
+  const char *s = ent_ydoc_str(&L->y, n, what, NULL);
+  if (!s) return -1;
+  if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) *out = 1;
+  else if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
+    *out = 0;
+  else {
+    ent_ydoc_error(&L->y, n, "%s must be true or false, not '%.20s'", what, s);
+    return -1;
+  }
+  return 0;
+}
+
+static void parse_shocks(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"id", "from", "to", "both", "start",
+                                     "end", "beta", "embargo", "phase_in",
+                                     "fade", "source", "why", NULL};
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  if (!ent_ydoc_want_seq(&L->y, n, "'shocks'")) return;
+  size_t count = (size_t)(n->data.sequence.items.top -
+                          n->data.sequence.items.start);
+  st->shocks = ent_arena_array(&m->arena, count ? count : 1, sizeof *st->shocks);
+  if (!st->shocks) return;
+  for (yaml_node_item_t *it = n->data.sequence.items.start;
+       it < n->data.sequence.items.top; it++) {
+    yaml_node_t *s = ent_ydoc_node(&L->y, *it);
+    if (!ent_ydoc_want_map(&L->y, s, "a shock")) continue;
+    ent_ydoc_check_keys(&L->y, s, keys, "a shock");
+    size_t before = ent_diag_errors(L->d);
+    ent_shock sh = {0};
+    sh.at = ent_scn_pos(s);
+    yaml_node_t *v = ent_scn_need(L, s, "id", "a shock");
+    if (v) sh.id = ent_scn_ident(L, v, "shock id");
+    for (size_t q = 0; sh.id && q < st->n_shocks; q++)
+      if (!strcmp(st->shocks[q].id, sh.id))
+        ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
+    v = ent_scn_need(L, s, "from", "a shock");
+    if (v) sh.from = bloc_list(L, v, "shock 'from'", &sh.n_from);
+    v = ent_scn_need(L, s, "to", "a shock");
+    if (v) sh.to = bloc_list(L, v, "shock 'to'", &sh.n_to);
+    for (size_t a = 0; a < sh.n_from; a++)
+      for (size_t b = 0; b < sh.n_to; b++)
+        if (sh.from[a] == sh.to[b])
+          ent_ydoc_error(&L->y, v, "shock '%s' hits the domestic flow of '%s'",
+                         sh.id ? sh.id : "?", st->blocs[sh.from[a]].id);
+    v = ent_ydoc_get(&L->y, s, "both");
+    if (v) flag(L, v, "both", &sh.both);
+    v = ent_scn_need(L, s, "start", "a shock");
+    if (v && !year_of(L, v, "shock start", &sh.start))
+      check_year_in_axis(L, v, sh.start, "shock start");
+    v = ent_ydoc_get(&L->y, s, "end");
+    if (v && !year_of(L, v, "shock end", &sh.end)) {
+      if (sh.end <= sh.start)
+        ent_ydoc_error(&L->y, v, "shock end %d must be after its start %d",
+                       sh.end, sh.start);
+      else
+        check_year_in_axis(L, v, sh.end, "shock end");
+    }
+    yaml_node_t *vb = ent_ydoc_get(&L->y, s, "beta");
+    yaml_node_t *ve = ent_ydoc_get(&L->y, s, "embargo");
+    if (ve) flag(L, ve, "embargo", &sh.embargo);
+    if (vb) {
+      char name[160];
+      snprintf(name, sizeof name, "shocks.%s.beta", sh.id ? sh.id : "?");
+      ent_utarget t = {ENT_UT_SHOCK_BETA, st->n_shocks, 0, 0, 0, 0};
+      ent_scn_number(L, vb, "beta", -20.0, 5.0, ENT_NUM_SCALAR_RANGE, &sh.beta,
+                     &t, name, NULL);
+    }
+    if (!vb && !sh.embargo)
+      ent_ydoc_error(&L->y, s, "shock '%s' needs 'beta' or 'embargo: true'",
+                     sh.id ? sh.id : "?");
+    if (vb && sh.embargo)
+      ent_ydoc_error(&L->y, vb, "shock '%s' has both 'beta' and an embargo",
+                     sh.id ? sh.id : "?");
+    long k;
+    v = ent_ydoc_get(&L->y, s, "phase_in");
+    if (v && !ent_ydoc_int(&L->y, v, "phase_in", 0, 50, &k)) sh.phase_in = (int)k;
+    v = ent_ydoc_get(&L->y, s, "fade");
+    if (v && !ent_ydoc_int(&L->y, v, "fade", 0, 50, &k)) sh.fade = (int)k;
+    v = ent_scn_need(L, s, "source", "a shock");
+    if (v) sh.source = ent_scn_text(L, v, "shock source", 1);
+    v = ent_ydoc_get(&L->y, s, "why");
+    if (v) sh.why = ent_scn_text(L, v, "'why'", 0);
+    if (ent_diag_errors(L->d) == before) st->shocks[st->n_shocks++] = sh;
+  }
+}
+
+static void parse_channels(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"id", "kind", "from", "to", "unit",
+                                     "capacity", "base", "ramp", "opens",
+                                     "build_years", "driver", "why", NULL};
+  static const char *const kinds[] = {"gas", "oil", "arms", "other"};
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  if (!ent_ydoc_want_seq(&L->y, n, "'channels'")) return;
+  size_t count = (size_t)(n->data.sequence.items.top -
+                          n->data.sequence.items.start);
+  st->channels = ent_arena_array(&m->arena, count ? count : 1,
+                                 sizeof *st->channels);
+  if (!st->channels) return;
+  for (yaml_node_item_t *it = n->data.sequence.items.start;
+       it < n->data.sequence.items.top; it++) {
+    yaml_node_t *c = ent_ydoc_node(&L->y, *it);
+    if (!ent_ydoc_want_map(&L->y, c, "a channel")) continue;
+    ent_ydoc_check_keys(&L->y, c, keys, "a channel");
+    size_t before = ent_diag_errors(L->d);
+    ent_channel ch = {0};
+    ch.at = ent_scn_pos(c);
+    ch.opens = INT_MIN;
+    yaml_node_t *v = ent_scn_need(L, c, "id", "a channel");
+    if (v) ch.id = ent_scn_ident(L, v, "channel id");
+    for (size_t q = 0; ch.id && q < st->n_channels; q++)
+      if (!strcmp(st->channels[q].id, ch.id))
+        ent_ydoc_error(&L->y, v, "duplicate channel id '%s'", ch.id);
+    v = ent_scn_need(L, c, "kind", "a channel");
+    const char *ks = v ? ent_ydoc_str(&L->y, v, "channel kind", NULL) : NULL;
+    if (ks) {
+      int found = 0;
+      for (int q = 0; q < 4; q++)
+        if (!strcmp(ks, kinds[q])) {
+          ch.kind = (ent_channel_kind)q;
+          found = 1;
+        }
+      if (!found)
+        ent_ydoc_error(&L->y, v, "unknown channel kind '%.20s' (gas, oil, "
+                                 "arms, other)", ks);
+    }
+    size_t cnt;
+    size_t *f = NULL, *t = NULL;
+    v = ent_scn_need(L, c, "from", "a channel");
+    if (v) f = bloc_list(L, v, "channel 'from'", &cnt);
+    if (f && cnt != 1) ent_ydoc_error(&L->y, v, "a channel has one 'from' bloc");
+    v = ent_scn_need(L, c, "to", "a channel");
+    if (v) t = bloc_list(L, v, "channel 'to'", &cnt);
+    if (t && cnt != 1) ent_ydoc_error(&L->y, v, "a channel has one 'to' bloc");
+    if (f && t) {
+      ch.from = f[0];
+      ch.to = t[0];
+      if (ch.from == ch.to)
+        ent_ydoc_error(&L->y, v, "channel '%s' goes from a bloc to itself",
+                       ch.id ? ch.id : "?");
+    }
+    v = ent_scn_need(L, c, "unit", "a channel");
+    if (v) ch.unit = ent_scn_text(L, v, "channel unit", 1);
+    const char *cid = ch.id ? ch.id : "?";
+    char name[160];
+    ent_utarget ut = {ENT_UT_CHANNEL_CAPACITY, st->n_channels, 0, 0, 0, 0};
+    snprintf(name, sizeof name, "channels.%s.capacity", cid);
+    v = ent_scn_need(L, c, "capacity", "a channel");
+    if (v &&
+        !ent_scn_number(L, v, "capacity", 0.0, 1e9,
+                        ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &ch.capacity,
+                        &ut, name, NULL) &&
+        !(ch.capacity > 0.0))
+      ent_ydoc_error(&L->y, v, "capacity must be positive");
+    ut.kind = ENT_UT_CHANNEL_BASE;
+    snprintf(name, sizeof name, "channels.%s.base", cid);
+    v = ent_ydoc_get(&L->y, c, "base");
+    if (v &&
+        !ent_scn_number(L, v, "base", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.base,
+                        &ut, name, NULL) &&
+        ch.base > ch.capacity && ch.capacity > 0.0)
+      ent_ydoc_error(&L->y, v, "base flow %g exceeds the capacity %g", ch.base,
+                     ch.capacity);
+    ut.kind = ENT_UT_CHANNEL_RAMP;
+    snprintf(name, sizeof name, "channels.%s.ramp", cid);
+    v = ent_ydoc_get(&L->y, c, "ramp");
+    if (v)
+      ent_scn_number(L, v, "ramp", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.ramp, &ut,
+                     name, NULL);
+    v = ent_ydoc_get(&L->y, c, "opens");
+    if (v && !year_of(L, v, "opens", &ch.opens))
+      check_year_in_axis(L, v, ch.opens, "opening year");
+    long k;
+    v = ent_ydoc_get(&L->y, c, "build_years");
+    if (v && !ent_ydoc_int(&L->y, v, "build_years", 0, 50, &k))
+      ch.build_years = (int)k;
+    v = ent_ydoc_get(&L->y, c, "driver");
+    if (v) {
+      const char *s = ent_ydoc_str(&L->y, v, "driver", NULL);
+      if (s && !strcmp(s, "trade")) ch.driver_trade = 1;
+      else if (s && strcmp(s, "none"))
+        ent_ydoc_error(&L->y, v, "driver must be 'none' or 'trade', not "
+                                 "'%.20s'", s);
+    }
+    v = ent_ydoc_get(&L->y, c, "why");
+    if (v) ch.why = ent_scn_text(L, v, "'why'", 0);
+    if (ent_diag_errors(L->d) == before) st->channels[st->n_channels++] = ch;
+  }
+}
+
+static size_t find_channel(const ent_structure *st, const char *id) {
+  for (size_t i = 0; i < st->n_channels; i++)
+    if (!strcmp(st->channels[i].id, id)) return i;
+  return (size_t)-1;
+}
+
+static size_t issue_ref(loader *L, yaml_node_t *n) {
+  const char *id = ent_ydoc_str(&L->y, n, "an issue id", NULL);
+  if (!id) return (size_t)-1;
+  size_t i = ent_model_find_issue(L->m, id);
+  if (i == (size_t)-1)
+    ent_ydoc_error(&L->y, n, "unknown issue '%.40s' in a link", id);
+  return i;
+}
+
+static void parse_link_source(loader *L, yaml_node_t *n, ent_link *lk) {
+  static const char *const keys[] = {"indicator", "entity", "issue", NULL};
+  if (!ent_ydoc_want_map(&L->y, n, "link 'from'")) return;
+  ent_ydoc_check_keys(&L->y, n, keys, "link 'from'");
+  yaml_node_t *ind = ent_ydoc_get(&L->y, n, "indicator");
+  yaml_node_t *iss = ent_ydoc_get(&L->y, n, "issue");
+  if ((ind != NULL) == (iss != NULL)) {
+    ent_ydoc_error(&L->y, n, "link 'from' needs exactly one of 'indicator' "
+                             "and 'issue'");
+    return;
+  }
+  if (iss) {
+    lk->src = ENT_LINK_FROM_ISSUE;
+    lk->src_issue = issue_ref(L, iss);
+    return;
+  }
+  lk->src = ENT_LINK_FROM_INDICATOR;
+  const char *name = ent_ydoc_str(&L->y, ind, "indicator", NULL);
+  if (name) {
+    lk->indicator = ent_indicator_find(name);
+    if (lk->indicator < 0) {
+      char list[512] = "";
+      for (int q = 0; q < ENT_IND_COUNT; q++) {
+        if (q) strcat(list, ", ");
+        strcat(list, ent_indicator_name(q));
+      }
+      ent_ydoc_error(&L->y, ind, "unknown indicator '%.40s' (one of: %s)", name,
+                     list);
+    }
+  }
+  yaml_node_t *e = ent_scn_need(L, n, "entity", "link 'from'");
+  const char *es = e ? ent_ydoc_str(&L->y, e, "entity", NULL) : NULL;
+  if (es) pair_of(L, e, es, &lk->ent_a, &lk->ent_b);
+}
+
+static void parse_link_target(loader *L, yaml_node_t *n, ent_link *lk) {
+  static const char *const keys[] = {"issues", "issue", "actor", "field",
+                                     "trade", "channel", NULL};
+  static const char *const tkeys[] = {"from", "to", "both", NULL};
+  ent_model *m = L->m;
+  if (!ent_ydoc_want_map(&L->y, n, "link 'to'")) return;
+  ent_ydoc_check_keys(&L->y, n, keys, "link 'to'");
+  yaml_node_t *tr = ent_ydoc_get(&L->y, n, "trade");
+  yaml_node_t *chn = ent_ydoc_get(&L->y, n, "channel");
+  yaml_node_t *act = ent_ydoc_get(&L->y, n, "actor");
+  int kinds = (tr != NULL) + (chn != NULL) + (act != NULL);
+  if (kinds != 1) {
+    ent_ydoc_error(&L->y, n, "link 'to' needs exactly one target: 'actor' "
+                             "(with 'issues' and 'field'), 'trade' or "
+                             "'channel'");
+    return;
+  }
+  if (tr) {
+    lk->tgt = ENT_LINK_TO_TRADE;
+    if (!ent_ydoc_want_map(&L->y, tr, "link 'trade'")) return;
+    ent_ydoc_check_keys(&L->y, tr, tkeys, "link 'trade'");
+    yaml_node_t *v = ent_scn_need(L, tr, "from", "link 'trade'");
+    if (v) lk->from = bloc_list(L, v, "link 'trade.from'", &lk->n_from);
+    v = ent_scn_need(L, tr, "to", "link 'trade'");
+    if (v) lk->to = bloc_list(L, v, "link 'trade.to'", &lk->n_to);
+    v = ent_ydoc_get(&L->y, tr, "both");
+    if (v) flag(L, v, "both", &lk->both);
+    return;
+  }
+  if (chn) {
+    lk->tgt = ENT_LINK_TO_CHANNEL;
+    const char *id = ent_ydoc_str(&L->y, chn, "a channel id", NULL);
+    if (!id) return;
+    lk->channel = find_channel(m->st, id);
+    if (lk->channel == (size_t)-1)
+      ent_ydoc_error(&L->y, chn, "unknown channel '%.40s' in a link", id);
+    return;
+  }
+  lk->tgt = ENT_LINK_TO_STAKE;
+  const char *aid = ent_ydoc_str(&L->y, act, "an actor id", NULL);
+  if (aid) {
+    lk->actor = ent_model_find_actor(m, aid);
+    if (lk->actor == (size_t)-1)
+      ent_ydoc_error(&L->y, act, "unknown actor '%.40s' in a link", aid);
+  }
+  yaml_node_t *fld = ent_scn_need(L, n, "field", "link 'to'");
+  const char *fs = fld ? ent_ydoc_str(&L->y, fld, "field", NULL) : NULL;
+  if (fs && !strcmp(fs, "capability")) lk->field = ENT_FIELD_CAPABILITY;
+  else if (fs && !strcmp(fs, "salience")) lk->field = ENT_FIELD_SALIENCE;
+  else if (fs)
+    ent_ydoc_error(&L->y, fld, "field must be 'capability' or 'salience', not "
+                               "'%.20s'", fs);
+  yaml_node_t *is = ent_ydoc_get(&L->y, n, "issues");
+  yaml_node_t *one = ent_ydoc_get(&L->y, n, "issue");
+  if ((is != NULL) == (one != NULL)) {
+    ent_ydoc_error(&L->y, n, "a stake link needs 'issues' (a list) or "
+                             "'issue'");
+    return;
+  }
+  size_t cap = 1;
+  if (is) {
+    if (!ent_ydoc_want_seq(&L->y, is, "link 'issues'")) return;
+    cap = (size_t)(is->data.sequence.items.top - is->data.sequence.items.start);
+    if (cap == 0) {
+      ent_ydoc_error(&L->y, is, "link 'issues' is empty");
+      return;
+    }
+  }
+  lk->issues = ent_arena_array(&m->arena, cap, sizeof *lk->issues);
+  if (!lk->issues) return;
+  for (size_t k = 0; k < cap; k++) {
+    yaml_node_t *e =
+        is ? ent_ydoc_node(&L->y, is->data.sequence.items.start[k]) : one;
+    size_t ii = issue_ref(L, e);
+    if (ii == (size_t)-1) continue;
+    if (lk->actor != (size_t)-1) {
+      int has = 0;
+      for (size_t q = 0; q < m->issues[ii].n_stakes; q++)
+        if (m->issues[ii].stakes[q].actor == lk->actor) has = 1;
+      if (!has) {
+        ent_ydoc_error(&L->y, e, "actor '%s' has no position on issue '%s'",
+                       m->actors[lk->actor].id, m->issues[ii].id);
+        continue;
+      }
+    }
+    lk->issues[lk->n_issues++] = ii;
+  }
+}
+
+/* Two links on one target contradict each other. */
+static int same_target(const ent_link *a, const ent_link *b, char *what,
+                       size_t size, const ent_model *m) {
+  if (a->tgt != b->tgt) return 0;
+  if (a->tgt == ENT_LINK_TO_CHANNEL) {
+    if (a->channel != b->channel) return 0;
+    int ta = a->form == ENT_FORM_THRESHOLD, tb = b->form == ENT_FORM_THRESHOLD;
+    if (ta != tb) return 0; /* one decides, the other scales: compatible */
+    snprintf(what, size, "channel '%s'", m->st->channels[a->channel].id);
+    return 1;
+  }
+  if (a->tgt == ENT_LINK_TO_STAKE) {
+    if (a->actor != b->actor || a->field != b->field) return 0;
+    for (size_t i = 0; i < a->n_issues; i++)
+      for (size_t j = 0; j < b->n_issues; j++)
+        if (a->issues[i] == b->issues[j]) {
+          snprintf(what, size, "the %s of '%s' on issue '%s'",
+                   a->field == ENT_FIELD_CAPABILITY ? "capability" : "salience",
+                   m->actors[a->actor].id, m->issues[a->issues[i]].id);
+          return 1;
+        }
+    return 0;
+  }
+  /* trade: any common ordered pair */
+  for (int da = 0; da <= a->both; da++)
+    for (int db = 0; db <= b->both; db++)
+      for (size_t i = 0; i < a->n_from; i++)
+        for (size_t j = 0; j < a->n_to; j++)
+          for (size_t k = 0; k < b->n_from; k++)
+            for (size_t l = 0; l < b->n_to; l++) {
+              size_t ea = da ? a->to[j] : a->from[i],
+                     ia = da ? a->from[i] : a->to[j];
+              size_t eb = db ? b->to[l] : b->from[k],
+                     ib = db ? b->from[k] : b->to[l];
+              if (ea == eb && ia == ib) {
+                snprintf(what, size, "the trade cost %s->%s",
+                         m->st->blocs[ea].id, m->st->blocs[ia].id);
+                return 1;
+              }
+            }
+  return 0;
+}
+
+static void parse_links(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"id", "from", "to", "form", "elasticity",
+                                     "beta_at_max", "above", "why", NULL};
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  if (!ent_ydoc_want_seq(&L->y, n, "'links'")) return;
+  size_t count = (size_t)(n->data.sequence.items.top -
+                          n->data.sequence.items.start);
+  st->links = ent_arena_array(&m->arena, count ? count : 1, sizeof *st->links);
+  if (!st->links) return;
+  for (yaml_node_item_t *it = n->data.sequence.items.start;
+       it < n->data.sequence.items.top; it++) {
+    yaml_node_t *ln = ent_ydoc_node(&L->y, *it);
+    if (!ent_ydoc_want_map(&L->y, ln, "a link")) continue;
+    ent_ydoc_check_keys(&L->y, ln, keys, "a link");
+    size_t before = ent_diag_errors(L->d);
+    ent_link lk = {0};
+    lk.at = ent_scn_pos(ln);
+    lk.actor = lk.channel = lk.src_issue = (size_t)-1;
+    lk.indicator = -1;
+    yaml_node_t *v = ent_scn_need(L, ln, "id", "a link");
+    if (v) lk.id = ent_scn_ident(L, v, "link id");
+    for (size_t q = 0; lk.id && q < st->n_links; q++)
+      if (!strcmp(st->links[q].id, lk.id))
+        ent_ydoc_error(&L->y, v, "duplicate link id '%s'", lk.id);
+    v = ent_scn_need(L, ln, "from", "a link");
+    if (v) parse_link_source(L, v, &lk);
+    v = ent_scn_need(L, ln, "to", "a link");
+    if (v) parse_link_target(L, v, &lk);
+    yaml_node_t *fv = ent_scn_need(L, ln, "form", "a link");
+    const char *fs = fv ? ent_ydoc_str(&L->y, fv, "form", NULL) : NULL;
+    if (ent_diag_errors(L->d) != before || !fs) continue;
+    int ok = 1;
+    char name[160];
+    const char *lid = lk.id ? lk.id : "?";
+    ent_utarget t = {ENT_UT_LINK_ELASTICITY, st->n_links, 0, 0, 0, 0};
+    if (!strcmp(fs, "elasticity")) {
+      lk.form = ENT_FORM_ELASTICITY;
+      ok = lk.tgt == ENT_LINK_TO_STAKE;
+      v = ent_scn_need(L, ln, "elasticity", "an elasticity link");
+      snprintf(name, sizeof name, "links.%s.elasticity", lid);
+      if (v)
+        ent_scn_number(L, v, "elasticity", -10.0, 10.0, ENT_NUM_SCALAR_RANGE,
+                       &lk.elasticity, &t, name, NULL);
+    } else if (!strcmp(fs, "beta")) {
+      lk.form = ENT_FORM_BETA;
+      ok = lk.tgt == ENT_LINK_TO_TRADE && lk.src == ENT_LINK_FROM_ISSUE;
+      v = ent_scn_need(L, ln, "beta_at_max", "a beta link");
+      t.kind = ENT_UT_LINK_BETA_AT_MAX;
+      snprintf(name, sizeof name, "links.%s.beta_at_max", lid);
+      if (v)
+        ent_scn_number(L, v, "beta_at_max", -20.0, 5.0, ENT_NUM_SCALAR_RANGE,
+                       &lk.beta_at_max, &t, name, NULL);
+    } else if (!strcmp(fs, "threshold")) {
+      lk.form = ENT_FORM_THRESHOLD;
+      ok = lk.tgt == ENT_LINK_TO_CHANNEL && lk.src == ENT_LINK_FROM_ISSUE;
+      v = ent_scn_need(L, ln, "above", "a threshold link");
+      t.kind = ENT_UT_LINK_ABOVE;
+      snprintf(name, sizeof name, "links.%s.above", lid);
+      double alo = ok ? m->issues[lk.src_issue].lo : -1e12;
+      double ahi = ok ? m->issues[lk.src_issue].hi : 1e12;
+      if (v && ok &&
+          !ent_scn_number(L, v, "above", alo, ahi, 0, &lk.above, &t, name,
+                          NULL)) {
+        const ent_issue *is = &m->issues[lk.src_issue];
+        if (lk.above < is->lo || lk.above > is->hi)
+          ent_ydoc_error(&L->y, v, "threshold %g is outside the scale [%g, %g] "
+                                   "of issue '%s'", lk.above, is->lo, is->hi,
+                         is->id);
+      }
+    } else if (!strcmp(fs, "scale")) {
+      lk.form = ENT_FORM_SCALE;
+      ok = lk.tgt == ENT_LINK_TO_CHANNEL;
+    } else {
+      ent_ydoc_error(&L->y, fv, "unknown link form '%.20s' (elasticity, beta, "
+                                "threshold, scale)", fs);
+      continue;
+    }
+    if (!ok) {
+      ent_ydoc_error(&L->y, fv, "form '%s' does not fit this link (elasticity: "
+                                "-> actor stake; beta: issue -> trade; "
+                                "threshold: issue -> channel; scale: -> "
+                                "channel)", fs);
+      continue;
+    }
+    if (ent_diag_errors(L->d) != before) continue;
+    char what[200];
+    for (size_t q = 0; q < st->n_links; q++)
+      if (same_target(&st->links[q], &lk, what, sizeof what, m)) {
+        ent_ydoc_error(&L->y, ln, "links '%s' and '%s' both set %s: "
+                                  "contradictory links", st->links[q].id,
+                       lk.id, what);
+        break;
+      }
+    if (ent_diag_errors(L->d) == before) {
+      if (lk.form == ENT_FORM_THRESHOLD) st->channels[lk.channel].conditional = 1;
+      st->links[st->n_links++] = lk;
+    }
+  }
+}
+
+/* Order issues so that an issue feeding another (issue -> stake link)
+ * is bargained first; report cycles.  Kahn's algorithm, lowest index
+ * first among ready issues (deterministic). */
+static void order_issues(loader *L, yaml_node_t *links_node) {
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  size_t n = m->n_issues;
+  st->issue_order = ent_arena_array(&m->arena, n ? n : 1, sizeof(size_t));
+  size_t *indeg = ent_arena_array(&m->arena, n ? n : 1, sizeof(size_t));
+  unsigned char *done = ent_arena_alloc(&m->arena, n ? n : 1);
+  if (!st->issue_order || !indeg || !done) return;
+  for (size_t l = 0; l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    if (lk->src != ENT_LINK_FROM_ISSUE || lk->tgt != ENT_LINK_TO_STAKE) continue;
+    for (size_t k = 0; k < lk->n_issues; k++) indeg[lk->issues[k]]++;
+  }
+  for (size_t pos = 0; pos < n; pos++) {
+    size_t pick = (size_t)-1;
+    for (size_t i = 0; i < n && pick == (size_t)-1; i++)
+      if (!done[i] && indeg[i] == 0) pick = i;
+    if (pick == (size_t)-1) {
+      /* every remaining issue waits on another: a cycle */
+      for (size_t l = 0; l < st->n_links; l++) {
+        const ent_link *lk = &st->links[l];
+        if (lk->src == ENT_LINK_FROM_ISSUE && lk->tgt == ENT_LINK_TO_STAKE &&
+            !done[lk->src_issue]) {
+          yaml_node_t *where = links_node;
+          ent_diag_error(L->d, L->file, lk->at.line ? lk->at.line
+                                                    : ent_ynode_line(where),
+                         lk->at.col ? lk->at.col : ent_ynode_col(where),
+                         "link '%s' is part of a cycle of links between issues "
+                         "(issue '%s' depends on itself)", lk->id,
+                         m->issues[lk->src_issue].id);
+          return;
+        }
+      }
+      return;
+    }
+    done[pick] = 1;
+    st->issue_order[pos] = pick;
+    for (size_t l = 0; l < st->n_links; l++) {
+      const ent_link *lk = &st->links[l];
+      if (lk->src != ENT_LINK_FROM_ISSUE || lk->tgt != ENT_LINK_TO_STAKE ||
+          lk->src_issue != pick)
+        continue;
+      for (size_t k = 0; k < lk->n_issues; k++) indeg[lk->issues[k]]--;
+    }
+  }
+}
+
+static void parse_history(loader *L, yaml_node_t *n) {
+  static const char *const keys[] = {"variable", "entity", "unit", "source",
+                                     "values", NULL};
+  ent_model *m = L->m;
+  ent_structure *st = m->st;
+  if (!ent_ydoc_want_seq(&L->y, n, "'history'")) return;
+  size_t count = (size_t)(n->data.sequence.items.top -
+                          n->data.sequence.items.start);
+  st->history = ent_arena_array(&m->arena, count ? count : 1,
+                                sizeof *st->history);
+  if (!st->history) return;
+  for (yaml_node_item_t *it = n->data.sequence.items.start;
+       it < n->data.sequence.items.top; it++) {
+    yaml_node_t *h = ent_ydoc_node(&L->y, *it);
+    if (!ent_ydoc_want_map(&L->y, h, "a history entry")) continue;
+    ent_ydoc_check_keys(&L->y, h, keys, "a history entry");
+    size_t before = ent_diag_errors(L->d);
+    ent_history hi = {0};
+    yaml_node_t *v = ent_scn_need(L, h, "variable", "a history entry");
+    if (v) hi.variable = ent_scn_ident(L, v, "variable");
+    v = ent_scn_need(L, h, "entity", "a history entry");
+    if (v) hi.entity = ent_scn_text(L, v, "entity", 1);
+    v = ent_ydoc_get(&L->y, h, "unit");
+    if (v) hi.unit = ent_scn_text(L, v, "unit", 0);
+    v = ent_scn_need(L, h, "source", "a history entry");
+    if (v) hi.source = ent_scn_text(L, v, "source", 1);
+    v = ent_scn_need(L, h, "values", "a history entry");
+    if (v && ent_ydoc_want_map(&L->y, v, "history 'values'")) {
+      size_t nv = (size_t)(v->data.mapping.pairs.top -
+                           v->data.mapping.pairs.start);
+      hi.years = ent_arena_array(&m->arena, nv ? nv : 1, sizeof(int));
+      hi.values = ent_arena_array(&m->arena, nv ? nv : 1, sizeof(double));
+      if (!hi.years || !hi.values) return;
+      for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
+           p < v->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = ent_ydoc_node(&L->y, p->key);
+        int y;
+        double x;
+        if (year_of(L, k, "a year", &y) ||
+            ent_ydoc_num(&L->y, ent_ydoc_node(&L->y, p->value), "a value", &x))
+          continue;
+        if (hi.n && y <= hi.years[hi.n - 1]) {
+          ent_ydoc_error(&L->y, k, "history years must increase (%d after %d)",
+                         y, hi.years[hi.n - 1]);
+          continue;
+        }
+        hi.years[hi.n] = y;
+        hi.values[hi.n] = x;
+        hi.n++;
+      }
+    }
+    if (ent_diag_errors(L->d) == before) st->history[st->n_history++] = hi;
+  }
+}
+
+void ent_scn_parse_structure(loader *L, yaml_node_t *root) {
+  static const char *const parts[] = {"economy", "trade", "shocks",
+                                      "channels", "links", "history"};
+  ent_model *m = L->m;
+  yaml_node_t *time = ent_ydoc_get(&L->y, root, "time");
+  if (!time) {
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+      yaml_node_t *v = ent_ydoc_get(&L->y, root, parts[k]);
+      if (v)
+        ent_ydoc_error(&L->y, v, "'%s' needs a 'time' section (start and end "
+                                 "years)", parts[k]);
+    }
+    return;
+  }
+  m->st = ent_arena_alloc(&m->arena, sizeof *m->st);
+  if (!m->st) return;
+  ent_structure *st = m->st;
+  st->theta = 4.0;
+  st->adjustment = 1.0;
+  size_t before = ent_diag_errors(L->d);
+  parse_time(L, time);
+  if (ent_diag_errors(L->d) != before) return; /* nothing else can be checked */
+  yaml_node_t *v = ent_scn_need(L, root, "economy", "the scenario file");
+  if (v) parse_economy(L, v);
+  v = ent_scn_need(L, root, "trade", "the scenario file");
+  if (v && st->n_blocs >= 2) parse_trade(L, v);
+  if (ent_diag_errors(L->d) != before) return;
+  v = ent_ydoc_get(&L->y, root, "shocks");
+  if (v) parse_shocks(L, v);
+  v = ent_ydoc_get(&L->y, root, "channels");
+  if (v) parse_channels(L, v);
+  yaml_node_t *links = ent_ydoc_get(&L->y, root, "links");
+  if (links && ent_diag_errors(L->d) == before) parse_links(L, links);
+  if (ent_diag_errors(L->d) == before) order_issues(L, links);
+  v = ent_ydoc_get(&L->y, root, "history");
+  if (v) parse_history(L, v);
+}

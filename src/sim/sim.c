@@ -1,0 +1,979 @@
+/*
+ * sim.c -- one run of a model, step by step (see sim.h; the structural
+ * rules are in docs/scenario.md and docs/variables.md).
+ *
+ * Structural year t (start < t <= end):
+ *   economy   gdp_i(t) = gdp_i(t-1) (1 + g_i(t)/100), milex likewise
+ *   baseline  X0_ij(t) = X_ij(start) G_i G_j / G_W   (G: output relative
+ *             to the base year; frictionless gravity growth)
+ *   shocks    b_ij(t) = exp(beta_ij(t) - beta_ij(start)) x embargo ratio:
+ *             the base-year flows already contain the shocks in force
+ *             then, so only changes since the base year act
+ *   GE        X*(t) = trade equilibrium of X0(t) under b(t)
+ *   adjust    X(t) = Xg + lambda (X* - Xg), Xg = X(t-1) grown like X0
+ *   indicators on X(t) with G = gdp(t)
+ *   links     indicator -> stakes; bargain every issue in dependency order
+ *             (issue -> stake links act at once); issue -> trade links
+ *             act next year, issue -> channel links this year
+ *   channels  flows from capacity, ramp, opening, driver and links
+ *   record    every series of docs/variables.md for year t
+ * The base year itself is recorded from the data (X = X(start)).
+ *
+ * Invariants: every recorded value is finite; flows stay >= 0; the run
+ * allocates its state once in ent_sim_start (the EUM runs allocate their
+ * own histories).
+ */
+#include "sim/sim.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "structural/indicators.h"
+#include "strategic/smp.h"
+#include "structural/trade.h"
+
+/* ------------------------------------------------------------ options */
+
+ent_run_opts *ent_run_opts_create(void) {
+  ent_run_opts *o = ent_calloc(1, sizeof *o);
+  if (o) {
+    o->robustness = 1;
+    o->models = -1;
+    o->smp_beside = 1;
+  }
+  return o;
+}
+
+void ent_run_opts_destroy(ent_run_opts *o) {
+  if (!o) return;
+  for (size_t i = 0; i < o->n_kv; i++) ent_free(o->kv[i]);
+  ent_free(o);
+}
+
+/* Split "k=v" and apply to eo; returns 0 or -1 with why. */
+static int apply_kv(const char *kv, ent_eum_opts *eo, char *why, size_t size) {
+  const char *eq = strchr(kv, '=');
+  if (!eq || eq == kv) {
+    snprintf(why, size, "option '%s' is not of the form key=value", kv);
+    return -1;
+  }
+  char key[64];
+  size_t klen = (size_t)(eq - kv);
+  if (klen >= sizeof key) {
+    snprintf(why, size, "option name '%.20s...' is too long", kv);
+    return -1;
+  }
+  memcpy(key, kv, klen);
+  key[klen] = '\0';
+  return ent_eum_opts_set(eo, key, eq + 1, why, size);
+}
+
+ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
+                            const char *where, ent_diag *d) {
+  if (!o || !kv) return ENT_EINVAL;
+  ent_eum_opts probe;
+  ent_eum_opts_default(&probe);
+  char why[256];
+  if (!strcmp(kv, "robustness=off") || !strcmp(kv, "robustness=on")) {
+    o->robustness = kv[12] == 'n';
+    return ENT_OK;
+  }
+  if (!strncmp(kv, "models=", 7)) {
+    static const char *const names[] = {"eum", "smp", "both", "scenario"};
+    for (int k = 0; k < 4; k++)
+      if (!strcmp(kv + 7, names[k])) {
+        o->models = k == 3 ? -1 : k;
+        return ENT_OK;
+      }
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
+                 "models must be 'eum', 'smp', 'both' or 'scenario', not '%s'",
+                 kv + 7);
+    return ENT_EINPUT;
+  }
+  if (apply_kv(kv, &probe, why, sizeof why)) {
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0, "%s", why);
+    return ENT_EINPUT;
+  }
+  if (o->n_kv >= sizeof o->kv / sizeof o->kv[0]) {
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
+                 "too many options (at most 64)");
+    return ENT_EINPUT;
+  }
+  o->kv[o->n_kv] = ent_strdup(kv);
+  if (!o->kv[o->n_kv]) return ENT_ENOMEM;
+  o->n_kv++;
+  return ENT_OK;
+}
+
+ent_status ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo,
+                              ent_diag *d) {
+  char why[256];
+  for (size_t i = 0; o && i < o->n_kv; i++)
+    if (apply_kv(o->kv[i], eo, why, sizeof why)) {
+      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, "<options>", 0, 0, "%s", why);
+      return ENT_EINPUT;
+    }
+  return ENT_OK;
+}
+
+/* ------------------------------------------------------------ runs */
+
+void ent_run_destroy(ent_run *r) {
+  if (!r) return;
+  for (size_t i = 0; i < r->n_issues; i++) {
+    ent_eum_hist_free(r->issues[i].hist);
+    ent_free(r->issues[i].cap);
+    ent_free(r->issues[i].sal);
+    ent_free(r->issues[i].smp_likely);
+    ent_free(r->issues[i].smp_mean);
+    ent_free(r->issues[i].smp_final);
+    ent_free(r->issues[i].smp_win);
+  }
+  ent_free(r->issues);
+  ent_free(r->series);
+  ent_free(r);
+}
+
+static int record(ent_run *r, const char *var, const char *unit,
+                  const char *entity, int year, double v) {
+  if (!isfinite(v)) return -1; /* never let NaN/Inf out */
+  if (r->n_series == r->cap_series) {
+    size_t cap = r->cap_series ? 2 * r->cap_series : 256;
+    ent_series_point *p = ent_realloc(r->series, cap * sizeof *p);
+    if (!p) return -1;
+    r->series = p;
+    r->cap_series = cap;
+  }
+  ent_series_point *p = &r->series[r->n_series++];
+  p->variable = var;
+  p->unit = unit;
+  snprintf(p->entity, sizeof p->entity, "%s", entity);
+  p->year = year;
+  p->value = v == 0.0 ? 0.0 : v;
+  return 0;
+}
+
+double ent_run_value(const ent_run *r, const char *variable,
+                     const char *entity, int year) {
+  for (size_t k = 0; k < r->n_series; k++) {
+    const ent_series_point *p = &r->series[k];
+    if (p->year == year && !strcmp(p->variable, variable) &&
+        !strcmp(p->entity, entity))
+      return p->value;
+  }
+  return NAN;
+}
+
+static void shocks_at(const ent_structure *st, int t, double *beta,
+                      double *emb);
+
+/* ------------------------------------------------------------ the sim */
+
+struct ent_sim {
+  const ent_model *m;
+  const ent_run_opts *o;
+  ent_run *run;
+  int year;         /* last year done; start - 1 before the first step */
+  int done;
+  ent_eum_opts *iopts; /* [n_issues] effective options */
+  double **cap, **sal; /* [n_issues][n_stakes] this year's inputs */
+  double *fc, *fc_base;/* [n_issues] forecast median this / base year */
+  /* structural state (NULL without a structure) */
+  size_t nb;
+  double *gdp, *milex;     /* [nb] this year */
+  double *gdp_prev;        /* [nb] last year */
+  double *X, *X0, *Xg, *Xstar, *b; /* [nb*nb] */
+  double *beta_link, *beta_link_base, *beta_link_next; /* [nb*nb] */
+  double *beta0, *emb0;    /* [nb*nb] shocks in force in the base year */
+  double *w_hat, *welfare; /* [nb] */
+  int *decided;            /* [n_channels] decision year or INT_MAX */
+  double *chan_base_trade; /* [n_channels] base-year trade on the route */
+  ent_trade_work *tw;
+  ent_trade_nested_work *nw; /* NULL unless theta_foreign != theta */
+  ent_ind_work *iw;
+  ent_trade_opts topts;
+};
+
+static double clamp(double v, double lo, double hi) {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+void ent_sim_destroy(ent_sim *s) {
+  if (!s) return;
+  for (size_t i = 0; i < s->m->n_issues; i++) {
+    if (s->cap) ent_free(s->cap[i]);
+    if (s->sal) ent_free(s->sal[i]);
+  }
+  ent_free(s->cap);
+  ent_free(s->sal);
+  ent_free(s->iopts);
+  ent_free(s->fc);
+  ent_free(s->fc_base);
+  ent_free(s->gdp);
+  ent_free(s->milex);
+  ent_free(s->gdp_prev);
+  ent_free(s->X);
+  ent_free(s->X0);
+  ent_free(s->Xg);
+  ent_free(s->Xstar);
+  ent_free(s->b);
+  ent_free(s->beta_link);
+  ent_free(s->beta_link_base);
+  ent_free(s->beta_link_next);
+  ent_free(s->beta0);
+  ent_free(s->emb0);
+  ent_free(s->w_hat);
+  ent_free(s->welfare);
+  ent_free(s->decided);
+  ent_free(s->chan_base_trade);
+  ent_trade_work_free(s->tw);
+  ent_trade_nested_work_free(s->nw);
+  ent_ind_work_free(s->iw);
+  ent_run_destroy(s->run);
+  ent_free(s);
+}
+
+int ent_sim_year(const ent_sim *s) {
+  return s && s->m->st && s->year >= s->m->st->start ? s->year : 0;
+}
+
+ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
+                         ent_sim **out, ent_diag *d) {
+  *out = NULL;
+  if (!m) return ENT_EINVAL;
+  ent_sim *s = ent_calloc(1, sizeof *s);
+  if (!s) return ENT_ENOMEM;
+  s->m = m;
+  s->o = o;
+  size_t ni = m->n_issues;
+  s->run = ent_calloc(1, sizeof *s->run);
+  s->iopts = ent_calloc(ni ? ni : 1, sizeof *s->iopts);
+  s->cap = ent_calloc(ni ? ni : 1, sizeof *s->cap);
+  s->sal = ent_calloc(ni ? ni : 1, sizeof *s->sal);
+  s->fc = ent_calloc(ni ? ni : 1, sizeof *s->fc);
+  s->fc_base = ent_calloc(ni ? ni : 1, sizeof *s->fc_base);
+  if (!s->run || !s->iopts || !s->cap || !s->sal || !s->fc || !s->fc_base)
+    goto nomem;
+  s->run->m = m;
+  s->run->issues = ent_calloc(ni ? ni : 1, sizeof *s->run->issues);
+  if (!s->run->issues) goto nomem;
+  s->run->n_issues = ni;
+  for (size_t i = 0; i < ni; i++) {
+    const ent_issue *is = &m->issues[i];
+    s->iopts[i] = is->eum;
+    ent_status st = ent_run_opts_apply(o, &s->iopts[i], d);
+    if (st != ENT_OK) {
+      ent_sim_destroy(s);
+      return st;
+    }
+    s->cap[i] = ent_mallocarray(is->n_stakes, sizeof(double));
+    s->sal[i] = ent_mallocarray(is->n_stakes, sizeof(double));
+    if (!s->cap[i] || !s->sal[i]) goto nomem;
+    s->run->issues[i].issue = is;
+    s->run->issues[i].opts = s->iopts[i];
+  }
+  const ent_structure *st = m->st;
+  if (st) {
+    size_t nb = st->n_blocs, nn = nb * nb;
+    s->nb = nb;
+    s->year = st->start - 1;
+    s->run->first_year = st->start;
+    s->run->last_year = st->end;
+    double **vec[] = {&s->gdp, &s->milex, &s->gdp_prev, &s->w_hat, &s->welfare};
+    for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++)
+      if (!(*vec[k] = ent_calloc(nb, sizeof(double)))) goto nomem;
+    double **mat[] = {&s->X,         &s->X0,        &s->Xg,
+                      &s->Xstar,     &s->b,         &s->beta_link,
+                      &s->beta_link_base, &s->beta_link_next,
+                      &s->beta0,     &s->emb0};
+    for (size_t k = 0; k < sizeof mat / sizeof mat[0]; k++)
+      if (!(*mat[k] = ent_calloc(nn, sizeof(double)))) goto nomem;
+    s->decided = ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(int));
+    s->chan_base_trade =
+        ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(double));
+    s->tw = ent_trade_work_alloc(nb);
+    s->iw = ent_ind_work_alloc(nb);
+    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw) goto nomem;
+    if (st->theta_foreign != st->theta &&
+        !(s->nw = ent_trade_nested_work_alloc(nb)))
+      goto nomem;
+    for (size_t c = 0; c < st->n_channels; c++) s->decided[c] = INT_MAX;
+    shocks_at(st, st->start, s->beta0, s->emb0);
+    ent_trade_opts_init(&s->topts);
+    s->topts.theta = st->theta;
+    s->topts.deficit = st->multiplicative ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
+                                          : ENT_TRADE_DEFICIT_ADDITIVE;
+  }
+  *out = s;
+  return ENT_OK;
+nomem:
+  ent_sim_destroy(s);
+  return ENT_ENOMEM;
+}
+
+/* ------------------------------------------------------------ bargaining */
+
+/* KTAB's SMP on issue i with this year's inputs (positions from the
+ * scenario, mapped to KTAB's 0-100 scale and back).  Fills the SMP fields
+ * of the issue run; a problem SMP refuses (fewer than 3 actors, a zero
+ * capability or salience) leaves a note instead of failing the run. */
+static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
+  const ent_issue *is = &s->m->issues[i];
+  ent_issue_run *ir = &s->run->issues[i];
+  size_t n = is->n_stakes, m = is->n_dims;
+  ir->has_smp = 0;
+  ir->smp_note = NULL;
+  if (n < 3) {
+    ir->smp_note = "the spatial model needs at least 3 actors";
+    return ENT_OK;
+  }
+  for (size_t k = 0; k < n; k++)
+    if (!(s->cap[i][k] > 0.0) || !(s->sal[i][k] > 0.0)) {
+      ir->smp_note = "the spatial model needs positive capabilities and "
+                     "saliences";
+      return ENT_OK;
+    }
+  double *pos = ent_mallocarray(n * m, sizeof *pos);
+  double *sal = ent_mallocarray(n * m, sizeof *sal);
+  if (!ir->smp_likely) ir->smp_likely = ent_calloc(m, sizeof(double));
+  if (!ir->smp_mean) ir->smp_mean = ent_calloc(m, sizeof(double));
+  if (!ir->smp_final) ir->smp_final = ent_calloc(n * m, sizeof(double));
+  if (!ir->smp_win) ir->smp_win = ent_calloc(n, sizeof(double));
+  ent_status st = ENT_ENOMEM;
+  ent_smp_problem *pb = NULL;
+  ent_smp_opts *so = NULL;
+  ent_smp_run *sr = NULL;
+  ent_diag *tmp = NULL;
+  if (!pos || !sal || !ir->smp_likely || !ir->smp_mean || !ir->smp_final ||
+      !ir->smp_win)
+    goto out;
+  double span = is->hi - is->lo;
+  for (size_t k = 0; k < n; k++) {
+    const ent_stake *sk = &is->stakes[k];
+    /* this year's salience (links may scale it), shared out over the
+     * dimensions as the scenario shares it */
+    double scale = sk->salience > 0.0 ? s->sal[i][k] / sk->salience : 1.0;
+    for (size_t q = 0; q < m; q++) {
+      double x = m > 1 ? sk->pos_dims[q] : sk->position;
+      double v = m > 1 ? sk->sal_dims[q] * scale : s->sal[i][k];
+      pos[k * m + q] = 100.0 * (x - is->lo) / span;
+      sal[k * m + q] = 100.0 * (v > 1.0 ? 1.0 : v);
+    }
+  }
+  tmp = ent_diag_create();
+  so = ent_smp_opts_create();
+  if (!tmp || !so) goto out;
+  char why[256];
+  for (size_t q = 0; q < is->n_smp_kv; q++)
+    if (ent_smp_opts_parse(so, is->smp_kv[q], why, sizeof why) != ENT_OK) {
+      st = ENT_EINPUT; /* validated at load time: cannot happen */
+      goto out;
+    }
+  st = ent_smp_problem_from_arrays(s->m->source, n, m, s->cap[i], pos, sal, &pb,
+                                   tmp);
+  if (st == ENT_OK) st = ent_smp_run_create(pb, so, &sr, tmp);
+  if (st != ENT_OK) {
+    /* KTAB refuses some inputs (e.g. a degenerate state with strict
+     * options): report it for this issue rather than fail the run */
+    const ent_diag_item *it = ent_diag_get(tmp, 0);
+    ir->smp_note = "the spatial model refused this issue's inputs";
+    if (it) ent_diag_add(d, ENT_SEV_WARNING, st, s->m->source, is->at.line,
+                         is->at.col, "issue '%s': smp: %s", is->id, it->msg);
+    st = ENT_OK;
+    goto out;
+  }
+  size_t last = ent_smp_run_state_count(sr) - 1;
+  size_t best = 0;
+  double wsum = 0.0;
+  for (size_t q = 0; q < m; q++) ir->smp_mean[q] = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    ir->smp_win[k] = ent_smp_run_win_prob(sr, last, k);
+    if (ir->smp_win[k] > ir->smp_win[best]) best = k;
+    double w = s->cap[i][k] * s->sal[i][k];
+    wsum += w;
+    for (size_t q = 0; q < m; q++) {
+      double x = is->lo + span * ent_smp_run_position(sr, last, k, q) / 100.0;
+      ir->smp_final[k * m + q] = x;
+      ir->smp_mean[q] += w * x;
+    }
+  }
+  for (size_t q = 0; q < m; q++) {
+    ir->smp_mean[q] = wsum > 0.0 ? ir->smp_mean[q] / wsum : ir->smp_final[q];
+    ir->smp_likely[q] = ir->smp_final[best * m + q];
+  }
+  ir->smp_turns = (int)last;
+  ir->smp_converged = ent_smp_run_converged(sr);
+  ir->has_smp = 1;
+out:
+  ent_smp_run_destroy(sr);
+  ent_smp_problem_destroy(pb);
+  ent_smp_opts_destroy(so);
+  ent_diag_destroy(tmp);
+  ent_free(pos);
+  ent_free(sal);
+  return st;
+}
+
+/* Bargain issue i with this year's inputs; keep the history in the run
+ * (replacing last year's).  Robustness variants and, for `both` issues,
+ * the spatial model only when `last`. */
+static ent_status bargain(ent_sim *s, size_t i, int last, ent_diag *d) {
+  const ent_issue *is = &s->m->issues[i];
+  ent_issue_run *ir = &s->run->issues[i];
+  size_t n = is->n_stakes;
+  ent_issue_model model =
+      s->o && s->o->models >= 0 ? (ent_issue_model)s->o->models : is->model;
+  if (is->n_dims > 1) model = ENT_ISSUE_SMP; /* EUM has one dimension */
+  ir->model = model;
+  ent_status st = ENT_OK;
+  double *x0 = NULL;
+  if (last) {
+    ent_free(ir->cap);
+    ent_free(ir->sal);
+    ir->cap = ent_mallocarray(n, sizeof(double));
+    ir->sal = ent_mallocarray(n, sizeof(double));
+    if (!ir->cap || !ir->sal) return ENT_ENOMEM;
+    memcpy(ir->cap, s->cap[i], n * sizeof(double));
+    memcpy(ir->sal, s->sal[i], n * sizeof(double));
+  }
+  if (model == ENT_ISSUE_SMP) {
+    st = run_smp(s, i, d);
+    if (st != ENT_OK) return st;
+    /* the baselines still describe the start */
+    ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
+    x0 = ent_mallocarray(n, sizeof *x0);
+    ent_eum_work *w = ent_eum_work_alloc(n);
+    if (!x0 || !w) {
+      ent_free(x0);
+      ent_eum_work_free(w);
+      return ENT_ENOMEM;
+    }
+    for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
+    ir->initial_median = ent_eum_weighted_median(&pb, x0, w);
+    ir->initial_mean = ent_eum_weighted_mean(&pb, x0);
+    ent_eum_work_free(w);
+    ent_free(x0);
+    if (!ir->has_smp) {
+      /* nothing to forecast with: the issue keeps its starting median */
+      ir->forecast = ir->initial_median;
+    } else {
+      ir->forecast = ir->smp_likely[0];
+    }
+    s->fc[i] = ir->forecast;
+    return ENT_OK;
+  }
+  x0 = ent_mallocarray(n, sizeof *x0);
+  if (!x0) return ENT_ENOMEM;
+  for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
+  ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
+  const ent_eum_opts *eo = &s->iopts[i];
+  ent_eum_hist *h = NULL;
+  st = ent_eum_run(&pb, eo, x0, &h);
+  if (st != ENT_OK) goto out;
+  ent_eum_hist_free(ir->hist);
+  ir->hist = h;
+  s->fc[i] = ir->forecast = h->median[h->n_rounds];
+  ir->initial_median = h->median[0];
+  ir->initial_mean = h->mean[0];
+  if (last && model == ENT_ISSUE_BOTH && (s->o ? s->o->smp_beside : 1)) {
+    st = run_smp(s, i, d);
+    if (st != ENT_OK) goto out;
+  }
+  if (last && (s->o ? s->o->robustness : 1)) {
+    ent_eum_opts alt = *eo;
+    alt.least_move = !eo->least_move;
+    st = ent_eum_run(&pb, &alt, x0, &h);
+    if (st != ENT_OK) goto out;
+    ir->least_move_median = h->median[h->n_rounds];
+    ent_eum_hist_free(h);
+    for (size_t k = 0; k < n; k++) x0[k] = is->lo + is->hi - x0[k];
+    st = ent_eum_run(&pb, eo, x0, &h);
+    if (st != ENT_OK) goto out;
+    ir->reflected_median = is->lo + is->hi - h->median[h->n_rounds];
+    ent_eum_hist_free(h);
+    ir->has_robustness = 1;
+  }
+out:
+  ent_free(x0);
+  return st;
+}
+
+/* A value in [1, 2] that grows with an issue's forecast, for ratios that
+ * must stay defined when the forecast sits at the bottom of its scale. */
+static double issue_level(const ent_issue *is, double v) {
+  return 1.0 + (v - is->lo) / (is->hi - is->lo);
+}
+
+/* ------------------------------------------------------------ structure */
+
+/* Phase factor g(t) of a shock (docs/scenario.md). */
+static double shock_phase(const ent_shock *sh, int t) {
+  if (t < sh->start) return 0.0;
+  int in_force_end = sh->end ? sh->end : INT_MAX;
+  int y = t < in_force_end ? t : in_force_end - 1;
+  double g = sh->phase_in > 0 ? (double)(y - sh->start + 1) / sh->phase_in : 1.0;
+  if (g > 1.0) g = 1.0;
+  if (t < in_force_end) return g;
+  if (sh->fade <= 0) return 0.0;
+  double f = 1.0 - (double)(t - in_force_end + 1) / sh->fade;
+  return f > 0.0 ? g * f : 0.0;
+}
+
+/* Log-shock and embargo factor of every pair at year t into beta[], emb[]
+ * (emb may be NULL: then embargo factors multiply into a separate pass). */
+static void shocks_at(const ent_structure *st, int t, double *beta,
+                      double *emb) {
+  size_t nb = st->n_blocs;
+  for (size_t k = 0; k < nb * nb; k++) {
+    beta[k] = 0.0;
+    emb[k] = 1.0;
+  }
+  for (size_t q = 0; q < st->n_shocks; q++) {
+    const ent_shock *sh = &st->shocks[q];
+    double g = shock_phase(sh, t);
+    if (g == 0.0) continue;
+    for (int dir = 0; dir <= sh->both; dir++)
+      for (size_t a = 0; a < sh->n_from; a++)
+        for (size_t c = 0; c < sh->n_to; c++) {
+          size_t i = dir ? sh->to[c] : sh->from[a];
+          size_t j = dir ? sh->from[a] : sh->to[c];
+          if (sh->embargo) emb[i * nb + j] *= 1.0 - g;
+          else beta[i * nb + j] += sh->beta * g;
+        }
+  }
+}
+
+/* Link-driven betas from the issue forecasts in fc (form beta). */
+static void link_betas(const ent_model *m, const double *fc, double *beta) {
+  const ent_structure *st = m->st;
+  size_t nb = st->n_blocs;
+  memset(beta, 0, nb * nb * sizeof *beta);
+  for (size_t l = 0; l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    if (lk->form != ENT_FORM_BETA) continue;
+    const ent_issue *is = &m->issues[lk->src_issue];
+    double x = clamp((fc[lk->src_issue] - is->lo) / (is->hi - is->lo), 0.0, 1.0);
+    for (int dir = 0; dir <= lk->both; dir++)
+      for (size_t a = 0; a < lk->n_from; a++)
+        for (size_t c = 0; c < lk->n_to; c++) {
+          size_t i = dir ? lk->to[c] : lk->from[a];
+          size_t j = dir ? lk->from[a] : lk->to[c];
+          beta[i * nb + j] += lk->beta_at_max * x;
+        }
+  }
+}
+
+/* Output growth factor G_i (relative to the base year) and world G_W. */
+static double world_factor(const ent_sim *s, const double *gdp) {
+  const ent_structure *st = s->m->st;
+  double now = 0.0, base = 0.0;
+  for (size_t i = 0; i < s->nb; i++) {
+    now += gdp[i];
+    base += st->blocs[i].gdp;
+  }
+  return now / base;
+}
+
+static void name_pair(char *buf, size_t size, const ent_structure *st,
+                      size_t a, size_t b) {
+  snprintf(buf, size, "%s->%s", st->blocs[a].id, st->blocs[b].id);
+}
+
+/* Indicator `id` for the ordered pair (a, b) of the current flows. */
+static int indicator_value(ent_sim *s, int id, size_t a, size_t b,
+                           double *out) {
+  const ent_structure *st = s->m->st;
+  size_t nb = s->nb;
+  if (id == ENT_IND_TRADE_FLOW) {
+    *out = s->X[a * nb + b];
+    return 0;
+  }
+  ent_ind_dyad dy;
+  int ge = id == ENT_IND_VULNERABILITY_GE || id == ENT_IND_VULNERABILITY_ASYMMETRY;
+  if (ent_ind_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, ge ? s->iw : NULL,
+                           &dy) != ENT_OK)
+    return -1;
+  switch (id) {
+  case ENT_IND_DEPENDENCE: *out = dy.trade_dependence_ab; break;
+  case ENT_IND_DEPENDENCE_ASYMMETRY: *out = dy.dependence_asymmetry; break;
+  case ENT_IND_PARTNER_SHARE: *out = dy.trade_share_ab; break;
+  case ENT_IND_IMPORT_SHARE: *out = dy.import_share_b_in_a_imports; break;
+  case ENT_IND_EXPORT_SHARE: *out = dy.export_share_b_in_a_exports; break;
+  case ENT_IND_SENSITIVITY: *out = dy.sensitivity_import_ab; break;
+  case ENT_IND_VULNERABILITY_PE: *out = dy.vulnerability_pe_ab; break;
+  case ENT_IND_VULNERABILITY_GE: *out = dy.vulnerability_ge_ab; break;
+  case ENT_IND_VULNERABILITY_ASYMMETRY: *out = dy.vulnerability_asymmetry; break;
+  default: return -1;
+  }
+  (void)st;
+  return isfinite(*out) ? 0 : -1;
+}
+
+/* The trade equilibrium and flows of year t (t > start). */
+static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
+  const ent_structure *st = s->m->st;
+  size_t nb = s->nb, nn = nb * nb;
+  double GW = world_factor(s, s->gdp), GWp = world_factor(s, s->gdp_prev);
+  /* baseline of year t, and last year's flows grown the same way */
+  for (size_t i = 0; i < nb; i++) {
+    double Gi = s->gdp[i] / st->blocs[i].gdp;
+    double gi = s->gdp[i] / s->gdp_prev[i];
+    for (size_t j = 0; j < nb; j++) {
+      double Gj = s->gdp[j] / st->blocs[j].gdp;
+      double gj = s->gdp[j] / s->gdp_prev[j];
+      s->X0[i * nb + j] = st->flows[i * nb + j] * Gi * Gj / GW;
+      s->Xg[i * nb + j] = s->X[i * nb + j] * gi * gj / (GW / GWp);
+    }
+  }
+  /* b(t) = exp(beta_t - beta_0 + link_t - link_0) * emb_t / emb_0: only
+   * changes since the base year act.  Xstar serves as scratch for beta_t
+   * until the solve fills it. */
+  double *beta = s->Xstar, *emb = s->b;
+  shocks_at(st, t, beta, emb);
+  for (size_t k = 0; k < nn; k++) {
+    double e = s->emb0[k] > 0.0 ? emb[k] / s->emb0[k] : 1.0;
+    double lb = s->beta_link[k] - s->beta_link_base[k];
+    s->b[k] = exp(beta[k] - s->beta0[k] + lb) * e;
+    if (k % (nb + 1) == 0) s->b[k] = 1.0; /* domestic flows: never shocked */
+  }
+  ent_trade_info info;
+  ent_trade_out out = {0};
+  out.w_hat = s->w_hat;
+  out.welfare = s->welfare;
+  out.X_new = s->Xstar;
+  ent_status rc =
+      s->nw ? ent_trade_nested_solve(nb, s->X0, s->b, st->theta,
+                                     st->theta_foreign, &s->topts, s->nw,
+                                     s->Xstar, s->w_hat, s->welfare, &info)
+            : ent_trade_ge_solve(nb, s->X0, s->b, &s->topts, NULL, s->tw, &out,
+                                 &info);
+  if (rc != ENT_OK) {
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_ENOCONV, s->m->source, 0, 0,
+                 "trade equilibrium of year %d not found: %s (%d iterations, "
+                 "residual %.3g)", t, ent_trade_fail_str(info.fail),
+                 info.iterations, info.residual);
+    return rc == ENT_EINVAL ? ENT_EINPUT : ENT_ENOCONV;
+  }
+  double lam = st->adjustment;
+  for (size_t k = 0; k < nn; k++) {
+    double x = s->Xg[k] + lam * (s->Xstar[k] - s->Xg[k]);
+    s->X[k] = x > 0.0 ? x : 0.0;
+  }
+  return ENT_OK;
+}
+
+/* Stake inputs of this year: scenario values, then indicator/issue links
+ * of elasticity form. */
+static ent_status stake_inputs(ent_sim *s, size_t i, int base_year) {
+  const ent_model *m = s->m;
+  const ent_issue *is = &m->issues[i];
+  for (size_t k = 0; k < is->n_stakes; k++) {
+    s->cap[i][k] = is->stakes[k].capability;
+    s->sal[i][k] = is->stakes[k].salience;
+  }
+  if (!m->st || base_year) return ENT_OK;
+  const ent_structure *st = m->st;
+  for (size_t l = 0; l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    if (lk->tgt != ENT_LINK_TO_STAKE) continue;
+    int hits = 0;
+    for (size_t q = 0; q < lk->n_issues; q++) hits |= lk->issues[q] == i;
+    if (!hits) continue;
+    double ratio = 1.0;
+    if (lk->src == ENT_LINK_FROM_ISSUE) {
+      const ent_issue *src = &m->issues[lk->src_issue];
+      ratio = issue_level(src, s->fc[lk->src_issue]) /
+              issue_level(src, s->fc_base[lk->src_issue]);
+    } else {
+      double v, v0;
+      if (indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, &v)) continue;
+      /* base value: recorded in the base year under the pair's name */
+      char ent[72];
+      name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
+      v0 = ent_run_value(s->run, ent_indicator_name(lk->indicator), ent,
+                         st->start);
+      if (!(v > 0.0) || !(v0 > 0.0) || !isfinite(v0)) continue;
+      ratio = v / v0;
+    }
+    double f = pow(ratio, lk->elasticity);
+    if (!isfinite(f)) continue;
+    for (size_t k = 0; k < is->n_stakes; k++) {
+      if (is->stakes[k].actor != lk->actor) continue;
+      if (lk->field == ENT_FIELD_CAPABILITY) s->cap[i][k] = clamp(s->cap[i][k] * f, 0.0, 1e12);
+      else s->sal[i][k] = clamp(s->sal[i][k] * f, 0.0, 1.0);
+    }
+  }
+  return ENT_OK;
+}
+
+/* Channel flow in year t. */
+static double channel_flow(ent_sim *s, size_t c, int t) {
+  const ent_structure *st = s->m->st;
+  const ent_channel *ch = &st->channels[c];
+  int open = ch->conditional ? (s->decided[c] == INT_MAX
+                                    ? INT_MAX
+                                    : s->decided[c] + ch->build_years)
+                             : ch->opens;
+  if (t < open) return 0.0;
+  double f;
+  if (open <= st->start) {
+    f = ch->base + ch->ramp * (t - st->start);
+  } else {
+    f = ch->ramp > 0.0 ? ch->ramp * (t - open + 1) : ch->capacity;
+  }
+  if (ch->driver_trade && s->chan_base_trade[c] > 0.0)
+    f *= s->X[ch->from * s->nb + ch->to] / s->chan_base_trade[c];
+  for (size_t l = 0; l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    if (lk->tgt != ENT_LINK_TO_CHANNEL || lk->channel != c ||
+        lk->form != ENT_FORM_SCALE)
+      continue;
+    if (lk->src == ENT_LINK_FROM_ISSUE) {
+      const ent_issue *is = &s->m->issues[lk->src_issue];
+      f *= issue_level(is, s->fc[lk->src_issue]) /
+           issue_level(is, s->fc_base[lk->src_issue]);
+    } else {
+      double v, v0;
+      char ent[72];
+      name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
+      v0 = ent_run_value(s->run, ent_indicator_name(lk->indicator), ent,
+                         st->start);
+      if (!indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, &v) &&
+          v > 0.0 && v0 > 0.0)
+        f *= v / v0;
+    }
+  }
+  return clamp(f, 0.0, ch->capacity);
+}
+
+static const char *channel_variable(ent_channel_kind k) {
+  switch (k) {
+  case ENT_CHANNEL_GAS: return "gas_flow";
+  case ENT_CHANNEL_OIL: return "oil_flow";
+  case ENT_CHANNEL_ARMS: return "arms_transfer";
+  default: return "channel_flow";
+  }
+}
+
+#define REC(var, unit, ent, v)                                   \
+  do {                                                           \
+    if (record(r, var, unit, ent, t, v)) return ENT_ENOMEM;      \
+  } while (0)
+
+/* Record every series of year t (docs/variables.md). */
+static ent_status record_year(ent_sim *s, int t, int base_year) {
+  const ent_model *m = s->m;
+  const ent_structure *st = m->st;
+  ent_run *r = s->run;
+  size_t nb = s->nb;
+  char ent[72];
+  /* bloc series */
+  double cinc_x[2 * 300] = {0}, cinc[300] = {0};
+  for (size_t i = 0; i < nb; i++) {
+    cinc_x[2 * i] = s->milex[i];
+    cinc_x[2 * i + 1] = s->gdp[i];
+  }
+  int have_cinc = ent_ind_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
+  for (size_t i = 0; i < nb; i++) {
+    const char *id = st->blocs[i].id;
+    REC("gdp", "US$ bn", id, s->gdp[i]);
+    REC("milex", "US$ bn", id, s->milex[i]);
+    if (have_cinc) REC("capability_index", "share", id, cinc[i]);
+    REC("welfare_change", "%", id, base_year ? 0.0 : 100.0 * (s->welfare[i] - 1.0));
+    double ex = 0.0, im = 0.0, hhi = 0.0;
+    for (size_t j = 0; j < nb; j++)
+      if (j != i) {
+        ex += s->X[i * nb + j];
+        im += s->X[j * nb + i];
+      }
+    for (size_t j = 0; j < nb && im > 0.0; j++)
+      if (j != i) hhi += (s->X[j * nb + i] / im) * (s->X[j * nb + i] / im);
+    REC("exports", "US$ bn", id, ex);
+    REC("imports", "US$ bn", id, im);
+    if (im > 0.0) REC("hhi_imports", "index", id, hhi);
+  }
+  /* pair series: all pairs for small systems, else pairs of actors */
+  for (size_t a = 0; a < nb; a++)
+    for (size_t b = 0; b < nb; b++) {
+      if (a == b) continue;
+      if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
+      name_pair(ent, sizeof ent, st, a, b);
+      REC("trade_flow", "US$ bn", ent, s->X[a * nb + b]);
+      ent_ind_dyad dy;
+      if (ent_ind_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
+          ENT_OK)
+        continue;
+      REC("dependence", "share of GDP", ent, dy.trade_dependence_ab);
+      REC("dependence_asymmetry", "share of GDP", ent, dy.dependence_asymmetry);
+      REC("partner_share", "share", ent, dy.trade_share_ab);
+      REC("import_share", "share", ent, dy.import_share_b_in_a_imports);
+      REC("export_share", "share", ent, dy.export_share_b_in_a_exports);
+      REC("sensitivity", "share", ent, dy.sensitivity_import_ab);
+      REC("vulnerability_pe", "share of real income", ent, dy.vulnerability_pe_ab);
+      if (a < b && s->iw) {
+        double va, vb;
+        if (ent_ind_vulnerability_ge(nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->topts,
+                                     s->iw, &va, &vb) == ENT_OK) {
+          char rev[72];
+          name_pair(rev, sizeof rev, st, b, a);
+          REC("vulnerability_ge", "share of real income", ent, va);
+          REC("vulnerability_ge", "share of real income", rev, vb);
+          REC("vulnerability_asymmetry", "share of real income", ent, va - vb);
+          REC("vulnerability_asymmetry", "share of real income", rev, vb - va);
+        }
+      }
+    }
+  /* channels: per channel, and totals per kind and route */
+  for (size_t c = 0; c < st->n_channels; c++) {
+    const ent_channel *ch = &st->channels[c];
+    double f = channel_flow(s, c, t);
+    REC(channel_variable(ch->kind), ch->unit, ch->id, f);
+    int first = 1;
+    for (size_t q = 0; q < c; q++)
+      if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
+          st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
+        first = 0;
+    if (!first) continue;
+    double tot = 0.0;
+    for (size_t q = c; q < st->n_channels; q++)
+      if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
+          st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
+        tot += channel_flow(s, q, t);
+    name_pair(ent, sizeof ent, st, ch->from, ch->to);
+    REC(channel_variable(ch->kind), ch->unit, ent, tot);
+  }
+  /* issue forecasts */
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue_run *ir = &r->issues[i];
+    REC("issue_forecast", "scale", m->issues[i].id, ir->forecast);
+    if (ir->hist)
+      REC("issue_mean", "scale", m->issues[i].id, ir->hist->mean[ir->hist->n_rounds]);
+    else if (ir->has_smp)
+      REC("issue_mean", "scale", m->issues[i].id, ir->smp_mean[0]);
+    /* further dimensions of a spatial issue: "issue/dimension" */
+    for (size_t q = 1; ir->has_smp && q < m->issues[i].n_dims; q++) {
+      snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
+      REC("issue_forecast", "scale", ent, ir->smp_likely[q]);
+      REC("issue_mean", "scale", ent, ir->smp_mean[q]);
+    }
+  }
+  return ENT_OK;
+}
+
+/* Bargain all issues for year t (dependency order with a structure). */
+static ent_status bargain_all(ent_sim *s, int base_year, int last,
+                              ent_diag *d) {
+  const ent_model *m = s->m;
+  for (size_t k = 0; k < m->n_issues; k++) {
+    size_t i = m->st ? m->st->issue_order[k] : k;
+    ent_status st = stake_inputs(s, i, base_year);
+    if (st == ENT_OK) st = bargain(s, i, last, d);
+    if (st != ENT_OK) return st;
+    if (base_year) s->fc_base[i] = s->fc[i];
+  }
+  return ENT_OK;
+}
+
+ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
+  if (!s) return ENT_EINVAL;
+  if (s->done) return ENT_OK;
+  const ent_model *m = s->m;
+  const ent_structure *st = m->st;
+  ent_status rc;
+  if (!st) { /* strategic only: one step */
+    rc = bargain_all(s, 1, 1, d);
+    if (rc == ENT_OK) s->done = 1;
+    return rc;
+  }
+  int t = s->year + 1;
+  int base_year = t == st->start, last = t == st->end;
+  size_t nb = s->nb;
+  if (base_year) {
+    for (size_t i = 0; i < nb; i++) {
+      s->gdp[i] = s->gdp_prev[i] = st->blocs[i].gdp;
+      s->milex[i] = st->blocs[i].milex;
+      s->welfare[i] = 1.0;
+    }
+    memcpy(s->X, st->flows, nb * nb * sizeof *s->X);
+    for (size_t c = 0; c < st->n_channels; c++)
+      s->chan_base_trade[c] = st->flows[st->channels[c].from * nb +
+                                        st->channels[c].to];
+  } else {
+    size_t k = (size_t)(t - st->start);
+    for (size_t i = 0; i < nb; i++) {
+      s->gdp_prev[i] = s->gdp[i];
+      s->gdp[i] *= 1.0 + st->blocs[i].growth[k] / 100.0;
+      s->milex[i] *= 1.0 + st->blocs[i].milex_growth[k] / 100.0;
+      if (!(s->gdp[i] > 0.0)) {
+        ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, m->source, st->blocs[i].at.line,
+                     st->blocs[i].at.col,
+                     "GDP of '%s' falls to zero or below in %d", st->blocs[i].id, t);
+        return ENT_EINPUT;
+      }
+    }
+    memcpy(s->beta_link, s->beta_link_next, nb * nb * sizeof(double));
+    rc = trade_step(s, t, d);
+    if (rc != ENT_OK) return rc;
+  }
+  /* base-year indicator values are needed by links: record the year's
+   * structural series before bargaining; issue series come after. */
+  rc = bargain_all(s, base_year, last, d);
+  if (rc != ENT_OK) return rc;
+  /* links back: trade costs for next year, channel decisions */
+  link_betas(m, s->fc, s->beta_link_next);
+  if (base_year) {
+    memcpy(s->beta_link_base, s->beta_link_next, nb * nb * sizeof(double));
+    memcpy(s->beta_link, s->beta_link_next, nb * nb * sizeof(double));
+  }
+  for (size_t l = 0; l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    if (lk->form == ENT_FORM_THRESHOLD && s->decided[lk->channel] == INT_MAX &&
+        s->fc[lk->src_issue] >= lk->above)
+      s->decided[lk->channel] = t;
+  }
+  rc = record_year(s, t, base_year);
+  if (rc != ENT_OK) return rc;
+  s->year = t;
+  if (last) {
+    s->done = 1;
+    return ENT_OK;
+  }
+  return ENT_CONTINUE;
+}
+
+ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
+  *out = NULL;
+  if (!s) return ENT_EINVAL;
+  ent_run *r = s->run;
+  s->run = NULL;
+  /* an issue never bargained (stopped before the first step) has no
+   * history: such a run is not usable */
+  for (size_t i = 0; i < r->n_issues; i++)
+    if (!r->issues[i].hist && r->issues[i].model != ENT_ISSUE_SMP) {
+      ent_sim_destroy(s);
+      ent_run_destroy(r);
+      return ENT_EINVAL;
+    }
+  if (s->m->st) r->last_year = s->year;
+  ent_sim_destroy(s);
+  *out = r;
+  return ENT_OK;
+}
+
+ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
+                          ent_run **out, ent_diag *d) {
+  *out = NULL;
+  ent_sim *s;
+  ent_status st = ent_sim_start(m, o, &s, d);
+  if (st != ENT_OK) return st;
+  while ((st = ent_sim_step(s, d)) == ENT_CONTINUE) {
+  }
+  if (st != ENT_OK) {
+    ent_sim_destroy(s);
+    return st;
+  }
+  return ent_sim_finish(s, out);
+}

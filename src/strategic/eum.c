@@ -1,0 +1,869 @@
+/*
+ * eum.c -- the expected-utility model; the specification is
+ * docs/models/eum.md (from Scholz, Calbert & Smith 2011, reference profile
+ * scholz2011).  Section numbers below refer to that page.
+ *
+ * Cost: the vote totals P(i,j) need, for every pair, a sum over all
+ * voters: n^3/2 multiply-adds per pass, two passes per round; the global
+ * denominator G is another n^3 additions (summed in the specification's
+ * order, see global_total).  A round is O(n^3).
+ *
+ * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a), so the
+ * voter sums for a pair (i, j) run over two contiguous rows, and
+ * voter-major (UT) for G.
+ *
+ * Decisions use exact comparisons (section 8): no epsilons.
+ */
+#include "strategic/eum.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ent_eum_work {
+  size_t cap;   /* max actors */
+  double *U;    /* [n*n] voter utilities, position-major */
+  double *UT;   /* [n*n] the same, voter-major */
+  double *P;    /* [n*n] P(i,j) */
+  double *w;    /* [n] weights c*s */
+  double *rho;  /* [n] voter exponents of the current pass */
+  double *r;    /* [n] risk exponents */
+  double *D, *R;/* [n] */
+  double *xalt; /* [n] positions for risk_norm=own_positions */
+  size_t *idx, *idx2; /* [n] sort scratch */
+  int *best;    /* [n] chosen counterpart per receiver, -1 = none */
+  int *btype;   /* [n] */
+  double *bkey, *bpos, *ba, *bb; /* [n] */
+};
+
+/* ------------------------------------------------------------ options */
+
+void ent_eum_opts_default(ent_eum_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->rounds = 10;
+  o->capitulation = 1;
+  o->Q = 1.0;
+  o->range = ENT_EUM_RANGE_INITIAL;
+  o->stop = ENT_EUM_STOP_FIXED;
+  o->stop_eps = 0.0;
+  o->stop_k = 1;
+  o->cycle = ENT_EUM_CYCLE_FLAG;
+  o->window = 4;
+}
+
+int ent_eum_opts_profile(ent_eum_opts *o, const char *name) {
+  int rounds = o->rounds;
+  if (strcmp(name, "scholz2011") == 0) {
+    ent_eum_opts_default(o);
+  } else if (strcmp(name, "mckibben-sanders") == 0) {
+    /* the McKibben-Sanders program: capitulation never fires */
+    ent_eum_opts_default(o);
+    o->capitulation = 0;
+  } else if (strcmp(name, "paper") == 0) {
+    /* the printed equations read literally (eum.md section 7) */
+    ent_eum_opts_default(o);
+    o->prob_pair = 1;
+    o->votes_linear = 1;
+    o->b_own = 1;
+    o->least_move = 1;
+  } else {
+    return -1;
+  }
+  o->rounds = rounds;
+  return 0;
+}
+
+static int parse_num(const char *v, double *out) {
+  const char *why;
+  return ent_parse_double(v, strlen(v), out, &why);
+}
+
+static int parse_onoff(const char *v, int *out) {
+  if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "yes") ||
+      !strcmp(v, "1"))
+    *out = 1;
+  else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "no") ||
+           !strcmp(v, "0"))
+    *out = 0;
+  else
+    return -1;
+  return 0;
+}
+
+#define WHY(...) (snprintf(why, size, __VA_ARGS__), -1)
+
+int ent_eum_opts_set(ent_eum_opts *o, const char *key, const char *v,
+                     char *why, size_t size) {
+  double x;
+  unsigned long u;
+  const char *reason;
+  if (!strcmp(key, "profile")) {
+    if (ent_eum_opts_profile(o, v))
+      return WHY("unknown profile '%s' (scholz2011, mckibben-sanders, paper)",
+                 v);
+  } else if (!strcmp(key, "rounds")) {
+    if (ent_parse_uint(v, strlen(v), 100000, &u, &reason))
+      return WHY("rounds '%s': %s (0 to 100000)", v, reason);
+    o->rounds = (int)u;
+  } else if (!strcmp(key, "prob")) {
+    if (!strcmp(v, "global")) o->prob_pair = 0;
+    else if (!strcmp(v, "pair")) o->prob_pair = 1;
+    else return WHY("prob must be 'global' or 'pair', not '%s'", v);
+  } else if (!strcmp(key, "votes")) {
+    if (!strcmp(v, "curved") || !strcmp(v, "risk")) o->votes_linear = 0;
+    else if (!strcmp(v, "linear")) o->votes_linear = 1;
+    else return WHY("votes must be 'curved' or 'linear', not '%s'", v);
+  } else if (!strcmp(key, "b_exponent")) {
+    if (!strcmp(v, "receiver")) o->b_own = 0;
+    else if (!strcmp(v, "own")) o->b_own = 1;
+    else return WHY("b_exponent must be 'receiver' or 'own', not '%s'", v);
+  } else if (!strcmp(key, "compromise_select")) {
+    if (!strcmp(v, "scholz2011")) o->least_move = 0;
+    else if (!strcmp(v, "least_move")) o->least_move = 1;
+    else
+      return WHY("compromise_select must be 'scholz2011' or 'least_move', "
+                 "not '%s'", v);
+  } else if (!strcmp(key, "capitulation")) {
+    if (parse_onoff(v, &o->capitulation))
+      return WHY("capitulation must be 'on' or 'off', not '%s'", v);
+  } else if (!strcmp(key, "Q") || !strcmp(key, "q")) {
+    if (parse_num(v, &x) || x < 0.0 || x > 1.0)
+      return WHY("Q must be a number in [0, 1], not '%s'", v);
+    o->Q = x;
+  } else if (!strcmp(key, "mu")) {
+    if (!strcmp(v, "median")) o->mu_mean = 0;
+    else if (!strcmp(v, "mean")) o->mu_mean = 1;
+    else return WHY("mu must be 'median' or 'mean', not '%s'", v);
+  } else if (!strcmp(key, "range")) {
+    if (!strcmp(v, "initial")) o->range = ENT_EUM_RANGE_INITIAL;
+    else if (!strcmp(v, "current")) o->range = ENT_EUM_RANGE_CURRENT;
+    else if (!strncmp(v, "fixed:", 6)) {
+      if (parse_num(v + 6, &x) || !(x > 0.0))
+        return WHY("range=fixed:<value> needs a positive number, not '%s'",
+                   v + 6);
+      o->range = ENT_EUM_RANGE_FIXED;
+      o->range_value = x;
+    } else
+      return WHY("range must be 'initial', 'current' or 'fixed:<value>', "
+                 "not '%s'", v);
+  } else if (!strcmp(key, "risk_norm")) {
+    if (!strcmp(v, "actors")) o->risk_own = 0;
+    else if (!strcmp(v, "own_positions")) o->risk_own = 1;
+    else
+      return WHY("risk_norm must be 'actors' or 'own_positions', not '%s'", v);
+  } else if (!strcmp(key, "stop")) {
+    if (!strcmp(v, "fixed")) o->stop = ENT_EUM_STOP_FIXED;
+    else if (!strcmp(v, "no_move")) o->stop = ENT_EUM_STOP_NO_MOVE;
+    else if (!strncmp(v, "median_stable:", 14)) {
+      const char *p = v + 14, *comma = strchr(p, ',');
+      if (!comma ||
+          ent_parse_double(p, (size_t)(comma - p), &x, &reason) || x < 0 ||
+          ent_parse_uint(comma + 1, strlen(comma + 1), 100000, &u, &reason) ||
+          u < 1)
+        return WHY("stop=median_stable:<eps>,<k> needs eps >= 0 and k >= 1, "
+                   "not '%s'", p);
+      o->stop = ENT_EUM_STOP_MEDIAN_STABLE;
+      o->stop_eps = x;
+      o->stop_k = (int)u;
+    } else
+      return WHY("stop must be 'fixed', 'no_move' or 'median_stable:<eps>,<k>'"
+                 ", not '%s'", v);
+  } else if (!strcmp(key, "cycle")) {
+    if (!strcmp(v, "off")) o->cycle = ENT_EUM_CYCLE_OFF;
+    else if (!strcmp(v, "flag") || !strcmp(v, "on")) o->cycle = ENT_EUM_CYCLE_FLAG;
+    else if (!strcmp(v, "stop")) o->cycle = ENT_EUM_CYCLE_STOP;
+    else return WHY("cycle must be 'off', 'flag' or 'stop', not '%s'", v);
+  } else if (!strcmp(key, "window")) {
+    if (ent_parse_uint(v, strlen(v), 100000, &u, &reason) || u < 1)
+      return WHY("window must be a whole number >= 1, not '%s'", v);
+    o->window = (int)u;
+  } else {
+    return WHY("unknown option '%s' (options: %s)", key, ENT_EUM_OPTION_NAMES);
+  }
+  return 0;
+}
+
+void ent_eum_opts_describe(const ent_eum_opts *o, char *buf, size_t size) {
+  char range[64], stop[64];
+  if (o->range == ENT_EUM_RANGE_FIXED)
+    snprintf(range, sizeof range, "fixed:%.17g", o->range_value);
+  else
+    snprintf(range, sizeof range, "%s",
+             o->range == ENT_EUM_RANGE_CURRENT ? "current" : "initial");
+  if (o->stop == ENT_EUM_STOP_MEDIAN_STABLE)
+    snprintf(stop, sizeof stop, "median_stable:%.17g,%d", o->stop_eps,
+             o->stop_k);
+  else
+    snprintf(stop, sizeof stop, "%s",
+             o->stop == ENT_EUM_STOP_NO_MOVE ? "no_move" : "fixed");
+  snprintf(buf, size,
+           "rounds=%d prob=%s votes=%s b_exponent=%s compromise_select=%s "
+           "capitulation=%s Q=%.17g mu=%s range=%s risk_norm=%s stop=%s "
+           "cycle=%s window=%d",
+           o->rounds, o->prob_pair ? "pair" : "global",
+           o->votes_linear ? "linear" : "curved",
+           o->b_own ? "own" : "receiver",
+           o->least_move ? "least_move" : "scholz2011",
+           o->capitulation ? "on" : "off", o->Q, o->mu_mean ? "mean" : "median",
+           range, o->risk_own ? "own_positions" : "actors", stop,
+           o->cycle == ENT_EUM_CYCLE_OFF    ? "off"
+           : o->cycle == ENT_EUM_CYCLE_STOP ? "stop"
+                                            : "flag",
+           o->window);
+}
+
+/* ------------------------------------------------------------ names */
+
+const char *ent_eum_region_name(ent_eum_region r) {
+  static const char *names[ENT_REGION_COUNT] = {
+      "none",
+      "same_position",
+      "confrontation_i_moves",
+      "confrontation_j_moves",
+      "compromise_i_moves",
+      "capitulation_i_moves",
+      "compromise_j_moves",
+      "capitulation_j_moves",
+      "stalemate",
+  };
+  return (unsigned)r < ENT_REGION_COUNT ? names[r] : "none";
+}
+
+const char *ent_eum_region_class(ent_eum_region r) {
+  switch (r) {
+  case ENT_REGION_CONFRONT_I_MOVES:
+  case ENT_REGION_CONFRONT_J_MOVES:
+    return "conflict";
+  case ENT_REGION_COMPROMISE_I_MOVES:
+  case ENT_REGION_COMPROMISE_J_MOVES:
+    return "compromise";
+  case ENT_REGION_CAPITULATE_I_MOVES:
+  case ENT_REGION_CAPITULATE_J_MOVES:
+    return "capitulation";
+  case ENT_REGION_STALEMATE:
+    return "stalemate";
+  case ENT_REGION_SAME_POSITION:
+    return "agreement";
+  default:
+    return "none";
+  }
+}
+
+const char *ent_eum_move_name(ent_eum_move_type t) {
+  switch (t) {
+  case ENT_MOVE_CONFLICT:
+    return "conflict";
+  case ENT_MOVE_COMPROMISE:
+    return "compromise";
+  default:
+    return "capitulation";
+  }
+}
+
+/* ------------------------------------------------------------ work */
+
+ent_eum_work *ent_eum_work_alloc(size_t n) {
+  if (n == 0) n = 1;
+  if (n > 100000) return NULL;
+  ent_eum_work *w = ent_calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->cap = n;
+  w->U = ent_mallocarray(n * n, sizeof(double));
+  w->UT = ent_mallocarray(n * n, sizeof(double));
+  w->P = ent_mallocarray(n * n, sizeof(double));
+  double **vec[] = {&w->w, &w->rho, &w->r, &w->D, &w->R,
+                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb};
+  int ok = w->U && w->UT && w->P;
+  for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++) {
+    *vec[k] = ent_mallocarray(n, sizeof(double));
+    ok = ok && *vec[k];
+  }
+  w->idx = ent_mallocarray(n, sizeof(size_t));
+  w->idx2 = ent_mallocarray(n, sizeof(size_t));
+  w->best = ent_mallocarray(n, sizeof(int));
+  w->btype = ent_mallocarray(n, sizeof(int));
+  if (!ok || !w->idx || !w->idx2 || !w->best || !w->btype) {
+    ent_eum_work_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+void ent_eum_work_free(ent_eum_work *w) {
+  if (!w) return;
+  ent_free(w->U);
+  ent_free(w->UT);
+  ent_free(w->P);
+  ent_free(w->w);
+  ent_free(w->rho);
+  ent_free(w->r);
+  ent_free(w->D);
+  ent_free(w->R);
+  ent_free(w->xalt);
+  ent_free(w->idx);
+  ent_free(w->idx2);
+  ent_free(w->best);
+  ent_free(w->btype);
+  ent_free(w->bkey);
+  ent_free(w->bpos);
+  ent_free(w->ba);
+  ent_free(w->bb);
+  ent_free(w);
+}
+
+/* ------------------------------------------------------------ baselines */
+
+double ent_eum_weighted_mean(const ent_eum_problem *pb, const double *x) {
+  double sw = 0.0, swx = 0.0, sx = 0.0;
+  for (size_t i = 0; i < pb->n; i++) {
+    double wi = pb->cap[i] * pb->sal[i];
+    sw += wi;
+    swx += wi * x[i];
+    sx += x[i];
+  }
+  if (sw > 0.0) return swx / sw;
+  return pb->n ? sx / (double)pb->n : 0.0; /* all weights zero */
+}
+
+/* Stable order of actors by position (insertion sort: n is small enough
+ * and stability is what the tie rule needs). */
+static void order_by_position(const double *x, size_t n, size_t *idx) {
+  for (size_t i = 0; i < n; i++) {
+    size_t k = i;
+    while (k > 0 && x[idx[k - 1]] > x[i]) {
+      idx[k] = idx[k - 1];
+      k--;
+    }
+    idx[k] = i;
+  }
+}
+
+static int cmp_size_by_x(const void *pa, const void *pb, const double *x) {
+  size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+  if (x[a] < x[b]) return -1;
+  if (x[a] > x[b]) return 1;
+  return a < b ? -1 : a > b;
+}
+
+/* Merge sort of indices by (x, index): stable, O(n log n), no allocation
+ * beyond `tmp` of n entries. */
+static void msort_idx(size_t *v, size_t *tmp, size_t n, const double *x) {
+  if (n < 16) {
+    for (size_t i = 1; i < n; i++) {
+      size_t t = v[i], k = i;
+      while (k > 0 && cmp_size_by_x(&v[k - 1], &t, x) > 0) {
+        v[k] = v[k - 1];
+        k--;
+      }
+      v[k] = t;
+    }
+    return;
+  }
+  size_t h = n / 2;
+  msort_idx(v, tmp, h, x);
+  msort_idx(v + h, tmp, n - h, x);
+  size_t i = 0, j = h, o = 0;
+  while (i < h && j < n)
+    tmp[o++] = cmp_size_by_x(&v[j], &v[i], x) < 0 ? v[j++] : v[i++];
+  while (i < h) tmp[o++] = v[i++];
+  while (j < n) tmp[o++] = v[j++];
+  memcpy(v, tmp, n * sizeof *v);
+}
+
+double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
+                               ent_eum_work *w) {
+  size_t n = pb->n;
+  if (n == 0) return 0.0;
+  size_t *idx = w->idx;
+  if (n < 64) {
+    order_by_position(x, n, idx);
+  } else {
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    msort_idx(idx, w->idx2, n, x);
+  }
+  double total = 0.0;
+  for (size_t i = 0; i < n; i++) total += pb->cap[i] * pb->sal[i];
+  if (!(total > 0.0)) return x[idx[(n - 1) / 2]]; /* lower plain median */
+  double half = total / 2.0, cum = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    cum += pb->cap[idx[k]] * pb->sal[idx[k]];
+    if (cum >= half) return x[idx[k]];
+  }
+  return x[idx[n - 1]];
+}
+
+/* ------------------------------------------------------------ utilities */
+
+static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
+
+/* u_k(p) = (|x_k - p| / R)^rho_k for every voter k and position a:
+ * U[a*n + k]. */
+static void fill_utilities(size_t n, const double *x, double range,
+                           const double *rho, double *U, double *UT) {
+  for (size_t a = 0; a < n; a++)
+    for (size_t k = 0; k < n; k++) {
+      double d = clamp01(fabs(x[k] - x[a]) / range);
+      U[a * n + k] = UT[k * n + a] = rho[k] == 1.0 ? d : pow(d, rho[k]);
+    }
+}
+
+/* G = sum_k sum_a sum_b |v_k(x_a, x_b)| over all ordered pairs, summed in
+ * exactly that order.  The order matters: the reflected BDM 1994 run has a
+ * decision that rounding can flip (round 6), and the reference's
+ * capitulation in round 153 depends on it too, so G is summed term by
+ * term as the specification writes it (n^3 additions, like the P sums)
+ * rather than in O(n^2 log n) from sorted utilities.  UT is voter-major:
+ * UT[k*n + a] = u_k(x_a). */
+static double global_total(size_t n, const double *UT, const double *wt) {
+  double G = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    const double *u = UT + k * n;
+    double wk = wt[k];
+    for (size_t a = 0; a < n; a++) {
+      double ua = u[a];
+      for (size_t b = 0; b < n; b++) G += fabs(wk * (u[b] - ua));
+    }
+  }
+  return G;
+}
+
+/* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
+static void fill_probabilities(size_t n, const double *x, const double *U,
+                               const double *wt, int per_pair, double G,
+                               double *P) {
+  for (size_t i = 0; i < n; i++) {
+    P[i * n + i] = 0.0;
+    for (size_t j = i + 1; j < n; j++) {
+      if (x[i] == x[j]) {
+        P[i * n + j] = P[j * n + i] = 0.0;
+        continue;
+      }
+      const double *ui = U + i * n, *uj = U + j * n;
+      double pos = 0.0, neg = 0.0;
+      for (size_t k = 0; k < n; k++) {
+        double v = wt[k] * (uj[k] - ui[k]); /* k's vote for x_i over x_j */
+        pos += v > 0.0 ? v : 0.0;
+        neg += v < 0.0 ? -v : 0.0;
+      }
+      double den = per_pair ? pos + neg : G;
+      if (den > 0.0) {
+        P[i * n + j] = pos / den;
+        P[j * n + i] = neg / den;
+      } else {
+        P[i * n + j] = P[j * n + i] = 0.0;
+      }
+    }
+  }
+}
+
+/* Context for EU evaluations in one pass. */
+typedef struct eu_ctx {
+  const double *x, *sal;
+  double range, Q, mu;
+} eu_ctx;
+
+/* EU(i -> j; rho): challenger i, target j, P = P(i,j) (section 3). */
+static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
+  double d = clamp01(fabs(c->x[i] - c->x[j]) / c->range);
+  double s = c->sal[j];
+  double Us, Uf, Uq;
+  if (rho == 1.0) {
+    Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
+    Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
+    Uq = 0.0;
+  } else {
+    Us = 2.0 - 4.0 * pow(0.5 - 0.5 * d, rho);
+    Uf = 2.0 - 4.0 * pow(0.5 + 0.5 * d, rho);
+    Uq = 2.0 - 4.0 * pow(0.5, rho);
+  }
+  double v = s * (P * Us + (1.0 - P) * Uf) + (1.0 - s) * Us - c->Q * Uq;
+  if (c->Q < 1.0) {
+    double dm = fabs(c->x[i] - c->mu);
+    double e = clamp01(dm / c->range);
+    double T = dm < fabs(c->x[i] - c->x[j]) ? 1.0 : 0.0;
+    double Ub = 2.0 - 4.0 * pow(0.5 - 0.25 * (e + d), rho);
+    double Uw = 2.0 - 4.0 * pow(0.5 + 0.25 * (e + d), rho);
+    v -= (1.0 - c->Q) * (T * Ub + (1.0 - T) * Uw);
+  }
+  return v;
+}
+
+/* One pass's voter weights, exponents, utilities, G and P. */
+static double prepare_pass(size_t n, const double *x, double range,
+                           const double *rho, int per_pair, ent_eum_work *w) {
+  fill_utilities(n, x, range, rho, w->U, w->UT);
+  double G = per_pair ? 0.0 : global_total(n, w->UT, w->w);
+  fill_probabilities(n, x, w->U, w->w, per_pair, G, w->P);
+  return G;
+}
+
+/* Security D_i = sum_{j != i} EU(j -> i; 1) with the P of the risk pass. */
+static double security(const eu_ctx *c, size_t n, size_t i, const double *P) {
+  double D = 0.0;
+  for (size_t j = 0; j < n; j++)
+    if (j != i) D += eu(c, j, i, P[j * n + i], 1.0);
+  return D;
+}
+
+static void risk_from_security(size_t n, const double *D, double *R,
+                               double *r) {
+  double dmax = D[0], dmin = D[0];
+  for (size_t i = 1; i < n; i++) {
+    if (D[i] > dmax) dmax = D[i];
+    if (D[i] < dmin) dmin = D[i];
+  }
+  for (size_t i = 0; i < n; i++) {
+    R[i] = dmax > dmin ? (2.0 * D[i] - dmax - dmin) / (dmax - dmin) : 0.0;
+    r[i] = (1.0 - R[i] / 3.0) / (1.0 + R[i] / 3.0);
+  }
+}
+
+/* risk_norm=own_positions (option A6): for each i, D_i is recomputed with
+ * i placed at every distinct current position; R_i is normalised against
+ * i's own best and worst.  O(n^2) per (i, position) using an incremental G
+ * update, O(n^4) per round at worst. */
+static void risk_own_positions(size_t n, const double *x, double range,
+                               const ent_eum_opts *o, double mu,
+                               const double *sal, ent_eum_work *w) {
+  double *xa = w->xalt;
+  for (size_t i = 0; i < n; i++) {
+    double dmax = w->D[i], dmin = w->D[i];
+    for (size_t p = 0; p < n; p++) {
+      if (x[p] == x[i]) continue;
+      int seen = 0;
+      for (size_t q = 0; q < p; q++)
+        if (x[q] == x[p]) seen = 1;
+      if (seen) continue;
+      memcpy(xa, x, n * sizeof *xa);
+      xa[i] = x[p];
+      /* G and P(j, i) for the altered configuration, exponents 1. */
+      double G = 0.0;
+      if (!o->prob_pair) {
+        for (size_t k = 0; k < n; k++) {
+          if (w->w[k] == 0.0) continue;
+          double s = 0.0;
+          for (size_t a = 0; a < n; a++)
+            for (size_t b = a + 1; b < n; b++)
+              s += fabs(clamp01(fabs(xa[k] - xa[a]) / range) -
+                        clamp01(fabs(xa[k] - xa[b]) / range));
+          G += w->w[k] * 2.0 * s;
+        }
+      }
+      eu_ctx c = {xa, sal, range, o->Q, mu};
+      double D = 0.0;
+      for (size_t j = 0; j < n; j++) {
+        if (j == i) continue;
+        double P = 0.0;
+        if (xa[j] != xa[i]) {
+          double pos = 0.0, neg = 0.0;
+          for (size_t k = 0; k < n; k++) {
+            double v = w->w[k] * (clamp01(fabs(xa[k] - xa[i]) / range) -
+                                  clamp01(fabs(xa[k] - xa[j]) / range));
+            pos += v > 0.0 ? v : 0.0;
+            neg += v < 0.0 ? -v : 0.0;
+          }
+          double den = o->prob_pair ? pos + neg : G;
+          P = den > 0.0 ? pos / den : 0.0;
+        }
+        D += eu(&c, j, i, P, 1.0);
+      }
+      if (D > dmax) dmax = D;
+      if (D < dmin) dmin = D;
+    }
+    w->R[i] = dmax > dmin ? (2.0 * w->D[i] - dmax - dmin) / (dmax - dmin) : 0.0;
+    w->r[i] = (1.0 - w->R[i] / 3.0) / (1.0 + w->R[i] / 3.0);
+  }
+}
+
+/* Classify (a, b) from i's view (section 4 table, strict inequalities). */
+static ent_eum_region classify(double a, double b) {
+  if (a > 0.0 && b > 0.0)
+    return b > a ? ENT_REGION_CONFRONT_I_MOVES : ENT_REGION_CONFRONT_J_MOVES;
+  if (a < 0.0 && b > 0.0) {
+    if (b > -a) return ENT_REGION_COMPROMISE_I_MOVES;
+    if (-a > b) return ENT_REGION_CAPITULATE_I_MOVES;
+    return ENT_REGION_NONE;
+  }
+  if (b < 0.0 && a > 0.0) {
+    if (a > -b) return ENT_REGION_COMPROMISE_J_MOVES;
+    return ENT_REGION_CAPITULATE_J_MOVES; /* |b| >= a */
+  }
+  if (a < 0.0 && b < 0.0) return ENT_REGION_STALEMATE;
+  return ENT_REGION_NONE;
+}
+
+int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
+                  double range, const double *x, double *x_next,
+                  ent_eum_trace *tr, ent_eum_work *w) {
+  size_t n = pb->n;
+  memcpy(x_next, x, n * sizeof *x);
+  if (tr) tr->n_moves = 0;
+  for (size_t i = 0; i < n; i++) {
+    w->w[i] = pb->cap[i] * pb->sal[i];
+    w->r[i] = 1.0;
+    w->D[i] = 0.0;
+    w->R[i] = 0.0;
+  }
+  int degenerate = !(range > 0.0) || n < 2;
+  double mu = 0.0;
+  if (!degenerate)
+    mu = o->mu_mean ? ent_eum_weighted_mean(pb, x)
+                    : ent_eum_weighted_median(pb, x, w);
+
+  /* Step 1: risk pass, all exponents 1. */
+  if (!degenerate) {
+    for (size_t k = 0; k < n; k++) w->rho[k] = 1.0;
+    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
+    if (tr) tr->G_risk = G;
+    eu_ctx c = {x, pb->sal, range, o->Q, mu};
+    for (size_t i = 0; i < n; i++) w->D[i] = security(&c, n, i, w->P);
+    risk_from_security(n, w->D, w->R, w->r);
+    if (o->risk_own) risk_own_positions(n, x, range, o, mu, pb->sal, w);
+  }
+  if (tr) {
+    if (tr->r) memcpy(tr->r, w->r, n * sizeof *w->r);
+    if (tr->D) memcpy(tr->D, w->D, n * sizeof *w->D);
+    if (tr->R) memcpy(tr->R, w->R, n * sizeof *w->R);
+  }
+
+  /* Step 2: decision pass with exponents r. */
+  if (!degenerate) {
+    for (size_t k = 0; k < n; k++) w->rho[k] = o->votes_linear ? 1.0 : w->r[k];
+    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
+    if (tr) tr->G_decision = G;
+    if (tr && tr->P) memcpy(tr->P, w->P, n * n * sizeof *w->P);
+  }
+  eu_ctx c = {x, pb->sal, range, o->Q, mu};
+  int movers = 0;
+  for (size_t i = 0; i < n; i++) {
+    w->best[i] = -1;
+    for (size_t j = 0; j < n; j++) {
+      size_t ij = i * n + j;
+      if (j == i || degenerate || x[i] == x[j]) {
+        if (tr && tr->region)
+          tr->region[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
+        if (tr && tr->a) tr->a[ij] = 0.0;
+        if (tr && tr->b) tr->b[ij] = 0.0;
+        if (tr && tr->c) tr->c[ij] = 0.0;
+        continue;
+      }
+      double a = eu(&c, i, j, w->P[ij], w->r[i]);
+      double b = eu(&c, j, i, w->P[j * n + i], o->b_own ? w->r[j] : w->r[i]);
+      ent_eum_region reg = classify(a, b);
+      if (tr && tr->region) tr->region[ij] = (uint8_t)reg;
+      if (tr && tr->a) tr->a[ij] = a;
+      if (tr && tr->b) tr->b[ij] = b;
+      if (tr && tr->c) tr->c[ij] = eu(&c, j, i, w->P[j * n + i], w->r[j]);
+
+      /* Offers to i, ranked: type (conflict < compromise < capitulation),
+       * then the key of that type; first j wins ties. */
+      int type;
+      double pos, key;
+      if (reg == ENT_REGION_CONFRONT_I_MOVES) {
+        type = ENT_MOVE_CONFLICT;
+        pos = x[j];
+        key = fabs(x[j] - x[i]);
+      } else if (reg == ENT_REGION_COMPROMISE_I_MOVES) {
+        type = ENT_MOVE_COMPROMISE;
+        pos = x[i] + (x[j] - x[i]) * (fabs(a) / b);
+        key = o->least_move ? fabs(pos - x[i])
+                            : (fabs(a) * x[i] + fabs(b) * x[j]) /
+                                  (fabs(a) + fabs(b));
+      } else if (reg == ENT_REGION_CAPITULATE_I_MOVES && o->capitulation) {
+        type = ENT_MOVE_CAPITULATION;
+        pos = x[j];
+        key = fabs(x[j] - x[i]);
+      } else {
+        continue;
+      }
+      if (w->best[i] < 0 || type < w->btype[i] ||
+          (type == w->btype[i] && key < w->bkey[i])) {
+        w->best[i] = (int)j;
+        w->btype[i] = type;
+        w->bkey[i] = key;
+        w->bpos[i] = pos;
+        w->ba[i] = a;
+        w->bb[i] = b;
+      }
+    }
+  }
+  /* Step 3: apply every accepted offer at once. */
+  for (size_t i = 0; i < n; i++) {
+    if (w->best[i] < 0) continue;
+    x_next[i] = w->bpos[i];
+    if (tr && tr->moves) {
+      ent_eum_move *m = &tr->moves[tr->n_moves++];
+      m->round = 0;
+      m->mover = (int)i;
+      m->toward = w->best[i];
+      m->type = (ent_eum_move_type)w->btype[i];
+      m->a = w->ba[i];
+      m->b = w->bb[i];
+      m->from = x[i];
+      m->to = w->bpos[i];
+    }
+    movers++;
+  }
+  return movers;
+}
+
+/* ------------------------------------------------------------ runs */
+
+void ent_eum_hist_free(ent_eum_hist *h) {
+  if (!h) return;
+  ent_free(h->x);
+  ent_free(h->r);
+  ent_free(h->mean);
+  ent_free(h->median);
+  ent_free(h->moves);
+  ent_free(h->region);
+  ent_free(h->last_a);
+  ent_free(h->last_b);
+  ent_free(h);
+}
+
+static uint64_t hash_positions(const double *x, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) {
+    double v = x[i] == 0.0 ? 0.0 : x[i];
+    unsigned char bytes[sizeof v];
+    memcpy(bytes, &v, sizeof v);
+    for (size_t k = 0; k < sizeof v; k++) {
+      h ^= bytes[k];
+      h *= 1099511628211ull;
+    }
+  }
+  return h;
+}
+
+static double initial_range(const ent_eum_opts *o, const double *x, size_t n) {
+  if (o->range == ENT_EUM_RANGE_FIXED) return o->range_value;
+  double lo = x[0], hi = x[0];
+  for (size_t i = 1; i < n; i++) {
+    if (x[i] < lo) lo = x[i];
+    if (x[i] > hi) hi = x[i];
+  }
+  return hi - lo;
+}
+
+ent_status ent_eum_run(const ent_eum_problem *pb, const ent_eum_opts *o,
+                       const double *x0, ent_eum_hist **out) {
+  *out = NULL;
+  size_t n = pb->n;
+  if (n < 1 || o->rounds < 0) return ENT_EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(x0[i]) || !isfinite(pb->cap[i]) || !isfinite(pb->sal[i]) ||
+        pb->cap[i] < 0.0 || pb->sal[i] < 0.0 || pb->sal[i] > 1.0)
+      return ENT_EINVAL;
+  size_t T = (size_t)o->rounds;
+  ent_eum_hist *h = ent_calloc(1, sizeof *h);
+  ent_eum_work *w = ent_eum_work_alloc(n);
+  uint64_t *hashes = ent_mallocarray(T + 1, sizeof *hashes);
+  ent_eum_move *mv = ent_mallocarray(n, sizeof *mv);
+  if (!h || !w || !hashes || !mv) goto nomem;
+  h->n = n;
+  h->x = ent_mallocarray((T + 1) * n, sizeof(double));
+  h->r = ent_mallocarray(T ? T * n : 1, sizeof(double));
+  h->mean = ent_mallocarray(T + 1, sizeof(double));
+  h->median = ent_mallocarray(T + 1, sizeof(double));
+  h->region = ent_mallocarray(T ? T * n * n : 1, 1);
+  h->last_a = ent_calloc(n * n, sizeof(double));
+  h->last_b = ent_calloc(n * n, sizeof(double));
+  if (!h->x || !h->r || !h->mean || !h->median || !h->region || !h->last_a ||
+      !h->last_b)
+    goto nomem;
+  memcpy(h->x, x0, n * sizeof *x0);
+  h->mean[0] = ent_eum_weighted_mean(pb, x0);
+  h->median[0] = ent_eum_weighted_median(pb, x0, w);
+  h->range = initial_range(o, x0, n);
+  hashes[0] = hash_positions(x0, n);
+  h->cycle_start = h->cycle_period = -1;
+  h->stopped = ENT_EUM_STOPPED_ROUNDS;
+  size_t cap_moves = 0;
+  int stable = 0;
+  for (size_t t = 1; t <= T; t++) {
+    const double *x = h->x + (t - 1) * n;
+    double *xn = h->x + t * n;
+    double range = o->range == ENT_EUM_RANGE_CURRENT ? initial_range(o, x, n)
+                                                      : h->range;
+    ent_eum_trace tr = {0};
+    tr.r = h->r + (t - 1) * n;
+    tr.region = h->region + (t - 1) * n * n;
+    tr.a = h->last_a;
+    tr.b = h->last_b;
+    tr.moves = mv;
+    int movers = ent_eum_round(pb, o, range, x, xn, &tr, w);
+    if (tr.n_moves) {
+      if (h->n_moves + (size_t)tr.n_moves > cap_moves) {
+        size_t nc = cap_moves ? 2 * cap_moves : 4 * n;
+        while (nc < h->n_moves + (size_t)tr.n_moves) nc *= 2;
+        ent_eum_move *nm = ent_realloc(h->moves, nc * sizeof *nm);
+        if (!nm) goto nomem;
+        h->moves = nm;
+        cap_moves = nc;
+      }
+      for (int k = 0; k < tr.n_moves; k++) {
+        mv[k].round = (int)t;
+        h->moves[h->n_moves++] = mv[k];
+      }
+    }
+    h->mean[t] = ent_eum_weighted_mean(pb, xn);
+    h->median[t] = ent_eum_weighted_median(pb, xn, w);
+    h->n_rounds = (int)t;
+    int stop = 0;
+    if (o->cycle != ENT_EUM_CYCLE_OFF && h->cycle_start < 0) {
+      hashes[t] = hash_positions(xn, n);
+      for (size_t s = 0; s < t; s++)
+        if (hashes[s] == hashes[t] &&
+            memcmp(h->x + s * n, xn, n * sizeof *xn) == 0) {
+          h->cycle_start = (int)s;
+          h->cycle_period = (int)(t - s);
+          if (o->cycle == ENT_EUM_CYCLE_STOP) {
+            h->stopped = ENT_EUM_STOPPED_CYCLE;
+            stop = 1;
+          }
+          break;
+        }
+    }
+    if (!stop && o->stop == ENT_EUM_STOP_NO_MOVE && movers == 0) {
+      h->stopped = ENT_EUM_STOPPED_NO_MOVE;
+      stop = 1;
+    }
+    if (!stop && o->stop == ENT_EUM_STOP_MEDIAN_STABLE) {
+      stable = fabs(h->median[t] - h->median[t - 1]) < o->stop_eps ? stable + 1
+                                                                    : 0;
+      if (stable >= o->stop_k) {
+        h->stopped = ENT_EUM_STOPPED_MEDIAN_STABLE;
+        stop = 1;
+      }
+    }
+    if (stop) break;
+  }
+  /* Read-out over the last `window` rounds (section 5). */
+  int last = h->n_rounds, first = last - o->window + 1;
+  if (first < 0) first = 0;
+  h->median_min = h->median_max = h->median[last];
+  for (int t = first; t <= last; t++) {
+    if (h->median[t] < h->median_min) h->median_min = h->median[t];
+    if (h->median[t] > h->median_max) h->median_max = h->median[t];
+  }
+  double tol = 1e-9 * (h->range > 0.0 ? h->range : 1.0);
+  /* A fixed point (no move, or a cycle of period 1) has converged even if
+   * the window still reaches back to the last move. */
+  h->converged = h->median_max - h->median_min <= tol ||
+                 h->stopped == ENT_EUM_STOPPED_NO_MOVE ||
+                 h->stopped == ENT_EUM_STOPPED_MEDIAN_STABLE ||
+                 h->cycle_period == 1;
+  ent_free(hashes);
+  ent_free(mv);
+  ent_eum_work_free(w);
+  *out = h;
+  return ENT_OK;
+nomem:
+  ent_free(hashes);
+  ent_free(mv);
+  ent_eum_work_free(w);
+  ent_eum_hist_free(h);
+  return ENT_ENOMEM;
+}

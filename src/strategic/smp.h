@@ -1,0 +1,290 @@
+/*
+ * smp.h -- KTAB's Spatial Model of Politics (SMP), as run by KTAB's `smpc`,
+ * re-implemented from the project specification (shared/models/smp.md;
+ * user page docs/models/smp.md).  Section numbers (§) refer to smp.md.
+ *
+ * N actors (3..250) hold positions in [0, 1]^M (internal scale; KTAB's
+ * 0-100 values divided by 100.0) with per-dimension saliences (Σ_k <= 1)
+ * and a capability.  Each turn every actor picks the challenge with the best
+ * expected gain from its own perspective, proposes a bargain, and every
+ * actor then resolves the queue of bargains that involve it by a
+ * probabilistic Condorcet election.  Turns continue until the positions
+ * settle (§6).
+ *
+ * Layers:
+ *   ent_smp_evaluate   evaluate one state (§4, §7.2): distances, risk
+ *                      attitudes, perspective matrices, KTAB's abort
+ *                      checks, winning probabilities.
+ *   ent_smp_advance    one turn from an evaluated state (§5).
+ *   ent_smp_run_create (public) the whole run with its history.
+ * Neither layer allocates: every scratch array lives in ent_smp_work,
+ * allocated once per run from (N, M).
+ *
+ * Cost per turn: O(N^3) -- N initiators x N targets x N third parties in
+ * the challenge estimates, and bargain utilities / queue elections of the
+ * same order.  KTAB's O(N^4) per-perspective estimates only feed its logs
+ * (§9.2) and are not computed.
+ *
+ * Invariants: every value that leaves the module is finite.  With the
+ * options of §2 and valid input, positions stay in [0, 1]; the two options
+ * that can leave the box (InitRcvrInterp/PWCompInterp with S1P1 or S2PMax,
+ * whose target-side bargain uses an expected gain as a probability, §5.5)
+ * are allowed to, as in KTAB, but a non-finite coordinate stops the run
+ * with an error.
+ */
+#ifndef ENT_SMP_H
+#define ENT_SMP_H
+
+#include <stdint.h>
+
+#include "base/diag.h"
+
+/* ------------------------------------------------------------ options */
+
+/* Model parameters of §2.  Enumerator values are KTAB's integer codes. */
+typedef enum ent_smp_vpm {
+  ENT_SMP_VPM_LINEAR = 0,
+  ENT_SMP_VPM_SQUARE = 1,
+  ENT_SMP_VPM_QUARTIC = 2,
+  ENT_SMP_VPM_OCTIC = 3,
+  ENT_SMP_VPM_BINARY = 4
+} ent_smp_vpm;
+
+typedef enum ent_smp_pce {
+  ENT_SMP_PCE_CONDITIONAL = 0,
+  ENT_SMP_PCE_MARKOV_INCENTIVE = 1,
+  ENT_SMP_PCE_MARKOV_UNIFORM = 2
+} ent_smp_pce;
+
+typedef enum ent_smp_trans {
+  ENT_SMP_TRANS_DETERMINISTIC = 0,
+  ENT_SMP_TRANS_STOCHASTIC = 1
+} ent_smp_trans;
+
+typedef enum ent_smp_vote {
+  ENT_SMP_VOTE_BINARY = 0,
+  ENT_SMP_VOTE_PROPBIN = 1,
+  ENT_SMP_VOTE_PROP = 2,
+  ENT_SMP_VOTE_PROPCBC = 3,
+  ENT_SMP_VOTE_CUBIC = 4,
+  ENT_SMP_VOTE_ASYMPROSP = 5
+} ent_smp_vote;
+
+typedef enum ent_smp_radj {
+  ENT_SMP_RADJ_NONE = 0,
+  ENT_SMP_RADJ_ONETHIRD = 1,
+  ENT_SMP_RADJ_HALF = 2,
+  ENT_SMP_RADJ_TWOTHIRDS = 3,
+  ENT_SMP_RADJ_FULL = 4
+} ent_smp_radj;
+
+typedef enum ent_smp_rrange {
+  ENT_SMP_RRANGE_MIN = 0,
+  ENT_SMP_RRANGE_MID = 1,
+  ENT_SMP_RRANGE_MAX = 2
+} ent_smp_rrange;
+
+typedef enum ent_smp_tpc {
+  ENT_SMP_TPC_NO = 0,
+  ENT_SMP_TPC_SEMI = 1,
+  ENT_SMP_TPC_FULL = 2
+} ent_smp_tpc;
+
+typedef enum ent_smp_ivb {
+  ENT_SMP_IVB_S1P1 = 0,
+  ENT_SMP_IVB_S2P2 = 1,
+  ENT_SMP_IVB_S2PMAX = 2
+} ent_smp_ivb;
+
+typedef enum ent_smp_bargn {
+  ENT_SMP_BARGN_INIT_ONLY = 0,
+  ENT_SMP_BARGN_INIT_RCVR = 1,
+  ENT_SMP_BARGN_PW_COMP = 2
+} ent_smp_bargn;
+
+/* One entry of the accommodation matrix A (§5.8): A[i][j] = v; every entry
+ * not listed is the identity's. */
+typedef struct ent_smp_acc {
+  unsigned long i, j; /* 0-based actor indices (checked against N at run) */
+  double v;           /* in [0, 1] */
+} ent_smp_acc;
+
+/* KTAB's default seed (§1.4). */
+#define ENT_SMP_DEFAULT_SEED UINT64_C(15455440707583219804)
+
+/* Options: KTAB's nine parameters plus what smp.md §13 suggests.
+ * ent_smp_opts_default gives KTAB's defaults.  The accommodation list is
+ * owned by the options (ent_smp_opts_release frees it). */
+struct ent_smp_opts {
+  ent_smp_vpm vpm;       /* VictoryProbModel, default Linear */
+  ent_smp_pce pce;       /* PCEModel, default Conditional */
+  ent_smp_trans trans;   /* StateTransitions, default Deterministic */
+  ent_smp_vote vote;     /* VotingRule, default Prop */
+  ent_smp_radj radj;     /* BigRAdjust, default OneThird */
+  ent_smp_rrange rrange; /* BigRRange, default Mid */
+  ent_smp_tpc tpc;       /* ThirdPartyCommit, default SemiCommit */
+  ent_smp_ivb ivb;       /* InterVecBrgn, default S2P2 */
+  ent_smp_bargn bargn;   /* BargnModel, default InitOnlyInterp */
+  int max_turns;         /* stop at state t >= max_turns (default 100), >= 0 */
+  int min_turns;         /* ratio test from state min_turns on (default 2) */
+  double stop_ratio;     /* stop when dist(t,t-1)/(dist(1,0)+1e-4) < this
+                            (default 0.02), >= 0 */
+  uint64_t seed;         /* Stochastic transitions only (§8) */
+  int strict;            /* 1 (default): KTAB's runtime aborts (§4.4, Markov
+                            iteration limit) are errors; 0: warnings, the run
+                            goes on */
+  int degenerate_error;  /* 1: p_max == p_min in risk inference (§4.2) is an
+                            error; 0 (default): warning, everyone holds */
+  ent_smp_acc *acc;      /* accommodation entries, in the order given */
+  size_t n_acc, cap_acc;
+};
+
+ENT_LOCAL void ent_smp_opts_default(ent_smp_opts *o);
+/* Free what the options own (the accommodation list); o stays valid and
+ * is reset to the defaults. */
+ENT_LOCAL void ent_smp_opts_release(ent_smp_opts *o);
+/* Deep copy; returns 0 or -1 (out of memory; dst then holds defaults). */
+ENT_LOCAL int ent_smp_opts_copy(ent_smp_opts *dst, const ent_smp_opts *src);
+/* Set one option from text.  Keys are KTAB's parameter names (any case;
+ * '_' and '-' ignored, so victory_prob_model works) or max_turns,
+ * min_turns, stop_ratio, seed, strict, degenerate, accommodation.  Values
+ * are KTAB's names (any case) or integer codes.  Returns 0, or -1 with a
+ * reason in `why` (a buffer of `size` bytes). */
+ENT_LOCAL int ent_smp_opts_set(ent_smp_opts *o, const char *key,
+                               const char *value, char *why, size_t size);
+/* "VictoryProbModel=Linear PCEModel=... max_turns=100 ..." */
+ENT_LOCAL void ent_smp_opts_describe(const ent_smp_opts *o, char *buf,
+                                     size_t size);
+#define ENT_SMP_OPTION_NAMES                                                \
+  "VictoryProbModel, PCEModel, StateTransitions, VotingRule, BigRAdjust, " \
+  "BigRRange, ThirdPartyCommit, InterVecBrgn, BargnModel, max_turns, "     \
+  "min_turns, stop_ratio, seed, strict, degenerate, accommodation"
+
+/* ------------------------------------------------------------ problem */
+
+/* A validated KTAB scenario (§1).  All arrays live in the arena. */
+struct ent_smp_problem {
+  ent_arena arena;
+  char *file;        /* name used in messages */
+  char *name, *desc; /* scenario name and description (line 1) */
+  size_t n, m;       /* actors (3..250), dimensions (>= 1) */
+  char **actor;      /* [n] names, trimmed, non-empty */
+  char **actor_desc; /* [n] */
+  char **dim;        /* [m] dimension names */
+  double *cap;       /* [n] capability c_i, as read, in (0, 1e8] */
+  double *x0;        /* [n*m] initial positions, value/100.0, in [0, 1] */
+  double *sal;       /* [n*m] saliences s_ik, value/100.0 */
+  double *S;         /* [n] total salience S_i = Σ_k s_ik (> 0) */
+  double *W;         /* [n] challenge weight S_i * c_i (> 0) */
+  double *ssq;       /* [n] Σ_k s_ik * s_ik (> 0), the distance denominator */
+};
+
+/* Build a problem from arrays on KTAB's 0-100 scale (positions, saliences)
+ * without names (actors "A0", "A1", ...; dimensions "D0", ...).  Problems
+ * are reported to `d` under `file`.  Used by tests and benchmarks. */
+ENT_LOCAL ent_status ent_smp_problem_from_arrays(
+    const char *file, size_t n, size_t m, const double *cap,
+    const double *pos100, const double *sal100, ent_smp_problem **out,
+    ent_diag *d);
+/* Deep copy (for runs that must outlive the problem). */
+ENT_LOCAL ent_smp_problem *ent_smp_problem_clone(const ent_smp_problem *p);
+
+/* ------------------------------------------------------------ work */
+
+typedef struct ent_smp_work ent_smp_work;
+
+/* SIMD width of the challenge kernel (targets per block). */
+#define ENT_SMP_LANES 4
+
+/* Scratch for runs of problem `pb` (sizes from N and M only).  The work
+ * keeps pointers to pb and o, which must outlive it.  NULL when out of
+ * memory. */
+ENT_LOCAL ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
+                                           const ent_smp_opts *o);
+ENT_LOCAL void ent_smp_work_free(ent_smp_work *w);
+/* Tests: 1 = use the scalar reference kernel instead of the SIMD one (the
+ * results are identical; this lets the tests prove it). */
+ENT_LOCAL void ent_smp_work_set_scalar(ent_smp_work *w, int on);
+
+/* Read-only view of the last evaluation / turn, for tests and reports.
+ * Arrays have N entries (y_*: N*M) and stay valid until the next call. */
+typedef struct ent_smp_view {
+  const double *risk_p;   /* risk-neutral election over the N positions */
+  const double *R;        /* risk attitudes (undefined if degenerate) */
+  const double *win_prob; /* §7.2 winning probability of each actor */
+  int degenerate;         /* p_max == p_min in this state (§4.2) */
+  /* last ent_smp_advance: */
+  const int *target;      /* best target of each actor, -1 = none */
+  const double *p_win;    /* π_ij of that challenge */
+  const double *gain;     /* its expected gain Δ(i; i; i→j) */
+  const double *y_init;   /* [N*M] initiator's position in its bargain B_I */
+  const double *y_targ;   /* [N*M] target's position in B_I */
+  const int *chosen_init; /* per actor: initiator of the bargain it took
+                             (itself for its status quo) */
+  const int *chosen_targ; /* ... and the target */
+} ent_smp_view;
+
+ENT_LOCAL void ent_smp_work_view(const ent_smp_work *w, ent_smp_view *v);
+
+/* Evaluate the state (x, xi) (positions, ideals; N*M, internal scale):
+ * §4 and the winning probabilities of §7.2.  `state` numbers messages.
+ * Errors (KTAB aborts with strict options) go to `d` under pb->file.
+ * Returns ENT_OK, ENT_EINPUT (abort of §4.4, degenerate with
+ * degenerate=error), ENT_ENOCONV (Markov iteration limit) or
+ * ENT_EINTERNAL (a probability computation underflowed). */
+ENT_LOCAL ent_status ent_smp_evaluate(ent_smp_work *w, int state,
+                                      const double *x, const double *xi,
+                                      ent_diag *d);
+
+/* One turn (§5) from the state last evaluated, which must be (x, xi):
+ * writes the next positions and ideals to xn, xin (N*M; may not alias
+ * x, xi).  Returns ENT_OK or an error as ent_smp_evaluate does. */
+ENT_LOCAL ent_status ent_smp_advance(ent_smp_work *w, int state,
+                                     const double *x, const double *xi,
+                                     double *xn, double *xin, ent_diag *d);
+
+/* Challenge estimate E(h; k; i→j) of §5.2 from the last evaluated state:
+ * π_ij in *p and Δ in *gain.  O(N).  (The turn uses a faster equivalent
+ * for h = k = i; this one serves the target-side bargains and tests.) */
+ENT_LOCAL void ent_smp_estimate(const ent_smp_work *w, size_t h, size_t k,
+                                size_t i, size_t j, double *p, double *gain);
+
+/* ------------------------------------------------------------ PRNG */
+
+/* KTAB's generator (§8): MT19937-64 with an output scramble.  State is a
+ * plain value; no globals. */
+typedef struct ent_smp_rng {
+  uint64_t mt[312];
+  int idx;
+} ent_smp_rng;
+
+ENT_LOCAL void ent_smp_rng_seed(ent_smp_rng *r, uint64_t seed);
+/* Raw MT19937-64 output (std::mt19937_64). */
+ENT_LOCAL uint64_t ent_smp_rng_raw(ent_smp_rng *r);
+/* Uniform in [0, 1] as KTAB draws it (scrambled raw output / 2^64). */
+ENT_LOCAL double ent_smp_rng_uniform(ent_smp_rng *r);
+
+/* ------------------------------------------------------------ runs */
+
+typedef enum ent_smp_stop {
+  ENT_SMP_STOP_RATIO = 0, /* dist ratio below stop_ratio (converged) */
+  ENT_SMP_STOP_TURNS      /* max_turns reached */
+} ent_smp_stop;
+
+/* The history of a run (public handle ent_smp_run).  State t = 0 is the
+ * input; arrays are state-major.  Internal scale. */
+struct ent_smp_run {
+  ent_smp_problem *pb; /* own copy */
+  ent_smp_opts opts;   /* own copy */
+  size_t n_states, cap_states;
+  double *x;        /* [n_states * N * M] positions */
+  double *xi;       /* [n_states * N * M] ideals */
+  double *win_prob; /* [n_states * N] §7.2 */
+  double *R;        /* [n_states * N] risk attitudes (0 where degenerate) */
+  unsigned char *degenerate; /* [n_states] 1 if §4.2 degenerate */
+  ent_smp_stop stop;
+  int converged;     /* stopped by the ratio test */
+  int identity_acc;  /* accommodation is the identity: ideals = positions */
+};
+
+#endif /* ENT_SMP_H */

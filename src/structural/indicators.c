@@ -1,0 +1,291 @@
+/*
+ * indicators.c -- see indicators.h; formulas from docs/models/indicators.md
+ * (section numbers below refer to it).  Every sum runs in index order.
+ */
+#include "structural/indicators.h"
+
+#include <math.h>
+#include <string.h>
+
+struct ent_ind_work {
+  size_t cap;
+  ent_trade_work *trade;
+  double *b;       /* [n*n] shock of the cut */
+  double *welfare; /* [n] */
+};
+
+/* ------------------------------------------------------------ totals */
+
+void ent_ind_totals_of(size_t n, const double *X, size_t i,
+                       ent_ind_totals *t) {
+  double xp = 0.0, m = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    if (k == i) continue;
+    xp += X[i * n + k];
+    m += X[k * n + i];
+  }
+  t->exports = xp;
+  t->imports = m;
+  t->trade = xp + m;
+  t->output = xp + X[i * n + i];
+  t->absorption = m + X[i * n + i];
+}
+
+double ent_ind_bilateral(size_t n, const double *X, size_t i, size_t j) {
+  return i == j ? 0.0 : X[i * n + j] + X[j * n + i];
+}
+
+/* Shares of column i (imports, by_row = 0) or row i (exports). */
+static ent_status partner_shares(size_t n, const double *X, size_t i,
+                                 int by_row, double *share) {
+  double tot = 0.0;
+  for (size_t k = 0; k < n; k++)
+    if (k != i) tot += by_row ? X[i * n + k] : X[k * n + i];
+  if (!(tot > 0.0) || !isfinite(tot)) return ENT_EINVAL;
+  for (size_t k = 0; k < n; k++)
+    share[k] = k == i ? 0.0 : (by_row ? X[i * n + k] : X[k * n + i]) / tot;
+  return ENT_OK;
+}
+
+ent_status ent_ind_import_shares(size_t n, const double *X, size_t i,
+                                 double *share) {
+  return partner_shares(n, X, i, 0, share);
+}
+
+ent_status ent_ind_export_shares(size_t n, const double *X, size_t i,
+                                 double *share) {
+  return partner_shares(n, X, i, 1, share);
+}
+
+/* HHI without scratch: sum_k x_k^2 / (sum_k x_k)^2. */
+static ent_status hhi(size_t n, const double *X, size_t i, int by_row,
+                      double *out) {
+  double tot = 0.0, sq = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    if (k == i) continue;
+    double x = by_row ? X[i * n + k] : X[k * n + i];
+    tot += x;
+  }
+  if (!(tot > 0.0) || !isfinite(tot)) return ENT_EINVAL;
+  for (size_t k = 0; k < n; k++) {
+    if (k == i) continue;
+    double s = (by_row ? X[i * n + k] : X[k * n + i]) / tot;
+    sq += s * s;
+  }
+  *out = sq;
+  return ENT_OK;
+}
+
+ent_status ent_ind_hhi_imports(size_t n, const double *X, size_t i,
+                               double *out) {
+  return hhi(n, X, i, 0, out);
+}
+
+ent_status ent_ind_hhi_exports(size_t n, const double *X, size_t i,
+                               double *out) {
+  return hhi(n, X, i, 1, out);
+}
+
+/* ------------------------------------------------------------ scalars */
+
+double ent_ind_salience(double s_ij, double s_ji) { return sqrt(s_ij * s_ji); }
+
+double ent_ind_symmetry(double s_ij, double s_ji) {
+  return 1.0 - fabs(s_ij - s_ji);
+}
+
+double ent_ind_interdependence(double s_ij, double s_ji) {
+  return ent_ind_salience(s_ij, s_ji) * ent_ind_symmetry(s_ij, s_ji);
+}
+
+double ent_ind_relative_share(double s_ij, double s_ji) {
+  double t = s_ij + s_ji;
+  return t > 0.0 ? s_ij / t : 0.5;
+}
+
+double ent_ind_hirschman(double h) { return 100.0 * sqrt(h); }
+
+double ent_ind_hhi_normalised(double h, size_t n_partners) {
+  if (n_partners <= 1) return 1.0;
+  double inv = 1.0 / (double)n_partners;
+  return (h - inv) / (1.0 - inv);
+}
+
+double ent_ind_vulnerability_proxy(double s_ij, double hhi_i) {
+  return s_ij * hhi_i;
+}
+
+double ent_ind_vulnerability_pe(double pi_ji, double theta) {
+  /* 1 - (1 - pi)^(1/theta) without cancellation for small pi. */
+  return -expm1(log1p(-pi_ji) / theta);
+}
+
+double ent_ind_capability_ratio(double c_i, double c_j) {
+  double t = c_i + c_j;
+  return t > 0.0 ? c_i / t : 0.5;
+}
+
+ent_status ent_ind_capability_log_ratio(double c_i, double c_j, double *out) {
+  if (!(c_i > 0.0) || !(c_j > 0.0) || !isfinite(c_i) || !isfinite(c_j))
+    return ENT_EINVAL;
+  *out = log(c_i / c_j);
+  return ENT_OK;
+}
+
+/* ------------------------------------------------- GE vulnerability */
+
+ent_ind_work *ent_ind_work_alloc(size_t n) {
+  if (n == 0 || n > SIZE_MAX / n / sizeof(double)) return NULL;
+  ent_ind_work *w = ent_calloc(1, sizeof *w);
+  if (!w) return NULL;
+  w->cap = n;
+  w->trade = ent_trade_work_alloc(n);
+  w->b = ent_mallocarray(n * n, sizeof(double));
+  w->welfare = ent_mallocarray(n, sizeof(double));
+  if (!w->trade || !w->b || !w->welfare) {
+    ent_ind_work_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+void ent_ind_work_free(ent_ind_work *w) {
+  if (!w) return;
+  ent_trade_work_free(w->trade);
+  ent_free(w->b);
+  ent_free(w->welfare);
+  ent_free(w);
+}
+
+ent_status ent_ind_vulnerability_ge(size_t n, const double *X, size_t i,
+                                    size_t j, ent_ind_cut cut,
+                                    const ent_trade_opts *o, ent_ind_work *w,
+                                    double *vul_i, double *vul_j) {
+  if (!w || !o || !X || n > w->cap || i >= n || j >= n || i == j)
+    return ENT_EINVAL;
+  for (size_t k = 0; k < n * n; k++) w->b[k] = 1.0;
+  if (cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_EXPORTS)
+    w->b[i * n + j] = 0.0;
+  if (cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_IMPORTS)
+    w->b[j * n + i] = 0.0;
+  ent_trade_out out;
+  memset(&out, 0, sizeof out);
+  out.welfare = w->welfare;
+  ent_status st =
+      ent_trade_ge_solve(n, X, w->b, o, NULL, w->trade, &out, NULL);
+  if (st != ENT_OK) return st;
+  *vul_i = 1.0 - w->welfare[i];
+  if (vul_j) *vul_j = 1.0 - w->welfare[j];
+  return ENT_OK;
+}
+
+/* ------------------------------------------------------------ dyads */
+
+ent_status ent_ind_dyad_compute(size_t n, const double *X, const double *G,
+                                size_t a, size_t b, const ent_trade_opts *o,
+                                ent_ind_work *w, ent_ind_dyad *out) {
+  memset(out, 0, sizeof *out);
+  if (!X || !o || a >= n || b >= n || a == b || !(o->theta > 0.0) ||
+      !isfinite(o->theta))
+    return ENT_EINVAL;
+  ent_ind_totals ta, tb;
+  ent_ind_totals_of(n, X, a, &ta);
+  ent_ind_totals_of(n, X, b, &tb);
+  double Ga = G ? G[a] : ta.output, Gb = G ? G[b] : tb.output;
+  if (!(Ga > 0.0) || !(Gb > 0.0) || !(ta.trade > 0.0) ||
+      !(tb.trade > 0.0) || !(ta.imports > 0.0) || !(ta.exports > 0.0) ||
+      !(ta.absorption > 0.0) || !(tb.absorption > 0.0) ||
+      !(ta.output > 0.0))
+    return ENT_EINVAL;
+  double xab = X[a * n + b], xba = X[b * n + a], T = xab + xba;
+
+  /* 1, 3: dependence. */
+  out->trade_dependence_ab = T / Ga;
+  out->trade_dependence_ba = T / Gb;
+  out->dependence_asymmetry = out->trade_dependence_ab - out->trade_dependence_ba;
+  out->weak_link = fmin(out->trade_dependence_ab, out->trade_dependence_ba);
+  out->export_dependence_ab = xab / Ga;
+  out->import_dependence_ab = xba / Ga;
+  /* 2, 3: shares and openness. */
+  double sab = T / ta.trade, sba = T / tb.trade;
+  out->trade_share_ab = sab;
+  out->trade_share_ba = sba;
+  out->share_gap = sab - sba;
+  out->relative_share = ent_ind_relative_share(sab, sba);
+  out->openness_a = ta.trade / Ga;
+  out->barbieri_salience = ent_ind_salience(sab, sba);
+  out->barbieri_symmetry = ent_ind_symmetry(sab, sba);
+  out->barbieri_interdependence = ent_ind_interdependence(sab, sba);
+  /* 4: concentration. */
+  out->import_share_b_in_a_imports = xba / ta.imports;
+  out->export_share_b_in_a_exports = xab / ta.exports;
+  ent_status st = ent_ind_hhi_imports(n, X, a, &out->hhi_imports_a);
+  if (st == ENT_OK) st = ent_ind_hhi_exports(n, X, a, &out->hhi_exports_a);
+  if (st != ENT_OK) return st;
+  out->hhi_imports_a_normalised =
+      ent_ind_hhi_normalised(out->hhi_imports_a, n - 1);
+  out->hirschman_imports_a = ent_ind_hirschman(out->hhi_imports_a);
+  out->hirschman_exports_a = ent_ind_hirschman(out->hhi_exports_a);
+  out->vulnerability_proxy_ab =
+      ent_ind_vulnerability_proxy(sab, out->hhi_imports_a);
+  /* 5.2: sensitivity and vulnerability. */
+  double pi_ba = xba / ta.absorption, pi_ab = xab / tb.absorption;
+  out->sensitivity_import_ab = pi_ba;
+  out->sensitivity_export_ab = xab / ta.output;
+  out->vulnerability_pe_ab = ent_ind_vulnerability_pe(pi_ba, o->theta);
+  out->vulnerability_pe_ba = ent_ind_vulnerability_pe(pi_ab, o->theta);
+  if (w) {
+    st = ent_ind_vulnerability_ge(n, X, a, b, ENT_IND_CUT_BOTH, o, w,
+                                  &out->vulnerability_ge_ab,
+                                  &out->vulnerability_ge_ba);
+    if (st != ENT_OK) return st;
+    out->vulnerability_asymmetry =
+        out->vulnerability_ge_ab - out->vulnerability_ge_ba;
+    out->vulnerability_ratio =
+        out->vulnerability_ge_ba != 0.0
+            ? out->vulnerability_ge_ab / out->vulnerability_ge_ba
+            : 0.0;
+  }
+  return ENT_OK;
+}
+
+/* ------------------------------------------------------------ CINC */
+
+static int missing(double v) { return isnan(v) || v < 0.0; }
+
+/* System total of component k over the non-missing values. */
+static double component_total(size_t n_states, size_t n_comp, const double *x,
+                              size_t k) {
+  double tot = 0.0;
+  for (size_t j = 0; j < n_states; j++)
+    if (!missing(x[j * n_comp + k])) tot += x[j * n_comp + k];
+  return tot;
+}
+
+ent_status ent_ind_cinc(size_t n_states, size_t n_comp, const double *x,
+                        double *cinc, double *share) {
+  if (!x || !cinc || n_states == 0 || n_comp == 0) return ENT_EINVAL;
+  for (size_t i = 0; i < n_states * n_comp; i++)
+    if (isinf(x[i])) return ENT_EINVAL;
+  for (size_t k = 0; k < n_comp; k++)
+    if (!isfinite(component_total(n_states, n_comp, x, k))) return ENT_EINVAL;
+  /* O(n_states^2 n_comp): the totals are recomputed per state so that no
+   * scratch is needed; n_states is the size of a state system (< 300). */
+  for (size_t i = 0; i < n_states; i++) {
+    double sum = 0.0;
+    size_t avail = 0;
+    for (size_t k = 0; k < n_comp; k++) {
+      double v = x[i * n_comp + k];
+      double tot = component_total(n_states, n_comp, x, k);
+      double r = tot > 0.0 && !missing(v) ? v / tot : -1.0;
+      if (share) share[i * n_comp + k] = r;
+      if (r >= 0.0) {
+        sum += r;
+        avail++;
+      }
+    }
+    if (avail == 0) return ENT_EINVAL;
+    cinc[i] = sum / (double)avail;
+  }
+  return ENT_OK;
+}

@@ -1,0 +1,159 @@
+/*
+ * indicators.h -- interdependence and capability indicators: bilateral
+ * trade dependence and its asymmetry, trade shares and openness, Barbieri's
+ * salience/symmetry, Hirschman-Herfindahl partner concentration, Keohane &
+ * Nye sensitivity and vulnerability (data-based and, through the GE trade
+ * solver, model-based), and the COW composite index of national capability
+ * (CINC).  Specification: docs/models/indicators.md.
+ *
+ * Pure functions on arrays: no I/O, no global state.  Flows X are n*n,
+ * row-major, row = exporter, column = importer, domestic sales on the
+ * diagonal (the diagonal never counts as trade).  Functions that can meet a
+ * zero denominator return an ent_status (ENT_EINVAL: undefined) instead of
+ * producing NaN; the scalar helpers document their conventions.
+ */
+#ifndef ENT_INDICATORS_H
+#define ENT_INDICATORS_H
+
+#include "structural/trade.h"
+
+/* Totals of country i (indicators.md section 0). */
+typedef struct ent_ind_totals {
+  double exports;    /* Xp_i = sum_{k != i} X_ik */
+  double imports;    /* M_i  = sum_{k != i} X_ki */
+  double trade;      /* T_i  = Xp_i + M_i */
+  double output;     /* Y_i  = sum_k X_ik (domestic included) */
+  double absorption; /* E_i  = sum_k X_ki (domestic included) */
+} ent_ind_totals;
+
+ENT_LOCAL void ent_ind_totals_of(size_t n, const double *X, size_t i,
+                                 ent_ind_totals *t);
+
+/* T_ij = X_ij + X_ji (i != j; 0 for i == j). */
+ENT_LOCAL double ent_ind_bilateral(size_t n, const double *X, size_t i,
+                                   size_t j);
+
+/* Partner shares of i's imports, s_ki = X_ki / M_i (exports: X_ik / Xp_i),
+ * into share[0..n) with share[i] = 0.  ENT_EINVAL if i has no imports
+ * (exports). */
+ENT_LOCAL ent_status ent_ind_import_shares(size_t n, const double *X,
+                                           size_t i, double *share);
+ENT_LOCAL ent_status ent_ind_export_shares(size_t n, const double *X,
+                                           size_t i, double *share);
+
+/* Herfindahl index of i's import (export) partners, sum_k s_ki^2, in
+ * [1/(n-1), 1].  ENT_EINVAL if i has no imports (exports). */
+ENT_LOCAL ent_status ent_ind_hhi_imports(size_t n, const double *X, size_t i,
+                                         double *hhi);
+ENT_LOCAL ent_status ent_ind_hhi_exports(size_t n, const double *X, size_t i,
+                                         double *hhi);
+
+/* Scalar formulas (section numbers of indicators.md). */
+/* 2: Barbieri salience sqrt(S_ij S_ji), symmetry 1 - |S_ij - S_ji|,
+ * interdependence salience * symmetry. */
+ENT_LOCAL double ent_ind_salience(double s_ij, double s_ji);
+ENT_LOCAL double ent_ind_symmetry(double s_ij, double s_ji);
+ENT_LOCAL double ent_ind_interdependence(double s_ij, double s_ji);
+/* 3: relative share S_ij / (S_ij + S_ji); 0.5 when both are 0 (no trade
+ * is symmetric; our convention). */
+ENT_LOCAL double ent_ind_relative_share(double s_ij, double s_ji);
+/* 4: Hirschman's index 100 sqrt(HHI); normalised (HHI - 1/n)/(1 - 1/n)
+ * for n potential partners (n <= 1: 1, a single partner is full
+ * concentration). */
+ENT_LOCAL double ent_ind_hirschman(double hhi);
+ENT_LOCAL double ent_ind_hhi_normalised(double hhi, size_t n_partners);
+/* 5.1: data-based vulnerability proxy S_ij * HHI_i. */
+ENT_LOCAL double ent_ind_vulnerability_proxy(double s_ij, double hhi_i);
+/* 5.2: closed-form import vulnerability 1 - (1 - pi_ji)^(1/theta), pi_ji in
+ * [0, 1], theta > 0. */
+ENT_LOCAL double ent_ind_vulnerability_pe(double pi_ji, double theta);
+/* 6: capability ratio CINC_i / (CINC_i + CINC_j) (0.5 when both are 0). */
+ENT_LOCAL double ent_ind_capability_ratio(double c_i, double c_j);
+/* 6: ln(CINC_i / CINC_j); ENT_EINVAL unless both are > 0. */
+ENT_LOCAL ent_status ent_ind_capability_log_ratio(double c_i, double c_j,
+                                                  double *out);
+
+/* Which flows a model-based vulnerability cut removes (section 5.2). */
+typedef enum ent_ind_cut {
+  ENT_IND_CUT_BOTH = 0, /* b_ij = b_ji = 0 */
+  ENT_IND_CUT_IMPORTS,  /* j -> i only: i's import vulnerability */
+  ENT_IND_CUT_EXPORTS   /* i -> j only */
+} ent_ind_cut;
+
+typedef struct ent_ind_work ent_ind_work;
+
+/* Scratch for the GE vulnerability with up to n countries (the trade
+ * solver's workspace plus a shock matrix and welfare vector). */
+ENT_LOCAL ent_ind_work *ent_ind_work_alloc(size_t n);
+ENT_LOCAL void ent_ind_work_free(ent_ind_work *w);
+
+/* VUL_ij = 1 - W_hat_i after the cut between i and j (section 5.2), with
+ * X as the baseline and every other flow, price and income adjusting (full
+ * GE, opts o: theta, deficit mode, tolerances).  *vul_i gets i's loss,
+ * *vul_j (may be NULL) j's loss in the same counterfactual.  Errors of the
+ * solver are passed on (ENT_EINVAL, ENT_ENOCONV). */
+ENT_LOCAL ent_status ent_ind_vulnerability_ge(size_t n, const double *X,
+                                              size_t i, size_t j,
+                                              ent_ind_cut cut,
+                                              const ent_trade_opts *o,
+                                              ent_ind_work *w, double *vul_i,
+                                              double *vul_j);
+
+/* Every dyadic indicator for the ordered pair (a, b), the columns of
+ * gravity-reference/indicators_expected.csv and more. */
+typedef struct ent_ind_dyad {
+  double trade_dependence_ab;  /* D_ab = T_ab / G_a */
+  double trade_dependence_ba;  /* D_ba = T_ab / G_b */
+  double dependence_asymmetry; /* AD_ab = D_ab - D_ba */
+  double weak_link;            /* min(D_ab, D_ba) */
+  double export_dependence_ab; /* XD_ab = X_ab / G_a */
+  double import_dependence_ab; /* MD_ab = X_ba / G_a */
+  double trade_share_ab;       /* S_ab = T_ab / T_a */
+  double trade_share_ba;       /* S_ba = T_ab / T_b */
+  double share_gap;            /* AS_ab = S_ab - S_ba */
+  double relative_share;       /* RS_ab = S_ab / (S_ab + S_ba) */
+  double openness_a;           /* O_a = T_a / G_a */
+  double barbieri_salience;
+  double barbieri_symmetry;
+  double barbieri_interdependence;
+  double import_share_b_in_a_imports; /* X_ba / M_a */
+  double export_share_b_in_a_exports; /* X_ab / Xp_a */
+  double hhi_imports_a, hhi_exports_a;
+  double hhi_imports_a_normalised;    /* n partners = N - 1 */
+  double hirschman_imports_a, hirschman_exports_a;
+  double vulnerability_proxy_ab;      /* S_ab * HHI^M_a */
+  double sensitivity_import_ab;       /* SENS^M_ab = pi_ba = X_ba / E_a */
+  double sensitivity_export_ab;       /* SENS^X_ab = X_ab / Y_a */
+  double vulnerability_pe_ab;         /* 1 - (1 - pi_ba)^(1/theta) */
+  double vulnerability_pe_ba;
+  double vulnerability_ge_ab;         /* 1 - W_hat_a, cut both ways */
+  double vulnerability_ge_ba;         /* 1 - W_hat_b, same cut */
+  double vulnerability_asymmetry;     /* AV_ab = VUL_ab - VUL_ba */
+  double vulnerability_ratio;         /* VUL_ab / VUL_ba (0 if VUL_ba == 0) */
+} ent_ind_dyad;
+
+/* Fill *out for countries a != b of flows X.  G (length n) is the GDP
+ * series; NULL uses the gravity proxy Y (gross output, the row sums).
+ * o gives theta (and the solver settings of the GE vulnerability); w may
+ * be NULL, then the ge fields are 0 and no solve is made.  ENT_EINVAL when
+ * an indicator is undefined (a or b without external trade, imports or
+ * exports, G <= 0) or the arguments are invalid. */
+ENT_LOCAL ent_status ent_ind_dyad_compute(size_t n, const double *X,
+                                          const double *G, size_t a,
+                                          size_t b, const ent_trade_opts *o,
+                                          ent_ind_work *w, ent_ind_dyad *out);
+
+/* COW CINC (section 6).  x is n_states * n_comp, row-major (state i,
+ * component k; COW order milex, milper, irst, pec, tpop, upop, but any
+ * components work).  A value < 0 (COW codes missing as -9) or NaN is
+ * missing: it is left out of both the state's average and the system
+ * total of that component (our convention); a component whose system total
+ * is 0 is left out for everyone.  cinc[i] = mean over i's available
+ * components of x_ik / sum_j x_jk.  share (may be NULL, n_states*n_comp)
+ * gets r_ik, or -1 where not available.  ENT_EINVAL if a state has no
+ * available component or a value is infinite. */
+ENT_LOCAL ent_status ent_ind_cinc(size_t n_states, size_t n_comp,
+                                  const double *x, double *cinc,
+                                  double *share);
+
+#endif /* ENT_INDICATORS_H */

@@ -1,0 +1,168 @@
+/*
+ * trade.h -- the one-sector GE structural gravity counterfactual ("exact
+ * hat algebra", Dekle, Eaton & Kortum 2007; the Baier, Yotov & Zylkin 2019
+ * / ge_gravity fixed point) with a Newton fallback, plus the partial and
+ * conditional-GE levels of effect.  Specification: docs/models/gravity.md.
+ *
+ * Layers:
+ *   ent_trade_ge_solve   the full-GE counterfactual on arrays; allocates
+ *                        nothing (all scratch in ent_trade_work), so it can
+ *                        be called in a loop (vulnerability indicators, the
+ *                        simulator's ticks, warm starts).
+ *   ent_trade_cge        conditional GE (Y, E fixed): biproportional
+ *                        (RAS / Sinkhorn) balancing of b_ij X_ij.
+ *   ent_trade_load_*     the CSV loader (flows + shock files); every
+ *                        problem goes to an ent_diag with file:line:col.
+ *   The public handles (ent_trade_problem, ent_trade_result, entente.h)
+ *   wrap these.
+ *
+ * Conventions: matrices are n*n, row-major, row = exporter i, column =
+ * importer j; X includes domestic sales X_ii.  b_ij = exp(beta_ij) >= 0 is
+ * the factor applied to flow i -> j (b = 0: embargo).
+ *
+ * Invariants of a successful solve: every output is finite; w_hat > 0;
+ * sum_i w_hat_i Y_i = sum_i Y_i (world-output numeraire); the adding-up
+ * residual max_i |sum_j X'_ij - w_i Y_i| / Y_i is below opts.residual_tol;
+ * pairs with X_ij = 0 or b_ij = 0 have X'_ij = 0 exactly.
+ */
+#ifndef ENT_TRADE_H
+#define ENT_TRADE_H
+
+#include "base/diag.h"
+
+/* Consecutive fixed-point iterations without a new smallest step
+ * max |d ln w| after which an attempt counts as stalled (oscillating) and
+ * is restarted with half the damping factor (gravity.md section 5.1). */
+#define ENT_TRADE_STALL_ITER 100
+
+/* Why a solve failed (info.fail). */
+typedef enum ent_trade_fail {
+  ENT_TRADE_FAIL_NONE = 0,
+  ENT_TRADE_FAIL_BADARG,     /* invalid input arrays or options */
+  ENT_TRADE_FAIL_INFEASIBLE, /* some E'_j <= 0 or Phi_j <= 0 (additive
+                                deficit larger than the country's output) */
+  ENT_TRADE_FAIL_MAXIT,      /* iteration limits reached */
+  ENT_TRADE_FAIL_RESIDUAL,   /* stopped, but the adding-up residual is too
+                                large */
+  ENT_TRADE_FAIL_SINGULAR    /* Newton: singular Jacobian / no descent */
+} ent_trade_fail;
+
+/* What a solve did.  Filled on success and on failure. */
+typedef struct ent_trade_info {
+  int iterations;        /* fixed-point iterations + Newton iterations */
+  int fp_iterations;     /* fixed-point iterations, all attempts */
+  int newton_iterations; /* 0 unless the Newton fallback ran */
+  int attempts;          /* fixed-point attempts (1 + restarts used) */
+  double lambda;         /* damping of the last fixed-point attempt */
+  double crit;           /* last max |d ln w| */
+  double residual;       /* max_i |sum_j X'_ij - w_i Y_i| / Y_i (final) */
+  double kappa;          /* multiplicative mode: adding-up factor, else 1 */
+  ent_trade_fail fail;
+  size_t where;          /* country index the failure refers to (if any) */
+} ent_trade_info;
+
+/* Outputs of a solve; every pointer may be NULL (not filled).  Arrays of
+ * length n, X_new n*n.  See gravity.md section 4. */
+typedef struct ent_trade_out {
+  double *w_hat;       /* factory-gate price / nominal output change */
+  double *E_hat;       /* E'_j / E_j */
+  double *P_hat;       /* price index (IMR) change, Phi_j^(-1/theta) */
+  double *welfare;     /* E_hat / P_hat (real expenditure) */
+  double *real_wage;   /* w_hat / P_hat */
+  double *omr_hat;     /* outward MR change, (w^(1+theta) / Y_W_hat)^(-1/theta) */
+  double *pi_own_new;  /* X'_jj / E'_j */
+  double *X_new;       /* new flows X'_ij */
+} ent_trade_out;
+
+typedef struct ent_trade_work ent_trade_work;
+
+/* Scratch for problems with up to n countries: 2 n*n matrices (pi*b and
+ * the Newton Jacobian), 16 vectors and a permutation.  NULL on allocation failure or
+ * n == 0.  One workspace per thread; it may be reused for any n <= its
+ * size. */
+ENT_LOCAL ent_trade_work *ent_trade_work_alloc(size_t n);
+ENT_LOCAL void ent_trade_work_free(ent_trade_work *w);
+ENT_LOCAL size_t ent_trade_work_size(const ent_trade_work *w);
+
+/* Solve the counterfactual for baseline X and shock b (n*n each, n <= the
+ * workspace size).  w_start (length n, > 0) is a warm start; NULL = ones.
+ * Returns ENT_OK; ENT_EINVAL for invalid arrays/options (X_ii <= 0,
+ * X_ij < 0, b_ij < 0, non-finite values, theta <= 0, ...); ENT_ENOCONV when
+ * no equilibrium was found (info->fail says why).  Outputs are written only
+ * on ENT_OK. */
+ENT_LOCAL ent_status ent_trade_ge_solve(size_t n, const double *X,
+                                        const double *b,
+                                        const ent_trade_opts *o,
+                                        const double *w_start,
+                                        ent_trade_work *w,
+                                        const ent_trade_out *out,
+                                        ent_trade_info *info);
+
+/* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
+ * vs foreign composite with elasticity theta, among foreign suppliers
+ * theta_f; theta_f == theta is the one-sector model.  Outputs (may be
+ * NULL): new flows (n*n), w_hat, welfare = E_hat / P_hat.  ENT_EINVAL for
+ * invalid arrays, ENT_ENOCONV when no equilibrium was found (info). */
+typedef struct ent_trade_nested_work ent_trade_nested_work;
+ENT_LOCAL ent_trade_nested_work *ent_trade_nested_work_alloc(size_t n);
+ENT_LOCAL void ent_trade_nested_work_free(ent_trade_nested_work *w);
+ENT_LOCAL ent_status ent_trade_nested_solve(size_t n, const double *X,
+                                            const double *b, double theta,
+                                            double theta_f,
+                                            const ent_trade_opts *o,
+                                            ent_trade_nested_work *w,
+                                            double *X_new, double *w_hat,
+                                            double *welfare,
+                                            ent_trade_info *info);
+
+/* One-line English reason for a failure (static string). */
+ENT_LOCAL const char *ent_trade_fail_str(ent_trade_fail f);
+
+/* Conditional GE (gravity.md section 4, level 2): scale b_ij X_ij to row
+ * sums Y_i and column sums E_j of the baseline,
+ *   X^CGE_ij = r_i b_ij X_ij c_j,
+ * iterating r and c until both margins hold to relative `tol`.  r, c (length
+ * n) and X_cge (n*n) are outputs; r and c are normalised so that c of the
+ * last country is 1 (r_i proportional to Pi_hat_i^theta, c_j to
+ * P_hat_j^theta).  Returns ENT_OK, ENT_EINVAL, or ENT_ENOCONV (the zero
+ * pattern of b X does not admit the margins, or max_iter reached); *iters
+ * gets the number of sweeps. */
+ENT_LOCAL ent_status ent_trade_cge(size_t n, const double *X,
+                                   const double *b, double tol, int max_iter,
+                                   double *r, double *c, double *X_cge,
+                                   int *iters);
+
+/* Conversions (gravity.md section 2). */
+/* Ad-valorem tariff equivalent of beta: exp(-beta/theta) - 1. */
+ENT_LOCAL double ent_trade_tariff_equivalent(double beta, double theta);
+/* b for a tariff change from t to t2 (shares, 0.1 = 10 %). */
+ENT_LOCAL double ent_trade_b_from_tariff(double t, double t2, double theta);
+/* b when a share s in [0, 1] of the pair's trade gets the effect beta_p. */
+ENT_LOCAL double ent_trade_b_partial_coverage(double s, double beta_p);
+
+/* ------------------------------------------------------------ loading */
+
+/* A loaded problem (the public ent_trade_problem). */
+struct ent_trade_problem {
+  ent_arena arena;
+  size_t n;
+  char **names;  /* [n] in order of first appearance in the flows file */
+  double *X;     /* [n*n] baseline flows */
+  double *b;     /* [n*n] shock factors, 1 where the shock file is silent */
+  double *beta;  /* [n*n] log effects, -HUGE_VAL for an embargo */
+};
+
+/* Parse a flows file (exporter,importer,flow) and optionally a shock file
+ * (exporter,importer,beta; `shock_text` NULL = no shock).  Every problem is
+ * reported to `d` (file:line:col) in one pass.  Returns ENT_OK with *out
+ * set, ENT_EINPUT (nothing built) or ENT_ENOMEM. */
+ENT_LOCAL ent_status ent_trade_load_buffers(const char *flows_name,
+                                            const char *flows_text,
+                                            size_t flows_len,
+                                            const char *shock_name,
+                                            const char *shock_text,
+                                            size_t shock_len,
+                                            ent_trade_problem **out,
+                                            ent_diag *d);
+
+#endif /* ENT_TRADE_H */
