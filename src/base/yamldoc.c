@@ -21,13 +21,17 @@ static void syntax_error(ent_ydoc *y, yaml_parser_t *p) {
                    "YAML syntax: %s", problem);
 }
 
-/* Walk the event stream: refuse aliases, anchors and extra documents. */
+/* Walk the event stream: refuse aliases, anchors, tags, extra documents, and
+ * documents nested deeper than ENT_YDOC_MAX_DEPTH or with more than
+ * ENT_YDOC_MAX_NODES nodes -- before libyaml builds the tree, whose cost
+ * grows with the square of the depth. */
 static int prepass(ent_ydoc *y, const char *text, size_t len) {
   yaml_parser_t p;
   yaml_event_t ev;
   if (!yaml_parser_initialize(&p)) return -1;
   yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-  int docs = 0, bad = 0;
+  int docs = 0, bad = 0, depth = 0;
+  size_t nodes = 0;
   for (;;) {
     if (!yaml_parser_parse(&p, &ev)) {
       syntax_error(y, &p);
@@ -46,9 +50,32 @@ static int prepass(ent_ydoc *y, const char *text, size_t len) {
       ent_diag_error(y->d, y->file, line, col,
                      "YAML anchors (&name) are not supported in scenarios");
       bad = 1;
+    } else if ((t == YAML_SCALAR_EVENT && ev.data.scalar.tag) ||
+               (t == YAML_SEQUENCE_START_EVENT && ev.data.sequence_start.tag) ||
+               (t == YAML_MAPPING_START_EVENT && ev.data.mapping_start.tag)) {
+      ent_diag_error(y->d, y->file, line, col,
+                     "YAML tags (!!str, !name) are not supported in scenarios");
+      bad = 1;
     } else if (t == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
       ent_diag_error(y->d, y->file, line, col,
                      "more than one YAML document in the file");
+      bad = 1;
+    }
+    if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+      if (++depth > ENT_YDOC_MAX_DEPTH) {
+        ent_diag_error(y->d, y->file, line, col,
+                       "lists and mappings are nested more than %d deep",
+                       ENT_YDOC_MAX_DEPTH);
+        bad = 1;
+      }
+    } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+      depth--;
+    }
+    if ((t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+         t == YAML_MAPPING_START_EVENT) &&
+        ++nodes > ENT_YDOC_MAX_NODES && !bad) {
+      ent_diag_error(y->d, y->file, line, col,
+                     "the document has more than %d values", ENT_YDOC_MAX_NODES);
       bad = 1;
     }
     yaml_event_delete(&ev);

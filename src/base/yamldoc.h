@@ -13,6 +13,11 @@
 
 #include "base/diag.h"
 
+/* Bounds on a document, checked on the event stream before the tree is
+ * built (docs/scenario.md, "Limits"). */
+#define ENT_YDOC_MAX_DEPTH 64
+#define ENT_YDOC_MAX_NODES 2000000
+
 typedef struct ent_ydoc {
   yaml_document_t doc;
   int loaded;
