@@ -277,10 +277,15 @@ static const char *base_text(ent_ydoc *y, yaml_node_t *ext, const char *name,
                              char **owned) {
   *owned = NULL;
   size_t nl = strlen(name);
-  int is_file = strchr(name, '/') ||
-                (nl > 5 && !strcmp(name + nl - 5, ".yaml")) ||
-                (nl > 4 && !strcmp(name + nl - 4, ".yml"));
-  if (!is_file) {
+  int yaml_name = (nl > 5 && !strcmp(name + nl - 5, ".yaml")) ||
+                  (nl > 4 && !strcmp(name + nl - 4, ".yml"));
+  if (strchr(name, '/') && !yaml_name) {
+    /* only scenario files are read: never /etc/passwd or a device */
+    ent_ydoc_error(y, ext, "'extends' names a file '%.200s' that does not end "
+                           "in .yaml or .yml", name);
+    return NULL;
+  }
+  if (!yaml_name) {
     const char *t = ent_builtin_text(name);
     if (!t) {
       ent_ydoc_error(y, ext, "unknown built-in scenario '%.60s' in 'extends' "
