@@ -9,7 +9,4 @@
 
 #include "base/util.h"
 
-/* SHA-256 of data[0..len) as 64 lowercase hex digits and a NUL. */
-ENT_LOCAL void ent_sha256_hex(const void *data, size_t len, char out[65]);
-
 #endif /* ENT_STORE_H */
