@@ -602,6 +602,23 @@ static const char *col_text0(sqlite3_stmt *q, int c, ent_arena *A) {
   return t ? t : "";
 }
 
+/* *q: columns `cols` of run id, or with id 0 of the latest run that
+ * satisfies `latest` (an SQL condition). */
+static ent_status select_run(ent_store *s, const char *cols, long long id,
+                             const char *latest, sqlite3_stmt **q,
+                             ent_diag *d) {
+  char sql[512];
+  if (id)
+    snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE id = ?", cols);
+  else
+    snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE %s ORDER BY id DESC "
+                              "LIMIT 1", cols, latest);
+  if (sqlite3_prepare_v2(s->db, sql, -1, q, NULL) != SQLITE_OK)
+    return db_fail(s, d, "cannot read");
+  if (id) sqlite3_bind_int64(*q, 1, id);
+  return ENT_OK;
+}
+
 /* The typed options of f from the options column. */
 static ent_status read_options(ent_store *s, ent_store_forecast *f,
                                const char *text, ent_diag *d) {
@@ -632,16 +649,11 @@ ent_status ent_store_load_forecast(ent_store *s, long long id, ent_arena *A,
                                    ent_store_forecast *f, ent_diag *d) {
   memset(f, 0, sizeof *f);
   sqlite3_stmt *q;
-  const char *sql =
-      id ? "SELECT id, status, kind, scenario_source, scenario_text, options, "
-           "done, scenario_hash FROM runs WHERE id = ?"
-         : "SELECT id, status, kind, scenario_source, scenario_text, options, "
-           "done, scenario_hash FROM runs WHERE kind = 'forecast' AND status "
-           "!= 'complete' ORDER BY id DESC LIMIT 1";
-  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-    return db_fail(s, d, "cannot read");
-  if (id) sqlite3_bind_int64(q, 1, id);
-  ent_status st = ENT_OK;
+  ent_status st = select_run(s, "id, status, kind, scenario_source, "
+                                "scenario_text, options, done, scenario_hash",
+                             id, "kind = 'forecast' AND status != 'complete'",
+                             &q, d);
+  if (st != ENT_OK) return st;
   const char *options = NULL;
   if (sqlite3_step(q) != SQLITE_ROW) {
     if (id)
@@ -764,16 +776,11 @@ ent_status ent_store_load_output(ent_store *s, long long id, ent_arena *A,
                                  ent_store_output *o, ent_diag *d) {
   memset(o, 0, sizeof *o);
   sqlite3_stmt *q;
-  const char *sql =
-      id ? "SELECT id, kind, status, started, finished, scenario_source, "
-           "scenario_text, base_text, output FROM runs WHERE id = ?"
-         : "SELECT id, kind, status, started, finished, scenario_source, "
-           "scenario_text, base_text, output FROM runs WHERE kind = 'run' OR "
-           "done > 0 ORDER BY id DESC LIMIT 1";
-  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-    return db_fail(s, d, "cannot read");
-  if (id) sqlite3_bind_int64(q, 1, id);
-  ent_status st = ENT_OK;
+  ent_status st = select_run(s, "id, kind, status, started, finished, "
+                                "scenario_source, scenario_text, base_text, "
+                                "output",
+                             id, "kind = 'run' OR done > 0", &q, d);
+  if (st != ENT_OK) return st;
   if (sqlite3_step(q) != SQLITE_ROW) {
     st = ENT_ENOTFOUND;
   } else if (sqlite3_column_type(q, 8) == SQLITE_NULL) {
