@@ -91,10 +91,11 @@ struct cli_ctx {
 };
 
 /* The shared path of every command: start MPI (CLI_MPI), parse (--help
- * prints the usage and returns 0), the early step, create ctx.ro
- * (CLI_RUN_OPTS) and ctx.d, read --format, run the command's body, print
- * nothing more, free everything in ctx (MPI last).  Returns the exit
- * code. */
+ * prints the usage and returns 0; problems are printed and give 2), the
+ * early step, create ctx.ro (CLI_RUN_OPTS) and ctx.d, read --format (a
+ * bad one is reported in ctx.a.diag, printed by the body's
+ * cli_usage_errors together with its own), run the command's body, free
+ * everything in ctx (MPI last).  Returns the exit code. */
 int cli_main(const cli_cmd *cmd, int argc, char **argv);
 
 /* If the command line has problems, print them and return 1 (the body
