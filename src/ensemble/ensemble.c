@@ -126,8 +126,7 @@ void ent_ensemble_mpi_finalize(ent_mpi *p, int failed) {
   ent_free(p);
 }
 
-/* Broadcast an int from rank 0. */
-static int bcast_int(const ent_mpi *p, int v) {
+int ent_ens_bcast_int(const ent_mpi *p, int v) {
 #ifdef ENT_HAVE_MPI
   if (p && p->size > 1) MPI_Bcast(&v, 1, MPI_INT, 0, p->comm);
 #else
@@ -819,7 +818,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   if (!e) return ENT_EINVAL;
   e->batch_count = 0;
   if (e->units_done >= e->n_units || e->stopped) return ENT_OK;
-  int ctrl = bcast_int(e->o.mpi, e->stop_requested ? CTRL_STOP : CTRL_GO);
+  int ctrl = ent_ens_bcast_int(e->o.mpi, e->stop_requested ? CTRL_STOP : CTRL_GO);
   if (ctrl == CTRL_STOP) {
     e->stopped = 1;
     return ENT_OK;
@@ -863,7 +862,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
       ent_diag_add(d, ENT_SEV_ERROR, st, e->m->source, 0, 0,
                    "a member of the forecast failed: %s", ent_status_str(st));
   }
-  st = (ent_status)bcast_int(e->o.mpi, (int)st);
+  st = (ent_status)ent_ens_bcast_int(e->o.mpi, (int)st);
   if (st != ENT_OK) return st;
   e->batch_first = u0 * e->per_unit;
   e->batch_count = nb * e->per_unit;

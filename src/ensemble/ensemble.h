@@ -1,9 +1,10 @@
 /*
  * ensemble.h -- Monte Carlo forecasts (public half in entente.h; method in
- * docs/ensemble.md).  The internal half below is what the run store
- * (store.c) needs: the records of a step, feeding stored records back on
- * resume, and a broadcast over MPI ranks (only the ensemble module knows
- * about MPI).
+ * docs/ensemble.md).  The internal half below is what keeping a forecast
+ * needs (store/store_forecast.c): the records of a step, continuing a
+ * stored forecast (ensemble_resume.c: feeding stored records back, the
+ * MPI exchange), and broadcasts over MPI ranks (only the ensemble module
+ * knows about MPI).
  *
  * A record is the result of one model evaluation, a fixed-size byte block:
  *   [0, 4)    int32 status (ENT_OK, or why the member failed)
@@ -58,10 +59,52 @@ ENT_LOCAL ent_status ent_ens_sync(ent_ensemble *e);
 /* Rank 0's bytes to every rank (others get an ent_malloc'd copy; *buf and
  * *len are in/out).  A no-op without MPI or with p NULL. */
 ENT_LOCAL ent_status ent_ens_bcast(const ent_mpi *p, char **buf, size_t *len);
+/* Rank 0's v (as a binary int) on every rank; v itself without MPI. */
+ENT_LOCAL int ent_ens_bcast_int(const ent_mpi *p, int v);
 ENT_LOCAL const ent_run_opts *ent_ens_run_opts(const ent_ensemble *e);
 ENT_LOCAL const ent_ensemble_opts *ent_ens_opts(const ent_ensemble *e);
 ENT_LOCAL const ent_model *ent_ens_model(const ent_ensemble *e);
 /* 1 when every member is done. */
 ENT_LOCAL int ent_ens_complete(const ent_ensemble *e);
+
+/* ---- resume (ensemble_resume.c) ---- */
+
+/* A stored forecast to continue, as rank 0 read it (from the run store;
+ * the ensemble does not know where records are kept). */
+typedef struct ent_ensemble_stored {
+  long long id;                  /* the stored forecast, for messages */
+  const char *where;             /* file name for messages (the store) */
+  const char *source, *text;     /* the scenario's name and text */
+  const char *hash;              /* ent_model_hash when it was stored */
+  const ent_ensemble_opts *opts; /* runs, seed, sobol, memory_mb as stored */
+  const ent_run_opts *ro;        /* the model options as stored */
+  /* The stored records in index order: ENT_CONTINUE with the next one
+   * (valid until the next call), ENT_OK after the last. */
+  ent_status (*next)(void *ctx, long long *idx, const void **rec,
+                     size_t *len);
+  void *ctx;
+} ent_ensemble_stored;
+
+/* Every rank, with src and st from rank 0 (src NULL elsewhere; st is
+ * rank 0's status so far): agree on st, send the scenario and options to
+ * every rank, load the scenario, check (rank 0) that it still hashes to
+ * src->hash, create the ensemble with the stored options (threads and mpi
+ * from o) and (rank 0) feed it the stored records of every whole unit:
+ * *read records were read, the first *fed of them fed.  Whatever it
+ * returns, every rank then calls ent_ensemble_resume_finish. */
+ENT_LOCAL ent_status ent_ensemble_resume_start(const ent_ensemble_stored *src,
+                                               ent_status st,
+                                               const ent_ensemble_opts *o,
+                                               ent_ensemble **out,
+                                               ent_model **model,
+                                               long long *read,
+                                               long long *fed, ent_diag *d);
+/* Every rank: agree on the outcome (rank 0's status, unless this rank
+ * failed on its own) and continue from rank 0's count.  On failure *out
+ * and *model are destroyed and set to NULL. */
+ENT_LOCAL ent_status ent_ensemble_resume_finish(const ent_mpi *mpi,
+                                                ent_status st,
+                                                ent_ensemble **out,
+                                                ent_model **model);
 
 #endif /* ENT_ENSEMBLE_H */

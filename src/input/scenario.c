@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fileio.h"
+
 
 const char *ent_check_ident(const char *s, size_t len) {
   if (len == 0) return "is empty";
@@ -651,14 +653,9 @@ ent_status ent_scenario_load_file(const char *path, ent_model **out,
   *out = NULL;
   char *buf;
   size_t len;
-  const char *why;
-  ent_status st = ent_read_file(path, ENT_MAX_INPUT_BYTES, &buf, &len, &why);
-  if (st != ENT_OK) {
-    ent_diag_add(d, ENT_SEV_ERROR, st, path, 0, 0, "cannot read scenario: %s",
-                 why);
-    return st;
-  }
-  st = ent_scenario_load_buffer(path, buf, len, out, d);
+  ent_status st = ent_fileio_read(path, ENT_MAX_INPUT_BYTES, &buf, &len, d,
+                                  "cannot read scenario");
+  if (st == ENT_OK) st = ent_scenario_load_buffer(path, buf, len, out, d);
   ent_free(buf);
   return st;
 }

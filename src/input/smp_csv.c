@@ -17,6 +17,7 @@
  * one pass lists them all; no problem is built from an invalid file.
  */
 #include "base/csv.h"
+#include "base/fileio.h"
 #include "strategic/smp.h"
 
 #include <math.h>
@@ -415,14 +416,9 @@ ent_status ent_smp_load_file(const char *path, ent_smp_problem **out,
   if (!path || !out) return ENT_EINVAL;
   char *buf;
   size_t len;
-  const char *why;
-  ent_status st = ent_read_file(path, MAX_FILE_BYTES, &buf, &len, &why);
-  if (st != ENT_OK) {
-    ent_diag_add(d, ENT_SEV_ERROR, st, path, 0, 0, "cannot read the file: %s",
-                 why);
-    return st;
-  }
-  st = ent_smp_load_buffer(path, buf, len, out, d);
+  ent_status st = ent_fileio_read(path, MAX_FILE_BYTES, &buf, &len, d,
+                                  "cannot read the file");
+  if (st == ENT_OK) st = ent_smp_load_buffer(path, buf, len, out, d);
   ent_free(buf);
   return st;
 }

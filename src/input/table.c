@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/fileio.h"
 #include "input/scenario.h"
 
 enum { COL_ACTOR, COL_CAP, COL_POS, COL_SAL, COL_WHY, NCOL };
@@ -232,14 +233,9 @@ ent_status ent_table_load_file(const char *path, ent_model **out,
   *out = NULL;
   char *buf;
   size_t len;
-  const char *why;
-  ent_status st = ent_read_file(path, ENT_MAX_INPUT_BYTES, &buf, &len, &why);
-  if (st != ENT_OK) {
-    ent_diag_add(d, ENT_SEV_ERROR, st, path, 0, 0, "cannot read table: %s",
-                 why);
-    return st;
-  }
-  st = ent_table_load_buffer(path, buf, len, out, d);
+  ent_status st = ent_fileio_read(path, ENT_MAX_INPUT_BYTES, &buf, &len, d,
+                                  "cannot read table");
+  if (st == ENT_OK) st = ent_table_load_buffer(path, buf, len, out, d);
   ent_free(buf);
   return st;
 }

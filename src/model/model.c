@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/hash.h"
+
 ent_model *ent_model_new(void) {
   ent_model *m = ent_calloc(1, sizeof *m);
   if (!m) return NULL;
@@ -18,6 +20,14 @@ void ent_model_destroy(ent_model *m) {
   if (!m) return;
   ent_arena_free(&m->arena);
   ent_free(m);
+}
+
+void ent_model_hash(const ent_model *m, char out[65]) {
+  ent_hash s;
+  ent_hash_init(&s);
+  if (m->text) ent_hash_add(&s, m->text, m->text_len);
+  if (m->base_text) ent_hash_add(&s, m->base_text, m->base_len);
+  ent_hash_hex(&s, out);
 }
 
 size_t ent_model_find_actor(const ent_model *m, const char *id) {

@@ -310,6 +310,9 @@ ENT_LOCAL size_t ent_model_find_issue(const ent_model *m, const char *id);
 /* Index of actor `id`, or (size_t)-1. */
 ENT_LOCAL size_t ent_model_find_actor(const ent_model *m, const char *id);
 ENT_LOCAL ent_model *ent_model_new(void);
+/* SHA-256 (64 hex digits and a NUL) of the scenario text and then the
+ * texts it extends: the run store's scenario_hash. */
+ENT_LOCAL void ent_model_hash(const ent_model *m, char out[65]);
 
 /* Label of the anchor nearest to v on the issue's scale, and whether v is
  * between two anchors (then *below and *above name both). */

@@ -39,6 +39,7 @@
 #include "output/assumptions.h"
 #include "output/chart.h"
 #include "base/diag.h"
+#include "store/store.h"
 
 /* ---------------------------------------------------------- strings */
 
@@ -2516,67 +2517,30 @@ ent_status ent_report_create(const char *name, const char *json, size_t len,
   return build(name, json, len, m, backtest, NULL, out, d);
 }
 
-/* Output of f(s, ..., fp) in memory (malloc'd, NUL-terminated). */
-static char *capture_list(ent_store *s, size_t *len, ent_status *st) {
-  char *buf = NULL;
-  FILE *mem = open_memstream(&buf, len);
-  if (!mem) {
-    *st = ENT_ENOMEM;
-    return NULL;
-  }
-  *st = ent_store_list(s, ENT_FORMAT_JSON, mem);
-  fclose(mem);
-  return buf;
-}
-
 ent_status ent_report_create_stored(ent_store *s, long long id,
                                     const ent_model *m,
                                     const ent_run *backtest, ent_report **out,
                                     ent_diag *d) {
   if (out) *out = NULL;
   if (!s || !out || id < 0) return ENT_EINVAL;
-  size_t len = 0;
-  ent_status st;
-  char *list = capture_list(s, &len, &st);
-  cJSON *arr = st == ENT_OK && list ? cJSON_ParseWithLength(list, len) : NULL;
-  free(list);
-  if (st != ENT_OK) return st;
-  if (!arr) return ENT_ENOMEM;
-  /* the entry: `id`, or the latest one with results */
-  const cJSON *it, *pick = NULL;
-  cJSON_ArrayForEach(it, arr) {
-    double v = 0, done = 0;
-    jnum(it, "id", &v);
-    jnum(it, "done", &done);
-    const char *kind = jstr(it, "kind");
-    if (id ? (long long)v == id
-           : (kind && !strcmp(kind, "run")) || done > 0.0)
-      pick = it;
-  }
-  if (!pick) {
+  ent_arena A;
+  ent_arena_init(&A);
+  ent_store_output o;
+  ent_status st = ent_store_load_output(s, id, &A, &o, d);
+  if (st == ENT_ENOTFOUND) {
     if (id)
       ent_diag_error(d, "<command-line>", 1, 1, "the run store has no run %lld", id);
     else
       ent_diag_error(d, "<command-line>", 1, 1, "the run store holds no run or "
                                                 "forecast with results yet");
-    cJSON_Delete(arr);
-    return ENT_EINPUT;
+    st = ENT_EINPUT;
   }
-  double v = 0;
-  jnum(pick, "id", &v);
-  rp_stored info = {(long long)v, jstr(pick, "started"), jstr(pick, "status"),
-                    jstr(pick, "kind")};
-  char *doc = NULL;
-  size_t dlen = 0;
-  FILE *mem = open_memstream(&doc, &dlen);
-  st = mem ? ent_store_show(s, info.id, mem, d) : ENT_ENOMEM;
-  if (mem) fclose(mem);
   if (st == ENT_OK) {
+    rp_stored info = {o.id, o.started, o.status, o.kind};
     char name[64];
-    snprintf(name, sizeof name, "<store run %lld>", info.id);
-    st = build(name, doc, dlen, m, backtest, &info, out, d);
+    snprintf(name, sizeof name, "<store run %lld>", o.id);
+    st = build(name, o.doc, o.doc_len, m, backtest, &info, out, d);
   }
-  free(doc);
-  cJSON_Delete(arr);
+  ent_arena_free(&A);
   return st;
 }

@@ -108,6 +108,12 @@ ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
   return ENT_OK;
 }
 
+const char *ent_run_opts_describe(const ent_run_opts *o, size_t k) {
+  return o && k < o->n_kv ? o->kv[k] : NULL;
+}
+
+int ent_run_opts_robustness(const ent_run_opts *o) { return o->robustness; }
+
 ent_status ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo,
                               ent_diag *d) {
   char why[256];

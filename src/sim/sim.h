@@ -77,6 +77,14 @@ struct ent_run {
   int first_year, last_year; /* structural runs; 0 otherwise */
 };
 
+/* The k-th option given to ent_run_opts_set that applies to the models,
+ * as "key=value" (what ent_run_opts_set reads back; the run store keeps
+ * these), or NULL past the last.  robustness= and models= are not among
+ * them. */
+ENT_LOCAL const char *ent_run_opts_describe(const ent_run_opts *o, size_t k);
+/* 0 after "robustness=off". */
+ENT_LOCAL int ent_run_opts_robustness(const ent_run_opts *o);
+
 /* Apply overrides to a copy of issue options; reasons go to d. */
 ENT_LOCAL ent_status ent_run_opts_apply(const ent_run_opts *o,
                                         ent_eum_opts *eo, ent_diag *d);

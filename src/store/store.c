@@ -2,6 +2,9 @@
  * store.c -- the SQLite run store (docs/store.md): every `entente run` and
  * `entente forecast` can be kept with its scenario, options and outputs,
  * and an interrupted forecast can be completed (`forecast --resume`).
+ * This file saves and loads plain data only (store.h): the callers render
+ * the output documents and feed the ensemble (store_forecast.c,
+ * output/store_write.c).
  *
  * Schema (version 1; PRAGMA application_id = 0x456E7465 "Ente",
  * PRAGMA user_version = 1):
@@ -38,7 +41,6 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -47,10 +49,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "ensemble/ensemble.h"
-#include "input/scenario.h"
+#include "base/diag.h"
+#include "sim/sim.h"
 #include "store/store.h"
-#include "ensemble/uncertain.h"
 
 #define STORE_APP_ID 0x456E7465
 #define STORE_SCHEMA 1
@@ -59,118 +60,6 @@ struct ent_store {
   sqlite3 *db;
   char *path;
 };
-
-/* ------------------------------------------------------------ SHA-256 */
-
-typedef struct sha256 {
-  uint32_t h[8];
-  uint64_t len;
-  unsigned char buf[64];
-  size_t n;
-} sha256;
-
-static const uint32_t K256[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha_block(sha256 *s, const unsigned char *p) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; i++)
-    w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-           (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-  for (int i = 16; i < 64; i++) {
-    uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  uint32_t a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3], e = s->h[4],
-           f = s->h[5], g = s->h[6], h = s->h[7];
-  for (int i = 0; i < 64; i++) {
-    uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
-                  ((e & f) ^ (~e & g)) + K256[i] + w[i];
-    uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
-                  ((a & b) ^ (a & c) ^ (b & c));
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  s->h[0] += a;
-  s->h[1] += b;
-  s->h[2] += c;
-  s->h[3] += d;
-  s->h[4] += e;
-  s->h[5] += f;
-  s->h[6] += g;
-  s->h[7] += h;
-}
-
-static void sha_init(sha256 *s) {
-  static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-                                 0xa54ff53a, 0x510e527f, 0x9b05688c,
-                                 0x1f83d9ab, 0x5be0cd19};
-  memcpy(s->h, h0, sizeof h0);
-  s->len = 0;
-  s->n = 0;
-}
-
-static void sha_add(sha256 *s, const void *data, size_t len) {
-  const unsigned char *p = data;
-  s->len += len;
-  while (len) {
-    size_t take = 64 - s->n < len ? 64 - s->n : len;
-    memcpy(s->buf + s->n, p, take);
-    s->n += take;
-    p += take;
-    len -= take;
-    if (s->n == 64) {
-      sha_block(s, s->buf);
-      s->n = 0;
-    }
-  }
-}
-
-static void sha_hex(sha256 *s, char out[65]) {
-  uint64_t bits = s->len * 8;
-  unsigned char pad = 0x80, zero = 0;
-  sha_add(s, &pad, 1);
-  while (s->n != 56) sha_add(s, &zero, 1);
-  unsigned char lb[8];
-  for (int i = 0; i < 8; i++) lb[i] = (unsigned char)(bits >> (56 - 8 * i));
-  sha_add(s, lb, 8);
-  for (int i = 0; i < 8; i++) snprintf(out + 8 * i, 9, "%08" PRIx32, s->h[i]);
-}
-
-void ent_sha256_hex(const void *data, size_t len, char out[65]) {
-  sha256 s;
-  sha_init(&s);
-  sha_add(&s, data, len);
-  sha_hex(&s, out);
-}
-
-/* SHA-256 (hex) of a model's scenario text and the texts it extends. */
-static void model_hash(const ent_model *m, char out[65]) {
-  sha256 s;
-  sha_init(&s);
-  if (m->text) sha_add(&s, m->text, m->text_len);
-  if (m->base_text) sha_add(&s, m->base_text, m->base_len);
-  sha_hex(&s, out);
-}
 
 /* ------------------------------------------------------------ helpers */
 
@@ -356,36 +245,10 @@ ent_status ent_store_open(const char *path, int create, ent_store **out,
 
 /* ------------------------------------------------------------ writing */
 
-/* Render with `fn` into memory (NUL-terminated, ent_free'd by the caller
- * with free(): open_memstream's buffer). */
-static char *render_run(const ent_run *r) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&buf, &len);
-  if (!mem) return NULL;
-  ent_status st = ent_run_write(r, ENT_FORMAT_JSON, mem);
-  fclose(mem);
-  if (st != ENT_OK) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
-}
+const char *ent_store_path(const ent_store *s) { return s->path; }
 
-static char *render_forecast(const ent_ensemble *e) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&buf, &len);
-  if (!mem) return NULL;
-  ent_status st = ent_ensemble_write(e, ENT_FORMAT_JSON, mem);
-  fclose(mem);
-  if (st != ENT_OK) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
-}
-
+/* The options column: the forecast options (o NULL for a single run) and
+ * the model options as ent_run_opts_set reads them back. */
 static char *options_json(const ent_run_opts *ro, const ent_ensemble_opts *o) {
   cJSON *j = cJSON_CreateObject();
   if (!j) return NULL;
@@ -398,9 +261,11 @@ static char *options_json(const ent_run_opts *ro, const ent_ensemble_opts *o) {
     cJSON_AddNumberToObject(j, "ranks", ent_ensemble_mpi_size(o->mpi));
   }
   cJSON *kv = cJSON_AddArrayToObject(j, "model_options");
-  for (size_t k = 0; ro && k < ro->n_kv; k++)
-    cJSON_AddItemToArray(kv, cJSON_CreateString(ro->kv[k]));
-  if (ro && !ro->robustness) cJSON_AddFalseToObject(j, "robustness");
+  const char *one;
+  for (size_t k = 0; ro && (one = ent_run_opts_describe(ro, k)); k++)
+    cJSON_AddItemToArray(kv, cJSON_CreateString(one));
+  if (ro && !ent_run_opts_robustness(ro))
+    cJSON_AddFalseToObject(j, "robustness");
   char *s = cJSON_PrintUnformatted(j);
   cJSON_Delete(j);
   return s;
@@ -417,7 +282,7 @@ static ent_status insert_run(ent_store *s, const ent_model *m, const char *kind,
                              long long seed, long long runs, long long *id,
                              ent_diag *d) {
   char hash[65], when[40];
-  model_hash(m, hash);
+  ent_model_hash(m, hash);
   now_iso(when, sizeof when);
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(s->db,
@@ -572,17 +437,15 @@ static int insert_summary(ent_store *s, long long id, const char *json,
   return bad ? -1 : 0;
 }
 
-ent_status ent_store_add_run(ent_store *s, const ent_run *r,
-                             const ent_run_opts *o, long long *id,
-                             ent_diag *d) {
-  if (!s || !r) return ENT_EINVAL;
-  char *json = render_run(r);
-  char *opts = options_json(o, NULL);
-  ent_status st = json && opts ? ENT_OK : ENT_ENOMEM;
+ent_status ent_store_save_run(ent_store *s, const ent_model *m,
+                              const ent_run_opts *ro, const char *doc,
+                              long long *id, ent_diag *d) {
+  char *opts = options_json(ro, NULL);
+  ent_status st = opts ? ENT_OK : ENT_ENOMEM;
   if (st == ENT_OK && exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
   int began = st == ENT_OK;
   if (st == ENT_OK)
-    st = insert_run(s, r->m, "run", "complete", opts, -1, 1, id, d);
+    st = insert_run(s, m, "run", "complete", opts, -1, 1, id, d);
   if (st == ENT_OK) {
     sqlite3_stmt *q;
     char when[40];
@@ -590,7 +453,7 @@ ent_status ent_store_add_run(ent_store *s, const ent_run *r,
     if (sqlite3_prepare_v2(s->db, "UPDATE runs SET output = ?, done = 1, "
                                   "finished = ? WHERE id = ?", -1, &q, NULL) ==
         SQLITE_OK) {
-      bind_text(q, 1, json);
+      bind_text(q, 1, doc);
       bind_text(q, 2, when);
       sqlite3_bind_int64(q, 3, *id);
       if (sqlite3_step(q) != SQLITE_DONE) st = db_fail(s, d, "cannot save");
@@ -599,42 +462,40 @@ ent_status ent_store_add_run(ent_store *s, const ent_run *r,
       st = db_fail(s, d, "cannot save");
     }
   }
-  if (st == ENT_OK && insert_summary(s, *id, json, 0))
+  if (st == ENT_OK && insert_summary(s, *id, doc, 0))
     st = db_fail(s, d, "cannot save the series");
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  free(json);
   cJSON_free(opts);
   return st;
 }
 
-ent_status ent_store_begin_forecast(ent_store *s, const ent_ensemble *e,
-                                    long long *id, ent_diag *d) {
-  if (!s || !e) return ENT_EINVAL;
-  const ent_model *m = ent_ens_model(e);
-  const ent_ensemble_opts *o = ent_ens_opts(e);
-  char *opts = options_json(ent_ens_run_opts(e), o);
+ent_status ent_store_save_forecast(ent_store *s, const ent_model *m,
+                                   const ent_run_opts *ro,
+                                   const ent_ensemble_opts *eo,
+                                   const ent_store_param *params,
+                                   size_t n_params, long long *id,
+                                   ent_diag *d) {
+  char *opts = options_json(ro, eo);
   if (!opts) return ENT_ENOMEM;
   ent_status st = ENT_OK;
   if (exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
   int began = st == ENT_OK;
   if (st == ENT_OK)
-    st = insert_run(s, m, "forecast", "running", opts, (long long)o->seed,
-                    (long long)o->runs, id, d);
+    st = insert_run(s, m, "forecast", "running", opts, (long long)eo->seed,
+                    (long long)eo->runs, id, d);
   sqlite3_stmt *q = NULL;
   if (st == ENT_OK &&
       sqlite3_prepare_v2(s->db, "INSERT INTO params VALUES(?,?,?,?,?)", -1, &q,
                          NULL) != SQLITE_OK)
     st = db_fail(s, d, "cannot record the inputs");
-  for (size_t u = 0; st == ENT_OK && u < m->n_uparams; u++) {
-    char desc[256];
-    ent_dist_describe(&m->uparams[u].dist, desc, sizeof desc);
+  for (size_t u = 0; st == ENT_OK && u < n_params; u++) {
     sqlite3_reset(q);
     sqlite3_bind_int64(q, 1, *id);
     sqlite3_bind_int64(q, 2, (long long)u);
-    bind_text(q, 3, m->uparams[u].name);
-    bind_text(q, 4, desc);
-    sqlite3_bind_double(q, 5, m->uparams[u].nominal);
+    bind_text(q, 3, params[u].name);
+    bind_text(q, 4, params[u].dist);
+    sqlite3_bind_double(q, 5, params[u].nominal);
     if (sqlite3_step(q) != SQLITE_DONE) st = db_fail(s, d, "cannot record the inputs");
   }
   sqlite3_finalize(q);
@@ -644,20 +505,9 @@ ent_status ent_store_begin_forecast(ent_store *s, const ent_ensemble *e,
   return st;
 }
 
-ent_status ent_store_save_batch(ent_store *s, long long id,
-                                const ent_ensemble *e, ent_diag *d) {
-  unsigned long first, count;
-  const unsigned char *recs = ent_ens_batch(e, &first, &count);
-  if (!s) return ENT_EINVAL;
-  if (!recs) return ENT_OK;
-  size_t rb = ent_ens_record_bytes(e), dim = ent_ens_dim(e),
-         h = ent_ens_headline_count(e);
-  double *x = ent_calloc(dim + 1, sizeof *x), *y = ent_calloc(h + 1, sizeof *y);
-  if (!x || !y) {
-    ent_free(x);
-    ent_free(y);
-    return ENT_ENOMEM;
-  }
+ent_status ent_store_save_members(ent_store *s, long long id, size_t count,
+                                  ent_store_member_fn fill, void *ctx,
+                                  unsigned long done, ent_diag *d) {
   ent_status st = ENT_OK;
   sqlite3_stmt *q = NULL;
   if (exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
@@ -666,41 +516,35 @@ ent_status ent_store_save_batch(ent_store *s, long long id,
       sqlite3_prepare_v2(s->db, "INSERT INTO members VALUES(?,?,?,?,?,?)", -1,
                          &q, NULL) != SQLITE_OK)
     st = db_fail(s, d, "cannot save members");
-  for (unsigned long k = 0; st == ENT_OK && k < count; k++) {
-    const unsigned char *rec = recs + k * rb;
-    ent_ens_record_inputs(e, rec, x);
-    ent_ens_record_headline(e, rec, y);
+  for (size_t k = 0; st == ENT_OK && k < count; k++) {
+    ent_store_member mb;
+    st = fill(ctx, k, &mb);
+    if (st != ENT_OK) break;
     sqlite3_reset(q);
     sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, (long long)(first + k));
-    sqlite3_bind_int(q, 3, ent_ens_record_status(rec));
-    sqlite3_bind_blob(q, 4, x, (int)(dim * sizeof *x), SQLITE_TRANSIENT);
-    sqlite3_bind_blob(q, 5, y, (int)(h * sizeof *y), SQLITE_TRANSIENT);
-    sqlite3_bind_blob(q, 6, rec, (int)rb, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, mb.idx);
+    sqlite3_bind_int(q, 3, mb.status);
+    sqlite3_bind_blob(q, 4, mb.x, (int)(mb.nx * sizeof *mb.x), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 5, mb.y, (int)(mb.ny * sizeof *mb.y), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 6, mb.rec, (int)mb.rec_len, SQLITE_TRANSIENT);
     if (sqlite3_step(q) != SQLITE_DONE) st = db_fail(s, d, "cannot save members");
   }
   sqlite3_finalize(q);
   if (st == ENT_OK) {
     char sql[160];
     snprintf(sql, sizeof sql, "UPDATE runs SET done = %lu WHERE id = %lld",
-             ent_ensemble_done(e), id);
+             done, id);
     if (exec(s, sql)) st = db_fail(s, d, "cannot save progress");
   }
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  ent_free(x);
-  ent_free(y);
   return st;
 }
 
-ent_status ent_store_finish_forecast(ent_store *s, long long id,
-                                     const ent_ensemble *e, int keep_members,
-                                     ent_diag *d) {
-  if (!s || !e) return ENT_EINVAL;
-  char *json = render_forecast(e);
-  if (!json) return ENT_ENOMEM;
-  int complete = ent_ens_complete(e);
-  cJSON *root = cJSON_Parse(json);
+ent_status ent_store_save_output(ent_store *s, long long id, const char *doc,
+                                 int complete, unsigned long done,
+                                 int keep_members, ent_diag *d) {
+  cJSON *root = cJSON_Parse(doc);
   double failed = root ? jnum(root, "failed") : 0.0;
   cJSON_Delete(root);
   ent_status st = ENT_OK;
@@ -714,9 +558,9 @@ ent_status ent_store_finish_forecast(ent_store *s, long long id,
                                 "failed = ?, output = ?, finished = ? WHERE "
                                 "id = ?", -1, &q, NULL) == SQLITE_OK) {
     bind_text(q, 1, complete ? "complete" : "interrupted");
-    sqlite3_bind_int64(q, 2, (long long)ent_ensemble_done(e));
+    sqlite3_bind_int64(q, 2, (long long)done);
     sqlite3_bind_int64(q, 3, isfinite(failed) ? (long long)failed : 0);
-    bind_text(q, 4, json);
+    bind_text(q, 4, doc);
     bind_text(q, 5, when);
     sqlite3_bind_int64(q, 6, id);
     if (sqlite3_step(q) != SQLITE_DONE) st = db_fail(s, d, "cannot save");
@@ -732,7 +576,7 @@ ent_status ent_store_finish_forecast(ent_store *s, long long id,
     snprintf(sql, sizeof sql, "DELETE FROM ranges WHERE run_id = %lld; DELETE "
                               "FROM sensitivity WHERE run_id = %lld;", id, id);
     if (st == ENT_OK && exec(s, sql)) st = db_fail(s, d, "cannot save");
-    if (st == ENT_OK && insert_summary(s, id, json, 1))
+    if (st == ENT_OK && insert_summary(s, id, doc, 1))
       st = db_fail(s, d, "cannot save the statistics");
     snprintf(sql, sizeof sql, "UPDATE members SET record = NULL WHERE run_id = "
                               "%lld", id);
@@ -741,28 +585,76 @@ ent_status ent_store_finish_forecast(ent_store *s, long long id,
   }
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  free(json);
   return st;
 }
 
-/* ------------------------------------------------------------ resume */
+/* ------------------------------------------------------------ loading */
 
-/* The stored scenario and options of forecast `id` (0: latest unfinished)
- * as one buffer "source\0text\0options\0base" for the broadcast. */
-static ent_status load_run_info(ent_store *s, long long id, char **buf,
-                                size_t *len, long long *id_out,
-                                long long *done, ent_diag *d) {
-  sqlite3_stmt *q;
-  const char *sql =
-      id ? "SELECT id, status, kind, scenario_source, scenario_text, options, "
-           "done FROM runs WHERE id = ?"
-         : "SELECT id, status, kind, scenario_source, scenario_text, options, "
-           "done FROM runs WHERE kind = 'forecast' AND status != 'complete' "
-           "ORDER BY id DESC LIMIT 1";
-  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+/* Copy of column c (NULL stays NULL) into A. */
+static const char *col_text(sqlite3_stmt *q, int c, ent_arena *A) {
+  const char *t = (const char *)sqlite3_column_text(q, c);
+  return t ? ent_arena_strndup(A, t, (size_t)sqlite3_column_bytes(q, c)) : NULL;
+}
+
+/* The same, "" for NULL. */
+static const char *col_text0(sqlite3_stmt *q, int c, ent_arena *A) {
+  const char *t = col_text(q, c, A);
+  return t ? t : "";
+}
+
+/* *q: columns `cols` of run id, or with id 0 of the latest run that
+ * satisfies `latest` (an SQL condition). */
+static ent_status select_run(ent_store *s, const char *cols, long long id,
+                             const char *latest, sqlite3_stmt **q,
+                             ent_diag *d) {
+  char sql[512];
+  if (id)
+    snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE id = ?", cols);
+  else
+    snprintf(sql, sizeof sql, "SELECT %s FROM runs WHERE %s ORDER BY id DESC "
+                              "LIMIT 1", cols, latest);
+  if (sqlite3_prepare_v2(s->db, sql, -1, q, NULL) != SQLITE_OK)
     return db_fail(s, d, "cannot read");
-  if (id) sqlite3_bind_int64(q, 1, id);
+  if (id) sqlite3_bind_int64(*q, 1, id);
+  return ENT_OK;
+}
+
+/* The typed options of f from the options column. */
+static ent_status read_options(ent_store *s, ent_store_forecast *f,
+                               const char *text, ent_diag *d) {
+  cJSON *oj = cJSON_Parse(text);
+  f->ro = ent_run_opts_create();
   ent_status st = ENT_OK;
+  if (!oj || !f->ro) {
+    st = oj ? ENT_ENOMEM : ENT_EINPUT;
+    if (!oj)
+      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
+                   "the stored options of forecast %lld cannot be read", f->id);
+  } else {
+    f->opts.runs = (unsigned long)jnum(oj, "runs");
+    f->opts.seed = (unsigned long long)jnum(oj, "seed");
+    f->opts.memory_mb = jnum(oj, "memory_mb");
+    const char *design = jstr(oj, "design");
+    f->opts.sobol = design && !strcmp(design, "saltelli");
+    const cJSON *kv;
+    cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(oj, "model_options"))
+      if (cJSON_IsString(kv) && st == ENT_OK)
+        st = ent_run_opts_set(f->ro, kv->valuestring, "<stored options>", d);
+  }
+  cJSON_Delete(oj);
+  return st;
+}
+
+ent_status ent_store_load_forecast(ent_store *s, long long id, ent_arena *A,
+                                   ent_store_forecast *f, ent_diag *d) {
+  memset(f, 0, sizeof *f);
+  sqlite3_stmt *q;
+  ent_status st = select_run(s, "id, status, kind, scenario_source, "
+                                "scenario_text, options, done, scenario_hash",
+                             id, "kind = 'forecast' AND status != 'complete'",
+                             &q, d);
+  if (st != ENT_OK) return st;
+  const char *options = NULL;
   if (sqlite3_step(q) != SQLITE_ROW) {
     if (id)
       ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
@@ -775,278 +667,139 @@ static ent_status load_run_info(ent_store *s, long long id, char **buf,
   } else {
     const char *status = (const char *)sqlite3_column_text(q, 1);
     const char *kind = (const char *)sqlite3_column_text(q, 2);
-    *id_out = sqlite3_column_int64(q, 0);
-    *done = sqlite3_column_int64(q, 6);
+    f->id = sqlite3_column_int64(q, 0);
+    f->done = sqlite3_column_int64(q, 6);
     if (!kind || strcmp(kind, "forecast")) {
       ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
-                   "run %lld is a single run, not a forecast", *id_out);
+                   "run %lld is a single run, not a forecast", f->id);
       st = ENT_EINPUT;
     } else if (status && !strcmp(status, "complete")) {
       ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
-                   "forecast %lld is already complete", *id_out);
+                   "forecast %lld is already complete", f->id);
       st = ENT_EINPUT;
     } else {
-      ent_strbuf b;
-      ent_strbuf_init(&b);
-      for (int c = 3; c <= 5; c++) {
-        const char *t = (const char *)sqlite3_column_text(q, c);
-        ent_strbuf_append(&b, t ? t : "", t ? (size_t)sqlite3_column_bytes(q, c) : 0);
-        ent_strbuf_append(&b, "", 1);
-      }
-      if (b.failed) {
-        ent_strbuf_free(&b);
-        st = ENT_ENOMEM;
-      } else {
-        *len = b.len;
-        *buf = ent_strbuf_take(&b);
-      }
+      f->source = col_text0(q, 3, A);
+      f->text = col_text0(q, 4, A);
+      options = col_text0(q, 5, A);
+      f->hash = col_text(q, 7, A);
+      if (A->failed) st = ENT_ENOMEM;
     }
   }
   sqlite3_finalize(q);
+  if (st == ENT_OK) st = read_options(s, f, options, d);
   return st;
 }
 
-static ent_status feed_members(ent_store *s, long long id, ent_ensemble *e,
-                               ent_diag *d) {
-  size_t per = ent_ens_per_unit(e), rb = ent_ens_record_bytes(e);
-  long long rows = 0;
+struct ent_store_members {
+  sqlite3_stmt *q;
+};
+
+ent_status ent_store_members_open(ent_store *s, long long id,
+                                  ent_store_members **out, ent_diag *d) {
+  *out = NULL;
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(s->db, "SELECT idx, record FROM members WHERE run_id "
                                 "= ? ORDER BY idx", -1, &q, NULL) != SQLITE_OK)
     return db_fail(s, d, "cannot read members");
   sqlite3_bind_int64(q, 1, id);
-  unsigned char *units = ent_mallocarray(per, rb);
-  ent_status st = units ? ENT_OK : ENT_ENOMEM;
-  size_t in_unit = 0;
-  while (st == ENT_OK && sqlite3_step(q) == SQLITE_ROW) {
-    long long idx = sqlite3_column_int64(q, 0);
-    const void *rec = sqlite3_column_blob(q, 1);
-    int n = sqlite3_column_bytes(q, 1);
-    if (idx != rows || !rec || (size_t)n != rb) {
-      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
-                   "forecast %lld cannot be resumed: stored member %lld is "
-                   "missing or does not fit this version", id, rows);
-      st = ENT_EINPUT;
-      break;
-    }
-    memcpy(units + in_unit * rb, rec, rb);
-    rows++;
-    if (++in_unit == per) {
-      for (size_t k = 0; st == ENT_OK && k < per; k++)
-        st = ent_ens_feed(e, units + k * rb, rb);
-      in_unit = 0;
-    }
+  ent_store_members *it = ent_malloc(sizeof *it);
+  if (!it) {
+    sqlite3_finalize(q);
+    return ENT_ENOMEM;
   }
-  sqlite3_finalize(q);
-  ent_free(units);
-  if (st == ENT_OK && rows % (long long)per) {
-    /* a partial unit cannot exist (whole batches are committed) */
-    char sql[160];
-    snprintf(sql, sizeof sql, "DELETE FROM members WHERE run_id = %lld AND idx "
-                              ">= %lld", id, rows - rows % (long long)per);
-    if (exec(s, sql)) st = db_fail(s, d, "cannot tidy members");
-  }
-  return st;
+  it->q = q;
+  *out = it;
+  return ENT_OK;
 }
 
-ent_status ent_store_resume(ent_store *s, long long id,
-                            const ent_ensemble_opts *o, ent_ensemble **out,
-                            ent_model **model, long long *id_out,
-                            ent_diag *d) {
-  *out = NULL;
-  *model = NULL;
-  const ent_mpi *mpi = o->mpi;
-  int rank = ent_ensemble_mpi_rank(mpi);
-  char *buf = NULL;
-  size_t len = 0;
-  long long done = 0;
-  ent_status st = ENT_OK;
-  if (rank == 0) st = s ? load_run_info(s, id, &buf, &len, id_out, &done, d)
-                        : ENT_EINVAL;
-  /* every rank learns whether rank 0 could read the run */
-  char stc[16];
-  snprintf(stc, sizeof stc, "%d", (int)st);
-  char *pst = stc;
-  size_t lst = strlen(stc);
-  if (ent_ens_bcast(mpi, &pst, &lst) != ENT_OK) return ENT_ENOMEM;
-  st = (ent_status)atoi(pst);
-  if (pst != stc) ent_free(pst);
-  if (st != ENT_OK) {
-    ent_free(buf);
-    return st;
-  }
-  st = ent_ens_bcast(mpi, &buf, &len);
-  if (st != ENT_OK) {
-    ent_free(buf);
-    return st;
-  }
-  const char *source = buf;
-  const char *text = source + strlen(source) + 1;
-  const char *opts = text + strlen(text) + 1;
-  cJSON *oj = cJSON_Parse(opts);
-  ent_ensemble_opts eo = *o;
-  ent_run_opts *ro = ent_run_opts_create();
-  if (!oj || !ro) {
-    st = oj ? ENT_ENOMEM : ENT_EINPUT;
-    if (!oj)
-      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s ? s->path : "?", 0, 0,
-                   "the stored options of forecast %lld cannot be read", *id_out);
-  } else {
-    eo.runs = (unsigned long)jnum(oj, "runs");
-    eo.seed = (unsigned long long)jnum(oj, "seed");
-    eo.memory_mb = jnum(oj, "memory_mb");
-    const char *design = jstr(oj, "design");
-    eo.sobol = design && !strcmp(design, "saltelli");
-    const cJSON *kv;
-    cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(oj, "model_options"))
-      if (cJSON_IsString(kv) && st == ENT_OK)
-        st = ent_run_opts_set(ro, kv->valuestring, "<stored options>", d);
-  }
-  cJSON_Delete(oj);
-  if (st == ENT_OK) st = ent_scenario_load_buffer(source, text, strlen(text), model, d);
-  if (st == ENT_OK && rank == 0) {
-    /* the scenario (and what it extends) must be the one stored */
-    char now[65];
-    model_hash(*model, now);
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(s->db, "SELECT scenario_hash FROM runs WHERE id = ?",
-                           -1, &q, NULL) == SQLITE_OK) {
-      sqlite3_bind_int64(q, 1, *id_out);
-      if (sqlite3_step(q) == SQLITE_ROW &&
-          strcmp((const char *)sqlite3_column_text(q, 0), now)) {
-        ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
-                     "forecast %lld cannot be resumed: the scenario it extends "
-                     "has changed since it was stored", *id_out);
-        st = ENT_EINPUT;
-      }
-      sqlite3_finalize(q);
-    }
-  }
-  if (st == ENT_OK) st = ent_ensemble_create(*model, ro, &eo, out, d);
-  ent_run_opts_destroy(ro);
-  if (st == ENT_OK && rank == 0) st = feed_members(s, *id_out, *out, d);
-  if (st == ENT_OK && rank == 0) {
-    char sql[160];
-    snprintf(sql, sizeof sql, "UPDATE runs SET status = 'running', done = %lu "
-                              "WHERE id = %lld", ent_ensemble_done(*out), *id_out);
-    if (exec(s, sql)) st = db_fail(s, d, "cannot mark the forecast running");
-  }
-  (void)done;
-  /* agree on the outcome, then on where to continue */
-  snprintf(stc, sizeof stc, "%d", (int)st);
-  pst = stc;
-  lst = strlen(stc);
-  if (ent_ens_bcast(mpi, &pst, &lst) != ENT_OK) st = ENT_ENOMEM;
-  else {
-    ent_status st0 = (ent_status)atoi(pst);
-    if (pst != stc) ent_free(pst);
-    /* rank 0's verdict, unless this rank failed on its own */
-    if (st == ENT_OK || st0 != ENT_OK) st = st0;
-  }
-  if (st == ENT_OK && !*out) st = ENT_ENOMEM;
-  if (st == ENT_OK) st = ent_ens_sync(*out);
-  ent_free(buf);
-  if (st != ENT_OK) {
-    ent_ensemble_destroy(*out);
-    *out = NULL;
-    ent_model_destroy(*model);
-    *model = NULL;
-  }
-  return st;
+ent_status ent_store_members_next(ent_store_members *it, long long *idx,
+                                  const void **rec, size_t *len) {
+  if (sqlite3_step(it->q) != SQLITE_ROW) return ENT_OK;
+  *idx = sqlite3_column_int64(it->q, 0);
+  *rec = sqlite3_column_blob(it->q, 1);
+  *len = (size_t)sqlite3_column_bytes(it->q, 1);
+  return ENT_CONTINUE;
 }
 
-/* ------------------------------------------------------------ reading */
+void ent_store_members_close(ent_store_members *it) {
+  if (!it) return;
+  sqlite3_finalize(it->q);
+  ent_free(it);
+}
 
-ent_status ent_store_list(ent_store *s, ent_format f, FILE *fp) {
+ent_status ent_store_trim_members(ent_store *s, long long id, long long keep,
+                                  ent_diag *d) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "DELETE FROM members WHERE run_id = %lld AND idx "
+                            ">= %lld", id, keep);
+  return exec(s, sql) ? db_fail(s, d, "cannot tidy members") : ENT_OK;
+}
+
+ent_status ent_store_mark_running(ent_store *s, long long id,
+                                  unsigned long done, ent_diag *d) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "UPDATE runs SET status = 'running', done = %lu "
+                            "WHERE id = %lld", done, id);
+  return exec(s, sql) ? db_fail(s, d, "cannot mark the forecast running")
+                      : ENT_OK;
+}
+
+ent_status ent_store_each_run(ent_store *s, ent_store_row_fn fn, void *ctx) {
   sqlite3_stmt *q;
   if (sqlite3_prepare_v2(s->db, "SELECT id, kind, status, scenario_id, done, "
                                 "runs, seed, started, version, scenario_hash, "
                                 "scenario_source FROM runs ORDER BY id", -1,
                          &q, NULL) != SQLITE_OK)
     return ENT_EIO;
-  cJSON *arr = f == ENT_FORMAT_JSON ? cJSON_CreateArray() : NULL;
-  ent_strbuf b;
-  ent_strbuf_init(&b);
-  if (f == ENT_FORMAT_TEXT)
-    ent_strbuf_printf(&b, "%5s  %-8s  %-11s  %-28s  %13s  %6s  %-20s  %s\n", "id",
-                      "kind", "status", "scenario", "runs", "seed", "started",
-                      "hash");
-  while (sqlite3_step(q) == SQLITE_ROW) {
-    const char *kind = (const char *)sqlite3_column_text(q, 1);
-    const char *status = (const char *)sqlite3_column_text(q, 2);
-    const char *sid = (const char *)sqlite3_column_text(q, 3);
-    const char *started = (const char *)sqlite3_column_text(q, 7);
-    const char *hash = (const char *)sqlite3_column_text(q, 9);
-    const char *source = (const char *)sqlite3_column_text(q, 10);
-    long long id = sqlite3_column_int64(q, 0), done = sqlite3_column_int64(q, 4),
-              runs = sqlite3_column_int64(q, 5);
-    if (arr) {
-      cJSON *o = cJSON_CreateObject();
-      cJSON_AddNumberToObject(o, "id", (double)id);
-      cJSON_AddStringToObject(o, "kind", kind ? kind : "");
-      cJSON_AddStringToObject(o, "status", status ? status : "");
-      cJSON_AddStringToObject(o, "scenario", sid ? sid : "");
-      cJSON_AddStringToObject(o, "source", source ? source : "");
-      cJSON_AddNumberToObject(o, "done", (double)done);
-      cJSON_AddNumberToObject(o, "runs", (double)runs);
-      if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-        cJSON_AddNumberToObject(o, "seed", (double)sqlite3_column_int64(q, 6));
-      cJSON_AddStringToObject(o, "started", started ? started : "");
-      cJSON_AddStringToObject(o, "version",
-                              (const char *)sqlite3_column_text(q, 8)
-                                  ? (const char *)sqlite3_column_text(q, 8)
-                                  : "");
-      cJSON_AddStringToObject(o, "scenario_hash", hash ? hash : "");
-      cJSON_AddItemToArray(arr, o);
-    } else {
-      char rs[32], seed[24] = "-";
-      snprintf(rs, sizeof rs, "%lld/%lld", done, runs);
-      if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-        snprintf(seed, sizeof seed, "%lld", sqlite3_column_int64(q, 6));
-      ent_strbuf_printf(&b, "%5lld  %-8s  %-11s  %-28.28s  %13s  %6s  %-20s  %.12s\n",
-                        id, kind ? kind : "", status ? status : "",
-                        sid ? sid : "", rs, seed, started ? started : "",
-                        hash ? hash : "");
-    }
+  ent_status st = ENT_OK;
+  while (st == ENT_OK && sqlite3_step(q) == SQLITE_ROW) {
+    ent_store_row r;
+    r.id = sqlite3_column_int64(q, 0);
+    r.kind = (const char *)sqlite3_column_text(q, 1);
+    r.status = (const char *)sqlite3_column_text(q, 2);
+    r.scenario = (const char *)sqlite3_column_text(q, 3);
+    r.done = sqlite3_column_int64(q, 4);
+    r.runs = sqlite3_column_int64(q, 5);
+    r.has_seed = sqlite3_column_type(q, 6) != SQLITE_NULL;
+    r.seed = r.has_seed ? sqlite3_column_int64(q, 6) : 0;
+    r.started = (const char *)sqlite3_column_text(q, 7);
+    r.version = (const char *)sqlite3_column_text(q, 8);
+    r.hash = (const char *)sqlite3_column_text(q, 9);
+    r.source = (const char *)sqlite3_column_text(q, 10);
+    st = fn(ctx, &r);
   }
   sqlite3_finalize(q);
-  ent_status st = ENT_OK;
-  if (arr) {
-    char *t = cJSON_Print(arr);
-    cJSON_Delete(arr);
-    if (!t) st = ENT_ENOMEM;
-    else {
-      if (fputs(t, fp) < 0 || fputc('\n', fp) == EOF) st = ENT_EIO;
-      cJSON_free(t);
-    }
-  } else if (b.failed) {
-    st = ENT_ENOMEM;
-  } else if (b.len && fwrite(b.data, 1, b.len, fp) != b.len) {
-    st = ENT_EIO;
-  }
-  ent_strbuf_free(&b);
-  return st == ENT_OK && fflush(fp) ? ENT_EIO : st;
+  return st;
 }
 
-ent_status ent_store_show(ent_store *s, long long id, FILE *fp, ent_diag *d) {
+ent_status ent_store_load_output(ent_store *s, long long id, ent_arena *A,
+                                 ent_store_output *o, ent_diag *d) {
+  memset(o, 0, sizeof *o);
   sqlite3_stmt *q;
-  if (sqlite3_prepare_v2(s->db, "SELECT output FROM runs WHERE id = ?", -1, &q,
-                         NULL) != SQLITE_OK)
-    return db_fail(s, d, "cannot read");
-  sqlite3_bind_int64(q, 1, id);
-  ent_status st = ENT_OK;
+  ent_status st = select_run(s, "id, kind, status, started, finished, "
+                                "scenario_source, scenario_text, base_text, "
+                                "output",
+                             id, "kind = 'run' OR done > 0", &q, d);
+  if (st != ENT_OK) return st;
   if (sqlite3_step(q) != SQLITE_ROW) {
-    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
-                 "run store '%s' has no run %lld", s->path, id);
-    st = ENT_EINPUT;
-  } else if (sqlite3_column_type(q, 0) == SQLITE_NULL) {
+    st = ENT_ENOTFOUND;
+  } else if (sqlite3_column_type(q, 8) == SQLITE_NULL) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
                  "run %lld has no output yet (still running, or stopped "
-                 "before its first batch)", id);
+                 "before its first batch)", sqlite3_column_int64(q, 0));
     st = ENT_EINPUT;
   } else {
-    const char *t = (const char *)sqlite3_column_text(q, 0);
-    if (fputs(t, fp) < 0 || fflush(fp)) st = ENT_EIO;
+    o->id = sqlite3_column_int64(q, 0);
+    o->kind = col_text0(q, 1, A);
+    o->status = col_text0(q, 2, A);
+    o->started = col_text0(q, 3, A);
+    o->finished = col_text0(q, 4, A);
+    o->source = col_text0(q, 5, A);
+    o->text = col_text0(q, 6, A);
+    o->base_text = col_text(q, 7, A);
+    o->doc = col_text0(q, 8, A);
+    o->doc_len = (size_t)sqlite3_column_bytes(q, 8);
+    if (A->failed) st = ENT_ENOMEM;
   }
   sqlite3_finalize(q);
   return st;

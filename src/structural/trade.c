@@ -36,6 +36,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/csv.h"
+#include "base/fileio.h"
 
 struct ent_trade_work {
   size_t cap;
@@ -1214,18 +1215,12 @@ ent_status ent_trade_problem_load_files(const char *flows_path,
   if (!flows_path) return ENT_EINVAL;
   char *ft = NULL, *st = NULL;
   size_t fl = 0, sl = 0;
-  const char *why = NULL;
-  ent_status s1 = ent_read_file(flows_path, MAX_FILE_BYTES, &ft, &fl, &why);
-  if (s1 != ENT_OK)
-    ent_diag_add(d, ENT_SEV_ERROR, s1, flows_path, 0, 0,
-                 "cannot read flows file '%s': %s", flows_path, why);
+  ent_status s1 = ent_fileio_read(flows_path, MAX_FILE_BYTES, &ft, &fl, d,
+                                  "cannot read flows file '%s'", flows_path);
   ent_status s2 = ENT_OK;
-  if (shock_path) {
-    s2 = ent_read_file(shock_path, MAX_FILE_BYTES, &st, &sl, &why);
-    if (s2 != ENT_OK)
-      ent_diag_add(d, ENT_SEV_ERROR, s2, shock_path, 0, 0,
-                   "cannot read shock file '%s': %s", shock_path, why);
-  }
+  if (shock_path)
+    s2 = ent_fileio_read(shock_path, MAX_FILE_BYTES, &st, &sl, d,
+                         "cannot read shock file '%s'", shock_path);
   ent_status r;
   if (s1 == ENT_ENOMEM || s2 == ENT_ENOMEM)
     r = ENT_ENOMEM;

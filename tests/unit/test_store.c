@@ -1,8 +1,8 @@
 /*
  * test_store.c -- the SQLite run store (store.c, docs/store.md): SHA-256
- * against the FIPS 180-2 test vectors; an interrupted forecast, resumed
- * from the store on another thread count, gives the same output as an
- * uninterrupted one, and leaves consistent tables; files that are not
+ * (base/hash.c) against the FIPS 180-2 test vectors; an interrupted
+ * forecast, resumed from the store on another thread count, gives the
+ * same output as an uninterrupted one, and leaves consistent tables; files that are not
  * stores (text, another application's SQLite database, a corrupt store)
  * are refused and left byte for byte as they were; single runs are kept
  * and listed.
@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/hash.h"
 #include "ensemble/ensemble.h"
 #include "input/scenario.h"
 #include "store/store.h"
@@ -38,12 +39,12 @@ static void tmp_path(char *buf, size_t size, const char *name) {
 static void test_sha256(void **state) {
   (void)state;
   char h[65];
-  ent_sha256_hex("abc", 3, h);
+  ent_hash_sha256("abc", 3, h);
   assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  ent_sha256_hex("", 0, h);
+  ent_hash_sha256("", 0, h);
   assert_string_equal(h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-  ent_sha256_hex(two, strlen(two), h);
+  ent_hash_sha256(two, strlen(two), h);
   assert_string_equal(h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 

@@ -1,5 +1,6 @@
 /*
- * cli.c -- option parsing and command-line diagnostics for `entente`.
+ * cli.c -- option parsing, command-line diagnostics and the one path every
+ * `entente` command takes (cli_main).
  */
 #include "cli.h"
 
@@ -248,4 +249,98 @@ int cli_fail(ent_diag *d, ent_status st) {
     fprintf(stderr, "entente: error: %s\n", ent_status_str(st));
   return st == ENT_EINPUT || st == ENT_EIO || st == ENT_ENOTFOUND ? EXIT_USAGE
                                                                   : EXIT_FAIL;
+}
+
+int cli_written(ent_status st) {
+  if (st != ENT_OK)
+    fprintf(stderr, "entente: error: writing output: %s\n", ent_status_str(st));
+  return st == ENT_OK ? EXIT_OK : EXIT_FAIL;
+}
+
+/* ------------------------------------------------------------ inputs */
+
+ent_status cli_load_scenario(const char *arg, ent_model **m, ent_diag *d) {
+  if (!arg) return ent_builtin_load(NULL, m, d);
+  if (ent_builtin_text(arg) && !strchr(arg, '/') && !strstr(arg, ".yaml") &&
+      !strstr(arg, ".yml"))
+    return ent_builtin_load(arg, m, d);
+  return ent_scenario_load_file(arg, m, d);
+}
+
+ent_status cli_scenario(cli_ctx *c, const char *arg, ent_model **m) {
+  ent_status st = cli_load_scenario(arg, m, c->d);
+  if (st == ENT_ENOTFOUND)
+    ent_diag_report(c->d, ENT_SEV_ERROR, "<command-line>", 1, 1,
+                    "no built-in scenario '%s'", arg ? arg : "");
+  return st;
+}
+
+const char *cli_store_path(const cli_args *a) {
+  const char *p = cli_get(a, "store", NULL);
+  return p ? p : CLI_DEFAULT_STORE;
+}
+
+ent_mpi *cli_start_mpi(int *argc, char ***argv) {
+  ent_mpi *mpi = NULL;
+  if (!ent_ensemble_mpi_launched()) return NULL;
+  if (!ent_ensemble_mpi_available()) {
+    fprintf(stderr, "entente: warning: started by mpirun/srun, but this build "
+                    "has no MPI: every process computes the whole forecast\n");
+    return NULL;
+  }
+  if (ent_ensemble_mpi_init(argc, argv, &mpi) != ENT_OK) {
+    fprintf(stderr, "entente: error: MPI could not be started\n");
+    exit(EXIT_FAIL);
+  }
+  if (ent_ensemble_mpi_rank(mpi) != 0) {
+    if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+      return mpi;
+  }
+  return mpi;
+}
+
+/* ------------------------------------------------------------ commands */
+
+int cli_usage_errors(cli_args *a) {
+  if (!ent_diag_errors(a->diag)) return 0;
+  cli_flush(a);
+  return 1;
+}
+
+/* What every command needs before its body; CLI_CONTINUE or an exit
+ * code. */
+static int set_up(const cli_cmd *cmd, cli_ctx *c) {
+  if (cmd->early) {
+    int rc = cmd->early(c);
+    if (rc != CLI_CONTINUE) return rc;
+  }
+  if ((cmd->flags & CLI_RUN_OPTS) && !(c->ro = ent_run_opts_create()))
+    return EXIT_FAIL;
+  if (!(c->d = ent_diag_create())) {
+    fprintf(stderr, "entente: error: out of memory\n");
+    return EXIT_FAIL;
+  }
+  c->fmt = cmd->format;
+  if (cmd->formats && cli_has(&c->a, "format"))
+    cli_format(&c->a, cmd->formats, &c->fmt);
+  return CLI_CONTINUE;
+}
+
+int cli_main(const cli_cmd *cmd, int argc, char **argv) {
+  cli_ctx c;
+  memset(&c, 0, sizeof c);
+  if (cmd->flags & CLI_MPI) c.mpi = cli_start_mpi(&argc, &argv);
+  int done;
+  int rc = cli_parse(cmd, argc, argv, &c.a, &done);
+  if (rc == EXIT_OK && !done) {
+    rc = set_up(cmd, &c);
+    if (rc == CLI_CONTINUE) rc = cmd->run(&c);
+  }
+  ent_run_destroy(c.run);
+  ent_model_destroy(c.m);
+  ent_diag_destroy(c.d);
+  ent_run_opts_destroy(c.ro);
+  cli_args_free(&c.a);
+  ent_ensemble_mpi_finalize(c.mpi, c.mpi_abort);
+  return rc;
 }

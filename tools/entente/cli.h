@@ -1,8 +1,10 @@
 /*
  * cli.h -- shared plumbing of the `entente` command: option tables, usage
  * text, command-line diagnostics in file:line:col form (the file is
- * "<command-line>", the column points into the joined arguments), and
- * exit codes.  Uses only the public API (entente.h).
+ * "<command-line>", the column points into the joined arguments), exit
+ * codes, and the one path every command takes (cli_main: parse, set up,
+ * run the command's body, clean up).  Uses only the public API
+ * (entente.h).
  */
 #ifndef ENT_CLI_H
 #define ENT_CLI_H
@@ -25,6 +27,17 @@ typedef struct cli_opt {
   int repeat;          /* may be given more than once */
 } cli_opt;
 
+typedef struct cli_ctx cli_ctx;
+
+/* What cli_main does for a command before its body (flags). */
+enum {
+  CLI_RUN_OPTS = 1, /* create ctx.ro (the body applies cli_model_options) */
+  CLI_MPI = 2       /* start MPI before parsing (under mpirun/srun) */
+};
+
+/* Returned by a command's `early` step to go on. */
+#define CLI_CONTINUE (-1)
+
 typedef struct cli_cmd {
   const char *name;
   const char *usage;   /* "entente eum TABLE.csv [options]" */
@@ -32,6 +45,16 @@ typedef struct cli_cmd {
   const char *details; /* paragraphs after the options, may be NULL */
   const cli_opt *opts; /* terminated by {NULL} */
   int min_args, max_args;
+  unsigned formats;    /* --format values accepted (1 << ENT_FORMAT_*); 0:
+                          the command has no --format */
+  ent_format format;   /* without --format */
+  unsigned flags;      /* CLI_* */
+  /* Optional: runs right after parsing, before anything else is checked
+   * (`run --dump`); returns an exit code, or CLI_CONTINUE. */
+  int (*early)(cli_ctx *c);
+  /* The command: checks its own options (then cli_usage_errors), does its
+   * work and returns the exit code.  cli_main frees what ctx holds. */
+  int (*run)(cli_ctx *c);
 } cli_cmd;
 
 #define CLI_MAX_VALUES 64
@@ -53,6 +76,31 @@ typedef struct cli_args {
   int *col;          /* column of each argv[i] in `line` */
   ent_diag *diag;
 } cli_args;
+
+/* One invocation of a command: everything cli_main sets up before the
+ * command's body and frees after it. */
+struct cli_ctx {
+  cli_args a;        /* the parsed command line (a.diag: its problems) */
+  ent_format fmt;    /* --format, else the command's default */
+  ent_run_opts *ro;  /* CLI_RUN_OPTS: model options, else NULL */
+  ent_diag *d;       /* problems in the inputs and of the library */
+  ent_model *m;      /* the command's scenario, if it loads one */
+  ent_run *run;      /* its run, if it makes one */
+  ent_mpi *mpi;      /* CLI_MPI: the communicator under mpirun, or NULL */
+  int mpi_abort;     /* end with MPI_Abort (rank 0 failed on its own) */
+};
+
+/* The shared path of every command: start MPI (CLI_MPI), parse (--help
+ * prints the usage and returns 0; problems are printed and give 2), the
+ * early step, create ctx.ro (CLI_RUN_OPTS) and ctx.d, read --format (a
+ * bad one is reported in ctx.a.diag, printed by the body's
+ * cli_usage_errors together with its own), run the command's body, free
+ * everything in ctx (MPI last).  Returns the exit code. */
+int cli_main(const cli_cmd *cmd, int argc, char **argv);
+
+/* If the command line has problems, print them and return 1 (the body
+ * then returns EXIT_USAGE). */
+int cli_usage_errors(cli_args *a);
 
 /* Parse argv (argv[0] = command name).  Returns EXIT_OK, or an exit code to
  * return at once (after --help: EXIT_OK with *done set; after an error:
@@ -90,21 +138,28 @@ void cli_model_options(cli_args *a, ent_run_opts *ro);
  * Returns the exit code for st (2 for bad input, 1 otherwise). */
 int cli_fail(ent_diag *d, ent_status st);
 
+/* Print the failure of writing the output, if st says so; the exit code
+ * for st (0, or 1). */
+int cli_written(ent_status st);
+
 /* Load SCENARIO: a built-in name (no '/' or .yaml), else a YAML file;
  * NULL loads the default built-in. */
 ent_status cli_load_scenario(const char *arg, ent_model **m, ent_diag *d);
+/* The same into *m with problems in c->d, and "no built-in scenario" said
+ * when there is no such built-in. */
+ent_status cli_scenario(cli_ctx *c, const char *arg, ent_model **m);
 
-/* Commands. */
-int cmd_eum(int argc, char **argv);
-int cmd_smp(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_scenarios(int argc, char **argv);
-int cmd_backtest(int argc, char **argv);
-int cmd_gravity(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_forecast(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
-int cmd_runs(int argc, char **argv);
+/* The run store of --store, else ./entente.db. */
+#define CLI_DEFAULT_STORE "entente.db"
+const char *cli_store_path(const cli_args *a);
+
+/* MPI when this process was started by mpirun/srun and the build has it
+ * (ranks other than 0 print nothing); NULL otherwise. */
+ent_mpi *cli_start_mpi(int *argc, char ***argv);
+
+/* Commands (main.c's table). */
+extern const cli_cmd cmd_eum, cmd_smp, cmd_run, cmd_check, cmd_scenarios,
+    cmd_backtest, cmd_gravity, cmd_report, cmd_forecast, cmd_compare,
+    cmd_runs;
 
 #endif /* ENT_CLI_H */

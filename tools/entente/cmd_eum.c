@@ -11,7 +11,17 @@ static const cli_opt eum_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd eum_cmd = {
+static int eum_main(cli_ctx *c) {
+  ent_run_opts_set(c->ro, "robustness=off", "<command-line>", c->a.diag);
+  cli_model_options(&c->a, c->ro);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  ent_status st = ent_table_load_file(c->a.pos[0], &c->m, c->d);
+  if (st == ENT_OK) st = ent_run_create(c->m, c->ro, &c->run, c->d);
+  if (st != ENT_OK) return cli_fail(c->d, st);
+  return cli_written(ent_run_write_eum(c->run, c->fmt, stdout));
+}
+
+const cli_cmd cmd_eum = {
     "eum",
     "entente eum TABLE.csv [--rounds N] [--profile P] [--option K=V ...] "
     "[--format text|json]",
@@ -37,48 +47,7 @@ static const cli_cmd eum_cmd = {
     eum_opts,
     1,
     1,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON,
+    .flags = CLI_RUN_OPTS,
+    .run = eum_main,
 };
-
-int cmd_eum(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&eum_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  ent_format fmt;
-  ent_run_opts *ro = ent_run_opts_create();
-  if (!ro) {
-    cli_args_free(&a);
-    return EXIT_FAIL;
-  }
-  ent_run_opts_set(ro, "robustness=off", "<command-line>", a.diag);
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON, &fmt);
-  cli_model_options(&a, ro);
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    ent_run_opts_destroy(ro);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  ent_run *run = NULL;
-  ent_status st = ent_table_load_file(a.pos[0], &m, d);
-  if (st == ENT_OK) st = ent_run_create(m, ro, &run, d);
-  if (st == ENT_OK) {
-    st = ent_run_write_eum(run, fmt, stdout);
-    if (st != ENT_OK) fprintf(stderr, "entente: error: writing output: %s\n",
-                              ent_status_str(st));
-    rc = st == ENT_OK ? EXIT_OK : EXIT_FAIL;
-  } else {
-    rc = cli_fail(d, st);
-  }
-  ent_run_destroy(run);
-  ent_model_destroy(m);
-  ent_diag_destroy(d);
-  ent_run_opts_destroy(ro);
-  cli_args_free(&a);
-  return rc;
-}

@@ -18,8 +18,6 @@
 
 #include "cli.h"
 
-#define DEFAULT_STORE "entente.db"
-
 static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig) {
@@ -140,27 +138,6 @@ static ent_status drive(ent_ensemble *e, int rank, progress *pg,
   return st;
 }
 
-/* MPI, when this process was started by mpirun/srun and the build has it.
- * Ranks other than 0 print nothing. */
-static ent_mpi *start_mpi(int *argc, char ***argv) {
-  ent_mpi *mpi = NULL;
-  if (!ent_ensemble_mpi_launched()) return NULL;
-  if (!ent_ensemble_mpi_available()) {
-    fprintf(stderr, "entente: warning: started by mpirun/srun, but this build "
-                    "has no MPI: every process computes the whole forecast\n");
-    return NULL;
-  }
-  if (ent_ensemble_mpi_init(argc, argv, &mpi) != ENT_OK) {
-    fprintf(stderr, "entente: error: MPI could not be started\n");
-    exit(EXIT_FAIL);
-  }
-  if (ent_ensemble_mpi_rank(mpi) != 0) {
-    if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-      return mpi;
-  }
-  return mpi;
-}
-
 /* ------------------------------------------------------------ forecast */
 
 static const cli_opt forecast_opts[] = {
@@ -174,8 +151,8 @@ static const cli_opt forecast_opts[] = {
     {"memory", "MB", "memory for exact quantiles; beyond it a streaming "
                      "sketch (default 256)", 0},
     {"store", "FILE", "keep the forecast in an SQLite run store", 0},
-    {"save", NULL, "keep it in ./" DEFAULT_STORE " (same as --store "
-                   DEFAULT_STORE ")", 0},
+    {"save", NULL, "keep it in ./" CLI_DEFAULT_STORE " (same as --store "
+                   CLI_DEFAULT_STORE ")", 0},
     {"keep-members", NULL, "keep every member's outputs in the store (else "
                            "its inputs and headline outputs)", 0},
     {"resume", NULL, "complete the latest interrupted forecast of the store", 0},
@@ -188,7 +165,123 @@ static const cli_opt forecast_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd forecast_cmd = {
+
+/* forecast's options beyond the shared ones; problems go to a. */
+static void forecast_options(cli_ctx *c, ent_ensemble_opts *eo,
+                             unsigned long long *stop_after,
+                             unsigned long long *run_id) {
+  cli_args *a = &c->a;
+  ensemble_options(a, eo, ent_ensemble_mpi_size(c->mpi));
+  opt_ulong(a, "stop-after", 1, 100000000ull, stop_after);
+  opt_ulong(a, "run", 1, 1ull << 62, run_id);
+  cli_model_options(a, c->ro);
+  int resume = cli_has(a, "resume");
+  if (resume && (a->n_pos || cli_has(a, "runs") || cli_has(a, "seed") ||
+                 cli_has(a, "sobol") || cli_has(a, "option") ||
+                 cli_has(a, "memory") ||
+                 cli_has(a, "rounds") || cli_has(a, "profile")))
+    cli_error(a, 1, "--resume continues a stored forecast with its own "
+                    "scenario and options: give only --store/--run, --threads, "
+                    "--format");
+  if (cli_has(a, "run") && !resume)
+    cli_error(a, 1, "--run ID goes with --resume");
+}
+
+/* The forecast to drive: a stored one continued (--resume), or a new one
+ * of the scenario, kept in the store if there is one.  *alone: a failure
+ * of rank 0 alone (the store), which leaves the other ranks waiting in a
+ * collective: MPI_Abort ends them (resume agrees on its own). */
+static ent_status forecast_start(cli_ctx *c, ent_ensemble_opts *eo,
+                                 unsigned long long run_id, ent_store **store,
+                                 ent_ensemble **e, long long *sid, int *alone) {
+  int rank = ent_ensemble_mpi_rank(c->mpi);
+  int resume = cli_has(&c->a, "resume");
+  ent_status st = ENT_OK;
+  if ((resume || cli_has(&c->a, "store") || cli_has(&c->a, "save")) &&
+      rank == 0) {
+    st = ent_store_open(cli_store_path(&c->a), !resume, store, c->d);
+    *alone = st != ENT_OK && !resume;
+  }
+  if (resume) {
+    /* every rank takes part (rank 0 without a store too: it then fails
+     * there, with the others) */
+    long long got = 0;
+    ent_status rs = ent_store_resume(rank == 0 ? *store : NULL,
+                                     (long long)run_id, eo, e, &c->m, &got,
+                                     c->d);
+    if (st == ENT_OK) st = rs;
+    *sid = got;
+  } else if (st == ENT_OK) {
+    st = cli_scenario(c, c->a.n_pos ? c->a.pos[0] : "russia-china-uncertain",
+                      &c->m);
+    if (st == ENT_OK) st = ent_ensemble_create(c->m, c->ro, eo, e, c->d);
+    if (st == ENT_OK && *store) {
+      st = ent_store_begin_forecast(*store, *e, sid, c->d);
+      *alone = st != ENT_OK;
+    }
+  }
+  return st;
+}
+
+/* After the last step (rank 0): keep, print, say what happened. */
+static int forecast_finish(cli_ctx *c, ent_ensemble *e, ent_store *store,
+                           long long sid, int stopped, ent_status *st) {
+  int rc = EXIT_OK;
+  int complete = ent_ensemble_done(e) == ent_ensemble_total(e);
+  /* the store first: its transaction keeps what was done */
+  if (store) *st = ent_store_finish_forecast(store, sid, e,
+                                             cli_has(&c->a, "keep-members"), c->d);
+  if (*st == ENT_OK) {
+    ent_status ws = ent_ensemble_write(e, c->fmt, stdout);
+    rc = cli_written(ws);
+    if (ws == ENT_OK && !complete && !stopped) rc = EXIT_FAIL;
+  } else {
+    rc = cli_fail(c->d, *st);
+  }
+  if (!complete) {
+    fprintf(stderr, "entente: %s after %lu of %lu runs; the output uses "
+                    "those%s\n",
+            interrupted ? "interrupted" : "stopped", ent_ensemble_done(e),
+            ent_ensemble_total(e),
+            store ? "; 'entente forecast --resume' completes the stored "
+                    "forecast"
+                  : "");
+  }
+  if (store && *st == ENT_OK)
+    fprintf(stderr, "entente: forecast kept as run %lld in %s\n", sid,
+            cli_store_path(&c->a));
+  return rc;
+}
+
+static int forecast_main(cli_ctx *c) {
+  int rank = ent_ensemble_mpi_rank(c->mpi);
+  ent_ensemble_opts eo;
+  unsigned long long stop_after = 0, run_id = 0;
+  forecast_options(c, &eo, &stop_after, &run_id);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  eo.mpi = c->mpi;
+  ent_ensemble *e = NULL;
+  ent_store *store = NULL;
+  long long sid = 0;
+  int alone = 0, rc = EXIT_OK;
+  ent_status st = forecast_start(c, &eo, run_id, &store, &e, &sid, &alone);
+  if (st == ENT_OK) {
+    progress pg = {rank == 0 && isatty(2) && !cli_has(&c->a, "no-progress"),
+                   now_s(), ent_ensemble_done(e), "forecast "};
+    if (rank == 0) catch_sigint();
+    st = drive(e, rank, &pg, store, sid, (unsigned long)stop_after, c->d);
+    if (st != ENT_OK && store) alone = 1; /* maybe the store failed */
+    if (st == ENT_OK && rank == 0)
+      rc = forecast_finish(c, e, store, sid, stop_after != 0, &st);
+  }
+  if (st != ENT_OK) rc = cli_fail(c->d, st);
+  ent_ensemble_destroy(e);
+  ent_store_close(store);
+  c->mpi_abort = alone;
+  return rc;
+}
+
+const cli_cmd cmd_forecast = {
     "forecast",
     "entente forecast [SCENARIO] [--runs N] [--seed S] [--threads T] "
     "[--format text|json|csv]",
@@ -216,131 +309,10 @@ static const cli_cmd forecast_cmd = {
     forecast_opts,
     0,
     1,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
+    .flags = CLI_RUN_OPTS | CLI_MPI,
+    .run = forecast_main,
 };
-
-static const char *store_path(cli_args *a) {
-  const char *p = cli_get(a, "store", NULL);
-  return p ? p : DEFAULT_STORE;
-}
-
-int cmd_forecast(int argc, char **argv) {
-  ent_mpi *mpi = start_mpi(&argc, &argv);
-  int rank = ent_ensemble_mpi_rank(mpi);
-  cli_args a;
-  int done;
-  int rc = cli_parse(&forecast_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    ent_ensemble_mpi_finalize(mpi, 0);
-    return rc;
-  }
-  ent_format fmt;
-  ent_ensemble_opts eo;
-  unsigned long long stop_after = 0, run_id = 0;
-  ent_run_opts *ro = ent_run_opts_create();
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
-             &fmt);
-  ensemble_options(&a, &eo, ent_ensemble_mpi_size(mpi));
-  opt_ulong(&a, "stop-after", 1, 100000000ull, &stop_after);
-  opt_ulong(&a, "run", 1, 1ull << 62, &run_id);
-  if (ro) cli_model_options(&a, ro);
-  int resume = cli_has(&a, "resume");
-  if (resume && (a.n_pos || cli_has(&a, "runs") || cli_has(&a, "seed") ||
-                 cli_has(&a, "sobol") || cli_has(&a, "option") ||
-                 cli_has(&a, "memory") ||
-                 cli_has(&a, "rounds") || cli_has(&a, "profile")))
-    cli_error(&a, 1, "--resume continues a stored forecast with its own "
-                     "scenario and options: give only --store/--run, --threads, "
-                     "--format");
-  if (cli_has(&a, "run") && !resume)
-    cli_error(&a, 1, "--run ID goes with --resume");
-  if (!ro || ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    ent_run_opts_destroy(ro);
-    cli_args_free(&a);
-    ent_ensemble_mpi_finalize(mpi, 0);
-    return ro ? EXIT_USAGE : EXIT_FAIL;
-  }
-  eo.mpi = mpi;
-  const char *arg = a.n_pos ? a.pos[0] : "russia-china-uncertain";
-  int want_store = resume || cli_has(&a, "store") || cli_has(&a, "save");
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  ent_ensemble *e = NULL;
-  ent_store *store = NULL;
-  long long sid = 0;
-  ent_status st = ENT_OK;
-  /* a failure of rank 0 alone (the store) leaves the other ranks waiting
-   * in a collective: MPI_Abort ends them (resume agrees on its own) */
-  int alone = 0;
-  if (want_store && rank == 0) {
-    st = ent_store_open(store_path(&a), !resume, &store, d);
-    alone = st != ENT_OK && !resume;
-  }
-  if (resume) {
-    if (st == ENT_OK || rank != 0) {
-      long long got = 0;
-      st = ent_store_resume(rank == 0 ? store : NULL, (long long)run_id, &eo, &e,
-                            &m, &got, d);
-      sid = got;
-    }
-  } else if (st == ENT_OK) {
-    st = cli_load_scenario(arg, &m, d);
-    if (st == ENT_ENOTFOUND)
-      ent_diag_report(d, ENT_SEV_ERROR, "<command-line>", 1, 1,
-                      "no built-in scenario '%s'", arg);
-    if (st == ENT_OK) st = ent_ensemble_create(m, ro, &eo, &e, d);
-    if (st == ENT_OK && store) {
-      st = ent_store_begin_forecast(store, e, &sid, d);
-      alone = st != ENT_OK;
-    }
-  }
-  if (st == ENT_OK) {
-    progress pg = {rank == 0 && isatty(2) && !cli_has(&a, "no-progress"), now_s(),
-                   ent_ensemble_done(e), "forecast "};
-    if (rank == 0) catch_sigint();
-    st = drive(e, rank, &pg, store, sid, (unsigned long)stop_after, d);
-    if (st != ENT_OK && store) alone = 1; /* maybe the store failed */
-    if (st == ENT_OK && rank == 0) {
-      int complete = ent_ensemble_done(e) == ent_ensemble_total(e);
-      /* the store first: its transaction keeps what was done */
-      if (store) st = ent_store_finish_forecast(store, sid, e,
-                                                cli_has(&a, "keep-members"), d);
-      if (st == ENT_OK) {
-        ent_status ws = ent_ensemble_write(e, fmt, stdout);
-        if (ws != ENT_OK)
-          fprintf(stderr, "entente: error: writing output: %s\n",
-                  ent_status_str(ws));
-        rc = ws != ENT_OK ? EXIT_FAIL : complete || stop_after ? EXIT_OK : EXIT_FAIL;
-      } else {
-        rc = cli_fail(d, st);
-      }
-      if (!complete) {
-        fprintf(stderr, "entente: %s after %lu of %lu runs; the output uses "
-                        "those%s\n",
-                interrupted ? "interrupted" : "stopped", ent_ensemble_done(e),
-                ent_ensemble_total(e),
-                store ? "; 'entente forecast --resume' completes the stored "
-                        "forecast"
-                      : "");
-      }
-      if (store && st == ENT_OK)
-        fprintf(stderr, "entente: forecast kept as run %lld in %s\n", sid,
-                store_path(&a));
-    } else if (st == ENT_OK) {
-      rc = EXIT_OK;
-    }
-  }
-  if (st != ENT_OK) rc = cli_fail(d, st);
-  ent_ensemble_destroy(e);
-  ent_model_destroy(m);
-  ent_store_close(store);
-  ent_diag_destroy(d);
-  ent_run_opts_destroy(ro);
-  cli_args_free(&a);
-  ent_ensemble_mpi_finalize(mpi, alone);
-  return rc;
-}
 
 /* ------------------------------------------------------------ compare */
 
@@ -357,7 +329,45 @@ static const cli_opt compare_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd compare_cmd = {
+static int compare_main(cli_ctx *c) {
+  int rank = ent_ensemble_mpi_rank(c->mpi);
+  ent_ensemble_opts eo;
+  ensemble_options(&c->a, &eo, ent_ensemble_mpi_size(c->mpi));
+  cli_model_options(&c->a, c->ro);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  eo.mpi = c->mpi;
+  ent_model *m[2] = {NULL, NULL};
+  ent_ensemble *e[2] = {NULL, NULL};
+  ent_status st = ENT_OK;
+  for (int k = 0; k < 2 && st == ENT_OK; k++)
+    st = cli_scenario(c, c->a.pos[k], &m[k]);
+  for (int k = 0; k < 2 && st == ENT_OK; k++)
+    st = ent_ensemble_create(m[k], c->ro, &eo, &e[k], c->d);
+  if (rank == 0) catch_sigint();
+  for (int k = 0; k < 2 && st == ENT_OK; k++) {
+    progress pg = {rank == 0 && isatty(2) && !cli_has(&c->a, "no-progress"),
+                   now_s(), 0, k ? "B " : "A "};
+    st = drive(e[k], rank, &pg, NULL, 0, 0, c->d);
+  }
+  int rc = EXIT_OK;
+  if (st == ENT_OK && rank == 0) {
+    rc = cli_written(ent_ensemble_compare_write(e[0], e[1], c->fmt, stdout));
+    if (interrupted) {
+      rc = EXIT_FAIL;
+      fprintf(stderr, "entente: interrupted; the comparison uses the runs "
+                      "done\n");
+    }
+  } else if (st != ENT_OK) {
+    rc = cli_fail(c->d, st);
+  }
+  for (int k = 0; k < 2; k++) {
+    ent_ensemble_destroy(e[k]);
+    ent_model_destroy(m[k]);
+  }
+  return rc;
+}
+
+const cli_cmd cmd_compare = {
     "compare",
     "entente compare A B [--runs N] [--seed S] [--format text|json|csv]",
     "Forecast two scenarios with the same seed and runs and print them side\n"
@@ -370,85 +380,35 @@ static const cli_cmd compare_cmd = {
     compare_opts,
     2,
     2,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
+    .flags = CLI_RUN_OPTS | CLI_MPI,
+    .run = compare_main,
 };
-
-int cmd_compare(int argc, char **argv) {
-  ent_mpi *mpi = start_mpi(&argc, &argv);
-  int rank = ent_ensemble_mpi_rank(mpi);
-  cli_args a;
-  int done;
-  int rc = cli_parse(&compare_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    ent_ensemble_mpi_finalize(mpi, 0);
-    return rc;
-  }
-  ent_format fmt;
-  ent_ensemble_opts eo;
-  ent_run_opts *ro = ent_run_opts_create();
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
-             &fmt);
-  ensemble_options(&a, &eo, ent_ensemble_mpi_size(mpi));
-  if (ro) cli_model_options(&a, ro);
-  if (!ro || ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    ent_run_opts_destroy(ro);
-    cli_args_free(&a);
-    ent_ensemble_mpi_finalize(mpi, 0);
-    return ro ? EXIT_USAGE : EXIT_FAIL;
-  }
-  eo.mpi = mpi;
-  ent_diag *d = ent_diag_create();
-  ent_model *m[2] = {NULL, NULL};
-  ent_ensemble *e[2] = {NULL, NULL};
-  ent_status st = ENT_OK;
-  for (int k = 0; k < 2 && st == ENT_OK; k++) {
-    st = cli_load_scenario(a.pos[k], &m[k], d);
-    if (st == ENT_ENOTFOUND)
-      ent_diag_report(d, ENT_SEV_ERROR, "<command-line>", 1, 1,
-                      "no built-in scenario '%s'", a.pos[k]);
-  }
-  for (int k = 0; k < 2 && st == ENT_OK; k++)
-    st = ent_ensemble_create(m[k], ro, &eo, &e[k], d);
-  if (rank == 0) catch_sigint();
-  for (int k = 0; k < 2 && st == ENT_OK; k++) {
-    progress pg = {rank == 0 && isatty(2) && !cli_has(&a, "no-progress"), now_s(),
-                   0, k ? "B " : "A "};
-    st = drive(e[k], rank, &pg, NULL, 0, 0, d);
-  }
-  if (st == ENT_OK && rank == 0) {
-    st = ent_ensemble_compare_write(e[0], e[1], fmt, stdout);
-    if (st != ENT_OK)
-      fprintf(stderr, "entente: error: writing output: %s\n", ent_status_str(st));
-    rc = st != ENT_OK || interrupted ? EXIT_FAIL : EXIT_OK;
-    if (interrupted)
-      fprintf(stderr, "entente: interrupted; the comparison uses the runs "
-                      "done\n");
-    st = ENT_OK;
-  } else if (st != ENT_OK) {
-    rc = cli_fail(d, st);
-  }
-  for (int k = 0; k < 2; k++) {
-    ent_ensemble_destroy(e[k]);
-    ent_model_destroy(m[k]);
-  }
-  ent_diag_destroy(d);
-  ent_run_opts_destroy(ro);
-  cli_args_free(&a);
-  ent_ensemble_mpi_finalize(mpi, 0);
-  return rc;
-}
 
 /* ------------------------------------------------------------ runs */
 
 static const cli_opt runs_opts[] = {
-    {"store", "FILE", "the run store (default ./" DEFAULT_STORE ")", 0},
+    {"store", "FILE", "the run store (default ./" CLI_DEFAULT_STORE ")", 0},
     {"format", "F", "text (default) or json", 0},
     {"show", "ID", "print the stored output (JSON) of run ID", 0},
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd runs_cmd = {
+static int runs_main(cli_ctx *c) {
+  unsigned long long id = 0;
+  opt_ulong(&c->a, "show", 1, 1ull << 62, &id);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  ent_store *s = NULL;
+  ent_status st = ent_store_open(cli_store_path(&c->a), 0, &s, c->d);
+  if (st == ENT_OK)
+    st = id ? ent_store_show(s, (long long)id, stdout, c->d)
+            : ent_store_list(s, c->fmt, stdout);
+  int rc = st == ENT_OK ? EXIT_OK : cli_fail(c->d, st);
+  ent_store_close(s);
+  return rc;
+}
+
+const cli_cmd cmd_runs = {
     "runs",
     "entente runs [--store FILE] [--format text|json] [--show ID]",
     "List the runs and forecasts kept in a run store: id, kind, status\n"
@@ -458,34 +418,6 @@ static const cli_cmd runs_cmd = {
     runs_opts,
     0,
     0,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON,
+    .run = runs_main,
 };
-
-int cmd_runs(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&runs_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  ent_format fmt;
-  unsigned long long id = 0;
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON, &fmt);
-  opt_ulong(&a, "show", 1, 1ull << 62, &id);
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
-  ent_diag *d = ent_diag_create();
-  ent_store *s = NULL;
-  ent_status st = ent_store_open(store_path(&a), 0, &s, d);
-  if (st == ENT_OK)
-    st = id ? ent_store_show(s, (long long)id, stdout, d)
-            : ent_store_list(s, fmt, stdout);
-  rc = st == ENT_OK ? EXIT_OK : cli_fail(d, st);
-  ent_store_close(s);
-  ent_diag_destroy(d);
-  cli_args_free(&a);
-  return rc;
-}

@@ -19,7 +19,98 @@ static const cli_opt gravity_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd gravity_cmd = {
+
+/* A number option: *out unchanged when absent; -1 after reporting. */
+static int num_opt(cli_args *a, const char *name, double lo_excl, double *out) {
+  int argi = 0;
+  const char *v = cli_get(a, name, &argi);
+  if (!v) return 0;
+  char *end = NULL;
+  double x = strtod(v, &end);
+  if (end == v || *end != '\0' || !isfinite(x) || !(x > lo_excl)) {
+    cli_error(a, argi, "--%s must be a number > %g, not '%s'", name, lo_excl,
+              v);
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
+
+/* The solver options; problems go to a. */
+static void gravity_options(cli_args *a, ent_trade_opts *o) {
+  num_opt(a, "theta", 0.0, &o->theta);
+  num_opt(a, "tol", 0.0, &o->tol);
+  int argi = 0;
+  const char *v = cli_get(a, "deficit", &argi);
+  if (v) {
+    if (!strcmp(v, "additive"))
+      o->deficit = ENT_TRADE_DEFICIT_ADDITIVE;
+    else if (!strcmp(v, "multiplicative"))
+      o->deficit = ENT_TRADE_DEFICIT_MULTIPLICATIVE;
+    else
+      cli_error(a, argi,
+                "--deficit must be 'additive' or 'multiplicative', not '%s'",
+                v);
+  }
+  v = cli_get(a, "max-iter", &argi);
+  if (v) {
+    char *end = NULL;
+    long k = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || k < 0 || k > 100000000)
+      cli_error(a, argi,
+                "--max-iter must be a whole number from 0 to 100000000, "
+                "not '%s'",
+                v);
+    else
+      o->max_iter = (int)k;
+  }
+  if (cli_has(a, "no-newton")) o->newton = 0;
+}
+
+/* Solve and write; a solver failure is a failure (1), not bad input. */
+static int solve(cli_ctx *c, const ent_trade_problem *p,
+                 const ent_trade_opts *o) {
+  ent_trade_result *r = NULL;
+  ent_diag *sd = ent_diag_create();
+  ent_status st = ent_trade_solve(p, o, &r, sd);
+  int rc;
+  if (st == ENT_OK) {
+    rc = cli_written(ent_trade_result_write(r, c->fmt, stdout));
+  } else {
+    for (size_t i = 0; i < ent_diag_count(sd); i++)
+      fprintf(stderr, "entente: error: %s\n", ent_diag_get(sd, i)->msg);
+    if (ent_diag_count(sd) == 0)
+      fprintf(stderr, "entente: error: %s\n", ent_status_str(st));
+    rc = EXIT_FAIL;
+  }
+  ent_diag_destroy(sd);
+  ent_trade_result_destroy(r);
+  return rc;
+}
+
+static int gravity_main(cli_ctx *c) {
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  const char *shock = cli_get(&c->a, "shock", NULL);
+  if (!shock)
+    cli_error(&c->a, c->a.argc, "'--shock SHOCK.csv' is required (usage: %s)",
+              c->a.cmd->usage);
+  gravity_options(&c->a, &o);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  ent_trade_problem *p = NULL;
+  ent_status st = ent_trade_problem_load_files(c->a.pos[0], shock, &p, c->d);
+  int rc;
+  if (st != ENT_OK) {
+    rc = cli_fail(c->d, st);
+  } else {
+    ent_diag_print(c->d, stderr); /* warnings, if any */
+    rc = solve(c, p, &o);
+  }
+  ent_trade_problem_destroy(p);
+  return rc;
+}
+
+const cli_cmd cmd_gravity = {
     "gravity",
     "entente gravity FLOWS.csv --shock SHOCK.csv [--theta T] "
     "[--deficit additive|multiplicative] [--format csv|json|text]",
@@ -49,110 +140,7 @@ static const cli_cmd gravity_cmd = {
     gravity_opts,
     1,
     1,
+    .formats = 1u << ENT_FORMAT_CSV | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_TEXT,
+    .format = ENT_FORMAT_CSV,
+    .run = gravity_main,
 };
-
-/* A number option: *out unchanged when absent; -1 after reporting. */
-static int num_opt(cli_args *a, const char *name, double lo_excl, double *out) {
-  int argi = 0;
-  const char *v = cli_get(a, name, &argi);
-  if (!v) return 0;
-  char *end = NULL;
-  double x = strtod(v, &end);
-  if (end == v || *end != '\0' || !isfinite(x) || !(x > lo_excl)) {
-    cli_error(a, argi, "--%s must be a number > %g, not '%s'", name, lo_excl,
-              v);
-    return -1;
-  }
-  *out = x;
-  return 0;
-}
-
-int cmd_gravity(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&gravity_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  ent_trade_opts o;
-  ent_trade_opts_init(&o);
-  ent_format fmt = ENT_FORMAT_CSV;
-  if (cli_has(&a, "format"))
-    cli_format(&a,
-               1u << ENT_FORMAT_CSV | 1u << ENT_FORMAT_JSON |
-                   1u << ENT_FORMAT_TEXT,
-               &fmt);
-  const char *shock = cli_get(&a, "shock", NULL);
-  if (!shock)
-    cli_error(&a, argc, "'--shock SHOCK.csv' is required (usage: %s)",
-              gravity_cmd.usage);
-  num_opt(&a, "theta", 0.0, &o.theta);
-  num_opt(&a, "tol", 0.0, &o.tol);
-  int argi = 0;
-  const char *v = cli_get(&a, "deficit", &argi);
-  if (v) {
-    if (!strcmp(v, "additive"))
-      o.deficit = ENT_TRADE_DEFICIT_ADDITIVE;
-    else if (!strcmp(v, "multiplicative"))
-      o.deficit = ENT_TRADE_DEFICIT_MULTIPLICATIVE;
-    else
-      cli_error(&a, argi,
-                "--deficit must be 'additive' or 'multiplicative', not '%s'",
-                v);
-  }
-  v = cli_get(&a, "max-iter", &argi);
-  if (v) {
-    char *end = NULL;
-    long k = strtol(v, &end, 10);
-    if (end == v || *end != '\0' || k < 0 || k > 100000000)
-      cli_error(&a, argi,
-                "--max-iter must be a whole number from 0 to 100000000, "
-                "not '%s'",
-                v);
-    else
-      o.max_iter = (int)k;
-  }
-  if (cli_has(&a, "no-newton")) o.newton = 0;
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
-
-  ent_diag *d = ent_diag_create();
-  ent_trade_problem *p = NULL;
-  ent_trade_result *r = NULL;
-  if (!d) {
-    fprintf(stderr, "entente: error: out of memory\n");
-    cli_args_free(&a);
-    return EXIT_FAIL;
-  }
-  ent_status st = ent_trade_problem_load_files(a.pos[0], shock, &p, d);
-  if (st != ENT_OK) {
-    rc = cli_fail(d, st);
-  } else {
-    ent_diag_print(d, stderr); /* warnings, if any */
-    ent_diag *sd = ent_diag_create();
-    st = ent_trade_solve(p, &o, &r, sd);
-    if (st == ENT_OK) {
-      st = ent_trade_result_write(r, fmt, stdout);
-      if (st != ENT_OK)
-        fprintf(stderr, "entente: error: writing output: %s\n",
-                ent_status_str(st));
-      rc = st == ENT_OK ? EXIT_OK : EXIT_FAIL;
-    } else {
-      for (size_t i = 0; i < ent_diag_count(sd); i++)
-        fprintf(stderr, "entente: error: %s\n", ent_diag_get(sd, i)->msg);
-      if (ent_diag_count(sd) == 0)
-        fprintf(stderr, "entente: error: %s\n", ent_status_str(st));
-      rc = EXIT_FAIL;
-    }
-    ent_diag_destroy(sd);
-  }
-  ent_trade_result_destroy(r);
-  ent_trade_problem_destroy(p);
-  ent_diag_destroy(d);
-  cli_args_free(&a);
-  return rc;
-}

@@ -10,7 +10,21 @@ static const cli_opt check_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd check_cmd = {
+static int check_main(cli_ctx *c) {
+  ent_status st = cli_has(&c->a, "table")
+                      ? ent_table_load_file(c->a.pos[0], &c->m, c->d)
+                      : cli_load_scenario(c->a.pos[0], &c->m, c->d);
+  if (st == ENT_OK) {
+    ent_diag_print(c->d, stderr); /* warnings, if any */
+    return ent_model_write_summary(c->m, stdout) == ENT_OK ? EXIT_OK : EXIT_FAIL;
+  }
+  int rc = cli_fail(c->d, st);
+  fprintf(stderr, "%zu problem%s found\n", ent_diag_errors(c->d),
+          ent_diag_errors(c->d) == 1 ? "" : "s");
+  return rc;
+}
+
+const cli_cmd cmd_check = {
     "check",
     "entente check SCENARIO.yaml [--table]",
     "Validate a scenario (or, with --table, a CSV actor table) and print\n"
@@ -20,37 +34,20 @@ static const cli_cmd check_cmd = {
     check_opts,
     1,
     1,
+    .run = check_main,
 };
-
-int cmd_check(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&check_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  ent_status st = cli_has(&a, "table") ? ent_table_load_file(a.pos[0], &m, d)
-                                       : cli_load_scenario(a.pos[0], &m, d);
-  if (st == ENT_OK) {
-    ent_diag_print(d, stderr); /* warnings, if any */
-    rc = ent_model_write_summary(m, stdout) == ENT_OK ? EXIT_OK : EXIT_FAIL;
-  } else {
-    rc = cli_fail(d, st);
-    fprintf(stderr, "%zu problem%s found\n", ent_diag_errors(d),
-            ent_diag_errors(d) == 1 ? "" : "s");
-  }
-  ent_model_destroy(m);
-  ent_diag_destroy(d);
-  cli_args_free(&a);
-  return rc;
-}
 
 static const cli_opt scen_opts[] = {{NULL, NULL, NULL, 0}};
 
-static const cli_cmd scen_cmd = {
+static int scenarios_main(cli_ctx *c) {
+  (void)c;
+  for (size_t i = 0; i < ent_builtin_count(); i++)
+    printf("%-24s %s%s\n", ent_builtin_name(i), ent_builtin_title(i),
+           i == 0 ? " (default)" : "");
+  return EXIT_OK;
+}
+
+const cli_cmd cmd_scenarios = {
     "scenarios",
     "entente scenarios",
     "List the built-in scenarios (run one with 'entente run NAME', print its\n"
@@ -59,19 +56,5 @@ static const cli_cmd scen_cmd = {
     scen_opts,
     0,
     0,
+    .run = scenarios_main,
 };
-
-int cmd_scenarios(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&scen_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  for (size_t i = 0; i < ent_builtin_count(); i++)
-    printf("%-24s %s%s\n", ent_builtin_name(i), ent_builtin_title(i),
-           i == 0 ? " (default)" : "");
-  cli_args_free(&a);
-  return EXIT_OK;
-}

@@ -16,12 +16,11 @@
 
 #include "cli.h"
 
-#define DEFAULT_STORE "entente.db"
 #define MAX_JSON (1u << 30)
 
 static const cli_opt report_opts[] = {
     {"latest", NULL, "the latest run or forecast in the store", 0},
-    {"store", "FILE", "the run store (default " DEFAULT_STORE ")", 0},
+    {"store", "FILE", "the run store (default " CLI_DEFAULT_STORE ")", 0},
     {"json", "FILE", "a result document instead of a stored run: the output "
                      "of 'entente forecast --format json' or 'entente run "
                      "--format json' ('-': standard input)", 0},
@@ -35,25 +34,6 @@ static const cli_opt report_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd report_cmd = {
-    "report",
-    "entente report RUN|--latest [--store FILE] [--out DIR]\n"
-    "       entente report --json FILE [--scenario SCENARIO] [--out DIR]",
-    "Write the charts of a forecast (fan charts of every yearly variable,\n"
-    "the distribution of each contested question, the relationship map,\n"
-    "the sensitivity ranking, the back-test) as SVG and PNG, and one\n"
-    "self-contained report.html that embeds them with the scenario's\n"
-    "assumptions, the forecast in words and the tables behind the charts.",
-    "RUN is the id of a run or forecast in the store ('entente runs' lists\n"
-    "them).  The report opens from disk and loads nothing from the network.\n"
-    "docs/report.md describes every chart.\n\n"
-    "examples:\n"
-    "  entente report --latest --out report\n"
-    "  entente forecast --format json > f.json && entente report --json f.json",
-    report_opts,
-    0,
-    1,
-};
 
 /* Read all of fp into a malloc'd, NUL-terminated buffer. */
 static char *slurp(FILE *fp, size_t *len) {
@@ -234,79 +214,66 @@ static int finish(const ent_report *rep, const char *out) {
   return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
 }
 
-/* RUN or --latest from the run store. */
-static int report_stored(cli_args *a, long long id, const char *out) {
-  const char *path = cli_get(a, "store", NULL);
-  if (!path) path = DEFAULT_STORE;
-  ent_diag *d = ent_diag_create();
+/* The report of run id of the store (0: the latest), or of the result
+ * document text[0..len) called name. */
+static int report_of(cli_ctx *c, long long id, const char *name,
+                     const char *text, size_t len) {
+  const char *out = cli_get(&c->a, "out", NULL);
+  if (!out) out = "report";
   ent_store *s = NULL;
-  ent_model *m = NULL, *bm = NULL;
+  ent_model *bm = NULL;
   ent_run *br = NULL;
   ent_report *rep = NULL;
   int rc;
-  ent_status st = ent_store_open(path, 0, &s, d);
-  if (st == ENT_OK) st = inputs(a, &m, &bm, &br, d);
-  if (ent_diag_errors(a->diag)) {
-    cli_flush(a);
+  ent_status st = text ? ENT_OK
+                       : ent_store_open(cli_store_path(&c->a), 0, &s, c->d);
+  if (st == ENT_OK) st = inputs(&c->a, &c->m, &bm, &br, c->d);
+  if (cli_usage_errors(&c->a)) {
     rc = EXIT_USAGE;
   } else if (st == ENT_OK) {
-    st = ent_report_create_stored(s, id, m, br, &rep, d);
-    rc = st == ENT_OK ? finish(rep, out) : cli_fail(d, st);
+    st = text ? ent_report_create(name, text, len, c->m, br, &rep, c->d)
+              : ent_report_create_stored(s, id, c->m, br, &rep, c->d);
+    rc = st == ENT_OK ? finish(rep, out) : cli_fail(c->d, st);
   } else {
-    rc = cli_fail(d, st);
+    rc = cli_fail(c->d, st);
   }
   ent_report_destroy(rep);
   ent_run_destroy(br);
   ent_model_destroy(bm);
-  ent_model_destroy(m);
   ent_store_close(s);
-  ent_diag_destroy(d);
   return rc;
 }
 
-int cmd_report(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&report_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
+/* The run id of RUN (0: --latest); -1 after reporting. */
+static long long run_id(cli_args *a) {
+  if (!a->n_pos) return 0;
+  char *end;
+  errno = 0;
+  long long id = strtoll(a->pos[0], &end, 10);
+  if (errno || end == a->pos[0] || *end || id < 1) {
+    cli_error(a, a->pos_argi[0], "RUN must be a run id (a whole number >= 1, "
+                                 "see 'entente runs'), not '%s'", a->pos[0]);
+    return -1;
   }
-  int argi = 0;
-  const char *json_path = cli_get(&a, "json", &argi);
-  int json_argi = argi;
-  const char *out = cli_get(&a, "out", NULL);
-  if (!out) out = "report";
-  if (json_path && (a.n_pos || cli_has(&a, "latest")))
-    cli_error(&a, json_argi, "--json and a stored run (RUN or --latest) exclude "
-                             "each other");
-  else if (!json_path && !a.n_pos && !cli_has(&a, "latest"))
-    cli_error(&a, argc, "which run? give RUN, --latest or --json FILE");
-  else if (a.n_pos && cli_has(&a, "latest"))
-    cli_error(&a, a.pos_argi[0], "RUN and --latest exclude each other");
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
+  return id;
+}
+
+static int report_main(cli_ctx *c) {
+  cli_args *a = &c->a;
+  int json_argi = 0;
+  const char *json_path = cli_get(a, "json", &json_argi);
+  if (json_path && (a->n_pos || cli_has(a, "latest")))
+    cli_error(a, json_argi, "--json and a stored run (RUN or --latest) exclude "
+                            "each other");
+  else if (!json_path && !a->n_pos && !cli_has(a, "latest"))
+    cli_error(a, a->argc, "which run? give RUN, --latest or --json FILE");
+  else if (a->n_pos && cli_has(a, "latest"))
+    cli_error(a, a->pos_argi[0], "RUN and --latest exclude each other");
+  if (cli_usage_errors(a)) return EXIT_USAGE;
   if (!json_path) {
-    long long id = 0;
-    if (a.n_pos) {
-      char *end;
-      errno = 0;
-      id = strtoll(a.pos[0], &end, 10);
-      if (errno || end == a.pos[0] || *end || id < 1)
-        cli_error(&a, a.pos_argi[0], "RUN must be a run id (a whole number >= 1, "
-                                     "see 'entente runs'), not '%s'", a.pos[0]);
-    }
-    if (ent_diag_errors(a.diag)) {
-      cli_flush(&a);
-      cli_args_free(&a);
-      return EXIT_USAGE;
-    }
-    rc = report_stored(&a, id, out);
-    cli_args_free(&a);
-    return rc;
+    long long id = run_id(a);
+    if (cli_usage_errors(a)) return EXIT_USAGE;
+    return report_of(c, id, NULL, NULL, 0);
   }
   /* the result document */
   char *text = NULL;
@@ -323,31 +290,32 @@ int cmd_report(int argc, char **argv) {
     }
   }
   if (!text) {
-    cli_error(&a, json_argi, "cannot read '%s': %s", json_path, strerror(errno));
-    cli_flush(&a);
-    cli_args_free(&a);
+    cli_error(a, json_argi, "cannot read '%s': %s", json_path, strerror(errno));
+    cli_flush(a);
     return EXIT_USAGE;
   }
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL, *bm = NULL;
-  ent_run *br = NULL;
-  ent_report *rep = NULL;
-  ent_status st = inputs(&a, &m, &bm, &br, d);
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    rc = EXIT_USAGE;
-  } else if (st != ENT_OK) {
-    rc = cli_fail(d, st);
-  } else {
-    st = ent_report_create(name, text, len, m, br, &rep, d);
-    rc = st == ENT_OK ? finish(rep, out) : cli_fail(d, st);
-  }
-  ent_report_destroy(rep);
-  ent_run_destroy(br);
-  ent_model_destroy(bm);
-  ent_model_destroy(m);
-  ent_diag_destroy(d);
+  int rc = report_of(c, 0, name, text, len);
   free(text);
-  cli_args_free(&a);
   return rc;
 }
+
+const cli_cmd cmd_report = {
+    "report",
+    "entente report RUN|--latest [--store FILE] [--out DIR]\n"
+    "       entente report --json FILE [--scenario SCENARIO] [--out DIR]",
+    "Write the charts of a forecast (fan charts of every yearly variable,\n"
+    "the distribution of each contested question, the relationship map,\n"
+    "the sensitivity ranking, the back-test) as SVG and PNG, and one\n"
+    "self-contained report.html that embeds them with the scenario's\n"
+    "assumptions, the forecast in words and the tables behind the charts.",
+    "RUN is the id of a run or forecast in the store ('entente runs' lists\n"
+    "them).  The report opens from disk and loads nothing from the network.\n"
+    "docs/report.md describes every chart.\n\n"
+    "examples:\n"
+    "  entente report --latest --out report\n"
+    "  entente forecast --format json > f.json && entente report --json f.json",
+    report_opts,
+    0,
+    1,
+    .run = report_main,
+};

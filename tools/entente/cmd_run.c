@@ -1,5 +1,6 @@
 /*
- * cmd_run.c -- `entente run [SCENARIO]`: simulate a scenario once.
+ * cmd_run.c -- `entente run [SCENARIO]`: simulate a scenario once, and
+ * `entente backtest`: a run compared with observed history.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,41 @@ static const cli_opt run_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd run_cmd = {
+/* --dump: the YAML text of a built-in scenario (nothing else is checked). */
+static int run_dump(cli_ctx *c) {
+  if (!cli_has(&c->a, "dump")) return CLI_CONTINUE;
+  const char *arg = c->a.n_pos ? c->a.pos[0] : NULL;
+  const char *text = ent_builtin_text(arg);
+  if (!text) {
+    cli_error(&c->a, c->a.n_pos ? c->a.pos_argi[0] : 1,
+              "--dump needs a built-in scenario name, not '%s'", arg);
+    cli_flush(&c->a);
+    return EXIT_USAGE;
+  }
+  fputs(text, stdout);
+  return EXIT_OK;
+}
+
+static int run_main(cli_ctx *c) {
+  cli_model_options(&c->a, c->ro);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  ent_status st = cli_scenario(c, c->a.n_pos ? c->a.pos[0] : NULL, &c->m);
+  /* --store: opened first, so a refused file stops us before any output */
+  ent_store *store = NULL;
+  const char *store_path = cli_get(&c->a, "store", NULL);
+  if (st == ENT_OK && store_path)
+    st = ent_store_open(store_path, 1, &store, c->d);
+  if (st == ENT_OK) st = ent_run_create(c->m, c->ro, &c->run, c->d);
+  long long sid = 0;
+  if (st == ENT_OK && store &&
+      (st = ent_store_add_run(store, c->run, c->ro, &sid, c->d)) == ENT_OK)
+    fprintf(stderr, "entente: run kept as run %lld in %s\n", sid, store_path);
+  ent_store_close(store);
+  if (st != ENT_OK) return cli_fail(c->d, st);
+  return cli_written(ent_run_write(c->run, c->fmt, stdout));
+}
+
+const cli_cmd cmd_run = {
     "run",
     "entente run [SCENARIO] [--format text|json|csv] [--option K=V ...]",
     "Simulate a scenario once.  With a structural part it steps year by year\n"
@@ -37,85 +72,11 @@ static const cli_cmd run_cmd = {
     run_opts,
     0,
     1,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
+    .flags = CLI_RUN_OPTS,
+    .early = run_dump,
+    .run = run_main,
 };
-
-/* Load SCENARIO: a built-in name, else a file path. */
-ent_status cli_load_scenario(const char *arg, ent_model **m, ent_diag *d) {
-  if (!arg) return ent_builtin_load(NULL, m, d);
-  if (ent_builtin_text(arg) && !strchr(arg, '/') && !strstr(arg, ".yaml") &&
-      !strstr(arg, ".yml"))
-    return ent_builtin_load(arg, m, d);
-  return ent_scenario_load_file(arg, m, d);
-}
-
-int cmd_run(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&run_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  const char *arg = a.n_pos ? a.pos[0] : NULL;
-  if (cli_has(&a, "dump")) {
-    const char *text = ent_builtin_text(arg);
-    if (!text) {
-      cli_error(&a, a.n_pos ? a.pos_argi[0] : 1,
-                "--dump needs a built-in scenario name, not '%s'", arg);
-      cli_flush(&a);
-      cli_args_free(&a);
-      return EXIT_USAGE;
-    }
-    fputs(text, stdout);
-    cli_args_free(&a);
-    return EXIT_OK;
-  }
-  ent_format fmt;
-  ent_run_opts *ro = ent_run_opts_create();
-  if (!ro) {
-    cli_args_free(&a);
-    return EXIT_FAIL;
-  }
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
-             &fmt);
-  cli_model_options(&a, ro);
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    ent_run_opts_destroy(ro);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  ent_run *run = NULL;
-  ent_status st = cli_load_scenario(arg, &m, d);
-  if (st == ENT_ENOTFOUND)
-    ent_diag_report(d, ENT_SEV_ERROR, "<command-line>", 1, 1,
-                    "no built-in scenario '%s'", arg ? arg : "");
-  /* --store: opened first, so a refused file stops us before any output */
-  ent_store *store = NULL;
-  const char *store_path = cli_get(&a, "store", NULL);
-  if (st == ENT_OK && store_path) st = ent_store_open(store_path, 1, &store, d);
-  if (st == ENT_OK) st = ent_run_create(m, ro, &run, d);
-  long long sid = 0;
-  if (st == ENT_OK && store && (st = ent_store_add_run(store, run, ro, &sid, d)) == ENT_OK)
-    fprintf(stderr, "entente: run kept as run %lld in %s\n", sid, store_path);
-  ent_store_close(store);
-  if (st == ENT_OK) {
-    st = ent_run_write(run, fmt, stdout);
-    if (st != ENT_OK)
-      fprintf(stderr, "entente: error: writing output: %s\n", ent_status_str(st));
-    rc = st == ENT_OK ? EXIT_OK : EXIT_FAIL;
-  } else {
-    rc = cli_fail(d, st);
-  }
-  ent_run_destroy(run);
-  ent_model_destroy(m);
-  ent_diag_destroy(d);
-  ent_run_opts_destroy(ro);
-  cli_args_free(&a);
-  return rc;
-}
 
 /* ------------------------------------------------------------ backtest */
 
@@ -124,7 +85,30 @@ static const cli_opt bt_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd bt_cmd = {
+static int backtest_main(cli_ctx *c) {
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  const char *arg = c->a.n_pos ? c->a.pos[0] : "russia-china-2013";
+  ent_status st = cli_load_scenario(arg, &c->m, c->d);
+  if (st == ENT_OK) st = ent_run_create(c->m, NULL, &c->run, c->d);
+  if (st != ENT_OK) return cli_fail(c->d, st);
+  /* render into memory first: no partial output on failure */
+  char *buf = NULL;
+  size_t len = 0;
+  int rc;
+  FILE *mem = open_memstream(&buf, &len);
+  st = mem ? ent_run_write_backtest(c->run, c->fmt, mem, c->d) : ENT_ENOMEM;
+  if (mem) fclose(mem);
+  if (st == ENT_OK)
+    rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? EXIT_OK
+                                                                   : EXIT_FAIL;
+  else
+    rc = st == ENT_EINVAL ? (ent_diag_print(c->d, stderr), EXIT_USAGE)
+                          : cli_fail(c->d, st);
+  free(buf);
+  return rc;
+}
+
+const cli_cmd cmd_backtest = {
     "backtest",
     "entente backtest [SCENARIO] [--format text|json]",
     "Run a scenario from its base-year data with only its known shocks and\n"
@@ -140,49 +124,6 @@ static const cli_cmd bt_cmd = {
     bt_opts,
     0,
     1,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON,
+    .run = backtest_main,
 };
-
-int cmd_backtest(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&bt_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  ent_format fmt;
-  if (cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON, &fmt)) {
-    cli_flush(&a);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
-  const char *arg = a.n_pos ? a.pos[0] : "russia-china-2013";
-  ent_diag *d = ent_diag_create();
-  ent_model *m = NULL;
-  ent_run *run = NULL;
-  ent_status st = cli_load_scenario(arg, &m, d);
-  if (st == ENT_OK) st = ent_run_create(m, NULL, &run, d);
-  if (st == ENT_OK) {
-    /* render into memory first: no partial output on failure */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    st = mem ? ent_run_write_backtest(run, fmt, mem, d) : ENT_ENOMEM;
-    if (mem) fclose(mem);
-    if (st == ENT_OK) {
-      rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? EXIT_OK
-                                                                     : EXIT_FAIL;
-    } else {
-      rc = st == ENT_EINVAL ? (ent_diag_print(d, stderr), EXIT_USAGE)
-                            : cli_fail(d, st);
-    }
-    free(buf);
-  } else {
-    rc = cli_fail(d, st);
-  }
-  ent_run_destroy(run);
-  ent_model_destroy(m);
-  ent_diag_destroy(d);
-  cli_args_free(&a);
-  return rc;
-}

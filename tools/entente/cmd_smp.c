@@ -14,7 +14,64 @@ static const cli_opt smp_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-static const cli_cmd smp_cmd = {
+/* Apply one "key=value"; problems are reported against argument argi. */
+static void apply(cli_args *a, ent_smp_opts *o, const char *kv, int argi) {
+  char why[300];
+  if (ent_smp_opts_parse(o, kv, why, sizeof why) != ENT_OK)
+    cli_error(a, argi, "%s", why);
+}
+
+/* --option in the order given, then --turns and --seed (they win). */
+static void smp_options(cli_args *a, ent_smp_opts *o) {
+  for (int k = 0; k < a->n_val; k++)
+    if (!strcmp(a->cmd->opts[a->val[k].opt].name, "option"))
+      apply(a, o, a->val[k].value, a->val[k].argi);
+  char kv[128];
+  int argi = 0;
+  const char *v;
+  if ((v = cli_get(a, "turns", &argi))) {
+    snprintf(kv, sizeof kv, "max_turns=%.100s", v);
+    apply(a, o, kv, argi);
+  }
+  if ((v = cli_get(a, "seed", &argi))) {
+    snprintf(kv, sizeof kv, "seed=%.100s", v);
+    apply(a, o, kv, argi);
+  }
+}
+
+static int smp_run(cli_ctx *c, ent_smp_opts *o) {
+  smp_options(&c->a, o);
+  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  ent_smp_problem *p = NULL;
+  ent_smp_run *run = NULL;
+  ent_status st = ent_smp_load_file(c->a.pos[0], &p, c->d);
+  if (st == ENT_OK) st = ent_smp_run_create(p, o, &run, c->d);
+  int rc;
+  if (st == ENT_OK) {
+    ent_diag_print(c->d, stderr); /* warnings (degenerate states, ...) */
+    st = ent_smp_run_write(run, c->fmt, stdout);
+    if (st == ENT_OK && fflush(stdout) != 0) st = ENT_EIO;
+    rc = cli_written(st);
+  } else {
+    rc = cli_fail(c->d, st);
+  }
+  ent_smp_run_destroy(run);
+  ent_smp_problem_destroy(p);
+  return rc;
+}
+
+static int smp_main(cli_ctx *c) {
+  ent_smp_opts *o = ent_smp_opts_create();
+  if (!o) {
+    fprintf(stderr, "entente: error: out of memory\n");
+    return EXIT_FAIL;
+  }
+  int rc = smp_run(c, o);
+  ent_smp_opts_destroy(o);
+  return rc;
+}
+
+const cli_cmd cmd_smp = {
     "smp",
     "entente smp FILE.csv [--option K=V ...] [--turns N] [--seed S] "
     "[--format text|json|csv]",
@@ -49,75 +106,6 @@ static const cli_cmd smp_cmd = {
     smp_opts,
     1,
     1,
+    .formats = 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON | 1u << ENT_FORMAT_CSV,
+    .run = smp_main,
 };
-
-/* Apply one "key=value"; problems are reported against argument argi. */
-static void apply(cli_args *a, ent_smp_opts *o, const char *kv, int argi) {
-  char why[300];
-  if (ent_smp_opts_parse(o, kv, why, sizeof why) != ENT_OK)
-    cli_error(a, argi, "%s", why);
-}
-
-int cmd_smp(int argc, char **argv) {
-  cli_args a;
-  int done;
-  int rc = cli_parse(&smp_cmd, argc, argv, &a, &done);
-  if (rc != EXIT_OK || done) {
-    cli_args_free(&a);
-    return rc;
-  }
-  ent_smp_opts *o = ent_smp_opts_create();
-  if (!o) {
-    fprintf(stderr, "entente: error: out of memory\n");
-    cli_args_free(&a);
-    return EXIT_FAIL;
-  }
-  ent_format fmt;
-  cli_format(&a, 1u << ENT_FORMAT_TEXT | 1u << ENT_FORMAT_JSON |
-                     1u << ENT_FORMAT_CSV,
-             &fmt);
-  /* --option in the order given, then --turns and --seed (they win). */
-  for (int k = 0; k < a.n_val; k++) {
-    const cli_opt *opt = &smp_opts[a.val[k].opt];
-    if (!strcmp(opt->name, "option")) apply(&a, o, a.val[k].value, a.val[k].argi);
-  }
-  char kv[128];
-  int argi = 0;
-  const char *v;
-  if ((v = cli_get(&a, "turns", &argi))) {
-    snprintf(kv, sizeof kv, "max_turns=%.100s", v);
-    apply(&a, o, kv, argi);
-  }
-  if ((v = cli_get(&a, "seed", &argi))) {
-    snprintf(kv, sizeof kv, "seed=%.100s", v);
-    apply(&a, o, kv, argi);
-  }
-  if (ent_diag_errors(a.diag)) {
-    cli_flush(&a);
-    ent_smp_opts_destroy(o);
-    cli_args_free(&a);
-    return EXIT_USAGE;
-  }
-  ent_diag *d = ent_diag_create();
-  ent_smp_problem *p = NULL;
-  ent_smp_run *run = NULL;
-  ent_status st = d ? ent_smp_load_file(a.pos[0], &p, d) : ENT_ENOMEM;
-  if (st == ENT_OK) st = ent_smp_run_create(p, o, &run, d);
-  if (st == ENT_OK) {
-    ent_diag_print(d, stderr); /* warnings (degenerate states, ...) */
-    st = ent_smp_run_write(run, fmt, stdout);
-    if (st == ENT_OK && fflush(stdout) != 0) st = ENT_EIO;
-    if (st != ENT_OK)
-      fprintf(stderr, "entente: error: writing output: %s\n",
-              ent_status_str(st));
-    rc = st == ENT_OK ? EXIT_OK : EXIT_FAIL;
-  } else {
-    rc = cli_fail(d, st);
-  }
-  ent_smp_run_destroy(run);
-  ent_smp_problem_destroy(p);
-  ent_diag_destroy(d);
-  ent_smp_opts_destroy(o);
-  cli_args_free(&a);
-  return rc;
-}

@@ -1,6 +1,8 @@
 /*
- * main.c -- the `entente` command: one table of subcommands (git.c style);
- * each command lives in cmd_<group>.c and parses its own options.
+ * main.c -- the `entente` command: one table of subcommands (git.c style).
+ * Each command is a cli_cmd in cmd_<group>.c (its options, usage and
+ * body); cli_main (cli.c) takes every one through the same parse, set-up
+ * and clean-up.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,23 +12,22 @@
 #include "cli.h"
 
 typedef struct command {
-  const char *name;
-  int (*fn)(int argc, char **argv);
+  const cli_cmd *cmd;
   const char *summary;
 } command;
 
 static const command commands[] = {
-    {"run", cmd_run, "simulate a scenario once (default: built-in russia-china)"},
-    {"eum", cmd_eum, "one issue from a CSV actor table, expected-utility model"},
-    {"smp", cmd_smp, "KTAB Spatial Model of Politics on a KTAB scenario CSV"},
-    {"check", cmd_check, "validate a scenario and print every problem found"},
-    {"scenarios", cmd_scenarios, "list the built-in scenarios"},
-    {"backtest", cmd_backtest, "model against observed history (default: russia-china-2013)"},
-    {"forecast", cmd_forecast, "Monte Carlo forecast: bands, outcome probabilities, sensitivity"},
-    {"compare", cmd_compare, "two scenarios' forecasts side by side, differences marked"},
-    {"runs", cmd_runs, "list the runs kept in a run store (SQLite)"},
-    {"report", cmd_report, "charts and a self-contained HTML report of a forecast"},
-    {"gravity", cmd_gravity, "GE structural gravity counterfactual of a trade-cost shock"},
+    {&cmd_run, "simulate a scenario once (default: built-in russia-china)"},
+    {&cmd_eum, "one issue from a CSV actor table, expected-utility model"},
+    {&cmd_smp, "KTAB Spatial Model of Politics on a KTAB scenario CSV"},
+    {&cmd_check, "validate a scenario and print every problem found"},
+    {&cmd_scenarios, "list the built-in scenarios"},
+    {&cmd_backtest, "model against observed history (default: russia-china-2013)"},
+    {&cmd_forecast, "Monte Carlo forecast: bands, outcome probabilities, sensitivity"},
+    {&cmd_compare, "two scenarios' forecasts side by side, differences marked"},
+    {&cmd_runs, "list the runs kept in a run store (SQLite)"},
+    {&cmd_report, "charts and a self-contained HTML report of a forecast"},
+    {&cmd_gravity, "GE structural gravity counterfactual of a trade-cost shock"},
 };
 
 static void usage(FILE *fp) {
@@ -35,7 +36,7 @@ static void usage(FILE *fp) {
           "entente models and forecasts the dynamics of strategic relationships\n"
           "between powers (built-in scenario: Russia-China).\n\ncommands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "  %-12s %s\n", commands[i].cmd->name, commands[i].summary);
   fprintf(fp,
           "\n'entente <command> --help' describes a command.\n"
           "Exit status: 0 success, 1 failure, 2 bad input or usage.\n");
@@ -59,7 +60,8 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    if (!strcmp(commands[i].name, name)) return commands[i].fn(argc - 1, argv + 1);
+    if (!strcmp(commands[i].cmd->name, name))
+      return cli_main(commands[i].cmd, argc - 1, argv + 1);
   /* Column of the command word in "entente <name>": 9. */
   fprintf(stderr,
           "<command-line>:1:9: error: unknown command '%s' (see 'entente --help')\n"
