@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strategic/eum.h"
+#include "strategic/smp.h"
+
 
 const char *ent_check_ident(const char *s, size_t len) {
   if (len == 0) return "is empty";
@@ -620,6 +623,7 @@ ent_status ent_scenario_load_buffer(const char *name, const char *text_,
   L.d = d;
   L.m = ent_model_new();
   if (!L.m) return ENT_ENOMEM;
+  ent_eum_opts_default(&L.m->eum);
   ent_status st = ent_ydoc_load(&L.y, name, text_, len, d);
   ent_strbuf bases;
   ent_strbuf_init(&bases);

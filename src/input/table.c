@@ -16,6 +16,7 @@
 
 #include "base/csv.h"
 #include "input/scenario.h"
+#include "strategic/eum.h"
 
 enum { COL_ACTOR, COL_CAP, COL_POS, COL_SAL, COL_WHY, NCOL };
 
@@ -97,6 +98,7 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
     ent_csv_free(csv);
     return ENT_ENOMEM;
   }
+  ent_eum_opts_default(&m->eum);
   size_t rows = csv->n_rows - 1;
   m->actors = ent_arena_array(&m->arena, rows ? rows : 1, sizeof *m->actors);
   ent_issue *is = ent_arena_alloc(&m->arena, sizeof *is);

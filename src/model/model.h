@@ -16,8 +16,9 @@
 #ifndef ENT_MODEL_H
 #define ENT_MODEL_H
 
-#include "strategic/eum.h"
 #include "base/util.h"
+#include "strategic/eum_opts.h"
+#include "strategic/smp_opts.h"
 
 typedef struct ent_srcpos {
   int line, col; /* 1-based in the scenario source; 0 = none */
@@ -309,6 +310,8 @@ ENT_LOCAL size_t ent_model_find_issue(const ent_model *m, const char *id);
 
 /* Index of actor `id`, or (size_t)-1. */
 ENT_LOCAL size_t ent_model_find_actor(const ent_model *m, const char *id);
+/* An empty model with an initialised arena; the loader sets everything
+ * else (the scenario-level options too: model.c knows no defaults). */
 ENT_LOCAL ent_model *ent_model_new(void);
 
 /* Label of the anchor nearest to v on the issue's scale, and whether v is

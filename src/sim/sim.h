@@ -19,6 +19,7 @@
 #define ENT_SIM_H
 
 #include "model/model.h"
+#include "strategic/eum.h"
 
 struct ent_run_opts {
   char *kv[64]; /* "key=value" overrides, applied in order to every issue */
