@@ -17,6 +17,7 @@
 #include "base/csv.h"
 #include "input/scenario.h"
 #include "strategic/eum.h"
+#include "strategic/smp.h"
 
 enum { COL_ACTOR, COL_CAP, COL_POS, COL_SAL, COL_WHY, NCOL };
 
@@ -214,6 +215,7 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
   is->lo = lo;
   is->hi = hi > lo ? hi : lo + 1.0;
   is->eum = m->eum;
+  ent_smp_opts_default(&is->smp);
   m->issues = is;
   m->n_issues = 1;
   m->id = ent_arena_strdup(&m->arena, base);

@@ -73,8 +73,10 @@ typedef struct ent_issue {
   ent_issue_model model;    /* which bargaining model(s) decide it */
   size_t n_dims;            /* dimensions, >= 1 (> 1: SMP only) */
   const char **dims;        /* [n_dims] dimension names */
-  const char **smp_kv;      /* [n_smp_kv] "Key=Value" SMP options */
-  size_t n_smp_kv;
+  ent_smp_opts smp;         /* SMP options: KTAB's defaults, then the
+                               issue's smp_options, parsed at load; the
+                               accommodation list lives in the arena
+                               (never ent_smp_opts_release it) */
   ent_srcpos at;
 } ent_issue;
 

@@ -344,7 +344,6 @@ static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
   if (!ir->smp_win) ir->smp_win = ent_calloc(n, sizeof(double));
   ent_status st = ENT_ENOMEM;
   ent_smp_problem *pb = NULL;
-  ent_smp_opts *so = NULL;
   ent_smp_run *sr = NULL;
   ent_diag *tmp = NULL;
   if (!pos || !sal || !ir->smp_likely || !ir->smp_mean || !ir->smp_final ||
@@ -364,17 +363,10 @@ static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
     }
   }
   tmp = ent_diag_create();
-  so = ent_smp_opts_create();
-  if (!tmp || !so) goto out;
-  char why[256];
-  for (size_t q = 0; q < is->n_smp_kv; q++)
-    if (ent_smp_opts_parse(so, is->smp_kv[q], why, sizeof why) != ENT_OK) {
-      st = ENT_EINPUT; /* validated at load time: cannot happen */
-      goto out;
-    }
+  if (!tmp) goto out;
   st = ent_smp_problem_from_arrays(s->m->source, n, m, s->cap[i], pos, sal, &pb,
                                    tmp);
-  if (st == ENT_OK) st = ent_smp_run_create(pb, so, &sr, tmp);
+  if (st == ENT_OK) st = ent_smp_run_create(pb, &is->smp, &sr, tmp);
   if (st != ENT_OK) {
     /* KTAB refuses some inputs (e.g. a degenerate state with strict
      * options): report it for this issue rather than fail the run */
@@ -410,7 +402,6 @@ static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
 out:
   ent_smp_run_destroy(sr);
   ent_smp_problem_destroy(pb);
-  ent_smp_opts_destroy(so);
   ent_diag_destroy(tmp);
   ent_free(pos);
   ent_free(sal);
