@@ -59,6 +59,8 @@ ENT_LOCAL int ent_smp_opts_set(ent_smp_opts *o, const char *key,
 /* "VictoryProbModel=Linear PCEModel=... max_turns=100 ..." */
 ENT_LOCAL void ent_smp_opts_describe(const ent_smp_opts *o, char *buf,
                                      size_t size);
+/* KTAB's name of a BargnModel value (static; "?" if invalid). */
+ENT_LOCAL const char *ent_smp_bargn_name(ent_smp_bargn b);
 
 /* ------------------------------------------------------------ problem */
 
