@@ -364,8 +364,9 @@ static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
   }
   tmp = ent_diag_create();
   if (!tmp) goto out;
-  st = ent_smp_problem_from_arrays(s->m->source, n, m, s->cap[i], pos, sal, &pb,
-                                   tmp);
+  ent_smp_spec sp = {.file = s->m->source, .n = n, .m = m,
+                     .cap = s->cap[i], .pos = pos, .sal = sal};
+  st = ent_smp_problem_create(&sp, &pb, tmp);
   if (st == ENT_OK) st = ent_smp_run_create(pb, &is->smp, &sr, tmp);
   if (st != ENT_OK) {
     /* KTAB refuses some inputs (e.g. a degenerate state with strict

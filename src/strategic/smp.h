@@ -64,7 +64,8 @@ ENT_LOCAL const char *ent_smp_bargn_name(ent_smp_bargn b);
 
 /* ------------------------------------------------------------ problem */
 
-/* A validated KTAB scenario (§1).  All arrays live in the arena. */
+/* A validated KTAB scenario (§1), built only by smp_problem.c.  All arrays
+ * live in the arena. */
 struct ent_smp_problem {
   ent_arena arena;
   char *file;        /* name used in messages */
@@ -81,15 +82,82 @@ struct ent_smp_problem {
   double *ssq;       /* [n] Σ_k s_ik * s_ik (> 0), the distance denominator */
 };
 
-/* Build a problem from arrays on KTAB's 0-100 scale (positions, saliences)
- * without names (actors "A0", "A1", ...; dimensions "D0", ...).  Problems
- * are reported to `d` under `file`.  Used by tests and benchmarks. */
-ENT_LOCAL ent_status ent_smp_problem_from_arrays(
-    const char *file, size_t n, size_t m, const double *cap,
-    const double *pos100, const double *sal100, ent_smp_problem **out,
-    ent_diag *d);
+/* KTAB's limits (§1.3); no KTAB limit on dimensions: ENT_SMP_MAX_DIMS
+ * bounds allocation. */
+#define ENT_SMP_MIN_ACTORS 3
+#define ENT_SMP_MAX_ACTORS 250
+#define ENT_SMP_MAX_DIMS 100000
+#define ENT_SMP_MAX_CAPABILITY 1e8
+
+/* A problem given as arrays on KTAB's 0-100 scale (smp_problem.c).  The
+ * names may be NULL: actors "A0", "A1", ..., their descriptions "actor 0",
+ * ..., dimensions "D0", ..., scenario "generated" / "generated scenario";
+ * given ones are copied as they are (the CSV loader checks their text). */
+typedef struct ent_smp_spec {
+  const char *file;              /* name used in messages; NULL: "<arrays>" */
+  const char *name, *desc;       /* scenario name and description, or NULL */
+  size_t n, m;                   /* actors, dimensions */
+  const char *const *actor;      /* [n] actor names, or NULL */
+  const char *const *actor_desc; /* [n] or NULL */
+  const char *const *dim;        /* [m] dimension names, or NULL */
+  const double *cap;             /* [n] capabilities, (0, 1e8] */
+  const double *pos;             /* [n*m] positions, [0, 100] */
+  const double *sal;             /* [n*m] saliences, [0, 100]; an actor's sum
+                                    <= 100 and not all 0 */
+} ent_smp_spec;
+
+/* Check and build: every problem of §1.3 goes to `d` under sp->file
+ * (positions 0:0), in the order the CSV loader reports them, and nothing
+ * is built then (ENT_EINPUT).  ENT_EINVAL for missing arrays, ENT_ENOMEM.
+ * The problem owns copies of everything. */
+ENT_LOCAL ent_status ent_smp_problem_create(const ent_smp_spec *sp,
+                                            ent_smp_problem **out,
+                                            ent_diag *d);
+/* A problem of sp's sizes and names whose values are set later, again and
+ * again, by ent_smp_problem_set (sp's arrays are not read).  NULL when out
+ * of memory or for sizes no problem can have. */
+ENT_LOCAL ent_smp_problem *ent_smp_problem_alloc(const ent_smp_spec *sp);
+/* Check the values (as ent_smp_problem_create does, under p->file and
+ * p's actor names) and set them.  On ENT_EINPUT the values are invalid
+ * until the next successful set. */
+ENT_LOCAL ent_status ent_smp_problem_set(ent_smp_problem *p, const double *cap,
+                                         const double *pos100,
+                                         const double *sal100, ent_diag *d);
 /* Deep copy (for runs that must outlive the problem). */
 ENT_LOCAL ent_smp_problem *ent_smp_problem_clone(const ent_smp_problem *p);
+
+/* The single-value checks of §1.3, for loaders that report each value at
+ * its place in a file: each reports to `d` at (file, line, col) (0 =
+ * unknown) with `actor` naming the actor, and returns 0 if the value is
+ * fine, -1 if not. */
+ENT_LOCAL int ent_smp_check_actor_count(ent_diag *d, const char *file,
+                                        int line, int col, unsigned long n);
+ENT_LOCAL int ent_smp_check_dim_count(ent_diag *d, const char *file, int line,
+                                      int col, unsigned long m);
+ENT_LOCAL int ent_smp_check_capability(ent_diag *d, const char *file, int line,
+                                       int col, const char *actor, double v);
+/* Position v (0-100) on dimension k (0-based). */
+ENT_LOCAL int ent_smp_check_position(ent_diag *d, const char *file, int line,
+                                     int col, const char *actor, size_t k,
+                                     double v);
+/* Saliences of one actor go through ent_smp_check_salience dimension by
+ * dimension, in order, with running sums in one ent_smp_salsum per actor
+ * (initialise with ENT_SMP_SALSUM_INIT); then ent_smp_check_salience_total.
+ * A caller that could not read a salience clears all_ok. */
+typedef struct ent_smp_salsum {
+  double sum;   /* of the 0-100 values so far */
+  double ssq;   /* of (value / 100)^2 so far */
+  int reported; /* "add up to more than 100" said once */
+  int all_ok;   /* every salience read and in range */
+} ent_smp_salsum;
+#define ENT_SMP_SALSUM_INIT {0.0, 0.0, 0, 1}
+ENT_LOCAL int ent_smp_check_salience(ent_diag *d, const char *file, int line,
+                                     int col, const char *actor, size_t k,
+                                     double v, ent_smp_salsum *acc);
+ENT_LOCAL int ent_smp_check_salience_total(ent_diag *d, const char *file,
+                                           int line, int col,
+                                           const char *actor,
+                                           const ent_smp_salsum *acc);
 
 /* ------------------------------------------------------------ work */
 
