@@ -62,6 +62,20 @@ ENT_LOCAL void ent_smp_opts_describe(const ent_smp_opts *o, char *buf,
 /* KTAB's name of a BargnModel value (static; "?" if invalid). */
 ENT_LOCAL const char *ent_smp_bargn_name(ent_smp_bargn b);
 
+/* ------------------------------------------------------------ reports */
+
+/* Bytes of a note: the text of a diagnostic (ent_diag_item.msg). */
+#define ENT_SMP_NOTE_SIZE sizeof(((ent_diag_item *)0)->msg)
+
+/* Every problem the model finds goes through here: to `d` (may be NULL)
+ * and, when `note` is not NULL and still empty, also into note (a buffer
+ * of ENT_SMP_NOTE_SIZE bytes) -- so a caller can report a refused run
+ * under its own heading without collecting the model's own messages
+ * first (the simulation's yearly runs do, ent_smp_solver_note). */
+ENT_LOCAL void ent_smp_report(ent_diag *d, char *note, ent_severity sev,
+                              ent_status code, const char *file, int line,
+                              int col, const char *fmt, ...) ENT_PRINTF(8, 9);
+
 /* ------------------------------------------------------------ problem */
 
 /* A validated KTAB scenario (§1), built only by smp_problem.c.  All arrays
@@ -119,10 +133,11 @@ ENT_LOCAL ent_status ent_smp_problem_create(const ent_smp_spec *sp,
 ENT_LOCAL ent_smp_problem *ent_smp_problem_alloc(const ent_smp_spec *sp);
 /* Check the values (as ent_smp_problem_create does, under p->file and
  * p's actor names) and set them.  On ENT_EINPUT the values are invalid
- * until the next successful set. */
+ * until the next successful set.  `note`: see ent_smp_report. */
 ENT_LOCAL ent_status ent_smp_problem_set(ent_smp_problem *p, const double *cap,
                                          const double *pos100,
-                                         const double *sal100, ent_diag *d);
+                                         const double *sal100, ent_diag *d,
+                                         char *note);
 /* Deep copy (for runs that must outlive the problem). */
 ENT_LOCAL ent_smp_problem *ent_smp_problem_clone(const ent_smp_problem *p);
 
@@ -218,6 +233,39 @@ ENT_LOCAL ent_status ent_smp_advance(ent_smp_work *w, int state,
  * for h = k = i; this one serves the target-side bargains and tests.) */
 ENT_LOCAL void ent_smp_estimate(const ent_smp_work *w, size_t h, size_t k,
                                 size_t i, size_t j, double *p, double *gain);
+
+/* ------------------------------------------------------------ solver */
+
+/* Runs again and again on one problem shape -- the simulation's yearly
+ * runs of an issue -- with everything allocated once: the problem (sizes
+ * and names from sp, values set by each run), a workspace and two state
+ * buffers.  The options (NULL: KTAB's defaults) are not copied and must
+ * outlive the solver.  A run
+ * keeps only its last state, which is bit for bit the last state of
+ * ent_smp_run_create on the same problem and options.  NULL when out of
+ * memory. */
+typedef struct ent_smp_solver ent_smp_solver;
+ENT_LOCAL ent_smp_solver *ent_smp_solver_alloc(const ent_smp_spec *sp,
+                                               const ent_smp_opts *o);
+ENT_LOCAL void ent_smp_solver_free(ent_smp_solver *s);
+/* Set the values (0-100 scale, as ent_smp_problem_set) and run to the
+ * stopping rule.  Problems go to d (may be NULL); the first one of this
+ * call is also kept (ent_smp_solver_note).  Returns ENT_OK or the error
+ * ent_smp_problem_create / ent_smp_run_create would return. */
+ENT_LOCAL ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
+                                        const double *pos100,
+                                        const double *sal100, ent_diag *d);
+/* Read-outs of the last successful run: turns played (states - 1),
+ * whether the ratio test stopped it, position of actor i on dimension k
+ * (0-100, as ent_smp_run_position) and winning probability of the last
+ * state. */
+ENT_LOCAL int ent_smp_solver_turns(const ent_smp_solver *s);
+ENT_LOCAL int ent_smp_solver_converged(const ent_smp_solver *s);
+ENT_LOCAL double ent_smp_solver_position(const ent_smp_solver *s, size_t i,
+                                         size_t k);
+ENT_LOCAL double ent_smp_solver_win_prob(const ent_smp_solver *s, size_t i);
+/* Text of the first problem the last run reported ("" if none). */
+ENT_LOCAL const char *ent_smp_solver_note(const ent_smp_solver *s);
 
 /* ------------------------------------------------------------ PRNG */
 

@@ -15,63 +15,79 @@
  */
 #include "strategic/smp.h"
 
-#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+/* ------------------------------------------------------------ reports */
+
+void ent_smp_report(ent_diag *d, char *note, ent_severity sev, ent_status code,
+                    const char *file, int line, int col, const char *fmt,
+                    ...) {
+  char buf[ENT_SMP_NOTE_SIZE];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (note && !note[0]) memcpy(note, buf, sizeof buf);
+  ent_diag_add(d, sev, code, file, line, col, "%s", buf);
+}
+
+#define ERR(...) ent_smp_report(d, note, ENT_SEV_ERROR, ENT_EINPUT, __VA_ARGS__)
+
 /* ------------------------------------------------------------ checks */
 
-int ent_smp_check_actor_count(ent_diag *d, const char *file, int line,
-                              int col, unsigned long n) {
+/* Each check: 0 if fine, else -1 after reporting to d (and note). */
+static int check_actor_count(ent_diag *d, char *note, const char *file,
+                             int line, int col, unsigned long n) {
   if (n >= ENT_SMP_MIN_ACTORS && n <= ENT_SMP_MAX_ACTORS) return 0;
-  ent_diag_error(d, file, line, col,
-                 "number of actors %lu is outside [%d, %d] (KTAB's limits)",
-                 n, ENT_SMP_MIN_ACTORS, ENT_SMP_MAX_ACTORS);
+  ERR(file, line, col,
+      "number of actors %lu is outside [%d, %d] (KTAB's limits)", n,
+      ENT_SMP_MIN_ACTORS, ENT_SMP_MAX_ACTORS);
   return -1;
 }
 
-int ent_smp_check_dim_count(ent_diag *d, const char *file, int line, int col,
-                            unsigned long m) {
+static int check_dim_count(ent_diag *d, char *note, const char *file,
+                           int line, int col, unsigned long m) {
   if (m >= 1 && m <= ENT_SMP_MAX_DIMS) return 0;
-  ent_diag_error(d, file, line, col,
-                 "number of dimensions %lu is outside [1, %d]", m,
-                 ENT_SMP_MAX_DIMS);
+  ERR(file, line, col, "number of dimensions %lu is outside [1, %d]", m,
+      ENT_SMP_MAX_DIMS);
   return -1;
 }
 
-int ent_smp_check_capability(ent_diag *d, const char *file, int line, int col,
-                             const char *actor, double v) {
+static int check_capability(ent_diag *d, char *note, const char *file,
+                            int line, int col, const char *actor, double v) {
   if (v == 0.0) {
-    ent_diag_error(d, file, line, col,
-                   "capability of '%s' is 0; it must be positive (KTAB "
-                   "aborts on a non-positive voting weight)",
-                   actor);
+    ERR(file, line, col,
+        "capability of '%s' is 0; it must be positive (KTAB aborts on a "
+        "non-positive voting weight)",
+        actor);
     return -1;
   }
   if (!(v > 0.0 && v <= ENT_SMP_MAX_CAPABILITY)) {
-    ent_diag_error(d, file, line, col,
-                   "capability %g of '%s' is outside (0, 1e8]", v, actor);
+    ERR(file, line, col, "capability %g of '%s' is outside (0, 1e8]", v,
+        actor);
     return -1;
   }
   return 0;
 }
 
-int ent_smp_check_position(ent_diag *d, const char *file, int line, int col,
-                           const char *actor, size_t k, double v) {
+static int check_position(ent_diag *d, char *note, const char *file, int line,
+                          int col, const char *actor, size_t k, double v) {
   if (v >= 0.0 && v <= 100.0) return 0;
-  ent_diag_error(d, file, line, col,
-                 "position %g of '%s' on dimension %zu is outside [0, 100]",
-                 v, actor, k + 1);
+  ERR(file, line, col,
+      "position %g of '%s' on dimension %zu is outside [0, 100]", v, actor,
+      k + 1);
   return -1;
 }
 
-int ent_smp_check_salience(ent_diag *d, const char *file, int line, int col,
-                           const char *actor, size_t k, double v,
-                           ent_smp_salsum *acc) {
+static int check_salience(ent_diag *d, char *note, const char *file, int line,
+                          int col, const char *actor, size_t k, double v,
+                          ent_smp_salsum *acc) {
   if (!(v >= 0.0 && v <= 100.0)) {
-    ent_diag_error(d, file, line, col,
-                   "salience %g of '%s' on dimension %zu is outside [0, 100]",
-                   v, actor, k + 1);
+    ERR(file, line, col,
+        "salience %g of '%s' on dimension %zu is outside [0, 100]", v, actor,
+        k + 1);
     acc->all_ok = 0;
     return -1;
   }
@@ -79,51 +95,81 @@ int ent_smp_check_salience(ent_diag *d, const char *file, int line, int col,
   double s = v / 100.0;
   acc->ssq = acc->ssq + s * s;
   if (acc->sum > 100.0 && !acc->reported) {
-    ent_diag_error(d, file, line, col,
-                   "saliences of '%s' add up to more than 100 (%.17g at "
-                   "dimension %zu)",
-                   actor, acc->sum, k + 1);
+    ERR(file, line, col,
+        "saliences of '%s' add up to more than 100 (%.17g at dimension %zu)",
+        actor, acc->sum, k + 1);
     acc->reported = 1;
     return -1;
   }
   return 0;
 }
 
+static int check_salience_total(ent_diag *d, char *note, const char *file,
+                                int line, int col, const char *actor,
+                                const ent_smp_salsum *acc) {
+  if (!acc->all_ok || acc->ssq > 0.0) return 0;
+  if (acc->sum == 0.0)
+    ERR(file, line, col,
+        "every salience of '%s' is 0 (KTAB aborts: its distances would be "
+        "0/0)",
+        actor);
+  else
+    ERR(file, line, col,
+        "saliences of '%s' are too small to weigh distances", actor);
+  return -1;
+}
+
+#undef ERR
+
+int ent_smp_check_actor_count(ent_diag *d, const char *file, int line,
+                              int col, unsigned long n) {
+  return check_actor_count(d, NULL, file, line, col, n);
+}
+int ent_smp_check_dim_count(ent_diag *d, const char *file, int line, int col,
+                            unsigned long m) {
+  return check_dim_count(d, NULL, file, line, col, m);
+}
+int ent_smp_check_capability(ent_diag *d, const char *file, int line, int col,
+                             const char *actor, double v) {
+  return check_capability(d, NULL, file, line, col, actor, v);
+}
+int ent_smp_check_position(ent_diag *d, const char *file, int line, int col,
+                           const char *actor, size_t k, double v) {
+  return check_position(d, NULL, file, line, col, actor, k, v);
+}
+int ent_smp_check_salience(ent_diag *d, const char *file, int line, int col,
+                           const char *actor, size_t k, double v,
+                           ent_smp_salsum *acc) {
+  return check_salience(d, NULL, file, line, col, actor, k, v, acc);
+}
 int ent_smp_check_salience_total(ent_diag *d, const char *file, int line,
                                  int col, const char *actor,
                                  const ent_smp_salsum *acc) {
-  if (!acc->all_ok || acc->ssq > 0.0) return 0;
-  ent_diag_error(d, file, line, col,
-                 acc->sum == 0.0 ? "every salience of '%s' is 0 (KTAB aborts: "
-                                   "its distances would be 0/0)"
-                                 : "saliences of '%s' are too small to weigh "
-                                   "distances",
-                 actor);
-  return -1;
+  return check_salience_total(d, NULL, file, line, col, actor, acc);
 }
 
 /* Checks every value of (n, m, cap, pos, sal) in the order the CSV
  * loader reports them; returns the number of problems.  `actor` gives
  * the names used in messages (NULL: "A0", "A1", ...). */
-static int check_values(ent_diag *d, const char *file, size_t n, size_t m,
-                        const char *const *actor, const double *cap,
+static int check_values(ent_diag *d, char *note, const char *file, size_t n,
+                        size_t m, const char *const *actor, const double *cap,
                         const double *pos, const double *sal) {
   int bad = 0;
-  bad += ent_smp_check_actor_count(d, file, 0, 0, (unsigned long)n) != 0;
-  bad += ent_smp_check_dim_count(d, file, 0, 0, (unsigned long)m) != 0;
+  bad += check_actor_count(d, note, file, 0, 0, (unsigned long)n) != 0;
+  bad += check_dim_count(d, note, file, 0, 0, (unsigned long)m) != 0;
   if (m < 1 || m > ENT_SMP_MAX_DIMS) return bad;
   char name[32];
   for (size_t i = 0; i < n; i++) {
     const char *a = actor ? actor[i] : name;
     if (!actor) snprintf(name, sizeof name, "A%zu", i);
-    bad += ent_smp_check_capability(d, file, 0, 0, a, cap[i]) != 0;
+    bad += check_capability(d, note, file, 0, 0, a, cap[i]) != 0;
     ent_smp_salsum acc = ENT_SMP_SALSUM_INIT;
     for (size_t k = 0; k < m; k++) {
-      bad += ent_smp_check_position(d, file, 0, 0, a, k, pos[i * m + k]) != 0;
-      bad += ent_smp_check_salience(d, file, 0, 0, a, k, sal[i * m + k],
-                                    &acc) != 0;
+      bad += check_position(d, note, file, 0, 0, a, k, pos[i * m + k]) != 0;
+      bad += check_salience(d, note, file, 0, 0, a, k, sal[i * m + k],
+                            &acc) != 0;
     }
-    bad += ent_smp_check_salience_total(d, file, 0, 0, a, &acc) != 0;
+    bad += check_salience_total(d, note, file, 0, 0, a, &acc) != 0;
   }
   return bad;
 }
@@ -201,9 +247,9 @@ ent_smp_problem *ent_smp_problem_alloc(const ent_smp_spec *sp) {
 
 ent_status ent_smp_problem_set(ent_smp_problem *p, const double *cap,
                                const double *pos100, const double *sal100,
-                               ent_diag *d) {
+                               ent_diag *d, char *note) {
   if (!p || !cap || !pos100 || !sal100) return ENT_EINVAL;
-  if (check_values(d, p->file, p->n, p->m, (const char *const *)p->actor, cap,
+  if (check_values(d, note, p->file, p->n, p->m, (const char *const *)p->actor, cap,
                    pos100, sal100))
     return ENT_EINPUT;
   fill_values(p, cap, pos100, sal100);
@@ -215,7 +261,7 @@ ent_status ent_smp_problem_create(const ent_smp_spec *sp,
   if (out) *out = NULL;
   if (!sp || !out || !sp->cap || !sp->pos || !sp->sal) return ENT_EINVAL;
   const char *file = sp->file ? sp->file : "<arrays>";
-  if (check_values(d, file, sp->n, sp->m, sp->actor, sp->cap, sp->pos,
+  if (check_values(d, NULL, file, sp->n, sp->m, sp->actor, sp->cap, sp->pos,
                    sp->sal))
     return ENT_EINPUT;
   ent_smp_problem *p = alloc_problem(sp);
