@@ -666,7 +666,8 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     c = at + 1;
   }
   for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_eum_hist *h = r->issues[i].hist; /* NULL: spatial-model issue */
+    /* NULL: spatial-model issue */
+    const ent_eum_hist *h = ent_issue_run_hist(&r->issues[i]);
     vals[d + e->S + i] = r->issues[i].forecast;
     size_t n = m->issues[i].n_stakes, q = e->dyad_off[i];
     for (size_t a = 0; a < n; a++)

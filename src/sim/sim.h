@@ -9,17 +9,18 @@
  * lets callers draw progress or stop at any year; ent_run_create runs
  * all steps.
  *
- * For each issue the last bargaining also runs two robustness variants
- * that eum.md section 7 recommends for the project's own scenarios: the
- * compromise rule `least_move`, and the axis reflected (x -> lo + hi - x,
- * mapped back).  A forecast that changes under them is an artefact of the
- * selection rule, not a finding; the report says so.
+ * Issues bargain through the table of bargaining models (bargain.h).  For
+ * each issue the last bargaining also runs two robustness variants that
+ * eum.md section 7 recommends for the project's own scenarios (the
+ * compromise rule `least_move`, and the axis reflected; bargain_eum.c).  A
+ * forecast that changes under them is an artefact of the selection rule,
+ * not a finding; the report says so.
  */
 #ifndef ENT_SIM_H
 #define ENT_SIM_H
 
 #include "model/model.h"
-#include "strategic/eum.h"
+#include "sim/bargain.h"
 
 struct ent_run_opts {
   char *kv[64]; /* "key=value" overrides, applied in order to every issue */
@@ -32,29 +33,43 @@ struct ent_run_opts {
                      model only) */
 };
 
+/* One issue of a run: a common part, whatever model decided, and a part
+ * per bargaining model the issue used (bargain.h), indexed by
+ * ent_bargain_id; read them with ent_issue_run_eum / ent_issue_run_smp. */
 typedef struct ent_issue_run {
   const ent_issue *issue;
-  ent_eum_opts opts;     /* options used */
-  ent_eum_hist *hist;    /* last year's bargaining; actors = stakes */
-  double *cap, *sal;     /* last year's inputs, per stake (owned) */
-  double least_move_median, reflected_median; /* robustness read-outs */
-  int has_robustness;
   ent_issue_model model;    /* model(s) used (issue's, or the run option) */
-  double forecast;          /* the issue's outcome: the EUM weighted median,
-                               or for smp issues the SMP most likely
-                               position on the first dimension */
+  ent_eum_opts opts;        /* effective EUM options (issue + run options) */
+  double forecast;          /* the issue's outcome: the deciding model's
+                               forecast on the first dimension (EUM
+                               weighted median, SMP most likely position),
+                               else the starting median */
   double initial_median, initial_mean; /* baselines of the start */
-  /* KTAB's SMP (smp and both issues; last year only for both) */
-  int has_smp;
-  const char *smp_note;     /* why SMP did not run (static), or NULL */
-  double *smp_likely;       /* [n_dims] position of the actor with the
-                               highest winning probability, final state */
-  double *smp_mean;         /* [n_dims] capability x salience weighted mean
-                               of the final positions */
-  double *smp_final;        /* [n_stakes * n_dims] final positions */
-  double *smp_win;          /* [n_stakes] final winning probabilities */
-  int smp_turns, smp_converged;
+  double *cap, *sal;        /* [n_stakes] the last bargained year's inputs
+                               (owned) */
+  void *part[ENT_BARGAIN_COUNT]; /* per model; NULL: not used */
 } ent_issue_run;
+
+/* The expected-utility part, or NULL (the issue does not use the model);
+ * its history is NULL until the model ran. */
+static inline const ent_issue_eum *ent_issue_run_eum(const ent_issue_run *ir) {
+  return (const ent_issue_eum *)ir->part[ENT_BARGAIN_EUM];
+}
+/* The history of the expected-utility model, or NULL. */
+static inline const ent_eum_hist *ent_issue_run_hist(const ent_issue_run *ir) {
+  const ent_issue_eum *e = ent_issue_run_eum(ir);
+  return e ? e->hist : NULL;
+}
+/* The KTAB SMP part, or NULL (the issue does not run the model). */
+static inline const ent_issue_smp *ent_issue_run_smp(const ent_issue_run *ir) {
+  return (const ent_issue_smp *)ir->part[ENT_BARGAIN_SMP];
+}
+/* The SMP part if the model gave results, else NULL. */
+static inline const ent_issue_smp *ent_issue_run_smp_ran(
+    const ent_issue_run *ir) {
+  const ent_issue_smp *s = ent_issue_run_smp(ir);
+  return s && s->ran ? s : NULL;
+}
 
 /* Margin beyond which the two models are said to disagree: 10% of the
  * issue's scale. */

@@ -23,6 +23,7 @@
 
 struct ent_eum_work {
   size_t cap;   /* max actors */
+  size_t bytes; /* allocated, this struct included */
   double *U;    /* [n*n] voter utilities, position-major */
   double *UT;   /* [n*n] the same, voter-major */
   double *P;    /* [n*n] P(i,j) */
@@ -287,8 +288,13 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
     ent_eum_work_free(w);
     return NULL;
   }
+  w->bytes = sizeof *w + 3 * n * n * sizeof(double) +
+             sizeof vec / sizeof vec[0] * n * sizeof(double) +
+             2 * n * sizeof(size_t) + 2 * n * sizeof(int);
   return w;
 }
+
+size_t ent_eum_work_size(const ent_eum_work *w) { return w ? w->bytes : 0; }
 
 void ent_eum_work_free(ent_eum_work *w) {
   if (!w) return;
@@ -750,18 +756,29 @@ static double initial_range(const ent_eum_opts *o, const double *x, size_t n) {
 ent_status ent_eum_run(const ent_eum_problem *pb, const ent_eum_opts *o,
                        const double *x0, ent_eum_hist **out) {
   *out = NULL;
+  if (pb->n < 1 || o->rounds < 0) return ENT_EINVAL;
+  ent_eum_work *w = ent_eum_work_alloc(pb->n);
+  if (!w) return ENT_ENOMEM;
+  ent_status st = ent_eum_run_work(pb, o, x0, w, out);
+  ent_eum_work_free(w);
+  return st;
+}
+
+ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
+                            const double *x0, ent_eum_work *w,
+                            ent_eum_hist **out) {
+  *out = NULL;
   size_t n = pb->n;
-  if (n < 1 || o->rounds < 0) return ENT_EINVAL;
+  if (n < 1 || o->rounds < 0 || !w || n > w->cap) return ENT_EINVAL;
   for (size_t i = 0; i < n; i++)
     if (!isfinite(x0[i]) || !isfinite(pb->cap[i]) || !isfinite(pb->sal[i]) ||
         pb->cap[i] < 0.0 || pb->sal[i] < 0.0 || pb->sal[i] > 1.0)
       return ENT_EINVAL;
   size_t T = (size_t)o->rounds;
   ent_eum_hist *h = ent_calloc(1, sizeof *h);
-  ent_eum_work *w = ent_eum_work_alloc(n);
   uint64_t *hashes = ent_mallocarray(T + 1, sizeof *hashes);
   ent_eum_move *mv = ent_mallocarray(n, sizeof *mv);
-  if (!h || !w || !hashes || !mv) goto nomem;
+  if (!h || !hashes || !mv) goto nomem;
   h->n = n;
   h->x = ent_mallocarray((T + 1) * n, sizeof(double));
   h->r = ent_mallocarray(T ? T * n : 1, sizeof(double));
@@ -857,13 +874,11 @@ ent_status ent_eum_run(const ent_eum_problem *pb, const ent_eum_opts *o,
                  h->cycle_period == 1;
   ent_free(hashes);
   ent_free(mv);
-  ent_eum_work_free(w);
   *out = h;
   return ENT_OK;
 nomem:
   ent_free(hashes);
   ent_free(mv);
-  ent_eum_work_free(w);
   ent_eum_hist_free(h);
   return ENT_ENOMEM;
 }

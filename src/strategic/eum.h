@@ -100,6 +100,8 @@ typedef struct ent_eum_work ent_eum_work;
 /* Scratch for one round with up to n actors: a few n*n matrices. */
 ENT_LOCAL ent_eum_work *ent_eum_work_alloc(size_t n);
 ENT_LOCAL void ent_eum_work_free(ent_eum_work *w);
+/* Bytes the workspace holds (0 for NULL). */
+ENT_LOCAL size_t ent_eum_work_size(const ent_eum_work *w);
 
 /* One round from x (length n) to x_next (may not alias x).  `range` is the
  * R to use (see ent_eum_range); R <= 0 means no moves.  Returns the number
@@ -146,6 +148,11 @@ typedef struct ent_eum_hist {
 ENT_LOCAL ent_status ent_eum_run(const ent_eum_problem *pb,
                                  const ent_eum_opts *o, const double *x0,
                                  ent_eum_hist **out);
+/* The same with the caller's workspace (for up to >= pb->n actors), for
+ * callers that run again and again; only the history is allocated. */
+ENT_LOCAL ent_status ent_eum_run_work(const ent_eum_problem *pb,
+                                      const ent_eum_opts *o, const double *x0,
+                                      ent_eum_work *w, ent_eum_hist **out);
 ENT_LOCAL void ent_eum_hist_free(ent_eum_hist *h);
 
 /* Region of round t (1..n_rounds) for (i, j). */

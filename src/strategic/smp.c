@@ -136,6 +136,7 @@ struct ent_smp_work {
   ent_smp_rng rng;
   char *note;        /* NULL, or ENT_SMP_NOTE_SIZE bytes that get the first
                         problem reported (ent_smp_report) */
+  size_t bytes;      /* allocated, this struct included */
 };
 
 static void work_free_arrays(ent_smp_work *w) {
@@ -178,6 +179,7 @@ static void work_reset(ent_smp_work *w) {
   do {                                                      \
     (ptr) = ent_mallocarray((count), sizeof *(ptr)); /* counts >= 1 */ \
     if (!(ptr)) ok = 0;                                     \
+    w->bytes += (count) * sizeof *(ptr);                    \
   } while (0)
 
 ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
@@ -190,6 +192,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   w->o = o;
   w->n = n;
   w->m = m;
+  w->bytes = sizeof *w;
   /* One bargain per initiator, two with InitRcvrInterp. */
   w->nbmax = 2 * n;
   /* A queue holds the status quo, the actor's own bargains (<= 2) and at
@@ -1659,6 +1662,14 @@ double ent_smp_solver_win_prob(const ent_smp_solver *s, size_t i) {
   return s->win[i];
 }
 const char *ent_smp_solver_note(const ent_smp_solver *s) { return s->note; }
+
+size_t ent_smp_solver_size(const ent_smp_solver *s) {
+  if (!s) return 0;
+  size_t NM = s->pb->n * s->pb->m;
+  return sizeof *s + s->w->bytes +
+         (4 * NM + s->pb->n) * sizeof(double) +     /* states, win */
+         (3 * s->pb->n + 2 * NM) * sizeof(double);  /* problem values */
+}
 
 /* ------------------------------------------------------------ accessors */
 

@@ -266,6 +266,9 @@ ENT_LOCAL double ent_smp_solver_position(const ent_smp_solver *s, size_t i,
 ENT_LOCAL double ent_smp_solver_win_prob(const ent_smp_solver *s, size_t i);
 /* Text of the first problem the last run reported ("" if none). */
 ENT_LOCAL const char *ent_smp_solver_note(const ent_smp_solver *s);
+/* Bytes the solver holds: workspace, state buffers, problem values
+ * (names not counted); 0 for NULL. */
+ENT_LOCAL size_t ent_smp_solver_size(const ent_smp_solver *s);
 
 /* ------------------------------------------------------------ PRNG */
 
