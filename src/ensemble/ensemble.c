@@ -191,7 +191,7 @@ typedef struct headline {
 
 struct ent_ensemble {
   const ent_model *m;
-  ent_run_opts ro;        /* copy: kv owned; robustness off */
+  ent_run_opts ro;        /* copy; robustness off */
   ent_ensemble_opts o;
   int rank, size;
   size_t d;               /* uncertain numbers */
@@ -436,7 +436,6 @@ static void free_work(ent_ensemble *e) {
 void ent_ensemble_destroy(ent_ensemble *e) {
   if (!e) return;
   free_work(e);
-  for (size_t k = 0; k < e->ro.n_kv; k++) ent_free(e->ro.kv[k]);
   ent_free(e->cells);
   ent_free(e->hash);
   ent_free(e->dyad_off);
@@ -493,13 +492,10 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->d = m->n_uparams;
   e->per_unit = o->sobol ? e->d + 2 : 1;
   e->n_units = o->runs;
+  if (ro) e->ro = *ro; /* the EUM options as they are (typed) */
   e->ro.robustness = 0; /* the robustness variants are for single runs */
   e->ro.models = ro ? ro->models : -1; /* as the scenario's issues say */
   e->ro.smp_beside = 0; /* members aggregate the deciding model only */
-  for (size_t k = 0; ro && k < ro->n_kv; k++) {
-    if (!(e->ro.kv[k] = ent_strdup(ro->kv[k]))) goto nomem;
-    e->ro.n_kv++;
-  }
   /* the nominal run fixes the outputs */
   ent_run *r = NULL;
   ent_status st = ent_run_create(m, &e->ro, &r, d);

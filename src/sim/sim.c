@@ -49,14 +49,11 @@ ent_run_opts *ent_run_opts_create(void) {
   return o;
 }
 
-void ent_run_opts_destroy(ent_run_opts *o) {
-  if (!o) return;
-  for (size_t i = 0; i < o->n_kv; i++) ent_free(o->kv[i]);
-  ent_free(o);
-}
+void ent_run_opts_destroy(ent_run_opts *o) { ent_free(o); }
 
-/* Split "k=v" and apply to eo; returns 0 or -1 with why. */
-static int apply_kv(const char *kv, ent_eum_opts *eo, char *why, size_t size) {
+/* Split "k=v" and parse it; returns 0 or -1 with why. */
+static int parse_kv(const char *kv, ent_eum_setting *st, char *why,
+                    size_t size) {
   const char *eq = strchr(kv, '=');
   if (!eq || eq == kv) {
     snprintf(why, size, "option '%s' is not of the form key=value", kv);
@@ -70,14 +67,12 @@ static int apply_kv(const char *kv, ent_eum_opts *eo, char *why, size_t size) {
   }
   memcpy(key, kv, klen);
   key[klen] = '\0';
-  return ent_eum_opts_set(eo, key, eq + 1, why, size);
+  return ent_eum_setting_parse(key, eq + 1, st, why, size);
 }
 
 ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
                             const char *where, ent_diag *d) {
   if (!o || !kv) return ENT_EINVAL;
-  ent_eum_opts probe;
-  ent_eum_opts_default(&probe);
   char why[256];
   if (!strcmp(kv, "robustness=off") || !strcmp(kv, "robustness=on")) {
     o->robustness = kv[12] == 'n';
@@ -95,30 +90,34 @@ ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
                  kv + 7);
     return ENT_EINPUT;
   }
-  if (apply_kv(kv, &probe, why, sizeof why)) {
+  ent_eum_setting st;
+  if (parse_kv(kv, &st, why, sizeof why)) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0, "%s", why);
     return ENT_EINPUT;
   }
-  if (o->n_kv >= sizeof o->kv / sizeof o->kv[0]) {
+  if (o->n_eum >= ENT_RUN_OPTS_MAX) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
                  "too many options (at most 64)");
     return ENT_EINPUT;
   }
-  o->kv[o->n_kv] = ent_strdup(kv);
-  if (!o->kv[o->n_kv]) return ENT_ENOMEM;
-  o->n_kv++;
+  o->eum[o->n_eum++] = st;
   return ENT_OK;
 }
 
-ent_status ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo,
-                              ent_diag *d) {
-  char why[256];
-  for (size_t i = 0; o && i < o->n_kv; i++)
-    if (apply_kv(o->kv[i], eo, why, sizeof why)) {
-      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, "<options>", 0, 0, "%s", why);
-      return ENT_EINPUT;
-    }
-  return ENT_OK;
+void ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo) {
+  for (size_t i = 0; o && i < o->n_eum; i++)
+    ent_eum_setting_apply(eo, &o->eum[i]);
+}
+
+size_t ent_run_opts_count(const ent_run_opts *o) { return o ? o->n_eum : 0; }
+
+void ent_run_opts_describe(const ent_run_opts *o, size_t k, char *buf,
+                           size_t size) {
+  if (!o || k >= o->n_eum) {
+    if (size) buf[0] = '\0';
+    return;
+  }
+  ent_eum_setting_describe(&o->eum[k], buf, size);
 }
 
 /* ------------------------------------------------------------ runs */
@@ -320,13 +319,8 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
   for (size_t i = 0; i < ni; i++) {
     const ent_issue *is = &m->issues[i];
     s->iopts[i] = is->eum;
-    ent_status st = ent_run_opts_apply(o, &s->iopts[i], d);
-    if (st != ENT_OK) {
-      ent_sim_destroy(s);
-      return st;
-    }
-    st = issue_start(s, i);
-    if (st != ENT_OK) goto nomem;
+    ent_run_opts_apply(o, &s->iopts[i]);
+    if (issue_start(s, i) != ENT_OK) goto nomem;
     if (is->n_stakes > max_stakes) max_stakes = is->n_stakes;
   }
   if (!(s->ew = ent_eum_work_alloc(max_stakes))) goto nomem;

@@ -22,9 +22,15 @@
 #include "model/model.h"
 #include "sim/bargain.h"
 
+/* At most this many model options in one ent_run_opts. */
+#define ENT_RUN_OPTS_MAX 64
+
+/* Options on top of the scenario, typed: ent_run_opts_set parses each
+ * "key=value" once; a run applies the settings as they are. */
 struct ent_run_opts {
-  char *kv[64]; /* "key=value" overrides, applied in order to every issue */
-  size_t n_kv;
+  ent_eum_setting eum[ENT_RUN_OPTS_MAX]; /* EUM options in the order given,
+                                            applied to every issue */
+  size_t n_eum;
   int robustness; /* run the two robustness variants (default 1) */
   int models;     /* -1: as each issue says; else an ent_issue_model for
                      every issue ("models=eum|smp|both|scenario") */
@@ -93,9 +99,17 @@ struct ent_run {
   int first_year, last_year; /* structural runs; 0 otherwise */
 };
 
-/* Apply overrides to a copy of issue options; reasons go to d. */
-ENT_LOCAL ent_status ent_run_opts_apply(const ent_run_opts *o,
-                                        ent_eum_opts *eo, ent_diag *d);
+/* Apply the EUM options of o (NULL: none) in order to an issue's options. */
+ENT_LOCAL void ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo);
+
+/* The EUM options of o as text, for storing them: how many there are, and
+ * the k-th as "key=value" with canonical names (e.g. "Q=0.5",
+ * "profile=paper"; "" when k is out of range).  ent_run_opts_set on those
+ * texts, in order, gives back the same typed options.  robustness and
+ * models are the fields above. */
+ENT_LOCAL size_t ent_run_opts_count(const ent_run_opts *o);
+ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
+                                     char *buf, size_t size);
 
 /* Value of series (variable, entity, year), or NAN if the run has none. */
 ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,

@@ -398,8 +398,11 @@ static char *options_json(const ent_run_opts *ro, const ent_ensemble_opts *o) {
     cJSON_AddNumberToObject(j, "ranks", ent_ensemble_mpi_size(o->mpi));
   }
   cJSON *kv = cJSON_AddArrayToObject(j, "model_options");
-  for (size_t k = 0; ro && k < ro->n_kv; k++)
-    cJSON_AddItemToArray(kv, cJSON_CreateString(ro->kv[k]));
+  for (size_t k = 0; k < ent_run_opts_count(ro); k++) {
+    char one[128];
+    ent_run_opts_describe(ro, k, one, sizeof one);
+    cJSON_AddItemToArray(kv, cJSON_CreateString(one));
+  }
   if (ro && !ro->robustness) cJSON_AddFalseToObject(j, "robustness");
   char *s = cJSON_PrintUnformatted(j);
   cJSON_Delete(j);

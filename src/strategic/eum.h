@@ -31,6 +31,17 @@ ENT_LOCAL int ent_eum_opts_profile(ent_eum_opts *o, const char *name);
  * (a buffer of `size` bytes). */
 ENT_LOCAL int ent_eum_opts_set(ent_eum_opts *o, const char *key,
                                const char *value, char *why, size_t size);
+/* One option: parse "key", "value" into a setting (0, or -1 with the
+ * reason ent_eum_opts_set gives), apply a setting, or write it back as
+ * "key=value" with canonical names (parsing that text gives the same
+ * setting). */
+ENT_LOCAL int ent_eum_setting_parse(const char *key, const char *value,
+                                    ent_eum_setting *s, char *why,
+                                    size_t size);
+ENT_LOCAL void ent_eum_setting_apply(ent_eum_opts *o,
+                                     const ent_eum_setting *s);
+ENT_LOCAL void ent_eum_setting_describe(const ent_eum_setting *s, char *buf,
+                                        size_t size);
 /* Write the options as "k=v k=v ..." (canonical names). */
 ENT_LOCAL void ent_eum_opts_describe(const ent_eum_opts *o, char *buf,
                                      size_t size);

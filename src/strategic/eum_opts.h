@@ -47,4 +47,33 @@ typedef struct ent_eum_opts {
   int window;           /* read-out: last k rounds for median min/max */
 } ent_eum_opts;
 
+/* Which option a setting sets (the option names of eum.md section 7). */
+typedef enum ent_eum_key {
+  ENT_EUM_KEY_PROFILE = 0, /* i: 0 scholz2011, 1 mckibben-sanders, 2 paper */
+  ENT_EUM_KEY_ROUNDS,      /* i */
+  ENT_EUM_KEY_PROB,        /* i: prob_pair */
+  ENT_EUM_KEY_VOTES,       /* i: votes_linear */
+  ENT_EUM_KEY_B_EXPONENT,  /* i: b_own */
+  ENT_EUM_KEY_COMPROMISE_SELECT, /* i: least_move */
+  ENT_EUM_KEY_CAPITULATION,/* i */
+  ENT_EUM_KEY_Q,           /* x */
+  ENT_EUM_KEY_MU,          /* i: mu_mean */
+  ENT_EUM_KEY_RANGE,       /* i: ent_eum_range; x: range_value if fixed */
+  ENT_EUM_KEY_RISK_NORM,   /* i: risk_own */
+  ENT_EUM_KEY_STOP,        /* i: ent_eum_stop; x: eps, k (median_stable) */
+  ENT_EUM_KEY_CYCLE,       /* i: ent_eum_cycle */
+  ENT_EUM_KEY_WINDOW       /* i */
+} ent_eum_key;
+
+/* One option as parsed from "key=value": applying it sets the fields its
+ * key names (a profile: every field but rounds) to fixed values, so a list
+ * of settings applied in order is the list of "key=value" texts applied in
+ * order. */
+typedef struct ent_eum_setting {
+  ent_eum_key key;
+  int i;      /* integer or enum value (see ent_eum_key) */
+  double x;   /* Q, fixed range, median_stable eps */
+  int k;      /* median_stable k */
+} ent_eum_setting;
+
 #endif /* ENT_EUM_OPTS_H */
