@@ -453,6 +453,44 @@ static void test_run_opts_typed(void **state) {
   ent_run_opts_destroy(back);
 }
 
+/* The bargainer table: one complete row per model, in id order, and the
+ * rule that picks the deciding model and the one beside it. */
+static void test_bargainer_table(void **state) {
+  (void)state;
+  static const char *const names[ENT_BARGAIN_COUNT] = {"eum", "smp"};
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  assert_int_equal(ent_builtin_load("russia-china", &m, d), ENT_OK);
+  const ent_issue *is = &m->issues[0];
+  for (int id = 0; id < ENT_BARGAIN_COUNT; id++) {
+    const ent_bargainer *b = ent_bargain_get((ent_bargain_id)id);
+    assert_non_null(b);
+    assert_string_equal(b->name, names[id]);
+    assert_true(b->work_alloc && b->work_free && b->work_size &&
+                b->result_alloc && b->result_free && b->run && b->outcome);
+    void *w = b->work_alloc(is, m->source), *part = b->result_alloc(is);
+    assert_non_null(w);
+    assert_non_null(part);
+    assert_true(b->work_size(w) > 0);
+    double fc, mean;
+    assert_int_equal(b->outcome(part, 0, &fc, &mean), -1); /* not run */
+    b->result_free(part);
+    b->work_free(w);
+  }
+  assert_null(ent_bargain_get(ENT_BARGAIN_COUNT));
+  int dec, beside;
+  ent_bargain_pick(ENT_ISSUE_EUM, 1, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_EUM && beside == -1);
+  ent_bargain_pick(ENT_ISSUE_SMP, 1, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_SMP && beside == -1);
+  ent_bargain_pick(ENT_ISSUE_BOTH, 1, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_EUM && beside == ENT_BARGAIN_SMP);
+  ent_bargain_pick(ENT_ISSUE_BOTH, 0, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_EUM && beside == -1);
+  ent_model_destroy(m);
+  ent_diag_destroy(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_step_api),
@@ -464,6 +502,7 @@ int main(void) {
       cmocka_unit_test(test_bad_structure),
       cmocka_unit_test(test_builtin_claims),
       cmocka_unit_test(test_run_opts_typed),
+      cmocka_unit_test(test_bargainer_table),
   };
   return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }
