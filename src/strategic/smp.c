@@ -157,9 +157,7 @@ void ent_smp_work_free(ent_smp_work *w) {
   ent_free(w);
 }
 
-/* The state a run starts from: what ent_smp_work_alloc leaves, so that a
- * workspace used again gives the same run as a new one. */
-static void work_reset(ent_smp_work *w) {
+void ent_smp_work_reset(ent_smp_work *w) {
   size_t n = w->n, m = w->m;
   memset(w->D, 0, n * w->ld * sizeof *w->D); /* padding stays 0 */
   for (size_t i = 0; i < n; i++) {
@@ -257,10 +255,14 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
       if (o->acc[e].i < n && o->acc[e].j < n)
         w->A[o->acc[e].i * n + o->acc[e].j] = o->acc[e].v;
   }
-  work_reset(w);
+  ent_smp_work_reset(w);
   return w;
 }
 #undef ALLOC
+
+void ent_smp_work_set_note(ent_smp_work *w, char *note) { w->note = note; }
+
+size_t ent_smp_work_size(const ent_smp_work *w) { return w ? w->bytes : 0; }
 
 void ent_smp_work_set_scalar(ent_smp_work *w, int on) {
   w->scalar_kernel = on;
@@ -1350,8 +1352,8 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
 
 /* ============================================================ runs */
 
-static double dist_states(const double *a, const double *b, size_t N,
-                          size_t M) {
+double ent_smp_state_distance(const double *a, const double *b, size_t N,
+                              size_t M) {
   double total = 0.0;
   for (size_t i = 0; i < N; i++) {
     double s = 0.0;
@@ -1399,57 +1401,6 @@ static int run_reserve(ent_smp_run *r, size_t want) {
   return 0;
 }
 
-/* Options in their ranges (a programming error otherwise: parsed options
- * always are). */
-static int opts_valid(const ent_smp_opts *o) {
-  return !(o->max_turns < 0 || o->min_turns < 1 || !(o->stop_ratio >= 0.0) ||
-           (unsigned)o->vpm > 4 || (unsigned)o->pce > 2 ||
-           (unsigned)o->trans > 1 || (unsigned)o->vote > 5 ||
-           (unsigned)o->radj > 4 || (unsigned)o->rrange > 2 ||
-           (unsigned)o->tpc > 2 || (unsigned)o->ivb > 2 ||
-           (unsigned)o->bargn > 2);
-}
-
-/* Validate options against the problem (accommodation, §5.8); problems go
- * to d and the first to `note` (may be NULL). */
-static int check_opts(const ent_smp_problem *pb, const ent_smp_opts *o,
-                      ent_diag *d, char *note) {
-  int bad = 0;
-  const char *where = "<options>";
-  for (size_t e = 0; e < o->n_acc; e++)
-    if (o->acc[e].i >= pb->n || o->acc[e].j >= pb->n) {
-      ent_smp_report(d, note, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
-                     "accommodation A[%lu][%lu]: actor index out of range "
-                     "(the scenario has %zu actors, 0 to %zu)",
-                     o->acc[e].i, o->acc[e].j, pb->n, pb->n - 1);
-      bad = 1;
-    }
-  if (bad || !o->n_acc) return bad;
-  /* Running row sums with the entries in effect (later entries for the
-   * same cell override earlier ones). */
-  for (size_t i = 0; i < pb->n; i++) {
-    int touched = 0;
-    for (size_t e = 0; e < o->n_acc; e++) touched |= o->acc[e].i == i;
-    if (!touched) continue;
-    double s = 0.0;
-    for (size_t j = 0; j < pb->n; j++) {
-      double v = i == j ? 1.0 : 0.0;
-      for (size_t e = 0; e < o->n_acc; e++)
-        if (o->acc[e].i == i && o->acc[e].j == j) v = o->acc[e].v;
-      s = s + v;
-      if (s > 1.0 + 1e-10) {
-        ent_smp_report(d, note, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
-                       "accommodation row %zu ('%s') sums to more than 1 "
-                       "(KTAB refuses it)",
-                       i, pb->actor[i]);
-        bad = 1;
-        break;
-      }
-    }
-  }
-  return bad;
-}
-
 ent_status ent_smp_run_create(const ent_smp_problem *p, const ent_smp_opts *o,
                               ent_smp_run **out, ent_diag *d) {
   if (out) *out = NULL;
@@ -1457,8 +1408,8 @@ ent_status ent_smp_run_create(const ent_smp_problem *p, const ent_smp_opts *o,
   ent_smp_opts defaults;
   ent_smp_opts_default(&defaults);
   if (!o) o = &defaults;
-  if (!opts_valid(o)) return ENT_EINVAL;
-  if (check_opts(p, o, d, NULL)) return ENT_EINPUT;
+  if (!ent_smp_opts_valid(o)) return ENT_EINVAL;
+  if (ent_smp_opts_check(p, o, d, NULL)) return ENT_EINPUT;
 
   ent_smp_run *r = ent_calloc(1, sizeof *r);
   if (!r) return ENT_ENOMEM;
@@ -1511,7 +1462,7 @@ ent_status ent_smp_run_create(const ent_smp_problem *p, const ent_smp_opts *o,
     r->degenerate[t] = (unsigned char)w->degenerate;
     r->n_states = (size_t)t + 1;
     /* §6 stopping rule. */
-    double dt = dist_states(xn, x, N, M);
+    double dt = ent_smp_state_distance(xn, x, N, M);
     if (t == 1) d10 = dt;
     double ratio = dt / (d10 + 1e-4);
     if (t >= r->opts.min_turns && ratio < r->opts.stop_ratio) {
@@ -1540,137 +1491,6 @@ fail:
   return st;
 }
 
-/* ------------------------------------------------------------ solver */
-
-/* Repeated runs keeping the last state only (smp.h).  The turn loop is
- * ent_smp_run_create's, operation for operation: state 0 is (x0, x0), each
- * turn advances the last evaluated state into the other buffer pair and
- * evaluates it, the §6 stopping rule is the same expression, and a
- * non-finite value anywhere in the states is reported after the loop as
- * the run reports it; so the last state is the run's last state, bit for
- * bit (the unit tests check it). */
-struct ent_smp_solver {
-  ent_smp_problem *pb; /* sizes and names fixed; values set by each run */
-  const ent_smp_opts *o; /* the caller's, or `defaults` */
-  ent_smp_opts defaults;
-  ent_smp_work *w;
-  double *x[2], *xi[2]; /* [N*M] ping-pong state buffers */
-  double *win;          /* [N] winning probabilities of the last state */
-  int last;             /* buffer of the last state */
-  int turns, converged;
-  char note[ENT_SMP_NOTE_SIZE];
-};
-
-void ent_smp_solver_free(ent_smp_solver *s) {
-  if (!s) return;
-  ent_smp_work_free(s->w);
-  ent_smp_problem_destroy(s->pb);
-  for (int b = 0; b < 2; b++) {
-    ent_free(s->x[b]);
-    ent_free(s->xi[b]);
-  }
-  ent_free(s->win);
-  ent_free(s);
-}
-
-ent_smp_solver *ent_smp_solver_alloc(const ent_smp_spec *sp,
-                                     const ent_smp_opts *o) {
-  if (!sp) return NULL;
-  ent_smp_solver *s = ent_calloc(1, sizeof *s);
-  if (!s) return NULL;
-  ent_smp_opts_default(&s->defaults);
-  s->o = o ? o : &s->defaults;
-  s->pb = ent_smp_problem_alloc(sp);
-  if (!s->pb) goto fail;
-  size_t NM = s->pb->n * s->pb->m;
-  for (int b = 0; b < 2; b++) {
-    s->x[b] = ent_mallocarray(NM, sizeof(double));
-    s->xi[b] = ent_mallocarray(NM, sizeof(double));
-    if (!s->x[b] || !s->xi[b]) goto fail;
-  }
-  s->win = ent_mallocarray(s->pb->n, sizeof(double));
-  s->w = ent_smp_work_alloc(s->pb, s->o);
-  if (!s->win || !s->w) goto fail;
-  s->w->note = s->note;
-  return s;
-fail:
-  ent_smp_solver_free(s);
-  return NULL;
-}
-
-ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
-                              const double *pos100, const double *sal100,
-                              ent_diag *d) {
-  if (!s) return ENT_EINVAL;
-  const ent_smp_opts *o = s->o;
-  s->note[0] = '\0';
-  s->turns = s->converged = 0;
-  /* the order of ent_smp_problem_create + ent_smp_run_create */
-  ent_status st = ent_smp_problem_set(s->pb, cap, pos100, sal100, d, s->note);
-  if (st != ENT_OK) return st;
-  if (!opts_valid(o)) return ENT_EINVAL;
-  if (check_opts(s->pb, o, d, s->note)) return ENT_EINPUT;
-  ent_smp_work *w = s->w;
-  work_reset(w);
-  const ent_smp_problem *pb = s->pb;
-  size_t N = pb->n, M = pb->m, NM = N * M;
-  int cur = 0, finite = 1;
-  memcpy(s->x[0], pb->x0, NM * sizeof(double));
-  memcpy(s->xi[0], pb->x0, NM * sizeof(double));
-  st = ent_smp_evaluate(w, 0, s->x[0], s->xi[0], d);
-  if (st != ENT_OK) return st;
-  finite = all_finite(s->x[0], NM) && all_finite(s->xi[0], NM) &&
-           all_finite(w->win_prob, N) && all_finite(w->R, N);
-  memcpy(s->win, w->win_prob, N * sizeof *s->win);
-  double d10 = 0.0;
-  for (int t = 1; t <= o->max_turns; t++) {
-    const double *x = s->x[cur], *xi = s->xi[cur];
-    double *xn = s->x[1 - cur], *xin = s->xi[1 - cur];
-    st = ent_smp_advance(w, t - 1, x, xi, xn, xin, d);
-    if (st != ENT_OK) return st;
-    st = ent_smp_evaluate(w, t, xn, xin, d);
-    if (st != ENT_OK) return st;
-    finite = finite && all_finite(xn, NM) && all_finite(xin, NM) &&
-             all_finite(w->win_prob, N) && all_finite(w->R, N);
-    memcpy(s->win, w->win_prob, N * sizeof *s->win);
-    cur = 1 - cur;
-    s->turns = t;
-    /* §6 stopping rule. */
-    double dt = dist_states(xn, x, N, M);
-    if (t == 1) d10 = dt;
-    double ratio = dt / (d10 + 1e-4);
-    if (t >= o->min_turns && ratio < o->stop_ratio) {
-      s->converged = 1;
-      break;
-    }
-  }
-  s->last = cur;
-  if (!finite) {
-    ent_smp_report(d, s->note, ENT_SEV_ERROR, ENT_EINTERNAL, pb->file, 0, 0,
-                   "the run produced a non-finite value");
-    return ENT_EINTERNAL;
-  }
-  return ENT_OK;
-}
-
-int ent_smp_solver_turns(const ent_smp_solver *s) { return s->turns; }
-int ent_smp_solver_converged(const ent_smp_solver *s) { return s->converged; }
-double ent_smp_solver_position(const ent_smp_solver *s, size_t i, size_t k) {
-  return s->x[s->last][i * s->pb->m + k] * 100.0;
-}
-double ent_smp_solver_win_prob(const ent_smp_solver *s, size_t i) {
-  return s->win[i];
-}
-const char *ent_smp_solver_note(const ent_smp_solver *s) { return s->note; }
-
-size_t ent_smp_solver_size(const ent_smp_solver *s) {
-  if (!s) return 0;
-  size_t NM = s->pb->n * s->pb->m;
-  return sizeof *s + s->w->bytes +
-         (4 * NM + s->pb->n) * sizeof(double) +     /* states, win */
-         (3 * s->pb->n + 2 * NM) * sizeof(double);  /* problem values */
-}
-
 /* ------------------------------------------------------------ accessors */
 
 size_t ent_smp_run_state_count(const ent_smp_run *r) {
@@ -1694,6 +1514,42 @@ double ent_smp_run_win_prob(const ent_smp_run *r, size_t t, size_t i) {
 }
 
 int ent_smp_run_converged(const ent_smp_run *r) { return r ? r->converged : 0; }
+
+/* ------------------------------------------------------------ public options */
+
+ent_smp_opts *ent_smp_opts_create(void) {
+  ent_smp_opts *o = ent_malloc(sizeof *o);
+  if (o) ent_smp_opts_default(o);
+  return o;
+}
+
+void ent_smp_opts_destroy(ent_smp_opts *o) {
+  if (!o) return;
+  ent_smp_opts_release(o);
+  ent_free(o);
+}
+
+ent_status ent_smp_opts_parse(ent_smp_opts *o, const char *kv, char *why,
+                              size_t size) {
+  if (!o || !kv || !why || !size) return ENT_EINVAL;
+  const char *eq = strchr(kv, '=');
+  if (!eq || eq == kv) {
+    snprintf(why, size, "option '%s' is not of the form key=value", kv);
+    return ENT_EINPUT;
+  }
+  char key[64];
+  size_t kl = (size_t)(eq - kv);
+  if (kl >= sizeof key) {
+    snprintf(why, size, "unknown option '%.*s' (options: %s)", (int)kl, kv,
+             ENT_SMP_OPTION_NAMES);
+    return ENT_EINPUT;
+  }
+  memcpy(key, kv, kl);
+  key[kl] = '\0';
+  return ent_smp_opts_set(o, key, eq + 1, why, size) ? ENT_EINPUT : ENT_OK;
+}
+
+const char *ent_smp_option_names(void) { return ENT_SMP_OPTION_NAMES; }
 
 /* ============================================================ output */
 

@@ -190,6 +190,15 @@ ENT_LOCAL void ent_smp_work_free(ent_smp_work *w);
 /* Tests: 1 = use the scalar reference kernel instead of the SIMD one (the
  * results are identical; this lets the tests prove it). */
 ENT_LOCAL void ent_smp_work_set_scalar(ent_smp_work *w, int on);
+/* Back to the state ent_smp_work_alloc leaves (the generator seeded
+ * again), so that a workspace used again gives the same run as a new
+ * one. */
+ENT_LOCAL void ent_smp_work_reset(ent_smp_work *w);
+/* Keep the first problem reported through the workspace in `note` (NULL:
+ * don't; see ent_smp_report). */
+ENT_LOCAL void ent_smp_work_set_note(ent_smp_work *w, char *note);
+/* Bytes the workspace holds. */
+ENT_LOCAL size_t ent_smp_work_size(const ent_smp_work *w);
 
 /* Read-only view of the last evaluation / turn, for tests and reports.
  * Arrays have N entries (y_*: N*M) and stay valid until the next call. */
@@ -286,6 +295,17 @@ ENT_LOCAL uint64_t ent_smp_rng_raw(ent_smp_rng *r);
 ENT_LOCAL double ent_smp_rng_uniform(ent_smp_rng *r);
 
 /* ------------------------------------------------------------ runs */
+
+/* Options in their ranges (parsed options always are). */
+ENT_LOCAL int ent_smp_opts_valid(const ent_smp_opts *o);
+/* Options against the problem (accommodation indices and row sums, §5.8):
+ * problems go to d and the first to `note` (may be NULL); 0 if fine. */
+ENT_LOCAL int ent_smp_opts_check(const ent_smp_problem *pb,
+                                 const ent_smp_opts *o, ent_diag *d,
+                                 char *note);
+/* Σ_i ||a_i - b_i|| over N actors of M dimensions (the §6 stopping rule). */
+ENT_LOCAL double ent_smp_state_distance(const double *a, const double *b,
+                                        size_t N, size_t M);
 
 typedef enum ent_smp_stop {
   ENT_SMP_STOP_RATIO = 0, /* dist ratio below stop_ratio (converged) */

@@ -5,6 +5,7 @@
  *
  * Invariants: a failed set leaves the options as they were (the
  * accommodation list included); every enum field holds a valid KTAB code.
+ * (The public ent_smp_opts_create/_destroy/_parse stay in smp.c for now.)
  */
 #include "strategic/smp.h"
 
@@ -335,38 +336,55 @@ const char *ent_smp_bargn_name(ent_smp_bargn b) {
              : "?";
 }
 
-/* ------------------------------------------------------------ public */
+/* ------------------------------------------------------------ checks */
 
-ent_smp_opts *ent_smp_opts_create(void) {
-  ent_smp_opts *o = ent_malloc(sizeof *o);
-  if (o) ent_smp_opts_default(o);
-  return o;
+/* Options in their ranges (a programming error otherwise: parsed options
+ * always are). */
+int ent_smp_opts_valid(const ent_smp_opts *o) {
+  return !(o->max_turns < 0 || o->min_turns < 1 || !(o->stop_ratio >= 0.0) ||
+           (unsigned)o->vpm > 4 || (unsigned)o->pce > 2 ||
+           (unsigned)o->trans > 1 || (unsigned)o->vote > 5 ||
+           (unsigned)o->radj > 4 || (unsigned)o->rrange > 2 ||
+           (unsigned)o->tpc > 2 || (unsigned)o->ivb > 2 ||
+           (unsigned)o->bargn > 2);
 }
 
-void ent_smp_opts_destroy(ent_smp_opts *o) {
-  if (!o) return;
-  ent_smp_opts_release(o);
-  ent_free(o);
-}
-
-ent_status ent_smp_opts_parse(ent_smp_opts *o, const char *kv, char *why,
-                              size_t size) {
-  if (!o || !kv || !why || !size) return ENT_EINVAL;
-  const char *eq = strchr(kv, '=');
-  if (!eq || eq == kv) {
-    snprintf(why, size, "option '%s' is not of the form key=value", kv);
-    return ENT_EINPUT;
+/* Validate options against the problem (accommodation, §5.8); problems go
+ * to d and the first to `note` (may be NULL). */
+int ent_smp_opts_check(const ent_smp_problem *pb, const ent_smp_opts *o,
+                       ent_diag *d, char *note) {
+  int bad = 0;
+  const char *where = "<options>";
+  for (size_t e = 0; e < o->n_acc; e++)
+    if (o->acc[e].i >= pb->n || o->acc[e].j >= pb->n) {
+      ent_smp_report(d, note, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
+                     "accommodation A[%lu][%lu]: actor index out of range "
+                     "(the scenario has %zu actors, 0 to %zu)",
+                     o->acc[e].i, o->acc[e].j, pb->n, pb->n - 1);
+      bad = 1;
+    }
+  if (bad || !o->n_acc) return bad;
+  /* Running row sums with the entries in effect (later entries for the
+   * same cell override earlier ones). */
+  for (size_t i = 0; i < pb->n; i++) {
+    int touched = 0;
+    for (size_t e = 0; e < o->n_acc; e++) touched |= o->acc[e].i == i;
+    if (!touched) continue;
+    double s = 0.0;
+    for (size_t j = 0; j < pb->n; j++) {
+      double v = i == j ? 1.0 : 0.0;
+      for (size_t e = 0; e < o->n_acc; e++)
+        if (o->acc[e].i == i && o->acc[e].j == j) v = o->acc[e].v;
+      s = s + v;
+      if (s > 1.0 + 1e-10) {
+        ent_smp_report(d, note, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
+                       "accommodation row %zu ('%s') sums to more than 1 "
+                       "(KTAB refuses it)",
+                       i, pb->actor[i]);
+        bad = 1;
+        break;
+      }
+    }
   }
-  char key[64];
-  size_t kl = (size_t)(eq - kv);
-  if (kl >= sizeof key) {
-    snprintf(why, size, "unknown option '%.*s' (options: %s)", (int)kl, kv,
-             ENT_SMP_OPTION_NAMES);
-    return ENT_EINPUT;
-  }
-  memcpy(key, kv, kl);
-  key[kl] = '\0';
-  return ent_smp_opts_set(o, key, eq + 1, why, size) ? ENT_EINPUT : ENT_OK;
+  return bad;
 }
-
-const char *ent_smp_option_names(void) { return ENT_SMP_OPTION_NAMES; }

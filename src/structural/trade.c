@@ -27,13 +27,12 @@
  */
 #include "structural/trade.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* For the writers at the end of the file only (moving to the output layer,
- * issue 11): the computation uses neither. */
 #include <cjson/cJSON.h>
 
 #include "base/csv.h"
