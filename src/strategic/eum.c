@@ -36,6 +36,9 @@ struct ent_eum_work {
   int *best;    /* [n] chosen counterpart per receiver, -1 = none */
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
+  ent_eum_move *mv;     /* [n] moves of one round (ent_eum_run_work) */
+  uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
+  size_t cap_hashes;
 };
 
 /* ------------------------------------------------------------ options */
@@ -395,17 +398,21 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->idx2 = ent_mallocarray(n, sizeof(size_t));
   w->best = ent_mallocarray(n, sizeof(int));
   w->btype = ent_mallocarray(n, sizeof(int));
-  if (!ok || !w->idx || !w->idx2 || !w->best || !w->btype) {
+  w->mv = ent_mallocarray(n, sizeof *w->mv);
+  if (!ok || !w->idx || !w->idx2 || !w->best || !w->btype || !w->mv) {
     ent_eum_work_free(w);
     return NULL;
   }
   w->bytes = sizeof *w + 3 * n * n * sizeof(double) +
              sizeof vec / sizeof vec[0] * n * sizeof(double) +
-             2 * n * sizeof(size_t) + 2 * n * sizeof(int);
+             2 * n * sizeof(size_t) + 2 * n * sizeof(int) +
+             n * sizeof *w->mv;
   return w;
 }
 
-size_t ent_eum_work_size(const ent_eum_work *w) { return w ? w->bytes : 0; }
+size_t ent_eum_work_size(const ent_eum_work *w) {
+  return w ? w->bytes + w->cap_hashes * sizeof *w->hashes : 0;
+}
 
 void ent_eum_work_free(ent_eum_work *w) {
   if (!w) return;
@@ -426,6 +433,8 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->bpos);
   ent_free(w->ba);
   ent_free(w->bb);
+  ent_free(w->mv);
+  ent_free(w->hashes);
   ent_free(w);
 }
 
@@ -887,9 +896,15 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
       return ENT_EINVAL;
   size_t T = (size_t)o->rounds;
   ent_eum_hist *h = ent_calloc(1, sizeof *h);
-  uint64_t *hashes = ent_mallocarray(T + 1, sizeof *hashes);
-  ent_eum_move *mv = ent_mallocarray(n, sizeof *mv);
-  if (!h || !hashes || !mv) goto nomem;
+  if (!h) goto nomem;
+  if (w->cap_hashes < T + 1) { /* grows once per workspace and round limit */
+    uint64_t *nh = ent_realloc(w->hashes, (T + 1) * sizeof *nh);
+    if (!nh) goto nomem;
+    w->hashes = nh;
+    w->cap_hashes = T + 1;
+  }
+  uint64_t *hashes = w->hashes;
+  ent_eum_move *mv = w->mv;
   h->n = n;
   h->x = ent_mallocarray((T + 1) * n, sizeof(double));
   h->r = ent_mallocarray(T ? T * n : 1, sizeof(double));
@@ -983,13 +998,9 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
                  h->stopped == ENT_EUM_STOPPED_NO_MOVE ||
                  h->stopped == ENT_EUM_STOPPED_MEDIAN_STABLE ||
                  h->cycle_period == 1;
-  ent_free(hashes);
-  ent_free(mv);
   *out = h;
   return ENT_OK;
 nomem:
-  ent_free(hashes);
-  ent_free(mv);
   ent_eum_hist_free(h);
   return ENT_ENOMEM;
 }
