@@ -17,8 +17,13 @@
  *                      checks, winning probabilities.
  *   ent_smp_advance    one turn from an evaluated state (§5).
  *   ent_smp_run_create (public) the whole run with its history.
+ *   ent_smp_solver_run the same run again and again on one problem shape,
+ *                      keeping the last state (smp_solver.c).
  * Neither layer allocates: every scratch array lives in ent_smp_work,
- * allocated once per run from (N, M).
+ * allocated once per run (or solver) from (N, M).
+ * Files: smp.c (algorithm, runs), smp_problem.c (the problem: checks,
+ * construction from arrays, lifetime), smp_opts.c (options; their types
+ * are in smp_opts.h), smp_solver.c.
  *
  * Cost per turn: O(N^3) -- N initiators x N targets x N third parties in
  * the challenge estimates, and bargain utilities / queue elections of the
