@@ -321,6 +321,11 @@ static int parse_rows(const char *file, const char *text, size_t len,
   return 0;
 }
 
+/* Both files, checked and built.  One function of ~200 lines on purpose:
+ * the checks run in the order their messages must come out (flows rows,
+ * squareness and duplicates, missing pairs, margins, then the shock file)
+ * and share the name index and pair tables; split, each part would need
+ * all of them passed in. */
 static ent_status load(const char *ffile, const char *ftext, size_t flen,
                        const char *sfile, const char *stext, size_t slen,
                        ent_trade_problem **out, ent_diag *d) {
