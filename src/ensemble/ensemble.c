@@ -190,7 +190,7 @@ typedef struct headline {
 
 struct ent_ensemble {
   const ent_model *m;
-  ent_run_opts ro;        /* copy: kv owned; robustness off */
+  ent_run_opts ro;        /* copy; robustness off */
   ent_ensemble_opts o;
   int rank, size;
   size_t d;               /* uncertain numbers */
@@ -435,7 +435,6 @@ static void free_work(ent_ensemble *e) {
 void ent_ensemble_destroy(ent_ensemble *e) {
   if (!e) return;
   free_work(e);
-  for (size_t k = 0; k < e->ro.n_kv; k++) ent_free(e->ro.kv[k]);
   ent_free(e->cells);
   ent_free(e->hash);
   ent_free(e->dyad_off);
@@ -492,13 +491,10 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->d = m->n_uparams;
   e->per_unit = o->sobol ? e->d + 2 : 1;
   e->n_units = o->runs;
+  if (ro) e->ro = *ro; /* the EUM options as they are (typed) */
   e->ro.robustness = 0; /* the robustness variants are for single runs */
   e->ro.models = ro ? ro->models : -1; /* as the scenario's issues say */
   e->ro.smp_beside = 0; /* members aggregate the deciding model only */
-  for (size_t k = 0; ro && k < ro->n_kv; k++) {
-    if (!(e->ro.kv[k] = ent_strdup(ro->kv[k]))) goto nomem;
-    e->ro.n_kv++;
-  }
   /* the nominal run fixes the outputs */
   ent_run *r = NULL;
   ent_status st = ent_run_create(m, &e->ro, &r, d);
@@ -665,7 +661,8 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     c = at + 1;
   }
   for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_eum_hist *h = r->issues[i].hist; /* NULL: spatial-model issue */
+    /* NULL: spatial-model issue */
+    const ent_eum_hist *h = ent_issue_run_hist(&r->issues[i]);
     vals[d + e->S + i] = r->issues[i].forecast;
     size_t n = m->issues[i].n_stakes, q = e->dyad_off[i];
     for (size_t a = 0; a < n; a++)

@@ -49,9 +49,11 @@ static ent_status pack(const ent_ensemble_stored *src, char **buf,
   ent_strbuf_append(&b, (const char *)&w, sizeof w);
   ent_strbuf_append(&b, src->source, strlen(src->source) + 1);
   ent_strbuf_append(&b, src->text, strlen(src->text) + 1);
-  const char *kv;
-  for (size_t k = 0; (kv = ent_run_opts_describe(src->ro, k)); k++)
+  for (size_t k = 0; k < ent_run_opts_count(src->ro); k++) {
+    char kv[128];
+    ent_run_opts_describe(src->ro, k, kv, sizeof kv);
     ent_strbuf_append(&b, kv, strlen(kv) + 1);
+  }
   if (b.failed) {
     ent_strbuf_free(&b);
     return ENT_ENOMEM;

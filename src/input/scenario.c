@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include "base/fileio.h"
+#include "strategic/eum.h"
+#include "strategic/smp.h"
 
 
 const char *ent_check_ident(const char *s, size_t len) {
@@ -247,6 +249,7 @@ static void parse_scale(loader *L, yaml_node_t *n, ent_issue *is,
 static void parse_issue_model(loader *L, yaml_node_t *in, ent_issue *is) {
   ent_model *m = L->m;
   is->model = ENT_ISSUE_EUM;
+  ent_smp_opts_default(&is->smp);
   is->n_dims = 1;
   yaml_node_t *v = ent_ydoc_get(&L->y, in, "model");
   if (v) {
@@ -287,9 +290,11 @@ static void parse_issue_model(loader *L, yaml_node_t *in, ent_issue *is) {
   }
   v = ent_ydoc_get(&L->y, in, "smp_options");
   if (v && ent_ydoc_want_map(&L->y, v, "'smp_options'")) {
-    size_t no = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
-    is->smp_kv = ent_arena_array(&m->arena, no ? no : 1, sizeof *is->smp_kv);
-    if (!is->smp_kv) return;
+    /* parsed once, here, in the order given (as "key=value", so messages
+     * and limits are those of ent_smp_opts_parse); a bad option is
+     * reported and left out */
+    ent_smp_opts o;
+    ent_smp_opts_default(&o);
     for (yaml_node_pair_t *p = v->data.mapping.pairs.start;
          p < v->data.mapping.pairs.top; p++) {
       yaml_node_t *kn = ent_ydoc_node(&L->y, p->key);
@@ -299,14 +304,21 @@ static void parse_issue_model(loader *L, yaml_node_t *in, ent_issue *is) {
       if (!ks || !vs) continue;
       char kv[256], why[256];
       snprintf(kv, sizeof kv, "%s=%s", ks, vs);
-      ent_smp_opts *probe = ent_smp_opts_create();
-      if (!probe) return;
-      if (ent_smp_opts_parse(probe, kv, why, sizeof why) != ENT_OK)
+      if (ent_smp_opts_parse(&o, kv, why, sizeof why) != ENT_OK)
         ent_ydoc_error(&L->y, vn, "%s", why);
-      else
-        is->smp_kv[is->n_smp_kv++] = ent_arena_strdup(&m->arena, kv);
-      ent_smp_opts_destroy(probe);
     }
+    /* the accommodation list moves into the model's arena */
+    is->smp = o;
+    is->smp.acc = NULL;
+    is->smp.n_acc = is->smp.cap_acc = 0;
+    if (o.n_acc) {
+      is->smp.acc = ent_arena_array(&m->arena, o.n_acc, sizeof *o.acc);
+      if (is->smp.acc) {
+        memcpy(is->smp.acc, o.acc, o.n_acc * sizeof *o.acc);
+        is->smp.n_acc = is->smp.cap_acc = o.n_acc;
+      }
+    }
+    ent_smp_opts_release(&o);
   }
 }
 
@@ -622,6 +634,7 @@ ent_status ent_scenario_load_buffer(const char *name, const char *text_,
   L.d = d;
   L.m = ent_model_new();
   if (!L.m) return ENT_ENOMEM;
+  ent_eum_opts_default(&L.m->eum);
   ent_status st = ent_ydoc_load(&L.y, name, text_, len, d);
   ent_strbuf bases;
   ent_strbuf_init(&bases);

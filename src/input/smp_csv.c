@@ -1,6 +1,8 @@
 /*
- * smp_csv.c -- KTAB's scenario CSV for the SMP (smp.md §1.2), its
- * validation (§1.3), and the lifetime of ent_smp_problem.
+ * smp_csv.c -- the loader of KTAB's scenario CSV for the SMP (smp.md
+ * §1.2): it parses the text, checks every value at its place in the file
+ * with the checks of §1.3 that smp_problem.c owns (ent_smp_check_*), and
+ * builds the problem with ent_smp_problem_create.
  *
  * Layout (KTAB's, unchanged):
  *   line 1   <scenario name>,<description>,<N actors>,<M dimensions>[,...]
@@ -24,17 +26,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* KTAB's limits (§1.3). */
+/* KTAB's limits on the file's texts (§1.3); those on values are in
+ * smp.h. */
 enum {
-  MIN_ACTORS = 3,
-  MAX_ACTORS = 250,
   MAX_SCEN_TEXT = 512,
   MAX_ACTOR_NAME = 25,
   MAX_ACTOR_DESC = 256,
-  MAX_DIM_NAME = 256,
-  MAX_DIMS = 100000 /* no KTAB limit; bounds allocation before checks */
+  MAX_DIM_NAME = 256
 };
-#define MAX_CAPABILITY 1e8
 #define MAX_FILE_BYTES ((size_t)256 << 20)
 
 /* A field's text with blanks trimmed and one pair of surrounding double
@@ -141,6 +140,10 @@ static int number(ent_diag *d, const char *file, const ent_csv_field *f,
 static ent_status build(const char *file, const ent_csv *c, size_t N,
                         size_t M, ent_smp_problem **out);
 
+/* The scenario line, the header line, then every actor line, each value
+ * checked where it stands.  ~150 lines on purpose: one pass in file order
+ * keeps the messages in file order, with the counts of line 1 deciding
+ * how the later lines are read. */
 ent_status ent_smp_load_buffer(const char *name, const char *buf, size_t len,
                                ent_smp_problem **out, ent_diag *d) {
   if (out) *out = NULL;
@@ -184,23 +187,14 @@ ent_status ent_smp_load_buffer(const char *name, const char *buf, size_t len,
       ent_diag_error(d, file, t.line, t.col,
                      "number of actors '%.*s': %s", (int)(t.n > 40 ? 40 : t.n),
                      t.s, why);
-    else if (u < MIN_ACTORS || u > MAX_ACTORS)
-      ent_diag_error(d, file, t.line, t.col,
-                     "number of actors %lu is outside [%d, %d] (KTAB's "
-                     "limits)",
-                     u, MIN_ACTORS, MAX_ACTORS);
-    else
+    else if (!ent_smp_check_actor_count(d, file, t.line, t.col, u))
       N = (size_t)u, n_ok = 1;
     t = field_text(&r0->fields[3]);
     if (ent_parse_uint(t.s, t.n, 1000000000, &u, &why))
       ent_diag_error(d, file, t.line, t.col,
                      "number of dimensions '%.*s': %s",
                      (int)(t.n > 40 ? 40 : t.n), t.s, why);
-    else if (u < 1 || u > MAX_DIMS)
-      ent_diag_error(d, file, t.line, t.col,
-                     "number of dimensions %lu is outside [1, %d]", u,
-                     MAX_DIMS);
-    else
+    else if (!ent_smp_check_dim_count(d, file, t.line, t.col, u))
       M = (size_t)u, m_ok = 1;
   }
 
@@ -258,67 +252,28 @@ ent_status ent_smp_load_buffer(const char *name, const char *buf, size_t len,
     double v;
     if (r->n >= 3 && !number(d, file, &r->fields[2], "capability", aname, &v)) {
       text t = field_text(&r->fields[2]);
-      if (v == 0.0)
-        ent_diag_error(d, file, t.line, t.col,
-                       "capability of '%s' is 0; it must be positive (KTAB "
-                       "aborts on a non-positive voting weight)",
-                       aname);
-      else if (v < 0.0 || v > MAX_CAPABILITY)
-        ent_diag_error(d, file, t.line, t.col,
-                       "capability %g of '%s' is outside (0, 1e8]", v, aname);
+      ent_smp_check_capability(d, file, t.line, t.col, aname, v);
     }
     if (!m_ok) continue;
-    double sum = 0.0, ssq = 0.0;
-    int all_ok = 1, sum_reported = 0;
+    ent_smp_salsum acc = ENT_SMP_SALSUM_INIT;
     for (size_t k = 0; k < M; k++) {
       size_t fp = 3 + 2 * k, fs = fp + 1;
-      if (fp < r->n) {
-        if (!number(d, file, &r->fields[fp], "position", aname, &v)) {
-          if (v < 0.0 || v > 100.0) {
-            text t = field_text(&r->fields[fp]);
-            ent_diag_error(d, file, t.line, t.col,
-                           "position %g of '%s' on dimension %zu is outside "
-                           "[0, 100]",
-                           v, aname, k + 1);
-          }
-        }
+      if (fp < r->n &&
+          !number(d, file, &r->fields[fp], "position", aname, &v)) {
+        text t = field_text(&r->fields[fp]);
+        ent_smp_check_position(d, file, t.line, t.col, aname, k, v);
       }
-      if (fs < r->n) {
-        if (!number(d, file, &r->fields[fs], "salience", aname, &v)) {
-          text t = field_text(&r->fields[fs]);
-          if (v < 0.0 || v > 100.0) {
-            ent_diag_error(d, file, t.line, t.col,
-                           "salience %g of '%s' on dimension %zu is outside "
-                           "[0, 100]",
-                           v, aname, k + 1);
-            all_ok = 0;
-          } else {
-            sum = sum + v;
-            double s = v / 100.0;
-            ssq = ssq + s * s;
-            if (sum > 100.0 && !sum_reported) {
-              ent_diag_error(d, file, t.line, t.col,
-                             "saliences of '%s' add up to more than 100 "
-                             "(%.17g at dimension %zu)",
-                             aname, sum, k + 1);
-              sum_reported = 1;
-            }
-          }
-        } else {
-          all_ok = 0;
-        }
+      if (fs < r->n &&
+          !number(d, file, &r->fields[fs], "salience", aname, &v)) {
+        text t = field_text(&r->fields[fs]);
+        ent_smp_check_salience(d, file, t.line, t.col, aname, k, v, &acc);
       } else {
-        all_ok = 0;
+        acc.all_ok = 0;
       }
     }
-    if (all_ok && !(ssq > 0.0)) {
+    if (acc.all_ok) {
       text t = field_text(&r->fields[4]);
-      ent_diag_error(d, file, t.line, t.col,
-                     sum == 0.0 ? "every salience of '%s' is 0 (KTAB aborts: "
-                                  "its distances would be 0/0)"
-                                : "saliences of '%s' are too small to "
-                                  "weigh distances",
-                     aname);
+      ent_smp_check_salience_total(d, file, t.line, t.col, aname, &acc);
     }
   }
   if (n_ok && have < N) {
@@ -345,69 +300,52 @@ ent_status ent_smp_load_buffer(const char *name, const char *buf, size_t len,
   return st;
 }
 
-/* Build the problem from a validated CSV. */
+/* Build the problem from a validated CSV: the trimmed texts and the
+ * numbers as arrays, then ent_smp_problem_create (which finds nothing more
+ * to report). */
 static ent_status build(const char *file, const ent_csv *c, size_t N,
                         size_t M, ent_smp_problem **out) {
-  ent_smp_problem *p = ent_calloc(1, sizeof *p);
-  if (!p) return ENT_ENOMEM;
-  ent_arena_init(&p->arena);
-  ent_arena *ar = &p->arena;
-  p->n = N;
-  p->m = M;
-  p->file = ent_arena_strdup(ar, file);
+  ent_arena tmp;
+  ent_arena_init(&tmp);
+  const char **actor = ent_arena_array(&tmp, N, sizeof *actor);
+  const char **actor_desc = ent_arena_array(&tmp, N, sizeof *actor_desc);
+  const char **dim = ent_arena_array(&tmp, M, sizeof *dim);
+  double *cap = ent_arena_array(&tmp, N, sizeof *cap);
+  double *pos = ent_arena_array(&tmp, N * M, sizeof *pos);
+  double *sal = ent_arena_array(&tmp, N * M, sizeof *sal);
+  ent_status st = ENT_ENOMEM;
+  if (tmp.failed) goto out;
   text t = field_text(&c->rows[0].fields[0]);
-  p->name = ent_arena_strndup(ar, t.s, t.n);
+  const char *name = ent_arena_strndup(&tmp, t.s, t.n);
   t = field_text(&c->rows[0].fields[1]);
-  p->desc = ent_arena_strndup(ar, t.s, t.n);
-  p->actor = ent_arena_array(ar, N, sizeof *p->actor);
-  p->actor_desc = ent_arena_array(ar, N, sizeof *p->actor_desc);
-  p->dim = ent_arena_array(ar, M, sizeof *p->dim);
-  p->cap = ent_arena_array(ar, N, sizeof(double));
-  p->x0 = ent_arena_array(ar, N * M, sizeof(double));
-  p->sal = ent_arena_array(ar, N * M, sizeof(double));
-  p->S = ent_arena_array(ar, N, sizeof(double));
-  p->W = ent_arena_array(ar, N, sizeof(double));
-  p->ssq = ent_arena_array(ar, N, sizeof(double));
-  if (ar->failed) {
-    ent_smp_problem_destroy(p);
-    return ENT_ENOMEM;
-  }
+  const char *desc = ent_arena_strndup(&tmp, t.s, t.n);
   for (size_t k = 0; k < M; k++) {
     t = field_text(&c->rows[1].fields[3 + 2 * k]);
-    p->dim[k] = ent_arena_strndup(ar, t.s, t.n);
+    dim[k] = ent_arena_strndup(&tmp, t.s, t.n);
   }
   const char *why;
   for (size_t i = 0; i < N; i++) {
     const ent_csv_row *r = &c->rows[2 + i];
     t = field_text(&r->fields[0]);
-    p->actor[i] = ent_arena_strndup(ar, t.s, t.n);
+    actor[i] = ent_arena_strndup(&tmp, t.s, t.n);
     t = field_text(&r->fields[1]);
-    p->actor_desc[i] = ent_arena_strndup(ar, t.s, t.n);
+    actor_desc[i] = ent_arena_strndup(&tmp, t.s, t.n);
     t = field_text(&r->fields[2]);
-    ent_parse_double(t.s, t.n, &p->cap[i], &why);
-    double S = 0.0, ssq = 0.0;
+    ent_parse_double(t.s, t.n, &cap[i], &why);
     for (size_t k = 0; k < M; k++) {
-      double v;
       t = field_text(&r->fields[3 + 2 * k]);
-      ent_parse_double(t.s, t.n, &v, &why);
-      p->x0[i * M + k] = v / 100.0;
+      ent_parse_double(t.s, t.n, &pos[i * M + k], &why);
       t = field_text(&r->fields[4 + 2 * k]);
-      ent_parse_double(t.s, t.n, &v, &why);
-      double s = v / 100.0;
-      p->sal[i * M + k] = s;
-      S = S + s;
-      ssq = ssq + s * s;
+      ent_parse_double(t.s, t.n, &sal[i * M + k], &why);
     }
-    p->S[i] = S;
-    p->ssq[i] = ssq;
-    p->W[i] = S * p->cap[i];
   }
-  if (ar->failed) {
-    ent_smp_problem_destroy(p);
-    return ENT_ENOMEM;
-  }
-  *out = p;
-  return ENT_OK;
+  if (tmp.failed) goto out;
+  ent_smp_spec sp = {file, name, desc, N, M, actor, actor_desc, dim,
+                     cap, pos, sal};
+  st = ent_smp_problem_create(&sp, out, NULL);
+out:
+  ent_arena_free(&tmp);
+  return st;
 }
 
 ent_status ent_smp_load_file(const char *path, ent_smp_problem **out,
@@ -421,91 +359,4 @@ ent_status ent_smp_load_file(const char *path, ent_smp_problem **out,
   if (st == ENT_OK) st = ent_smp_load_buffer(path, buf, len, out, d);
   ent_free(buf);
   return st;
-}
-
-ent_status ent_smp_problem_from_arrays(const char *file, size_t n, size_t m,
-                                       const double *cap, const double *pos100,
-                                       const double *sal100,
-                                       ent_smp_problem **out, ent_diag *d) {
-  /* Through the CSV text, so that the same validation applies; %.17g
-   * round-trips every double exactly. */
-  *out = NULL;
-  ent_strbuf b;
-  ent_strbuf_init(&b);
-  ent_strbuf_printf(&b, "generated,generated scenario,%zu,%zu\n", n, m);
-  ent_strbuf_puts(&b, "Actor,Description,Power");
-  for (size_t k = 0; k < m; k++)
-    ent_strbuf_printf(&b, ",D%zu,S%zu", k, k);
-  ent_strbuf_puts(&b, "\n");
-  for (size_t i = 0; i < n; i++) {
-    ent_strbuf_printf(&b, "A%zu,actor %zu,%.17g", i, i, cap[i]);
-    for (size_t k = 0; k < m; k++)
-      ent_strbuf_printf(&b, ",%.17g,%.17g", pos100[i * m + k],
-                        sal100[i * m + k]);
-    ent_strbuf_puts(&b, "\n");
-  }
-  if (b.failed) {
-    ent_strbuf_free(&b);
-    return ENT_ENOMEM;
-  }
-  ent_status st = ent_smp_load_buffer(file, b.data, b.len, out, d);
-  ent_strbuf_free(&b);
-  return st;
-}
-
-void ent_smp_problem_destroy(ent_smp_problem *p) {
-  if (!p) return;
-  ent_arena_free(&p->arena);
-  ent_free(p);
-}
-
-ent_smp_problem *ent_smp_problem_clone(const ent_smp_problem *s) {
-  ent_smp_problem *p = ent_calloc(1, sizeof *p);
-  if (!p) return NULL;
-  ent_arena_init(&p->arena);
-  ent_arena *ar = &p->arena;
-  size_t N = s->n, M = s->m;
-  p->n = N;
-  p->m = M;
-  p->file = ent_arena_strdup(ar, s->file);
-  p->name = ent_arena_strdup(ar, s->name);
-  p->desc = ent_arena_strdup(ar, s->desc);
-  p->actor = ent_arena_array(ar, N, sizeof *p->actor);
-  p->actor_desc = ent_arena_array(ar, N, sizeof *p->actor_desc);
-  p->dim = ent_arena_array(ar, M, sizeof *p->dim);
-  double **arrs[] = {&p->cap, &p->x0, &p->sal, &p->S, &p->W, &p->ssq};
-  const double *src[] = {s->cap, s->x0, s->sal, s->S, s->W, s->ssq};
-  size_t cnt[] = {N, N * M, N * M, N, N, N};
-  for (size_t k = 0; k < 6; k++) {
-    *arrs[k] = ent_arena_array(ar, cnt[k], sizeof(double));
-    if (*arrs[k]) memcpy(*arrs[k], src[k], cnt[k] * sizeof(double));
-  }
-  if (!ar->failed) {
-    for (size_t i = 0; i < N; i++) {
-      p->actor[i] = ent_arena_strdup(ar, s->actor[i]);
-      p->actor_desc[i] = ent_arena_strdup(ar, s->actor_desc[i]);
-    }
-    for (size_t k = 0; k < M; k++) p->dim[k] = ent_arena_strdup(ar, s->dim[k]);
-  }
-  if (ar->failed) {
-    ent_smp_problem_destroy(p);
-    return NULL;
-  }
-  return p;
-}
-
-const char *ent_smp_problem_name(const ent_smp_problem *p) {
-  return p ? p->name : NULL;
-}
-size_t ent_smp_problem_actor_count(const ent_smp_problem *p) {
-  return p ? p->n : 0;
-}
-size_t ent_smp_problem_dim_count(const ent_smp_problem *p) {
-  return p ? p->m : 0;
-}
-const char *ent_smp_problem_actor_name(const ent_smp_problem *p, size_t i) {
-  return p && i < p->n ? p->actor[i] : NULL;
-}
-const char *ent_smp_problem_dim_name(const ent_smp_problem *p, size_t k) {
-  return p && k < p->m ? p->dim[k] : NULL;
 }

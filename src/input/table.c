@@ -17,6 +17,8 @@
 #include "base/csv.h"
 #include "base/fileio.h"
 #include "input/scenario.h"
+#include "strategic/eum.h"
+#include "strategic/smp.h"
 
 enum { COL_ACTOR, COL_CAP, COL_POS, COL_SAL, COL_WHY, NCOL };
 
@@ -98,6 +100,7 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
     ent_csv_free(csv);
     return ENT_ENOMEM;
   }
+  ent_eum_opts_default(&m->eum);
   size_t rows = csv->n_rows - 1;
   m->actors = ent_arena_array(&m->arena, rows ? rows : 1, sizeof *m->actors);
   ent_issue *is = ent_arena_alloc(&m->arena, sizeof *is);
@@ -213,6 +216,7 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
   is->lo = lo;
   is->hi = hi > lo ? hi : lo + 1.0;
   is->eum = m->eum;
+  ent_smp_opts_default(&is->smp);
   m->issues = is;
   m->n_issues = 1;
   m->id = ent_arena_strdup(&m->arena, base);

@@ -12,7 +12,6 @@ ent_model *ent_model_new(void) {
   ent_model *m = ent_calloc(1, sizeof *m);
   if (!m) return NULL;
   ent_arena_init(&m->arena);
-  ent_eum_opts_default(&m->eum);
   return m;
 }
 

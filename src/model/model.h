@@ -16,8 +16,9 @@
 #ifndef ENT_MODEL_H
 #define ENT_MODEL_H
 
-#include "strategic/eum.h"
 #include "base/util.h"
+#include "strategic/eum_opts.h"
+#include "strategic/smp_opts.h"
 
 typedef struct ent_srcpos {
   int line, col; /* 1-based in the scenario source; 0 = none */
@@ -72,8 +73,10 @@ typedef struct ent_issue {
   ent_issue_model model;    /* which bargaining model(s) decide it */
   size_t n_dims;            /* dimensions, >= 1 (> 1: SMP only) */
   const char **dims;        /* [n_dims] dimension names */
-  const char **smp_kv;      /* [n_smp_kv] "Key=Value" SMP options */
-  size_t n_smp_kv;
+  ent_smp_opts smp;         /* SMP options: KTAB's defaults, then the
+                               issue's smp_options, parsed at load; the
+                               accommodation list lives in the arena
+                               (never ent_smp_opts_release it) */
   ent_srcpos at;
 } ent_issue;
 
@@ -309,6 +312,8 @@ ENT_LOCAL size_t ent_model_find_issue(const ent_model *m, const char *id);
 
 /* Index of actor `id`, or (size_t)-1. */
 ENT_LOCAL size_t ent_model_find_actor(const ent_model *m, const char *id);
+/* An empty model with an initialised arena; the loader sets everything
+ * else (the scenario-level options too: model.c knows no defaults). */
 ENT_LOCAL ent_model *ent_model_new(void);
 /* SHA-256 (64 hex digits and a NUL) of the scenario text and then the
  * texts it extends: the run store's scenario_hash. */

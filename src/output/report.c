@@ -144,7 +144,7 @@ static void stake_names(const ent_model *m, const ent_issue *is,
 ent_status ent_run_write_eum(const ent_run *r, ent_format f, FILE *fp) {
   if (!r || r->n_issues != 1) return ENT_EINVAL;
   const ent_issue_run *ir = &r->issues[0];
-  const ent_eum_hist *h = ir->hist;
+  const ent_eum_hist *h = ent_issue_run_hist(ir);
   const ent_model *m = r->m;
   size_t n = h->n;
   const char **names = ent_mallocarray(n, sizeof *names);
@@ -261,25 +261,27 @@ cJSON *ent_report_scale_json(const ent_issue *is) {
 static cJSON *smp_json(const ent_issue_run *ir, const char *const *names) {
   const ent_issue *is = ir->issue;
   size_t n = is->n_stakes, m = is->n_dims;
+  const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
   cJSON *o = cJSON_CreateObject();
-  cJSON_AddBoolToObject(o, "ran", ir->has_smp);
-  if (!ir->has_smp) {
-    cJSON_AddStringToObject(o, "note", ir->smp_note ? ir->smp_note : "not run");
+  cJSON_AddBoolToObject(o, "ran", sp != NULL);
+  if (!sp) {
+    const ent_issue_smp *ns = ent_issue_run_smp(ir);
+    cJSON_AddStringToObject(o, "note", ns && ns->note ? ns->note : "not run");
     return o;
   }
   cJSON *dims = cJSON_AddArrayToObject(o, "dimensions");
   for (size_t q = 0; q < m; q++)
     cJSON_AddItemToArray(dims, cJSON_CreateString(is->dims[q]));
-  cJSON_AddItemToObject(o, "likely", num_array(ir->smp_likely, m));
-  cJSON_AddItemToObject(o, "mean", num_array(ir->smp_mean, m));
-  cJSON_AddNumberToObject(o, "turns", ir->smp_turns);
-  cJSON_AddBoolToObject(o, "converged", ir->smp_converged);
+  cJSON_AddItemToObject(o, "likely", num_array(sp->likely, m));
+  cJSON_AddItemToObject(o, "mean", num_array(sp->mean, m));
+  cJSON_AddNumberToObject(o, "turns", sp->turns);
+  cJSON_AddBoolToObject(o, "converged", sp->converged);
   cJSON *fin = cJSON_AddArrayToObject(o, "final");
   for (size_t k = 0; k < n; k++) {
     cJSON *a = cJSON_CreateObject();
     cJSON_AddStringToObject(a, "actor", names[k]);
-    cJSON_AddItemToObject(a, "position", num_array(ir->smp_final + k * m, m));
-    cJSON_AddNumberToObject(a, "win_probability", ir->smp_win[k]);
+    cJSON_AddItemToObject(a, "position", num_array(sp->final + k * m, m));
+    cJSON_AddNumberToObject(a, "win_probability", sp->win[k]);
     cJSON_AddItemToArray(fin, a);
   }
   return o;
@@ -288,8 +290,9 @@ static cJSON *smp_json(const ent_issue_run *ir, const char *const *names) {
 /* Do the two models disagree on a `both` issue (by more than the margin)? */
 static int models_disagree(const ent_issue_run *ir, double *gap) {
   const ent_issue *is = ir->issue;
-  if (!ir->hist || !ir->has_smp) return 0;
-  *gap = fabs(ir->smp_likely[0] - ir->forecast);
+  const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
+  if (!ent_issue_run_hist(ir) || !sp) return 0;
+  *gap = fabs(sp->likely[0] - ir->forecast);
   return *gap > ENT_MODEL_DISAGREE * (is->hi - is->lo);
 }
 
@@ -299,7 +302,9 @@ static const char *model_name(ent_issue_model m) {
 
 static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
   const ent_issue *is = ir->issue;
-  const ent_eum_hist *h = ir->hist;
+  const ent_eum_hist *h = ent_issue_run_hist(ir);
+  const ent_issue_eum *eu = ent_issue_run_eum(ir);
+  const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
   size_t n = is->n_stakes;
   const char **names = ent_mallocarray(n, sizeof *names);
   if (!names) return NULL;
@@ -324,8 +329,8 @@ static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
   } else {
     fc = cJSON_CreateObject();
     cJSON_AddNumberToObject(fc, "median", ir->forecast);
-    cJSON_AddNumberToObject(fc, "mean", ir->has_smp ? ir->smp_mean[0] : ir->forecast);
-    cJSON_AddBoolToObject(fc, "converged", ir->has_smp && ir->smp_converged);
+    cJSON_AddNumberToObject(fc, "mean", sp ? sp->mean[0] : ir->forecast);
+    cJSON_AddBoolToObject(fc, "converged", sp && sp->converged);
     cJSON_AddStringToObject(fc, "source", "smp");
   }
   char label[512];
@@ -335,24 +340,24 @@ static cJSON *run_issue_json(const ent_model *m, const ent_issue_run *ir) {
   if (ir->model != ENT_ISSUE_EUM) {
     cJSON_AddItemToObject(o, "smp", smp_json(ir, names));
     double gap = 0.0;
-    if (h && ir->has_smp) {
+    if (h && sp) {
       cJSON *cmp = cJSON_AddObjectToObject(o, "models");
       cJSON_AddNumberToObject(cmp, "eum", ir->forecast);
-      cJSON_AddNumberToObject(cmp, "smp", ir->smp_likely[0]);
+      cJSON_AddNumberToObject(cmp, "smp", sp->likely[0]);
       cJSON_AddNumberToObject(cmp, "margin",
                               ENT_MODEL_DISAGREE * (is->hi - is->lo));
       cJSON_AddBoolToObject(cmp, "disagree", models_disagree(ir, &gap));
     }
   }
-  if (ir->has_robustness && h) {
+  if (eu && eu->has_robustness && h) {
     cJSON *rb = cJSON_AddObjectToObject(o, "robustness");
-    cJSON_AddNumberToObject(rb, "least_move_median", ir->least_move_median);
-    cJSON_AddNumberToObject(rb, "reflected_median", ir->reflected_median);
+    cJSON_AddNumberToObject(rb, "least_move_median", eu->least_move_median);
+    cJSON_AddNumberToObject(rb, "reflected_median", eu->reflected_median);
     double tol = 0.05 * (is->hi - is->lo);
     double fm = h->median[h->n_rounds];
     cJSON_AddBoolToObject(rb, "stable",
-                          fabs(ir->least_move_median - fm) <= tol &&
-                              fabs(ir->reflected_median - fm) <= tol);
+                          fabs(eu->least_move_median - fm) <= tol &&
+                              fabs(eu->reflected_median - fm) <= tol);
   }
   cJSON_AddItemToObject(o, "rounds", h ? rounds_json(h, names, 0)
                                        : cJSON_CreateArray());
@@ -421,8 +426,9 @@ static void run_csv(const ent_run *r, ent_strbuf *b) {
     const ent_issue_run *ir = &r->issues[i];
     ent_fmt_double(v, sizeof v, ir->forecast);
     ent_strbuf_printf(b, "issue_forecast,%s,,%s,scale\n", ir->issue->id, v);
-    double mean = ir->hist ? ir->hist->mean[ir->hist->n_rounds]
-                  : ir->has_smp ? ir->smp_mean[0] : ir->forecast;
+    const ent_eum_hist *h = ent_issue_run_hist(ir);
+    const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
+    double mean = h ? h->mean[h->n_rounds] : sp ? sp->mean[0] : ir->forecast;
     ent_fmt_double(v, sizeof v, mean);
     ent_strbuf_printf(b, "issue_mean,%s,,%s,scale\n", ir->issue->id, v);
   }
@@ -554,7 +560,9 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
   for (size_t i = 0; i < r->n_issues; i++) {
     const ent_issue_run *ir = &r->issues[i];
     const ent_issue *is = ir->issue;
-    const ent_eum_hist *h = ir->hist;
+    const ent_eum_hist *h = ent_issue_run_hist(ir);
+    const ent_issue_eum *eu = ent_issue_run_eum(ir);
+    const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
     double fm = ir->forecast;
     char label[512], a[32], c[32];
     ent_strbuf_printf(b, "\n%zu. %s [%s]\n", i + 1, is->question, is->id);
@@ -584,26 +592,27 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
       ent_strbuf_printf(b, "   baselines at the start: median %s, mean %s\n", a, c);
     }
     if (ir->model != ENT_ISSUE_EUM) {
-      if (!ir->has_smp) {
+      if (!sp) {
+        const ent_issue_smp *ns = ent_issue_run_smp(ir);
         ent_strbuf_printf(b, "   spatial model (KTAB SMP): not run -- %s\n",
-                          ir->smp_note ? ir->smp_note : "?");
+                          ns && ns->note ? ns->note : "?");
       } else {
         ent_strbuf_printf(b, "   spatial model (KTAB SMP), %d turn%s%s: most likely",
-                          ir->smp_turns, ir->smp_turns == 1 ? "" : "s",
-                          ir->smp_converged ? "" : " (turn limit)");
+                          sp->turns, sp->turns == 1 ? "" : "s",
+                          sp->converged ? "" : " (turn limit)");
         for (size_t q = 0; q < is->n_dims; q++) {
-          fmt_short(a, sizeof a, ir->smp_likely[q]);
+          fmt_short(a, sizeof a, sp->likely[q]);
           ent_strbuf_printf(b, "%s %s%s%s", q ? "," : "", is->n_dims > 1 ? is->dims[q] : "",
                             is->n_dims > 1 ? " " : "", a);
         }
-        fmt_short(a, sizeof a, ir->smp_mean[0]);
+        fmt_short(a, sizeof a, sp->mean[0]);
         ent_strbuf_printf(b, "; weighted mean %s%s\n", a, is->n_dims > 1 ? ", ..." : "");
         double gap;
         if (models_disagree(ir, &gap)) {
           fmt_short(a, sizeof a, gap);
           ent_strbuf_printf(b, "   models DISAGREE: expected-utility %g vs spatial "
                                "%g (gap %s > margin %g)\n",
-                            fm, ir->smp_likely[0], a,
+                            fm, sp->likely[0], a,
                             ENT_MODEL_DISAGREE * (is->hi - is->lo));
           n_disagree++;
         } else if (h) {
@@ -612,12 +621,12 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
         }
       }
     }
-    if (ir->has_robustness && h) {
+    if (eu && eu->has_robustness && h) {
       double tol = 0.05 * (is->hi - is->lo);
-      int stable = fabs(ir->least_move_median - fm) <= tol &&
-                   fabs(ir->reflected_median - fm) <= tol;
-      fmt_short(a, sizeof a, ir->least_move_median);
-      fmt_short(c, sizeof c, ir->reflected_median);
+      int stable = fabs(eu->least_move_median - fm) <= tol &&
+                   fabs(eu->reflected_median - fm) <= tol;
+      fmt_short(a, sizeof a, eu->least_move_median);
+      fmt_short(c, sizeof c, eu->reflected_median);
       ent_strbuf_printf(b, "   robustness: least_move %s, reflected axis %s -- "
                            "%s\n", a, c,
                         stable ? "stable" : "depends on the selection rule");
@@ -625,7 +634,8 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
   }
   size_t n_both = 0;
   for (size_t i = 0; i < r->n_issues; i++)
-    n_both += r->issues[i].hist && r->issues[i].has_smp;
+    n_both += ent_issue_run_hist(&r->issues[i]) &&
+              ent_issue_run_smp_ran(&r->issues[i]);
   if (n_both)
     ent_strbuf_printf(b, "\nmodel uncertainty: the expected-utility and spatial "
                          "models disagree by more than %g%% of the scale on "
@@ -662,8 +672,10 @@ static void run_text(const ent_run *r, ent_strbuf *b) {
       long sj = stake_of(ir->issue, pairs[p][1]);
       char ch = '-';
       if (si >= 0 && sj >= 0)
-        ch = ir->hist ? class_letter(last_region(ir->hist, (size_t)si, (size_t)sj))
-                      : '~';
+        ch = ent_issue_run_hist(ir)
+                 ? class_letter(last_region(ent_issue_run_hist(ir), (size_t)si,
+                                            (size_t)sj))
+                 : '~';
       ent_strbuf_printf(b, "  %c", ch);
     }
     ent_strbuf_puts(b, "\n");

@@ -13,15 +13,18 @@
  *   adjust    X(t) = Xg + lambda (X* - Xg), Xg = X(t-1) grown like X0
  *   indicators on X(t) with G = gdp(t)
  *   links     indicator -> stakes; bargain every issue in dependency order
- *             (issue -> stake links act at once); issue -> trade links
- *             act next year, issue -> channel links this year
+ *             through the bargainer table (bargain.h: the deciding model
+ *             every year, the one beside it in the last; issue -> stake
+ *             links act at once); issue -> trade links act next year,
+ *             issue -> channel links this year
  *   channels  flows from capacity, ramp, opening, driver and links
  *   record    every series of docs/variables.md for year t
  * The base year itself is recorded from the data (X = X(start)).
  *
  * Invariants: every recorded value is finite; flows stay >= 0; the run
- * allocates its state once in ent_sim_start (the EUM runs allocate their
- * own histories).
+ * allocates its state once in ent_sim_start -- each issue's inputs,
+ * bargaining workspaces and result parts included -- and a step allocates
+ * only the expected-utility histories it keeps (and series records).
  */
 #include "sim/sim.h"
 
@@ -32,7 +35,6 @@
 
 #include "base/diag.h"
 #include "structural/indicators.h"
-#include "strategic/smp.h"
 #include "structural/trade.h"
 
 /* ------------------------------------------------------------ options */
@@ -47,14 +49,11 @@ ent_run_opts *ent_run_opts_create(void) {
   return o;
 }
 
-void ent_run_opts_destroy(ent_run_opts *o) {
-  if (!o) return;
-  for (size_t i = 0; i < o->n_kv; i++) ent_free(o->kv[i]);
-  ent_free(o);
-}
+void ent_run_opts_destroy(ent_run_opts *o) { ent_free(o); }
 
-/* Split "k=v" and apply to eo; returns 0 or -1 with why. */
-static int apply_kv(const char *kv, ent_eum_opts *eo, char *why, size_t size) {
+/* Split "k=v" and parse it; returns 0 or -1 with why. */
+static int parse_kv(const char *kv, ent_eum_setting *st, char *why,
+                    size_t size) {
   const char *eq = strchr(kv, '=');
   if (!eq || eq == kv) {
     snprintf(why, size, "option '%s' is not of the form key=value", kv);
@@ -68,14 +67,12 @@ static int apply_kv(const char *kv, ent_eum_opts *eo, char *why, size_t size) {
   }
   memcpy(key, kv, klen);
   key[klen] = '\0';
-  return ent_eum_opts_set(eo, key, eq + 1, why, size);
+  return ent_eum_setting_parse(key, eq + 1, st, why, size);
 }
 
 ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
                             const char *where, ent_diag *d) {
   if (!o || !kv) return ENT_EINVAL;
-  ent_eum_opts probe;
-  ent_eum_opts_default(&probe);
   char why[256];
   if (!strcmp(kv, "robustness=off") || !strcmp(kv, "robustness=on")) {
     o->robustness = kv[12] == 'n';
@@ -93,36 +90,34 @@ ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
                  kv + 7);
     return ENT_EINPUT;
   }
-  if (apply_kv(kv, &probe, why, sizeof why)) {
+  ent_eum_setting st;
+  if (parse_kv(kv, &st, why, sizeof why)) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0, "%s", why);
     return ENT_EINPUT;
   }
-  if (o->n_kv >= sizeof o->kv / sizeof o->kv[0]) {
+  if (o->n_eum >= ENT_RUN_OPTS_MAX) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
                  "too many options (at most 64)");
     return ENT_EINPUT;
   }
-  o->kv[o->n_kv] = ent_strdup(kv);
-  if (!o->kv[o->n_kv]) return ENT_ENOMEM;
-  o->n_kv++;
+  o->eum[o->n_eum++] = st;
   return ENT_OK;
 }
 
-const char *ent_run_opts_describe(const ent_run_opts *o, size_t k) {
-  return o && k < o->n_kv ? o->kv[k] : NULL;
+void ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo) {
+  for (size_t i = 0; o && i < o->n_eum; i++)
+    ent_eum_setting_apply(eo, &o->eum[i]);
 }
 
-int ent_run_opts_robustness(const ent_run_opts *o) { return o->robustness; }
+size_t ent_run_opts_count(const ent_run_opts *o) { return o ? o->n_eum : 0; }
 
-ent_status ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo,
-                              ent_diag *d) {
-  char why[256];
-  for (size_t i = 0; o && i < o->n_kv; i++)
-    if (apply_kv(o->kv[i], eo, why, sizeof why)) {
-      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, "<options>", 0, 0, "%s", why);
-      return ENT_EINPUT;
-    }
-  return ENT_OK;
+void ent_run_opts_describe(const ent_run_opts *o, size_t k, char *buf,
+                           size_t size) {
+  if (!o || k >= o->n_eum) {
+    if (size) buf[0] = '\0';
+    return;
+  }
+  ent_eum_setting_describe(&o->eum[k], buf, size);
 }
 
 /* ------------------------------------------------------------ runs */
@@ -130,13 +125,11 @@ ent_status ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo,
 void ent_run_destroy(ent_run *r) {
   if (!r) return;
   for (size_t i = 0; i < r->n_issues; i++) {
-    ent_eum_hist_free(r->issues[i].hist);
-    ent_free(r->issues[i].cap);
-    ent_free(r->issues[i].sal);
-    ent_free(r->issues[i].smp_likely);
-    ent_free(r->issues[i].smp_mean);
-    ent_free(r->issues[i].smp_final);
-    ent_free(r->issues[i].smp_win);
+    ent_issue_run *ir = &r->issues[i];
+    for (int b = 0; b < ENT_BARGAIN_COUNT; b++)
+      if (ir->part[b]) ent_bargain_get((ent_bargain_id)b)->result_free(ir->part[b]);
+    ent_free(ir->cap);
+    ent_free(ir->sal);
   }
   ent_free(r->issues);
   ent_free(r->series);
@@ -178,6 +171,16 @@ static void shocks_at(const ent_structure *st, int t, double *beta,
 
 /* ------------------------------------------------------------ the sim */
 
+/* What an issue bargains with, allocated once at the start. */
+typedef struct issue_ws {
+  int decider;                    /* ent_bargain_id deciding the issue */
+  int beside;                     /* ent_bargain_id run beside it in the
+                                     last year, or -1 */
+  void *work[ENT_BARGAIN_COUNT];  /* workspaces of those two; NULL else */
+  double *pos;                    /* [n_stakes] starting positions */
+  int bargained;                  /* at least once */
+} issue_ws;
+
 struct ent_sim {
   const ent_model *m;
   const ent_run_opts *o;
@@ -186,6 +189,8 @@ struct ent_sim {
   int done;
   ent_eum_opts *iopts; /* [n_issues] effective options */
   double **cap, **sal; /* [n_issues][n_stakes] this year's inputs */
+  struct issue_ws *ws; /* [n_issues] bargaining workspaces */
+  ent_eum_work *ew;    /* baselines, for the largest issue */
   double *fc, *fc_base;/* [n_issues] forecast median this / base year */
   /* structural state (NULL without a structure) */
   size_t nb;
@@ -212,9 +217,15 @@ void ent_sim_destroy(ent_sim *s) {
   for (size_t i = 0; i < s->m->n_issues; i++) {
     if (s->cap) ent_free(s->cap[i]);
     if (s->sal) ent_free(s->sal[i]);
+    for (int b = 0; s->ws && b < ENT_BARGAIN_COUNT; b++)
+      if (s->ws[i].work[b])
+        ent_bargain_get((ent_bargain_id)b)->work_free(s->ws[i].work[b]);
+    if (s->ws) ent_free(s->ws[i].pos);
   }
   ent_free(s->cap);
   ent_free(s->sal);
+  ent_free(s->ws);
+  ent_eum_work_free(s->ew);
   ent_free(s->iopts);
   ent_free(s->fc);
   ent_free(s->fc_base);
@@ -246,6 +257,41 @@ int ent_sim_year(const ent_sim *s) {
   return s && s->m->st && s->year >= s->m->st->start ? s->year : 0;
 }
 
+/* Issue i's inputs, run and workspaces: the model(s) it uses (the run
+ * option overrides the issue; the expected-utility model bargains on one
+ * dimension only), one workspace and one result part per model that will
+ * run.  ENT_ENOMEM or ENT_OK. */
+static ent_status issue_start(ent_sim *s, size_t i) {
+  const ent_issue *is = &s->m->issues[i];
+  ent_issue_run *ir = &s->run->issues[i];
+  issue_ws *q = &s->ws[i];
+  size_t n = is->n_stakes;
+  ir->issue = is;
+  ir->opts = s->iopts[i];
+  ir->model = s->o && s->o->models >= 0 ? (ent_issue_model)s->o->models
+                                        : is->model;
+  if (is->n_dims > 1) ir->model = ENT_ISSUE_SMP;
+  ent_bargain_pick(ir->model, s->o ? s->o->smp_beside : 1, &q->decider,
+                   &q->beside);
+  s->cap[i] = ent_mallocarray(n, sizeof(double));
+  s->sal[i] = ent_mallocarray(n, sizeof(double));
+  ir->cap = ent_calloc(n, sizeof(double));
+  ir->sal = ent_calloc(n, sizeof(double));
+  q->pos = ent_mallocarray(n, sizeof(double));
+  if (!s->cap[i] || !s->sal[i] || !ir->cap || !ir->sal || !q->pos)
+    return ENT_ENOMEM;
+  for (size_t k = 0; k < n; k++) q->pos[k] = is->stakes[k].position;
+  int use[2] = {q->decider, q->beside};
+  for (int u = 0; u < 2; u++) {
+    if (use[u] < 0) continue;
+    const ent_bargainer *b = ent_bargain_get((ent_bargain_id)use[u]);
+    q->work[use[u]] = b->work_alloc(is, s->m->source);
+    ir->part[use[u]] = b->result_alloc(is);
+    if (!q->work[use[u]] || !ir->part[use[u]]) return ENT_ENOMEM;
+  }
+  return ENT_OK;
+}
+
 ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
                          ent_sim **out, ent_diag *d) {
   *out = NULL;
@@ -261,26 +307,23 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
   s->sal = ent_calloc(ni ? ni : 1, sizeof *s->sal);
   s->fc = ent_calloc(ni ? ni : 1, sizeof *s->fc);
   s->fc_base = ent_calloc(ni ? ni : 1, sizeof *s->fc_base);
-  if (!s->run || !s->iopts || !s->cap || !s->sal || !s->fc || !s->fc_base)
+  s->ws = ent_calloc(ni ? ni : 1, sizeof *s->ws);
+  if (!s->run || !s->iopts || !s->cap || !s->sal || !s->fc || !s->fc_base ||
+      !s->ws)
     goto nomem;
   s->run->m = m;
   s->run->issues = ent_calloc(ni ? ni : 1, sizeof *s->run->issues);
   if (!s->run->issues) goto nomem;
   s->run->n_issues = ni;
+  size_t max_stakes = 1;
   for (size_t i = 0; i < ni; i++) {
     const ent_issue *is = &m->issues[i];
     s->iopts[i] = is->eum;
-    ent_status st = ent_run_opts_apply(o, &s->iopts[i], d);
-    if (st != ENT_OK) {
-      ent_sim_destroy(s);
-      return st;
-    }
-    s->cap[i] = ent_mallocarray(is->n_stakes, sizeof(double));
-    s->sal[i] = ent_mallocarray(is->n_stakes, sizeof(double));
-    if (!s->cap[i] || !s->sal[i]) goto nomem;
-    s->run->issues[i].issue = is;
-    s->run->issues[i].opts = s->iopts[i];
+    ent_run_opts_apply(o, &s->iopts[i]);
+    if (issue_start(s, i) != ENT_OK) goto nomem;
+    if (is->n_stakes > max_stakes) max_stakes = is->n_stakes;
   }
+  if (!(s->ew = ent_eum_work_alloc(max_stakes))) goto nomem;
   const ent_structure *st = m->st;
   if (st) {
     size_t nb = st->n_blocs, nn = nb * nb;
@@ -322,189 +365,39 @@ nomem:
 
 /* ------------------------------------------------------------ bargaining */
 
-/* KTAB's SMP on issue i with this year's inputs (positions from the
- * scenario, mapped to KTAB's 0-100 scale and back).  Fills the SMP fields
- * of the issue run; a problem SMP refuses (fewer than 3 actors, a zero
- * capability or salience) leaves a note instead of failing the run. */
-static ent_status run_smp(ent_sim *s, size_t i, ent_diag *d) {
-  const ent_issue *is = &s->m->issues[i];
-  ent_issue_run *ir = &s->run->issues[i];
-  size_t n = is->n_stakes, m = is->n_dims;
-  ir->has_smp = 0;
-  ir->smp_note = NULL;
-  if (n < 3) {
-    ir->smp_note = "the spatial model needs at least 3 actors";
-    return ENT_OK;
-  }
-  for (size_t k = 0; k < n; k++)
-    if (!(s->cap[i][k] > 0.0) || !(s->sal[i][k] > 0.0)) {
-      ir->smp_note = "the spatial model needs positive capabilities and "
-                     "saliences";
-      return ENT_OK;
-    }
-  double *pos = ent_mallocarray(n * m, sizeof *pos);
-  double *sal = ent_mallocarray(n * m, sizeof *sal);
-  if (!ir->smp_likely) ir->smp_likely = ent_calloc(m, sizeof(double));
-  if (!ir->smp_mean) ir->smp_mean = ent_calloc(m, sizeof(double));
-  if (!ir->smp_final) ir->smp_final = ent_calloc(n * m, sizeof(double));
-  if (!ir->smp_win) ir->smp_win = ent_calloc(n, sizeof(double));
-  ent_status st = ENT_ENOMEM;
-  ent_smp_problem *pb = NULL;
-  ent_smp_opts *so = NULL;
-  ent_smp_run *sr = NULL;
-  ent_diag *tmp = NULL;
-  if (!pos || !sal || !ir->smp_likely || !ir->smp_mean || !ir->smp_final ||
-      !ir->smp_win)
-    goto out;
-  double span = is->hi - is->lo;
-  for (size_t k = 0; k < n; k++) {
-    const ent_stake *sk = &is->stakes[k];
-    /* this year's salience (links may scale it), shared out over the
-     * dimensions as the scenario shares it */
-    double scale = sk->salience > 0.0 ? s->sal[i][k] / sk->salience : 1.0;
-    for (size_t q = 0; q < m; q++) {
-      double x = m > 1 ? sk->pos_dims[q] : sk->position;
-      double v = m > 1 ? sk->sal_dims[q] * scale : s->sal[i][k];
-      pos[k * m + q] = 100.0 * (x - is->lo) / span;
-      sal[k * m + q] = 100.0 * (v > 1.0 ? 1.0 : v);
-    }
-  }
-  tmp = ent_diag_create();
-  so = ent_smp_opts_create();
-  if (!tmp || !so) goto out;
-  char why[256];
-  for (size_t q = 0; q < is->n_smp_kv; q++)
-    if (ent_smp_opts_parse(so, is->smp_kv[q], why, sizeof why) != ENT_OK) {
-      st = ENT_EINPUT; /* validated at load time: cannot happen */
-      goto out;
-    }
-  st = ent_smp_problem_from_arrays(s->m->source, n, m, s->cap[i], pos, sal, &pb,
-                                   tmp);
-  if (st == ENT_OK) st = ent_smp_run_create(pb, so, &sr, tmp);
-  if (st != ENT_OK) {
-    /* KTAB refuses some inputs (e.g. a degenerate state with strict
-     * options): report it for this issue rather than fail the run */
-    const ent_diag_item *it = ent_diag_get(tmp, 0);
-    ir->smp_note = "the spatial model refused this issue's inputs";
-    if (it) ent_diag_add(d, ENT_SEV_WARNING, st, s->m->source, is->at.line,
-                         is->at.col, "issue '%s': smp: %s", is->id, it->msg);
-    st = ENT_OK;
-    goto out;
-  }
-  size_t last = ent_smp_run_state_count(sr) - 1;
-  size_t best = 0;
-  double wsum = 0.0;
-  for (size_t q = 0; q < m; q++) ir->smp_mean[q] = 0.0;
-  for (size_t k = 0; k < n; k++) {
-    ir->smp_win[k] = ent_smp_run_win_prob(sr, last, k);
-    if (ir->smp_win[k] > ir->smp_win[best]) best = k;
-    double w = s->cap[i][k] * s->sal[i][k];
-    wsum += w;
-    for (size_t q = 0; q < m; q++) {
-      double x = is->lo + span * ent_smp_run_position(sr, last, k, q) / 100.0;
-      ir->smp_final[k * m + q] = x;
-      ir->smp_mean[q] += w * x;
-    }
-  }
-  for (size_t q = 0; q < m; q++) {
-    ir->smp_mean[q] = wsum > 0.0 ? ir->smp_mean[q] / wsum : ir->smp_final[q];
-    ir->smp_likely[q] = ir->smp_final[best * m + q];
-  }
-  ir->smp_turns = (int)last;
-  ir->smp_converged = ent_smp_run_converged(sr);
-  ir->has_smp = 1;
-out:
-  ent_smp_run_destroy(sr);
-  ent_smp_problem_destroy(pb);
-  ent_smp_opts_destroy(so);
-  ent_diag_destroy(tmp);
-  ent_free(pos);
-  ent_free(sal);
-  return st;
-}
-
-/* Bargain issue i with this year's inputs; keep the history in the run
- * (replacing last year's).  Robustness variants and, for `both` issues,
- * the spatial model only when `last`. */
+/* Bargain issue i with this year's inputs through the bargainer table:
+ * the deciding model every year, the one beside it (`both` issues) in the
+ * last; the results replace last year's in the issue run. */
 static ent_status bargain(ent_sim *s, size_t i, int last, ent_diag *d) {
   const ent_issue *is = &s->m->issues[i];
   ent_issue_run *ir = &s->run->issues[i];
+  issue_ws *q = &s->ws[i];
   size_t n = is->n_stakes;
-  ent_issue_model model =
-      s->o && s->o->models >= 0 ? (ent_issue_model)s->o->models : is->model;
-  if (is->n_dims > 1) model = ENT_ISSUE_SMP; /* EUM has one dimension */
-  ir->model = model;
-  ent_status st = ENT_OK;
-  double *x0 = NULL;
-  if (last) {
-    ent_free(ir->cap);
-    ent_free(ir->sal);
-    ir->cap = ent_mallocarray(n, sizeof(double));
-    ir->sal = ent_mallocarray(n, sizeof(double));
-    if (!ir->cap || !ir->sal) return ENT_ENOMEM;
-    memcpy(ir->cap, s->cap[i], n * sizeof(double));
-    memcpy(ir->sal, s->sal[i], n * sizeof(double));
-  }
-  if (model == ENT_ISSUE_SMP) {
-    st = run_smp(s, i, d);
-    if (st != ENT_OK) return st;
-    /* the baselines still describe the start */
-    ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
-    x0 = ent_mallocarray(n, sizeof *x0);
-    ent_eum_work *w = ent_eum_work_alloc(n);
-    if (!x0 || !w) {
-      ent_free(x0);
-      ent_eum_work_free(w);
-      return ENT_ENOMEM;
-    }
-    for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
-    ir->initial_median = ent_eum_weighted_median(&pb, x0, w);
-    ir->initial_mean = ent_eum_weighted_mean(&pb, x0);
-    ent_eum_work_free(w);
-    ent_free(x0);
-    if (!ir->has_smp) {
-      /* nothing to forecast with: the issue keeps its starting median */
-      ir->forecast = ir->initial_median;
-    } else {
-      ir->forecast = ir->smp_likely[0];
-    }
-    s->fc[i] = ir->forecast;
-    return ENT_OK;
-  }
-  x0 = ent_mallocarray(n, sizeof *x0);
-  if (!x0) return ENT_ENOMEM;
-  for (size_t k = 0; k < n; k++) x0[k] = is->stakes[k].position;
+  memcpy(ir->cap, s->cap[i], n * sizeof(double));
+  memcpy(ir->sal, s->sal[i], n * sizeof(double));
+  /* the baselines describe the start */
   ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
-  const ent_eum_opts *eo = &s->iopts[i];
-  ent_eum_hist *h = NULL;
-  st = ent_eum_run(&pb, eo, x0, &h);
-  if (st != ENT_OK) goto out;
-  ent_eum_hist_free(ir->hist);
-  ir->hist = h;
-  s->fc[i] = ir->forecast = h->median[h->n_rounds];
-  ir->initial_median = h->median[0];
-  ir->initial_mean = h->mean[0];
-  if (last && model == ENT_ISSUE_BOTH && (s->o ? s->o->smp_beside : 1)) {
-    st = run_smp(s, i, d);
-    if (st != ENT_OK) goto out;
+  ir->initial_median = ent_eum_weighted_median(&pb, q->pos, s->ew);
+  ir->initial_mean = ent_eum_weighted_mean(&pb, q->pos);
+  ent_bargain_in in = {is,         s->m->source, q->pos, s->cap[i],
+                       s->sal[i],  &s->iopts[i], &is->smp, last,
+                       s->o ? s->o->robustness : 1};
+  int use[2] = {q->decider, last ? q->beside : -1};
+  for (int u = 0; u < 2; u++) {
+    if (use[u] < 0) continue;
+    ent_status st = ent_bargain_get((ent_bargain_id)use[u])
+                        ->run(q->work[use[u]], &in, ir->part[use[u]], d);
+    if (st != ENT_OK) return st;
   }
-  if (last && (s->o ? s->o->robustness : 1)) {
-    ent_eum_opts alt = *eo;
-    alt.least_move = !eo->least_move;
-    st = ent_eum_run(&pb, &alt, x0, &h);
-    if (st != ENT_OK) goto out;
-    ir->least_move_median = h->median[h->n_rounds];
-    ent_eum_hist_free(h);
-    for (size_t k = 0; k < n; k++) x0[k] = is->lo + is->hi - x0[k];
-    st = ent_eum_run(&pb, eo, x0, &h);
-    if (st != ENT_OK) goto out;
-    ir->reflected_median = is->lo + is->hi - h->median[h->n_rounds];
-    ent_eum_hist_free(h);
-    ir->has_robustness = 1;
-  }
-out:
-  ent_free(x0);
-  return st;
+  double fc, mean;
+  const ent_bargainer *b = ent_bargain_get((ent_bargain_id)q->decider);
+  /* a model with nothing to forecast leaves the starting median */
+  ir->forecast = b->outcome(ir->part[q->decider], 0, &fc, &mean) == 0
+                     ? fc
+                     : ir->initial_median;
+  s->fc[i] = ir->forecast;
+  q->bargained = 1;
+  return ENT_OK;
 }
 
 /* A value in [1, 2] that grows with an issue's forecast, for ratios that
@@ -851,19 +744,21 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     name_pair(ent, sizeof ent, st, ch->from, ch->to);
     REC(channel_variable(ch->kind), ch->unit, ent, tot);
   }
-  /* issue forecasts */
+  /* issue forecasts: the deciding model's outcome */
   for (size_t i = 0; i < m->n_issues; i++) {
     const ent_issue_run *ir = &r->issues[i];
+    int dec = s->ws[i].decider;
+    const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
+    double fc, mean;
     REC("issue_forecast", "scale", m->issues[i].id, ir->forecast);
-    if (ir->hist)
-      REC("issue_mean", "scale", m->issues[i].id, ir->hist->mean[ir->hist->n_rounds]);
-    else if (ir->has_smp)
-      REC("issue_mean", "scale", m->issues[i].id, ir->smp_mean[0]);
+    if (b->outcome(ir->part[dec], 0, &fc, &mean) == 0)
+      REC("issue_mean", "scale", m->issues[i].id, mean);
     /* further dimensions of a spatial issue: "issue/dimension" */
-    for (size_t q = 1; ir->has_smp && q < m->issues[i].n_dims; q++) {
+    for (size_t q = 1; q < m->issues[i].n_dims; q++) {
+      if (b->outcome(ir->part[dec], q, &fc, &mean)) break;
       snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
-      REC("issue_forecast", "scale", ent, ir->smp_likely[q]);
-      REC("issue_mean", "scale", ent, ir->smp_mean[q]);
+      REC("issue_forecast", "scale", ent, fc);
+      REC("issue_mean", "scale", ent, mean);
     }
   }
   return ENT_OK;
@@ -955,10 +850,10 @@ ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
   if (!s) return ENT_EINVAL;
   ent_run *r = s->run;
   s->run = NULL;
-  /* an issue never bargained (stopped before the first step) has no
-   * history: such a run is not usable */
+  /* an issue never bargained (stopped before the first step): such a run
+   * is not usable */
   for (size_t i = 0; i < r->n_issues; i++)
-    if (!r->issues[i].hist && r->issues[i].model != ENT_ISSUE_SMP) {
+    if (!s->ws[i].bargained) {
       ent_sim_destroy(s);
       ent_run_destroy(r);
       return ENT_EINVAL;

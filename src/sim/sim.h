@@ -9,20 +9,28 @@
  * lets callers draw progress or stop at any year; ent_run_create runs
  * all steps.
  *
- * For each issue the last bargaining also runs two robustness variants
- * that eum.md section 7 recommends for the project's own scenarios: the
- * compromise rule `least_move`, and the axis reflected (x -> lo + hi - x,
- * mapped back).  A forecast that changes under them is an artefact of the
- * selection rule, not a finding; the report says so.
+ * Issues bargain through the table of bargaining models (bargain.h).  For
+ * each issue the last bargaining also runs two robustness variants that
+ * eum.md section 7 recommends for the project's own scenarios (the
+ * compromise rule `least_move`, and the axis reflected; bargain_eum.c).  A
+ * forecast that changes under them is an artefact of the selection rule,
+ * not a finding; the report says so.
  */
 #ifndef ENT_SIM_H
 #define ENT_SIM_H
 
 #include "model/model.h"
+#include "sim/bargain.h"
 
+/* At most this many model options in one ent_run_opts. */
+#define ENT_RUN_OPTS_MAX 64
+
+/* Options on top of the scenario, typed: ent_run_opts_set parses each
+ * "key=value" once; a run applies the settings as they are. */
 struct ent_run_opts {
-  char *kv[64]; /* "key=value" overrides, applied in order to every issue */
-  size_t n_kv;
+  ent_eum_setting eum[ENT_RUN_OPTS_MAX]; /* EUM options in the order given,
+                                            applied to every issue */
+  size_t n_eum;
   int robustness; /* run the two robustness variants (default 1) */
   int models;     /* -1: as each issue says; else an ent_issue_model for
                      every issue ("models=eum|smp|both|scenario") */
@@ -31,29 +39,43 @@ struct ent_run_opts {
                      model only) */
 };
 
+/* One issue of a run: a common part, whatever model decided, and a part
+ * per bargaining model the issue used (bargain.h), indexed by
+ * ent_bargain_id; read them with ent_issue_run_eum / ent_issue_run_smp. */
 typedef struct ent_issue_run {
   const ent_issue *issue;
-  ent_eum_opts opts;     /* options used */
-  ent_eum_hist *hist;    /* last year's bargaining; actors = stakes */
-  double *cap, *sal;     /* last year's inputs, per stake (owned) */
-  double least_move_median, reflected_median; /* robustness read-outs */
-  int has_robustness;
   ent_issue_model model;    /* model(s) used (issue's, or the run option) */
-  double forecast;          /* the issue's outcome: the EUM weighted median,
-                               or for smp issues the SMP most likely
-                               position on the first dimension */
+  ent_eum_opts opts;        /* effective EUM options (issue + run options) */
+  double forecast;          /* the issue's outcome: the deciding model's
+                               forecast on the first dimension (EUM
+                               weighted median, SMP most likely position),
+                               else the starting median */
   double initial_median, initial_mean; /* baselines of the start */
-  /* KTAB's SMP (smp and both issues; last year only for both) */
-  int has_smp;
-  const char *smp_note;     /* why SMP did not run (static), or NULL */
-  double *smp_likely;       /* [n_dims] position of the actor with the
-                               highest winning probability, final state */
-  double *smp_mean;         /* [n_dims] capability x salience weighted mean
-                               of the final positions */
-  double *smp_final;        /* [n_stakes * n_dims] final positions */
-  double *smp_win;          /* [n_stakes] final winning probabilities */
-  int smp_turns, smp_converged;
+  double *cap, *sal;        /* [n_stakes] the last bargained year's inputs
+                               (owned) */
+  void *part[ENT_BARGAIN_COUNT]; /* per model; NULL: not used */
 } ent_issue_run;
+
+/* The expected-utility part, or NULL (the issue does not use the model);
+ * its history is NULL until the model ran. */
+static inline const ent_issue_eum *ent_issue_run_eum(const ent_issue_run *ir) {
+  return (const ent_issue_eum *)ir->part[ENT_BARGAIN_EUM];
+}
+/* The history of the expected-utility model, or NULL. */
+static inline const ent_eum_hist *ent_issue_run_hist(const ent_issue_run *ir) {
+  const ent_issue_eum *e = ent_issue_run_eum(ir);
+  return e ? e->hist : NULL;
+}
+/* The KTAB SMP part, or NULL (the issue does not run the model). */
+static inline const ent_issue_smp *ent_issue_run_smp(const ent_issue_run *ir) {
+  return (const ent_issue_smp *)ir->part[ENT_BARGAIN_SMP];
+}
+/* The SMP part if the model gave results, else NULL. */
+static inline const ent_issue_smp *ent_issue_run_smp_ran(
+    const ent_issue_run *ir) {
+  const ent_issue_smp *s = ent_issue_run_smp(ir);
+  return s && s->ran ? s : NULL;
+}
 
 /* Margin beyond which the two models are said to disagree: 10% of the
  * issue's scale. */
@@ -77,17 +99,17 @@ struct ent_run {
   int first_year, last_year; /* structural runs; 0 otherwise */
 };
 
-/* The k-th option given to ent_run_opts_set that applies to the models,
- * as "key=value" (what ent_run_opts_set reads back; the run store keeps
- * these), or NULL past the last.  robustness= and models= are not among
- * them. */
-ENT_LOCAL const char *ent_run_opts_describe(const ent_run_opts *o, size_t k);
-/* 0 after "robustness=off". */
-ENT_LOCAL int ent_run_opts_robustness(const ent_run_opts *o);
+/* Apply the EUM options of o (NULL: none) in order to an issue's options. */
+ENT_LOCAL void ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo);
 
-/* Apply overrides to a copy of issue options; reasons go to d. */
-ENT_LOCAL ent_status ent_run_opts_apply(const ent_run_opts *o,
-                                        ent_eum_opts *eo, ent_diag *d);
+/* The EUM options of o as text, for storing them: how many there are, and
+ * the k-th as "key=value" with canonical names (e.g. "Q=0.5",
+ * "profile=paper"; "" when k is out of range).  ent_run_opts_set on those
+ * texts, in order, gives back the same typed options.  robustness and
+ * models are the fields above. */
+ENT_LOCAL size_t ent_run_opts_count(const ent_run_opts *o);
+ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
+                                     char *buf, size_t size);
 
 /* Value of series (variable, entity, year), or NAN if the run has none. */
 ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,

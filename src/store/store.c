@@ -261,11 +261,12 @@ static char *options_json(const ent_run_opts *ro, const ent_ensemble_opts *o) {
     cJSON_AddNumberToObject(j, "ranks", ent_ensemble_mpi_size(o->mpi));
   }
   cJSON *kv = cJSON_AddArrayToObject(j, "model_options");
-  const char *one;
-  for (size_t k = 0; ro && (one = ent_run_opts_describe(ro, k)); k++)
+  for (size_t k = 0; k < ent_run_opts_count(ro); k++) {
+    char one[128];
+    ent_run_opts_describe(ro, k, one, sizeof one);
     cJSON_AddItemToArray(kv, cJSON_CreateString(one));
-  if (ro && !ent_run_opts_robustness(ro))
-    cJSON_AddFalseToObject(j, "robustness");
+  }
+  if (ro && !ro->robustness) cJSON_AddFalseToObject(j, "robustness");
   char *s = cJSON_PrintUnformatted(j);
   cJSON_Delete(j);
   return s;

@@ -23,6 +23,7 @@
 
 struct ent_eum_work {
   size_t cap;   /* max actors */
+  size_t bytes; /* allocated, this struct included */
   double *U;    /* [n*n] voter utilities, position-major */
   double *UT;   /* [n*n] the same, voter-major */
   double *P;    /* [n*n] P(i,j) */
@@ -35,6 +36,9 @@ struct ent_eum_work {
   int *best;    /* [n] chosen counterpart per receiver, -1 = none */
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
+  ent_eum_move *mv;     /* [n] moves of one round (ent_eum_run_work) */
+  uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
+  size_t cap_hashes;
 };
 
 /* ------------------------------------------------------------ options */
@@ -93,68 +97,90 @@ static int parse_onoff(const char *v, int *out) {
 
 #define WHY(...) (snprintf(why, size, __VA_ARGS__), -1)
 
-int ent_eum_opts_set(ent_eum_opts *o, const char *key, const char *v,
-                     char *why, size_t size) {
+static const char *const profile_names[] = {"scholz2011", "mckibben-sanders",
+                                            "paper"};
+
+/* Each option is parsed into a setting (which option, typed value) and
+ * applied from it, so callers that keep options (run options) parse once
+ * and apply typed values; ent_eum_opts_set does both. */
+int ent_eum_setting_parse(const char *key, const char *v, ent_eum_setting *st,
+                          char *why, size_t size) {
   double x;
   unsigned long u;
   const char *reason;
+  ent_eum_setting s = {ENT_EUM_KEY_PROFILE, 0, 0.0, 0};
   if (!strcmp(key, "profile")) {
-    if (ent_eum_opts_profile(o, v))
+    s.key = ENT_EUM_KEY_PROFILE;
+    s.i = -1;
+    for (int k = 0; k < 3; k++)
+      if (!strcmp(v, profile_names[k])) s.i = k;
+    if (s.i < 0)
       return WHY("unknown profile '%s' (scholz2011, mckibben-sanders, paper)",
                  v);
   } else if (!strcmp(key, "rounds")) {
+    s.key = ENT_EUM_KEY_ROUNDS;
     if (ent_parse_uint(v, strlen(v), 100000, &u, &reason))
       return WHY("rounds '%s': %s (0 to 100000)", v, reason);
-    o->rounds = (int)u;
+    s.i = (int)u;
   } else if (!strcmp(key, "prob")) {
-    if (!strcmp(v, "global")) o->prob_pair = 0;
-    else if (!strcmp(v, "pair")) o->prob_pair = 1;
+    s.key = ENT_EUM_KEY_PROB;
+    if (!strcmp(v, "global")) s.i = 0;
+    else if (!strcmp(v, "pair")) s.i = 1;
     else return WHY("prob must be 'global' or 'pair', not '%s'", v);
   } else if (!strcmp(key, "votes")) {
-    if (!strcmp(v, "curved") || !strcmp(v, "risk")) o->votes_linear = 0;
-    else if (!strcmp(v, "linear")) o->votes_linear = 1;
+    s.key = ENT_EUM_KEY_VOTES;
+    if (!strcmp(v, "curved") || !strcmp(v, "risk")) s.i = 0;
+    else if (!strcmp(v, "linear")) s.i = 1;
     else return WHY("votes must be 'curved' or 'linear', not '%s'", v);
   } else if (!strcmp(key, "b_exponent")) {
-    if (!strcmp(v, "receiver")) o->b_own = 0;
-    else if (!strcmp(v, "own")) o->b_own = 1;
+    s.key = ENT_EUM_KEY_B_EXPONENT;
+    if (!strcmp(v, "receiver")) s.i = 0;
+    else if (!strcmp(v, "own")) s.i = 1;
     else return WHY("b_exponent must be 'receiver' or 'own', not '%s'", v);
   } else if (!strcmp(key, "compromise_select")) {
-    if (!strcmp(v, "scholz2011")) o->least_move = 0;
-    else if (!strcmp(v, "least_move")) o->least_move = 1;
+    s.key = ENT_EUM_KEY_COMPROMISE_SELECT;
+    if (!strcmp(v, "scholz2011")) s.i = 0;
+    else if (!strcmp(v, "least_move")) s.i = 1;
     else
       return WHY("compromise_select must be 'scholz2011' or 'least_move', "
                  "not '%s'", v);
   } else if (!strcmp(key, "capitulation")) {
-    if (parse_onoff(v, &o->capitulation))
+    s.key = ENT_EUM_KEY_CAPITULATION;
+    if (parse_onoff(v, &s.i))
       return WHY("capitulation must be 'on' or 'off', not '%s'", v);
   } else if (!strcmp(key, "Q") || !strcmp(key, "q")) {
+    s.key = ENT_EUM_KEY_Q;
     if (parse_num(v, &x) || x < 0.0 || x > 1.0)
       return WHY("Q must be a number in [0, 1], not '%s'", v);
-    o->Q = x;
+    s.x = x;
   } else if (!strcmp(key, "mu")) {
-    if (!strcmp(v, "median")) o->mu_mean = 0;
-    else if (!strcmp(v, "mean")) o->mu_mean = 1;
+    s.key = ENT_EUM_KEY_MU;
+    if (!strcmp(v, "median")) s.i = 0;
+    else if (!strcmp(v, "mean")) s.i = 1;
     else return WHY("mu must be 'median' or 'mean', not '%s'", v);
   } else if (!strcmp(key, "range")) {
-    if (!strcmp(v, "initial")) o->range = ENT_EUM_RANGE_INITIAL;
-    else if (!strcmp(v, "current")) o->range = ENT_EUM_RANGE_CURRENT;
+    s.key = ENT_EUM_KEY_RANGE;
+    if (!strcmp(v, "initial")) s.i = ENT_EUM_RANGE_INITIAL;
+    else if (!strcmp(v, "current")) s.i = ENT_EUM_RANGE_CURRENT;
     else if (!strncmp(v, "fixed:", 6)) {
       if (parse_num(v + 6, &x) || !(x > 0.0))
         return WHY("range=fixed:<value> needs a positive number, not '%s'",
                    v + 6);
-      o->range = ENT_EUM_RANGE_FIXED;
-      o->range_value = x;
+      s.i = ENT_EUM_RANGE_FIXED;
+      s.x = x;
     } else
       return WHY("range must be 'initial', 'current' or 'fixed:<value>', "
                  "not '%s'", v);
   } else if (!strcmp(key, "risk_norm")) {
-    if (!strcmp(v, "actors")) o->risk_own = 0;
-    else if (!strcmp(v, "own_positions")) o->risk_own = 1;
+    s.key = ENT_EUM_KEY_RISK_NORM;
+    if (!strcmp(v, "actors")) s.i = 0;
+    else if (!strcmp(v, "own_positions")) s.i = 1;
     else
       return WHY("risk_norm must be 'actors' or 'own_positions', not '%s'", v);
   } else if (!strcmp(key, "stop")) {
-    if (!strcmp(v, "fixed")) o->stop = ENT_EUM_STOP_FIXED;
-    else if (!strcmp(v, "no_move")) o->stop = ENT_EUM_STOP_NO_MOVE;
+    s.key = ENT_EUM_KEY_STOP;
+    if (!strcmp(v, "fixed")) s.i = ENT_EUM_STOP_FIXED;
+    else if (!strcmp(v, "no_move")) s.i = ENT_EUM_STOP_NO_MOVE;
     else if (!strncmp(v, "median_stable:", 14)) {
       const char *p = v + 14, *comma = strchr(p, ',');
       if (!comma ||
@@ -163,24 +189,113 @@ int ent_eum_opts_set(ent_eum_opts *o, const char *key, const char *v,
           u < 1)
         return WHY("stop=median_stable:<eps>,<k> needs eps >= 0 and k >= 1, "
                    "not '%s'", p);
-      o->stop = ENT_EUM_STOP_MEDIAN_STABLE;
-      o->stop_eps = x;
-      o->stop_k = (int)u;
+      s.i = ENT_EUM_STOP_MEDIAN_STABLE;
+      s.x = x;
+      s.k = (int)u;
     } else
       return WHY("stop must be 'fixed', 'no_move' or 'median_stable:<eps>,<k>'"
                  ", not '%s'", v);
   } else if (!strcmp(key, "cycle")) {
-    if (!strcmp(v, "off")) o->cycle = ENT_EUM_CYCLE_OFF;
-    else if (!strcmp(v, "flag") || !strcmp(v, "on")) o->cycle = ENT_EUM_CYCLE_FLAG;
-    else if (!strcmp(v, "stop")) o->cycle = ENT_EUM_CYCLE_STOP;
+    s.key = ENT_EUM_KEY_CYCLE;
+    if (!strcmp(v, "off")) s.i = ENT_EUM_CYCLE_OFF;
+    else if (!strcmp(v, "flag") || !strcmp(v, "on")) s.i = ENT_EUM_CYCLE_FLAG;
+    else if (!strcmp(v, "stop")) s.i = ENT_EUM_CYCLE_STOP;
     else return WHY("cycle must be 'off', 'flag' or 'stop', not '%s'", v);
   } else if (!strcmp(key, "window")) {
+    s.key = ENT_EUM_KEY_WINDOW;
     if (ent_parse_uint(v, strlen(v), 100000, &u, &reason) || u < 1)
       return WHY("window must be a whole number >= 1, not '%s'", v);
-    o->window = (int)u;
+    s.i = (int)u;
   } else {
     return WHY("unknown option '%s' (options: %s)", key, ENT_EUM_OPTION_NAMES);
   }
+  *st = s;
+  return 0;
+}
+
+void ent_eum_setting_apply(ent_eum_opts *o, const ent_eum_setting *s) {
+  switch (s->key) {
+  case ENT_EUM_KEY_PROFILE: ent_eum_opts_profile(o, profile_names[s->i]); break;
+  case ENT_EUM_KEY_ROUNDS: o->rounds = s->i; break;
+  case ENT_EUM_KEY_PROB: o->prob_pair = s->i; break;
+  case ENT_EUM_KEY_VOTES: o->votes_linear = s->i; break;
+  case ENT_EUM_KEY_B_EXPONENT: o->b_own = s->i; break;
+  case ENT_EUM_KEY_COMPROMISE_SELECT: o->least_move = s->i; break;
+  case ENT_EUM_KEY_CAPITULATION: o->capitulation = s->i; break;
+  case ENT_EUM_KEY_Q: o->Q = s->x; break;
+  case ENT_EUM_KEY_MU: o->mu_mean = s->i; break;
+  case ENT_EUM_KEY_RANGE:
+    o->range = (ent_eum_range)s->i;
+    if (s->i == ENT_EUM_RANGE_FIXED) o->range_value = s->x;
+    break;
+  case ENT_EUM_KEY_RISK_NORM: o->risk_own = s->i; break;
+  case ENT_EUM_KEY_STOP:
+    o->stop = (ent_eum_stop)s->i;
+    if (s->i == ENT_EUM_STOP_MEDIAN_STABLE) {
+      o->stop_eps = s->x;
+      o->stop_k = s->k;
+    }
+    break;
+  case ENT_EUM_KEY_CYCLE: o->cycle = (ent_eum_cycle)s->i; break;
+  case ENT_EUM_KEY_WINDOW: o->window = s->i; break;
+  }
+}
+
+void ent_eum_setting_describe(const ent_eum_setting *s, char *buf,
+                              size_t size) {
+  static const char *const cycle[] = {"off", "flag", "stop"};
+  switch (s->key) {
+  case ENT_EUM_KEY_PROFILE:
+    snprintf(buf, size, "profile=%s", profile_names[s->i]);
+    break;
+  case ENT_EUM_KEY_ROUNDS: snprintf(buf, size, "rounds=%d", s->i); break;
+  case ENT_EUM_KEY_PROB:
+    snprintf(buf, size, "prob=%s", s->i ? "pair" : "global");
+    break;
+  case ENT_EUM_KEY_VOTES:
+    snprintf(buf, size, "votes=%s", s->i ? "linear" : "curved");
+    break;
+  case ENT_EUM_KEY_B_EXPONENT:
+    snprintf(buf, size, "b_exponent=%s", s->i ? "own" : "receiver");
+    break;
+  case ENT_EUM_KEY_COMPROMISE_SELECT:
+    snprintf(buf, size, "compromise_select=%s",
+             s->i ? "least_move" : "scholz2011");
+    break;
+  case ENT_EUM_KEY_CAPITULATION:
+    snprintf(buf, size, "capitulation=%s", s->i ? "on" : "off");
+    break;
+  case ENT_EUM_KEY_Q: snprintf(buf, size, "Q=%.17g", s->x); break;
+  case ENT_EUM_KEY_MU:
+    snprintf(buf, size, "mu=%s", s->i ? "mean" : "median");
+    break;
+  case ENT_EUM_KEY_RANGE:
+    if (s->i == ENT_EUM_RANGE_FIXED)
+      snprintf(buf, size, "range=fixed:%.17g", s->x);
+    else
+      snprintf(buf, size, "range=%s",
+               s->i == ENT_EUM_RANGE_CURRENT ? "current" : "initial");
+    break;
+  case ENT_EUM_KEY_RISK_NORM:
+    snprintf(buf, size, "risk_norm=%s", s->i ? "own_positions" : "actors");
+    break;
+  case ENT_EUM_KEY_STOP:
+    if (s->i == ENT_EUM_STOP_MEDIAN_STABLE)
+      snprintf(buf, size, "stop=median_stable:%.17g,%d", s->x, s->k);
+    else
+      snprintf(buf, size, "stop=%s",
+               s->i == ENT_EUM_STOP_NO_MOVE ? "no_move" : "fixed");
+    break;
+  case ENT_EUM_KEY_CYCLE: snprintf(buf, size, "cycle=%s", cycle[s->i]); break;
+  case ENT_EUM_KEY_WINDOW: snprintf(buf, size, "window=%d", s->i); break;
+  }
+}
+
+int ent_eum_opts_set(ent_eum_opts *o, const char *key, const char *v,
+                     char *why, size_t size) {
+  ent_eum_setting s;
+  if (ent_eum_setting_parse(key, v, &s, why, size)) return -1;
+  ent_eum_setting_apply(o, &s);
   return 0;
 }
 
@@ -283,11 +398,20 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->idx2 = ent_mallocarray(n, sizeof(size_t));
   w->best = ent_mallocarray(n, sizeof(int));
   w->btype = ent_mallocarray(n, sizeof(int));
-  if (!ok || !w->idx || !w->idx2 || !w->best || !w->btype) {
+  w->mv = ent_mallocarray(n, sizeof *w->mv);
+  if (!ok || !w->idx || !w->idx2 || !w->best || !w->btype || !w->mv) {
     ent_eum_work_free(w);
     return NULL;
   }
+  w->bytes = sizeof *w + 3 * n * n * sizeof(double) +
+             sizeof vec / sizeof vec[0] * n * sizeof(double) +
+             2 * n * sizeof(size_t) + 2 * n * sizeof(int) +
+             n * sizeof *w->mv;
   return w;
+}
+
+size_t ent_eum_work_size(const ent_eum_work *w) {
+  return w ? w->bytes + w->cap_hashes * sizeof *w->hashes : 0;
 }
 
 void ent_eum_work_free(ent_eum_work *w) {
@@ -309,6 +433,8 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->bpos);
   ent_free(w->ba);
   ent_free(w->bb);
+  ent_free(w->mv);
+  ent_free(w->hashes);
   ent_free(w);
 }
 
@@ -750,18 +876,35 @@ static double initial_range(const ent_eum_opts *o, const double *x, size_t n) {
 ent_status ent_eum_run(const ent_eum_problem *pb, const ent_eum_opts *o,
                        const double *x0, ent_eum_hist **out) {
   *out = NULL;
+  if (pb->n < 1 || o->rounds < 0) return ENT_EINVAL;
+  ent_eum_work *w = ent_eum_work_alloc(pb->n);
+  if (!w) return ENT_ENOMEM;
+  ent_status st = ent_eum_run_work(pb, o, x0, w, out);
+  ent_eum_work_free(w);
+  return st;
+}
+
+ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
+                            const double *x0, ent_eum_work *w,
+                            ent_eum_hist **out) {
+  *out = NULL;
   size_t n = pb->n;
-  if (n < 1 || o->rounds < 0) return ENT_EINVAL;
+  if (n < 1 || o->rounds < 0 || !w || n > w->cap) return ENT_EINVAL;
   for (size_t i = 0; i < n; i++)
     if (!isfinite(x0[i]) || !isfinite(pb->cap[i]) || !isfinite(pb->sal[i]) ||
         pb->cap[i] < 0.0 || pb->sal[i] < 0.0 || pb->sal[i] > 1.0)
       return ENT_EINVAL;
   size_t T = (size_t)o->rounds;
   ent_eum_hist *h = ent_calloc(1, sizeof *h);
-  ent_eum_work *w = ent_eum_work_alloc(n);
-  uint64_t *hashes = ent_mallocarray(T + 1, sizeof *hashes);
-  ent_eum_move *mv = ent_mallocarray(n, sizeof *mv);
-  if (!h || !w || !hashes || !mv) goto nomem;
+  if (!h) goto nomem;
+  if (w->cap_hashes < T + 1) { /* grows once per workspace and round limit */
+    uint64_t *nh = ent_realloc(w->hashes, (T + 1) * sizeof *nh);
+    if (!nh) goto nomem;
+    w->hashes = nh;
+    w->cap_hashes = T + 1;
+  }
+  uint64_t *hashes = w->hashes;
+  ent_eum_move *mv = w->mv;
   h->n = n;
   h->x = ent_mallocarray((T + 1) * n, sizeof(double));
   h->r = ent_mallocarray(T ? T * n : 1, sizeof(double));
@@ -855,15 +998,9 @@ ent_status ent_eum_run(const ent_eum_problem *pb, const ent_eum_opts *o,
                  h->stopped == ENT_EUM_STOPPED_NO_MOVE ||
                  h->stopped == ENT_EUM_STOPPED_MEDIAN_STABLE ||
                  h->cycle_period == 1;
-  ent_free(hashes);
-  ent_free(mv);
-  ent_eum_work_free(w);
   *out = h;
   return ENT_OK;
 nomem:
-  ent_free(hashes);
-  ent_free(mv);
-  ent_eum_work_free(w);
   ent_eum_hist_free(h);
   return ENT_ENOMEM;
 }

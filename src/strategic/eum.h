@@ -20,46 +20,9 @@
 #include <stdint.h>
 
 #include "base/diag.h"
+#include "strategic/eum_opts.h"
 
-typedef enum ent_eum_range {
-  ENT_EUM_RANGE_INITIAL = 0, /* max - min of the initial positions */
-  ENT_EUM_RANGE_CURRENT,     /* recomputed every round */
-  ENT_EUM_RANGE_FIXED        /* opts.range_value */
-} ent_eum_range;
-
-typedef enum ent_eum_stop {
-  ENT_EUM_STOP_FIXED = 0,   /* exactly `rounds` rounds */
-  ENT_EUM_STOP_NO_MOVE,     /* after a round in which nobody moved */
-  ENT_EUM_STOP_MEDIAN_STABLE /* |median change| < eps for k rounds */
-} ent_eum_stop;
-
-typedef enum ent_eum_cycle {
-  ENT_EUM_CYCLE_OFF = 0,
-  ENT_EUM_CYCLE_FLAG, /* detect and report a repeated position vector */
-  ENT_EUM_CYCLE_STOP  /* ... and stop there */
-} ent_eum_cycle;
-
-/* Model options (eum.md section 7).  ent_eum_opts_default gives profile
- * scholz2011. */
-typedef struct ent_eum_opts {
-  int rounds;           /* tau: round limit, >= 0 (default 10) */
-  int prob_pair;        /* A3: 0 = global denominator G, 1 = per pair */
-  int votes_linear;     /* A4: 1 = exponent 1 for votes in decision pass */
-  int b_own;            /* A2: 1 = b evaluated with j's own exponent */
-  int least_move;       /* A14: 1 = compromise_select=least_move */
-  int capitulation;     /* A15: 1 = capitulation offers (default on) */
-  double Q;             /* A8: status-quo probability, [0, 1] (default 1) */
-  int mu_mean;          /* A9: 1 = mu is the weighted mean, 0 = median */
-  ent_eum_range range;  /* A11 */
-  double range_value;   /* > 0, for ENT_EUM_RANGE_FIXED */
-  int risk_own;         /* A6: 1 = risk_norm=own_positions */
-  ent_eum_stop stop;
-  double stop_eps;      /* median_stable: epsilon, >= 0 */
-  int stop_k;           /* median_stable: consecutive rounds, >= 1 */
-  ent_eum_cycle cycle;  /* default FLAG */
-  int window;           /* read-out: last k rounds for median min/max */
-} ent_eum_opts;
-
+/* Profile scholz2011. */
 ENT_LOCAL void ent_eum_opts_default(ent_eum_opts *o);
 /* Apply a profile by name (scholz2011, mckibben-sanders, paper).
  * Returns 0, or -1 if unknown. */
@@ -68,6 +31,17 @@ ENT_LOCAL int ent_eum_opts_profile(ent_eum_opts *o, const char *name);
  * (a buffer of `size` bytes). */
 ENT_LOCAL int ent_eum_opts_set(ent_eum_opts *o, const char *key,
                                const char *value, char *why, size_t size);
+/* One option: parse "key", "value" into a setting (0, or -1 with the
+ * reason ent_eum_opts_set gives), apply a setting, or write it back as
+ * "key=value" with canonical names (parsing that text gives the same
+ * setting). */
+ENT_LOCAL int ent_eum_setting_parse(const char *key, const char *value,
+                                    ent_eum_setting *s, char *why,
+                                    size_t size);
+ENT_LOCAL void ent_eum_setting_apply(ent_eum_opts *o,
+                                     const ent_eum_setting *s);
+ENT_LOCAL void ent_eum_setting_describe(const ent_eum_setting *s, char *buf,
+                                        size_t size);
 /* Write the options as "k=v k=v ..." (canonical names). */
 ENT_LOCAL void ent_eum_opts_describe(const ent_eum_opts *o, char *buf,
                                      size_t size);
@@ -137,6 +111,8 @@ typedef struct ent_eum_work ent_eum_work;
 /* Scratch for one round with up to n actors: a few n*n matrices. */
 ENT_LOCAL ent_eum_work *ent_eum_work_alloc(size_t n);
 ENT_LOCAL void ent_eum_work_free(ent_eum_work *w);
+/* Bytes the workspace holds (0 for NULL). */
+ENT_LOCAL size_t ent_eum_work_size(const ent_eum_work *w);
 
 /* One round from x (length n) to x_next (may not alias x).  `range` is the
  * R to use (see ent_eum_range); R <= 0 means no moves.  Returns the number
@@ -183,6 +159,11 @@ typedef struct ent_eum_hist {
 ENT_LOCAL ent_status ent_eum_run(const ent_eum_problem *pb,
                                  const ent_eum_opts *o, const double *x0,
                                  ent_eum_hist **out);
+/* The same with the caller's workspace (for up to >= pb->n actors), for
+ * callers that run again and again; only the history is allocated. */
+ENT_LOCAL ent_status ent_eum_run_work(const ent_eum_problem *pb,
+                                      const ent_eum_opts *o, const double *x0,
+                                      ent_eum_work *w, ent_eum_hist **out);
 ENT_LOCAL void ent_eum_hist_free(ent_eum_hist *h);
 
 /* Region of round t (1..n_rounds) for (i, j). */

@@ -17,8 +17,13 @@
  *                      checks, winning probabilities.
  *   ent_smp_advance    one turn from an evaluated state (§5).
  *   ent_smp_run_create (public) the whole run with its history.
+ *   ent_smp_solver_run the same run again and again on one problem shape,
+ *                      keeping the last state (smp_solver.c).
  * Neither layer allocates: every scratch array lives in ent_smp_work,
- * allocated once per run from (N, M).
+ * allocated once per run (or solver) from (N, M).
+ * Files: smp.c (algorithm, runs), smp_problem.c (the problem: checks,
+ * construction from arrays, lifetime), smp_opts.c (options; their types
+ * are in smp_opts.h), smp_solver.c.
  *
  * Cost per turn: O(N^3) -- N initiators x N targets x N third parties in
  * the challenge estimates, and bargain utilities / queue elections of the
@@ -38,107 +43,11 @@
 #include <stdint.h>
 
 #include "base/diag.h"
+#include "strategic/smp_opts.h"
 
 /* ------------------------------------------------------------ options */
 
-/* Model parameters of §2.  Enumerator values are KTAB's integer codes. */
-typedef enum ent_smp_vpm {
-  ENT_SMP_VPM_LINEAR = 0,
-  ENT_SMP_VPM_SQUARE = 1,
-  ENT_SMP_VPM_QUARTIC = 2,
-  ENT_SMP_VPM_OCTIC = 3,
-  ENT_SMP_VPM_BINARY = 4
-} ent_smp_vpm;
-
-typedef enum ent_smp_pce {
-  ENT_SMP_PCE_CONDITIONAL = 0,
-  ENT_SMP_PCE_MARKOV_INCENTIVE = 1,
-  ENT_SMP_PCE_MARKOV_UNIFORM = 2
-} ent_smp_pce;
-
-typedef enum ent_smp_trans {
-  ENT_SMP_TRANS_DETERMINISTIC = 0,
-  ENT_SMP_TRANS_STOCHASTIC = 1
-} ent_smp_trans;
-
-typedef enum ent_smp_vote {
-  ENT_SMP_VOTE_BINARY = 0,
-  ENT_SMP_VOTE_PROPBIN = 1,
-  ENT_SMP_VOTE_PROP = 2,
-  ENT_SMP_VOTE_PROPCBC = 3,
-  ENT_SMP_VOTE_CUBIC = 4,
-  ENT_SMP_VOTE_ASYMPROSP = 5
-} ent_smp_vote;
-
-typedef enum ent_smp_radj {
-  ENT_SMP_RADJ_NONE = 0,
-  ENT_SMP_RADJ_ONETHIRD = 1,
-  ENT_SMP_RADJ_HALF = 2,
-  ENT_SMP_RADJ_TWOTHIRDS = 3,
-  ENT_SMP_RADJ_FULL = 4
-} ent_smp_radj;
-
-typedef enum ent_smp_rrange {
-  ENT_SMP_RRANGE_MIN = 0,
-  ENT_SMP_RRANGE_MID = 1,
-  ENT_SMP_RRANGE_MAX = 2
-} ent_smp_rrange;
-
-typedef enum ent_smp_tpc {
-  ENT_SMP_TPC_NO = 0,
-  ENT_SMP_TPC_SEMI = 1,
-  ENT_SMP_TPC_FULL = 2
-} ent_smp_tpc;
-
-typedef enum ent_smp_ivb {
-  ENT_SMP_IVB_S1P1 = 0,
-  ENT_SMP_IVB_S2P2 = 1,
-  ENT_SMP_IVB_S2PMAX = 2
-} ent_smp_ivb;
-
-typedef enum ent_smp_bargn {
-  ENT_SMP_BARGN_INIT_ONLY = 0,
-  ENT_SMP_BARGN_INIT_RCVR = 1,
-  ENT_SMP_BARGN_PW_COMP = 2
-} ent_smp_bargn;
-
-/* One entry of the accommodation matrix A (§5.8): A[i][j] = v; every entry
- * not listed is the identity's. */
-typedef struct ent_smp_acc {
-  unsigned long i, j; /* 0-based actor indices (checked against N at run) */
-  double v;           /* in [0, 1] */
-} ent_smp_acc;
-
-/* KTAB's default seed (§1.4). */
-#define ENT_SMP_DEFAULT_SEED UINT64_C(15455440707583219804)
-
-/* Options: KTAB's nine parameters plus what smp.md §13 suggests.
- * ent_smp_opts_default gives KTAB's defaults.  The accommodation list is
- * owned by the options (ent_smp_opts_release frees it). */
-struct ent_smp_opts {
-  ent_smp_vpm vpm;       /* VictoryProbModel, default Linear */
-  ent_smp_pce pce;       /* PCEModel, default Conditional */
-  ent_smp_trans trans;   /* StateTransitions, default Deterministic */
-  ent_smp_vote vote;     /* VotingRule, default Prop */
-  ent_smp_radj radj;     /* BigRAdjust, default OneThird */
-  ent_smp_rrange rrange; /* BigRRange, default Mid */
-  ent_smp_tpc tpc;       /* ThirdPartyCommit, default SemiCommit */
-  ent_smp_ivb ivb;       /* InterVecBrgn, default S2P2 */
-  ent_smp_bargn bargn;   /* BargnModel, default InitOnlyInterp */
-  int max_turns;         /* stop at state t >= max_turns (default 100), >= 0 */
-  int min_turns;         /* ratio test from state min_turns on (default 2) */
-  double stop_ratio;     /* stop when dist(t,t-1)/(dist(1,0)+1e-4) < this
-                            (default 0.02), >= 0 */
-  uint64_t seed;         /* Stochastic transitions only (§8) */
-  int strict;            /* 1 (default): KTAB's runtime aborts (§4.4, Markov
-                            iteration limit) are errors; 0: warnings, the run
-                            goes on */
-  int degenerate_error;  /* 1: p_max == p_min in risk inference (§4.2) is an
-                            error; 0 (default): warning, everyone holds */
-  ent_smp_acc *acc;      /* accommodation entries, in the order given */
-  size_t n_acc, cap_acc;
-};
-
+/* KTAB's defaults (the types are in smp_opts.h). */
 ENT_LOCAL void ent_smp_opts_default(ent_smp_opts *o);
 /* Free what the options own (the accommodation list); o stays valid and
  * is reset to the defaults. */
@@ -155,14 +64,27 @@ ENT_LOCAL int ent_smp_opts_set(ent_smp_opts *o, const char *key,
 /* "VictoryProbModel=Linear PCEModel=... max_turns=100 ..." */
 ENT_LOCAL void ent_smp_opts_describe(const ent_smp_opts *o, char *buf,
                                      size_t size);
-#define ENT_SMP_OPTION_NAMES                                                \
-  "VictoryProbModel, PCEModel, StateTransitions, VotingRule, BigRAdjust, " \
-  "BigRRange, ThirdPartyCommit, InterVecBrgn, BargnModel, max_turns, "     \
-  "min_turns, stop_ratio, seed, strict, degenerate, accommodation"
+/* KTAB's name of a BargnModel value (static; "?" if invalid). */
+ENT_LOCAL const char *ent_smp_bargn_name(ent_smp_bargn b);
+
+/* ------------------------------------------------------------ reports */
+
+/* Bytes of a note: the text of a diagnostic (ent_diag_item.msg). */
+#define ENT_SMP_NOTE_SIZE sizeof(((ent_diag_item *)0)->msg)
+
+/* Every problem the model finds goes through here: to `d` (may be NULL)
+ * and, when `note` is not NULL and still empty, also into note (a buffer
+ * of ENT_SMP_NOTE_SIZE bytes) -- so a caller can report a refused run
+ * under its own heading without collecting the model's own messages
+ * first (the simulation's yearly runs do, ent_smp_solver_note). */
+ENT_LOCAL void ent_smp_report(ent_diag *d, char *note, ent_severity sev,
+                              ent_status code, const char *file, int line,
+                              int col, const char *fmt, ...) ENT_PRINTF(8, 9);
 
 /* ------------------------------------------------------------ problem */
 
-/* A validated KTAB scenario (§1).  All arrays live in the arena. */
+/* A validated KTAB scenario (§1), built only by smp_problem.c.  All arrays
+ * live in the arena. */
 struct ent_smp_problem {
   ent_arena arena;
   char *file;        /* name used in messages */
@@ -179,15 +101,83 @@ struct ent_smp_problem {
   double *ssq;       /* [n] Σ_k s_ik * s_ik (> 0), the distance denominator */
 };
 
-/* Build a problem from arrays on KTAB's 0-100 scale (positions, saliences)
- * without names (actors "A0", "A1", ...; dimensions "D0", ...).  Problems
- * are reported to `d` under `file`.  Used by tests and benchmarks. */
-ENT_LOCAL ent_status ent_smp_problem_from_arrays(
-    const char *file, size_t n, size_t m, const double *cap,
-    const double *pos100, const double *sal100, ent_smp_problem **out,
-    ent_diag *d);
+/* KTAB's limits (§1.3); no KTAB limit on dimensions: ENT_SMP_MAX_DIMS
+ * bounds allocation. */
+#define ENT_SMP_MIN_ACTORS 3
+#define ENT_SMP_MAX_ACTORS 250
+#define ENT_SMP_MAX_DIMS 100000
+#define ENT_SMP_MAX_CAPABILITY 1e8
+
+/* A problem given as arrays on KTAB's 0-100 scale (smp_problem.c).  The
+ * names may be NULL: actors "A0", "A1", ..., their descriptions "actor 0",
+ * ..., dimensions "D0", ..., scenario "generated" / "generated scenario";
+ * given ones are copied as they are (the CSV loader checks their text). */
+typedef struct ent_smp_spec {
+  const char *file;              /* name used in messages; NULL: "<arrays>" */
+  const char *name, *desc;       /* scenario name and description, or NULL */
+  size_t n, m;                   /* actors, dimensions */
+  const char *const *actor;      /* [n] actor names, or NULL */
+  const char *const *actor_desc; /* [n] or NULL */
+  const char *const *dim;        /* [m] dimension names, or NULL */
+  const double *cap;             /* [n] capabilities, (0, 1e8] */
+  const double *pos;             /* [n*m] positions, [0, 100] */
+  const double *sal;             /* [n*m] saliences, [0, 100]; an actor's sum
+                                    <= 100 and not all 0 */
+} ent_smp_spec;
+
+/* Check and build: every problem of §1.3 goes to `d` under sp->file
+ * (positions 0:0), in the order the CSV loader reports them, and nothing
+ * is built then (ENT_EINPUT).  ENT_EINVAL for missing arrays, ENT_ENOMEM.
+ * The problem owns copies of everything. */
+ENT_LOCAL ent_status ent_smp_problem_create(const ent_smp_spec *sp,
+                                            ent_smp_problem **out,
+                                            ent_diag *d);
+/* A problem of sp's sizes and names whose values are set later, again and
+ * again, by ent_smp_problem_set (sp's arrays are not read).  NULL when out
+ * of memory or for sizes no problem can have. */
+ENT_LOCAL ent_smp_problem *ent_smp_problem_alloc(const ent_smp_spec *sp);
+/* Check the values (as ent_smp_problem_create does, under p->file and
+ * p's actor names) and set them.  On ENT_EINPUT the values are invalid
+ * until the next successful set.  `note`: see ent_smp_report. */
+ENT_LOCAL ent_status ent_smp_problem_set(ent_smp_problem *p, const double *cap,
+                                         const double *pos100,
+                                         const double *sal100, ent_diag *d,
+                                         char *note);
 /* Deep copy (for runs that must outlive the problem). */
 ENT_LOCAL ent_smp_problem *ent_smp_problem_clone(const ent_smp_problem *p);
+
+/* The single-value checks of §1.3, for loaders that report each value at
+ * its place in a file: each reports to `d` at (file, line, col) (0 =
+ * unknown) with `actor` naming the actor, and returns 0 if the value is
+ * fine, -1 if not. */
+ENT_LOCAL int ent_smp_check_actor_count(ent_diag *d, const char *file,
+                                        int line, int col, unsigned long n);
+ENT_LOCAL int ent_smp_check_dim_count(ent_diag *d, const char *file, int line,
+                                      int col, unsigned long m);
+ENT_LOCAL int ent_smp_check_capability(ent_diag *d, const char *file, int line,
+                                       int col, const char *actor, double v);
+/* Position v (0-100) on dimension k (0-based). */
+ENT_LOCAL int ent_smp_check_position(ent_diag *d, const char *file, int line,
+                                     int col, const char *actor, size_t k,
+                                     double v);
+/* Saliences of one actor go through ent_smp_check_salience dimension by
+ * dimension, in order, with running sums in one ent_smp_salsum per actor
+ * (initialise with ENT_SMP_SALSUM_INIT); then ent_smp_check_salience_total.
+ * A caller that could not read a salience clears all_ok. */
+typedef struct ent_smp_salsum {
+  double sum;   /* of the 0-100 values so far */
+  double ssq;   /* of (value / 100)^2 so far */
+  int reported; /* "add up to more than 100" said once */
+  int all_ok;   /* every salience read and in range */
+} ent_smp_salsum;
+#define ENT_SMP_SALSUM_INIT {0.0, 0.0, 0, 1}
+ENT_LOCAL int ent_smp_check_salience(ent_diag *d, const char *file, int line,
+                                     int col, const char *actor, size_t k,
+                                     double v, ent_smp_salsum *acc);
+ENT_LOCAL int ent_smp_check_salience_total(ent_diag *d, const char *file,
+                                           int line, int col,
+                                           const char *actor,
+                                           const ent_smp_salsum *acc);
 
 /* ------------------------------------------------------------ work */
 
@@ -205,6 +195,15 @@ ENT_LOCAL void ent_smp_work_free(ent_smp_work *w);
 /* Tests: 1 = use the scalar reference kernel instead of the SIMD one (the
  * results are identical; this lets the tests prove it). */
 ENT_LOCAL void ent_smp_work_set_scalar(ent_smp_work *w, int on);
+/* Back to the state ent_smp_work_alloc leaves (the generator seeded
+ * again), so that a workspace used again gives the same run as a new
+ * one. */
+ENT_LOCAL void ent_smp_work_reset(ent_smp_work *w);
+/* Keep the first problem reported through the workspace in `note` (NULL:
+ * don't; see ent_smp_report). */
+ENT_LOCAL void ent_smp_work_set_note(ent_smp_work *w, char *note);
+/* Bytes the workspace holds. */
+ENT_LOCAL size_t ent_smp_work_size(const ent_smp_work *w);
 
 /* Read-only view of the last evaluation / turn, for tests and reports.
  * Arrays have N entries (y_*: N*M) and stay valid until the next call. */
@@ -249,6 +248,42 @@ ENT_LOCAL ent_status ent_smp_advance(ent_smp_work *w, int state,
 ENT_LOCAL void ent_smp_estimate(const ent_smp_work *w, size_t h, size_t k,
                                 size_t i, size_t j, double *p, double *gain);
 
+/* ------------------------------------------------------------ solver */
+
+/* Runs again and again on one problem shape -- the simulation's yearly
+ * runs of an issue -- with everything allocated once: the problem (sizes
+ * and names from sp, values set by each run), a workspace and two state
+ * buffers.  The options (NULL: KTAB's defaults) are not copied and must
+ * outlive the solver.  A run
+ * keeps only its last state, which is bit for bit the last state of
+ * ent_smp_run_create on the same problem and options.  NULL when out of
+ * memory. */
+typedef struct ent_smp_solver ent_smp_solver;
+ENT_LOCAL ent_smp_solver *ent_smp_solver_alloc(const ent_smp_spec *sp,
+                                               const ent_smp_opts *o);
+ENT_LOCAL void ent_smp_solver_free(ent_smp_solver *s);
+/* Set the values (0-100 scale, as ent_smp_problem_set) and run to the
+ * stopping rule.  Problems go to d (may be NULL); the first one of this
+ * call is also kept (ent_smp_solver_note).  Returns ENT_OK or the error
+ * ent_smp_problem_create / ent_smp_run_create would return. */
+ENT_LOCAL ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
+                                        const double *pos100,
+                                        const double *sal100, ent_diag *d);
+/* Read-outs of the last successful run: turns played (states - 1),
+ * whether the ratio test stopped it, position of actor i on dimension k
+ * (0-100, as ent_smp_run_position) and winning probability of the last
+ * state. */
+ENT_LOCAL int ent_smp_solver_turns(const ent_smp_solver *s);
+ENT_LOCAL int ent_smp_solver_converged(const ent_smp_solver *s);
+ENT_LOCAL double ent_smp_solver_position(const ent_smp_solver *s, size_t i,
+                                         size_t k);
+ENT_LOCAL double ent_smp_solver_win_prob(const ent_smp_solver *s, size_t i);
+/* Text of the first problem the last run reported ("" if none). */
+ENT_LOCAL const char *ent_smp_solver_note(const ent_smp_solver *s);
+/* Bytes the solver holds: workspace, state buffers, problem values
+ * (names not counted); 0 for NULL. */
+ENT_LOCAL size_t ent_smp_solver_size(const ent_smp_solver *s);
+
 /* ------------------------------------------------------------ PRNG */
 
 /* KTAB's generator (§8): MT19937-64 with an output scramble.  State is a
@@ -265,6 +300,17 @@ ENT_LOCAL uint64_t ent_smp_rng_raw(ent_smp_rng *r);
 ENT_LOCAL double ent_smp_rng_uniform(ent_smp_rng *r);
 
 /* ------------------------------------------------------------ runs */
+
+/* Options in their ranges (parsed options always are). */
+ENT_LOCAL int ent_smp_opts_valid(const ent_smp_opts *o);
+/* Options against the problem (accommodation indices and row sums, §5.8):
+ * problems go to d and the first to `note` (may be NULL); 0 if fine. */
+ENT_LOCAL int ent_smp_opts_check(const ent_smp_problem *pb,
+                                 const ent_smp_opts *o, ent_diag *d,
+                                 char *note);
+/* Σ_i ||a_i - b_i|| over N actors of M dimensions (the §6 stopping rule). */
+ENT_LOCAL double ent_smp_state_distance(const double *a, const double *b,
+                                        size_t N, size_t M);
 
 typedef enum ent_smp_stop {
   ENT_SMP_STOP_RATIO = 0, /* dist ratio below stop_ratio (converged) */

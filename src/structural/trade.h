@@ -11,8 +11,7 @@
  *                        simulator's ticks, warm starts).
  *   ent_trade_cge        conditional GE (Y, E fixed): biproportional
  *                        (RAS / Sinkhorn) balancing of b_ij X_ij.
- *   ent_trade_load_*     the CSV loader (flows + shock files); every
- *                        problem goes to an ent_diag with file:line:col.
+ *   (the CSV loader of flows and shock files is input/trade_csv.c)
  *   The public handles (ent_trade_problem, ent_trade_result, entente.h)
  *   wrap these.
  *
@@ -140,9 +139,10 @@ ENT_LOCAL double ent_trade_b_from_tariff(double t, double t2, double theta);
 /* b when a share s in [0, 1] of the pair's trade gets the effect beta_p. */
 ENT_LOCAL double ent_trade_b_partial_coverage(double s, double beta_p);
 
-/* ------------------------------------------------------------ loading */
+/* ------------------------------------------------------------ problems */
 
-/* A loaded problem (the public ent_trade_problem). */
+/* A problem (the public ent_trade_problem); built by
+ * ent_trade_problem_create or by the CSV loader (input/trade_csv.c). */
 struct ent_trade_problem {
   ent_arena arena;
   size_t n;
@@ -152,17 +152,9 @@ struct ent_trade_problem {
   double *beta;  /* [n*n] log effects, -HUGE_VAL for an embargo */
 };
 
-/* Parse a flows file (exporter,importer,flow) and optionally a shock file
- * (exporter,importer,beta; `shock_text` NULL = no shock).  Every problem is
- * reported to `d` (file:line:col) in one pass.  Returns ENT_OK with *out
- * set, ENT_EINPUT (nothing built) or ENT_ENOMEM. */
-ENT_LOCAL ent_status ent_trade_load_buffers(const char *flows_name,
-                                            const char *flows_text,
-                                            size_t flows_len,
-                                            const char *shock_name,
-                                            const char *shock_text,
-                                            size_t shock_len,
-                                            ent_trade_problem **out,
-                                            ent_diag *d);
+/* A problem of n countries (1 <= n <= 46340) for a loader to fill: X = 0,
+ * b = 1, beta = 0, names NULL (copy them into p->arena).  NULL when out of
+ * memory.  Free with ent_trade_problem_destroy. */
+ENT_LOCAL ent_trade_problem *ent_trade_problem_alloc(size_t n);
 
 #endif /* ENT_TRADE_H */

@@ -383,6 +383,114 @@ static void test_builtin_claims(void **state) {
   ent_diag_destroy(d);
 }
 
+/* Run options are parsed once into typed settings: applied in order they
+ * give what the texts applied in order give, and their canonical texts
+ * (ent_run_opts_describe, for the run store) read back to the same. */
+static void test_run_opts_typed(void **state) {
+  (void)state;
+  static const char *const kv[] = {
+      "rounds=7", "q=0.25", "profile=paper", "cycle=on", "votes=risk",
+      "range=fixed:2.5", "stop=median_stable:0.001,3", "capitulation=yes",
+      "range=initial", "window=4", "compromise_select=scholz2011",
+      "mu=mean", "risk_norm=own_positions", "b_exponent=receiver",
+      "prob=global", "robustness=off", "models=both", NULL};
+  ent_run_opts *o = ent_run_opts_create(), *back = ent_run_opts_create();
+  ent_diag *d = ent_diag_create();
+  ent_eum_opts want, got, again;
+  ent_eum_opts_default(&want);
+  want.range = ENT_EUM_RANGE_FIXED;
+  want.range_value = 9.0;
+  char why[256];
+  for (size_t k = 0; kv[k]; k++) {
+    assert_int_equal(ent_run_opts_set(o, kv[k], "test", d), ENT_OK);
+    const char *eq = strchr(kv[k], '=');
+    char key[64];
+    snprintf(key, sizeof key, "%.*s", (int)(eq - kv[k]), kv[k]);
+    if (strcmp(key, "robustness") && strcmp(key, "models"))
+      assert_int_equal(ent_eum_opts_set(&want, key, eq + 1, why, sizeof why), 0);
+  }
+  assert_int_equal(o->robustness, 0);
+  assert_int_equal(o->models, ENT_ISSUE_BOTH);
+  ent_eum_opts_default(&got);
+  got.range = ENT_EUM_RANGE_FIXED;
+  got.range_value = 9.0;
+  ent_run_opts_apply(o, &got);
+  char a[512], b[512];
+  ent_eum_opts_describe(&want, a, sizeof a);
+  ent_eum_opts_describe(&got, b, sizeof b);
+  assert_string_equal(a, b);
+  assert_int_equal(ent_run_opts_count(o), 15);
+  for (size_t k = 0; k < ent_run_opts_count(o); k++) {
+    char one[128];
+    ent_run_opts_describe(o, k, one, sizeof one);
+    assert_int_equal(ent_run_opts_set(back, one, "test", d), ENT_OK);
+  }
+  char one[128];
+  ent_run_opts_describe(o, 1, one, sizeof one);
+  assert_string_equal(one, "Q=0.25");
+  ent_run_opts_describe(o, 3, one, sizeof one);
+  assert_string_equal(one, "cycle=flag");
+  ent_eum_opts_default(&again);
+  again.range = ENT_EUM_RANGE_FIXED;
+  again.range_value = 9.0;
+  ent_run_opts_apply(back, &again);
+  ent_eum_opts_describe(&again, b, sizeof b);
+  assert_string_equal(a, b);
+  assert_int_equal(ent_diag_count(d), 0);
+  /* the messages of ent_run_opts_set */
+  assert_int_equal(ent_run_opts_set(o, "rounds", "test", d), ENT_EINPUT);
+  assert_string_equal(ent_diag_get(d, 0)->msg,
+                      "option 'rounds' is not of the form key=value");
+  assert_int_equal(ent_run_opts_set(o, "Q=2", "test", d), ENT_EINPUT);
+  assert_string_equal(ent_diag_get(d, 1)->msg,
+                      "Q must be a number in [0, 1], not '2'");
+  for (size_t k = ent_run_opts_count(o); k < 64; k++)
+    assert_int_equal(ent_run_opts_set(o, "rounds=3", "test", d), ENT_OK);
+  assert_int_equal(ent_run_opts_set(o, "rounds=3", "test", d), ENT_EINPUT);
+  assert_string_equal(ent_diag_get(d, 2)->msg, "too many options (at most 64)");
+  ent_diag_destroy(d);
+  ent_run_opts_destroy(o);
+  ent_run_opts_destroy(back);
+}
+
+/* The bargainer table: one complete row per model, in id order, and the
+ * rule that picks the deciding model and the one beside it. */
+static void test_bargainer_table(void **state) {
+  (void)state;
+  static const char *const names[ENT_BARGAIN_COUNT] = {"eum", "smp"};
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  assert_int_equal(ent_builtin_load("russia-china", &m, d), ENT_OK);
+  const ent_issue *is = &m->issues[0];
+  for (int id = 0; id < ENT_BARGAIN_COUNT; id++) {
+    const ent_bargainer *b = ent_bargain_get((ent_bargain_id)id);
+    assert_non_null(b);
+    assert_string_equal(b->name, names[id]);
+    assert_true(b->work_alloc && b->work_free && b->work_size &&
+                b->result_alloc && b->result_free && b->run && b->outcome);
+    void *w = b->work_alloc(is, m->source), *part = b->result_alloc(is);
+    assert_non_null(w);
+    assert_non_null(part);
+    assert_true(b->work_size(w) > 0);
+    double fc, mean;
+    assert_int_equal(b->outcome(part, 0, &fc, &mean), -1); /* not run */
+    b->result_free(part);
+    b->work_free(w);
+  }
+  assert_null(ent_bargain_get(ENT_BARGAIN_COUNT));
+  int dec, beside;
+  ent_bargain_pick(ENT_ISSUE_EUM, 1, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_EUM && beside == -1);
+  ent_bargain_pick(ENT_ISSUE_SMP, 1, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_SMP && beside == -1);
+  ent_bargain_pick(ENT_ISSUE_BOTH, 1, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_EUM && beside == ENT_BARGAIN_SMP);
+  ent_bargain_pick(ENT_ISSUE_BOTH, 0, &dec, &beside);
+  assert_true(dec == ENT_BARGAIN_EUM && beside == -1);
+  ent_model_destroy(m);
+  ent_diag_destroy(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_step_api),
@@ -393,6 +501,8 @@ int main(void) {
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_bad_structure),
       cmocka_unit_test(test_builtin_claims),
+      cmocka_unit_test(test_run_opts_typed),
+      cmocka_unit_test(test_bargainer_table),
   };
   return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }

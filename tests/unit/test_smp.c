@@ -1023,10 +1023,121 @@ static void test_alloc_failures(void **state) {
 }
 #endif
 
+/* ------------------------------------------------------------ solver */
+
+/* The solver of the simulation's yearly runs against ent_smp_run_create on
+ * the same arrays: the last state bit for bit, after another run on the
+ * same solver (so a reused workspace starts like a new one). */
+static void solver_vs_run(const ent_smp_problem *p, const ent_smp_opts *o) {
+  size_t n = p->n, m = p->m;
+  double *cap = malloc(n * sizeof *cap), *pos = malloc(n * m * sizeof *pos),
+         *sal = malloc(n * m * sizeof *sal), *other = malloc(n * sizeof *other);
+  assert_non_null(cap);
+  assert_non_null(pos);
+  assert_non_null(sal);
+  assert_non_null(other);
+  for (size_t i = 0; i < n; i++) {
+    cap[i] = p->cap[i];
+    other[i] = p->cap[n - 1 - i] * 1.75;
+    for (size_t k = 0; k < m; k++) {
+      pos[i * m + k] = p->x0[i * m + k] * 100.0;
+      sal[i * m + k] = p->sal[i * m + k] * 100.0;
+    }
+  }
+  ent_smp_spec sp = {.file = "t", .n = n, .m = m, .cap = cap, .pos = pos,
+                     .sal = sal};
+  ent_smp_problem *q = NULL;
+  assert_int_equal(ent_smp_problem_create(&sp, &q, NULL), ENT_OK);
+  ent_smp_run *r = run_ok(q, o);
+  ent_smp_solver *s = ent_smp_solver_alloc(&sp, o);
+  assert_non_null(s);
+  ent_smp_solver_run(s, other, pos, sal, NULL); /* any outcome */
+  assert_int_equal(ent_smp_solver_run(s, cap, pos, sal, NULL), ENT_OK);
+  assert_string_equal(ent_smp_solver_note(s), "");
+  size_t last = ent_smp_run_state_count(r) - 1;
+  assert_int_equal(ent_smp_solver_turns(s), (int)last);
+  assert_int_equal(ent_smp_solver_converged(s), ent_smp_run_converged(r));
+  for (size_t i = 0; i < n; i++) {
+    double a = ent_smp_solver_win_prob(s, i), b = ent_smp_run_win_prob(r, last, i);
+    assert_memory_equal(&a, &b, sizeof a);
+    for (size_t k = 0; k < m; k++) {
+      a = ent_smp_solver_position(s, i, k);
+      b = ent_smp_run_position(r, last, i, k);
+      assert_memory_equal(&a, &b, sizeof a);
+    }
+  }
+  ent_smp_solver_free(s);
+  ent_smp_run_destroy(r);
+  ent_smp_problem_destroy(q);
+  free(cap);
+  free(pos);
+  free(sal);
+  free(other);
+}
+
+static void test_solver(void **state) {
+  (void)state;
+  for (size_t c = 0; c < N_CASES; c++) {
+    ent_smp_problem *p = load_case(cases[c]);
+    solver_vs_run(p, NULL);
+    ent_smp_problem_destroy(p);
+  }
+  table var = read_table(DATA "options/variants.csv");
+  size_t cs = col(&var, "scenario"), cp = col(&var, "parameters_changed_from_default"),
+         ca = col(&var, "accommodation_entries_changed_from_identity");
+  for (size_t row = 1; row < var.csv->n_rows; row++) {
+    ent_smp_problem *p = load_case(cell(&var, row, cs));
+    ent_smp_opts *o = ent_smp_opts_create();
+    apply_params(o, cell(&var, row, cp), cell(&var, row, ca));
+    solver_vs_run(p, o);
+    ent_smp_opts_destroy(o);
+    ent_smp_problem_destroy(p);
+  }
+  free_table(&var);
+  /* a refused run: the note is the first message ent_smp_run_create
+   * reports, and the diag gets the same messages */
+  ent_smp_problem *p = load_case("dummyData_3Dim");
+  ent_smp_opts *o = ent_smp_opts_create();
+  set_opt(o, "BigRAdjust=Full");
+  ent_diag *d1 = ent_diag_create(), *d2 = ent_diag_create();
+  ent_smp_run *r = NULL;
+  assert_int_equal(ent_smp_run_create(p, o, &r, d1), ENT_EINPUT);
+  double *pos = malloc(p->n * p->m * sizeof *pos),
+         *sal = malloc(p->n * p->m * sizeof *sal);
+  assert_non_null(pos);
+  assert_non_null(sal);
+  for (size_t k = 0; k < p->n * p->m; k++) {
+    pos[k] = p->x0[k] * 100.0;
+    sal[k] = p->sal[k] * 100.0;
+  }
+  ent_smp_spec sp = {.n = p->n, .m = p->m,
+                     .actor = (const char *const *)p->actor,
+                     .cap = p->cap, .pos = pos, .sal = sal};
+  ent_smp_solver *s = ent_smp_solver_alloc(&sp, o);
+  assert_non_null(s);
+  assert_int_equal(ent_smp_solver_run(s, p->cap, pos, sal, d2), ENT_EINPUT);
+  assert_string_equal(ent_smp_solver_note(s), ent_diag_get(d1, 0)->msg);
+  assert_int_equal(ent_diag_count(d2), ent_diag_count(d1));
+  /* values the problem refuses: the note names the first */
+  sal[0] = 250.0;
+  assert_int_equal(ent_smp_solver_run(s, p->cap, pos, sal, NULL), ENT_EINPUT);
+  assert_string_equal(ent_smp_solver_note(s),
+                      "salience 250 of 'SActor-00' on dimension 1 is outside "
+                      "[0, 100]");
+  ent_smp_solver_free(s);
+  free(pos);
+  free(sal);
+  ent_diag_destroy(d1);
+  ent_diag_destroy(d2);
+  ent_smp_opts_destroy(o);
+  ent_smp_problem_destroy(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_cases),
       cmocka_unit_test(test_option_variants),
+      cmocka_unit_test(test_solver),
       cmocka_unit_test(test_turn0_checkpoints),
       cmocka_unit_test(test_kernels_agree),
       cmocka_unit_test(test_degenerate),

@@ -35,22 +35,23 @@ static void check_against(const char *scen, const char *positions,
   ent_run *r = run_file(scen, &m, NULL);
   const ent_issue_run *ir = &r->issues[0];
   assert_int_equal(ir->model, ENT_ISSUE_SMP);
-  assert_true(ir->has_smp);
-  assert_null(ir->hist);
+  const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
+  assert_non_null(sp);
+  assert_null(ent_issue_run_hist(ir));
   ref_table t = ref_load(positions);
   size_t ct = ref_col(&t, "turn"), ca = ref_col(&t, "actor"),
          cd = ref_col(&t, "dim"), cp = ref_col(&t, "position");
   int last = 0;
   for (size_t row = 1; row < t.csv->n_rows; row++)
     if ((int)ref_num(&t, row, ct) > last) last = (int)ref_num(&t, row, ct);
-  assert_int_equal(ir->smp_turns, last);
+  assert_int_equal(sp->turns, last);
   size_t checked = 0;
   double worst = 0.0;
   for (size_t row = 1; row < t.csv->n_rows; row++) {
     if ((int)ref_num(&t, row, ct) != last) continue;
     size_t a = (size_t)ref_num(&t, row, ca), k = (size_t)ref_num(&t, row, cd);
     assert_true(a < n_actors && k < n_dims);
-    double got = ir->smp_final[a * n_dims + k], want = ref_num(&t, row, cp);
+    double got = sp->final[a * n_dims + k], want = ref_num(&t, row, cp);
     assert_near(got, want, 1e-9);
     worst = fmax(worst, fabs(got - want));
     checked++;
@@ -58,7 +59,7 @@ static void check_against(const char *scen, const char *positions,
   assert_int_equal(checked, n_actors * n_dims);
   print_message("%s: %zu final positions, largest error %.3g\n", scen, checked,
                 worst);
-  assert_near(ir->forecast, ir->smp_likely[0], 0.0);
+  assert_near(ir->forecast, sp->likely[0], 0.0);
   ref_free(&t);
   ent_run_destroy(r);
   ent_model_destroy(m);
@@ -89,14 +90,16 @@ static void test_builtin_both(void **state) {
   for (size_t i = 0; i < r->n_issues; i++) {
     const ent_issue_run *ir = &r->issues[i];
     assert_int_equal(ir->model, ENT_ISSUE_BOTH);
-    assert_non_null(ir->hist);
-    assert_near(ir->forecast, ir->hist->median[ir->hist->n_rounds], 0.0);
-    if (!ir->has_smp) continue;
+    const ent_eum_hist *h = ent_issue_run_hist(ir);
+    assert_non_null(h);
+    assert_near(ir->forecast, h->median[h->n_rounds], 0.0);
+    const ent_issue_smp *sp = ent_issue_run_smp_ran(ir);
+    if (!sp) continue;
     both++;
     const ent_issue *is = ir->issue;
     for (size_t k = 0; k < is->n_stakes; k++) {
-      assert_true(ir->smp_final[k] >= is->lo - 1e-9 && ir->smp_final[k] <= is->hi + 1e-9);
-      assert_true(ir->smp_win[k] >= 0.0 && ir->smp_win[k] <= 1.0);
+      assert_true(sp->final[k] >= is->lo - 1e-9 && sp->final[k] <= is->hi + 1e-9);
+      assert_true(sp->win[k] >= 0.0 && sp->win[k] <= 1.0);
     }
   }
   assert_int_equal(both, r->n_issues);
@@ -121,8 +124,9 @@ static void test_models_option(void **state) {
   ent_run *r = run_file("struct/mini.yaml", &m, "models=smp");
   for (size_t i = 0; i < r->n_issues; i++) {
     assert_int_equal(r->issues[i].model, ENT_ISSUE_SMP);
-    assert_true(r->issues[i].has_smp);
-    assert_near(r->issues[i].forecast, r->issues[i].smp_likely[0], 0.0);
+    const ent_issue_smp *sp = ent_issue_run_smp_ran(&r->issues[i]);
+    assert_non_null(sp);
+    assert_near(r->issues[i].forecast, sp->likely[0], 0.0);
   }
   ent_run_destroy(r);
   ent_model_destroy(m);

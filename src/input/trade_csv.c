@@ -1,0 +1,577 @@
+/*
+ * trade_csv.c -- the loader of the trade counterfactual's CSV files
+ * (docs/models/gravity.md, "Input files"): a flows file
+ * (exporter,importer,flow; a square table, domestic flows included) and
+ * an optional shock file (exporter,importer,beta; '-inf' or 'embargo' for
+ * b = 0).  It parses both, reports every problem with file:line:col in one
+ * pass, and fills a problem that trade.c allocates
+ * (ent_trade_problem_alloc); nothing is built from an invalid input.
+ *
+ * Countries are numbered in order of first appearance in the flows file
+ * (never in hash order); a shock on a zero flow is a warning.
+ */
+#include "structural/trade.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/csv.h"
+#include "base/fileio.h"
+
+#define MAX_FILE_BYTES ((size_t)256 << 20)
+
+/* Open-addressing index of country names (lookup only: the order of
+ * countries is the order of first appearance, never the hash order). */
+typedef struct name_index {
+  size_t *slot; /* cap entries, (size_t)-1 = empty */
+  size_t cap;
+  ent_arena arena;    /* the name copies */
+  const char **names; /* [count] trimmed, NUL-terminated copies */
+  size_t *len;
+  int *line, *col;    /* first appearance */
+  size_t count, max;
+} name_index;
+
+static uint64_t hash_bytes(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static int index_init(name_index *x, size_t max) {
+  memset(x, 0, sizeof *x);
+  ent_arena_init(&x->arena);
+  size_t cap = 16;
+  while (cap < 2 * max + 2) cap *= 2;
+  x->slot = ent_mallocarray(cap, sizeof *x->slot);
+  x->names = ent_mallocarray(max + 1, sizeof *x->names);
+  x->len = ent_mallocarray(max + 1, sizeof *x->len);
+  x->line = ent_mallocarray(max + 1, sizeof *x->line);
+  x->col = ent_mallocarray(max + 1, sizeof *x->col);
+  if (!x->slot || !x->names || !x->len || !x->line || !x->col) return -1;
+  for (size_t i = 0; i < cap; i++) x->slot[i] = (size_t)-1;
+  x->cap = cap;
+  x->max = max;
+  return 0;
+}
+
+static void index_free(name_index *x) {
+  ent_arena_free(&x->arena);
+  ent_free(x->slot);
+  ent_free(x->names);
+  ent_free(x->len);
+  ent_free(x->line);
+  ent_free(x->col);
+}
+
+#define INDEX_NOMEM ((size_t)-2)
+
+/* Index of name s[0..n), adding it if `add` (and there is room);
+ * (size_t)-1 if absent, INDEX_NOMEM when a copy could not be made. */
+static size_t index_find(name_index *x, const char *s, size_t n, int add,
+                         int line, int col) {
+  size_t h = (size_t)hash_bytes(s, n) & (x->cap - 1);
+  while (x->slot[h] != (size_t)-1) {
+    size_t k = x->slot[h];
+    if (x->len[k] == n && memcmp(x->names[k], s, n) == 0) return k;
+    h = (h + 1) & (x->cap - 1);
+  }
+  if (!add || x->count >= x->max) return (size_t)-1;
+  char *copy = ent_arena_strndup(&x->arena, s, n);
+  if (!copy) return INDEX_NOMEM;
+  size_t k = x->count++;
+  x->names[k] = copy;
+  x->len[k] = n;
+  x->line[k] = line;
+  x->col[k] = col;
+  x->slot[h] = k;
+  return k;
+}
+
+static void trim_field(const ent_csv_field *f, const char **s, size_t *n) {
+  const char *p = f->text;
+  size_t len = f->len;
+  while (len && (p[0] == ' ' || p[0] == '\t')) p++, len--;
+  while (len && (p[len - 1] == ' ' || p[len - 1] == '\t')) len--;
+  *s = p;
+  *n = len;
+}
+
+static int eq_nocase(const char *s, size_t n, const char *lit) {
+  size_t m = strlen(lit);
+  if (n != m) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (tolower((unsigned char)s[i]) != lit[i]) return 0;
+  return 1;
+}
+
+/* Column numbers of the three expected names in the header row. */
+typedef struct header_map {
+  size_t col[3];
+  size_t n_cols;
+} header_map;
+
+static int map_header(const char *file, const ent_csv_row *h,
+                      const char *const names[3], header_map *m,
+                      ent_diag *d) {
+  int bad = 0;
+  m->n_cols = h->n;
+  for (int k = 0; k < 3; k++) m->col[k] = (size_t)-1;
+  for (size_t c = 0; c < h->n; c++) {
+    const char *s;
+    size_t n;
+    trim_field(&h->fields[c], &s, &n);
+    int hit = -1;
+    for (int k = 0; k < 3; k++)
+      if (eq_nocase(s, n, names[k])) hit = k;
+    if (hit < 0) {
+      ent_diag_error(d, file, h->fields[c].line, h->fields[c].col,
+                     "unknown column '%.*s' (the header must be '%s,%s,%s')",
+                     (int)(n > 60 ? 60 : n), s, names[0], names[1], names[2]);
+      bad = 1;
+    } else if (m->col[hit] != (size_t)-1) {
+      ent_diag_error(d, file, h->fields[c].line, h->fields[c].col,
+                     "column '%s' appears twice in the header", names[hit]);
+      bad = 1;
+    } else {
+      m->col[hit] = c;
+    }
+  }
+  for (int k = 0; k < 3; k++)
+    if (m->col[k] == (size_t)-1) {
+      ent_diag_error(d, file, h->line, 1,
+                     "missing column '%s' (the header must be '%s,%s,%s')",
+                     names[k], names[0], names[1], names[2]);
+      bad = 1;
+    }
+  return bad ? -1 : 0;
+}
+
+static int has_control(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f) return 1;
+  return 0;
+}
+
+/* Checks a country-name field; returns 0 if usable. */
+static int check_name(const char *file, const ent_csv_field *f,
+                      const char *what, const char **s, size_t *n,
+                      ent_diag *d) {
+  trim_field(f, s, n);
+  if (*n == 0) {
+    ent_diag_error(d, file, f->line, f->col, "empty %s name", what);
+    return -1;
+  }
+  if (has_control(*s, *n)) {
+    ent_diag_error(d, file, f->line, f->col,
+                   "%s name contains control characters (binary data?)",
+                   what);
+    return -1;
+  }
+  if (*n > 200) {
+    ent_diag_error(d, file, f->line, f->col,
+                   "%s name is longer than 200 bytes", what);
+    return -1;
+  }
+  return 0;
+}
+
+static int is_word(const char *s, size_t n, const char *const *words) {
+  for (; *words; words++)
+    if (eq_nocase(s, n, *words)) return 1;
+  return 0;
+}
+
+static const char *const NONFINITE_WORDS[] = {
+    "nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity",
+    "-infinity", NULL};
+
+/* Parsed data row of either file. */
+typedef struct entry {
+  size_t i, j;       /* country indices ((size_t)-1: unusable) */
+  double v;
+  int ok;            /* value parsed */
+  const ent_csv_row *row;
+} entry;
+
+#define SHOW(n) ((int)((n) > 60 ? 60 : (n)))
+
+/* One parsed file: the CSV (owns the texts the entries point into), its
+ * header map and the data rows, with the count of problems reported. */
+typedef struct flows_parse {
+  ent_csv *csv;
+  header_map hm;
+  entry *e;
+  size_t n_e;
+  int errors;
+} flows_parse;
+
+static const char *const FLOW_COLS[3] = {"exporter", "importer", "flow"};
+static const char *const SHOCK_COLS[3] = {"exporter", "importer", "beta"};
+
+/* Parse the rows of one file into entries (names resolved through idx;
+ * `add` = names may be added).  Returns 0, -1 on ENOMEM. */
+static int parse_rows(const char *file, const char *text, size_t len,
+                      const char *const cols[3], int is_shock,
+                      name_index *idx, const char *flows_file,
+                      flows_parse *p, ent_diag *d) {
+  memset(p, 0, sizeof *p);
+  ent_status st = ent_csv_parse(file, text, len, ENT_CSV_COMMENTS, &p->csv, d);
+  if (st == ENT_ENOMEM) return -1;
+  if (st != ENT_OK) {
+    p->errors++;
+    return 0;
+  }
+  ent_csv *c = p->csv;
+  if (c->n_rows == 0) {
+    ent_diag_error(d, file, 1, 1,
+                   "empty file: expected the header '%s,%s,%s' and rows",
+                   cols[0], cols[1], cols[2]);
+    p->errors++;
+    return 0;
+  }
+  if (map_header(file, &c->rows[0], cols, &p->hm, d)) {
+    p->errors++;
+    return 0;
+  }
+  p->e = ent_mallocarray(c->n_rows, sizeof *p->e);
+  if (!p->e) return -1;
+  for (size_t r = 1; r < c->n_rows; r++) {
+    const ent_csv_row *row = &c->rows[r];
+    if (row->n != p->hm.n_cols) {
+      ent_diag_error(d, file, row->line,
+                     row->n > p->hm.n_cols
+                         ? row->fields[p->hm.n_cols].col
+                         : row->fields[row->n - 1].col,
+                     "row has %zu field%s, the header has %zu", row->n,
+                     row->n == 1 ? "" : "s", p->hm.n_cols);
+      p->errors++;
+      continue;
+    }
+    entry *e = &p->e[p->n_e++];
+    e->row = row;
+    e->i = e->j = (size_t)-1;
+    e->ok = 0;
+    const ent_csv_field *fe = &row->fields[p->hm.col[0]];
+    const ent_csv_field *fi = &row->fields[p->hm.col[1]];
+    const ent_csv_field *fv = &row->fields[p->hm.col[2]];
+    const char *s;
+    size_t n;
+    const ent_csv_field *fs[2] = {fe, fi};
+    size_t *dst[2] = {&e->i, &e->j};
+    for (int k = 0; k < 2; k++) {
+      if (check_name(file, fs[k], cols[k], &s, &n, d)) {
+        p->errors++;
+        continue;
+      }
+      *dst[k] = index_find(idx, s, n, !is_shock, fs[k]->line, fs[k]->col);
+      if (*dst[k] == INDEX_NOMEM) return -1;
+      if (*dst[k] == (size_t)-1) {
+        if (is_shock && idx->count == 0) {
+          /* the flows file gave no countries: already reported there */
+        } else if (is_shock) {
+          ent_diag_error(d, file, fs[k]->line, fs[k]->col,
+                         "unknown country '%.*s' (not in the flows file '%s')",
+                         SHOW(n), s, flows_file);
+          p->errors++;
+        } else {
+          return -1; /* index full: cannot happen, sized from the rows */
+        }
+      }
+    }
+    /* The value. */
+    trim_field(fv, &s, &n);
+    const char *why = NULL;
+    double v = 0.0;
+    if (is_shock && (eq_nocase(s, n, "-inf") || eq_nocase(s, n, "-infinity") ||
+                     eq_nocase(s, n, "embargo"))) {
+      e->v = -HUGE_VAL;
+      e->ok = 1;
+    } else if (is_word(s, n, NONFINITE_WORDS)) {
+      ent_diag_error(d, file, fv->line, fv->col,
+                     is_shock ? "beta must be a finite number, '-inf' or "
+                                "'embargo', not '%.*s'"
+                              : "flow must be a finite number, not '%.*s'",
+                     SHOW(n), s);
+      p->errors++;
+    } else if (ent_parse_double(s, n, &v, &why)) {
+      ent_diag_error(d, file, fv->line, fv->col, "%s '%.*s': %s",
+                     cols[2], SHOW(n), s, why);
+      p->errors++;
+    } else if (!is_shock && v < 0.0) {
+      ent_diag_error(d, file, fv->line, fv->col,
+                     "flow %.*s from '%s' to '%s' is negative", SHOW(n), s,
+                     e->i != (size_t)-1 ? idx->names[e->i] : "?",
+                     e->j != (size_t)-1 ? idx->names[e->j] : "?");
+      p->errors++;
+    } else if (is_shock && !isfinite(exp(v))) {
+      ent_diag_error(d, file, fv->line, fv->col,
+                     "beta %.*s is too large (exp(beta) overflows)", SHOW(n),
+                     s);
+      p->errors++;
+    } else {
+      e->v = v == 0.0 ? 0.0 : v; /* no -0 */
+      e->ok = 1;
+    }
+  }
+  return 0;
+}
+
+/* Both files, checked and built.  One function of ~200 lines on purpose:
+ * the checks run in the order their messages must come out (flows rows,
+ * squareness and duplicates, missing pairs, margins, then the shock file)
+ * and share the name index and pair tables; split, each part would need
+ * all of them passed in. */
+static ent_status load(const char *ffile, const char *ftext, size_t flen,
+                       const char *sfile, const char *stext, size_t slen,
+                       ent_trade_problem **out, ent_diag *d) {
+  *out = NULL;
+  if (!ffile) ffile = "<flows>";
+  if (!sfile) sfile = "<shock>";
+  ent_diag_set_source(d, ffile, ftext, flen);
+  if (stext) ent_diag_set_source(d, sfile, stext, slen);
+  ent_status st = ENT_ENOMEM;
+  name_index idx;
+  flows_parse fp = {0}, sp = {0};
+  int *seen = NULL, *sseen = NULL;
+  double *sums = NULL;
+  ent_trade_problem *pb = NULL;
+  memset(&idx, 0, sizeof idx);
+  int errors = 0;
+
+  /* Upper bound on names: two per line of the flows file. */
+  size_t max_names = 2;
+  for (size_t k = 0; k < flen; k++)
+    if (ftext[k] == '\n') max_names += 2;
+  if (index_init(&idx, max_names)) goto done;
+
+  if (parse_rows(ffile, ftext, flen, FLOW_COLS, 0, &idx, ffile, &fp, d))
+    goto done;
+  errors += fp.errors;
+  size_t n = idx.count;
+  int flows_ok = fp.csv && fp.e; /* header understood */
+
+  /* Squareness and duplicates, with a pair table when it is affordable
+   * (a square table has n^2 rows, so n^2 is bounded by the rows). */
+  size_t n_rows_data = fp.n_e;
+  int table = flows_ok && n > 0 && n <= 46340 &&
+              n * n <= 4 * n_rows_data + 64;
+  if (table) {
+    seen = ent_calloc(n * n, sizeof *seen);
+    if (!seen) goto done;
+  }
+  if (flows_ok && n == 1) {
+    ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
+                   "the flows file names only one country; the model needs "
+                   "at least two");
+    errors++;
+  } else if (flows_ok && n == 0 && fp.errors == 0) {
+    ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
+                   "no flows: the file has a header but no rows");
+    errors++;
+  }
+  if (flows_ok && n >= 2 && !table) {
+    ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
+                   "the flows are not a square table: %zu countries need "
+                   "%zu exporter-importer pairs (domestic ones included), "
+                   "the file has %zu rows",
+                   n, n * n, n_rows_data);
+    errors++;
+  }
+  if (table) {
+    for (size_t k = 0; k < fp.n_e; k++) {
+      entry *e = &fp.e[k];
+      if (e->i == (size_t)-1 || e->j == (size_t)-1) continue;
+      const ent_csv_field *fe = &e->row->fields[fp.hm.col[0]];
+      int first = seen[e->i * n + e->j];
+      if (first) {
+        ent_diag_error(d, ffile, fe->line, fe->col,
+                       "duplicate flow '%s' -> '%s' (first given on line %d)",
+                       idx.names[e->i], idx.names[e->j], first);
+        errors++;
+        e->ok = 0;
+        continue;
+      }
+      seen[e->i * n + e->j] = e->row->line;
+      if (e->ok && e->i == e->j && e->v == 0.0) {
+        const ent_csv_field *fv = &e->row->fields[fp.hm.col[2]];
+        ent_diag_error(d, ffile, fv->line, fv->col,
+                       "domestic flow of '%s' is 0; every country needs "
+                       "positive domestic sales (X_ii > 0)",
+                       idx.names[e->i]);
+        errors++;
+      }
+    }
+    /* Missing pairs: report the first ten, then a count.  Each points at
+     * the exporter's first row (or the country's first appearance). */
+    size_t missing = 0;
+    for (size_t i = 0; i < n && n >= 2; i++)
+      for (size_t j = 0; j < n; j++) {
+        if (seen[i * n + j]) continue;
+        if (missing++ < 10) {
+          int line = idx.line[i], col = idx.col[i];
+          for (size_t k = 0; k < fp.n_e; k++)
+            if (fp.e[k].i == i) {
+              const ent_csv_field *fe = &fp.e[k].row->fields[fp.hm.col[0]];
+              line = fe->line;
+              col = fe->col;
+              break;
+            }
+          ent_diag_error(d, ffile, line, col,
+                         "flow '%s' -> '%s' is missing (the table must be "
+                         "square: every exporter-importer pair, domestic "
+                         "ones included)",
+                         idx.names[i], idx.names[j]);
+        }
+        errors++;
+      }
+    if (missing > 10)
+      ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
+                     "%zu flows are missing in all (%zu countries need %zu "
+                     "pairs)",
+                     missing, n, n * n);
+  }
+
+  /* Overflow of the margins. */
+  if (table && errors == 0) {
+    sums = ent_calloc(2 * n, sizeof *sums);
+    if (!sums) goto done;
+    for (size_t k = 0; k < fp.n_e; k++) {
+      sums[fp.e[k].i] += fp.e[k].v;
+      sums[n + fp.e[k].j] += fp.e[k].v;
+    }
+    for (size_t i = 0; i < n; i++) {
+      if (!isfinite(sums[i]) || !isfinite(sums[n + i])) {
+        ent_diag_error(d, ffile, idx.line[i], idx.col[i],
+                       "the flows of '%s' are too large: their sum overflows",
+                       idx.names[i]);
+        errors++;
+      }
+    }
+  }
+
+  /* The shock file. */
+  if (stext) {
+    if (parse_rows(sfile, stext, slen, SHOCK_COLS, 1, &idx, ffile, &sp, d))
+      goto done;
+    errors += sp.errors;
+    if (sp.e && n > 0 && n <= 46340) {
+      sseen = ent_calloc(n * n, sizeof *sseen);
+      if (!sseen) goto done;
+      for (size_t k = 0; k < sp.n_e; k++) {
+        entry *e = &sp.e[k];
+        if (e->i == (size_t)-1 || e->j == (size_t)-1) continue;
+        const ent_csv_field *fe = &e->row->fields[sp.hm.col[0]];
+        if (e->i == e->j) {
+          ent_diag_error(d, sfile, fe->line, fe->col,
+                         "shock on the domestic pair '%s' -> '%s': domestic "
+                         "sales cannot be shocked (beta_ii = 0)",
+                         idx.names[e->i], idx.names[e->j]);
+          errors++;
+          e->ok = 0;
+          continue;
+        }
+        int first = sseen[e->i * n + e->j];
+        if (first) {
+          ent_diag_error(d, sfile, fe->line, fe->col,
+                         "duplicate shock '%s' -> '%s' (first given on line "
+                         "%d)",
+                         idx.names[e->i], idx.names[e->j], first);
+          errors++;
+          e->ok = 0;
+          continue;
+        }
+        sseen[e->i * n + e->j] = e->row->line;
+      }
+    }
+  }
+
+  if (errors || !table || n < 2) {
+    st = ENT_EINPUT;
+    goto done;
+  }
+
+  /* Build the problem (trade.c owns its layout and lifetime). */
+  pb = ent_trade_problem_alloc(n);
+  if (!pb) goto done;
+  for (size_t i = 0; i < n; i++) {
+    pb->names[i] = ent_arena_strndup(&pb->arena, idx.names[i], idx.len[i]);
+  }
+  for (size_t k = 0; k < fp.n_e; k++)
+    pb->X[fp.e[k].i * n + fp.e[k].j] = fp.e[k].v;
+  for (size_t k = 0; sp.e && k < sp.n_e; k++) {
+    entry *e = &sp.e[k];
+    if (!e->ok || e->i == (size_t)-1 || e->j == (size_t)-1) continue;
+    size_t ij = e->i * n + e->j;
+    pb->beta[ij] = e->v;
+    pb->b[ij] = e->v == -HUGE_VAL ? 0.0 : exp(e->v);
+    if (pb->X[ij] == 0.0) {
+      const ent_csv_field *fe = &e->row->fields[sp.hm.col[0]];
+      ent_diag_add(d, ENT_SEV_WARNING, ENT_OK, sfile, fe->line, fe->col,
+                   "shock on '%s' -> '%s' has no effect: the baseline flow "
+                   "is 0 (zero flows stay zero)",
+                   idx.names[e->i], idx.names[e->j]);
+    }
+  }
+  if (pb->arena.failed) goto done;
+  *out = pb;
+  pb = NULL;
+  st = ENT_OK;
+
+done:
+  ent_trade_problem_destroy(pb);
+  ent_free(seen);
+  ent_free(sseen);
+  ent_free(sums);
+  ent_free(fp.e);
+  ent_free(sp.e);
+  ent_csv_free(fp.csv);
+  ent_csv_free(sp.csv);
+  index_free(&idx);
+  return st;
+}
+
+/* ------------------------------------------------------------ public API */
+
+ent_status ent_trade_problem_load_buffers(
+    const char *flows_name, const char *flows_text, size_t flows_len,
+    const char *shock_name, const char *shock_text, size_t shock_len,
+    ent_trade_problem **out, ent_diag *d) {
+  if (!out) return ENT_EINVAL;
+  *out = NULL;
+  if (!flows_text) return ENT_EINVAL;
+  return load(flows_name, flows_text, flows_len, shock_name, shock_text,
+              shock_len, out, d);
+}
+
+ent_status ent_trade_problem_load_files(const char *flows_path,
+                                        const char *shock_path,
+                                        ent_trade_problem **out,
+                                        ent_diag *d) {
+  if (!out) return ENT_EINVAL;
+  *out = NULL;
+  if (!flows_path) return ENT_EINVAL;
+  char *ft = NULL, *st = NULL;
+  size_t fl = 0, sl = 0;
+  ent_status s1 = ent_fileio_read(flows_path, MAX_FILE_BYTES, &ft, &fl, d,
+                                  "cannot read flows file '%s'", flows_path);
+  ent_status s2 = ENT_OK;
+  if (shock_path)
+    s2 = ent_fileio_read(shock_path, MAX_FILE_BYTES, &st, &sl, d,
+                         "cannot read shock file '%s'", shock_path);
+  ent_status r;
+  if (s1 == ENT_ENOMEM || s2 == ENT_ENOMEM)
+    r = ENT_ENOMEM;
+  else if (s1 != ENT_OK || s2 != ENT_OK)
+    r = ENT_EIO;
+  else
+    r = load(flows_path, ft, fl, shock_path, st, sl, out, d);
+  ent_free(ft);
+  ent_free(st);
+  return r;
+}

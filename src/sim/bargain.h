@@ -1,0 +1,108 @@
+/*
+ * bargain.h -- the bargaining models behind one small interface, a table
+ * of back-ends (as Redis's ae.c sits on ae_epoll.c / ae_kqueue.c, or GSL's
+ * gsl_rng on its rng types).  The simulation knows the table, not the
+ * models: for each issue it allocates the workspaces and per-model results
+ * of the models the issue uses once, at ent_sim_start, runs them on each
+ * year's inputs and reads the outcome through the table.
+ *
+ * A back-end (bargain_<name>.c) provides
+ *   work_alloc / work_free / work_size  a workspace for one issue, sized
+ *                        from the issue (stakes, dimensions, options) and
+ *                        allocated once; running allocates nothing but the
+ *                        model's own history where it keeps one;
+ *   result_alloc / result_free  the model's part of the issue run
+ *                        (ent_issue_run.part[id]), owned by the run;
+ *   run                  one bargaining on this year's inputs, the results
+ *                        into the part (replacing last year's);
+ *   outcome              the read-out: forecast and weighted mean on a
+ *                        dimension, or none (the model did not run).
+ * Adding a model: its id below, its part's type below, one row in the
+ * table (bargain.c) and one file bargain_<name>.c.
+ *
+ * Invariants: run returns ENT_OK or an error that fails the run
+ * (ENT_ENOMEM, ...); a model that refuses an issue's inputs records why in
+ * its part and returns ENT_OK.  Every value in a part is finite.
+ */
+#ifndef ENT_BARGAIN_H
+#define ENT_BARGAIN_H
+
+#include "model/model.h"
+#include "strategic/eum.h"
+
+/* Row of a back-end in the table. */
+typedef enum ent_bargain_id {
+  ENT_BARGAIN_EUM = 0, /* expected-utility model (strategic/eum.h) */
+  ENT_BARGAIN_SMP,     /* KTAB's Spatial Model of Politics (strategic/smp.h) */
+  ENT_BARGAIN_COUNT
+} ent_bargain_id;
+
+/* This year's inputs of one issue, per stake in stake order. */
+typedef struct ent_bargain_in {
+  const ent_issue *issue;
+  const char *source;      /* scenario file, for messages */
+  const double *pos;       /* [n_stakes] positions at the start */
+  const double *cap;       /* [n_stakes] this year's capabilities, >= 0 */
+  const double *sal;       /* [n_stakes] this year's saliences, [0, 1] */
+  const ent_eum_opts *eum; /* effective EUM options (issue + run options) */
+  const ent_smp_opts *smp; /* SMP options (the issue's) */
+  int last;                /* the run's last bargaining */
+  int robustness;          /* run robustness variants (with `last`) */
+} ent_bargain_in;
+
+typedef struct ent_bargainer {
+  const char *name; /* "eum", "smp" */
+  /* NULL when out of memory. */
+  void *(*work_alloc)(const ent_issue *is, const char *source);
+  void (*work_free)(void *work);
+  /* Bytes the workspace holds. */
+  size_t (*work_size)(const void *work);
+  /* Zeroed part of an issue run for `is`: the model has not run.  NULL
+   * when out of memory. */
+  void *(*result_alloc)(const ent_issue *is);
+  void (*result_free)(void *part);
+  ent_status (*run)(void *work, const ent_bargain_in *in, void *part,
+                    ent_diag *d);
+  /* Forecast and weighted mean on dimension q of the last run: 0, or -1
+   * when the model has none (not run, refused, no such dimension). */
+  int (*outcome)(const void *part, size_t q, double *forecast, double *mean);
+} ent_bargainer;
+
+/* The back-end of row `id` (id < ENT_BARGAIN_COUNT). */
+ENT_LOCAL const ent_bargainer *ent_bargain_get(ent_bargain_id id);
+
+/* Which back-end decides an issue run as `model`, and which one runs
+ * beside it in the last year (-1: none; `beside_on` 0 turns it off). */
+ENT_LOCAL void ent_bargain_pick(ent_issue_model model, int beside_on,
+                                int *decider, int *beside);
+
+/* ------------------------------------------------------------ parts */
+
+/* The expected-utility part of an issue run (bargain_eum.c). */
+typedef struct ent_issue_eum {
+  ent_eum_hist *hist;   /* last year's bargaining (owned); actors = stakes;
+                           NULL until the model ran */
+  double least_move_median, reflected_median; /* robustness read-outs */
+  int has_robustness;
+} ent_issue_eum;
+
+/* The KTAB SMP part of an issue run (bargain_smp.c); positions on the
+ * issue's scale. */
+typedef struct ent_issue_smp {
+  size_t n, m;      /* stakes, dimensions */
+  int ran;          /* the last run gave the values below */
+  const char *note; /* why it did not run (static), or NULL */
+  double *likely;   /* [m] position of the actor with the highest winning
+                       probability, final state */
+  double *mean;     /* [m] capability x salience weighted mean of the final
+                       positions */
+  double *final;    /* [n * m] final positions */
+  double *win;      /* [n] final winning probabilities */
+  int turns, converged;
+} ent_issue_smp;
+
+/* The rows (bargain_eum.c, bargain_smp.c). */
+ENT_LOCAL extern const ent_bargainer ent_bargain_eum;
+ENT_LOCAL extern const ent_bargainer ent_bargain_smp;
+
+#endif /* ENT_BARGAIN_H */
