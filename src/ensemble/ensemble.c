@@ -52,11 +52,10 @@
 #include "ensemble/stats.h"
 #include "ensemble/uncertain.h"
 
-#define NQ 5
-static const double qprob[NQ] = {0.05, 0.25, 0.5, 0.75, 0.95};
-static const char *const qname[NQ] = {"q05", "q25", "q50", "q75", "q95"};
-static const char *const class_names[ENT_ENS_CLASSES] = {
-    "conflict", "compromise", "capitulation", "stalemate", "agreement", "none"};
+#define NQ ENT_NQ
+#define qprob ent_quantile_prob
+#define qname ent_quantile_name
+#define class_names ent_class_name
 
 /* ------------------------------------------------------------ MPI */
 
@@ -395,7 +394,8 @@ static ent_status add_headline(ent_ensemble *e, size_t at, const char *var,
 static ent_status build_headlines(ent_ensemble *e) {
   const ent_model *m = e->m;
   for (size_t i = 0; i < m->n_issues; i++)
-    if (add_headline(e, e->d + e->S + i, "issue_forecast", m->issues[i].id,
+    if (add_headline(e, e->d + e->S + i, ENT_VNAME(ENT_VAR_ISSUE_FORECAST),
+                     m->issues[i].id,
                      e->last_year))
       return ENT_ENOMEM;
   if (!m->st) return ENT_OK;
@@ -406,14 +406,15 @@ static ent_status build_headlines(ent_ensemble *e) {
            st->blocs[e->main_b].id);
   snprintf(ba, sizeof ba, "%s->%s", st->blocs[e->main_b].id,
            st->blocs[e->main_a].id);
-  const char *pairs[][2] = {
-      {"trade_flow", ab}, {"trade_flow", ba},     {"dependence", ab},
-      {"dependence", ba}, {"partner_share", ab},  {"gas_flow", ab},
-      {"oil_flow", ab},   {"arms_transfer", ab}};
-  for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
-    size_t c = find_cell(e, pairs[k][0], pairs[k][1], e->last_year);
+  static const ent_var_id vars[] = {
+      ENT_VAR_TRADE_FLOW,    ENT_VAR_TRADE_FLOW, ENT_VAR_DEPENDENCE,
+      ENT_VAR_DEPENDENCE,    ENT_VAR_PARTNER_SHARE, ENT_VAR_GAS_FLOW,
+      ENT_VAR_OIL_FLOW,      ENT_VAR_ARMS_TRANSFER};
+  const char *ents[] = {ab, ba, ab, ba, ab, ab, ab, ab};
+  for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+    size_t c = find_cell(e, ENT_VNAME(vars[k]), ents[k], e->last_year);
     if (c == (size_t)-1) continue;
-    if (add_headline(e, e->d + c, e->cells[c].variable, pairs[k][1],
+    if (add_headline(e, e->d + c, e->cells[c].variable, ents[k],
                      e->last_year))
       return ENT_ENOMEM;
   }
@@ -532,7 +533,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
     if (!e->cross_cell) st = ENT_ENOMEM;
     for (size_t i = 0; st == ENT_OK && i < ni; i++)
       for (int t = 0; t < e->n_years; t++) {
-        size_t c = find_cell(e, "issue_forecast", m->issues[i].id,
+        size_t c = find_cell(e, ENT_VNAME(ENT_VAR_ISSUE_FORECAST), m->issues[i].id,
                              e->first_year + t);
         e->cross_cell[i * (size_t)e->n_years + (size_t)t] =
             c == (size_t)-1 ? -1 : (long)c;
@@ -563,7 +564,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
     e->q = ent_qacc_create(nc, samples, (size_t)(o->memory_mb * 1048576.0));
     e->range_count = ent_calloc(e->range_off[m->n_issues] + 1, sizeof(unsigned long));
     e->cross_count = ent_calloc(e->cross_off[m->n_issues] + 1, sizeof(unsigned long));
-    e->class_count = ent_calloc(e->n_dyads * ENT_ENS_CLASSES + 1, sizeof(unsigned long));
+    e->class_count = ent_calloc(e->n_dyads * ENT_CLASSES + 1, sizeof(unsigned long));
     e->src = ent_src_create(e->d, e->h);
     e->hy = ent_calloc((e->h ? e->h : 1) * e->per_unit, sizeof(double));
     e->hx = ent_calloc(e->d + 1, sizeof(double));
@@ -601,19 +602,19 @@ static int class_of(ent_eum_region r) {
   switch (r) {
   case ENT_REGION_CONFRONT_I_MOVES:
   case ENT_REGION_CONFRONT_J_MOVES:
-    return ENT_ENS_CLASS_CONFLICT;
+    return ENT_CLASS_CONFLICT;
   case ENT_REGION_COMPROMISE_I_MOVES:
   case ENT_REGION_COMPROMISE_J_MOVES:
-    return ENT_ENS_CLASS_COMPROMISE;
+    return ENT_CLASS_COMPROMISE;
   case ENT_REGION_CAPITULATE_I_MOVES:
   case ENT_REGION_CAPITULATE_J_MOVES:
-    return ENT_ENS_CLASS_CAPITULATION;
+    return ENT_CLASS_CAPITULATION;
   case ENT_REGION_STALEMATE:
-    return ENT_ENS_CLASS_STALEMATE;
+    return ENT_CLASS_STALEMATE;
   case ENT_REGION_SAME_POSITION:
-    return ENT_ENS_CLASS_AGREEMENT;
+    return ENT_CLASS_AGREEMENT;
   default:
-    return ENT_ENS_CLASS_NONE;
+    return ENT_CLASS_NONE;
   }
 }
 
@@ -627,7 +628,7 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   double *vals = rec_vals(e, rec);
   for (size_t i = 0; i < e->n_vals; i++) vals[i] = NAN;
   unsigned char *cls = rec_classes(e, rec);
-  memset(cls, ENT_ENS_CLASS_NONE, e->n_dyads);
+  memset(cls, ENT_CLASS_NONE, e->n_dyads);
   /* the member's stream: (seed, unit) only */
   gsl_rng_set(w->rng, (unsigned long)ent_seed_derive(e->o.seed, unit));
   size_t nu = e->o.sobol ? 2 * d : d;
@@ -728,8 +729,8 @@ static void add_sample(ent_ensemble *e, unsigned char *rec) {
   }
   const unsigned char *cls = rec_classes(e, rec);
   for (size_t q = 0; q < e->n_dyads; q++)
-    e->class_count[q * ENT_ENS_CLASSES + (cls[q] < ENT_ENS_CLASSES ? cls[q]
-                                                                   : ENT_ENS_CLASS_NONE)]++;
+    e->class_count[q * ENT_CLASSES + (cls[q] < ENT_CLASSES ? cls[q]
+                                                                   : ENT_CLASS_NONE)]++;
   ent_ens_record_headline(e, rec, e->hy);
   ent_ens_record_inputs(e, rec, e->hx);
   ent_src_add(e->src, e->hx, e->hy);
@@ -1082,9 +1083,9 @@ static cJSON *issue_json(const ent_ensemble *e, size_t i, double *scratch) {
       cJSON *r = cJSON_CreateObject();
       cJSON_AddStringToObject(r, "from", m->actors[is->stakes[a].actor].id);
       cJSON_AddStringToObject(r, "to", m->actors[is->stakes[b].actor].id);
-      for (int c = 0; c < ENT_ENS_CLASSES; c++)
+      for (int c = 0; c < ENT_CLASSES; c++)
         json_num(r, class_names[c],
-                 share(e->class_count[q * ENT_ENS_CLASSES + (size_t)c],
+                 share(e->class_count[q * ENT_CLASSES + (size_t)c],
                        e->samples_ok));
       cJSON_AddItemToArray(rel, r);
       q++;
@@ -1213,9 +1214,9 @@ static void write_csv(const ent_ensemble *e, ent_strbuf *b, double *scratch) {
         char ent[200];
         snprintf(ent, sizeof ent, "%s->%s@%s", m->actors[is->stakes[a].actor].id,
                  m->actors[is->stakes[c].actor].id, is->id);
-        for (int k = 0; k < ENT_ENS_CLASSES; k++)
+        for (int k = 0; k < ENT_CLASSES; k++)
           csv_row(b, "relation", class_names[k], ent, e->last_year, hy, "share",
-                  share(e->class_count[q * ENT_ENS_CLASSES + (size_t)k],
+                  share(e->class_count[q * ENT_CLASSES + (size_t)k],
                         e->samples_ok));
         q++;
       }
@@ -1382,7 +1383,7 @@ static void text_issue(const ent_ensemble *e, size_t i, ent_strbuf *b,
 static void text_relations(const ent_ensemble *e, ent_strbuf *b) {
   const ent_model *m = e->m;
   if (!m->n_pairs || !m->n_issues) return;
-  static const char letter[ENT_ENS_CLASSES] = {'X', 'C', 'K', 'S', '=', '.'};
+  static const char letter[ENT_CLASSES] = {'X', 'C', 'K', 'S', '=', '.'};
   ent_strbuf_puts(b, "\nrelationships in the final round: the most common class "
                      "and its share of runs (row actor's view of the column "
                      "issue):\n");
@@ -1409,11 +1410,11 @@ static void text_relations(const ent_ensemble *e, ent_strbuf *b) {
       size_t q = e->dyad_off[i] + (size_t)si * (n - 1) +
                  (size_t)(sj > si ? sj - 1 : sj);
       int best = 0;
-      for (int c = 1; c < ENT_ENS_CLASSES; c++)
-        if (e->class_count[q * ENT_ENS_CLASSES + (size_t)c] >
-            e->class_count[q * ENT_ENS_CLASSES + (size_t)best])
+      for (int c = 1; c < ENT_CLASSES; c++)
+        if (e->class_count[q * ENT_CLASSES + (size_t)c] >
+            e->class_count[q * ENT_CLASSES + (size_t)best])
           best = c;
-      double p1 = share(e->class_count[q * ENT_ENS_CLASSES + (size_t)best],
+      double p1 = share(e->class_count[q * ENT_CLASSES + (size_t)best],
                         e->samples_ok);
       ent_strbuf_printf(b, " %c%4.0f%%", letter[best], 100.0 * p1);
     }

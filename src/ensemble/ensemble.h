@@ -11,7 +11,7 @@
  *   [128, ..) double x[d] (the inputs drawn), series[S] (NAN where the
  *             member has no value), outcome[n_issues]
  *   then      uint8 class[n_dyads] (relationship class of every ordered
- *             pair of every issue, ENT_ENS_CLASS_*)
+ *             pair of every issue, ent_class of names.h)
  * padded to a multiple of 8 bytes.  Plain Monte Carlo: one record per
  * member; with Sobol' indices, d + 2 records per base row (A, B, A with
  * column i from B).
@@ -20,17 +20,8 @@
 #define ENT_ENSEMBLE_H
 
 #include "model/model.h"
+#include "model/names.h"
 #include "sim/sim.h"
-
-enum {
-  ENT_ENS_CLASS_CONFLICT = 0,
-  ENT_ENS_CLASS_COMPROMISE,
-  ENT_ENS_CLASS_CAPITULATION,
-  ENT_ENS_CLASS_STALEMATE,
-  ENT_ENS_CLASS_AGREEMENT,
-  ENT_ENS_CLASS_NONE,
-  ENT_ENS_CLASSES
-};
 
 #define ENT_ENS_REC_HEAD 128
 
