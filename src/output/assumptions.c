@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "output/assumptions.h"
-#include "output/report.h"
+#include "output/json.h"
 
 static void add_str(cJSON *o, const char *k, const char *v) {
   if (v) cJSON_AddStringToObject(o, k, v);
@@ -167,7 +167,10 @@ cJSON *ent_assumptions_json(const ent_model *m) {
     add_str(o, "id", is->id);
     add_str(o, "question", is->question);
     add_str(o, "why", is->why);
-    cJSON_AddItemToObject(o, "scale", ent_report_scale_json(is));
+    cJSON *scale = ent_json_scale(is->lo, is->hi);
+    for (size_t k = 0; k < is->n_anchors; k++)
+      ent_json_anchor(scale, is->anchors[k].at, is->anchors[k].label);
+    cJSON_AddItemToObject(o, "scale", scale);
     cJSON *pos = cJSON_AddArrayToObject(o, "positions");
     for (size_t k = 0; k < is->n_stakes; k++) {
       const ent_stake *s = &is->stakes[k];
