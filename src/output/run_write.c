@@ -26,3 +26,14 @@ ent_status ent_run_write_eum(const ent_run *r, ent_format f, FILE *fp) {
   ent_result_destroy(res);
   return st;
 }
+
+ent_status ent_run_write_backtest(const ent_run *r, ent_format f, FILE *fp,
+                                  ent_diag *d) {
+  ent_result *res;
+  ent_status st = ent_backtest_result(r, &res, d);
+  if (st != ENT_OK) return st;
+  st = f == ENT_FORMAT_JSON ? ent_json_backtest(res, fp)
+                            : ent_text_backtest(res, fp);
+  ent_result_destroy(res);
+  return st;
+}
