@@ -21,6 +21,7 @@
 
 #include "model/model.h"
 #include "model/names.h"
+#include "model/result.h"
 #include "sim/sim.h"
 
 #define ENT_ENS_REC_HEAD 128
@@ -54,5 +55,20 @@ ENT_LOCAL const ent_ensemble_opts *ent_ens_opts(const ent_ensemble *e);
 ENT_LOCAL const ent_model *ent_ens_model(const ent_ensemble *e);
 /* 1 when every member is done. */
 ENT_LOCAL int ent_ens_complete(const ent_ensemble *e);
+
+/* The result tree (model/result.h) of a forecast (rank 0): provenance,
+ * the statistics of every cell, per issue the outcome, labelled ranges,
+ * thresholds and pair classes, and the sensitivity of the headline
+ * outputs (ensemble_result.c).  ENT_EINVAL on other ranks; ENT_ENOMEM. */
+ENT_LOCAL ent_status ent_ensemble_result(const ent_ensemble *e,
+                                         ent_result **out);
+/* Two forecasts side by side (kind ENT_RESULT_COMPARE): the headline
+ * outputs of a found in b and every cell present in both, with the
+ * difference of means and whether it exceeds twice its standard error
+ * (Welch), and the share of runs nearest each label of the issues both
+ * have. */
+ENT_LOCAL ent_status ent_ensemble_compare_result(const ent_ensemble *a,
+                                                 const ent_ensemble *b,
+                                                 ent_result **out);
 
 #endif /* ENT_ENSEMBLE_H */

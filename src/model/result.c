@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "model/model.h"
+
 ent_result *ent_result_create(ent_result_kind kind) {
   ent_result *r = ent_calloc(1, sizeof *r);
   if (!r) return NULL;
@@ -35,6 +37,25 @@ const char *ent_result_str(ent_result *r, const char *s) {
 }
 
 int ent_result_failed(const ent_result *r) { return r->arena.failed; }
+
+void ent_result_model(ent_result *r, const ent_model *m) {
+  ent_result_prov *p = &r->prov;
+  p->scenario_id = ent_result_str(r, m->id);
+  p->scenario_title = ent_result_str(r, m->title);
+  p->scenario_source = ent_result_str(r, m->source);
+  p->version = ENT_VERSION;
+  r->actors = ent_result_alloc(r, m->n_actors, sizeof *r->actors);
+  r->pairs = ent_result_alloc(r, m->n_pairs, sizeof *r->pairs);
+  if (!r->actors || !r->pairs) return;
+  for (size_t i = 0; i < m->n_actors; i++) {
+    r->actors[i].id = ent_result_str(r, m->actors[i].id);
+    r->actors[i].name = ent_result_str(r, m->actors[i].name);
+    r->actors[i].kind = ent_result_str(r, m->actors[i].kind);
+  }
+  r->n_actors = m->n_actors;
+  memcpy(r->pairs, m->pairs, m->n_pairs * sizeof *r->pairs);
+  r->n_pairs = m->n_pairs;
+}
 
 /* ------------------------------------------------------------ lookup */
 

@@ -369,6 +369,10 @@ typedef struct ent_result {
 ENT_LOCAL ent_result *ent_result_create(ent_result_kind kind);
 ENT_LOCAL void ent_result_destroy(ent_result *r);
 
+/* Scenario id, title and source, the actors and the report pairs of m
+ * (model.h), copied into r. */
+ENT_LOCAL void ent_result_model(ent_result *r, const ent_model *m);
+
 /* Arena helpers: NULL (and the arena marked failed) when out of memory. */
 ENT_LOCAL void *ent_result_alloc(ent_result *r, size_t count, size_t size);
 /* Copy of s in the arena; NULL for NULL. */

@@ -47,3 +47,106 @@ ent_status ent_csv_render_run(const ent_result *r, FILE *fp) {
   }
   return ent_render_flush(&b, fp);
 }
+
+static void csv_row(ent_strbuf *b, const char *section, const char *var,
+                    const char *ent, int year, int has_year, const char *stat,
+                    double v) {
+  char num[40];
+  ent_fmt_double(num, sizeof num, v);
+  ent_strbuf_printf(b, "%s,", section);
+  ent_csv_write_field(b, var, 0);
+  ent_strbuf_puts(b, ",");
+  ent_csv_write_field(b, ent, 0);
+  if (has_year) ent_strbuf_printf(b, ",%d,", year);
+  else ent_strbuf_puts(b, ",,");
+  ent_strbuf_printf(b, "%s,%s\n", stat, isfinite(v) ? num : "");
+}
+
+/* n, mean, sd and the quantiles of one output. */
+static void stats_rows(ent_strbuf *b, const char *section, const char *var,
+                       const char *ent, int year, int has_year,
+                       const ent_result_stats *s) {
+  csv_row(b, section, var, ent, year, has_year, "n", (double)s->n);
+  csv_row(b, section, var, ent, year, has_year, "mean", s->mean);
+  csv_row(b, section, var, ent, year, has_year, "sd", s->sd);
+  for (int k = 0; k < ENT_NQ; k++)
+    csv_row(b, section, var, ent, year, has_year, ent_quantile_name[k], s->q[k]);
+}
+
+static void issue_rows(ent_strbuf *b, const ent_result *r,
+                       const ent_result_issue *is) {
+  int hy = r->prov.has_time, last = r->prov.end;
+  stats_rows(b, "outcome", ENT_VNAME(ENT_VAR_ISSUE_FORECAST), is->id, last, hy,
+             &is->outcome);
+  for (size_t a = 0; a < is->n_ranges; a++)
+    csv_row(b, "range", is->ranges[a].label, is->id, last, hy, "probability",
+            is->ranges[a].p);
+  for (size_t a = 0; a < is->n_thresholds; a++) {
+    const ent_result_threshold *t = &is->thresholds[a];
+    if (!t->n_years) {
+      csv_row(b, "threshold", t->label, is->id, 0, 0, "p_reached", t->p);
+      continue;
+    }
+    for (size_t y = 0; y < t->n_years; y++)
+      csv_row(b, "threshold", t->label, is->id, t->years[y], 1, "p_reached_by",
+              t->p_by[y]);
+  }
+  for (size_t k = 0; k < is->n_relations; k++) {
+    const ent_result_relation *rl = &is->relations[k];
+    char ent[200];
+    snprintf(ent, sizeof ent, "%s->%s@%s", rl->from, rl->to, is->id);
+    for (int c = 0; c < ENT_CLASSES; c++)
+      csv_row(b, "relation", ent_class_name[c], ent, last, hy, "share",
+              rl->share[c]);
+  }
+}
+
+ent_status ent_csv_render_forecast(const ent_result *r, FILE *fp) {
+  if (!r) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_strbuf_puts(&b, "section,variable,entity,year,statistic,value\n");
+  for (size_t c = 0; c < r->n_cells; c++) {
+    const ent_result_cell *cl = &r->cells[c];
+    stats_rows(&b, "series", cl->variable, cl->entity, cl->year, 1, &cl->st);
+  }
+  for (size_t i = 0; i < r->n_issues; i++) issue_rows(&b, r, &r->issues[i]);
+  int sobol = r->prov.sobol;
+  for (size_t o = 0; o < r->sens.n_outputs; o++) {
+    const ent_result_sens_output *so = &r->sens.outputs[o];
+    char out[200];
+    if (so->year) snprintf(out, sizeof out, "%s %s %d", so->variable, so->entity, so->year);
+    else snprintf(out, sizeof out, "%s %s", so->variable, so->entity);
+    for (size_t i = 0; i < so->n; i++) {
+      if (sobol) {
+        csv_row(&b, "sensitivity", so->inputs[i], out, 0, 0, "first_order", so->index[i]);
+        csv_row(&b, "sensitivity", so->inputs[i], out, 0, 0, "total", so->total[i]);
+      } else {
+        csv_row(&b, "sensitivity", so->inputs[i], out, 0, 0, "src", so->index[i]);
+      }
+    }
+    if (!sobol) csv_row(&b, "sensitivity", "", out, 0, 0, "r2", so->r2);
+  }
+  return ent_render_flush(&b, fp);
+}
+
+ent_status ent_csv_render_compare(const ent_result *r, FILE *fp) {
+  if (!r || !r->cmp) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_strbuf_puts(&b, "variable,entity,year,mean_a,mean_b,diff,se,marked\n");
+  for (size_t k = 0; k < r->cmp->n_cells; k++) {
+    const ent_result_cmp_cell *cl = &r->cmp->cells[k];
+    char n1[40], n2[40], n3[40], n4[40];
+    ent_fmt_double(n1, sizeof n1, cl->mean_a);
+    ent_fmt_double(n2, sizeof n2, cl->mean_b);
+    ent_fmt_double(n3, sizeof n3, cl->d.diff);
+    ent_fmt_double(n4, sizeof n4, cl->d.se);
+    ent_csv_write_field(&b, cl->variable, 0);
+    ent_strbuf_puts(&b, ",");
+    ent_csv_write_field(&b, cl->entity, 0);
+    ent_strbuf_printf(&b, ",%d,%s,%s,%s,%s,%d\n", cl->year, n1, n2, n3, n4,
+                      cl->d.marked);
+  }
+  return ent_render_flush(&b, fp);
+}

@@ -241,5 +241,6 @@ ent_status ent_json_run(const ent_result *r, FILE *fp) {
 char *ent_json_document(const ent_result *r) {
   if (!r) return NULL;
   if (r->kind == ENT_RESULT_RUN) return ent_json_text(run_json(r));
+  if (r->kind == ENT_RESULT_FORECAST) return ent_json_forecast_text(r);
   return NULL;
 }

@@ -275,32 +275,13 @@ static void structure_part(ent_result *res, const ent_run *r) {
   }
 }
 
-static void model_part(ent_result *res, const ent_model *m) {
-  ent_result_prov *p = &res->prov;
-  p->scenario_id = ent_result_str(res, m->id);
-  p->scenario_title = ent_result_str(res, m->title);
-  p->scenario_source = ent_result_str(res, m->source);
-  p->version = ENT_VERSION;
-  res->actors = ent_result_alloc(res, m->n_actors, sizeof *res->actors);
-  res->pairs = ent_result_alloc(res, m->n_pairs, sizeof *res->pairs);
-  if (!res->actors || !res->pairs) return;
-  for (size_t i = 0; i < m->n_actors; i++) {
-    res->actors[i].id = ent_result_str(res, m->actors[i].id);
-    res->actors[i].name = ent_result_str(res, m->actors[i].name);
-    res->actors[i].kind = ent_result_str(res, m->actors[i].kind);
-  }
-  res->n_actors = m->n_actors;
-  memcpy(res->pairs, m->pairs, m->n_pairs * sizeof *res->pairs);
-  res->n_pairs = m->n_pairs;
-}
-
 ent_status ent_run_result(const ent_run *r, ent_result **out) {
   *out = NULL;
   if (!r) return ENT_EINVAL;
   const ent_model *m = r->m;
   ent_result *res = ent_result_create(ENT_RESULT_RUN);
   if (!res) return ENT_ENOMEM;
-  model_part(res, m);
+  ent_result_model(res, m);
   if (m->st) {
     res->prov.has_time = 1;
     res->prov.start = r->first_year;
