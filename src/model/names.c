@@ -83,3 +83,7 @@ const ent_var_info *ent_var_find(const char *name) {
     if (!strcmp(VARS[i].name, name)) return &VARS[i];
   return NULL;
 }
+
+const char *const ent_trade_field_name[7] = {
+    "w_hat",         "E_hat",   "P_hat",     "welfare_hat",
+    "real_wage_hat", "OMR_hat", "pi_own_new"};

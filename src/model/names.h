@@ -103,4 +103,10 @@ ENT_LOCAL const ent_var_info *ent_var_find(const char *name);
 #define ENT_VNAME(id) (ent_var(id)->name)
 #define ENT_VUNIT(id) (ent_var(id)->unit)
 
+/* ------------------------------------------------------------ gravity */
+
+/* Column names of the per-country outputs of a trade counterfactual, in
+ * the order of ent_trade_field (entente.h): w_hat ... pi_own_new. */
+ENT_LOCAL extern const char *const ent_trade_field_name[7];
+
 #endif /* ENT_NAMES_H */

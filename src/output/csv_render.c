@@ -150,3 +150,80 @@ ent_status ent_csv_render_compare(const ent_result *r, FILE *fp) {
   }
   return ent_render_flush(&b, fp);
 }
+
+/* ------------------------------------------------------------ smp */
+
+/* `entente smp`: KTAB's VectorPosition layout (as in smp-reference/
+ * <case>_positions.csv) plus the ideal and the actor's winning
+ * probability: turn,actor,actor_name,dim,dim_name,position,ideal,win_prob
+ * (0-100 scale). */
+ent_status ent_csv_render_smp(const ent_smp_run *r, FILE *fp) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m;
+  fputs("turn,actor,actor_name,dim,dim_name,position,ideal,win_prob\n", fp);
+  char a[40], b[40], c[40];
+  for (size_t t = 0; t < r->n_states; t++)
+    for (size_t i = 0; i < N; i++)
+      for (size_t k = 0; k < M; k++) {
+        ent_fmt_double(a, sizeof a, r->x[(t * N + i) * M + k] * 100.0);
+        ent_fmt_double(b, sizeof b, r->xi[(t * N + i) * M + k] * 100.0);
+        ent_fmt_double(c, sizeof c, r->win_prob[t * N + i]);
+        fprintf(fp, "%zu,%zu,", t, i);
+        ent_csv_print_field(fp, pb->actor[i], 0);
+        fprintf(fp, ",%zu,", k);
+        ent_csv_print_field(fp, pb->dim[k], 0);
+        fprintf(fp, ",%s,%s,%s\n", a, b, c);
+      }
+  return ferror(fp) ? ENT_EIO : ENT_OK;
+}
+
+/* ------------------------------------------------------------ trade */
+
+static void csv_num(FILE *fp, double x) {
+  char buf[40];
+  ent_fmt_double(buf, sizeof buf, x);
+  fputs(buf, fp);
+}
+
+/* `entente gravity`: the country table
+ * country,Y_base,E_base,D_base,w_hat,E_hat,P_hat,welfare_hat,
+ * real_wage_hat,OMR_hat,pi_own_new, a blank line, then the flow table
+ * exporter,importer,flow_base,b,flow_new,flow_hat (empty for a zero
+ * baseline flow). */
+ent_status ent_csv_render_trade(const ent_trade_result *r, FILE *fp) {
+  size_t n = r->n;
+  fputs("country,Y_base,E_base,D_base", fp);
+  for (int f = 0; f < ENT_TRADE_FIELDS; f++) fprintf(fp, ",%s", ent_trade_field_name[f]);
+  fputc('\n', fp);
+  for (size_t i = 0; i < n; i++) {
+    ent_csv_print_field(fp, r->names[i], 1);
+    double base[3] = {r->Y[i], r->E[i], r->D[i]};
+    for (int k = 0; k < 3; k++) {
+      fputc(',', fp);
+      csv_num(fp, base[k]);
+    }
+    for (int f = 0; f < ENT_TRADE_FIELDS; f++) {
+      fputc(',', fp);
+      csv_num(fp, r->v[f][i]);
+    }
+    fputc('\n', fp);
+  }
+  fputs("\nexporter,importer,flow_base,b,flow_new,flow_hat\n", fp);
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      size_t k = i * n + j;
+      ent_csv_print_field(fp, r->names[i], 1);
+      fputc(',', fp);
+      ent_csv_print_field(fp, r->names[j], 1);
+      fputc(',', fp);
+      csv_num(fp, r->X[k]);
+      fputc(',', fp);
+      csv_num(fp, r->b[k]);
+      fputc(',', fp);
+      csv_num(fp, r->X_new[k]);
+      fputc(',', fp);
+      if (r->X[k] > 0.0) csv_num(fp, r->X_new[k] / r->X[k]);
+      fputc('\n', fp);
+    }
+  return ENT_OK;
+}

@@ -1,5 +1,7 @@
 /*
- * text_misc.c -- the text of a back-test (`entente backtest`).
+ * text_misc.c -- the text of a back-test (`entente backtest`), of a run
+ * of the spatial model (`entente smp`) and of a trade counterfactual
+ * (`entente gravity`).
  */
 #include <math.h>
 #include <string.h>
@@ -33,4 +35,116 @@ ent_status ent_text_backtest(const ent_result *r, FILE *fp) {
     ent_strbuf_printf(&b, " -- best: %s\n", s->best);
   }
   return ent_render_flush(&b, fp);
+}
+
+/* ------------------------------------------------------------ smp */
+
+/* One actors x turns table of dimension k of v (positions or ideals,
+ * internal scale), printed on 0-100 with one decimal as KTAB's log does. */
+static void turn_table(FILE *fp, const ent_smp_run *r, const char *what,
+                       const double *v, size_t k, int wname) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m, T = r->n_states;
+  fprintf(fp, "\n%s on '%s' (0-100) by turn:\n%-*s", what, pb->dim[k], wname,
+          "actor");
+  for (size_t t = 0; t < T; t++) fprintf(fp, " %5zu", t);
+  fputc('\n', fp);
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t t = 0; t < T; t++)
+      fprintf(fp, " %5.1f", v[(t * N + i) * M + k] * 100.0);
+    fputc('\n', fp);
+  }
+}
+
+/* `entente smp`: a table per dimension (actors x states, 0-100 scale, one
+ * decimal as KTAB's log prints them), the winning probabilities, the
+ * final positions at full precision. */
+ent_status ent_text_smp(const ent_smp_run *r, FILE *fp) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m, T = r->n_states;
+  int wname = 5;
+  for (size_t i = 0; i < N; i++) {
+    int l = (int)strlen(pb->actor[i]);
+    if (l > wname) wname = l;
+  }
+  char opts[512];
+  ent_smp_opts_describe(&r->opts, opts, sizeof opts);
+  fprintf(fp, "SMP (KTAB Spatial Model of Politics): %s\n", pb->name);
+  if (pb->desc[0]) fprintf(fp, "%s\n", pb->desc);
+  fprintf(fp, "%zu actors, %zu dimension%s\noptions: %s\n", N, M,
+          M == 1 ? "" : "s", opts);
+  fprintf(fp, "%zu states (turns 0-%zu): %s\n", T, T - 1,
+          r->converged ? "converged (stopping ratio reached)"
+                       : "stopped at the turn limit");
+  for (size_t t = 0; t < T; t++)
+    if (r->degenerate[t])
+      fprintf(fp, "warning: state %zu is degenerate (no risk attitudes; "
+                  "everyone held)\n", t);
+  for (size_t k = 0; k < M; k++) {
+    turn_table(fp, r, "Positions", r->x, k, wname);
+    if (!r->identity_acc) turn_table(fp, r, "Ideals", r->xi, k, wname);
+  }
+  fprintf(fp, "\nWinning probabilities by turn:\n%-*s", wname, "actor");
+  for (size_t t = 0; t < T; t++) fprintf(fp, " %6zu", t);
+  fputc('\n', fp);
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t t = 0; t < T; t++)
+      fprintf(fp, " %6.4f", r->win_prob[t * N + i]);
+    fputc('\n', fp);
+  }
+  fprintf(fp, "\nFinal positions (turn %zu):\n%-*s", T - 1, wname, "actor");
+  for (size_t k = 0; k < M; k++) fprintf(fp, " %14.14s", pb->dim[k]);
+  fprintf(fp, " %8s\n", "win_prob");
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t k = 0; k < M; k++)
+      fprintf(fp, " %14.10g", r->x[((T - 1) * N + i) * M + k] * 100.0);
+    fprintf(fp, " %8.4f\n", r->win_prob[(T - 1) * N + i]);
+  }
+  return ferror(fp) ? ENT_EIO : ENT_OK;
+}
+
+/* ------------------------------------------------------------ trade */
+
+/* `entente gravity`: the country table and the flow table, aligned. */
+ent_status ent_text_trade(const ent_trade_result *r, FILE *fp) {
+  size_t n = r->n, wid = 7;
+  for (size_t i = 0; i < n; i++)
+    if (strlen(r->names[i]) > wid) wid = strlen(r->names[i]);
+  if (wid > 30) wid = 30;
+  fprintf(fp,
+          "GE structural gravity counterfactual: theta %g, %s deficits, "
+          "%d iterations, residual %.2g\n\n",
+          r->opts.theta,
+          r->opts.deficit == ENT_TRADE_DEFICIT_ADDITIVE ? "additive"
+                                                        : "multiplicative",
+          r->info.iterations, r->info.residual);
+  fprintf(fp, "%-*s %10s %10s %10s %10s %10s %10s\n", (int)wid, "country",
+          "wage %", "price %", "welfare %", "real wage %", "OMR %",
+          "own share");
+  for (size_t i = 0; i < n; i++)
+    fprintf(fp, "%-*.*s %+10.3f %+10.3f %+10.3f %+10.3f %+10.3f %10.4f\n",
+            (int)wid, (int)wid, r->names[i],
+            100.0 * (r->v[ENT_TRADE_W_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_P_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_WELFARE_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_REAL_WAGE_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_OMR_HAT][i] - 1.0),
+            r->v[ENT_TRADE_PI_OWN_NEW][i]);
+  fprintf(fp, "\n%-*s %-*s %14s %14s %10s\n", (int)wid, "exporter", (int)wid,
+          "importer", "flow base", "flow new", "change %");
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      size_t k = i * n + j;
+      fprintf(fp, "%-*.*s %-*.*s %14.6g %14.6g ", (int)wid, (int)wid,
+              r->names[i], (int)wid, (int)wid, r->names[j], r->X[k],
+              r->X_new[k]);
+      if (r->X[k] > 0.0)
+        fprintf(fp, "%+10.3f\n", 100.0 * (r->X_new[k] / r->X[k] - 1.0));
+      else
+        fprintf(fp, "%10s\n", "-");
+    }
+  return ENT_OK;
 }

@@ -165,4 +165,18 @@ ENT_LOCAL ent_status ent_trade_load_buffers(const char *flows_name,
                                             ent_trade_problem **out,
                                             ent_diag *d);
 
+/* The counterfactual of one solve (public handle ent_trade_result; the
+ * renderers in src/output/ read it).  All arrays live in the arena. */
+#define ENT_TRADE_FIELDS 7 /* ent_trade_field values */
+struct ent_trade_result {
+  ent_arena arena;
+  size_t n;
+  char **names;
+  double *Y, *E, *D;            /* [n] baseline margins */
+  double *X, *b, *X_new;        /* [n*n] */
+  double *v[ENT_TRADE_FIELDS];  /* [n] per ent_trade_field */
+  ent_trade_info info;
+  ent_trade_opts opts;
+};
+
 #endif /* ENT_TRADE_H */
