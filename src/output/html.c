@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output/assumptions.h"
+#include "output/json.h"
 #include "output/chart.h"
 #include "base/diag.h"
 
@@ -1956,7 +1956,7 @@ static void section_assumptions(rp *c) {
          "listed (<code>entente report --scenario SCENARIO</code>).</p>\n</section>\n");
     return;
   }
-  cJSON *a = ent_assumptions_json(c->m);
+  cJSON *a = ent_json_assumptions_doc(c->m);
   if (!a) {
     c->st = ENT_ENOMEM;
     return;

@@ -1,11 +1,13 @@
 /*
- * text_misc.c -- the text of a back-test (`entente backtest`), of a run
+ * text_misc.c -- the text of a back-test (`entente backtest`), of a
+ * scenario's assumptions (ent_model_write_assumptions), of a run
  * of the spatial model (`entente smp`) and of a trade counterfactual
  * (`entente gravity`).
  */
 #include <math.h>
 #include <string.h>
 
+#include "output/assumptions.h"
 #include "output/render.h"
 
 ent_status ent_text_backtest(const ent_result *r, FILE *fp) {
@@ -147,4 +149,83 @@ ent_status ent_text_trade(const ent_trade_result *r, FILE *fp) {
         fprintf(fp, "%10s\n", "-");
     }
   return ENT_OK;
+}
+
+/* ------------------------------------------------------------ assumptions */
+
+static void why_line(ent_strbuf *b, const char *why, const char *indent) {
+  ent_strbuf_printf(b, "%swhy: %s\n", indent, why ? why : "(no rationale given)");
+}
+
+/* The blocs, shocks, channels and links of a structural scenario. */
+static void structure_assumptions(const ent_model *m, ent_strbuf *b) {
+  const ent_structure *st = m->st;
+  if (st->n_blocs) ent_strbuf_puts(b, "\nblocs:\n");
+  for (size_t i = 0; i < st->n_blocs; i++) {
+    ent_strbuf_printf(b, "  %s\n", st->blocs[i].id);
+    why_line(b, st->blocs[i].why, "    ");
+  }
+  if (st->n_shocks) ent_strbuf_puts(b, "\nshocks:\n");
+  for (size_t i = 0; i < st->n_shocks; i++) {
+    const ent_shock *s = &st->shocks[i];
+    ent_strbuf_printf(b, "  %s\n", s->id);
+    if (s->source) ent_strbuf_printf(b, "    source: %s\n", s->source);
+    why_line(b, s->why, "    ");
+  }
+  if (st->n_channels) ent_strbuf_puts(b, "\nchannels:\n");
+  for (size_t i = 0; i < st->n_channels; i++) {
+    ent_strbuf_printf(b, "  %s\n", st->channels[i].id);
+    why_line(b, st->channels[i].why, "    ");
+  }
+  if (st->n_links) ent_strbuf_puts(b, "\nlinks:\n");
+  for (size_t i = 0; i < st->n_links; i++) {
+    const ent_link *l = &st->links[i];
+    char p[96];
+    ent_assumptions_link_param(l, p, sizeof p);
+    ent_strbuf_printf(b, "  %s: ", l->id);
+    ent_assumptions_link_source(m, l, b);
+    ent_strbuf_puts(b, " -> ");
+    ent_assumptions_link_target(m, l, b);
+    ent_strbuf_printf(b, ", %s\n", p);
+    why_line(b, l->why, "    ");
+  }
+}
+
+/* ent_model_write_assumptions: every input with its rationale. */
+ent_status ent_text_assumptions(const ent_model *m, FILE *fp) {
+  if (!m) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_strbuf_printf(&b, "assumptions of scenario %s (%s): %s\n", m->id ? m->id : "?",
+                    m->source ? m->source : "?", m->title ? m->title : "");
+  ent_strbuf_puts(&b, "\nactors:\n");
+  for (size_t i = 0; i < m->n_actors; i++) {
+    const ent_actor *a = &m->actors[i];
+    ent_strbuf_printf(&b, "  %s (%s, %s)", a->id, a->name, a->kind);
+    if (a->has_capability) ent_strbuf_printf(&b, ", capability %g", a->capability);
+    ent_strbuf_puts(&b, "\n");
+    why_line(&b, a->why, "    ");
+  }
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue *is = &m->issues[i];
+    ent_strbuf_printf(&b, "\nissue %s: %s\n", is->id, is->question);
+    if (is->why) why_line(&b, is->why, "  ");
+    for (size_t k = 0; k < is->n_stakes; k++) {
+      const ent_stake *s = &is->stakes[k];
+      ent_strbuf_printf(&b, "  %-10s position %g, salience %g, capability %g%s\n",
+                        m->actors[s->actor].id, s->position, 100.0 * s->salience,
+                        s->capability, s->cap_from_actor ? " (the actor's)" : "");
+      if (s->why) why_line(&b, s->why, "    ");
+    }
+  }
+  if (m->st) structure_assumptions(m, &b);
+  if (m->n_uparams)
+    ent_strbuf_puts(&b, "\nuncertain inputs (distribution; the value of a single run):\n");
+  for (size_t i = 0; i < m->n_uparams; i++) {
+    const ent_uparam *u = &m->uparams[i];
+    char dist[512];
+    ent_assumptions_dist(&u->dist, dist, sizeof dist);
+    ent_strbuf_printf(&b, "  %s: %s; %g\n", u->name, dist, u->nominal);
+  }
+  return ent_render_flush(&b, fp);
 }
