@@ -76,6 +76,8 @@ typedef struct ent_result_prov {
   const char *version;            /* entente's, of the maker */
   int has_seed;
   unsigned long long seed;        /* master seed of a forecast */
+  const char *seed_text;          /* the seed as a document gives it, or
+                                     NULL (then `seed`) */
   int has_runs;
   unsigned long runs;             /* members asked for */
   /* a forecast; a has_ flag says whether a document gave the key */
@@ -212,10 +214,10 @@ typedef struct ent_result_range {
 /* P(the forecast has reached an anchor), in the last year and by year. */
 typedef struct ent_result_threshold {
   const char *label;
-  double at, p;
+  double at, p;    /* p NAN: a document did not give it */
   size_t n_years;  /* 0: no time axis */
   int *years;
-  double *p_by;    /* [n_years] */
+  double *p_by;    /* [n_years]; NAN: not given */
 } ent_result_threshold;
 
 typedef struct ent_result_issue {

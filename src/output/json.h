@@ -36,8 +36,4 @@ ENT_LOCAL cJSON *ent_json_exact(double v);
 /* The forecast document as text (json_forecast.c; ent_free). */
 ENT_LOCAL char *ent_json_forecast_text(const ent_result *r);
 
-/* The assumptions document of m (keys in assumptions.h); NULL when out
- * of memory.  Caller frees with cJSON_Delete. */
-ENT_LOCAL cJSON *ent_json_assumptions_doc(const ent_model *m);
-
 #endif /* ENT_JSON_H */

@@ -238,7 +238,7 @@ static cJSON *ids(const ent_structure *st, const size_t *ix, size_t n) {
   return a;
 }
 
-cJSON *ent_json_assumptions_doc(const ent_model *m) {
+static cJSON *assumptions_json(const ent_model *m) {
   cJSON *root = cJSON_CreateObject();
   if (!root) return NULL;
   cJSON *sc = cJSON_AddObjectToObject(root, "scenario");
@@ -423,5 +423,5 @@ cJSON *ent_json_assumptions_doc(const ent_model *m) {
 
 ent_status ent_json_assumptions(const ent_model *m, FILE *fp) {
   if (!m) return ENT_EINVAL;
-  return ent_json_emit(ent_json_assumptions_doc(m), fp);
+  return ent_json_emit(assumptions_json(m), fp);
 }

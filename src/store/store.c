@@ -49,6 +49,8 @@
 
 #include "ensemble/ensemble.h"
 #include "input/scenario.h"
+#include "output/render.h"
+#include "sim/run_result.h"
 #include "store/store.h"
 #include "ensemble/uncertain.h"
 
@@ -356,34 +358,23 @@ ent_status ent_store_open(const char *path, int create, ent_store **out,
 
 /* ------------------------------------------------------------ writing */
 
-/* Render with `fn` into memory (NUL-terminated, ent_free'd by the caller
- * with free(): open_memstream's buffer). */
+/* The output document (the JSON of `entente run` / `entente forecast`)
+ * of a run or a forecast, from its result tree (ent_free'd by the
+ * caller); NULL when out of memory. */
 static char *render_run(const ent_run *r) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&buf, &len);
-  if (!mem) return NULL;
-  ent_status st = ent_run_write(r, ENT_FORMAT_JSON, mem);
-  fclose(mem);
-  if (st != ENT_OK) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
+  ent_result *res;
+  if (ent_run_result(r, &res) != ENT_OK) return NULL;
+  char *doc = ent_json_document(res);
+  ent_result_destroy(res);
+  return doc;
 }
 
 static char *render_forecast(const ent_ensemble *e) {
-  char *buf = NULL;
-  size_t len = 0;
-  FILE *mem = open_memstream(&buf, &len);
-  if (!mem) return NULL;
-  ent_status st = ent_ensemble_write(e, ENT_FORMAT_JSON, mem);
-  fclose(mem);
-  if (st != ENT_OK) {
-    free(buf);
-    return NULL;
-  }
-  return buf;
+  ent_result *res;
+  if (ent_ensemble_result(e, &res) != ENT_OK) return NULL;
+  char *doc = ent_json_document(res);
+  ent_result_destroy(res);
+  return doc;
 }
 
 static char *options_json(const ent_run_opts *ro, const ent_ensemble_opts *o) {
@@ -603,7 +594,7 @@ ent_status ent_store_add_run(ent_store *s, const ent_run *r,
     st = db_fail(s, d, "cannot save the series");
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  free(json);
+  ent_free(json);
   cJSON_free(opts);
   return st;
 }
@@ -741,7 +732,7 @@ ent_status ent_store_finish_forecast(ent_store *s, long long id,
   }
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  free(json);
+  ent_free(json);
   return st;
 }
 
@@ -1047,6 +1038,55 @@ ent_status ent_store_show(ent_store *s, long long id, FILE *fp, ent_diag *d) {
   } else {
     const char *t = (const char *)sqlite3_column_text(q, 0);
     if (fputs(t, fp) < 0 || fflush(fp)) st = ENT_EIO;
+  }
+  sqlite3_finalize(q);
+  return st;
+}
+
+ent_status ent_store_fetch(ent_store *s, long long id, ent_store_entry *e,
+                           ent_diag *d) {
+  memset(e, 0, sizeof *e);
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(s->db, "SELECT id, kind, status, started, done "
+                                "FROM runs ORDER BY id", -1,
+                         &q, NULL) != SQLITE_OK)
+    return ENT_EIO;
+  int found = 0;
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    long long rid = sqlite3_column_int64(q, 0);
+    const char *kind = (const char *)sqlite3_column_text(q, 1);
+    if (id ? rid != id
+           : !(kind && !strcmp(kind, "run")) && sqlite3_column_int64(q, 4) <= 0)
+      continue;
+    const char *status = (const char *)sqlite3_column_text(q, 2);
+    const char *started = (const char *)sqlite3_column_text(q, 3);
+    e->id = rid;
+    snprintf(e->kind, sizeof e->kind, "%s", kind ? kind : "");
+    snprintf(e->status, sizeof e->status, "%s", status ? status : "");
+    snprintf(e->started, sizeof e->started, "%s", started ? started : "");
+    found = 1;
+  }
+  sqlite3_finalize(q);
+  if (!found) return ENT_ENOTFOUND;
+  if (sqlite3_prepare_v2(s->db, "SELECT output FROM runs WHERE id = ?", -1, &q,
+                         NULL) != SQLITE_OK)
+    return db_fail(s, d, "cannot read");
+  sqlite3_bind_int64(q, 1, e->id);
+  ent_status st = ENT_OK;
+  if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_type(q, 0) == SQLITE_NULL) {
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 0, 0,
+                 "run %lld has no output yet (still running, or stopped "
+                 "before its first batch)", e->id);
+    st = ENT_EINPUT;
+  } else {
+    const char *t = (const char *)sqlite3_column_text(q, 0);
+    e->len = (size_t)sqlite3_column_bytes(q, 0);
+    e->output = ent_malloc(e->len + 1);
+    if (!e->output) st = ENT_ENOMEM;
+    else {
+      memcpy(e->output, t, e->len);
+      e->output[e->len] = '\0';
+    }
   }
   sqlite3_finalize(q);
   return st;
