@@ -238,6 +238,129 @@ static cJSON *ids(const ent_structure *st, const size_t *ix, size_t n) {
   return a;
 }
 
+/* time, economy and blocs of a structural scenario. */
+static void structure_json(cJSON *root, const ent_structure *st) {
+  cJSON *tm = cJSON_AddObjectToObject(root, "time");
+  cJSON_AddNumberToObject(tm, "start", st->start);
+  cJSON_AddNumberToObject(tm, "end", st->end);
+  cJSON *ec = cJSON_AddObjectToObject(root, "economy");
+  cJSON_AddNumberToObject(ec, "theta", st->theta);
+  cJSON_AddNumberToObject(ec, "theta_foreign", st->theta_foreign);
+  cJSON_AddStringToObject(ec, "deficit",
+                          st->multiplicative ? "multiplicative" : "additive");
+  cJSON_AddNumberToObject(ec, "adjustment", st->adjustment);
+
+  cJSON *blocs = cJSON_AddArrayToObject(root, "blocs");
+  int ny = st->end - st->start + 1;
+  for (size_t i = 0; i < st->n_blocs; i++) {
+    const ent_bloc *bl = &st->blocs[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", bl->id);
+    ent_json_str(o, "name", bl->name);
+    cJSON_AddNumberToObject(o, "gdp", bl->gdp);
+    cJSON_AddNumberToObject(o, "milex", bl->milex);
+    cJSON *g = cJSON_AddArrayToObject(o, "growth");
+    for (int k = 1; bl->growth && k < ny; k++) {
+      /* only the years where the rate changes */
+      if (k > 1 && bl->growth[k] == bl->growth[k - 1]) continue;
+      cJSON *y = cJSON_CreateObject();
+      cJSON_AddNumberToObject(y, "year", st->start + k);
+      cJSON_AddNumberToObject(y, "rate", bl->growth[k]);
+      cJSON_AddItemToArray(g, y);
+    }
+    ent_json_str(o, "why", bl->why);
+    cJSON_AddItemToArray(blocs, o);
+  }
+}
+
+/* Shocks, channels and links of a structural scenario. */
+static void channels_json(cJSON *root, const ent_model *m) {
+  const ent_structure *st = m->st;
+  cJSON *shocks = cJSON_AddArrayToObject(root, "shocks");
+  for (size_t i = 0; i < st->n_shocks; i++) {
+    const ent_shock *s = &st->shocks[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", s->id);
+    cJSON_AddItemToObject(o, "from", ids(st, s->from, s->n_from));
+    cJSON_AddItemToObject(o, "to", ids(st, s->to, s->n_to));
+    cJSON_AddBoolToObject(o, "both", s->both);
+    cJSON_AddNumberToObject(o, "start", s->start);
+    if (s->end) cJSON_AddNumberToObject(o, "end", s->end);
+    else cJSON_AddNullToObject(o, "end");
+    if (s->embargo) cJSON_AddBoolToObject(o, "embargo", 1);
+    else cJSON_AddNumberToObject(o, "beta", s->beta);
+    cJSON_AddNumberToObject(o, "phase_in", s->phase_in);
+    cJSON_AddNumberToObject(o, "fade", s->fade);
+    ent_json_str(o, "source", s->source);
+    ent_json_str(o, "why", s->why);
+    cJSON_AddItemToArray(shocks, o);
+  }
+
+  cJSON *chs = cJSON_AddArrayToObject(root, "channels");
+  for (size_t i = 0; i < st->n_channels; i++) {
+    const ent_channel *c = &st->channels[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", c->id);
+    cJSON_AddStringToObject(o, "kind", ent_assumptions_channel_kind(c->kind));
+    cJSON_AddStringToObject(o, "from", st->blocs[c->from].id);
+    cJSON_AddStringToObject(o, "to", st->blocs[c->to].id);
+    ent_json_str(o, "unit", c->unit);
+    cJSON_AddNumberToObject(o, "capacity", c->capacity);
+    cJSON_AddNumberToObject(o, "base", c->base);
+    cJSON_AddNumberToObject(o, "ramp", c->ramp);
+    if (c->opens != INT_MIN) cJSON_AddNumberToObject(o, "opens", c->opens);
+    else cJSON_AddNullToObject(o, "opens");
+    cJSON_AddNumberToObject(o, "build_years", c->build_years);
+    cJSON_AddStringToObject(o, "driver", c->driver_trade ? "trade" : "none");
+    cJSON_AddBoolToObject(o, "conditional", c->conditional);
+    ent_json_str(o, "why", c->why);
+    cJSON_AddItemToArray(chs, o);
+  }
+
+  cJSON *links = cJSON_AddArrayToObject(root, "links");
+  for (size_t i = 0; i < st->n_links; i++) {
+    const ent_link *l = &st->links[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_strbuf b;
+    char p[96];
+    ent_json_str(o, "id", l->id);
+    ent_strbuf_init(&b);
+    ent_assumptions_link_source(m, l, &b);
+    ent_json_str(o, "source", b.failed ? NULL : b.data);
+    ent_strbuf_free(&b);
+    ent_strbuf_init(&b);
+    ent_assumptions_link_target(m, l, &b);
+    ent_json_str(o, "target", b.failed ? NULL : b.data);
+    ent_strbuf_free(&b);
+    cJSON_AddStringToObject(o, "form", ent_assumptions_form_name(l->form));
+    ent_assumptions_link_param(l, p, sizeof p);
+    cJSON_AddStringToObject(o, "parameter", p);
+    ent_json_str(o, "why", l->why);
+    cJSON_AddItemToArray(links, o);
+  }
+}
+
+/* The observed history of a structural scenario. */
+static void history_json(cJSON *root, const ent_structure *st) {
+  cJSON *hist = cJSON_AddArrayToObject(root, "history");
+  for (size_t i = 0; i < st->n_history; i++) {
+    const ent_history *h = &st->history[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "variable", h->variable);
+    ent_json_str(o, "entity", h->entity);
+    ent_json_str(o, "unit", h->unit);
+    ent_json_str(o, "source", h->source);
+    cJSON *v = cJSON_AddArrayToObject(o, "values");
+    for (size_t k = 0; k < h->n; k++) {
+      cJSON *y = cJSON_CreateObject();
+      cJSON_AddNumberToObject(y, "year", h->years[k]);
+      cJSON_AddNumberToObject(y, "value", h->values[k]);
+      cJSON_AddItemToArray(v, y);
+    }
+    cJSON_AddItemToArray(hist, o);
+  }
+}
+
 static cJSON *assumptions_json(const ent_model *m) {
   cJSON *root = cJSON_CreateObject();
   if (!root) return NULL;
@@ -288,101 +411,9 @@ static cJSON *assumptions_json(const ent_model *m) {
 
   const ent_structure *st = m->st;
   if (st) {
-    cJSON *tm = cJSON_AddObjectToObject(root, "time");
-    cJSON_AddNumberToObject(tm, "start", st->start);
-    cJSON_AddNumberToObject(tm, "end", st->end);
-    cJSON *ec = cJSON_AddObjectToObject(root, "economy");
-    cJSON_AddNumberToObject(ec, "theta", st->theta);
-    cJSON_AddNumberToObject(ec, "theta_foreign", st->theta_foreign);
-    cJSON_AddStringToObject(ec, "deficit", st->multiplicative ? "multiplicative" : "additive");
-    cJSON_AddNumberToObject(ec, "adjustment", st->adjustment);
-
-    cJSON *blocs = cJSON_AddArrayToObject(root, "blocs");
-    int ny = st->end - st->start + 1;
-    for (size_t i = 0; i < st->n_blocs; i++) {
-      const ent_bloc *bl = &st->blocs[i];
-      cJSON *o = cJSON_CreateObject();
-      ent_json_str(o, "id", bl->id);
-      ent_json_str(o, "name", bl->name);
-      cJSON_AddNumberToObject(o, "gdp", bl->gdp);
-      cJSON_AddNumberToObject(o, "milex", bl->milex);
-      cJSON *g = cJSON_AddArrayToObject(o, "growth");
-      for (int k = 1; bl->growth && k < ny; k++) {
-        /* only the years where the rate changes */
-        if (k > 1 && bl->growth[k] == bl->growth[k - 1]) continue;
-        cJSON *y = cJSON_CreateObject();
-        cJSON_AddNumberToObject(y, "year", st->start + k);
-        cJSON_AddNumberToObject(y, "rate", bl->growth[k]);
-        cJSON_AddItemToArray(g, y);
-      }
-      ent_json_str(o, "why", bl->why);
-      cJSON_AddItemToArray(blocs, o);
-    }
-
-    cJSON *shocks = cJSON_AddArrayToObject(root, "shocks");
-    for (size_t i = 0; i < st->n_shocks; i++) {
-      const ent_shock *s = &st->shocks[i];
-      cJSON *o = cJSON_CreateObject();
-      ent_json_str(o, "id", s->id);
-      cJSON_AddItemToObject(o, "from", ids(st, s->from, s->n_from));
-      cJSON_AddItemToObject(o, "to", ids(st, s->to, s->n_to));
-      cJSON_AddBoolToObject(o, "both", s->both);
-      cJSON_AddNumberToObject(o, "start", s->start);
-      if (s->end) cJSON_AddNumberToObject(o, "end", s->end);
-      else cJSON_AddNullToObject(o, "end");
-      if (s->embargo) cJSON_AddBoolToObject(o, "embargo", 1);
-      else cJSON_AddNumberToObject(o, "beta", s->beta);
-      cJSON_AddNumberToObject(o, "phase_in", s->phase_in);
-      cJSON_AddNumberToObject(o, "fade", s->fade);
-      ent_json_str(o, "source", s->source);
-      ent_json_str(o, "why", s->why);
-      cJSON_AddItemToArray(shocks, o);
-    }
-
-    cJSON *chs = cJSON_AddArrayToObject(root, "channels");
-    for (size_t i = 0; i < st->n_channels; i++) {
-      const ent_channel *c = &st->channels[i];
-      cJSON *o = cJSON_CreateObject();
-      ent_json_str(o, "id", c->id);
-      cJSON_AddStringToObject(o, "kind", ent_assumptions_channel_kind(c->kind));
-      cJSON_AddStringToObject(o, "from", st->blocs[c->from].id);
-      cJSON_AddStringToObject(o, "to", st->blocs[c->to].id);
-      ent_json_str(o, "unit", c->unit);
-      cJSON_AddNumberToObject(o, "capacity", c->capacity);
-      cJSON_AddNumberToObject(o, "base", c->base);
-      cJSON_AddNumberToObject(o, "ramp", c->ramp);
-      if (c->opens != INT_MIN) cJSON_AddNumberToObject(o, "opens", c->opens);
-      else cJSON_AddNullToObject(o, "opens");
-      cJSON_AddNumberToObject(o, "build_years", c->build_years);
-      cJSON_AddStringToObject(o, "driver", c->driver_trade ? "trade" : "none");
-      cJSON_AddBoolToObject(o, "conditional", c->conditional);
-      ent_json_str(o, "why", c->why);
-      cJSON_AddItemToArray(chs, o);
-    }
-
-    cJSON *links = cJSON_AddArrayToObject(root, "links");
-    for (size_t i = 0; i < st->n_links; i++) {
-      const ent_link *l = &st->links[i];
-      cJSON *o = cJSON_CreateObject();
-      ent_strbuf b;
-      char p[96];
-      ent_json_str(o, "id", l->id);
-      ent_strbuf_init(&b);
-      ent_assumptions_link_source(m, l, &b);
-      ent_json_str(o, "source", b.failed ? NULL : b.data);
-      ent_strbuf_free(&b);
-      ent_strbuf_init(&b);
-      ent_assumptions_link_target(m, l, &b);
-      ent_json_str(o, "target", b.failed ? NULL : b.data);
-      ent_strbuf_free(&b);
-      cJSON_AddStringToObject(o, "form", ent_assumptions_form_name(l->form));
-      ent_assumptions_link_param(l, p, sizeof p);
-      cJSON_AddStringToObject(o, "parameter", p);
-      ent_json_str(o, "why", l->why);
-      cJSON_AddItemToArray(links, o);
-    }
+    structure_json(root, st);
+    channels_json(root, m);
   }
-
   cJSON *unc = cJSON_AddArrayToObject(root, "uncertain");
   for (size_t i = 0; i < m->n_uparams; i++) {
     const ent_uparam *u = &m->uparams[i];
@@ -399,25 +430,7 @@ static cJSON *assumptions_json(const ent_model *m) {
     cJSON_AddItemToArray(unc, o);
   }
 
-  if (st) {
-    cJSON *hist = cJSON_AddArrayToObject(root, "history");
-    for (size_t i = 0; i < st->n_history; i++) {
-      const ent_history *h = &st->history[i];
-      cJSON *o = cJSON_CreateObject();
-      ent_json_str(o, "variable", h->variable);
-      ent_json_str(o, "entity", h->entity);
-      ent_json_str(o, "unit", h->unit);
-      ent_json_str(o, "source", h->source);
-      cJSON *v = cJSON_AddArrayToObject(o, "values");
-      for (size_t k = 0; k < h->n; k++) {
-        cJSON *y = cJSON_CreateObject();
-        cJSON_AddNumberToObject(y, "year", h->years[k]);
-        cJSON_AddNumberToObject(y, "value", h->values[k]);
-        cJSON_AddItemToArray(v, y);
-      }
-      cJSON_AddItemToArray(hist, o);
-    }
-  }
+  if (st) history_json(root, st);
   return root;
 }
 
