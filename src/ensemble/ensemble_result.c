@@ -23,7 +23,7 @@ static void summarise(const ent_ensemble *e, size_t c, double *scratch,
   s->n = e->w[c].n;
   s->mean = s->n ? e->w[c].mean : NAN;
   s->sd = s->n ? ent_welford_sd(&e->w[c]) : NAN;
-  ent_qacc_quantiles(e->q, c, ent_quantile_prob, ENT_NQ, s->q, scratch);
+  ent_qacc_quantiles(e->q, c, ent_names_quantile_prob, ENT_NQ, s->q, scratch);
 }
 
 static double share(unsigned long k, unsigned long n) {

@@ -330,7 +330,7 @@ static void check_item(reader *c, const cJSON *it, size_t k, group *g,
   }
   int nq = 0, bad = 0;
   for (int j = 0; j < ENT_NQ; j++) {
-    int r = jnum(it, ent_quantile_name[j], &q[j]);
+    int r = jnum(it, ent_names_quantile[j], &q[j]);
     if (r < 0) bad = 1;
     nq += r == 1;
   }
@@ -382,7 +382,7 @@ static int add_cell(reader *c, const cJSON *it, group *g) {
   cl->year = (int)y;
   cl->bands = g->bands;
   if (g->bands) {
-    for (int j = 0; j < ENT_NQ; j++) jnum(it, ent_quantile_name[j], &cl->st.q[j]);
+    for (int j = 0; j < ENT_NQ; j++) jnum(it, ent_names_quantile[j], &cl->st.q[j]);
     quantiles_ordered(cl->st.q);
     cl->value = cl->st.q[ENT_Q_MEDIAN];
   } else {
@@ -503,7 +503,7 @@ static int read_outcome(reader *c, const cJSON *o, ent_result_issue *is) {
   double v;
   if (cJSON_IsObject(oc)) {
     int nq = 0;
-    for (int j = 0; j < ENT_NQ; j++) nq += jnum(oc, ent_quantile_name[j], &s->q[j]) == 1;
+    for (int j = 0; j < ENT_NQ; j++) nq += jnum(oc, ent_names_quantile[j], &s->q[j]) == 1;
     if (nq != ENT_NQ || !quantiles_ordered(s->q)) {
       doc_error(c, oc, "issue '%s': 'outcome' needs quantiles q05 <= q25 <= "
                        "q50 <= q75 <= q95", is->id);
@@ -610,7 +610,7 @@ static void read_relation(reader *c, const cJSON *dy, ent_result_issue *is) {
   rl.cls = -1;
   const char *rel = jstr(dy, "relation");
   if (rel) {
-    rl.cls = ent_class_find(rel);
+    rl.cls = ent_names_class_find(rel);
     if (rl.cls < 0) return; /* not a class: no observation */
     rl.share[rl.cls] = 1.0;
   } else {
@@ -618,7 +618,7 @@ static void read_relation(reader *c, const cJSON *dy, ent_result_issue *is) {
     const cJSON *v;
     cJSON_ArrayForEach(v, dy) {
       if (!v->string) continue;
-      int k = ent_class_find(v->string);
+      int k = ent_names_class_find(v->string);
       if (k < 0) continue;
       if (k == ENT_CLASS_NONE) {
         if (cJSON_IsNumber(v)) rl.share[k] = v->valuedouble;

@@ -6,23 +6,23 @@
 
 #include <string.h>
 
-const double ent_quantile_prob[ENT_NQ] = {0.05, 0.25, 0.5, 0.75, 0.95};
-const char *const ent_quantile_name[ENT_NQ] = {"q05", "q25", "q50", "q75",
+const double ent_names_quantile_prob[ENT_NQ] = {0.05, 0.25, 0.5, 0.75, 0.95};
+const char *const ent_names_quantile[ENT_NQ] = {"q05", "q25", "q50", "q75",
                                                "q95"};
 
-const char *const ent_class_name[ENT_CLASSES] = {
+const char *const ent_names_class[ENT_CLASSES] = {
     "conflict", "compromise", "capitulation", "stalemate", "agreement", "none"};
-const char ent_class_letter[ENT_CLASSES] = {'X', 'C', 'K', 'S', '=', '.'};
+const char ent_names_class_letter[ENT_CLASSES] = {'X', 'C', 'K', 'S', '=', '.'};
 
-int ent_class_find(const char *name) {
+int ent_names_class_find(const char *name) {
   for (int k = 0; k < ENT_CLASSES; k++)
-    if (!strcmp(name, ent_class_name[k])) return k;
+    if (!strcmp(name, ent_names_class[k])) return k;
   if (!strcmp(name, "same position") || !strcmp(name, "same_position"))
     return ENT_CLASS_AGREEMENT;
   return -1;
 }
 
-const char *const ent_var_group_title[ENT_VGROUPS] = {
+const char *const ent_names_vgroup_title[ENT_VGROUPS] = {
     "Trade and dependence", "Energy and arms channels", "The economies",
     "Other variables"};
 
@@ -76,14 +76,14 @@ static const ent_var_info VARS[ENT_VARS] = {
     {"trade_total", "US$ bn", "Total trade", "total trade", ENT_VGROUP_OTHER},
 };
 
-const ent_var_info *ent_var(ent_var_id id) { return &VARS[id]; }
+const ent_var_info *ent_names_var(ent_var_id id) { return &VARS[id]; }
 
-const ent_var_info *ent_var_find(const char *name) {
+const ent_var_info *ent_names_var_find(const char *name) {
   for (size_t i = 0; i < ENT_VARS; i++)
     if (!strcmp(VARS[i].name, name)) return &VARS[i];
   return NULL;
 }
 
-const char *const ent_trade_field_name[7] = {
+const char *const ent_names_trade_field[7] = {
     "w_hat",         "E_hat",   "P_hat",     "welfare_hat",
     "real_wage_hat", "OMR_hat", "pi_own_new"};

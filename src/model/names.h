@@ -7,7 +7,7 @@
  * (sim.c) and the statistics of a forecast (ensemble.c) take their names
  * from here, so a variable or a quantile is spelled in one place.
  *
- * Invariants: every string is static; ent_var(id)->name is unique; the
+ * Invariants: every string is static; ent_names_var(id)->name is unique; the
  * order of ENT_VARS is the order of docs/variables.md (the HTML report
  * draws its groups in this order).
  */
@@ -21,8 +21,8 @@
 /* The quantiles every band reports: 5, 25, 50 (the median), 75, 95 %. */
 #define ENT_NQ 5
 #define ENT_Q_MEDIAN 2 /* index of q50 */
-ENT_LOCAL extern const double ent_quantile_prob[ENT_NQ]; /* 0.05 .. 0.95 */
-ENT_LOCAL extern const char *const ent_quantile_name[ENT_NQ]; /* "q05" .. */
+ENT_LOCAL extern const double ent_names_quantile_prob[ENT_NQ]; /* 0.05 .. 0.95 */
+ENT_LOCAL extern const char *const ent_names_quantile[ENT_NQ]; /* "q05" .. */
 
 /* --------------------------------------------------- relationship classes */
 
@@ -39,12 +39,12 @@ typedef enum ent_class {
 } ent_class;
 
 /* "conflict", ..., "agreement", "none". */
-ENT_LOCAL extern const char *const ent_class_name[ENT_CLASSES];
+ENT_LOCAL extern const char *const ent_names_class[ENT_CLASSES];
 /* One letter per class for text tables: X C K S = . */
-ENT_LOCAL extern const char ent_class_letter[ENT_CLASSES];
+ENT_LOCAL extern const char ent_names_class_letter[ENT_CLASSES];
 /* Class of a name (also "same position" / "same_position" for agreement);
  * -1 if none matches. */
-ENT_LOCAL int ent_class_find(const char *name);
+ENT_LOCAL int ent_names_class_find(const char *name);
 
 /* ------------------------------------------------------------ variables */
 
@@ -57,7 +57,7 @@ typedef enum ent_var_group {
   ENT_VGROUPS
 } ent_var_group;
 
-ENT_LOCAL extern const char *const ent_var_group_title[ENT_VGROUPS];
+ENT_LOCAL extern const char *const ent_names_vgroup_title[ENT_VGROUPS];
 
 typedef enum ent_var_id {
   ENT_VAR_TRADE_FLOW = 0,
@@ -96,17 +96,17 @@ typedef struct ent_var_info {
 } ent_var_info;
 
 /* The variable `id` (valid ids only). */
-ENT_LOCAL const ent_var_info *ent_var(ent_var_id id);
+ENT_LOCAL const ent_var_info *ent_names_var(ent_var_id id);
 /* The variable of a name, or NULL. */
-ENT_LOCAL const ent_var_info *ent_var_find(const char *name);
+ENT_LOCAL const ent_var_info *ent_names_var_find(const char *name);
 /* Shorthands: the name and unit of `id`. */
-#define ENT_VNAME(id) (ent_var(id)->name)
-#define ENT_VUNIT(id) (ent_var(id)->unit)
+#define ENT_VNAME(id) (ent_names_var(id)->name)
+#define ENT_VUNIT(id) (ent_names_var(id)->unit)
 
 /* ------------------------------------------------------------ gravity */
 
 /* Column names of the per-country outputs of a trade counterfactual, in
  * the order of ent_trade_field (entente.h): w_hat ... pi_own_new. */
-ENT_LOCAL extern const char *const ent_trade_field_name[7];
+ENT_LOCAL extern const char *const ent_names_trade_field[7];
 
 #endif /* ENT_NAMES_H */

@@ -53,7 +53,7 @@ void ent_result_model(ent_result *r, const ent_model *m) {
     r->actors[i].kind = ent_result_str(r, m->actors[i].kind);
   }
   r->n_actors = m->n_actors;
-  memcpy(r->pairs, m->pairs, m->n_pairs * sizeof *r->pairs);
+  if (m->n_pairs) memcpy(r->pairs, m->pairs, m->n_pairs * sizeof *r->pairs);
   r->n_pairs = m->n_pairs;
 }
 

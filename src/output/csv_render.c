@@ -70,7 +70,7 @@ static void stats_rows(ent_strbuf *b, const char *section, const char *var,
   csv_row(b, section, var, ent, year, has_year, "mean", s->mean);
   csv_row(b, section, var, ent, year, has_year, "sd", s->sd);
   for (int k = 0; k < ENT_NQ; k++)
-    csv_row(b, section, var, ent, year, has_year, ent_quantile_name[k], s->q[k]);
+    csv_row(b, section, var, ent, year, has_year, ent_names_quantile[k], s->q[k]);
 }
 
 static void issue_rows(ent_strbuf *b, const ent_result *r,
@@ -96,7 +96,7 @@ static void issue_rows(ent_strbuf *b, const ent_result *r,
     char ent[200];
     snprintf(ent, sizeof ent, "%s->%s@%s", rl->from, rl->to, is->id);
     for (int c = 0; c < ENT_CLASSES; c++)
-      csv_row(b, "relation", ent_class_name[c], ent, last, hy, "share",
+      csv_row(b, "relation", ent_names_class[c], ent, last, hy, "share",
               rl->share[c]);
   }
 }
@@ -193,7 +193,7 @@ static void csv_num(FILE *fp, double x) {
 ent_status ent_csv_render_trade(const ent_trade_result *r, FILE *fp) {
   size_t n = r->n;
   fputs("country,Y_base,E_base,D_base", fp);
-  for (int f = 0; f < ENT_TRADE_FIELDS; f++) fprintf(fp, ",%s", ent_trade_field_name[f]);
+  for (int f = 0; f < ENT_TRADE_FIELDS; f++) fprintf(fp, ",%s", ent_names_trade_field[f]);
   fputc('\n', fp);
   for (size_t i = 0; i < n; i++) {
     ent_csv_print_field(fp, r->names[i], 1);

@@ -104,7 +104,7 @@ static void headline_pair(ent_html *c) {
       double f = ent_html_unit(s->unit, unit, sizeof unit);
       ent_html_entity(lab, sizeof lab, ent);
       h(c, "<li><span class=\"q\">");
-      esc(c, ent_var(HV[v])->title);
+      esc(c, ent_names_var(HV[v])->title);
       hf(c, " in %d</span>", s->years[t]);
       esc(c, lab);
       fmt_val(b1, sizeof b1, f * ent_html_sv(c, s, 2, t));
@@ -316,7 +316,7 @@ void ent_html_section_relations(ent_html *c) {
   h(c, ": conflict (one side expects to gain by confronting the other), "
        "compromise, capitulation, stalemate, or agreement (the same position).</p>\n");
   ent_chart_heat_spec hs = {"Relationships pair by pair (row actor toward column actor)",
-                            c->actors, n, ent_class_name, ENT_HTML_NCLS, share};
+                            c->actors, n, ent_names_class, ENT_HTML_NCLS, share};
   int w, hh;
   ent_chart_heatmap_size(&hs, &w, &hh);
   ent_html_chart(c, "relations", heat_fn, &hs, w, hh, "Relationship map",
@@ -325,7 +325,7 @@ void ent_html_section_relations(ent_html *c) {
   h(c, "<details open><summary>Table</summary><table><thead><tr><th>from</th>"
        "<th>to</th>");
   for (int k = 0; k < ENT_HTML_NCLS; k++)
-    hf(c, "<th class=\"n\">%s</th>", ent_class_name[k]);
+    hf(c, "<th class=\"n\">%s</th>", ent_names_class[k]);
   h(c, "<th class=\"n\">observations</th></tr></thead><tbody>\n");
   char b[64];
   for (size_t i = 0; i < n; i++)
@@ -519,7 +519,7 @@ static void fan_chart(ent_html *c, const char *base, const char *ttl,
   char labels[ENT_CHART_MAX_LINES][160], unit[64], yl[160];
   double f = ent_html_unit(ss[0]->unit, unit, sizeof unit);
   size_t ny = ss[0]->n, nl = 0;
-  const ent_var_info *vi = ent_var_find(ss[0]->variable);
+  const ent_var_info *vi = ent_names_var_find(ss[0]->variable);
   int issue = !strcmp(ss[0]->variable, ENT_VNAME(ENT_VAR_ISSUE_FORECAST));
   double yr[2] = {0.0, 100.0};
   const ent_result_issue *is = NULL;
@@ -632,7 +632,7 @@ void ent_html_section_series(ent_html *c) {
     int opened = 0;
     for (size_t g = 0; g < r->n_series && !c->st; g++) {
       const ent_result_series *s = &r->series[g];
-      const ent_var_info *vi = ent_var_find(s->variable);
+      const ent_var_info *vi = ent_names_var_find(s->variable);
       int sg = vi ? (int)vi->group : ENT_VGROUP_OTHER;
       if (sg != grp || ent_html_is_issue_var(s->variable)) continue;
       /* first appearance of this variable */
@@ -641,7 +641,7 @@ void ent_html_section_series(ent_html *c) {
         if (!strcmp(r->series[k].variable, s->variable)) seen = 1;
       if (seen) continue;
       if (!opened) {
-        hf(c, "<h3>%s</h3>\n", ent_var_group_title[grp]);
+        hf(c, "<h3>%s</h3>\n", ent_names_vgroup_title[grp]);
         opened = 1;
       }
       const ent_result_series *ss[ENT_CHART_MAX_LINES];
@@ -702,7 +702,7 @@ static void backtest_series(ent_html *c, const ent_result_bt_series *s, int k) {
     col[3][q] = f * s->actual[q];
   }
   ent_html_entity(lab, sizeof lab, s->entity);
-  const ent_var_info *vi = ent_var_find(s->variable);
+  const ent_var_info *vi = ent_names_var_find(s->variable);
   snprintf(ttl, sizeof ttl, "Back-test: %s, %s", vi ? vi->title : s->variable, lab);
   snprintf(yl, sizeof yl, "%s%s%s", vi ? vi->axis : s->variable, unit[0] ? ", " : "",
            unit);

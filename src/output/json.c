@@ -68,7 +68,7 @@ void ent_json_stats(cJSON *o, const ent_result_stats *s) {
   cJSON_AddNumberToObject(o, "n", (double)s->n);
   ent_json_num(o, "mean", s->mean);
   ent_json_num(o, "sd", s->sd);
-  for (int k = 0; k < ENT_NQ; k++) ent_json_num(o, ent_quantile_name[k], s->q[k]);
+  for (int k = 0; k < ENT_NQ; k++) ent_json_num(o, ent_names_quantile[k], s->q[k]);
 }
 
 cJSON *ent_json_exact(double v) {

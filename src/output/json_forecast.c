@@ -122,7 +122,7 @@ static cJSON *issue_json(const ent_result_issue *is) {
     cJSON_AddStringToObject(j, "from", rl->from);
     cJSON_AddStringToObject(j, "to", rl->to);
     for (int c = 0; c < ENT_CLASSES; c++)
-      ent_json_num(j, ent_class_name[c], rl->share[c]);
+      ent_json_num(j, ent_names_class[c], rl->share[c]);
     cJSON_AddItemToArray(rel, j);
   }
   return o;

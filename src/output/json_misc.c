@@ -195,7 +195,7 @@ ent_status ent_json_trade(const ent_trade_result *r, FILE *fp) {
         !add_exact(c, "D_base", r->D[i]))
       goto out;
     for (int f = 0; f < ENT_TRADE_FIELDS; f++)
-      if (!add_exact(c, ent_trade_field_name[f], r->v[f][i])) goto out;
+      if (!add_exact(c, ent_names_trade_field[f], r->v[f][i])) goto out;
   }
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {

@@ -185,7 +185,7 @@ static cJSON *issue_json(const ent_result_issue *is) {
     cJSON *dy = cJSON_CreateObject();
     cJSON_AddStringToObject(dy, "from", rl->from);
     cJSON_AddStringToObject(dy, "to", rl->to);
-    cJSON_AddStringToObject(dy, "relation", ent_class_name[rl->cls]);
+    cJSON_AddStringToObject(dy, "relation", ent_names_class[rl->cls]);
     cJSON_AddStringToObject(dy, "region", rl->region);
     cJSON_AddNumberToObject(dy, "a", rl->a);
     cJSON_AddNumberToObject(dy, "b", rl->b);

@@ -185,7 +185,7 @@ static void text_relations(const ent_result *r, ent_strbuf *b) {
       int best = 0;
       for (int c = 1; c < ENT_CLASSES; c++)
         if (rl->share[c] > rl->share[best]) best = c;
-      ent_strbuf_printf(b, " %c%4.0f%%", ent_class_letter[best],
+      ent_strbuf_printf(b, " %c%4.0f%%", ent_names_class_letter[best],
                         100.0 * rl->share[best]);
     }
     ent_strbuf_puts(b, "\n");

@@ -243,7 +243,7 @@ static void relations_text(const ent_result *r, ent_strbuf *b) {
       char ch = '-';
       if (ent_result_issue_actor(is, x) >= 0 && ent_result_issue_actor(is, y) >= 0) {
         const ent_result_relation *rl = ent_result_relation_of(is, x, y);
-        ch = is->eum && rl ? ent_class_letter[rl->cls] : '~';
+        ch = is->eum && rl ? ent_names_class_letter[rl->cls] : '~';
       }
       ent_strbuf_printf(b, "  %c", ch);
     }

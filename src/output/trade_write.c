@@ -6,8 +6,8 @@
  */
 #include "output/render.h"
 
-_Static_assert(ENT_TRADE_FIELDS == sizeof ent_trade_field_name /
-                                     sizeof ent_trade_field_name[0],
+_Static_assert(ENT_TRADE_FIELDS == sizeof ent_names_trade_field /
+                                     sizeof ent_names_trade_field[0],
                "a name for every field of a trade result (names.h)");
 
 ent_status ent_trade_result_write(const ent_trade_result *r, ent_format f,

@@ -463,7 +463,7 @@ static int insert_summary(ent_store *s, long long id, const char *json,
                           int forecast) {
   cJSON *root = cJSON_Parse(json);
   if (!root) return -1;
-  const char *const *qn = ent_quantile_name;
+  const char *const *qn = ent_names_quantile;
   sqlite3_stmt *qs = NULL, *qo = NULL, *qr = NULL, *qz = NULL;
   int bad = sqlite3_prepare_v2(s->db, "INSERT INTO series VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                -1, &qs, NULL) != SQLITE_OK ||
