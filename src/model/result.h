@@ -232,9 +232,7 @@ typedef struct ent_result_issue {
   const char **actor_names;       /* names (a run) */
   /* a run */
   const char *model;              /* "eum", "smp" or "both" */
-  int smp_only;                   /* decided by the spatial model */
   const char *options;            /* expected-utility options, "k=v ..." */
-  int window;                     /* read-out window of those options */
   double forecast;                /* the point forecast */
   double final_mean;              /* the weighted mean after bargaining */
   const char *label;              /* the forecast in the scale's words */

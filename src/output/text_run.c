@@ -192,12 +192,12 @@ static void issue_text(const ent_result_issue *is, size_t i, ent_strbuf *b,
     ent_strbuf_printf(b, "; baselines at the start: median %s, mean %s\n", a, c);
     if (h->converged) {
       ent_strbuf_printf(b, "   converged (median stable over the last %d "
-                           "rounds)\n", is->window);
+                           "rounds)\n", h->window);
     } else {
       ent_render_short(a, sizeof a, h->median_min);
       ent_render_short(c, sizeof c, h->median_max);
       ent_strbuf_printf(b, "   not converged: median between %s and %s over "
-                           "the last %d rounds\n", a, c, is->window);
+                           "the last %d rounds\n", a, c, h->window);
     }
   } else {
     ent_strbuf_printf(b, "   baselines at the start: median %s, mean %s\n", a, c);

@@ -193,10 +193,8 @@ static void issue_part(ent_result *res, const ent_model *m,
   ri->n_actors = n;
   char buf[512];
   ri->model = model_name(ir->model);
-  ri->smp_only = h == NULL;
   ent_eum_opts_describe(&ir->opts, buf, sizeof buf);
   ri->options = ent_result_str(res, buf);
-  ri->window = ir->opts.window;
   ri->forecast = ir->forecast;
   ri->final_mean = h ? h->mean[h->n_rounds]
                    : ir->has_smp ? ir->smp_mean[0] : ir->forecast;
