@@ -487,8 +487,8 @@ ENT_API ent_status ent_store_show(ent_store *s, long long id, FILE *fp,
 
 /* Every input of a model with its rationale (`why`): actors, issue
  * positions, blocs, shocks, channels, links, uncertain inputs and the
- * observed history.  JSON (names in src/output/assumptions.c) or text; ENT_EINVAL
- * for CSV, ENT_EIO if writing failed. */
+ * observed history.  JSON (names in src/output/assumptions.h) or text;
+ * ENT_EINVAL for CSV, ENT_EIO if writing failed. */
 ENT_API ent_status ent_model_write_assumptions(const ent_model *m,
                                                ent_format f, FILE *fp);
 

@@ -12,7 +12,7 @@
  *   [128, ..) double x[d] (the inputs drawn), series[S] (NAN where the
  *             member has no value), outcome[n_issues]
  *   then      uint8 class[n_dyads] (relationship class of every ordered
- *             pair of every issue, ENT_ENS_CLASS_*)
+ *             pair of every issue, ent_class of names.h)
  * padded to a multiple of 8 bytes.  Plain Monte Carlo: one record per
  * member; with Sobol' indices, d + 2 records per base row (A, B, A with
  * column i from B).
@@ -21,17 +21,9 @@
 #define ENT_ENSEMBLE_H
 
 #include "model/model.h"
+#include "model/names.h"
+#include "model/result.h"
 #include "sim/sim.h"
-
-enum {
-  ENT_ENS_CLASS_CONFLICT = 0,
-  ENT_ENS_CLASS_COMPROMISE,
-  ENT_ENS_CLASS_CAPITULATION,
-  ENT_ENS_CLASS_STALEMATE,
-  ENT_ENS_CLASS_AGREEMENT,
-  ENT_ENS_CLASS_NONE,
-  ENT_ENS_CLASSES
-};
 
 #define ENT_ENS_REC_HEAD 128
 
@@ -106,5 +98,20 @@ ENT_LOCAL ent_status ent_ensemble_resume_finish(const ent_mpi *mpi,
                                                 ent_status st,
                                                 ent_ensemble **out,
                                                 ent_model **model);
+
+/* The result tree (model/result.h) of a forecast (rank 0): provenance,
+ * the statistics of every cell, per issue the outcome, labelled ranges,
+ * thresholds and pair classes, and the sensitivity of the headline
+ * outputs (ensemble_result.c).  ENT_EINVAL on other ranks; ENT_ENOMEM. */
+ENT_LOCAL ent_status ent_ensemble_result(const ent_ensemble *e,
+                                         ent_result **out);
+/* Two forecasts side by side (kind ENT_RESULT_COMPARE): the headline
+ * outputs of a found in b and every cell present in both, with the
+ * difference of means and whether it exceeds twice its standard error
+ * (Welch), and the share of runs nearest each label of the issues both
+ * have. */
+ENT_LOCAL ent_status ent_ensemble_compare_result(const ent_ensemble *a,
+                                                 const ent_ensemble *b,
+                                                 ent_result **out);
 
 #endif /* ENT_ENSEMBLE_H */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "model/names.h"
 
 ent_model *ent_model_new(void) {
   ent_model *m = ent_calloc(1, sizeof *m);
@@ -47,20 +48,22 @@ size_t ent_model_find_issue(const ent_model *m, const char *id) {
   return (size_t)-1;
 }
 
-static const char *const indicator_names[ENT_IND_COUNT] = {
-    "dependence",       "dependence_asymmetry", "partner_share",
-    "import_share",     "export_share",         "sensitivity",
-    "vulnerability_pe", "vulnerability_ge",     "vulnerability_asymmetry",
-    "trade_flow",
+/* The variable (names.h) each indicator is recorded as. */
+static const ent_var_id indicator_vars[ENT_IND_COUNT] = {
+    ENT_VAR_DEPENDENCE,       ENT_VAR_DEPENDENCE_ASYMMETRY,
+    ENT_VAR_PARTNER_SHARE,    ENT_VAR_IMPORT_SHARE,
+    ENT_VAR_EXPORT_SHARE,     ENT_VAR_SENSITIVITY,
+    ENT_VAR_VULNERABILITY_PE, ENT_VAR_VULNERABILITY_GE,
+    ENT_VAR_VULNERABILITY_ASYMMETRY, ENT_VAR_TRADE_FLOW,
 };
 
 const char *ent_indicator_name(int id) {
-  return id >= 0 && id < ENT_IND_COUNT ? indicator_names[id] : "?";
+  return id >= 0 && id < ENT_IND_COUNT ? ENT_VNAME(indicator_vars[id]) : "?";
 }
 
 int ent_indicator_find(const char *name) {
   for (int i = 0; i < ENT_IND_COUNT; i++)
-    if (!strcmp(indicator_names[i], name)) return i;
+    if (!strcmp(ENT_VNAME(indicator_vars[i]), name)) return i;
   return -1;
 }
 

@@ -12,14 +12,15 @@
  *   trend        ln y = a + b year, least squares over the observed years
  *                up to the base year (at least two).
  * MAPE = mean over the compared years of 100 |forecast - actual| / actual.
+ *
+ * The table goes into a result tree (run_result.h); the renderers write it.
  */
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/diag.h"
-#include "sim/sim.h"
+#include "sim/run_result.h"
 
 typedef struct bt_series {
   const ent_history *h;
@@ -31,7 +32,7 @@ typedef struct bt_series {
 } bt_series;
 
 static double model_value(const ent_run *r, const ent_history *h, int y) {
-  if (!strcmp(h->variable, "trade_total")) {
+  if (!strcmp(h->variable, ENT_VNAME(ENT_VAR_TRADE_TOTAL))) {
     const char *sep = strstr(h->entity, "<->");
     if (!sep) return NAN;
     char a[64], b[64], ab[140], ba[140];
@@ -39,8 +40,8 @@ static double model_value(const ent_run *r, const ent_history *h, int y) {
     snprintf(b, sizeof b, "%s", sep + 3);
     snprintf(ab, sizeof ab, "%s->%s", a, b);
     snprintf(ba, sizeof ba, "%s->%s", b, a);
-    return ent_run_value(r, "trade_flow", ab, y) +
-           ent_run_value(r, "trade_flow", ba, y);
+    return ent_run_value(r, ENT_VNAME(ENT_VAR_TRADE_FLOW), ab, y) +
+           ent_run_value(r, ENT_VNAME(ENT_VAR_TRADE_FLOW), ba, y);
   }
   return ent_run_value(r, h->variable, h->entity, y);
 }
@@ -96,29 +97,6 @@ static int compare(const ent_run *r, const ent_history *h, bt_series *s) {
   return 0;
 }
 
-static cJSON *series_json(const bt_series *s) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "variable", s->h->variable);
-  cJSON_AddStringToObject(o, "entity", s->h->entity);
-  cJSON_AddStringToObject(o, "source", s->h->source ? s->h->source : "");
-  cJSON *years = cJSON_AddArrayToObject(o, "years");
-  for (int k = 0; k < s->n; k++) {
-    cJSON *y = cJSON_CreateObject();
-    cJSON_AddNumberToObject(y, "year", s->years[k]);
-    cJSON_AddNumberToObject(y, "actual", s->actual[k]);
-    cJSON_AddNumberToObject(y, "model", s->model[k]);
-    cJSON_AddNumberToObject(y, "persistence", s->persist[k]);
-    if (s->has_trend) cJSON_AddNumberToObject(y, "trend", s->trend[k]);
-    cJSON_AddItemToArray(years, y);
-  }
-  cJSON *mape = cJSON_AddObjectToObject(o, "mape");
-  cJSON_AddNumberToObject(mape, "model", s->mape_model);
-  cJSON_AddNumberToObject(mape, "persistence", s->mape_persist);
-  if (s->has_trend) cJSON_AddNumberToObject(mape, "trend", s->mape_trend);
-  else cJSON_AddNullToObject(mape, "trend");
-  return o;
-}
-
 static const char *winner(const bt_series *s) {
   double best = s->mape_model;
   const char *w = "model";
@@ -130,8 +108,37 @@ static const char *winner(const bt_series *s) {
   return w;
 }
 
-ent_status ent_run_write_backtest(const ent_run *r, ent_format f, FILE *fp,
-                                  ent_diag *d) {
+static double *copy_doubles(ent_result *res, const double *v, size_t n) {
+  double *p = ent_result_alloc(res, n, sizeof *p);
+  if (p && n) memcpy(p, v, n * sizeof *p);
+  return p;
+}
+
+/* Series s into the table of res. */
+static void table_row(ent_result *res, const bt_series *s,
+                      ent_result_bt_series *o) {
+  size_t n = (size_t)s->n;
+  o->variable = ent_result_str(res, s->h->variable);
+  o->entity = ent_result_str(res, s->h->entity);
+  o->unit = ent_result_str(res, s->h->unit);
+  o->source = ent_result_str(res, s->h->source);
+  o->n = n;
+  o->years = ent_result_alloc(res, n, sizeof *o->years);
+  if (o->years && n) memcpy(o->years, s->years, n * sizeof *o->years);
+  o->actual = copy_doubles(res, s->actual, n);
+  o->model = copy_doubles(res, s->model, n);
+  o->persist = copy_doubles(res, s->persist, n);
+  o->trend = copy_doubles(res, s->trend, n);
+  o->has_trend = s->has_trend;
+  o->mape_model = s->mape_model;
+  o->mape_persist = s->mape_persist;
+  o->mape_trend = s->mape_trend;
+  o->best = winner(s);
+}
+
+ent_status ent_backtest_result(const ent_run *r, ent_result **out,
+                               ent_diag *d) {
+  *out = NULL;
   if (!r || !r->m->st) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINVAL, r ? r->m->source : NULL, 0, 0,
                  "a back-test needs a scenario with a structural part");
@@ -144,7 +151,8 @@ ent_status ent_run_write_backtest(const ent_run *r, ent_format f, FILE *fp,
   int have_head = 0;
   for (size_t k = 0; k < st->n_history; k++)
     if (compare(r, &st->history[k], &all[n]) == 0) {
-      if (!have_head && !strcmp(all[n].h->variable, "trade_total")) {
+      if (!have_head &&
+          !strcmp(all[n].h->variable, ENT_VNAME(ENT_VAR_TRADE_TOTAL))) {
         head = n;
         have_head = 1;
       }
@@ -157,68 +165,24 @@ ent_status ent_run_write_backtest(const ent_run *r, ent_format f, FILE *fp,
                  "model can be compared with", r->m->id, r->first_year);
     return ENT_EINVAL;
   }
-  ent_status rc = ENT_OK;
-  const bt_series *h = &all[head];
-  if (f == ENT_FORMAT_JSON) {
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "scenario", r->m->id);
-    cJSON_AddNumberToObject(root, "start", r->first_year);
-    cJSON_AddNumberToObject(root, "end", r->last_year);
-    cJSON_AddStringToObject(root, "variable", h->h->variable);
-    cJSON_AddStringToObject(root, "entity", h->h->entity);
-    cJSON *years = cJSON_AddArrayToObject(root, "years");
-    for (int k = 0; k < h->n; k++) {
-      cJSON *y = cJSON_CreateObject();
-      cJSON_AddNumberToObject(y, "year", h->years[k]);
-      cJSON_AddNumberToObject(y, "actual", h->actual[k]);
-      cJSON_AddNumberToObject(y, "model", h->model[k]);
-      cJSON_AddItemToArray(years, y);
-    }
-    cJSON *mape = cJSON_AddObjectToObject(root, "mape");
-    cJSON_AddNumberToObject(mape, "model", h->mape_model);
-    cJSON_AddNumberToObject(mape, "persistence", h->mape_persist);
-    if (h->has_trend) cJSON_AddNumberToObject(mape, "trend", h->mape_trend);
-    else cJSON_AddNullToObject(mape, "trend");
-    cJSON_AddStringToObject(root, "best", winner(h));
-    cJSON *ser = cJSON_AddArrayToObject(root, "series");
-    for (size_t k = 0; k < n; k++) cJSON_AddItemToArray(ser, series_json(&all[k]));
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) rc = ENT_ENOMEM;
-    else {
-      if (fputs(text, fp) < 0 || fputc('\n', fp) == EOF) rc = ENT_EIO;
-      cJSON_free(text);
-    }
-  } else {
-    ent_strbuf b;
-    ent_strbuf_init(&b);
-    ent_strbuf_printf(&b, "back-test of '%s': model from %d data and the known "
-                          "shocks, against observed values\n",
-                      r->m->id, r->first_year);
-    for (size_t k = 0; k < n; k++) {
-      const bt_series *s = &all[k];
-      ent_strbuf_printf(&b, "\n%s %s (%s)\n", s->h->variable, s->h->entity,
-                        s->h->unit ? s->h->unit : "");
-      ent_strbuf_printf(&b, "  %4s %10s %10s %8s %12s %10s\n", "year", "actual",
-                        "model", "error", "persistence", "trend");
-      for (int q = 0; q < s->n; q++) {
-        ent_strbuf_printf(&b, "  %4d %10.2f %10.2f %7.1f%% %12.2f", s->years[q],
-                          s->actual[q], s->model[q],
-                          100.0 * (s->model[q] - s->actual[q]) / s->actual[q],
-                          s->persist[q]);
-        if (s->has_trend) ent_strbuf_printf(&b, " %10.2f\n", s->trend[q]);
-        else ent_strbuf_puts(&b, " -\n");
-      }
-      ent_strbuf_printf(&b, "  MAPE: model %.1f%%, persistence %.1f%%", s->mape_model,
-                        s->mape_persist);
-      if (s->has_trend) ent_strbuf_printf(&b, ", trend %.1f%%", s->mape_trend);
-      ent_strbuf_printf(&b, " -- best: %s\n", winner(s));
-    }
-    if (b.failed) rc = ENT_ENOMEM;
-    else if (fwrite(b.data, 1, b.len, fp) != b.len) rc = ENT_EIO;
-    ent_strbuf_free(&b);
+  ent_result *res = ent_result_create(ENT_RESULT_BACKTEST);
+  if (res) {
+    res->prov.scenario_id = ent_result_str(res, r->m->id);
+    res->prov.scenario_source = ent_result_str(res, r->m->source);
+    res->prov.version = ENT_VERSION;
+    res->prov.has_time = 1;
+    res->prov.start = r->first_year;
+    res->prov.end = r->last_year;
+    res->bt = ent_result_alloc(res, n, sizeof *res->bt);
+    for (size_t k = 0; res->bt && k < n; k++) table_row(res, &all[k], &res->bt[k]);
+    res->n_bt = n;
+    res->bt_head = head;
   }
   ent_free(all);
-  if (rc == ENT_OK && fflush(fp)) rc = ENT_EIO;
-  return rc;
+  if (!res || ent_result_failed(res)) {
+    ent_result_destroy(res);
+    return ENT_ENOMEM;
+  }
+  *out = res;
+  return ENT_OK;
 }

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "model/names.h"
 #include "structural/indicators.h"
 #include "structural/trade.h"
 
@@ -650,16 +651,18 @@ static double channel_flow(ent_sim *s, size_t c, int t) {
 
 static const char *channel_variable(ent_channel_kind k) {
   switch (k) {
-  case ENT_CHANNEL_GAS: return "gas_flow";
-  case ENT_CHANNEL_OIL: return "oil_flow";
-  case ENT_CHANNEL_ARMS: return "arms_transfer";
-  default: return "channel_flow";
+  case ENT_CHANNEL_GAS: return ENT_VNAME(ENT_VAR_GAS_FLOW);
+  case ENT_CHANNEL_OIL: return ENT_VNAME(ENT_VAR_OIL_FLOW);
+  case ENT_CHANNEL_ARMS: return ENT_VNAME(ENT_VAR_ARMS_TRANSFER);
+  default: return ENT_VNAME(ENT_VAR_CHANNEL_FLOW);
   }
 }
 
-#define REC(var, unit, ent, v)                                   \
-  do {                                                           \
-    if (record(r, var, unit, ent, t, v)) return ENT_ENOMEM;      \
+/* Record variable `id` (names.h: its name and unit) of `ent` in year t. */
+#define REC(id, ent, v)                                                  \
+  do {                                                                   \
+    if (record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
+      return ENT_ENOMEM;                                                 \
   } while (0)
 
 /* Record every series of year t (docs/variables.md). */
@@ -678,10 +681,10 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   int have_cinc = ent_ind_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
   for (size_t i = 0; i < nb; i++) {
     const char *id = st->blocs[i].id;
-    REC("gdp", "US$ bn", id, s->gdp[i]);
-    REC("milex", "US$ bn", id, s->milex[i]);
-    if (have_cinc) REC("capability_index", "share", id, cinc[i]);
-    REC("welfare_change", "%", id, base_year ? 0.0 : 100.0 * (s->welfare[i] - 1.0));
+    REC(ENT_VAR_GDP, id, s->gdp[i]);
+    REC(ENT_VAR_MILEX, id, s->milex[i]);
+    if (have_cinc) REC(ENT_VAR_CAPABILITY_INDEX, id, cinc[i]);
+    REC(ENT_VAR_WELFARE_CHANGE, id, base_year ? 0.0 : 100.0 * (s->welfare[i] - 1.0));
     double ex = 0.0, im = 0.0, hhi = 0.0;
     for (size_t j = 0; j < nb; j++)
       if (j != i) {
@@ -690,9 +693,9 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       }
     for (size_t j = 0; j < nb && im > 0.0; j++)
       if (j != i) hhi += (s->X[j * nb + i] / im) * (s->X[j * nb + i] / im);
-    REC("exports", "US$ bn", id, ex);
-    REC("imports", "US$ bn", id, im);
-    if (im > 0.0) REC("hhi_imports", "index", id, hhi);
+    REC(ENT_VAR_EXPORTS, id, ex);
+    REC(ENT_VAR_IMPORTS, id, im);
+    if (im > 0.0) REC(ENT_VAR_HHI_IMPORTS, id, hhi);
   }
   /* pair series: all pairs for small systems, else pairs of actors */
   for (size_t a = 0; a < nb; a++)
@@ -700,28 +703,28 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (a == b) continue;
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
       name_pair(ent, sizeof ent, st, a, b);
-      REC("trade_flow", "US$ bn", ent, s->X[a * nb + b]);
+      REC(ENT_VAR_TRADE_FLOW, ent, s->X[a * nb + b]);
       ent_ind_dyad dy;
       if (ent_ind_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
           ENT_OK)
         continue;
-      REC("dependence", "share of GDP", ent, dy.trade_dependence_ab);
-      REC("dependence_asymmetry", "share of GDP", ent, dy.dependence_asymmetry);
-      REC("partner_share", "share", ent, dy.trade_share_ab);
-      REC("import_share", "share", ent, dy.import_share_b_in_a_imports);
-      REC("export_share", "share", ent, dy.export_share_b_in_a_exports);
-      REC("sensitivity", "share", ent, dy.sensitivity_import_ab);
-      REC("vulnerability_pe", "share of real income", ent, dy.vulnerability_pe_ab);
+      REC(ENT_VAR_DEPENDENCE, ent, dy.trade_dependence_ab);
+      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, ent, dy.dependence_asymmetry);
+      REC(ENT_VAR_PARTNER_SHARE, ent, dy.trade_share_ab);
+      REC(ENT_VAR_IMPORT_SHARE, ent, dy.import_share_b_in_a_imports);
+      REC(ENT_VAR_EXPORT_SHARE, ent, dy.export_share_b_in_a_exports);
+      REC(ENT_VAR_SENSITIVITY, ent, dy.sensitivity_import_ab);
+      REC(ENT_VAR_VULNERABILITY_PE, ent, dy.vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
         if (ent_ind_vulnerability_ge(nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->topts,
                                      s->iw, &va, &vb) == ENT_OK) {
           char rev[72];
           name_pair(rev, sizeof rev, st, b, a);
-          REC("vulnerability_ge", "share of real income", ent, va);
-          REC("vulnerability_ge", "share of real income", rev, vb);
-          REC("vulnerability_asymmetry", "share of real income", ent, va - vb);
-          REC("vulnerability_asymmetry", "share of real income", rev, vb - va);
+          REC(ENT_VAR_VULNERABILITY_GE, ent, va);
+          REC(ENT_VAR_VULNERABILITY_GE, rev, vb);
+          REC(ENT_VAR_VULNERABILITY_ASYMMETRY, ent, va - vb);
+          REC(ENT_VAR_VULNERABILITY_ASYMMETRY, rev, vb - va);
         }
       }
     }
@@ -729,7 +732,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
     double f = channel_flow(s, c, t);
-    REC(channel_variable(ch->kind), ch->unit, ch->id, f);
+    if (record(r, channel_variable(ch->kind), ch->unit, ch->id, t, f))
+      return ENT_ENOMEM;
     int first = 1;
     for (size_t q = 0; q < c; q++)
       if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
@@ -742,7 +746,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
           st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
         tot += channel_flow(s, q, t);
     name_pair(ent, sizeof ent, st, ch->from, ch->to);
-    REC(channel_variable(ch->kind), ch->unit, ent, tot);
+    if (record(r, channel_variable(ch->kind), ch->unit, ent, t, tot))
+      return ENT_ENOMEM;
   }
   /* issue forecasts: the deciding model's outcome */
   for (size_t i = 0; i < m->n_issues; i++) {
@@ -750,15 +755,15 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     int dec = s->ws[i].decider;
     const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
     double fc, mean;
-    REC("issue_forecast", "scale", m->issues[i].id, ir->forecast);
+    REC(ENT_VAR_ISSUE_FORECAST, m->issues[i].id, ir->forecast);
     if (b->outcome(ir->part[dec], 0, &fc, &mean) == 0)
-      REC("issue_mean", "scale", m->issues[i].id, mean);
+      REC(ENT_VAR_ISSUE_MEAN, m->issues[i].id, mean);
     /* further dimensions of a spatial issue: "issue/dimension" */
     for (size_t q = 1; q < m->issues[i].n_dims; q++) {
       if (b->outcome(ir->part[dec], q, &fc, &mean)) break;
       snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
-      REC("issue_forecast", "scale", ent, fc);
-      REC("issue_mean", "scale", ent, mean);
+      REC(ENT_VAR_ISSUE_FORECAST, ent, fc);
+      REC(ENT_VAR_ISSUE_MEAN, ent, mean);
     }
   }
   return ENT_OK;

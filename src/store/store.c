@@ -50,6 +50,7 @@
 #include <time.h>
 
 #include "base/diag.h"
+#include "model/names.h"
 #include "sim/sim.h"
 #include "store/store.h"
 
@@ -338,7 +339,7 @@ static int insert_summary(ent_store *s, long long id, const char *json,
                           int forecast) {
   cJSON *root = cJSON_Parse(json);
   if (!root) return -1;
-  static const char *const qn[5] = {"q05", "q25", "q50", "q75", "q95"};
+  const char *const *qn = ent_names_quantile;
   sqlite3_stmt *qs = NULL, *qo = NULL, *qr = NULL, *qz = NULL;
   int bad = sqlite3_prepare_v2(s->db, "INSERT INTO series VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                -1, &qs, NULL) != SQLITE_OK ||

@@ -345,26 +345,6 @@ const char *ent_eum_region_name(ent_eum_region r) {
   return (unsigned)r < ENT_REGION_COUNT ? names[r] : "none";
 }
 
-const char *ent_eum_region_class(ent_eum_region r) {
-  switch (r) {
-  case ENT_REGION_CONFRONT_I_MOVES:
-  case ENT_REGION_CONFRONT_J_MOVES:
-    return "conflict";
-  case ENT_REGION_COMPROMISE_I_MOVES:
-  case ENT_REGION_COMPROMISE_J_MOVES:
-    return "compromise";
-  case ENT_REGION_CAPITULATE_I_MOVES:
-  case ENT_REGION_CAPITULATE_J_MOVES:
-    return "capitulation";
-  case ENT_REGION_STALEMATE:
-    return "stalemate";
-  case ENT_REGION_SAME_POSITION:
-    return "agreement";
-  default:
-    return "none";
-  }
-}
-
 const char *ent_eum_move_name(ent_eum_move_type t) {
   switch (t) {
   case ENT_MOVE_CONFLICT:

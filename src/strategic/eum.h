@@ -66,9 +66,6 @@ typedef enum ent_eum_region {
 
 /* Name as in eum-reference (e.g. "compromise_i_moves"). */
 ENT_LOCAL const char *ent_eum_region_name(ent_eum_region r);
-/* Coarse relationship class: conflict, compromise, capitulation,
- * stalemate, agreement (same position) or none. */
-ENT_LOCAL const char *ent_eum_region_class(ent_eum_region r);
 
 typedef enum ent_eum_move_type {
   ENT_MOVE_CONFLICT = 0, /* i concedes a confrontation: moves to x_j */

@@ -157,4 +157,18 @@ struct ent_trade_problem {
  * memory.  Free with ent_trade_problem_destroy. */
 ENT_LOCAL ent_trade_problem *ent_trade_problem_alloc(size_t n);
 
+/* The counterfactual of one solve (public handle ent_trade_result; the
+ * renderers in src/output/ read it).  All arrays live in the arena. */
+#define ENT_TRADE_FIELDS 7 /* ent_trade_field values */
+struct ent_trade_result {
+  ent_arena arena;
+  size_t n;
+  char **names;
+  double *Y, *E, *D;            /* [n] baseline margins */
+  double *X, *b, *X_new;        /* [n*n] */
+  double *v[ENT_TRADE_FIELDS];  /* [n] per ent_trade_field */
+  ent_trade_info info;
+  ent_trade_opts opts;
+};
+
 #endif /* ENT_TRADE_H */

@@ -1,0 +1,92 @@
+/*
+ * ensemble_impl.h -- the private state of a forecast, shared by the files
+ * of the ensemble module only: ensemble.c (members, threads, MPI,
+ * reduction) and ensemble_result.c (the result tree of a forecast and of
+ * a comparison).  Nothing outside src/ensemble/ includes it.
+ */
+#ifndef ENT_ENSEMBLE_IMPL_H
+#define ENT_ENSEMBLE_IMPL_H
+
+#include <gsl/gsl_rng.h>
+
+#include "ensemble/ensemble.h"
+#include "ensemble/sensitivity.h"
+#include "ensemble/stats.h"
+
+/* One thread's workspace: a value copy of the model, a generator and the
+ * draws.  Allocated once per forecast, never shared. */
+typedef struct work {
+  ent_model *model;
+  gsl_rng *rng;
+  double *u;  /* [2d] uniforms (A then B) */
+  double *x;  /* [d] inputs of the evaluation */
+} work;
+
+/* One output cell of the series layout. */
+typedef struct cell {
+  const char *variable, *unit; /* static strings of sim.c */
+  char entity[72];
+  int year;
+} cell;
+
+typedef struct headline {
+  size_t at;          /* index into the record's doubles */
+  const char *variable;
+  char entity[72];
+  int year;
+} headline;
+
+struct ent_ensemble {
+  const ent_model *m;
+  ent_run_opts ro;        /* copy; robustness off */
+  ent_ensemble_opts o;
+  int rank, size;
+  size_t d;               /* uncertain numbers */
+  size_t per_unit;        /* records per unit */
+  unsigned long n_units, units_done;
+  int stop_requested, stopped;
+  /* layout */
+  size_t S;
+  cell *cells;
+  size_t *hash;           /* open addressing: cell index + 1, 0 empty */
+  size_t hash_mask;
+  int first_year, last_year, n_years; /* n_years 0 without a structure */
+  size_t *dyad_off;       /* [n_issues + 1] offsets of each issue's pairs */
+  size_t n_dyads;
+  long *cross_cell;       /* [n_issues * n_years] issue_forecast cells */
+  size_t n_vals;          /* doubles per record: d + S + n_issues */
+  size_t rec_bytes;
+  /* headline outputs */
+  headline *head;
+  size_t h;
+  size_t main_a, main_b;  /* main pair (bloc indices), if structural */
+  /* statistics (rank 0) */
+  ent_welford *w;         /* [S + n_issues] */
+  ent_qacc *q;
+  size_t *range_off;      /* [n_issues + 1] */
+  unsigned long *range_count;
+  size_t *cross_off;      /* [n_issues + 1]: anchors x (n_years + 1) */
+  unsigned long *cross_count;
+  unsigned long *class_count; /* [n_dyads * classes] */
+  unsigned long samples_ok, units_failed;
+  char first_failure[160];
+  ent_src *src;
+  ent_sobol *sob;
+  double *hy;             /* [h * per_unit] scratch for headline values */
+  double *hx;             /* [d] scratch for inputs */
+  double *h0;             /* [h] headline values of the nominal run */
+  /* batches */
+  unsigned char *buf;     /* rank 0: records of a step; others: own part */
+  size_t buf_cap;         /* records */
+  unsigned long batch_first, batch_count; /* evaluations of the last step */
+  unsigned char *pend;    /* resume: records of the unit being fed */
+  size_t n_pend;
+  work *work;
+  int n_work;
+};
+
+/* Cell of (var, ent, year), or (size_t)-1. */
+ENT_LOCAL size_t ent_ens_find_cell(const ent_ensemble *e, const char *var,
+                                   const char *ent, int year);
+
+#endif /* ENT_ENSEMBLE_IMPL_H */

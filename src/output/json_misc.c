@@ -1,0 +1,440 @@
+/*
+ * json_misc.c -- the JSON documents of a back-test, of a scenario's
+ * assumptions (keys in assumptions.h), of a run of the spatial model and
+ * of a trade counterfactual.
+ *
+ * `entente backtest`: scenario, start, end, variable, entity (the headline
+ *   series: total trade of the main pair), years[] {year, actual, model},
+ *   mape {model, persistence, trend (null without a trend)}, best,
+ *   series[] {variable, entity, source, years[] {year, actual, model,
+ *   persistence, trend}, mape {...}} (every compared series)
+ */
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#include "output/assumptions.h"
+#include "output/json.h"
+#include "output/render.h"
+
+static cJSON *mape_json(const ent_result_bt_series *s) {
+  cJSON *mape = cJSON_CreateObject();
+  cJSON_AddNumberToObject(mape, "model", s->mape_model);
+  cJSON_AddNumberToObject(mape, "persistence", s->mape_persist);
+  if (s->has_trend) cJSON_AddNumberToObject(mape, "trend", s->mape_trend);
+  else cJSON_AddNullToObject(mape, "trend");
+  return mape;
+}
+
+static cJSON *bt_series_json(const ent_result_bt_series *s) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "variable", s->variable);
+  cJSON_AddStringToObject(o, "entity", s->entity);
+  cJSON_AddStringToObject(o, "source", s->source ? s->source : "");
+  cJSON *years = cJSON_AddArrayToObject(o, "years");
+  for (size_t k = 0; k < s->n; k++) {
+    cJSON *y = cJSON_CreateObject();
+    cJSON_AddNumberToObject(y, "year", s->years[k]);
+    cJSON_AddNumberToObject(y, "actual", s->actual[k]);
+    cJSON_AddNumberToObject(y, "model", s->model[k]);
+    cJSON_AddNumberToObject(y, "persistence", s->persist[k]);
+    if (s->has_trend) cJSON_AddNumberToObject(y, "trend", s->trend[k]);
+    cJSON_AddItemToArray(years, y);
+  }
+  cJSON_AddItemToObject(o, "mape", mape_json(s));
+  return o;
+}
+
+ent_status ent_json_backtest(const ent_result *r, FILE *fp) {
+  if (!r || !r->n_bt) return ENT_EINVAL;
+  const ent_result_bt_series *h = &r->bt[r->bt_head];
+  cJSON *root = cJSON_CreateObject();
+  cJSON_AddStringToObject(root, "scenario", r->prov.scenario_id);
+  cJSON_AddNumberToObject(root, "start", r->prov.start);
+  cJSON_AddNumberToObject(root, "end", r->prov.end);
+  cJSON_AddStringToObject(root, "variable", h->variable);
+  cJSON_AddStringToObject(root, "entity", h->entity);
+  cJSON *years = cJSON_AddArrayToObject(root, "years");
+  for (size_t k = 0; k < h->n; k++) {
+    cJSON *y = cJSON_CreateObject();
+    cJSON_AddNumberToObject(y, "year", h->years[k]);
+    cJSON_AddNumberToObject(y, "actual", h->actual[k]);
+    cJSON_AddNumberToObject(y, "model", h->model[k]);
+    cJSON_AddItemToArray(years, y);
+  }
+  cJSON_AddItemToObject(root, "mape", mape_json(h));
+  cJSON_AddStringToObject(root, "best", h->best);
+  cJSON *ser = cJSON_AddArrayToObject(root, "series");
+  for (size_t k = 0; k < r->n_bt; k++)
+    cJSON_AddItemToArray(ser, bt_series_json(&r->bt[k]));
+  return ent_json_emit(root, fp);
+}
+
+/* ------------------------------------------------------------ smp */
+
+static int json_add_vec(cJSON *arr, const double *v, size_t n, double scale) {
+  for (size_t k = 0; k < n; k++) {
+    cJSON *x = ent_json_exact(v[k] * scale);
+    if (!x) return -1;
+    cJSON_AddItemToArray(arr, x);
+  }
+  return 0;
+}
+
+/* One turn: {turn, positions[][], ideals[][] (unless the identity),
+ * and its winning probabilities into probs. */
+static int smp_turn(const ent_smp_run *r, size_t t, cJSON *turns,
+                    cJSON *probs) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m;
+  cJSON *turn = cJSON_CreateObject();
+  if (!turn) return -1;
+  cJSON_AddItemToArray(turns, turn);
+  int bad = !cJSON_AddNumberToObject(turn, "turn", (double)t);
+  cJSON *pos = cJSON_AddArrayToObject(turn, "positions");
+  cJSON *ide = r->identity_acc ? NULL : cJSON_AddArrayToObject(turn, "ideals");
+  if (!pos || (!r->identity_acc && !ide)) bad = 1;
+  for (size_t i = 0; i < N && !bad; i++) {
+    cJSON *v = cJSON_CreateArray();
+    if (!v) return -1;
+    cJSON_AddItemToArray(pos, v);
+    bad |= json_add_vec(v, r->x + (t * N + i) * M, M, 100.0);
+    if (ide && !bad) {
+      cJSON *u = cJSON_CreateArray();
+      if (!u) return -1;
+      cJSON_AddItemToArray(ide, u);
+      bad |= json_add_vec(u, r->xi + (t * N + i) * M, M, 100.0);
+    }
+  }
+  cJSON *p = bad ? NULL : cJSON_CreateArray();
+  if (!p) return -1;
+  cJSON_AddItemToArray(probs, p);
+  return json_add_vec(p, r->win_prob + t * N, N, 1.0);
+}
+
+/* `entente smp` (one line): model, scenario, description, options,
+ * actors[], dimensions[], turns[] {turn, positions[][], ideals[][]},
+ * probabilities[][], states, converged, stop_reason, degenerate_turns[];
+ * positions on KTAB's 0-100 scale, numbers exact. */
+ent_status ent_json_smp(const ent_smp_run *r, FILE *fp) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m, T = r->n_states;
+  char opts[512];
+  ent_smp_opts_describe(&r->opts, opts, sizeof opts);
+  int bad = 0;
+  cJSON *root = cJSON_CreateObject();
+  if (!root) return ENT_ENOMEM;
+  bad |= !cJSON_AddStringToObject(root, "model", "smp");
+  bad |= !cJSON_AddStringToObject(root, "scenario", pb->name);
+  bad |= !cJSON_AddStringToObject(root, "description", pb->desc);
+  bad |= !cJSON_AddStringToObject(root, "options", opts);
+  cJSON *actors = cJSON_AddArrayToObject(root, "actors");
+  cJSON *dims = cJSON_AddArrayToObject(root, "dimensions");
+  cJSON *turns = cJSON_AddArrayToObject(root, "turns");
+  cJSON *probs = cJSON_AddArrayToObject(root, "probabilities");
+  if (!actors || !dims || !turns || !probs) bad = 1;
+  for (size_t i = 0; i < N && !bad; i++) {
+    cJSON *s = cJSON_CreateString(pb->actor[i]);
+    if (!s) bad = 1;
+    else cJSON_AddItemToArray(actors, s);
+  }
+  for (size_t k = 0; k < M && !bad; k++) {
+    cJSON *s = cJSON_CreateString(pb->dim[k]);
+    if (!s) bad = 1;
+    else cJSON_AddItemToArray(dims, s);
+  }
+  for (size_t t = 0; t < T && !bad; t++) bad |= smp_turn(r, t, turns, probs);
+  bad |= !cJSON_AddNumberToObject(root, "states", (double)T);
+  bad |= !cJSON_AddBoolToObject(root, "converged", r->converged);
+  bad |= !cJSON_AddStringToObject(
+      root, "stop_reason", r->stop == ENT_SMP_STOP_RATIO ? "ratio" : "max_turns");
+  cJSON *deg = cJSON_AddArrayToObject(root, "degenerate_turns");
+  if (!deg) bad = 1;
+  for (size_t t = 0; t < T && !bad; t++)
+    if (r->degenerate[t]) {
+      cJSON *v = cJSON_CreateNumber((double)t);
+      if (!v) bad = 1;
+      else cJSON_AddItemToArray(deg, v);
+    }
+  char *txt = bad ? NULL : cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  if (!txt) return ENT_ENOMEM;
+  int rc = fputs(txt, fp) < 0 || fputc('\n', fp) == EOF;
+  cJSON_free(txt);
+  return rc || ferror(fp) ? ENT_EIO : ENT_OK;
+}
+
+/* ------------------------------------------------------------ trade */
+
+/* A number in the shortest form that reads back exactly. */
+static cJSON *add_exact(cJSON *obj, const char *key, double x) {
+  char buf[40];
+  ent_fmt_double(buf, sizeof buf, x);
+  return cJSON_AddRawToObject(obj, key, buf);
+}
+
+/* `entente gravity`: countries[] {country, Y_base, E_base, D_base, w_hat,
+ * E_hat, P_hat, welfare_hat, real_wage_hat, OMR_hat, pi_own_new},
+ * flows[] {exporter, importer, flow_base, b, flow_new, flow_hat (null for
+ * a zero baseline flow)}, converged, iterations, residual; numbers exact. */
+ent_status ent_json_trade(const ent_trade_result *r, FILE *fp) {
+  size_t n = r->n;
+  ent_status st = ENT_ENOMEM;
+  cJSON *root = cJSON_CreateObject();
+  cJSON *cs = root ? cJSON_AddArrayToObject(root, "countries") : NULL;
+  cJSON *fs = root ? cJSON_AddArrayToObject(root, "flows") : NULL;
+  if (!cs || !fs) goto out;
+  for (size_t i = 0; i < n; i++) {
+    cJSON *c = cJSON_CreateObject();
+    if (!c || !cJSON_AddItemToArray(cs, c)) {
+      cJSON_Delete(c);
+      goto out;
+    }
+    if (!cJSON_AddStringToObject(c, "country", r->names[i]) ||
+        !add_exact(c, "Y_base", r->Y[i]) || !add_exact(c, "E_base", r->E[i]) ||
+        !add_exact(c, "D_base", r->D[i]))
+      goto out;
+    for (int f = 0; f < ENT_TRADE_FIELDS; f++)
+      if (!add_exact(c, ent_names_trade_field[f], r->v[f][i])) goto out;
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      size_t k = i * n + j;
+      cJSON *c = cJSON_CreateObject();
+      if (!c || !cJSON_AddItemToArray(fs, c)) {
+        cJSON_Delete(c);
+        goto out;
+      }
+      int def = r->X[k] > 0.0;
+      if (!cJSON_AddStringToObject(c, "exporter", r->names[i]) ||
+          !cJSON_AddStringToObject(c, "importer", r->names[j]) ||
+          !add_exact(c, "flow_base", r->X[k]) || !add_exact(c, "b", r->b[k]) ||
+          !add_exact(c, "flow_new", r->X_new[k]) ||
+          !(def ? add_exact(c, "flow_hat", r->X_new[k] / r->X[k])
+                : cJSON_AddNullToObject(c, "flow_hat")))
+        goto out;
+    }
+  if (!cJSON_AddBoolToObject(root, "converged", 1) ||
+      !cJSON_AddNumberToObject(root, "iterations", r->info.iterations) ||
+      !add_exact(root, "residual", r->info.residual))
+    goto out;
+  char *text = cJSON_Print(root);
+  if (!text) goto out;
+  fputs(text, fp);
+  fputc('\n', fp);
+  cJSON_free(text);
+  st = ENT_OK;
+out:
+  cJSON_Delete(root);
+  return st;
+}
+
+/* ------------------------------------------------------------ assumptions */
+
+static cJSON *ids(const ent_structure *st, const size_t *ix, size_t n) {
+  cJSON *a = cJSON_CreateArray();
+  for (size_t k = 0; a && k < n; k++)
+    cJSON_AddItemToArray(a, cJSON_CreateString(st->blocs[ix[k]].id));
+  return a;
+}
+
+/* time, economy and blocs of a structural scenario. */
+static void structure_json(cJSON *root, const ent_structure *st) {
+  cJSON *tm = cJSON_AddObjectToObject(root, "time");
+  cJSON_AddNumberToObject(tm, "start", st->start);
+  cJSON_AddNumberToObject(tm, "end", st->end);
+  cJSON *ec = cJSON_AddObjectToObject(root, "economy");
+  cJSON_AddNumberToObject(ec, "theta", st->theta);
+  cJSON_AddNumberToObject(ec, "theta_foreign", st->theta_foreign);
+  cJSON_AddStringToObject(ec, "deficit",
+                          st->multiplicative ? "multiplicative" : "additive");
+  cJSON_AddNumberToObject(ec, "adjustment", st->adjustment);
+
+  cJSON *blocs = cJSON_AddArrayToObject(root, "blocs");
+  int ny = st->end - st->start + 1;
+  for (size_t i = 0; i < st->n_blocs; i++) {
+    const ent_bloc *bl = &st->blocs[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", bl->id);
+    ent_json_str(o, "name", bl->name);
+    cJSON_AddNumberToObject(o, "gdp", bl->gdp);
+    cJSON_AddNumberToObject(o, "milex", bl->milex);
+    cJSON *g = cJSON_AddArrayToObject(o, "growth");
+    for (int k = 1; bl->growth && k < ny; k++) {
+      /* only the years where the rate changes */
+      if (k > 1 && bl->growth[k] == bl->growth[k - 1]) continue;
+      cJSON *y = cJSON_CreateObject();
+      cJSON_AddNumberToObject(y, "year", st->start + k);
+      cJSON_AddNumberToObject(y, "rate", bl->growth[k]);
+      cJSON_AddItemToArray(g, y);
+    }
+    ent_json_str(o, "why", bl->why);
+    cJSON_AddItemToArray(blocs, o);
+  }
+}
+
+/* Shocks, channels and links of a structural scenario. */
+static void channels_json(cJSON *root, const ent_model *m) {
+  const ent_structure *st = m->st;
+  cJSON *shocks = cJSON_AddArrayToObject(root, "shocks");
+  for (size_t i = 0; i < st->n_shocks; i++) {
+    const ent_shock *s = &st->shocks[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", s->id);
+    cJSON_AddItemToObject(o, "from", ids(st, s->from, s->n_from));
+    cJSON_AddItemToObject(o, "to", ids(st, s->to, s->n_to));
+    cJSON_AddBoolToObject(o, "both", s->both);
+    cJSON_AddNumberToObject(o, "start", s->start);
+    if (s->end) cJSON_AddNumberToObject(o, "end", s->end);
+    else cJSON_AddNullToObject(o, "end");
+    if (s->embargo) cJSON_AddBoolToObject(o, "embargo", 1);
+    else cJSON_AddNumberToObject(o, "beta", s->beta);
+    cJSON_AddNumberToObject(o, "phase_in", s->phase_in);
+    cJSON_AddNumberToObject(o, "fade", s->fade);
+    ent_json_str(o, "source", s->source);
+    ent_json_str(o, "why", s->why);
+    cJSON_AddItemToArray(shocks, o);
+  }
+
+  cJSON *chs = cJSON_AddArrayToObject(root, "channels");
+  for (size_t i = 0; i < st->n_channels; i++) {
+    const ent_channel *c = &st->channels[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", c->id);
+    cJSON_AddStringToObject(o, "kind", ent_assumptions_channel_kind(c->kind));
+    cJSON_AddStringToObject(o, "from", st->blocs[c->from].id);
+    cJSON_AddStringToObject(o, "to", st->blocs[c->to].id);
+    ent_json_str(o, "unit", c->unit);
+    cJSON_AddNumberToObject(o, "capacity", c->capacity);
+    cJSON_AddNumberToObject(o, "base", c->base);
+    cJSON_AddNumberToObject(o, "ramp", c->ramp);
+    if (c->opens != INT_MIN) cJSON_AddNumberToObject(o, "opens", c->opens);
+    else cJSON_AddNullToObject(o, "opens");
+    cJSON_AddNumberToObject(o, "build_years", c->build_years);
+    cJSON_AddStringToObject(o, "driver", c->driver_trade ? "trade" : "none");
+    cJSON_AddBoolToObject(o, "conditional", c->conditional);
+    ent_json_str(o, "why", c->why);
+    cJSON_AddItemToArray(chs, o);
+  }
+
+  cJSON *links = cJSON_AddArrayToObject(root, "links");
+  for (size_t i = 0; i < st->n_links; i++) {
+    const ent_link *l = &st->links[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_strbuf b;
+    char p[96];
+    ent_json_str(o, "id", l->id);
+    ent_strbuf_init(&b);
+    ent_assumptions_link_source(m, l, &b);
+    ent_json_str(o, "source", b.failed ? NULL : b.data);
+    ent_strbuf_free(&b);
+    ent_strbuf_init(&b);
+    ent_assumptions_link_target(m, l, &b);
+    ent_json_str(o, "target", b.failed ? NULL : b.data);
+    ent_strbuf_free(&b);
+    cJSON_AddStringToObject(o, "form", ent_assumptions_form_name(l->form));
+    ent_assumptions_link_param(l, p, sizeof p);
+    cJSON_AddStringToObject(o, "parameter", p);
+    ent_json_str(o, "why", l->why);
+    cJSON_AddItemToArray(links, o);
+  }
+}
+
+/* The observed history of a structural scenario. */
+static void history_json(cJSON *root, const ent_structure *st) {
+  cJSON *hist = cJSON_AddArrayToObject(root, "history");
+  for (size_t i = 0; i < st->n_history; i++) {
+    const ent_history *h = &st->history[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "variable", h->variable);
+    ent_json_str(o, "entity", h->entity);
+    ent_json_str(o, "unit", h->unit);
+    ent_json_str(o, "source", h->source);
+    cJSON *v = cJSON_AddArrayToObject(o, "values");
+    for (size_t k = 0; k < h->n; k++) {
+      cJSON *y = cJSON_CreateObject();
+      cJSON_AddNumberToObject(y, "year", h->years[k]);
+      cJSON_AddNumberToObject(y, "value", h->values[k]);
+      cJSON_AddItemToArray(v, y);
+    }
+    cJSON_AddItemToArray(hist, o);
+  }
+}
+
+static cJSON *assumptions_json(const ent_model *m) {
+  cJSON *root = cJSON_CreateObject();
+  if (!root) return NULL;
+  cJSON *sc = cJSON_AddObjectToObject(root, "scenario");
+  ent_json_str(sc, "id", m->id);
+  ent_json_str(sc, "title", m->title);
+  ent_json_str(sc, "description", m->description);
+  ent_json_str(sc, "source", m->source);
+
+  cJSON *actors = cJSON_AddArrayToObject(root, "actors");
+  for (size_t i = 0; i < m->n_actors; i++) {
+    const ent_actor *a = &m->actors[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", a->id);
+    ent_json_str(o, "name", a->name);
+    ent_json_str(o, "kind", a->kind);
+    if (a->has_capability) cJSON_AddNumberToObject(o, "capability", a->capability);
+    else cJSON_AddNullToObject(o, "capability");
+    ent_json_str(o, "why", a->why);
+    cJSON_AddItemToArray(actors, o);
+  }
+
+  cJSON *issues = cJSON_AddArrayToObject(root, "issues");
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue *is = &m->issues[i];
+    cJSON *o = cJSON_CreateObject();
+    ent_json_str(o, "id", is->id);
+    ent_json_str(o, "question", is->question);
+    ent_json_str(o, "why", is->why);
+    cJSON *scale = ent_json_scale(is->lo, is->hi);
+    for (size_t k = 0; k < is->n_anchors; k++)
+      ent_json_anchor(scale, is->anchors[k].at, is->anchors[k].label);
+    cJSON_AddItemToObject(o, "scale", scale);
+    cJSON *pos = cJSON_AddArrayToObject(o, "positions");
+    for (size_t k = 0; k < is->n_stakes; k++) {
+      const ent_stake *s = &is->stakes[k];
+      cJSON *p = cJSON_CreateObject();
+      ent_json_str(p, "actor", m->actors[s->actor].id);
+      cJSON_AddNumberToObject(p, "position", s->position);
+      cJSON_AddNumberToObject(p, "salience", 100.0 * s->salience);
+      cJSON_AddNumberToObject(p, "capability", s->capability);
+      cJSON_AddBoolToObject(p, "capability_from_actor", s->cap_from_actor);
+      ent_json_str(p, "why", s->why);
+      cJSON_AddItemToArray(pos, p);
+    }
+    cJSON_AddItemToArray(issues, o);
+  }
+
+  const ent_structure *st = m->st;
+  if (st) {
+    structure_json(root, st);
+    channels_json(root, m);
+  }
+  cJSON *unc = cJSON_AddArrayToObject(root, "uncertain");
+  for (size_t i = 0; i < m->n_uparams; i++) {
+    const ent_uparam *u = &m->uparams[i];
+    cJSON *o = cJSON_CreateObject();
+    char dist[512];
+    ent_json_str(o, "name", u->name);
+    cJSON *at = cJSON_AddObjectToObject(o, "at");
+    ent_json_str(at, "file", u->file);
+    cJSON_AddNumberToObject(at, "line", u->at.line);
+    cJSON_AddNumberToObject(at, "col", u->at.col);
+    ent_assumptions_dist(&u->dist, dist, sizeof dist);
+    cJSON_AddStringToObject(o, "distribution", dist);
+    cJSON_AddNumberToObject(o, "nominal", u->nominal);
+    cJSON_AddItemToArray(unc, o);
+  }
+
+  if (st) history_json(root, st);
+  return root;
+}
+
+ent_status ent_json_assumptions(const ent_model *m, FILE *fp) {
+  if (!m) return ENT_EINVAL;
+  return ent_json_emit(assumptions_json(m), fp);
+}

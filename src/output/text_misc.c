@@ -1,0 +1,231 @@
+/*
+ * text_misc.c -- the text of a back-test (`entente backtest`), of a
+ * scenario's assumptions (ent_model_write_assumptions), of a run
+ * of the spatial model (`entente smp`) and of a trade counterfactual
+ * (`entente gravity`).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "output/assumptions.h"
+#include "output/render.h"
+
+ent_status ent_text_backtest(const ent_result *r, FILE *fp) {
+  if (!r) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_strbuf_printf(&b, "back-test of '%s': model from %d data and the known "
+                        "shocks, against observed values\n",
+                    r->prov.scenario_id, r->prov.start);
+  for (size_t k = 0; k < r->n_bt; k++) {
+    const ent_result_bt_series *s = &r->bt[k];
+    ent_strbuf_printf(&b, "\n%s %s (%s)\n", s->variable, s->entity,
+                      s->unit ? s->unit : "");
+    ent_strbuf_printf(&b, "  %4s %10s %10s %8s %12s %10s\n", "year", "actual",
+                      "model", "error", "persistence", "trend");
+    for (size_t q = 0; q < s->n; q++) {
+      ent_strbuf_printf(&b, "  %4d %10.2f %10.2f %7.1f%% %12.2f", s->years[q],
+                        s->actual[q], s->model[q],
+                        100.0 * (s->model[q] - s->actual[q]) / s->actual[q],
+                        s->persist[q]);
+      if (s->has_trend) ent_strbuf_printf(&b, " %10.2f\n", s->trend[q]);
+      else ent_strbuf_puts(&b, " -\n");
+    }
+    ent_strbuf_printf(&b, "  MAPE: model %.1f%%, persistence %.1f%%", s->mape_model,
+                      s->mape_persist);
+    if (s->has_trend) ent_strbuf_printf(&b, ", trend %.1f%%", s->mape_trend);
+    ent_strbuf_printf(&b, " -- best: %s\n", s->best);
+  }
+  return ent_render_flush(&b, fp);
+}
+
+/* ------------------------------------------------------------ smp */
+
+/* One actors x turns table of dimension k of v (positions or ideals,
+ * internal scale), printed on 0-100 with one decimal as KTAB's log does. */
+static void turn_table(FILE *fp, const ent_smp_run *r, const char *what,
+                       const double *v, size_t k, int wname) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m, T = r->n_states;
+  fprintf(fp, "\n%s on '%s' (0-100) by turn:\n%-*s", what, pb->dim[k], wname,
+          "actor");
+  for (size_t t = 0; t < T; t++) fprintf(fp, " %5zu", t);
+  fputc('\n', fp);
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t t = 0; t < T; t++)
+      fprintf(fp, " %5.1f", v[(t * N + i) * M + k] * 100.0);
+    fputc('\n', fp);
+  }
+}
+
+/* `entente smp`: a table per dimension (actors x states, 0-100 scale, one
+ * decimal as KTAB's log prints them), the winning probabilities, the
+ * final positions at full precision. */
+ent_status ent_text_smp(const ent_smp_run *r, FILE *fp) {
+  const ent_smp_problem *pb = r->pb;
+  size_t N = pb->n, M = pb->m, T = r->n_states;
+  int wname = 5;
+  for (size_t i = 0; i < N; i++) {
+    int l = (int)strlen(pb->actor[i]);
+    if (l > wname) wname = l;
+  }
+  char opts[512];
+  ent_smp_opts_describe(&r->opts, opts, sizeof opts);
+  fprintf(fp, "SMP (KTAB Spatial Model of Politics): %s\n", pb->name);
+  if (pb->desc[0]) fprintf(fp, "%s\n", pb->desc);
+  fprintf(fp, "%zu actors, %zu dimension%s\noptions: %s\n", N, M,
+          M == 1 ? "" : "s", opts);
+  fprintf(fp, "%zu states (turns 0-%zu): %s\n", T, T - 1,
+          r->converged ? "converged (stopping ratio reached)"
+                       : "stopped at the turn limit");
+  for (size_t t = 0; t < T; t++)
+    if (r->degenerate[t])
+      fprintf(fp, "warning: state %zu is degenerate (no risk attitudes; "
+                  "everyone held)\n", t);
+  for (size_t k = 0; k < M; k++) {
+    turn_table(fp, r, "Positions", r->x, k, wname);
+    if (!r->identity_acc) turn_table(fp, r, "Ideals", r->xi, k, wname);
+  }
+  fprintf(fp, "\nWinning probabilities by turn:\n%-*s", wname, "actor");
+  for (size_t t = 0; t < T; t++) fprintf(fp, " %6zu", t);
+  fputc('\n', fp);
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t t = 0; t < T; t++)
+      fprintf(fp, " %6.4f", r->win_prob[t * N + i]);
+    fputc('\n', fp);
+  }
+  fprintf(fp, "\nFinal positions (turn %zu):\n%-*s", T - 1, wname, "actor");
+  for (size_t k = 0; k < M; k++) fprintf(fp, " %14.14s", pb->dim[k]);
+  fprintf(fp, " %8s\n", "win_prob");
+  for (size_t i = 0; i < N; i++) {
+    fprintf(fp, "%-*s", wname, pb->actor[i]);
+    for (size_t k = 0; k < M; k++)
+      fprintf(fp, " %14.10g", r->x[((T - 1) * N + i) * M + k] * 100.0);
+    fprintf(fp, " %8.4f\n", r->win_prob[(T - 1) * N + i]);
+  }
+  return ferror(fp) ? ENT_EIO : ENT_OK;
+}
+
+/* ------------------------------------------------------------ trade */
+
+/* `entente gravity`: the country table and the flow table, aligned. */
+ent_status ent_text_trade(const ent_trade_result *r, FILE *fp) {
+  size_t n = r->n, wid = 7;
+  for (size_t i = 0; i < n; i++)
+    if (strlen(r->names[i]) > wid) wid = strlen(r->names[i]);
+  if (wid > 30) wid = 30;
+  fprintf(fp,
+          "GE structural gravity counterfactual: theta %g, %s deficits, "
+          "%d iterations, residual %.2g\n\n",
+          r->opts.theta,
+          r->opts.deficit == ENT_TRADE_DEFICIT_ADDITIVE ? "additive"
+                                                        : "multiplicative",
+          r->info.iterations, r->info.residual);
+  fprintf(fp, "%-*s %10s %10s %10s %10s %10s %10s\n", (int)wid, "country",
+          "wage %", "price %", "welfare %", "real wage %", "OMR %",
+          "own share");
+  for (size_t i = 0; i < n; i++)
+    fprintf(fp, "%-*.*s %+10.3f %+10.3f %+10.3f %+10.3f %+10.3f %10.4f\n",
+            (int)wid, (int)wid, r->names[i],
+            100.0 * (r->v[ENT_TRADE_W_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_P_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_WELFARE_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_REAL_WAGE_HAT][i] - 1.0),
+            100.0 * (r->v[ENT_TRADE_OMR_HAT][i] - 1.0),
+            r->v[ENT_TRADE_PI_OWN_NEW][i]);
+  fprintf(fp, "\n%-*s %-*s %14s %14s %10s\n", (int)wid, "exporter", (int)wid,
+          "importer", "flow base", "flow new", "change %");
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      size_t k = i * n + j;
+      fprintf(fp, "%-*.*s %-*.*s %14.6g %14.6g ", (int)wid, (int)wid,
+              r->names[i], (int)wid, (int)wid, r->names[j], r->X[k],
+              r->X_new[k]);
+      if (r->X[k] > 0.0)
+        fprintf(fp, "%+10.3f\n", 100.0 * (r->X_new[k] / r->X[k] - 1.0));
+      else
+        fprintf(fp, "%10s\n", "-");
+    }
+  return ENT_OK;
+}
+
+/* ------------------------------------------------------------ assumptions */
+
+static void why_line(ent_strbuf *b, const char *why, const char *indent) {
+  ent_strbuf_printf(b, "%swhy: %s\n", indent, why ? why : "(no rationale given)");
+}
+
+/* The blocs, shocks, channels and links of a structural scenario. */
+static void structure_assumptions(const ent_model *m, ent_strbuf *b) {
+  const ent_structure *st = m->st;
+  if (st->n_blocs) ent_strbuf_puts(b, "\nblocs:\n");
+  for (size_t i = 0; i < st->n_blocs; i++) {
+    ent_strbuf_printf(b, "  %s\n", st->blocs[i].id);
+    why_line(b, st->blocs[i].why, "    ");
+  }
+  if (st->n_shocks) ent_strbuf_puts(b, "\nshocks:\n");
+  for (size_t i = 0; i < st->n_shocks; i++) {
+    const ent_shock *s = &st->shocks[i];
+    ent_strbuf_printf(b, "  %s\n", s->id);
+    if (s->source) ent_strbuf_printf(b, "    source: %s\n", s->source);
+    why_line(b, s->why, "    ");
+  }
+  if (st->n_channels) ent_strbuf_puts(b, "\nchannels:\n");
+  for (size_t i = 0; i < st->n_channels; i++) {
+    ent_strbuf_printf(b, "  %s\n", st->channels[i].id);
+    why_line(b, st->channels[i].why, "    ");
+  }
+  if (st->n_links) ent_strbuf_puts(b, "\nlinks:\n");
+  for (size_t i = 0; i < st->n_links; i++) {
+    const ent_link *l = &st->links[i];
+    char p[96];
+    ent_assumptions_link_param(l, p, sizeof p);
+    ent_strbuf_printf(b, "  %s: ", l->id);
+    ent_assumptions_link_source(m, l, b);
+    ent_strbuf_puts(b, " -> ");
+    ent_assumptions_link_target(m, l, b);
+    ent_strbuf_printf(b, ", %s\n", p);
+    why_line(b, l->why, "    ");
+  }
+}
+
+/* ent_model_write_assumptions: every input with its rationale. */
+ent_status ent_text_assumptions(const ent_model *m, FILE *fp) {
+  if (!m) return ENT_EINVAL;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_strbuf_printf(&b, "assumptions of scenario %s (%s): %s\n", m->id ? m->id : "?",
+                    m->source ? m->source : "?", m->title ? m->title : "");
+  ent_strbuf_puts(&b, "\nactors:\n");
+  for (size_t i = 0; i < m->n_actors; i++) {
+    const ent_actor *a = &m->actors[i];
+    ent_strbuf_printf(&b, "  %s (%s, %s)", a->id, a->name, a->kind);
+    if (a->has_capability) ent_strbuf_printf(&b, ", capability %g", a->capability);
+    ent_strbuf_puts(&b, "\n");
+    why_line(&b, a->why, "    ");
+  }
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue *is = &m->issues[i];
+    ent_strbuf_printf(&b, "\nissue %s: %s\n", is->id, is->question);
+    if (is->why) why_line(&b, is->why, "  ");
+    for (size_t k = 0; k < is->n_stakes; k++) {
+      const ent_stake *s = &is->stakes[k];
+      ent_strbuf_printf(&b, "  %-10s position %g, salience %g, capability %g%s\n",
+                        m->actors[s->actor].id, s->position, 100.0 * s->salience,
+                        s->capability, s->cap_from_actor ? " (the actor's)" : "");
+      if (s->why) why_line(&b, s->why, "    ");
+    }
+  }
+  if (m->st) structure_assumptions(m, &b);
+  if (m->n_uparams)
+    ent_strbuf_puts(&b, "\nuncertain inputs (distribution; the value of a single run):\n");
+  for (size_t i = 0; i < m->n_uparams; i++) {
+    const ent_uparam *u = &m->uparams[i];
+    char dist[512];
+    ent_assumptions_dist(&u->dist, dist, sizeof dist);
+    ent_strbuf_printf(&b, "  %s: %s; %g\n", u->name, dist, u->nominal);
+  }
+  return ent_render_flush(&b, fp);
+}
