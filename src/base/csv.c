@@ -177,3 +177,36 @@ int ent_csv_rest_empty(const ent_csv_row *r, size_t from) {
     if (!ent_is_blank(r->fields[i].text, r->fields[i].len)) return 0;
   return 1;
 }
+
+static int csv_needs_quotes(const char *s, int strict) {
+  if (strpbrk(s, ",\"\r\n")) return 1;
+  if (!strict || s[0] == '\0') return 0;
+  return s[0] == ' ' || s[0] == '\t' || s[0] == '#' ||
+         s[strlen(s) - 1] == ' ' || s[strlen(s) - 1] == '\t';
+}
+
+void ent_csv_write_field(ent_strbuf *b, const char *s, int strict) {
+  if (!csv_needs_quotes(s, strict)) {
+    ent_strbuf_puts(b, s);
+    return;
+  }
+  ent_strbuf_puts(b, "\"");
+  for (; *s; s++) {
+    if (*s == '"') ent_strbuf_puts(b, "\"");
+    ent_strbuf_append(b, s, 1);
+  }
+  ent_strbuf_puts(b, "\"");
+}
+
+void ent_csv_print_field(FILE *fp, const char *s, int strict) {
+  if (!csv_needs_quotes(s, strict)) {
+    fputs(s, fp);
+    return;
+  }
+  fputc('"', fp);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', fp);
+    fputc(*s, fp);
+  }
+  fputc('"', fp);
+}

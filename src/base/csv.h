@@ -43,4 +43,11 @@ ENT_LOCAL void ent_csv_free(ent_csv *c);
 /* True if the row has only empty fields after index `from`. */
 ENT_LOCAL int ent_csv_rest_empty(const ent_csv_row *r, size_t from);
 
+/* Write s as one CSV field (RFC 4180): quoted, with "" for ", when it
+ * holds a comma, a quote or a line break -- and, if `strict`, also when it
+ * starts with a blank or '#' or ends with a blank (readers that trim or
+ * skip comment lines would change it otherwise). */
+ENT_LOCAL void ent_csv_write_field(ent_strbuf *b, const char *s, int strict);
+ENT_LOCAL void ent_csv_print_field(FILE *fp, const char *s, int strict);
+
 #endif /* ENT_CSV_H */

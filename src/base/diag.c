@@ -29,17 +29,6 @@ struct ent_diag {
   size_t n_sources;
 };
 
-const char *ent_status_str(ent_status s) {
-  switch (s) {
-#define ENT_X_CASE(name, value, text) \
-  case name:                          \
-    return text;
-    ENT_STATUS_LIST(ENT_X_CASE)
-#undef ENT_X_CASE
-  }
-  return "unknown status";
-}
-
 ent_diag *ent_diag_create(void) { return ent_calloc(1, sizeof(ent_diag)); }
 
 void ent_diag_destroy(ent_diag *d) {

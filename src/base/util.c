@@ -1,5 +1,10 @@
 /*
  * util.c -- allocation hook, strings, strict number parsing, file reading.
+ *
+ * Prefixes: the primitives every layer uses and that name no module --
+ * ent_malloc/calloc/realloc/free/mallocarray and ent_fault_ (the
+ * allocation hook), ent_strdup/strndup, ent_strbuf_, ent_is_, ent_parse_,
+ * ent_read_, ent_fmt_, ent_arena_.
  */
 #include "base/util.h"
 
@@ -344,39 +349,4 @@ char *ent_arena_strndup(ent_arena *a, const char *s, size_t n) {
 
 char *ent_arena_strdup(ent_arena *a, const char *s) {
   return s ? ent_arena_strndup(a, s, strlen(s)) : NULL;
-}
-
-/* ------------------------------------------------------------ CSV out */
-
-static int csv_needs_quotes(const char *s, int strict) {
-  if (strpbrk(s, ",\"\r\n")) return 1;
-  if (!strict || s[0] == '\0') return 0;
-  return s[0] == ' ' || s[0] == '\t' || s[0] == '#' ||
-         s[strlen(s) - 1] == ' ' || s[strlen(s) - 1] == '\t';
-}
-
-void ent_csv_write_field(ent_strbuf *b, const char *s, int strict) {
-  if (!csv_needs_quotes(s, strict)) {
-    ent_strbuf_puts(b, s);
-    return;
-  }
-  ent_strbuf_puts(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"') ent_strbuf_puts(b, "\"");
-    ent_strbuf_append(b, s, 1);
-  }
-  ent_strbuf_puts(b, "\"");
-}
-
-void ent_csv_print_field(FILE *fp, const char *s, int strict) {
-  if (!csv_needs_quotes(s, strict)) {
-    fputs(s, fp);
-    return;
-  }
-  fputc('"', fp);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', fp);
-    fputc(*s, fp);
-  }
-  fputc('"', fp);
 }

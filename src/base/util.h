@@ -85,12 +85,6 @@ ENT_LOCAL void ent_fmt_double(char *buf, size_t size, double x);
 
 
 
-/* Write s as one CSV field (RFC 4180): quoted, with "" for ", when it
- * holds a comma, a quote or a line break -- and, if `strict`, also when it
- * starts with a blank or '#' or ends with a blank (readers that trim or
- * skip comment lines would change it otherwise). */
-ENT_LOCAL void ent_csv_write_field(ent_strbuf *b, const char *s, int strict);
-ENT_LOCAL void ent_csv_print_field(FILE *fp, const char *s, int strict);
 
 /* Arena: many small allocations released at once (a loaded model's
  * strings and arrays).  Blocks are linked; nothing is freed individually. */

@@ -118,7 +118,7 @@ void ent_ensemble_mpi_finalize(ent_mpi *p, int failed) {
   ent_free(p);
 }
 
-int ent_ens_bcast_int(const ent_mpi *p, int v) {
+int ent_ensemble_bcast_int(const ent_mpi *p, int v) {
 #ifdef ENT_HAVE_MPI
   if (p && p->size > 1) MPI_Bcast(&v, 1, MPI_INT, 0, p->comm);
 #else
@@ -127,7 +127,7 @@ int ent_ens_bcast_int(const ent_mpi *p, int v) {
   return v;
 }
 
-ent_status ent_ens_bcast(const ent_mpi *p, char **buf, size_t *len) {
+ent_status ent_ensemble_bcast(const ent_mpi *p, char **buf, size_t *len) {
 #ifdef ENT_HAVE_MPI
   if (!p || p->size < 2) return ENT_OK;
   unsigned long long n = p->rank == 0 ? (unsigned long long)*len : 0;
@@ -168,36 +168,36 @@ static unsigned char *rec_classes(const ent_ensemble *e, unsigned char *rec) {
   return rec + ENT_ENS_REC_HEAD + e->n_vals * sizeof(double);
 }
 
-int ent_ens_record_status(const unsigned char *rec) {
+int ent_ensemble_record_status(const unsigned char *rec) {
   int32_t s;
   memcpy(&s, rec, sizeof s);
   return (int)s;
 }
 
-void ent_ens_record_inputs(const ent_ensemble *e, const unsigned char *rec,
+void ent_ensemble_record_inputs(const ent_ensemble *e, const unsigned char *rec,
                            double *x) {
   memcpy(x, rec + ENT_ENS_REC_HEAD, e->d * sizeof(double));
 }
 
-void ent_ens_record_headline(const ent_ensemble *e, const unsigned char *rec,
+void ent_ensemble_record_headline(const ent_ensemble *e, const unsigned char *rec,
                              double *y) {
   for (size_t k = 0; k < e->h; k++)
     memcpy(&y[k], rec + ENT_ENS_REC_HEAD + e->head[k].at * sizeof(double),
            sizeof(double));
 }
 
-size_t ent_ens_record_bytes(const ent_ensemble *e) { return e->rec_bytes; }
-size_t ent_ens_per_unit(const ent_ensemble *e) { return e->per_unit; }
-size_t ent_ens_dim(const ent_ensemble *e) { return e->d; }
-size_t ent_ens_headline_count(const ent_ensemble *e) { return e->h; }
-const ent_run_opts *ent_ens_run_opts(const ent_ensemble *e) { return &e->ro; }
-const ent_ensemble_opts *ent_ens_opts(const ent_ensemble *e) { return &e->o; }
-const ent_model *ent_ens_model(const ent_ensemble *e) { return e->m; }
-int ent_ens_complete(const ent_ensemble *e) {
+size_t ent_ensemble_record_bytes(const ent_ensemble *e) { return e->rec_bytes; }
+size_t ent_ensemble_per_unit(const ent_ensemble *e) { return e->per_unit; }
+size_t ent_ensemble_dim(const ent_ensemble *e) { return e->d; }
+size_t ent_ensemble_headline_count(const ent_ensemble *e) { return e->h; }
+const ent_run_opts *ent_ensemble_run_opts(const ent_ensemble *e) { return &e->ro; }
+const ent_ensemble_opts *ent_ensemble_get_opts(const ent_ensemble *e) { return &e->o; }
+const ent_model *ent_ensemble_model(const ent_ensemble *e) { return e->m; }
+int ent_ensemble_complete(const ent_ensemble *e) {
   return e->units_done == e->n_units;
 }
 
-const unsigned char *ent_ens_batch(const ent_ensemble *e, unsigned long *first,
+const unsigned char *ent_ensemble_batch(const ent_ensemble *e, unsigned long *first,
                                    unsigned long *count) {
   *first = e->batch_first;
   *count = e->batch_count;
@@ -212,9 +212,6 @@ unsigned long ent_ensemble_total(const ent_ensemble *e) {
 }
 void ent_ensemble_stop(ent_ensemble *e) {
   if (e) e->stop_requested = 1;
-}
-size_t ent_model_uncertain_count(const ent_model *m) {
-  return m ? m->n_uparams : 0;
 }
 
 void ent_ensemble_opts_init(ent_ensemble_opts *o) {
@@ -241,7 +238,7 @@ static int cell_is(const cell *c, const char *var, const char *ent, int year) {
          !strcmp(c->entity, ent);
 }
 
-size_t ent_ens_find_cell(const ent_ensemble *e, const char *var,
+size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
                          const char *ent, int year) {
   if (!e->hash) return (size_t)-1;
   for (size_t s = key_hash(var, ent, year) & e->hash_mask;; s = (s + 1) & e->hash_mask) {
@@ -266,7 +263,7 @@ static ent_status build_layout(ent_ensemble *e, const ent_run *r) {
     c->unit = p->unit;
     snprintf(c->entity, sizeof c->entity, "%s", p->entity);
     c->year = p->year;
-    if (ent_ens_find_cell(e, p->variable, p->entity, p->year) != (size_t)-1) continue;
+    if (ent_ensemble_find_cell(e, p->variable, p->entity, p->year) != (size_t)-1) continue;
     size_t s = key_hash(p->variable, p->entity, p->year) & e->hash_mask;
     while (e->hash[s]) s = (s + 1) & e->hash_mask;
     e->hash[s] = k + 1;
@@ -331,7 +328,7 @@ static ent_status build_headlines(ent_ensemble *e) {
       ENT_VAR_OIL_FLOW,      ENT_VAR_ARMS_TRANSFER};
   const char *ents[] = {ab, ba, ab, ba, ab, ab, ab, ab};
   for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
-    size_t c = ent_ens_find_cell(e, ENT_VNAME(vars[k]), ents[k], e->last_year);
+    size_t c = ent_ensemble_find_cell(e, ENT_VNAME(vars[k]), ents[k], e->last_year);
     if (c == (size_t)-1) continue;
     if (add_headline(e, e->d + c, e->cells[c].variable, ents[k],
                      e->last_year))
@@ -448,7 +445,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
     if (!e->cross_cell) st = ENT_ENOMEM;
     for (size_t i = 0; st == ENT_OK && i < ni; i++)
       for (int t = 0; t < e->n_years; t++) {
-        size_t c = ent_ens_find_cell(e, ENT_VNAME(ENT_VAR_ISSUE_FORECAST), m->issues[i].id,
+        size_t c = ent_ensemble_find_cell(e, ENT_VNAME(ENT_VAR_ISSUE_FORECAST), m->issues[i].id,
                              e->first_year + t);
         e->cross_cell[i * (size_t)e->n_years + (size_t)t] =
             c == (size_t)-1 ? -1 : (long)c;
@@ -535,7 +532,7 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     w->x[i] = ent_dist_quantile(&m->uparams[i].dist, u);
   }
   memcpy(vals, w->x, d * sizeof(double));
-  ent_model_apply(w->model, w->x);
+  ent_uncertain_apply(w->model, w->x);
   ent_diag *dg = ent_diag_create();
   ent_run *r = NULL;
   ent_status st = dg ? ent_run_create(w->model, &e->ro, &r, dg) : ENT_ENOMEM;
@@ -556,7 +553,7 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     size_t at = c < e->S && cell_is(&e->cells[c], pt->variable, pt->entity,
                                     pt->year)
                     ? c
-                    : ent_ens_find_cell(e, pt->variable, pt->entity, pt->year);
+                    : ent_ensemble_find_cell(e, pt->variable, pt->entity, pt->year);
     if (at == (size_t)-1) continue;
     vals[d + at] = pt->value;
     c = at + 1;
@@ -627,8 +624,8 @@ static void add_sample(ent_ensemble *e, unsigned char *rec) {
   for (size_t q = 0; q < e->n_dyads; q++)
     e->class_count[q * ENT_CLASSES + (cls[q] < ENT_CLASSES ? cls[q]
                                                                    : ENT_CLASS_NONE)]++;
-  ent_ens_record_headline(e, rec, e->hy);
-  ent_ens_record_inputs(e, rec, e->hx);
+  ent_ensemble_record_headline(e, rec, e->hy);
+  ent_ensemble_record_inputs(e, rec, e->hx);
   ent_src_add(e->src, e->hx, e->hy);
   e->samples_ok++;
 }
@@ -639,7 +636,7 @@ static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
   int failed = 0;
   for (size_t k = 0; k < e->per_unit; k++) {
     unsigned char *rec = recs + k * e->rec_bytes;
-    int s = ent_ens_record_status(rec);
+    int s = ent_ensemble_record_status(rec);
     if (s == ENT_ENOMEM || s == ENT_EINTERNAL || s == ENT_EINVAL)
       return (ent_status)s;
     if (s != ENT_OK) {
@@ -658,17 +655,17 @@ static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
     add_sample(e, recs + e->rec_bytes);
     size_t h = e->h;
     double *fA = e->hy, *fB = e->hy + h, *fAB = e->hy + 2 * h;
-    ent_ens_record_headline(e, recs, fA);
-    ent_ens_record_headline(e, recs + e->rec_bytes, fB);
+    ent_ensemble_record_headline(e, recs, fA);
+    ent_ensemble_record_headline(e, recs + e->rec_bytes, fB);
     for (size_t i = 0; i < e->d; i++)
-      ent_ens_record_headline(e, recs + (2 + i) * e->rec_bytes, fAB + i * h);
+      ent_ensemble_record_headline(e, recs + (2 + i) * e->rec_bytes, fAB + i * h);
     for (size_t k = 0; k < h * e->per_unit; k++) e->hy[k] -= e->h0[k % h];
     ent_sobol_add(e->sob, fA, fB, fAB);
   }
   return ENT_OK;
 }
 
-ent_status ent_ens_feed(ent_ensemble *e, const void *rec, size_t len) {
+ent_status ent_ensemble_feed(ent_ensemble *e, const void *rec, size_t len) {
   if (e->rank != 0 || len != e->rec_bytes || e->units_done >= e->n_units)
     return ENT_EINVAL;
   memcpy(e->pend + e->n_pend * e->rec_bytes, rec, len);
@@ -679,7 +676,7 @@ ent_status ent_ens_feed(ent_ensemble *e, const void *rec, size_t len) {
   return st;
 }
 
-ent_status ent_ens_sync(ent_ensemble *e) {
+ent_status ent_ensemble_sync(ent_ensemble *e) {
   unsigned long long n = e->units_done;
 #ifdef ENT_HAVE_MPI
   if (e->o.mpi && e->size > 1)
@@ -716,7 +713,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   if (!e) return ENT_EINVAL;
   e->batch_count = 0;
   if (e->units_done >= e->n_units || e->stopped) return ENT_OK;
-  int ctrl = ent_ens_bcast_int(e->o.mpi, e->stop_requested ? CTRL_STOP : CTRL_GO);
+  int ctrl = ent_ensemble_bcast_int(e->o.mpi, e->stop_requested ? CTRL_STOP : CTRL_GO);
   if (ctrl == CTRL_STOP) {
     e->stopped = 1;
     return ENT_OK;
@@ -760,7 +757,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
       ent_diag_add(d, ENT_SEV_ERROR, st, e->m->source, 0, 0,
                    "a member of the forecast failed: %s", ent_status_str(st));
   }
-  st = (ent_status)ent_ens_bcast_int(e->o.mpi, (int)st);
+  st = (ent_status)ent_ensemble_bcast_int(e->o.mpi, (int)st);
   if (st != ENT_OK) return st;
   e->batch_first = u0 * e->per_unit;
   e->batch_count = nb * e->per_unit;

@@ -27,37 +27,37 @@
 
 #define ENT_ENS_REC_HEAD 128
 
-ENT_LOCAL size_t ent_ens_record_bytes(const ent_ensemble *e);
+ENT_LOCAL size_t ent_ensemble_record_bytes(const ent_ensemble *e);
 /* Records per unit: 1, or d + 2 with Sobol' indices. */
-ENT_LOCAL size_t ent_ens_per_unit(const ent_ensemble *e);
-ENT_LOCAL size_t ent_ens_dim(const ent_ensemble *e);
-ENT_LOCAL size_t ent_ens_headline_count(const ent_ensemble *e);
+ENT_LOCAL size_t ent_ensemble_per_unit(const ent_ensemble *e);
+ENT_LOCAL size_t ent_ensemble_dim(const ent_ensemble *e);
+ENT_LOCAL size_t ent_ensemble_headline_count(const ent_ensemble *e);
 /* Records of the last step (rank 0): evaluation index of the first and
  * their count; NULL when the step computed none. */
-ENT_LOCAL const unsigned char *ent_ens_batch(const ent_ensemble *e,
+ENT_LOCAL const unsigned char *ent_ensemble_batch(const ent_ensemble *e,
                                              unsigned long *first,
                                              unsigned long *count);
 /* Status, inputs (x[d]) and headline outputs (y[h]) of a record. */
-ENT_LOCAL int ent_ens_record_status(const unsigned char *rec);
-ENT_LOCAL void ent_ens_record_inputs(const ent_ensemble *e,
+ENT_LOCAL int ent_ensemble_record_status(const unsigned char *rec);
+ENT_LOCAL void ent_ensemble_record_inputs(const ent_ensemble *e,
                                      const unsigned char *rec, double *x);
-ENT_LOCAL void ent_ens_record_headline(const ent_ensemble *e,
+ENT_LOCAL void ent_ensemble_record_headline(const ent_ensemble *e,
                                        const unsigned char *rec, double *y);
 /* Feed the next stored record (rank 0, in evaluation order). */
-ENT_LOCAL ent_status ent_ens_feed(ent_ensemble *e, const void *rec,
+ENT_LOCAL ent_status ent_ensemble_feed(ent_ensemble *e, const void *rec,
                                   size_t len);
 /* After feeding: every rank continues from rank 0's count. */
-ENT_LOCAL ent_status ent_ens_sync(ent_ensemble *e);
+ENT_LOCAL ent_status ent_ensemble_sync(ent_ensemble *e);
 /* Rank 0's bytes to every rank (others get an ent_malloc'd copy; *buf and
  * *len are in/out).  A no-op without MPI or with p NULL. */
-ENT_LOCAL ent_status ent_ens_bcast(const ent_mpi *p, char **buf, size_t *len);
+ENT_LOCAL ent_status ent_ensemble_bcast(const ent_mpi *p, char **buf, size_t *len);
 /* Rank 0's v (as a binary int) on every rank; v itself without MPI. */
-ENT_LOCAL int ent_ens_bcast_int(const ent_mpi *p, int v);
-ENT_LOCAL const ent_run_opts *ent_ens_run_opts(const ent_ensemble *e);
-ENT_LOCAL const ent_ensemble_opts *ent_ens_opts(const ent_ensemble *e);
-ENT_LOCAL const ent_model *ent_ens_model(const ent_ensemble *e);
+ENT_LOCAL int ent_ensemble_bcast_int(const ent_mpi *p, int v);
+ENT_LOCAL const ent_run_opts *ent_ensemble_run_opts(const ent_ensemble *e);
+ENT_LOCAL const ent_ensemble_opts *ent_ensemble_get_opts(const ent_ensemble *e);
+ENT_LOCAL const ent_model *ent_ensemble_model(const ent_ensemble *e);
 /* 1 when every member is done. */
-ENT_LOCAL int ent_ens_complete(const ent_ensemble *e);
+ENT_LOCAL int ent_ensemble_complete(const ent_ensemble *e);
 
 /* ---- resume (ensemble_resume.c) ---- */
 

@@ -86,7 +86,7 @@ struct ent_ensemble {
 };
 
 /* Cell of (var, ent, year), or (size_t)-1. */
-ENT_LOCAL size_t ent_ens_find_cell(const ent_ensemble *e, const char *var,
+ENT_LOCAL size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
                                    const char *ent, int year);
 
 #endif /* ENT_ENSEMBLE_IMPL_H */

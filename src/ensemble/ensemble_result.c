@@ -356,7 +356,7 @@ static void cmp_cells(ent_result *res, const ent_ensemble *a,
   if (!c->cells) return;
   for (size_t k = 0; k < a->S; k++) {
     const cell *cl = &a->cells[k];
-    size_t cb = ent_ens_find_cell(b, cl->variable, cl->entity, cl->year);
+    size_t cb = ent_ensemble_find_cell(b, cl->variable, cl->entity, cl->year);
     if (cb == (size_t)-1) continue;
     ent_result_stats sa, sb;
     summarise(a, k, scratch, &sa);

@@ -11,7 +11,7 @@
  * and feeds the stored records back, so the forecast continues exactly
  * where it stopped, on any number of threads or ranks.
  *
- * What travels from rank 0 (ent_ens_bcast): a fixed header (the stored
+ * What travels from rank 0 (ent_ensemble_bcast): a fixed header (the stored
  * forecast options, binary: every rank runs the same build on the same
  * kind of machine), then source, text and each model option as
  * NUL-terminated strings.  Statuses travel as binary ints.
@@ -103,7 +103,7 @@ static ent_status check_hash(const ent_ensemble_stored *src,
 /* Rank 0: feed the stored records, a whole unit at a time. */
 static ent_status feed(const ent_ensemble_stored *src, ent_ensemble *e,
                        long long *read, long long *fed, ent_diag *d) {
-  size_t per = ent_ens_per_unit(e), rb = ent_ens_record_bytes(e);
+  size_t per = ent_ensemble_per_unit(e), rb = ent_ensemble_record_bytes(e);
   unsigned char *unit = ent_mallocarray(per, rb);
   if (!unit) return ENT_ENOMEM;
   ent_status st = ENT_OK;
@@ -122,7 +122,7 @@ static ent_status feed(const ent_ensemble_stored *src, ent_ensemble *e,
     rows++;
     if (++in_unit == per) {
       for (size_t k = 0; st == ENT_OK && k < per; k++)
-        st = ent_ens_feed(e, unit + k * rb, rb);
+        st = ent_ensemble_feed(e, unit + k * rb, rb);
       in_unit = 0;
     }
   }
@@ -148,8 +148,8 @@ ent_status ent_ensemble_resume_start(const ent_ensemble_stored *src,
   size_t len = 0;
   if (rank0 && st == ENT_OK) st = pack(src, &buf, &len);
   /* every rank learns whether rank 0 could read the forecast */
-  st = (ent_status)ent_ens_bcast_int(mpi, (int)st);
-  if (st == ENT_OK) st = ent_ens_bcast(mpi, &buf, &len);
+  st = (ent_status)ent_ensemble_bcast_int(mpi, (int)st);
+  if (st == ENT_OK) st = ent_ensemble_bcast(mpi, &buf, &len);
   ent_ensemble_opts eo = *o;
   ent_run_opts *ro = NULL;
   const char *source = NULL, *text = NULL;
@@ -166,11 +166,11 @@ ent_status ent_ensemble_resume_start(const ent_ensemble_stored *src,
 
 ent_status ent_ensemble_resume_finish(const ent_mpi *mpi, ent_status st,
                                       ent_ensemble **out, ent_model **model) {
-  ent_status st0 = (ent_status)ent_ens_bcast_int(mpi, (int)st);
+  ent_status st0 = (ent_status)ent_ensemble_bcast_int(mpi, (int)st);
   /* rank 0's verdict, unless this rank failed on its own */
   if (st == ENT_OK || st0 != ENT_OK) st = st0;
   if (st == ENT_OK && !*out) st = ENT_ENOMEM;
-  if (st == ENT_OK) st = ent_ens_sync(*out);
+  if (st == ENT_OK) st = ent_ensemble_sync(*out);
   if (st != ENT_OK) {
     ent_ensemble_destroy(*out);
     *out = NULL;

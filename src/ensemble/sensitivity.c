@@ -1,6 +1,9 @@
 /*
  * sensitivity.c -- see sensitivity.h.
  *
+ * Prefixes: ent_src_ (standardised regression coefficients), ent_sobol_
+ * (Sobol' indices from Saltelli's design).
+ *
  * SRC: co-moments by the multivariate Welford update, in sample order:
  *   dx = x - mx; mx += dx / n; Cxx += dx (x - mx)'; Cxy += dx (y - my)'
  * then the correlation matrix R of the inputs with variance and the

@@ -1,5 +1,8 @@
 /*
  * stats.c -- see stats.h.
+ *
+ * Prefixes: ent_welford_ (running mean and sd), ent_qacc_ (quantile
+ * accumulators: exact, or a sketch past the memory budget).
  */
 #include "ensemble/stats.h"
 

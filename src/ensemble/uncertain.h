@@ -31,17 +31,11 @@ ENT_LOCAL void ent_dist_describe(const ent_dist *d, char *buf, size_t size);
  * seed.  Depends on (seed, index) only. */
 ENT_LOCAL uint64_t ent_seed_derive(uint64_t seed, uint64_t index);
 
-/* A value copy of m: every numeric array (actors, issues and their stakes,
- * blocs and growth paths, flows, shocks, channels, links) is copied;
- * strings, anchors, lists of indices, history and the uncertain numbers
- * are shared with m, which must outlive the copy.  Free with
- * ent_model_destroy.  NULL when out of memory. */
-ENT_LOCAL ent_model *ent_model_clone(const ent_model *m);
 
 /* Set every uncertain number of `c` (a clone of the model that declares
  * them) to x[k] (k in declaration order, in the file's units: salience
  * 0-100).  Targets that are not uncertain keep their values, so repeated
  * calls need no reset.  A channel base above its capacity is capped. */
-ENT_LOCAL void ent_model_apply(ent_model *c, const double *x);
+ENT_LOCAL void ent_uncertain_apply(ent_model *c, const double *x);
 
 #endif /* ENT_UNCERTAIN_H */

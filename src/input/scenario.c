@@ -14,7 +14,7 @@
  * fraction.  An actor's capability may be set once on the actor and
  * overridden per issue.
  *
- * Numbers that a forecast may vary are read through ent_scn_number, which
+ * Numbers that a forecast may vary are read through ent_scenario_number, which
  * also takes a distribution {dist: ...} (scenario_dist.c); a scenario with
  * `extends: BASE` is merged onto its base before it is read (variant.c).
  */
@@ -31,7 +31,7 @@
 #include "strategic/smp.h"
 
 
-const char *ent_check_ident(const char *s, size_t len) {
+const char *ent_scenario_check_ident(const char *s, size_t len) {
   if (len == 0) return "is empty";
   if (len > 64) return "is longer than 64 characters";
   for (size_t i = 0; i < len; i++) {
@@ -42,13 +42,13 @@ const char *ent_check_ident(const char *s, size_t len) {
   return NULL;
 }
 
-ent_srcpos ent_scn_pos(const yaml_node_t *n) {
+ent_srcpos ent_scenario_pos(const yaml_node_t *n) {
   ent_srcpos p = {ent_ynode_line(n), ent_ynode_col(n)};
   return p;
 }
 
 /* Copy a scalar string into the model arena; NULL after reporting. */
-const char *ent_scn_text(loader *L, yaml_node_t *n, const char *what,
+const char *ent_scenario_text(loader *L, yaml_node_t *n, const char *what,
                         int required_nonempty) {
   size_t len;
   const char *s = ent_ydoc_str(&L->y, n, what, &len);
@@ -60,11 +60,11 @@ const char *ent_scn_text(loader *L, yaml_node_t *n, const char *what,
   return ent_arena_strndup(&L->m->arena, s, len);
 }
 
-const char *ent_scn_ident(loader *L, yaml_node_t *n, const char *what) {
+const char *ent_scenario_ident(loader *L, yaml_node_t *n, const char *what) {
   size_t len;
   const char *s = ent_ydoc_str(&L->y, n, what, &len);
   if (!s) return NULL;
-  const char *why = ent_check_ident(s, len);
+  const char *why = ent_scenario_check_ident(s, len);
   if (why) {
     ent_ydoc_error(&L->y, n, "%s '%.40s' %s", what, s, why);
     return NULL;
@@ -73,7 +73,7 @@ const char *ent_scn_ident(loader *L, yaml_node_t *n, const char *what) {
 }
 
 /* Required key: report if missing (at the mapping's position). */
-yaml_node_t *ent_scn_need(loader *L, yaml_node_t *map, const char *key,
+yaml_node_t *ent_scenario_need(loader *L, yaml_node_t *map, const char *key,
                          const char *what) {
   yaml_node_t *v = ent_ydoc_get(&L->y, map, key);
   if (!v) ent_ydoc_error(&L->y, map, "%s has no '%s'", what, key);
@@ -143,15 +143,15 @@ static void parse_actors(loader *L, yaml_node_t *n) {
     if (!ent_ydoc_want_map(&L->y, a, "an actor")) continue;
     ent_ydoc_check_keys(&L->y, a, keys, "an actor");
     ent_actor act = {0};
-    act.at = ent_scn_pos(a);
-    yaml_node_t *v = ent_scn_need(L, a, "id", "an actor");
-    if (v) act.id = ent_scn_ident(L, v, "actor id");
+    act.at = ent_scenario_pos(a);
+    yaml_node_t *v = ent_scenario_need(L, a, "id", "an actor");
+    if (v) act.id = ent_scenario_ident(L, v, "actor id");
     if (act.id && ent_model_find_actor(m, act.id) != (size_t)-1) {
       ent_ydoc_error(&L->y, v, "duplicate actor id '%s'", act.id);
       act.id = NULL;
     }
-    v = ent_scn_need(L, a, "name", "an actor");
-    if (v) act.name = ent_scn_text(L, v, "actor name", 1);
+    v = ent_scenario_need(L, a, "name", "an actor");
+    if (v) act.name = ent_scenario_text(L, v, "actor name", 1);
     act.kind = "state";
     v = ent_ydoc_get(&L->y, a, "kind");
     if (v) {
@@ -172,12 +172,12 @@ static void parse_actors(loader *L, yaml_node_t *n) {
       snprintf(name, sizeof name, "actors.%s.capability",
                act.id ? act.id : "?");
       ent_utarget t = {ENT_UT_ACTOR_CAPABILITY, m->n_actors, 0, 0, 0, 0};
-      if (!ent_scn_number(L, v, "capability", 0.0, 1e12, ENT_NUM_SCALAR_RANGE,
+      if (!ent_scenario_number(L, v, "capability", 0.0, 1e12, ENT_NUM_SCALAR_RANGE,
                           &act.capability, &t, name, NULL))
         act.has_capability = 1;
     }
     v = ent_ydoc_get(&L->y, a, "why");
-    if (v) act.why = ent_scn_text(L, v, "'why'", 0);
+    if (v) act.why = ent_scenario_text(L, v, "'why'", 0);
     if (act.id && act.name) m->actors[m->n_actors++] = act;
   }
 }
@@ -198,8 +198,8 @@ static void parse_scale(loader *L, yaml_node_t *n, ent_issue *is,
   *ok = 0;
   if (!ent_ydoc_want_map(&L->y, n, "'scale'")) return;
   ent_ydoc_check_keys(&L->y, n, keys, "'scale'");
-  yaml_node_t *lo = ent_scn_need(L, n, "min", "'scale'");
-  yaml_node_t *hi = ent_scn_need(L, n, "max", "'scale'");
+  yaml_node_t *lo = ent_scenario_need(L, n, "min", "'scale'");
+  yaml_node_t *hi = ent_scenario_need(L, n, "max", "'scale'");
   if (!lo || !hi) return;
   if (ent_ydoc_num_in(&L->y, lo, "scale min", -1e12, 1e12, &is->lo) ||
       ent_ydoc_num_in(&L->y, hi, "scale max", -1e12, 1e12, &is->hi))
@@ -228,7 +228,7 @@ static void parse_scale(loader *L, yaml_node_t *n, ent_issue *is,
                      is->lo, is->hi);
       continue;
     }
-    const char *label = ent_scn_text(L, v, "anchor label", 1);
+    const char *label = ent_scenario_text(L, v, "anchor label", 1);
     if (!label) continue;
     int dup = 0;
     for (size_t q = 0; q < is->n_anchors; q++)
@@ -271,7 +271,7 @@ static void parse_issue_model(loader *L, yaml_node_t *in, ent_issue *is) {
       if (!is->dims) return;
       for (size_t k = 0; k < nd; k++) {
         yaml_node_t *e = ent_ydoc_node(&L->y, v->data.sequence.items.start[k]);
-        is->dims[k] = ent_scn_ident(L, e, "dimension name");
+        is->dims[k] = ent_scenario_ident(L, e, "dimension name");
         for (size_t q = 0; is->dims[k] && q < k; q++)
           if (is->dims[q] && !strcmp(is->dims[q], is->dims[k]))
             ent_ydoc_error(&L->y, e, "duplicate dimension '%s'", is->dims[k]);
@@ -333,7 +333,7 @@ static int parse_vector_stake(loader *L, yaml_node_t *v, const ent_issue *is,
   const char *keys[2] = {"position", "salience"};
   double *dst[2] = {st->pos_dims, st->sal_dims};
   for (int f = 0; f < 2; f++) {
-    yaml_node_t *x = ent_scn_need(L, v, keys[f], "an actor's stake");
+    yaml_node_t *x = ent_scenario_need(L, v, keys[f], "an actor's stake");
     if (!x) return -1;
     if (x->type != YAML_SEQUENCE_NODE ||
         (size_t)(x->data.sequence.items.top - x->data.sequence.items.start) != nd) {
@@ -415,9 +415,9 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
     ent_ydoc_check_keys(&L->y, v, keys, "an actor's stake");
     ent_stake st = {0};
     st.actor = ai;
-    st.at = ent_scn_pos(k);
+    st.at = ent_scenario_pos(k);
     int ok = 1;
-    /* stake targets name the actor until ent_scn_resolve_uparams */
+    /* stake targets name the actor until ent_scenario_resolve_uparams */
     ent_utarget t = {ENT_UT_STAKE_POSITION, m->n_issues, ai, 0, 0, 0};
     char name[200];
     snprintf(name, sizeof name, "issues.%s.positions.%s.position",
@@ -428,8 +428,8 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
       if (parse_vector_stake(L, v, is, &st, id)) ok = 0;
       goto capability;
     }
-    x = ent_scn_need(L, v, "position", "an actor's stake");
-    if (!x || ent_scn_number(L, x, "position", plo, phi, 0, &st.position, &t,
+    x = ent_scenario_need(L, v, "position", "an actor's stake");
+    if (!x || ent_scenario_number(L, x, "position", plo, phi, 0, &st.position, &t,
                              name, NULL))
       ok = 0;
     else if (scale_ok && (st.position < is->lo || st.position > is->hi)) {
@@ -441,9 +441,9 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
     t.kind = ENT_UT_STAKE_SALIENCE;
     snprintf(name, sizeof name, "issues.%s.positions.%s.salience",
              is->id ? is->id : "?", id);
-    x = ent_scn_need(L, v, "salience", "an actor's stake");
+    x = ent_scenario_need(L, v, "salience", "an actor's stake");
     if (!x) ok = 0;
-    else if (ent_scn_number(L, x, "salience", 0.0, 100.0, 0, &st.salience, &t,
+    else if (ent_scenario_number(L, x, "salience", 0.0, 100.0, 0, &st.salience, &t,
                             name, NULL))
       ok = 0;
     else if (st.salience < 0.0 || st.salience > 100.0) {
@@ -458,7 +458,7 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
              is->id ? is->id : "?", id);
     x = ent_ydoc_get(&L->y, v, "capability");
     if (x) {
-      if (ent_scn_number(L, x, "capability", 0.0, 1e12, ENT_NUM_SCALAR_RANGE,
+      if (ent_scenario_number(L, x, "capability", 0.0, 1e12, ENT_NUM_SCALAR_RANGE,
                          &st.capability, &t, name, NULL))
         ok = 0;
     } else if (m->actors[ai].has_capability) {
@@ -471,7 +471,7 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
       ok = 0;
     }
     x = ent_ydoc_get(&L->y, v, "why");
-    if (x) st.why = ent_scn_text(L, x, "'why'", 0);
+    if (x) st.why = ent_scenario_text(L, x, "'why'", 0);
     if (ok) is->stakes[is->n_stakes++] = st;
   }
   qsort(is->stakes, is->n_stakes, sizeof *is->stakes, cmp_stake);
@@ -501,27 +501,27 @@ static void parse_issues(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, in, keys, "an issue");
     size_t errors_before = ent_diag_errors(L->d);
     ent_issue is = {0};
-    is.at = ent_scn_pos(in);
+    is.at = ent_scenario_pos(in);
     is.eum = m->eum;
-    yaml_node_t *v = ent_scn_need(L, in, "id", "an issue");
-    if (v) is.id = ent_scn_ident(L, v, "issue id");
+    yaml_node_t *v = ent_scenario_need(L, in, "id", "an issue");
+    if (v) is.id = ent_scenario_ident(L, v, "issue id");
     for (size_t q = 0; is.id && q < m->n_issues; q++)
       if (!strcmp(m->issues[q].id, is.id)) {
         ent_ydoc_error(&L->y, v, "duplicate issue id '%s'", is.id);
         is.id = NULL;
         break;
       }
-    v = ent_scn_need(L, in, "question", "an issue");
-    if (v) is.question = ent_scn_text(L, v, "issue question", 1);
+    v = ent_scenario_need(L, in, "question", "an issue");
+    if (v) is.question = ent_scenario_text(L, v, "issue question", 1);
     v = ent_ydoc_get(&L->y, in, "why");
-    if (v) is.why = ent_scn_text(L, v, "'why'", 0);
+    if (v) is.why = ent_scenario_text(L, v, "'why'", 0);
     int scale_ok = 0;
-    v = ent_scn_need(L, in, "scale", "an issue");
+    v = ent_scenario_need(L, in, "scale", "an issue");
     if (v) parse_scale(L, v, &is, &scale_ok);
     v = ent_ydoc_get(&L->y, in, "options");
     if (v) parse_options(L, v, &is.eum, "issue 'options'");
     parse_issue_model(L, in, &is);
-    v = ent_scn_need(L, in, "positions", "an issue");
+    v = ent_scenario_need(L, in, "positions", "an issue");
     if (v) {
       parse_positions(L, v, &is, scale_ok);
       if (ent_diag_errors(L->d) == errors_before) {
@@ -592,30 +592,30 @@ static void parse_root(loader *L, yaml_node_t *root) {
   ent_model *m = L->m;
   if (!ent_ydoc_want_map(&L->y, root, "the scenario file")) return;
   ent_ydoc_check_keys(&L->y, root, keys, "the scenario file");
-  yaml_node_t *sc = ent_scn_need(L, root, "scenario", "the scenario file");
+  yaml_node_t *sc = ent_scenario_need(L, root, "scenario", "the scenario file");
   if (sc && ent_ydoc_want_map(&L->y, sc, "'scenario'")) {
     static const char *const skeys[] = {"id", "title", "description", NULL};
     ent_ydoc_check_keys(&L->y, sc, skeys, "'scenario'");
-    yaml_node_t *v = ent_scn_need(L, sc, "id", "'scenario'");
-    if (v) m->id = ent_scn_ident(L, v, "scenario id");
-    v = ent_scn_need(L, sc, "title", "'scenario'");
-    if (v) m->title = ent_scn_text(L, v, "scenario title", 1);
+    yaml_node_t *v = ent_scenario_need(L, sc, "id", "'scenario'");
+    if (v) m->id = ent_scenario_ident(L, v, "scenario id");
+    v = ent_scenario_need(L, sc, "title", "'scenario'");
+    if (v) m->title = ent_scenario_text(L, v, "scenario title", 1);
     v = ent_ydoc_get(&L->y, sc, "description");
-    if (v) m->description = ent_scn_text(L, v, "scenario description", 0);
+    if (v) m->description = ent_scenario_text(L, v, "scenario description", 0);
   }
   /* model options first: issues copy them as their defaults */
   yaml_node_t *v = ent_ydoc_get(&L->y, root, "model");
   if (v) parse_model(L, v);
-  v = ent_scn_need(L, root, "actors", "the scenario file");
+  v = ent_scenario_need(L, root, "actors", "the scenario file");
   if (v) parse_actors(L, v);
   if (v && L->m->n_actors == 1 && ent_diag_errors(L->d) == 0)
     ent_ydoc_error(&L->y, v, "only one actor: a scenario needs at least 2");
-  v = ent_scn_need(L, root, "issues", "the scenario file");
+  v = ent_scenario_need(L, root, "issues", "the scenario file");
   if (v) parse_issues(L, v);
   v = ent_ydoc_get(&L->y, root, "report");
   if (v) parse_report(L, v);
-  ent_scn_resolve_uparams(L);
-  ent_scn_parse_structure(L, root);
+  ent_scenario_resolve_uparams(L);
+  ent_scenario_parse_structure(L, root);
 }
 
 ent_status ent_scenario_load_buffer(const char *name, const char *text_,

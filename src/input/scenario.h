@@ -8,7 +8,7 @@
 #define ENT_SCENARIO_H
 
 #include "model/model.h"
-#include "base/yamldoc.h"
+#include "base/ydoc.h"
 
 /* Largest scenario or table file accepted (bytes). */
 #define ENT_MAX_INPUT_BYTES (64u * 1024u * 1024u)
@@ -22,22 +22,22 @@ typedef struct loader {
   ent_diag *d;
 } loader;
 
-ENT_LOCAL ent_srcpos ent_scn_pos(const yaml_node_t *n);
+ENT_LOCAL ent_srcpos ent_scenario_pos(const yaml_node_t *n);
 /* Scalar copied into the model arena; NULL after reporting. */
-ENT_LOCAL const char *ent_scn_text(loader *L, yaml_node_t *n, const char *what,
+ENT_LOCAL const char *ent_scenario_text(loader *L, yaml_node_t *n, const char *what,
                                    int required_nonempty);
-ENT_LOCAL const char *ent_scn_ident(loader *L, yaml_node_t *n,
+ENT_LOCAL const char *ent_scenario_ident(loader *L, yaml_node_t *n,
                                     const char *what);
 /* Required key of a mapping: reported at the mapping if missing. */
-ENT_LOCAL yaml_node_t *ent_scn_need(loader *L, yaml_node_t *map,
+ENT_LOCAL yaml_node_t *ent_scenario_need(loader *L, yaml_node_t *map,
                                     const char *key, const char *what);
 /* The structural sections (time, economy, trade, shocks, channels, links,
  * history) of root; no-op if the root has none of them. */
-ENT_LOCAL void ent_scn_parse_structure(loader *L, yaml_node_t *root);
+ENT_LOCAL void ent_scenario_parse_structure(loader *L, yaml_node_t *root);
 
 /* ---- uncertain numbers (scenario_dist.c; docs/scenario.md) ---- */
 
-/* Flags of ent_scn_number. */
+/* Flags of ent_scenario_number. */
 #define ENT_NUM_SCALAR_RANGE 1u /* a plain value is checked against [lo, hi]
                                    (as ent_ydoc_num_in); else the caller
                                    checks it */
@@ -51,14 +51,14 @@ ENT_LOCAL void ent_scn_parse_structure(loader *L, yaml_node_t *root);
  * value (normal: mean; uniform: midpoint; triangular, pert: mode; choice:
  * the most likely value) is stored in *out.  Returns 0, or -1 after
  * reporting.  *is_dist (may be NULL) says which form it was. */
-ENT_LOCAL int ent_scn_number(loader *L, yaml_node_t *n, const char *what,
+ENT_LOCAL int ent_scenario_number(loader *L, yaml_node_t *n, const char *what,
                              double lo, double hi, unsigned flags,
                              double *out, const ent_utarget *tgt,
                              const char *name, int *is_dist);
 /* True if n is a mapping with a `dist` key. */
-ENT_LOCAL int ent_scn_is_dist(loader *L, yaml_node_t *n);
+ENT_LOCAL int ent_scenario_is_dist(loader *L, yaml_node_t *n);
 /* Resolve stake targets (actor -> stake index) once the issues are built. */
-ENT_LOCAL void ent_scn_resolve_uparams(loader *L);
+ENT_LOCAL void ent_scenario_resolve_uparams(loader *L);
 
 /* ---- variants (variant.c) ---- */
 
@@ -70,6 +70,6 @@ ENT_LOCAL ent_status ent_variant_resolve(ent_ydoc *y, ent_diag *d,
 
 /* Validate that s is a usable identifier: 1-64 bytes of letters, digits,
  * '_', '-', '.', ':' (no blanks).  Returns NULL or a reason. */
-ENT_LOCAL const char *ent_check_ident(const char *s, size_t len);
+ENT_LOCAL const char *ent_scenario_check_ident(const char *s, size_t len);
 
 #endif /* ENT_SCENARIO_H */

@@ -24,7 +24,7 @@
 
 #include "input/scenario.h"
 
-int ent_scn_is_dist(loader *L, yaml_node_t *n) {
+int ent_scenario_is_dist(loader *L, yaml_node_t *n) {
   return n && n->type == YAML_MAPPING_NODE && ent_ydoc_get(&L->y, n, "dist");
 }
 
@@ -180,7 +180,7 @@ static int parse_dist(loader *L, yaml_node_t *map, const char *what,
   }
   yaml_node_t *w = ent_ydoc_get(&L->y, map, "why");
   if (w) {
-    *why = ent_scn_text(L, w, "'why'", 0);
+    *why = ent_scenario_text(L, w, "'why'", 0);
     if (!*why) return -1;
   }
   yaml_node_t *na = NULL, *nb = NULL, *nc = NULL;
@@ -292,11 +292,11 @@ static int add_uparam(loader *L, const ent_uparam *p) {
   return 0;
 }
 
-int ent_scn_number(loader *L, yaml_node_t *n, const char *what, double lo,
+int ent_scenario_number(loader *L, yaml_node_t *n, const char *what, double lo,
                    double hi, unsigned flags, double *out,
                    const ent_utarget *tgt, const char *name, int *is_dist) {
   if (is_dist) *is_dist = 0;
-  if (!ent_scn_is_dist(L, n) || !tgt)
+  if (!ent_scenario_is_dist(L, n) || !tgt)
     return flags & ENT_NUM_SCALAR_RANGE ? ent_ydoc_num_in(&L->y, n, what, lo, hi, out)
                                         : ent_ydoc_num(&L->y, n, what, out);
   if (is_dist) *is_dist = 1;
@@ -306,14 +306,14 @@ int ent_scn_number(loader *L, yaml_node_t *n, const char *what, double lo,
     return -1;
   p.name = ent_arena_strdup(&L->m->arena, name);
   p.file = ent_arena_strdup(&L->m->arena, ent_ydoc_file_of(&L->y, n));
-  p.at = ent_scn_pos(n);
+  p.at = ent_scenario_pos(n);
   p.tgt = *tgt;
   if (!p.name || !p.file || add_uparam(L, &p)) return -1;
   *out = p.nominal;
   return 0;
 }
 
-void ent_scn_resolve_uparams(loader *L) {
+void ent_scenario_resolve_uparams(loader *L) {
   ent_model *m = L->m;
   for (size_t u = 0; u < m->n_uparams; u++) {
     ent_utarget *t = &m->uparams[u].tgt;

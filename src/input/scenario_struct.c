@@ -106,10 +106,10 @@ static int rate_path(loader *L, yaml_node_t *n, const char *what,
   ent_structure *st = L->m->st;
   ent_utarget t = {kind, bloc, 0, 0, n_years, 0};
   char name[160];
-  if (n->type == YAML_SCALAR_NODE || ent_scn_is_dist(L, n)) {
+  if (n->type == YAML_SCALAR_NODE || ent_scenario_is_dist(L, n)) {
     double r;
     snprintf(name, sizeof name, "economy.blocs.%s.%s", bloc_id, what);
-    if (ent_scn_number(L, n, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
+    if (ent_scenario_number(L, n, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
                        name, NULL))
       return -1;
     for (size_t k = 0; k < n_years; k++) out[k] = r;
@@ -132,7 +132,7 @@ static int rate_path(loader *L, yaml_node_t *n, const char *what,
     t.k0 = from_k;
     t.k1 = n_years;
     snprintf(name, sizeof name, "economy.blocs.%s.%s.%d", bloc_id, what, y);
-    if (ent_scn_number(L, v, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
+    if (ent_scenario_number(L, v, what, -50.0, 100.0, ENT_NUM_SCALAR_RANGE, &r, &t,
                        name, &dist)) {
       bad = 1;
       continue;
@@ -168,8 +168,8 @@ static void parse_time(loader *L, yaml_node_t *n) {
   static const char *const keys[] = {"start", "end", NULL};
   if (!ent_ydoc_want_map(&L->y, n, "'time'")) return;
   ent_ydoc_check_keys(&L->y, n, keys, "'time'");
-  yaml_node_t *a = ent_scn_need(L, n, "start", "'time'");
-  yaml_node_t *b = ent_scn_need(L, n, "end", "'time'");
+  yaml_node_t *a = ent_scenario_need(L, n, "start", "'time'");
+  yaml_node_t *b = ent_scenario_need(L, n, "end", "'time'");
   int s, e;
   if (!a || !b || year_of(L, a, "time start", &s) ||
       year_of(L, b, "time end", &e))
@@ -196,13 +196,13 @@ static void parse_economy(loader *L, yaml_node_t *n) {
   ent_utarget t = {ENT_UT_ECONOMY_THETA, 0, 0, 0, 0, 0};
   char name[160];
   if (v)
-    ent_scn_number(L, v, "theta", 0.01, 50.0, ENT_NUM_SCALAR_RANGE, &st->theta,
+    ent_scenario_number(L, v, "theta", 0.01, 50.0, ENT_NUM_SCALAR_RANGE, &st->theta,
                    &t, "economy.theta", NULL);
   st->theta_foreign = st->theta;
   v = ent_ydoc_get(&L->y, n, "theta_foreign");
   if (v) ent_ydoc_num_in(&L->y, v, "theta_foreign", 0.01, 50.0, &st->theta_foreign);
   v = ent_ydoc_get(&L->y, n, "why");
-  if (v) ent_scn_text(L, v, "'why'", 0);
+  if (v) ent_scenario_text(L, v, "'why'", 0);
   v = ent_ydoc_get(&L->y, n, "deficit");
   if (v) {
     const char *s = ent_ydoc_str(&L->y, v, "deficit", NULL);
@@ -214,12 +214,12 @@ static void parse_economy(loader *L, yaml_node_t *n) {
   v = ent_ydoc_get(&L->y, n, "adjustment");
   t.kind = ENT_UT_ECONOMY_ADJUSTMENT;
   if (v &&
-      !ent_scn_number(L, v, "adjustment", 0.0, 1.0,
+      !ent_scenario_number(L, v, "adjustment", 0.0, 1.0,
                       ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &st->adjustment,
                       &t, "economy.adjustment", NULL) &&
       !(st->adjustment > 0.0))
     ent_ydoc_error(&L->y, v, "adjustment must be in (0, 1], not 0");
-  yaml_node_t *bl = ent_scn_need(L, n, "blocs", "'economy'");
+  yaml_node_t *bl = ent_scenario_need(L, n, "blocs", "'economy'");
   if (!bl || !ent_ydoc_want_seq(&L->y, bl, "'economy.blocs'")) return;
   size_t count = (size_t)(bl->data.sequence.items.top -
                           bl->data.sequence.items.start);
@@ -242,10 +242,10 @@ static void parse_economy(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, b, bkeys, "a bloc");
     size_t before = ent_diag_errors(L->d);
     ent_bloc bb = {0};
-    bb.at = ent_scn_pos(b);
+    bb.at = ent_scenario_pos(b);
     bb.actor = -1;
-    v = ent_scn_need(L, b, "id", "a bloc");
-    if (v) bb.id = ent_scn_ident(L, v, "bloc id");
+    v = ent_scenario_need(L, b, "id", "a bloc");
+    if (v) bb.id = ent_scenario_ident(L, v, "bloc id");
     if (bb.id && ent_model_find_bloc(m, bb.id) != (size_t)-1) {
       ent_ydoc_error(&L->y, v, "duplicate bloc id '%s'", bb.id);
       bb.id = NULL;
@@ -255,17 +255,17 @@ static void parse_economy(loader *L, yaml_node_t *n) {
       if (a != (size_t)-1) bb.actor = (long)a;
     }
     v = ent_ydoc_get(&L->y, b, "name");
-    if (v) bb.name = ent_scn_text(L, v, "bloc name", 1);
+    if (v) bb.name = ent_scenario_text(L, v, "bloc name", 1);
     else if (bb.actor >= 0) bb.name = m->actors[bb.actor].name;
     else if (bb.id) bb.name = bb.id;
     const char *bid = bb.id ? bb.id : "?";
     size_t bi = st->n_blocs;
-    v = ent_scn_need(L, b, "gdp", "a bloc");
+    v = ent_scenario_need(L, b, "gdp", "a bloc");
     t.kind = ENT_UT_BLOC_GDP;
     t.i = bi;
     snprintf(name, sizeof name, "economy.blocs.%s.gdp", bid);
     if (v &&
-        !ent_scn_number(L, v, "gdp", 0.0, 1e7,
+        !ent_scenario_number(L, v, "gdp", 0.0, 1e7,
                         ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &bb.gdp, &t,
                         name, NULL) &&
         !(bb.gdp > 0.0))
@@ -275,7 +275,7 @@ static void parse_economy(loader *L, yaml_node_t *n) {
     t.kind = ENT_UT_BLOC_MILEX;
     snprintf(name, sizeof name, "economy.blocs.%s.milex", bid);
     if (v)
-      ent_scn_number(L, v, "milex", 0.0, 1e6, ENT_NUM_SCALAR_RANGE, &bb.milex,
+      ent_scenario_number(L, v, "milex", 0.0, 1e6, ENT_NUM_SCALAR_RANGE, &bb.milex,
                      &t, name, NULL);
     bb.growth = ent_arena_array(&m->arena, n_years, sizeof(double));
     bb.milex_growth = ent_arena_array(&m->arena, n_years, sizeof(double));
@@ -297,7 +297,7 @@ static void parse_economy(loader *L, yaml_node_t *n) {
           m->uparams[u].tgt.also_milex = 1;
     }
     v = ent_ydoc_get(&L->y, b, "why");
-    if (v) bb.why = ent_scn_text(L, v, "'why'", 0);
+    if (v) bb.why = ent_scenario_text(L, v, "'why'", 0);
     if (ent_diag_errors(L->d) == before && bb.id) st->blocs[st->n_blocs++] = bb;
   }
 }
@@ -309,7 +309,7 @@ static void parse_trade(loader *L, yaml_node_t *n) {
   size_t nb = st->n_blocs;
   if (!ent_ydoc_want_map(&L->y, n, "'trade'")) return;
   ent_ydoc_check_keys(&L->y, n, keys, "'trade'");
-  yaml_node_t *order = ent_scn_need(L, n, "blocs", "'trade'");
+  yaml_node_t *order = ent_scenario_need(L, n, "blocs", "'trade'");
   size_t n_order = 0;
   size_t *idx = order ? bloc_list(L, order, "'trade.blocs'", &n_order) : NULL;
   if (!idx) return;
@@ -319,7 +319,7 @@ static void parse_trade(loader *L, yaml_node_t *n) {
                                  "all blocs", n_order, nb);
     return;
   }
-  yaml_node_t *fl = ent_scn_need(L, n, "flows", "'trade'");
+  yaml_node_t *fl = ent_scenario_need(L, n, "flows", "'trade'");
   if (!fl || !ent_ydoc_want_map(&L->y, fl, "'trade.flows'")) return;
   st->flows = ent_arena_array(&m->arena, nb * nb, sizeof(double));
   unsigned char *seen = ent_arena_alloc(&m->arena, nb);
@@ -356,7 +356,7 @@ static void parse_trade(loader *L, yaml_node_t *n) {
       char name[200];
       snprintf(name, sizeof name, "trade.flows.%s->%s", id, st->blocs[j].id);
       ent_utarget t = {ENT_UT_TRADE_FLOW, i, j, 0, 0, 0};
-      if (ent_scn_number(L, e, "a flow", 0.0, 1e9,
+      if (ent_scenario_number(L, e, "a flow", 0.0, 1e9,
                          ENT_NUM_SCALAR_RANGE | (i == j ? ENT_NUM_ABOVE_LO : 0),
                          &x, &t, name, NULL))
         continue;
@@ -431,15 +431,15 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, s, keys, "a shock");
     size_t before = ent_diag_errors(L->d);
     ent_shock sh = {0};
-    sh.at = ent_scn_pos(s);
-    yaml_node_t *v = ent_scn_need(L, s, "id", "a shock");
-    if (v) sh.id = ent_scn_ident(L, v, "shock id");
+    sh.at = ent_scenario_pos(s);
+    yaml_node_t *v = ent_scenario_need(L, s, "id", "a shock");
+    if (v) sh.id = ent_scenario_ident(L, v, "shock id");
     for (size_t q = 0; sh.id && q < st->n_shocks; q++)
       if (!strcmp(st->shocks[q].id, sh.id))
         ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
-    v = ent_scn_need(L, s, "from", "a shock");
+    v = ent_scenario_need(L, s, "from", "a shock");
     if (v) sh.from = bloc_list(L, v, "shock 'from'", &sh.n_from);
-    v = ent_scn_need(L, s, "to", "a shock");
+    v = ent_scenario_need(L, s, "to", "a shock");
     if (v) sh.to = bloc_list(L, v, "shock 'to'", &sh.n_to);
     for (size_t a = 0; a < sh.n_from; a++)
       for (size_t b = 0; b < sh.n_to; b++)
@@ -448,7 +448,7 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
                          sh.id ? sh.id : "?", st->blocs[sh.from[a]].id);
     v = ent_ydoc_get(&L->y, s, "both");
     if (v) flag(L, v, "both", &sh.both);
-    v = ent_scn_need(L, s, "start", "a shock");
+    v = ent_scenario_need(L, s, "start", "a shock");
     if (v && !year_of(L, v, "shock start", &sh.start))
       check_year_in_axis(L, v, sh.start, "shock start");
     v = ent_ydoc_get(&L->y, s, "end");
@@ -466,7 +466,7 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
       char name[160];
       snprintf(name, sizeof name, "shocks.%s.beta", sh.id ? sh.id : "?");
       ent_utarget t = {ENT_UT_SHOCK_BETA, st->n_shocks, 0, 0, 0, 0};
-      ent_scn_number(L, vb, "beta", -20.0, 5.0, ENT_NUM_SCALAR_RANGE, &sh.beta,
+      ent_scenario_number(L, vb, "beta", -20.0, 5.0, ENT_NUM_SCALAR_RANGE, &sh.beta,
                      &t, name, NULL);
     }
     if (!vb && !sh.embargo)
@@ -480,10 +480,10 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
     if (v && !ent_ydoc_int(&L->y, v, "phase_in", 0, 50, &k)) sh.phase_in = (int)k;
     v = ent_ydoc_get(&L->y, s, "fade");
     if (v && !ent_ydoc_int(&L->y, v, "fade", 0, 50, &k)) sh.fade = (int)k;
-    v = ent_scn_need(L, s, "source", "a shock");
-    if (v) sh.source = ent_scn_text(L, v, "shock source", 1);
+    v = ent_scenario_need(L, s, "source", "a shock");
+    if (v) sh.source = ent_scenario_text(L, v, "shock source", 1);
     v = ent_ydoc_get(&L->y, s, "why");
-    if (v) sh.why = ent_scn_text(L, v, "'why'", 0);
+    if (v) sh.why = ent_scenario_text(L, v, "'why'", 0);
     if (ent_diag_errors(L->d) == before) st->shocks[st->n_shocks++] = sh;
   }
 }
@@ -508,14 +508,14 @@ static void parse_channels(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, c, keys, "a channel");
     size_t before = ent_diag_errors(L->d);
     ent_channel ch = {0};
-    ch.at = ent_scn_pos(c);
+    ch.at = ent_scenario_pos(c);
     ch.opens = INT_MIN;
-    yaml_node_t *v = ent_scn_need(L, c, "id", "a channel");
-    if (v) ch.id = ent_scn_ident(L, v, "channel id");
+    yaml_node_t *v = ent_scenario_need(L, c, "id", "a channel");
+    if (v) ch.id = ent_scenario_ident(L, v, "channel id");
     for (size_t q = 0; ch.id && q < st->n_channels; q++)
       if (!strcmp(st->channels[q].id, ch.id))
         ent_ydoc_error(&L->y, v, "duplicate channel id '%s'", ch.id);
-    v = ent_scn_need(L, c, "kind", "a channel");
+    v = ent_scenario_need(L, c, "kind", "a channel");
     const char *ks = v ? ent_ydoc_str(&L->y, v, "channel kind", NULL) : NULL;
     if (ks) {
       int found = 0;
@@ -530,10 +530,10 @@ static void parse_channels(loader *L, yaml_node_t *n) {
     }
     size_t cnt;
     size_t *f = NULL, *t = NULL;
-    v = ent_scn_need(L, c, "from", "a channel");
+    v = ent_scenario_need(L, c, "from", "a channel");
     if (v) f = bloc_list(L, v, "channel 'from'", &cnt);
     if (f && cnt != 1) ent_ydoc_error(&L->y, v, "a channel has one 'from' bloc");
-    v = ent_scn_need(L, c, "to", "a channel");
+    v = ent_scenario_need(L, c, "to", "a channel");
     if (v) t = bloc_list(L, v, "channel 'to'", &cnt);
     if (t && cnt != 1) ent_ydoc_error(&L->y, v, "a channel has one 'to' bloc");
     if (f && t) {
@@ -543,15 +543,15 @@ static void parse_channels(loader *L, yaml_node_t *n) {
         ent_ydoc_error(&L->y, v, "channel '%s' goes from a bloc to itself",
                        ch.id ? ch.id : "?");
     }
-    v = ent_scn_need(L, c, "unit", "a channel");
-    if (v) ch.unit = ent_scn_text(L, v, "channel unit", 1);
+    v = ent_scenario_need(L, c, "unit", "a channel");
+    if (v) ch.unit = ent_scenario_text(L, v, "channel unit", 1);
     const char *cid = ch.id ? ch.id : "?";
     char name[160];
     ent_utarget ut = {ENT_UT_CHANNEL_CAPACITY, st->n_channels, 0, 0, 0, 0};
     snprintf(name, sizeof name, "channels.%s.capacity", cid);
-    v = ent_scn_need(L, c, "capacity", "a channel");
+    v = ent_scenario_need(L, c, "capacity", "a channel");
     if (v &&
-        !ent_scn_number(L, v, "capacity", 0.0, 1e9,
+        !ent_scenario_number(L, v, "capacity", 0.0, 1e9,
                         ENT_NUM_SCALAR_RANGE | ENT_NUM_ABOVE_LO, &ch.capacity,
                         &ut, name, NULL) &&
         !(ch.capacity > 0.0))
@@ -560,7 +560,7 @@ static void parse_channels(loader *L, yaml_node_t *n) {
     snprintf(name, sizeof name, "channels.%s.base", cid);
     v = ent_ydoc_get(&L->y, c, "base");
     if (v &&
-        !ent_scn_number(L, v, "base", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.base,
+        !ent_scenario_number(L, v, "base", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.base,
                         &ut, name, NULL) &&
         ch.base > ch.capacity && ch.capacity > 0.0)
       ent_ydoc_error(&L->y, v, "base flow %g exceeds the capacity %g", ch.base,
@@ -569,7 +569,7 @@ static void parse_channels(loader *L, yaml_node_t *n) {
     snprintf(name, sizeof name, "channels.%s.ramp", cid);
     v = ent_ydoc_get(&L->y, c, "ramp");
     if (v)
-      ent_scn_number(L, v, "ramp", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.ramp, &ut,
+      ent_scenario_number(L, v, "ramp", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.ramp, &ut,
                      name, NULL);
     v = ent_ydoc_get(&L->y, c, "opens");
     if (v && !year_of(L, v, "opens", &ch.opens))
@@ -587,7 +587,7 @@ static void parse_channels(loader *L, yaml_node_t *n) {
                                  "'%.20s'", s);
     }
     v = ent_ydoc_get(&L->y, c, "why");
-    if (v) ch.why = ent_scn_text(L, v, "'why'", 0);
+    if (v) ch.why = ent_scenario_text(L, v, "'why'", 0);
     if (ent_diag_errors(L->d) == before) st->channels[st->n_channels++] = ch;
   }
 }
@@ -626,18 +626,18 @@ static void parse_link_source(loader *L, yaml_node_t *n, ent_link *lk) {
   lk->src = ENT_LINK_FROM_INDICATOR;
   const char *name = ent_ydoc_str(&L->y, ind, "indicator", NULL);
   if (name) {
-    lk->indicator = ent_indicator_find(name);
+    lk->indicator = ent_model_indicator_find(name);
     if (lk->indicator < 0) {
       char list[512] = "";
       for (int q = 0; q < ENT_IND_COUNT; q++) {
         if (q) strcat(list, ", ");
-        strcat(list, ent_indicator_name(q));
+        strcat(list, ent_model_indicator_name(q));
       }
       ent_ydoc_error(&L->y, ind, "unknown indicator '%.40s' (one of: %s)", name,
                      list);
     }
   }
-  yaml_node_t *e = ent_scn_need(L, n, "entity", "link 'from'");
+  yaml_node_t *e = ent_scenario_need(L, n, "entity", "link 'from'");
   const char *es = e ? ent_ydoc_str(&L->y, e, "entity", NULL) : NULL;
   if (es) pair_of(L, e, es, &lk->ent_a, &lk->ent_b);
 }
@@ -663,9 +663,9 @@ static void parse_link_target(loader *L, yaml_node_t *n, ent_link *lk) {
     lk->tgt = ENT_LINK_TO_TRADE;
     if (!ent_ydoc_want_map(&L->y, tr, "link 'trade'")) return;
     ent_ydoc_check_keys(&L->y, tr, tkeys, "link 'trade'");
-    yaml_node_t *v = ent_scn_need(L, tr, "from", "link 'trade'");
+    yaml_node_t *v = ent_scenario_need(L, tr, "from", "link 'trade'");
     if (v) lk->from = bloc_list(L, v, "link 'trade.from'", &lk->n_from);
-    v = ent_scn_need(L, tr, "to", "link 'trade'");
+    v = ent_scenario_need(L, tr, "to", "link 'trade'");
     if (v) lk->to = bloc_list(L, v, "link 'trade.to'", &lk->n_to);
     v = ent_ydoc_get(&L->y, tr, "both");
     if (v) flag(L, v, "both", &lk->both);
@@ -687,7 +687,7 @@ static void parse_link_target(loader *L, yaml_node_t *n, ent_link *lk) {
     if (lk->actor == (size_t)-1)
       ent_ydoc_error(&L->y, act, "unknown actor '%.40s' in a link", aid);
   }
-  yaml_node_t *fld = ent_scn_need(L, n, "field", "link 'to'");
+  yaml_node_t *fld = ent_scenario_need(L, n, "field", "link 'to'");
   const char *fs = fld ? ent_ydoc_str(&L->y, fld, "field", NULL) : NULL;
   if (fs && !strcmp(fs, "capability")) lk->field = ENT_FIELD_CAPABILITY;
   else if (fs && !strcmp(fs, "salience")) lk->field = ENT_FIELD_SALIENCE;
@@ -791,19 +791,19 @@ static void parse_links(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, ln, keys, "a link");
     size_t before = ent_diag_errors(L->d);
     ent_link lk = {0};
-    lk.at = ent_scn_pos(ln);
+    lk.at = ent_scenario_pos(ln);
     lk.actor = lk.channel = lk.src_issue = (size_t)-1;
     lk.indicator = -1;
-    yaml_node_t *v = ent_scn_need(L, ln, "id", "a link");
-    if (v) lk.id = ent_scn_ident(L, v, "link id");
+    yaml_node_t *v = ent_scenario_need(L, ln, "id", "a link");
+    if (v) lk.id = ent_scenario_ident(L, v, "link id");
     for (size_t q = 0; lk.id && q < st->n_links; q++)
       if (!strcmp(st->links[q].id, lk.id))
         ent_ydoc_error(&L->y, v, "duplicate link id '%s'", lk.id);
-    v = ent_scn_need(L, ln, "from", "a link");
+    v = ent_scenario_need(L, ln, "from", "a link");
     if (v) parse_link_source(L, v, &lk);
-    v = ent_scn_need(L, ln, "to", "a link");
+    v = ent_scenario_need(L, ln, "to", "a link");
     if (v) parse_link_target(L, v, &lk);
-    yaml_node_t *fv = ent_scn_need(L, ln, "form", "a link");
+    yaml_node_t *fv = ent_scenario_need(L, ln, "form", "a link");
     const char *fs = fv ? ent_ydoc_str(&L->y, fv, "form", NULL) : NULL;
     if (ent_diag_errors(L->d) != before || !fs) continue;
     int ok = 1;
@@ -813,30 +813,30 @@ static void parse_links(loader *L, yaml_node_t *n) {
     if (!strcmp(fs, "elasticity")) {
       lk.form = ENT_FORM_ELASTICITY;
       ok = lk.tgt == ENT_LINK_TO_STAKE;
-      v = ent_scn_need(L, ln, "elasticity", "an elasticity link");
+      v = ent_scenario_need(L, ln, "elasticity", "an elasticity link");
       snprintf(name, sizeof name, "links.%s.elasticity", lid);
       if (v)
-        ent_scn_number(L, v, "elasticity", -10.0, 10.0, ENT_NUM_SCALAR_RANGE,
+        ent_scenario_number(L, v, "elasticity", -10.0, 10.0, ENT_NUM_SCALAR_RANGE,
                        &lk.elasticity, &t, name, NULL);
     } else if (!strcmp(fs, "beta")) {
       lk.form = ENT_FORM_BETA;
       ok = lk.tgt == ENT_LINK_TO_TRADE && lk.src == ENT_LINK_FROM_ISSUE;
-      v = ent_scn_need(L, ln, "beta_at_max", "a beta link");
+      v = ent_scenario_need(L, ln, "beta_at_max", "a beta link");
       t.kind = ENT_UT_LINK_BETA_AT_MAX;
       snprintf(name, sizeof name, "links.%s.beta_at_max", lid);
       if (v)
-        ent_scn_number(L, v, "beta_at_max", -20.0, 5.0, ENT_NUM_SCALAR_RANGE,
+        ent_scenario_number(L, v, "beta_at_max", -20.0, 5.0, ENT_NUM_SCALAR_RANGE,
                        &lk.beta_at_max, &t, name, NULL);
     } else if (!strcmp(fs, "threshold")) {
       lk.form = ENT_FORM_THRESHOLD;
       ok = lk.tgt == ENT_LINK_TO_CHANNEL && lk.src == ENT_LINK_FROM_ISSUE;
-      v = ent_scn_need(L, ln, "above", "a threshold link");
+      v = ent_scenario_need(L, ln, "above", "a threshold link");
       t.kind = ENT_UT_LINK_ABOVE;
       snprintf(name, sizeof name, "links.%s.above", lid);
       double alo = ok ? m->issues[lk.src_issue].lo : -1e12;
       double ahi = ok ? m->issues[lk.src_issue].hi : 1e12;
       if (v && ok &&
-          !ent_scn_number(L, v, "above", alo, ahi, 0, &lk.above, &t, name,
+          !ent_scenario_number(L, v, "above", alo, ahi, 0, &lk.above, &t, name,
                           NULL)) {
         const ent_issue *is = &m->issues[lk.src_issue];
         if (lk.above < is->lo || lk.above > is->hi)
@@ -943,15 +943,15 @@ static void parse_history(loader *L, yaml_node_t *n) {
     ent_ydoc_check_keys(&L->y, h, keys, "a history entry");
     size_t before = ent_diag_errors(L->d);
     ent_history hi = {0};
-    yaml_node_t *v = ent_scn_need(L, h, "variable", "a history entry");
-    if (v) hi.variable = ent_scn_ident(L, v, "variable");
-    v = ent_scn_need(L, h, "entity", "a history entry");
-    if (v) hi.entity = ent_scn_text(L, v, "entity", 1);
+    yaml_node_t *v = ent_scenario_need(L, h, "variable", "a history entry");
+    if (v) hi.variable = ent_scenario_ident(L, v, "variable");
+    v = ent_scenario_need(L, h, "entity", "a history entry");
+    if (v) hi.entity = ent_scenario_text(L, v, "entity", 1);
     v = ent_ydoc_get(&L->y, h, "unit");
-    if (v) hi.unit = ent_scn_text(L, v, "unit", 0);
-    v = ent_scn_need(L, h, "source", "a history entry");
-    if (v) hi.source = ent_scn_text(L, v, "source", 1);
-    v = ent_scn_need(L, h, "values", "a history entry");
+    if (v) hi.unit = ent_scenario_text(L, v, "unit", 0);
+    v = ent_scenario_need(L, h, "source", "a history entry");
+    if (v) hi.source = ent_scenario_text(L, v, "source", 1);
+    v = ent_scenario_need(L, h, "values", "a history entry");
     if (v && ent_ydoc_want_map(&L->y, v, "history 'values'")) {
       size_t nv = (size_t)(v->data.mapping.pairs.top -
                            v->data.mapping.pairs.start);
@@ -980,7 +980,7 @@ static void parse_history(loader *L, yaml_node_t *n) {
   }
 }
 
-void ent_scn_parse_structure(loader *L, yaml_node_t *root) {
+void ent_scenario_parse_structure(loader *L, yaml_node_t *root) {
   static const char *const parts[] = {"economy", "trade", "shocks",
                                       "channels", "links", "history"};
   ent_model *m = L->m;
@@ -1002,9 +1002,9 @@ void ent_scn_parse_structure(loader *L, yaml_node_t *root) {
   size_t before = ent_diag_errors(L->d);
   parse_time(L, time);
   if (ent_diag_errors(L->d) != before) return; /* nothing else can be checked */
-  yaml_node_t *v = ent_scn_need(L, root, "economy", "the scenario file");
+  yaml_node_t *v = ent_scenario_need(L, root, "economy", "the scenario file");
   if (v) parse_economy(L, v);
-  v = ent_scn_need(L, root, "trade", "the scenario file");
+  v = ent_scenario_need(L, root, "trade", "the scenario file");
   if (v && st->n_blocs >= 2) parse_trade(L, v);
   if (ent_diag_errors(L->d) != before) return;
   v = ent_ydoc_get(&L->y, root, "shocks");

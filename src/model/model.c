@@ -57,17 +57,20 @@ static const ent_var_id indicator_vars[ENT_IND_COUNT] = {
     ENT_VAR_VULNERABILITY_ASYMMETRY, ENT_VAR_TRADE_FLOW,
 };
 
-const char *ent_indicator_name(int id) {
+const char *ent_model_indicator_name(int id) {
   return id >= 0 && id < ENT_IND_COUNT ? ENT_VNAME(indicator_vars[id]) : "?";
 }
 
-int ent_indicator_find(const char *name) {
+int ent_model_indicator_find(const char *name) {
   for (int i = 0; i < ENT_IND_COUNT; i++)
     if (!strcmp(ENT_VNAME(indicator_vars[i]), name)) return i;
   return -1;
 }
 
 const char *ent_model_id(const ent_model *m) { return m ? m->id : NULL; }
+size_t ent_model_uncertain_count(const ent_model *m) {
+  return m ? m->n_uparams : 0;
+}
 const char *ent_model_title(const ent_model *m) { return m ? m->title : NULL; }
 size_t ent_model_actor_count(const ent_model *m) { return m ? m->n_actors : 0; }
 
@@ -89,7 +92,7 @@ const char *ent_model_issue_question(const ent_model *m, size_t i) {
   return m && i < m->n_issues ? m->issues[i].question : NULL;
 }
 
-void ent_issue_describe(const ent_issue *is, double v, const char **nearest,
+void ent_model_issue_describe(const ent_issue *is, double v, const char **nearest,
                         const char **below, const char **above) {
   *nearest = *below = *above = NULL;
   double best = INFINITY;

@@ -215,8 +215,8 @@ typedef enum ent_indicator_id {
   ENT_IND_COUNT
 } ent_indicator_id;
 
-ENT_LOCAL const char *ent_indicator_name(int id);
-ENT_LOCAL int ent_indicator_find(const char *name);
+ENT_LOCAL const char *ent_model_indicator_name(int id);
+ENT_LOCAL int ent_model_indicator_find(const char *name);
 
 /* ------------------------------------------------------ uncertain numbers */
 
@@ -315,13 +315,19 @@ ENT_LOCAL size_t ent_model_find_actor(const ent_model *m, const char *id);
 /* An empty model with an initialised arena; the loader sets everything
  * else (the scenario-level options too: model.c knows no defaults). */
 ENT_LOCAL ent_model *ent_model_new(void);
+/* A value copy of m: every numeric array (actors, issues and their stakes,
+ * blocs and growth paths, flows, shocks, channels, links) is copied;
+ * strings, anchors, lists of indices, history and the uncertain numbers
+ * are shared with m, which must outlive the copy.  Free with
+ * ent_model_destroy.  NULL when out of memory. */
+ENT_LOCAL ent_model *ent_model_clone(const ent_model *m);
 /* SHA-256 (64 hex digits and a NUL) of the scenario text and then the
  * texts it extends: the run store's scenario_hash. */
 ENT_LOCAL void ent_model_hash(const ent_model *m, char out[65]);
 
 /* Label of the anchor nearest to v on the issue's scale, and whether v is
  * between two anchors (then *below and *above name both). */
-ENT_LOCAL void ent_issue_describe(const ent_issue *is, double v,
+ENT_LOCAL void ent_model_issue_describe(const ent_issue *is, double v,
                                   const char **nearest, const char **below,
                                   const char **above);
 

@@ -30,7 +30,7 @@ void ent_assumptions_link_source(const ent_model *m, const ent_link *l,
   if (l->src == ENT_LINK_FROM_ISSUE)
     ent_strbuf_printf(b, "forecast of issue '%s'", m->issues[l->src_issue].id);
   else
-    ent_strbuf_printf(b, "%s of %s->%s", ent_indicator_name(l->indicator),
+    ent_strbuf_printf(b, "%s of %s->%s", ent_model_indicator_name(l->indicator),
                       st->blocs[l->ent_a].id, st->blocs[l->ent_b].id);
 }
 

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/csv.h"
 #include "output/render.h"
 
 ent_status ent_csv_render_run(const ent_result *r, FILE *fp) {

@@ -58,7 +58,7 @@ ent_status ent_store_finish_forecast(ent_store *s, long long id,
   if (!s || !e) return ENT_EINVAL;
   char *doc = render(NULL, e);
   if (!doc) return ENT_ENOMEM;
-  ent_status st = ent_store_save_output(s, id, doc, ent_ens_complete(e),
+  ent_status st = ent_store_save_output(s, id, doc, ent_ensemble_complete(e),
                                         ent_ensemble_done(e), keep_members, d);
   free(doc);
   return st;

@@ -57,7 +57,7 @@ static const char *model_name(ent_issue_model m) {
 static void describe_value(const ent_issue *is, double v, char *buf,
                            size_t size) {
   const char *nearest, *below, *above;
-  ent_issue_describe(is, v, &nearest, &below, &above);
+  ent_model_issue_describe(is, v, &nearest, &below, &above);
   if (!nearest) {
     buf[0] = '\0';
     return;

@@ -38,135 +38,6 @@
 #include "structural/indicators.h"
 #include "structural/trade.h"
 
-/* ------------------------------------------------------------ options */
-
-ent_run_opts *ent_run_opts_create(void) {
-  ent_run_opts *o = ent_calloc(1, sizeof *o);
-  if (o) {
-    o->robustness = 1;
-    o->models = -1;
-    o->smp_beside = 1;
-  }
-  return o;
-}
-
-void ent_run_opts_destroy(ent_run_opts *o) { ent_free(o); }
-
-/* Split "k=v" and parse it; returns 0 or -1 with why. */
-static int parse_kv(const char *kv, ent_eum_setting *st, char *why,
-                    size_t size) {
-  const char *eq = strchr(kv, '=');
-  if (!eq || eq == kv) {
-    snprintf(why, size, "option '%s' is not of the form key=value", kv);
-    return -1;
-  }
-  char key[64];
-  size_t klen = (size_t)(eq - kv);
-  if (klen >= sizeof key) {
-    snprintf(why, size, "option name '%.20s...' is too long", kv);
-    return -1;
-  }
-  memcpy(key, kv, klen);
-  key[klen] = '\0';
-  return ent_eum_setting_parse(key, eq + 1, st, why, size);
-}
-
-ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
-                            const char *where, ent_diag *d) {
-  if (!o || !kv) return ENT_EINVAL;
-  char why[256];
-  if (!strcmp(kv, "robustness=off") || !strcmp(kv, "robustness=on")) {
-    o->robustness = kv[12] == 'n';
-    return ENT_OK;
-  }
-  if (!strncmp(kv, "models=", 7)) {
-    static const char *const names[] = {"eum", "smp", "both", "scenario"};
-    for (int k = 0; k < 4; k++)
-      if (!strcmp(kv + 7, names[k])) {
-        o->models = k == 3 ? -1 : k;
-        return ENT_OK;
-      }
-    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
-                 "models must be 'eum', 'smp', 'both' or 'scenario', not '%s'",
-                 kv + 7);
-    return ENT_EINPUT;
-  }
-  ent_eum_setting st;
-  if (parse_kv(kv, &st, why, sizeof why)) {
-    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0, "%s", why);
-    return ENT_EINPUT;
-  }
-  if (o->n_eum >= ENT_RUN_OPTS_MAX) {
-    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, where, 0, 0,
-                 "too many options (at most 64)");
-    return ENT_EINPUT;
-  }
-  o->eum[o->n_eum++] = st;
-  return ENT_OK;
-}
-
-void ent_run_opts_apply(const ent_run_opts *o, ent_eum_opts *eo) {
-  for (size_t i = 0; o && i < o->n_eum; i++)
-    ent_eum_setting_apply(eo, &o->eum[i]);
-}
-
-size_t ent_run_opts_count(const ent_run_opts *o) { return o ? o->n_eum : 0; }
-
-void ent_run_opts_describe(const ent_run_opts *o, size_t k, char *buf,
-                           size_t size) {
-  if (!o || k >= o->n_eum) {
-    if (size) buf[0] = '\0';
-    return;
-  }
-  ent_eum_setting_describe(&o->eum[k], buf, size);
-}
-
-/* ------------------------------------------------------------ runs */
-
-void ent_run_destroy(ent_run *r) {
-  if (!r) return;
-  for (size_t i = 0; i < r->n_issues; i++) {
-    ent_issue_run *ir = &r->issues[i];
-    for (int b = 0; b < ENT_BARGAIN_COUNT; b++)
-      if (ir->part[b]) ent_bargain_get((ent_bargain_id)b)->result_free(ir->part[b]);
-    ent_free(ir->cap);
-    ent_free(ir->sal);
-  }
-  ent_free(r->issues);
-  ent_free(r->series);
-  ent_free(r);
-}
-
-static int record(ent_run *r, const char *var, const char *unit,
-                  const char *entity, int year, double v) {
-  if (!isfinite(v)) return -1; /* never let NaN/Inf out */
-  if (r->n_series == r->cap_series) {
-    size_t cap = r->cap_series ? 2 * r->cap_series : 256;
-    ent_series_point *p = ent_realloc(r->series, cap * sizeof *p);
-    if (!p) return -1;
-    r->series = p;
-    r->cap_series = cap;
-  }
-  ent_series_point *p = &r->series[r->n_series++];
-  p->variable = var;
-  p->unit = unit;
-  snprintf(p->entity, sizeof p->entity, "%s", entity);
-  p->year = year;
-  p->value = v == 0.0 ? 0.0 : v;
-  return 0;
-}
-
-double ent_run_value(const ent_run *r, const char *variable,
-                     const char *entity, int year) {
-  for (size_t k = 0; k < r->n_series; k++) {
-    const ent_series_point *p = &r->series[k];
-    if (p->year == year && !strcmp(p->variable, variable) &&
-        !strcmp(p->entity, entity))
-      return p->value;
-  }
-  return NAN;
-}
-
 static void shocks_at(const ent_structure *st, int t, double *beta,
                       double *emb);
 
@@ -205,7 +76,7 @@ struct ent_sim {
   double *chan_base_trade; /* [n_channels] base-year trade on the route */
   ent_trade_work *tw;
   ent_trade_nested_work *nw; /* NULL unless theta_foreign != theta */
-  ent_ind_work *iw;
+  ent_indicators_work *iw;
   ent_trade_opts topts;
 };
 
@@ -249,7 +120,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->chan_base_trade);
   ent_trade_work_free(s->tw);
   ent_trade_nested_work_free(s->nw);
-  ent_ind_work_free(s->iw);
+  ent_indicators_work_free(s->iw);
   ent_run_destroy(s->run);
   ent_free(s);
 }
@@ -345,7 +216,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->chan_base_trade =
         ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(double));
     s->tw = ent_trade_work_alloc(nb);
-    s->iw = ent_ind_work_alloc(nb);
+    s->iw = ent_indicators_work_alloc(nb);
     if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw) goto nomem;
     if (st->theta_foreign != st->theta &&
         !(s->nw = ent_trade_nested_work_alloc(nb)))
@@ -491,9 +362,9 @@ static int indicator_value(ent_sim *s, int id, size_t a, size_t b,
     *out = s->X[a * nb + b];
     return 0;
   }
-  ent_ind_dyad dy;
+  ent_indicators_dyad dy;
   int ge = id == ENT_IND_VULNERABILITY_GE || id == ENT_IND_VULNERABILITY_ASYMMETRY;
-  if (ent_ind_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, ge ? s->iw : NULL,
+  if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, ge ? s->iw : NULL,
                            &dy) != ENT_OK)
     return -1;
   switch (id) {
@@ -593,7 +464,7 @@ static ent_status stake_inputs(ent_sim *s, size_t i, int base_year) {
       /* base value: recorded in the base year under the pair's name */
       char ent[72];
       name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
-      v0 = ent_run_value(s->run, ent_indicator_name(lk->indicator), ent,
+      v0 = ent_run_value(s->run, ent_model_indicator_name(lk->indicator), ent,
                          st->start);
       if (!(v > 0.0) || !(v0 > 0.0) || !isfinite(v0)) continue;
       ratio = v / v0;
@@ -639,7 +510,7 @@ static double channel_flow(ent_sim *s, size_t c, int t) {
       double v, v0;
       char ent[72];
       name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
-      v0 = ent_run_value(s->run, ent_indicator_name(lk->indicator), ent,
+      v0 = ent_run_value(s->run, ent_model_indicator_name(lk->indicator), ent,
                          st->start);
       if (!indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, &v) &&
           v > 0.0 && v0 > 0.0)
@@ -661,7 +532,7 @@ static const char *channel_variable(ent_channel_kind k) {
 /* Record variable `id` (names.h: its name and unit) of `ent` in year t. */
 #define REC(id, ent, v)                                                  \
   do {                                                                   \
-    if (record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
+    if (ent_run_record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
       return ENT_ENOMEM;                                                 \
   } while (0)
 
@@ -678,7 +549,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     cinc_x[2 * i] = s->milex[i];
     cinc_x[2 * i + 1] = s->gdp[i];
   }
-  int have_cinc = ent_ind_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
+  int have_cinc = ent_indicators_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
   for (size_t i = 0; i < nb; i++) {
     const char *id = st->blocs[i].id;
     REC(ENT_VAR_GDP, id, s->gdp[i]);
@@ -704,8 +575,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
       name_pair(ent, sizeof ent, st, a, b);
       REC(ENT_VAR_TRADE_FLOW, ent, s->X[a * nb + b]);
-      ent_ind_dyad dy;
-      if (ent_ind_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
+      ent_indicators_dyad dy;
+      if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
           ENT_OK)
         continue;
       REC(ENT_VAR_DEPENDENCE, ent, dy.trade_dependence_ab);
@@ -717,7 +588,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       REC(ENT_VAR_VULNERABILITY_PE, ent, dy.vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
-        if (ent_ind_vulnerability_ge(nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->topts,
+        if (ent_indicators_vulnerability_ge(nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->topts,
                                      s->iw, &va, &vb) == ENT_OK) {
           char rev[72];
           name_pair(rev, sizeof rev, st, b, a);
@@ -732,7 +603,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
     double f = channel_flow(s, c, t);
-    if (record(r, channel_variable(ch->kind), ch->unit, ch->id, t, f))
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, ch->id, t, f))
       return ENT_ENOMEM;
     int first = 1;
     for (size_t q = 0; q < c; q++)
@@ -746,7 +617,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
           st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
         tot += channel_flow(s, q, t);
     name_pair(ent, sizeof ent, st, ch->from, ch->to);
-    if (record(r, channel_variable(ch->kind), ch->unit, ent, t, tot))
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, ent, t, tot))
       return ENT_ENOMEM;
   }
   /* issue forecasts: the deciding model's outcome */
@@ -867,19 +738,4 @@ ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
   ent_sim_destroy(s);
   *out = r;
   return ENT_OK;
-}
-
-ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
-                          ent_run **out, ent_diag *d) {
-  *out = NULL;
-  ent_sim *s;
-  ent_status st = ent_sim_start(m, o, &s, d);
-  if (st != ENT_OK) return st;
-  while ((st = ent_sim_step(s, d)) == ENT_CONTINUE) {
-  }
-  if (st != ENT_OK) {
-    ent_sim_destroy(s);
-    return st;
-  }
-  return ent_sim_finish(s, out);
 }

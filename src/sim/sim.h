@@ -111,6 +111,11 @@ ENT_LOCAL size_t ent_run_opts_count(const ent_run_opts *o);
 ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
                                      char *buf, size_t size);
 
+/* Append a value of a series to the run; -1 (nothing recorded) when v is
+ * not finite or memory ran out. */
+ENT_LOCAL int ent_run_record(ent_run *r, const char *var, const char *unit,
+                             const char *entity, int year, double v);
+
 /* Value of series (variable, entity, year), or NAN if the run has none. */
 ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
                                const char *entity, int year);

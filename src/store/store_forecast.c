@@ -19,7 +19,7 @@
 ent_status ent_store_begin_forecast(ent_store *s, const ent_ensemble *e,
                                     long long *id, ent_diag *d) {
   if (!s || !e) return ENT_EINVAL;
-  const ent_model *m = ent_ens_model(e);
+  const ent_model *m = ent_ensemble_model(e);
   size_t n = m->n_uparams;
   ent_store_param *p = ent_calloc(n ? n : 1, sizeof *p);
   char *text = ent_mallocarray(n ? n : 1, DIST_TEXT);
@@ -31,7 +31,7 @@ ent_status ent_store_begin_forecast(ent_store *s, const ent_ensemble *e,
     p[u].nominal = m->uparams[u].nominal;
   }
   if (st == ENT_OK)
-    st = ent_store_save_forecast(s, m, ent_ens_run_opts(e), ent_ens_opts(e),
+    st = ent_store_save_forecast(s, m, ent_ensemble_run_opts(e), ent_ensemble_get_opts(e),
                                  p, n, id, d);
   ent_free(p);
   ent_free(text);
@@ -48,16 +48,16 @@ typedef struct batch {
 
 static ent_status fill_member(void *ctx, size_t k, ent_store_member *out) {
   batch *b = ctx;
-  size_t rb = ent_ens_record_bytes(b->e);
+  size_t rb = ent_ensemble_record_bytes(b->e);
   const unsigned char *rec = b->recs + k * rb;
-  ent_ens_record_inputs(b->e, rec, b->x);
-  ent_ens_record_headline(b->e, rec, b->y);
+  ent_ensemble_record_inputs(b->e, rec, b->x);
+  ent_ensemble_record_headline(b->e, rec, b->y);
   out->idx = (long long)(b->first + k);
-  out->status = ent_ens_record_status(rec);
+  out->status = ent_ensemble_record_status(rec);
   out->x = b->x;
-  out->nx = ent_ens_dim(b->e);
+  out->nx = ent_ensemble_dim(b->e);
   out->y = b->y;
-  out->ny = ent_ens_headline_count(b->e);
+  out->ny = ent_ensemble_headline_count(b->e);
   out->rec = rec;
   out->rec_len = rb;
   return ENT_OK;
@@ -67,11 +67,11 @@ ent_status ent_store_save_batch(ent_store *s, long long id,
                                 const ent_ensemble *e, ent_diag *d) {
   batch b = {e, NULL, 0, NULL, NULL};
   unsigned long count;
-  b.recs = ent_ens_batch(e, &b.first, &count);
+  b.recs = ent_ensemble_batch(e, &b.first, &count);
   if (!s) return ENT_EINVAL;
   if (!b.recs) return ENT_OK;
-  b.x = ent_calloc(ent_ens_dim(e) + 1, sizeof *b.x);
-  b.y = ent_calloc(ent_ens_headline_count(e) + 1, sizeof *b.y);
+  b.x = ent_calloc(ent_ensemble_dim(e) + 1, sizeof *b.x);
+  b.y = ent_calloc(ent_ensemble_headline_count(e) + 1, sizeof *b.y);
   ent_status st = b.x && b.y ? ENT_OK : ENT_ENOMEM;
   if (st == ENT_OK)
     st = ent_store_save_members(s, id, count, fill_member, &b,

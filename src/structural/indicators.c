@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-struct ent_ind_work {
+struct ent_indicators_work {
   size_t cap;
   ent_trade_work *trade;
   double *b;       /* [n*n] shock of the cut */
@@ -16,8 +16,8 @@ struct ent_ind_work {
 
 /* ------------------------------------------------------------ totals */
 
-void ent_ind_totals_of(size_t n, const double *X, size_t i,
-                       ent_ind_totals *t) {
+void ent_indicators_totals_of(size_t n, const double *X, size_t i,
+                       ent_indicators_totals *t) {
   double xp = 0.0, m = 0.0;
   for (size_t k = 0; k < n; k++) {
     if (k == i) continue;
@@ -31,7 +31,7 @@ void ent_ind_totals_of(size_t n, const double *X, size_t i,
   t->absorption = m + X[i * n + i];
 }
 
-double ent_ind_bilateral(size_t n, const double *X, size_t i, size_t j) {
+double ent_indicators_bilateral(size_t n, const double *X, size_t i, size_t j) {
   return i == j ? 0.0 : X[i * n + j] + X[j * n + i];
 }
 
@@ -47,12 +47,12 @@ static ent_status partner_shares(size_t n, const double *X, size_t i,
   return ENT_OK;
 }
 
-ent_status ent_ind_import_shares(size_t n, const double *X, size_t i,
+ent_status ent_indicators_import_shares(size_t n, const double *X, size_t i,
                                  double *share) {
   return partner_shares(n, X, i, 0, share);
 }
 
-ent_status ent_ind_export_shares(size_t n, const double *X, size_t i,
+ent_status ent_indicators_export_shares(size_t n, const double *X, size_t i,
                                  double *share) {
   return partner_shares(n, X, i, 1, share);
 }
@@ -76,56 +76,56 @@ static ent_status hhi(size_t n, const double *X, size_t i, int by_row,
   return ENT_OK;
 }
 
-ent_status ent_ind_hhi_imports(size_t n, const double *X, size_t i,
+ent_status ent_indicators_hhi_imports(size_t n, const double *X, size_t i,
                                double *out) {
   return hhi(n, X, i, 0, out);
 }
 
-ent_status ent_ind_hhi_exports(size_t n, const double *X, size_t i,
+ent_status ent_indicators_hhi_exports(size_t n, const double *X, size_t i,
                                double *out) {
   return hhi(n, X, i, 1, out);
 }
 
 /* ------------------------------------------------------------ scalars */
 
-double ent_ind_salience(double s_ij, double s_ji) { return sqrt(s_ij * s_ji); }
+double ent_indicators_salience(double s_ij, double s_ji) { return sqrt(s_ij * s_ji); }
 
-double ent_ind_symmetry(double s_ij, double s_ji) {
+double ent_indicators_symmetry(double s_ij, double s_ji) {
   return 1.0 - fabs(s_ij - s_ji);
 }
 
-double ent_ind_interdependence(double s_ij, double s_ji) {
-  return ent_ind_salience(s_ij, s_ji) * ent_ind_symmetry(s_ij, s_ji);
+double ent_indicators_interdependence(double s_ij, double s_ji) {
+  return ent_indicators_salience(s_ij, s_ji) * ent_indicators_symmetry(s_ij, s_ji);
 }
 
-double ent_ind_relative_share(double s_ij, double s_ji) {
+double ent_indicators_relative_share(double s_ij, double s_ji) {
   double t = s_ij + s_ji;
   return t > 0.0 ? s_ij / t : 0.5;
 }
 
-double ent_ind_hirschman(double h) { return 100.0 * sqrt(h); }
+double ent_indicators_hirschman(double h) { return 100.0 * sqrt(h); }
 
-double ent_ind_hhi_normalised(double h, size_t n_partners) {
+double ent_indicators_hhi_normalised(double h, size_t n_partners) {
   if (n_partners <= 1) return 1.0;
   double inv = 1.0 / (double)n_partners;
   return (h - inv) / (1.0 - inv);
 }
 
-double ent_ind_vulnerability_proxy(double s_ij, double hhi_i) {
+double ent_indicators_vulnerability_proxy(double s_ij, double hhi_i) {
   return s_ij * hhi_i;
 }
 
-double ent_ind_vulnerability_pe(double pi_ji, double theta) {
+double ent_indicators_vulnerability_pe(double pi_ji, double theta) {
   /* 1 - (1 - pi)^(1/theta) without cancellation for small pi. */
   return -expm1(log1p(-pi_ji) / theta);
 }
 
-double ent_ind_capability_ratio(double c_i, double c_j) {
+double ent_indicators_capability_ratio(double c_i, double c_j) {
   double t = c_i + c_j;
   return t > 0.0 ? c_i / t : 0.5;
 }
 
-ent_status ent_ind_capability_log_ratio(double c_i, double c_j, double *out) {
+ent_status ent_indicators_capability_log_ratio(double c_i, double c_j, double *out) {
   if (!(c_i > 0.0) || !(c_j > 0.0) || !isfinite(c_i) || !isfinite(c_j))
     return ENT_EINVAL;
   *out = log(c_i / c_j);
@@ -134,22 +134,22 @@ ent_status ent_ind_capability_log_ratio(double c_i, double c_j, double *out) {
 
 /* ------------------------------------------------- GE vulnerability */
 
-ent_ind_work *ent_ind_work_alloc(size_t n) {
+ent_indicators_work *ent_indicators_work_alloc(size_t n) {
   if (n == 0 || n > SIZE_MAX / n / sizeof(double)) return NULL;
-  ent_ind_work *w = ent_calloc(1, sizeof *w);
+  ent_indicators_work *w = ent_calloc(1, sizeof *w);
   if (!w) return NULL;
   w->cap = n;
   w->trade = ent_trade_work_alloc(n);
   w->b = ent_mallocarray(n * n, sizeof(double));
   w->welfare = ent_mallocarray(n, sizeof(double));
   if (!w->trade || !w->b || !w->welfare) {
-    ent_ind_work_free(w);
+    ent_indicators_work_free(w);
     return NULL;
   }
   return w;
 }
 
-void ent_ind_work_free(ent_ind_work *w) {
+void ent_indicators_work_free(ent_indicators_work *w) {
   if (!w) return;
   ent_trade_work_free(w->trade);
   ent_free(w->b);
@@ -157,9 +157,9 @@ void ent_ind_work_free(ent_ind_work *w) {
   ent_free(w);
 }
 
-ent_status ent_ind_vulnerability_ge(size_t n, const double *X, size_t i,
-                                    size_t j, ent_ind_cut cut,
-                                    const ent_trade_opts *o, ent_ind_work *w,
+ent_status ent_indicators_vulnerability_ge(size_t n, const double *X, size_t i,
+                                    size_t j, ent_indicators_cut cut,
+                                    const ent_trade_opts *o, ent_indicators_work *w,
                                     double *vul_i, double *vul_j) {
   if (!w || !o || !X || n > w->cap || i >= n || j >= n || i == j)
     return ENT_EINVAL;
@@ -181,16 +181,16 @@ ent_status ent_ind_vulnerability_ge(size_t n, const double *X, size_t i,
 
 /* ------------------------------------------------------------ dyads */
 
-ent_status ent_ind_dyad_compute(size_t n, const double *X, const double *G,
+ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *G,
                                 size_t a, size_t b, const ent_trade_opts *o,
-                                ent_ind_work *w, ent_ind_dyad *out) {
+                                ent_indicators_work *w, ent_indicators_dyad *out) {
   memset(out, 0, sizeof *out);
   if (!X || !o || a >= n || b >= n || a == b || !(o->theta > 0.0) ||
       !isfinite(o->theta))
     return ENT_EINVAL;
-  ent_ind_totals ta, tb;
-  ent_ind_totals_of(n, X, a, &ta);
-  ent_ind_totals_of(n, X, b, &tb);
+  ent_indicators_totals ta, tb;
+  ent_indicators_totals_of(n, X, a, &ta);
+  ent_indicators_totals_of(n, X, b, &tb);
   double Ga = G ? G[a] : ta.output, Gb = G ? G[b] : tb.output;
   if (!(Ga > 0.0) || !(Gb > 0.0) || !(ta.trade > 0.0) ||
       !(tb.trade > 0.0) || !(ta.imports > 0.0) || !(ta.exports > 0.0) ||
@@ -211,31 +211,31 @@ ent_status ent_ind_dyad_compute(size_t n, const double *X, const double *G,
   out->trade_share_ab = sab;
   out->trade_share_ba = sba;
   out->share_gap = sab - sba;
-  out->relative_share = ent_ind_relative_share(sab, sba);
+  out->relative_share = ent_indicators_relative_share(sab, sba);
   out->openness_a = ta.trade / Ga;
-  out->barbieri_salience = ent_ind_salience(sab, sba);
-  out->barbieri_symmetry = ent_ind_symmetry(sab, sba);
-  out->barbieri_interdependence = ent_ind_interdependence(sab, sba);
+  out->barbieri_salience = ent_indicators_salience(sab, sba);
+  out->barbieri_symmetry = ent_indicators_symmetry(sab, sba);
+  out->barbieri_interdependence = ent_indicators_interdependence(sab, sba);
   /* 4: concentration. */
   out->import_share_b_in_a_imports = xba / ta.imports;
   out->export_share_b_in_a_exports = xab / ta.exports;
-  ent_status st = ent_ind_hhi_imports(n, X, a, &out->hhi_imports_a);
-  if (st == ENT_OK) st = ent_ind_hhi_exports(n, X, a, &out->hhi_exports_a);
+  ent_status st = ent_indicators_hhi_imports(n, X, a, &out->hhi_imports_a);
+  if (st == ENT_OK) st = ent_indicators_hhi_exports(n, X, a, &out->hhi_exports_a);
   if (st != ENT_OK) return st;
   out->hhi_imports_a_normalised =
-      ent_ind_hhi_normalised(out->hhi_imports_a, n - 1);
-  out->hirschman_imports_a = ent_ind_hirschman(out->hhi_imports_a);
-  out->hirschman_exports_a = ent_ind_hirschman(out->hhi_exports_a);
+      ent_indicators_hhi_normalised(out->hhi_imports_a, n - 1);
+  out->hirschman_imports_a = ent_indicators_hirschman(out->hhi_imports_a);
+  out->hirschman_exports_a = ent_indicators_hirschman(out->hhi_exports_a);
   out->vulnerability_proxy_ab =
-      ent_ind_vulnerability_proxy(sab, out->hhi_imports_a);
+      ent_indicators_vulnerability_proxy(sab, out->hhi_imports_a);
   /* 5.2: sensitivity and vulnerability. */
   double pi_ba = xba / ta.absorption, pi_ab = xab / tb.absorption;
   out->sensitivity_import_ab = pi_ba;
   out->sensitivity_export_ab = xab / ta.output;
-  out->vulnerability_pe_ab = ent_ind_vulnerability_pe(pi_ba, o->theta);
-  out->vulnerability_pe_ba = ent_ind_vulnerability_pe(pi_ab, o->theta);
+  out->vulnerability_pe_ab = ent_indicators_vulnerability_pe(pi_ba, o->theta);
+  out->vulnerability_pe_ba = ent_indicators_vulnerability_pe(pi_ab, o->theta);
   if (w) {
-    st = ent_ind_vulnerability_ge(n, X, a, b, ENT_IND_CUT_BOTH, o, w,
+    st = ent_indicators_vulnerability_ge(n, X, a, b, ENT_IND_CUT_BOTH, o, w,
                                   &out->vulnerability_ge_ab,
                                   &out->vulnerability_ge_ba);
     if (st != ENT_OK) return st;
@@ -262,7 +262,7 @@ static double component_total(size_t n_states, size_t n_comp, const double *x,
   return tot;
 }
 
-ent_status ent_ind_cinc(size_t n_states, size_t n_comp, const double *x,
+ent_status ent_indicators_cinc(size_t n_states, size_t n_comp, const double *x,
                         double *cinc, double *share) {
   if (!x || !cinc || n_states == 0 || n_comp == 0) return ENT_EINVAL;
   for (size_t i = 0; i < n_states * n_comp; i++)

@@ -18,90 +18,90 @@
 #include "structural/trade.h"
 
 /* Totals of country i (indicators.md section 0). */
-typedef struct ent_ind_totals {
+typedef struct ent_indicators_totals {
   double exports;    /* Xp_i = sum_{k != i} X_ik */
   double imports;    /* M_i  = sum_{k != i} X_ki */
   double trade;      /* T_i  = Xp_i + M_i */
   double output;     /* Y_i  = sum_k X_ik (domestic included) */
   double absorption; /* E_i  = sum_k X_ki (domestic included) */
-} ent_ind_totals;
+} ent_indicators_totals;
 
-ENT_LOCAL void ent_ind_totals_of(size_t n, const double *X, size_t i,
-                                 ent_ind_totals *t);
+ENT_LOCAL void ent_indicators_totals_of(size_t n, const double *X, size_t i,
+                                 ent_indicators_totals *t);
 
 /* T_ij = X_ij + X_ji (i != j; 0 for i == j). */
-ENT_LOCAL double ent_ind_bilateral(size_t n, const double *X, size_t i,
+ENT_LOCAL double ent_indicators_bilateral(size_t n, const double *X, size_t i,
                                    size_t j);
 
 /* Partner shares of i's imports, s_ki = X_ki / M_i (exports: X_ik / Xp_i),
  * into share[0..n) with share[i] = 0.  ENT_EINVAL if i has no imports
  * (exports). */
-ENT_LOCAL ent_status ent_ind_import_shares(size_t n, const double *X,
+ENT_LOCAL ent_status ent_indicators_import_shares(size_t n, const double *X,
                                            size_t i, double *share);
-ENT_LOCAL ent_status ent_ind_export_shares(size_t n, const double *X,
+ENT_LOCAL ent_status ent_indicators_export_shares(size_t n, const double *X,
                                            size_t i, double *share);
 
 /* Herfindahl index of i's import (export) partners, sum_k s_ki^2, in
  * [1/(n-1), 1].  ENT_EINVAL if i has no imports (exports). */
-ENT_LOCAL ent_status ent_ind_hhi_imports(size_t n, const double *X, size_t i,
+ENT_LOCAL ent_status ent_indicators_hhi_imports(size_t n, const double *X, size_t i,
                                          double *hhi);
-ENT_LOCAL ent_status ent_ind_hhi_exports(size_t n, const double *X, size_t i,
+ENT_LOCAL ent_status ent_indicators_hhi_exports(size_t n, const double *X, size_t i,
                                          double *hhi);
 
 /* Scalar formulas (section numbers of indicators.md). */
 /* 2: Barbieri salience sqrt(S_ij S_ji), symmetry 1 - |S_ij - S_ji|,
  * interdependence salience * symmetry. */
-ENT_LOCAL double ent_ind_salience(double s_ij, double s_ji);
-ENT_LOCAL double ent_ind_symmetry(double s_ij, double s_ji);
-ENT_LOCAL double ent_ind_interdependence(double s_ij, double s_ji);
+ENT_LOCAL double ent_indicators_salience(double s_ij, double s_ji);
+ENT_LOCAL double ent_indicators_symmetry(double s_ij, double s_ji);
+ENT_LOCAL double ent_indicators_interdependence(double s_ij, double s_ji);
 /* 3: relative share S_ij / (S_ij + S_ji); 0.5 when both are 0 (no trade
  * is symmetric; our convention). */
-ENT_LOCAL double ent_ind_relative_share(double s_ij, double s_ji);
+ENT_LOCAL double ent_indicators_relative_share(double s_ij, double s_ji);
 /* 4: Hirschman's index 100 sqrt(HHI); normalised (HHI - 1/n)/(1 - 1/n)
  * for n potential partners (n <= 1: 1, a single partner is full
  * concentration). */
-ENT_LOCAL double ent_ind_hirschman(double hhi);
-ENT_LOCAL double ent_ind_hhi_normalised(double hhi, size_t n_partners);
+ENT_LOCAL double ent_indicators_hirschman(double hhi);
+ENT_LOCAL double ent_indicators_hhi_normalised(double hhi, size_t n_partners);
 /* 5.1: data-based vulnerability proxy S_ij * HHI_i. */
-ENT_LOCAL double ent_ind_vulnerability_proxy(double s_ij, double hhi_i);
+ENT_LOCAL double ent_indicators_vulnerability_proxy(double s_ij, double hhi_i);
 /* 5.2: closed-form import vulnerability 1 - (1 - pi_ji)^(1/theta), pi_ji in
  * [0, 1], theta > 0. */
-ENT_LOCAL double ent_ind_vulnerability_pe(double pi_ji, double theta);
+ENT_LOCAL double ent_indicators_vulnerability_pe(double pi_ji, double theta);
 /* 6: capability ratio CINC_i / (CINC_i + CINC_j) (0.5 when both are 0). */
-ENT_LOCAL double ent_ind_capability_ratio(double c_i, double c_j);
+ENT_LOCAL double ent_indicators_capability_ratio(double c_i, double c_j);
 /* 6: ln(CINC_i / CINC_j); ENT_EINVAL unless both are > 0. */
-ENT_LOCAL ent_status ent_ind_capability_log_ratio(double c_i, double c_j,
+ENT_LOCAL ent_status ent_indicators_capability_log_ratio(double c_i, double c_j,
                                                   double *out);
 
 /* Which flows a model-based vulnerability cut removes (section 5.2). */
-typedef enum ent_ind_cut {
+typedef enum ent_indicators_cut {
   ENT_IND_CUT_BOTH = 0, /* b_ij = b_ji = 0 */
   ENT_IND_CUT_IMPORTS,  /* j -> i only: i's import vulnerability */
   ENT_IND_CUT_EXPORTS   /* i -> j only */
-} ent_ind_cut;
+} ent_indicators_cut;
 
-typedef struct ent_ind_work ent_ind_work;
+typedef struct ent_indicators_work ent_indicators_work;
 
 /* Scratch for the GE vulnerability with up to n countries (the trade
  * solver's workspace plus a shock matrix and welfare vector). */
-ENT_LOCAL ent_ind_work *ent_ind_work_alloc(size_t n);
-ENT_LOCAL void ent_ind_work_free(ent_ind_work *w);
+ENT_LOCAL ent_indicators_work *ent_indicators_work_alloc(size_t n);
+ENT_LOCAL void ent_indicators_work_free(ent_indicators_work *w);
 
 /* VUL_ij = 1 - W_hat_i after the cut between i and j (section 5.2), with
  * X as the baseline and every other flow, price and income adjusting (full
  * GE, opts o: theta, deficit mode, tolerances).  *vul_i gets i's loss,
  * *vul_j (may be NULL) j's loss in the same counterfactual.  Errors of the
  * solver are passed on (ENT_EINVAL, ENT_ENOCONV). */
-ENT_LOCAL ent_status ent_ind_vulnerability_ge(size_t n, const double *X,
+ENT_LOCAL ent_status ent_indicators_vulnerability_ge(size_t n, const double *X,
                                               size_t i, size_t j,
-                                              ent_ind_cut cut,
+                                              ent_indicators_cut cut,
                                               const ent_trade_opts *o,
-                                              ent_ind_work *w, double *vul_i,
+                                              ent_indicators_work *w, double *vul_i,
                                               double *vul_j);
 
 /* Every dyadic indicator for the ordered pair (a, b), the columns of
  * gravity-reference/indicators_expected.csv and more. */
-typedef struct ent_ind_dyad {
+typedef struct ent_indicators_dyad {
   double trade_dependence_ab;  /* D_ab = T_ab / G_a */
   double trade_dependence_ba;  /* D_ba = T_ab / G_b */
   double dependence_asymmetry; /* AD_ab = D_ab - D_ba */
@@ -130,7 +130,7 @@ typedef struct ent_ind_dyad {
   double vulnerability_ge_ba;         /* 1 - W_hat_b, same cut */
   double vulnerability_asymmetry;     /* AV_ab = VUL_ab - VUL_ba */
   double vulnerability_ratio;         /* VUL_ab / VUL_ba (0 if VUL_ba == 0) */
-} ent_ind_dyad;
+} ent_indicators_dyad;
 
 /* Fill *out for countries a != b of flows X.  G (length n) is the GDP
  * series; NULL uses the gravity proxy Y (gross output, the row sums).
@@ -138,10 +138,10 @@ typedef struct ent_ind_dyad {
  * be NULL, then the ge fields are 0 and no solve is made.  ENT_EINVAL when
  * an indicator is undefined (a or b without external trade, imports or
  * exports, G <= 0) or the arguments are invalid. */
-ENT_LOCAL ent_status ent_ind_dyad_compute(size_t n, const double *X,
+ENT_LOCAL ent_status ent_indicators_dyad_compute(size_t n, const double *X,
                                           const double *G, size_t a,
                                           size_t b, const ent_trade_opts *o,
-                                          ent_ind_work *w, ent_ind_dyad *out);
+                                          ent_indicators_work *w, ent_indicators_dyad *out);
 
 /* COW CINC (section 6).  x is n_states * n_comp, row-major (state i,
  * component k; COW order milex, milper, irst, pec, tpop, upop, but any
@@ -152,7 +152,7 @@ ENT_LOCAL ent_status ent_ind_dyad_compute(size_t n, const double *X,
  * components of x_ik / sum_j x_jk.  share (may be NULL, n_states*n_comp)
  * gets r_ik, or -1 where not available.  ENT_EINVAL if a state has no
  * available component or a value is infinite. */
-ENT_LOCAL ent_status ent_ind_cinc(size_t n_states, size_t n_comp,
+ENT_LOCAL ent_status ent_indicators_cinc(size_t n_states, size_t n_comp,
                                   const double *x, double *cinc,
                                   double *share);
 

@@ -271,11 +271,11 @@ static void test_resume(void **state) {
   assert_int_equal(ent_ensemble_create(m, NULL, &o, &a, NULL), ENT_OK);
   assert_int_equal(ent_ensemble_step(a, NULL), ENT_CONTINUE);
   unsigned long first, count;
-  const unsigned char *recs = ent_ens_batch(a, &first, &count);
+  const unsigned char *recs = ent_ensemble_batch(a, &first, &count);
   assert_non_null(recs);
   assert_true(first == 0 && count > 0 && count < 90);
-  unsigned char *copy = malloc(count * ent_ens_record_bytes(a));
-  memcpy(copy, recs, count * ent_ens_record_bytes(a));
+  unsigned char *copy = malloc(count * ent_ensemble_record_bytes(a));
+  memcpy(copy, recs, count * ent_ensemble_record_bytes(a));
   ent_ensemble_stop(a);
   assert_int_equal(ent_ensemble_step(a, NULL), ENT_OK);
   assert_true(ent_ensemble_done(a) == count);
@@ -284,10 +284,10 @@ static void test_resume(void **state) {
   o.threads = 1; /* another thread count on the way */
   assert_int_equal(ent_ensemble_create(m, NULL, &o, &b, NULL), ENT_OK);
   for (unsigned long k = 0; k < count; k++)
-    assert_int_equal(ent_ens_feed(b, copy + k * ent_ens_record_bytes(a),
-                                  ent_ens_record_bytes(a)),
+    assert_int_equal(ent_ensemble_feed(b, copy + k * ent_ensemble_record_bytes(a),
+                                  ent_ensemble_record_bytes(a)),
                      ENT_OK);
-  assert_int_equal(ent_ens_sync(b), ENT_OK);
+  assert_int_equal(ent_ensemble_sync(b), ENT_OK);
   assert_true(ent_ensemble_done(b) == count);
   ent_status st;
   while ((st = ent_ensemble_step(b, NULL)) == ENT_CONTINUE) {

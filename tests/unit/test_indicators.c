@@ -75,7 +75,7 @@ static void test_expected_csv(void **state) {
   /* VUL = 1 - W_hat is small (down to 4e-4): a 1e-9 relative tolerance on
    * it needs W_hat to ~1e-13, hence the tighter fixed-point tolerance. */
   o.tol = 1e-14;
-  ent_ind_work *w = ent_ind_work_alloc(4);
+  ent_indicators_work *w = ent_indicators_work_alloc(4);
   assert_non_null(w);
   static const char *cols[] = {
       "trade_dependence_ab",        "trade_dependence_ba",
@@ -98,8 +98,8 @@ static void test_expected_csv(void **state) {
     assert_non_null(dash);
     size_t a = country(f, pair, (size_t)(dash - pair));
     size_t b = country(f, dash + 1, strlen(dash + 1));
-    ent_ind_dyad d;
-    assert_int_equal(ent_ind_dyad_compute(f->n, f->X, NULL, a, b, &o, w, &d),
+    ent_indicators_dyad d;
+    assert_int_equal(ent_indicators_dyad_compute(f->n, f->X, NULL, a, b, &o, w, &d),
                      ENT_OK);
     const double got[18] = {
         d.trade_dependence_ab,        d.trade_dependence_ba,
@@ -125,7 +125,7 @@ static void test_expected_csv(void **state) {
                 "(GE vulnerability %.2e)\n",
                 t.csv->n_rows - 1, all, fmax(worst[15], worst[16]));
   ref_free(&t);
-  ent_ind_work_free(w);
+  ent_indicators_work_free(w);
 }
 
 /* The table of indicators.md section 5.3 (rounded values). */
@@ -135,9 +135,9 @@ static void test_worked_table(void **state) {
   load_flows("gravity/case4_flows.csv", "flow", &base);
   ent_trade_opts o;
   ent_trade_opts_init(&o);
-  ent_ind_work *w = ent_ind_work_alloc(4);
-  ent_ind_dyad d;
-  assert_int_equal(ent_ind_dyad_compute(4, base.X, NULL, 0, 1, &o, w, &d),
+  ent_indicators_work *w = ent_indicators_work_alloc(4);
+  ent_indicators_dyad d;
+  assert_int_equal(ent_indicators_dyad_compute(4, base.X, NULL, 0, 1, &o, w, &d),
                    ENT_OK);
   assert_near(d.trade_dependence_ab, 0.0628, 5e-5);
   assert_near(d.trade_dependence_ba, 0.00767, 5e-6);
@@ -153,7 +153,7 @@ static void test_worked_table(void **state) {
   assert_near(d.vulnerability_ge_ab, 0.0097, 5e-5);
   assert_near(d.vulnerability_ge_ba, 0.0011, 5e-5);
   assert_near(d.vulnerability_asymmetry, 0.0086, 5e-5);
-  assert_int_equal(ent_ind_dyad_compute(4, base.X, NULL, 0, 2, &o, w, &d),
+  assert_int_equal(ent_indicators_dyad_compute(4, base.X, NULL, 0, 2, &o, w, &d),
                    ENT_OK);
   assert_near(d.trade_dependence_ab, 0.2174, 5e-5);
   assert_near(d.trade_share_ab, 0.592, 5e-4);
@@ -161,7 +161,7 @@ static void test_worked_table(void **state) {
   assert_near(d.sensitivity_import_ab, 0.0899, 5e-5);
   assert_near(d.vulnerability_pe_ab, 0.0233, 5e-5);
   assert_near(d.vulnerability_asymmetry, 0.0349, 5e-5);
-  ent_ind_work_free(w);
+  ent_indicators_work_free(w);
 }
 
 /* Identities of indicators.md sections 2-4 on every ordered pair. */
@@ -172,35 +172,35 @@ static void test_identities(void **state) {
   ent_trade_opts o;
   ent_trade_opts_init(&o);
   for (size_t a = 0; a < 4; a++) {
-    ent_ind_totals ta;
-    ent_ind_totals_of(4, f.X, a, &ta);
+    ent_indicators_totals ta;
+    ent_indicators_totals_of(4, f.X, a, &ta);
     double sh[4], hh;
-    assert_int_equal(ent_ind_import_shares(4, f.X, a, sh), ENT_OK);
+    assert_int_equal(ent_indicators_import_shares(4, f.X, a, sh), ENT_OK);
     double sum = 0.0, sq = 0.0;
     for (size_t k = 0; k < 4; k++) sum += sh[k], sq += sh[k] * sh[k];
     assert_true(sh[a] == 0.0);
     assert_rel(sum, 1.0, 1e-15);
-    assert_int_equal(ent_ind_hhi_imports(4, f.X, a, &hh), ENT_OK);
+    assert_int_equal(ent_indicators_hhi_imports(4, f.X, a, &hh), ENT_OK);
     assert_rel(hh, sq, 1e-15);
     assert_true(hh >= 1.0 / 3.0 - 1e-15 && hh <= 1.0);
-    assert_int_equal(ent_ind_export_shares(4, f.X, a, sh), ENT_OK);
+    assert_int_equal(ent_indicators_export_shares(4, f.X, a, sh), ENT_OK);
     sum = 0.0;
     for (size_t k = 0; k < 4; k++) sum += sh[k];
     assert_rel(sum, 1.0, 1e-15);
     for (size_t b = 0; b < 4; b++) {
       if (b == a) continue;
-      ent_ind_dyad d;
-      assert_int_equal(ent_ind_dyad_compute(4, f.X, NULL, a, b, &o, NULL, &d),
+      ent_indicators_dyad d;
+      assert_int_equal(ent_indicators_dyad_compute(4, f.X, NULL, a, b, &o, NULL, &d),
                        ENT_OK);
       /* Gartzke & Li: D = S * O. */
       assert_rel(d.trade_dependence_ab, d.trade_share_ab * d.openness_a, 1e-15);
       /* D_ab / D_ba is a pure size ratio G_b / G_a. */
-      ent_ind_totals tb;
-      ent_ind_totals_of(4, f.X, b, &tb);
+      ent_indicators_totals tb;
+      ent_indicators_totals_of(4, f.X, b, &tb);
       assert_rel(d.trade_dependence_ab / d.trade_dependence_ba,
                  tb.output / ta.output, 1e-14);
       assert_rel(d.trade_dependence_ab,
-                 ent_ind_bilateral(4, f.X, a, b) / ta.output, 1e-15);
+                 ent_indicators_bilateral(4, f.X, a, b) / ta.output, 1e-15);
       assert_rel(d.export_dependence_ab + d.import_dependence_ab,
                  d.trade_dependence_ab, 1e-15);
       assert_rel(d.weak_link,
@@ -222,42 +222,42 @@ static void test_identities(void **state) {
   }
   /* GDP series given explicitly. */
   const double G[4] = {1500.0, 14000.0, 40000.0, 20000.0};
-  ent_ind_dyad d;
-  assert_int_equal(ent_ind_dyad_compute(4, f.X, G, 0, 1, &o, NULL, &d), ENT_OK);
+  ent_indicators_dyad d;
+  assert_int_equal(ent_indicators_dyad_compute(4, f.X, G, 0, 1, &o, NULL, &d), ENT_OK);
   assert_rel(d.trade_dependence_ab, 130.0 / 1500.0, 1e-15);
   assert_rel(d.openness_a, 760.0 / 1500.0, 1e-15);
 }
 
 static void test_scalars(void **state) {
   (void)state;
-  assert_rel(ent_ind_salience(0.2385, 0.04), sqrt(0.2385 * 0.04), 1e-15);
-  assert_rel(ent_ind_symmetry(0.2385, 0.04), 1.0 - 0.1985, 1e-15);
-  assert_rel(ent_ind_interdependence(0.2385, 0.04),
+  assert_rel(ent_indicators_salience(0.2385, 0.04), sqrt(0.2385 * 0.04), 1e-15);
+  assert_rel(ent_indicators_symmetry(0.2385, 0.04), 1.0 - 0.1985, 1e-15);
+  assert_rel(ent_indicators_interdependence(0.2385, 0.04),
              sqrt(0.2385 * 0.04) * (1.0 - 0.1985), 1e-15);
-  assert_rel(ent_ind_relative_share(0.3, 0.1), 0.75, 1e-15);
-  assert_rel(ent_ind_relative_share(0.0, 0.0), 0.5, 0.0);
-  assert_rel(ent_ind_hirschman(0.25), 50.0, 1e-15);
-  assert_rel(ent_ind_hhi_normalised(0.25, 4), 0.0, 0.0);
-  assert_rel(ent_ind_hhi_normalised(1.0, 4), 1.0, 1e-15);
-  assert_rel(ent_ind_hhi_normalised(1.0, 1), 1.0, 0.0);
+  assert_rel(ent_indicators_relative_share(0.3, 0.1), 0.75, 1e-15);
+  assert_rel(ent_indicators_relative_share(0.0, 0.0), 0.5, 0.0);
+  assert_rel(ent_indicators_hirschman(0.25), 50.0, 1e-15);
+  assert_rel(ent_indicators_hhi_normalised(0.25, 4), 0.0, 0.0);
+  assert_rel(ent_indicators_hhi_normalised(1.0, 4), 1.0, 1e-15);
+  assert_rel(ent_indicators_hhi_normalised(1.0, 1), 1.0, 0.0);
   /* PE vulnerability: the formula, and it falls as theta rises. */
-  assert_rel(ent_ind_vulnerability_pe(0.0899470899470899, 4.0),
+  assert_rel(ent_indicators_vulnerability_pe(0.0899470899470899, 4.0),
              1.0 - pow(1.0 - 0.0899470899470899, 0.25), 1e-14);
   double prev = 1.0;
   for (double th = 1.0; th <= 10.0; th += 1.0) {
-    double v = ent_ind_vulnerability_pe(0.2, th);
+    double v = ent_indicators_vulnerability_pe(0.2, th);
     assert_true(v < prev);
     prev = v;
   }
-  assert_rel(ent_ind_vulnerability_pe(1e-12, 4.0), 0.25e-12, 1e-11);
-  assert_rel(ent_ind_vulnerability_pe(1.0, 4.0), 1.0, 0.0);
-  assert_rel(ent_ind_capability_ratio(0.3, 0.1), 0.75, 1e-15);
-  assert_rel(ent_ind_capability_ratio(0.0, 0.0), 0.5, 0.0);
+  assert_rel(ent_indicators_vulnerability_pe(1e-12, 4.0), 0.25e-12, 1e-11);
+  assert_rel(ent_indicators_vulnerability_pe(1.0, 4.0), 1.0, 0.0);
+  assert_rel(ent_indicators_capability_ratio(0.3, 0.1), 0.75, 1e-15);
+  assert_rel(ent_indicators_capability_ratio(0.0, 0.0), 0.5, 0.0);
   double lr;
-  assert_int_equal(ent_ind_capability_log_ratio(0.3, 0.1, &lr), ENT_OK);
+  assert_int_equal(ent_indicators_capability_log_ratio(0.3, 0.1, &lr), ENT_OK);
   assert_rel(lr, log(3.0), 1e-15);
-  assert_int_equal(ent_ind_capability_log_ratio(0.0, 0.1, &lr), ENT_EINVAL);
-  assert_int_equal(ent_ind_capability_log_ratio(0.1, NAN, &lr), ENT_EINVAL);
+  assert_int_equal(ent_indicators_capability_log_ratio(0.0, 0.1, &lr), ENT_EINVAL);
+  assert_int_equal(ent_indicators_capability_log_ratio(0.1, NAN, &lr), ENT_EINVAL);
 }
 
 /* GE vulnerability: the symmetric case B2 is the embargo C1 <-> C2, so
@@ -272,43 +272,43 @@ static void test_vulnerability_ge(void **state) {
   ent_trade_opts o;
   ent_trade_opts_init(&o);
   o.tol = 1e-14;
-  ent_ind_work *w = ent_ind_work_alloc(3);
+  ent_indicators_work *w = ent_indicators_work_alloc(3);
   double vi, vj;
   assert_int_equal(
-      ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_BOTH, &o, w, &vi, &vj),
+      ent_indicators_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_BOTH, &o, w, &vi, &vj),
       ENT_OK);
   assert_rel(vi, 1.0 - W1, 1e-9);
   assert_rel(vj, 1.0 - W1, 1e-9);
   /* One-directional cuts: each hurts both sides less than the full cut. */
   double vm, vx;
-  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_IMPORTS,
+  assert_int_equal(ent_indicators_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_IMPORTS,
                                             &o, w, &vm, NULL),
                    ENT_OK);
-  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_EXPORTS,
+  assert_int_equal(ent_indicators_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_EXPORTS,
                                             &o, w, &vx, NULL),
                    ENT_OK);
   assert_true(vm > 0.0 && vm < vi);
   assert_true(vx > 0.0 && vx < vi);
   /* Symmetric country: import cut of 0 from 1 = export cut of 1 to 0. */
   double vx10;
-  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 1, 0, ENT_IND_CUT_EXPORTS,
+  assert_int_equal(ent_indicators_vulnerability_ge(3, f.X, 1, 0, ENT_IND_CUT_EXPORTS,
                                             &o, w, &vx10, &vj),
                    ENT_OK);
   assert_rel(vj, vm, 1e-9);
   /* Errors. */
-  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 1, 1, ENT_IND_CUT_BOTH, &o,
+  assert_int_equal(ent_indicators_vulnerability_ge(3, f.X, 1, 1, ENT_IND_CUT_BOTH, &o,
                                             w, &vi, NULL),
                    ENT_EINVAL);
-  assert_int_equal(ent_ind_vulnerability_ge(4, f.X, 0, 1, ENT_IND_CUT_BOTH, &o,
+  assert_int_equal(ent_indicators_vulnerability_ge(4, f.X, 0, 1, ENT_IND_CUT_BOTH, &o,
                                             w, &vi, NULL),
                    ENT_EINVAL);
   ent_trade_opts bad = o;
   bad.theta = -1.0;
-  assert_int_equal(ent_ind_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_BOTH,
+  assert_int_equal(ent_indicators_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_BOTH,
                                             &bad, w, &vi, NULL),
                    ENT_EINVAL);
-  ent_ind_work_free(w);
-  assert_null(ent_ind_work_alloc(0));
+  ent_indicators_work_free(w);
+  assert_null(ent_indicators_work_alloc(0));
 }
 
 static void test_undefined(void **state) {
@@ -317,22 +317,22 @@ static void test_undefined(void **state) {
   const double X[9] = {10, 2, 0, 3, 20, 0, 0, 0, 5};
   ent_trade_opts o;
   ent_trade_opts_init(&o);
-  ent_ind_dyad d;
+  ent_indicators_dyad d;
   double h, sh[3];
-  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 1, &o, NULL, &d), ENT_OK);
-  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 2, 0, &o, NULL, &d),
+  assert_int_equal(ent_indicators_dyad_compute(3, X, NULL, 0, 1, &o, NULL, &d), ENT_OK);
+  assert_int_equal(ent_indicators_dyad_compute(3, X, NULL, 2, 0, &o, NULL, &d),
                    ENT_EINVAL);
-  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 2, &o, NULL, &d),
+  assert_int_equal(ent_indicators_dyad_compute(3, X, NULL, 0, 2, &o, NULL, &d),
                    ENT_EINVAL);
-  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 0, &o, NULL, &d),
+  assert_int_equal(ent_indicators_dyad_compute(3, X, NULL, 0, 0, &o, NULL, &d),
                    ENT_EINVAL);
-  assert_int_equal(ent_ind_dyad_compute(3, X, NULL, 0, 3, &o, NULL, &d),
+  assert_int_equal(ent_indicators_dyad_compute(3, X, NULL, 0, 3, &o, NULL, &d),
                    ENT_EINVAL);
-  assert_int_equal(ent_ind_hhi_imports(3, X, 2, &h), ENT_EINVAL);
-  assert_int_equal(ent_ind_hhi_exports(3, X, 2, &h), ENT_EINVAL);
-  assert_int_equal(ent_ind_import_shares(3, X, 2, sh), ENT_EINVAL);
+  assert_int_equal(ent_indicators_hhi_imports(3, X, 2, &h), ENT_EINVAL);
+  assert_int_equal(ent_indicators_hhi_exports(3, X, 2, &h), ENT_EINVAL);
+  assert_int_equal(ent_indicators_import_shares(3, X, 2, sh), ENT_EINVAL);
   const double G[3] = {10, 0, 5};
-  assert_int_equal(ent_ind_dyad_compute(3, X, G, 0, 1, &o, NULL, &d),
+  assert_int_equal(ent_indicators_dyad_compute(3, X, G, 0, 1, &o, NULL, &d),
                    ENT_EINVAL);
 }
 
@@ -345,7 +345,7 @@ static void test_cinc(void **state) {
       70000000,  1000, 70000,   1000000, 145000,  40000,  /* C */
   };
   double c[3], share[18];
-  assert_int_equal(ent_ind_cinc(3, 6, x, c, share), ENT_OK);
+  assert_int_equal(ent_indicators_cinc(3, 6, x, c, share), ENT_OK);
   assert_near(c[0], 0.300899, 5e-7);
   assert_near(c[1], 0.599303, 5e-7);
   assert_near(c[2], 0.099798, 5e-7);
@@ -355,7 +355,7 @@ static void test_cinc(void **state) {
   for (int k = 0; k < 6; k++) assert_near(share[k], shareA[k], 5e-7);
   /* B has the higher CINC with less than a third of A's spending. */
   assert_true(c[1] > c[0] && x[6] < x[0] / 3.0);
-  assert_near(ent_ind_capability_ratio(c[1], c[0]), 0.599303 / 0.900202, 1e-6);
+  assert_near(ent_indicators_capability_ratio(c[1], c[0]), 0.599303 / 0.900202, 1e-6);
 
   /* Missing values (-9, NaN): left out of the state's mean and the
    * system total. */
@@ -363,7 +363,7 @@ static void test_cinc(void **state) {
   memcpy(y, x, sizeof y);
   y[0] = -9.0; /* A's milex missing */
   y[13] = NAN; /* C's milper missing */
-  assert_int_equal(ent_ind_cinc(3, 6, y, c, share), ENT_OK);
+  assert_int_equal(ent_indicators_cinc(3, 6, y, c, share), ENT_OK);
   assert_true(share[0] == -1.0 && share[13] == -1.0);
   assert_rel(share[6], 250.0 / 320.0, 1e-15);   /* B milex of B + C */
   assert_rel(share[1], 1400.0 / 3400.0, 1e-15); /* A milper of A + B */
@@ -373,16 +373,16 @@ static void test_cinc(void **state) {
   /* A component with a zero system total is left out for everyone. */
   double z[6] = {0, 1, 0, 3, -9, 4};
   double cz[3];
-  assert_int_equal(ent_ind_cinc(3, 2, z, cz, NULL), ENT_OK);
+  assert_int_equal(ent_indicators_cinc(3, 2, z, cz, NULL), ENT_OK);
   assert_rel(cz[0], 0.125, 1e-15);
   assert_rel(cz[1], 0.375, 1e-15);
   assert_rel(cz[2], 0.5, 1e-15);
   /* State 2 has nothing available: undefined. */
   double z2[6] = {0, 1, 0, 3, -9, -9};
-  assert_int_equal(ent_ind_cinc(3, 2, z2, cz, NULL), ENT_EINVAL);
+  assert_int_equal(ent_indicators_cinc(3, 2, z2, cz, NULL), ENT_EINVAL);
   double inf[2] = {HUGE_VAL, 1.0};
-  assert_int_equal(ent_ind_cinc(2, 1, inf, cz, NULL), ENT_EINVAL);
-  assert_int_equal(ent_ind_cinc(0, 6, x, cz, NULL), ENT_EINVAL);
+  assert_int_equal(ent_indicators_cinc(2, 1, inf, cz, NULL), ENT_EINVAL);
+  assert_int_equal(ent_indicators_cinc(0, 6, x, cz, NULL), ENT_EINVAL);
 }
 
 int main(void) {

@@ -110,7 +110,7 @@ static void test_clone_apply(void **state) {
   assert_non_null(c);
   double *x = calloc(m->n_uparams, sizeof *x);
   for (size_t k = 0; k < m->n_uparams; k++) x[k] = m->uparams[k].dist.hi;
-  ent_model_apply(c, x);
+  ent_uncertain_apply(c, x);
   const ent_structure *s = m->st, *t = c->st;
   /* RUS capability 60 reaches the stakes that inherit it, not others */
   assert_near(c->actors[0].capability, 60.0, 0.0);
@@ -132,7 +132,7 @@ static void test_clone_apply(void **state) {
   assert_near(t->blocs[1].growth[3], 6.0, 0.0);
   assert_near(t->blocs[1].growth[4], 6.0, 0.0); /* pert max 6 */
   x[find_param(m, "economy.blocs.CHN.growth.2024") - m->uparams] = 2.5;
-  ent_model_apply(c, x);
+  ent_uncertain_apply(c, x);
   assert_near(t->blocs[1].growth[3], 6.0, 0.0);
   assert_near(t->blocs[1].growth[4], 2.5, 0.0);
   assert_near(t->blocs[1].growth[6], 2.5, 0.0);
@@ -145,12 +145,12 @@ static void test_clone_apply(void **state) {
   /* a base above a drawn capacity is capped, and restored next time */
   size_t cap = (size_t)(find_param(m, "channels.pipe1.base") - m->uparams);
   x[cap] = 25.0;
-  ent_model_apply(c, x);
+  ent_uncertain_apply(c, x);
   assert_near(t->channels[0].base, 25.0, 0.0);
   assert_near(s->channels[0].base, 20.0, 0.0);
   /* the clone runs like a model; the nominal draw gives the nominal run */
   for (size_t k = 0; k < m->n_uparams; k++) x[k] = m->uparams[k].nominal;
-  ent_model_apply(c, x);
+  ent_uncertain_apply(c, x);
   ent_run_opts *ro = ent_run_opts_create();
   ent_run *r1 = NULL, *r2 = NULL;
   ent_diag *d = ent_diag_create();

@@ -1,7 +1,7 @@
 /*
- * yamldoc.c -- see yamldoc.h.
+ * ydoc.c -- see ydoc.h.
  */
-#include "base/yamldoc.h"
+#include "base/ydoc.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,13 +1,13 @@
 /*
- * yamldoc.h -- a loaded YAML document (libyaml's document API) plus typed
+ * ydoc.h -- a loaded YAML document (libyaml's document API) plus typed
  * accessors that report problems to an ent_diag with the node's position.
  *
  * Only one document per file is accepted, and anchors/aliases are refused
  * (a pre-pass over the event stream finds them): they are not needed in
  * scenarios and aliases would let a small file expand into a huge tree.
  */
-#ifndef ENT_YAMLDOC_H
-#define ENT_YAMLDOC_H
+#ifndef ENT_YDOC_H
+#define ENT_YDOC_H
 
 #include <yaml.h>
 
@@ -85,4 +85,4 @@ ENT_LOCAL int ent_ydoc_num_in(ent_ydoc *y, yaml_node_t *n, const char *what,
 ENT_LOCAL int ent_ydoc_int(ent_ydoc *y, yaml_node_t *n, const char *what,
                            long lo, long hi, long *out);
 
-#endif /* ENT_YAMLDOC_H */
+#endif /* ENT_YDOC_H */
