@@ -35,6 +35,26 @@ ENT_LOCAL yaml_node_t *ent_scenario_need(loader *L, yaml_node_t *map,
  * history) of root; no-op if the root has none of them. */
 ENT_LOCAL void ent_scenario_parse_structure(loader *L, yaml_node_t *root);
 
+/* ---- helpers of the structural part (scenario_struct.c) ---- */
+
+/* A list of bloc ids (a sequence, or one scalar) -> indices in the arena;
+ * NULL after reporting. */
+ENT_LOCAL size_t *ent_scenario_bloc_list(loader *L, yaml_node_t *n,
+                                         const char *what, size_t *count);
+/* "A->B" with known, different blocs; 0 or -1 after reporting. */
+ENT_LOCAL int ent_scenario_pair_of(loader *L, yaml_node_t *n, const char *s,
+                                   size_t *a, size_t *b);
+ENT_LOCAL int ent_scenario_year_of(loader *L, yaml_node_t *n,
+                                   const char *what, int *out);
+/* y inside the time axis (at most 100 years before its start). */
+ENT_LOCAL int ent_scenario_year_in_axis(loader *L, yaml_node_t *n, int y,
+                                        const char *what);
+ENT_LOCAL int ent_scenario_flag(loader *L, yaml_node_t *n, const char *what,
+                                int *out);
+/* Links (scenario_links.c), then the order in which issues bargain. */
+ENT_LOCAL void ent_scenario_parse_links(loader *L, yaml_node_t *n);
+ENT_LOCAL void ent_scenario_order_issues(loader *L, yaml_node_t *links_node);
+
 /* ---- uncertain numbers (scenario_dist.c; docs/scenario.md) ---- */
 
 /* Flags of ent_scenario_number. */

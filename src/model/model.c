@@ -55,6 +55,7 @@ static const ent_var_id indicator_vars[ENT_IND_COUNT] = {
     ENT_VAR_EXPORT_SHARE,     ENT_VAR_SENSITIVITY,
     ENT_VAR_VULNERABILITY_PE, ENT_VAR_VULNERABILITY_GE,
     ENT_VAR_VULNERABILITY_ASYMMETRY, ENT_VAR_TRADE_FLOW,
+    ENT_VAR_SANCTIONS_PRESSURE,
 };
 
 const char *ent_model_indicator_name(int id) {

@@ -41,7 +41,12 @@ typedef struct ent_anchor {
 
 typedef struct ent_stake {
   size_t actor;       /* index into model actors */
-  double position;    /* on the issue scale, [lo, hi] */
+  double position;    /* on the issue scale, [lo, hi]: where the actor stands
+                         when the run starts */
+  double ideal;       /* on the issue scale: the position the actor would
+                         choose for itself, to which it drifts back year by
+                         year (docs/dynamics.md); `position` unless given */
+  int has_ideal;      /* `ideal` was given apart from `position` */
   double salience;    /* [0, 1] */
   double capability;  /* >= 0 */
   int cap_from_actor; /* capability taken from the actor's (no own value) */
@@ -80,6 +85,24 @@ typedef struct ent_issue {
   ent_srcpos at;
 } ent_issue;
 
+/* ------------------------------------------------------------ dynamics */
+
+/* How the strategic layer moves from year to year (docs/dynamics.md).
+ * With a time axis every year bargains `rounds_per_year` rounds (turns of
+ * the spatial model) from where the last year ended, after each actor
+ * moves `inertia` of the way back to its ideal. */
+typedef struct ent_dynamics {
+  int rounds_per_year;    /* >= 1 */
+  double inertia;         /* [0, 1]; 1: every year restarts at the ideals */
+  int given;              /* the scenario has a `dynamics` section */
+  const char *why;
+  ent_srcpos at;
+} ent_dynamics;
+
+/* Defaults of ent_dynamics (docs/dynamics.md says why). */
+#define ENT_DYN_ROUNDS_PER_YEAR 3
+#define ENT_DYN_INERTIA 0.3
+
 /* ------------------------------------------------------------ structure */
 
 typedef struct ent_bloc {
@@ -103,8 +126,30 @@ typedef struct ent_shock {
   double beta;            /* log partial effect, <= 0 usually; finite */
   int embargo;            /* b = 0 */
   int phase_in, fade;     /* years, >= 0 */
+  size_t *against;        /* blocs the measure is aimed at (sanctions
+                             pressure, docs/dynamics.md); may be empty */
+  size_t n_against;
+  double weight;          /* its weight in the pressure index (default 1) */
+  int announced;          /* year it became known (default: start) */
   ent_srcpos at;
 } ent_shock;
+
+/* A dated change of one actor's stake on one issue (docs/dynamics.md,
+ * "Shocks on the strategic layer"): while in force, the stated value
+ * replaces the scenario's; a position shock also moves the actor's
+ * bargaining position to the new ideal in its first year. */
+typedef struct ent_sshock {
+  const char *id, *source, *why;
+  size_t issue, stake;    /* issue index, stake index in that issue */
+  int start;              /* first year in force */
+  int end;                /* first year no longer in force; 0 = never */
+  int announced;          /* year it became known (default: start) */
+  int set_position, set_salience, set_capability;
+  double position;        /* on the issue scale */
+  double salience;        /* [0, 1] */
+  double capability;      /* >= 0 */
+  ent_srcpos at;
+} ent_sshock;
 
 typedef enum ent_channel_kind {
   ENT_CHANNEL_GAS = 0,
@@ -142,12 +187,16 @@ typedef enum ent_link_form {
   ENT_FORM_ELASTICITY = 0, /* target = base * (v / v_base)^elasticity */
   ENT_FORM_BETA,           /* beta = beta_at_max * (v - lo) / (hi - lo) */
   ENT_FORM_THRESHOLD,      /* channel opens once v >= above */
-  ENT_FORM_SCALE           /* channel flow *= v / v_base */
+  ENT_FORM_SCALE,          /* channel flow *= v / v_base */
+  ENT_FORM_SHIFT,          /* target += slope * (v - ref) */
+  ENT_FORM_PULL            /* position moves toward actor `toward`'s by
+                              min(max, max(0, rate * (v - ref))) of the gap */
 } ent_link_form;
 
 typedef enum ent_stake_field {
   ENT_FIELD_CAPABILITY = 0,
-  ENT_FIELD_SALIENCE
+  ENT_FIELD_SALIENCE,
+  ENT_FIELD_POSITION     /* the actor's ideal (docs/dynamics.md) */
 } ent_stake_field;
 
 typedef struct ent_link {
@@ -167,6 +216,15 @@ typedef struct ent_link {
   size_t channel;           /* channel targets */
   ent_link_form form;
   double elasticity, beta_at_max, above;
+  double ref;               /* the source's level at which the link has no
+                               effect (`ref:`); without it, the source's
+                               value in the base year (links on changes) */
+  int has_ref;
+  double slope;             /* shift: target change per unit of the source
+                               (salience in points of 0-100) */
+  size_t toward;            /* pull: the actor pulled toward, or -1 */
+  double rate, max;         /* pull: share of the gap per unit above ref,
+                               and its cap in [0, 1] */
   ent_srcpos at;
 } ent_link;
 
@@ -195,6 +253,8 @@ typedef struct ent_structure {
   size_t n_channels;
   ent_link *links;
   size_t n_links;
+  ent_sshock *sshocks;    /* shocks on the strategic layer */
+  size_t n_sshocks;
   size_t *issue_order;    /* issues in dependency order of issue links */
   ent_history *history;
   size_t n_history;
@@ -212,6 +272,9 @@ typedef enum ent_indicator_id {
   ENT_IND_VULNERABILITY_GE,    /* 1 - W_hat_a, trade with b cut */
   ENT_IND_VULNERABILITY_ASYMMETRY,
   ENT_IND_TRADE_FLOW,          /* X_ab */
+  ENT_IND_SANCTIONS_PRESSURE,  /* sum of the phase of the shocks in force
+                                  against bloc a, times their weights
+                                  (entity: one bloc) */
   ENT_IND_COUNT
 } ent_indicator_id;
 
@@ -294,6 +357,11 @@ struct ent_model {
   ent_issue *issues;
   size_t n_issues;
   ent_eum_opts eum;         /* scenario-level model options */
+  ent_dynamics dyn;         /* how the strategic layer moves year by year */
+  double model_weight[2];   /* draw weights of the expected-utility and the
+                               spatial model in forecasts (`model.weights`;
+                               default 1 and 1) */
+  const char *weights_why;
   size_t (*pairs)[2];       /* main pairs for the relationship table */
   size_t n_pairs;
   ent_structure *st;        /* structural layer, NULL if none */

@@ -23,7 +23,7 @@ int ent_names_class_find(const char *name) {
 }
 
 const char *const ent_names_vgroup_title[ENT_VGROUPS] = {
-    "Trade and dependence", "Energy and arms channels", "The economies",
+    "Alignment and pressure", "Trade and dependence", "Energy and arms channels", "The economies",
     "Other variables"};
 
 /* docs/variables.md, in its order; indexed by ent_var_id. */
@@ -74,6 +74,18 @@ static const ent_var_info VARS[ENT_VARS] = {
     {"issue_mean", "scale", "Weighted mean position on an issue",
      "mean position on the question's scale", ENT_VGROUP_OTHER},
     {"trade_total", "US$ bn", "Total trade", "total trade", ENT_VGROUP_OTHER},
+    {"bilateral_trade", "US$ bn", "Bilateral trade (both directions)",
+     "bilateral trade", ENT_VGROUP_TRADE},
+    {"alignment", "S score", "Alignment across the issues (S score)",
+     "alignment (-1 to 1)", ENT_VGROUP_RELATION},
+    {"cooperation_share", "share",
+     "Share of issues in agreement or compromise", "share of issues",
+     ENT_VGROUP_RELATION},
+    {"conflict_share", "share", "Share of issues in conflict",
+     "share of issues", ENT_VGROUP_RELATION},
+    {"sanctions_pressure", "index",
+     "Sanctions pressure (measures in force against the bloc)",
+     "pressure index", ENT_VGROUP_RELATION},
 };
 
 const ent_var_info *ent_names_var(ent_var_id id) { return &VARS[id]; }

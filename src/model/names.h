@@ -50,7 +50,8 @@ ENT_LOCAL int ent_names_class_find(const char *name);
 
 /* Groups of variables (sections of the HTML report). */
 typedef enum ent_var_group {
-  ENT_VGROUP_TRADE = 0,
+  ENT_VGROUP_RELATION = 0, /* alignment and pressure (docs/dynamics.md) */
+  ENT_VGROUP_TRADE,
   ENT_VGROUP_CHANNEL,
   ENT_VGROUP_ECONOMY,
   ENT_VGROUP_OTHER,
@@ -84,6 +85,12 @@ typedef enum ent_var_id {
   ENT_VAR_ISSUE_FORECAST,
   ENT_VAR_ISSUE_MEAN,
   ENT_VAR_TRADE_TOTAL, /* history only: A<->B, both directions */
+  ENT_VAR_BILATERAL_TRADE,   /* A-B: both directions of trade_flow */
+  ENT_VAR_ALIGNMENT,         /* A-B: S score over the issues */
+  ENT_VAR_COOPERATION_SHARE, /* A-B: share of issues in agreement or
+                                compromise */
+  ENT_VAR_CONFLICT_SHARE,    /* A-B: share of issues in conflict */
+  ENT_VAR_SANCTIONS_PRESSURE,/* bloc: index of the measures against it */
   ENT_VARS
 } ent_var_id;
 
