@@ -140,8 +140,14 @@ void ent_uncertain_apply(ent_model *c, const double *x) {
           if (sk->actor == t->i && sk->cap_from_actor) sk->capability = v;
         }
       break;
-    case ENT_UT_STAKE_POSITION:
-      c->issues[t->i].stakes[t->j].position = v;
+    case ENT_UT_STAKE_POSITION: {
+      ent_stake *sk = &c->issues[t->i].stakes[t->j];
+      sk->position = v;
+      if (!sk->has_ideal) sk->ideal = v; /* the ideal follows the position */
+      break;
+    }
+    case ENT_UT_STAKE_IDEAL:
+      c->issues[t->i].stakes[t->j].ideal = v;
       break;
     case ENT_UT_STAKE_SALIENCE:
       c->issues[t->i].stakes[t->j].salience = v / 100.0;
@@ -192,6 +198,18 @@ void ent_uncertain_apply(ent_model *c, const double *x) {
       break;
     case ENT_UT_ECONOMY_ADJUSTMENT:
       st->adjustment = v;
+      break;
+    case ENT_UT_LINK_SLOPE:
+      st->links[t->i].slope = v;
+      break;
+    case ENT_UT_LINK_RATE:
+      st->links[t->i].rate = v;
+      break;
+    case ENT_UT_LINK_REF:
+      st->links[t->i].ref = v;
+      break;
+    case ENT_UT_DYN_INERTIA:
+      c->dyn.inertia = v;
       break;
     }
   }

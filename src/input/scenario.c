@@ -100,7 +100,8 @@ static void parse_options(loader *L, yaml_node_t *map, ent_eum_opts *o,
 }
 
 static void parse_model(loader *L, yaml_node_t *n) {
-  static const char *const keys[] = {"profile", "rounds", "options", NULL};
+  static const char *const keys[] = {"profile", "rounds", "options", "weights",
+                                     NULL};
   if (!ent_ydoc_want_map(&L->y, n, "'model'")) return;
   ent_ydoc_check_keys(&L->y, n, keys, "'model'");
   char why[256];
@@ -118,6 +119,8 @@ static void parse_model(loader *L, yaml_node_t *n) {
   }
   v = ent_ydoc_get(&L->y, n, "options");
   if (v) parse_options(L, v, &L->m->eum, "'model.options'");
+  v = ent_ydoc_get(&L->y, n, "weights");
+  if (v) ent_scenario_parse_weights(L, v);
 }
 
 static const char *const actor_kinds[] = {
@@ -382,8 +385,8 @@ static void check_smp_issue(loader *L, yaml_node_t *v, const ent_issue *is) {
 
 static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
                             int scale_ok) {
-  static const char *const keys[] = {"position", "salience", "capability",
-                                     "why", NULL};
+  static const char *const keys[] = {"position", "ideal", "salience",
+                                     "capability", "why", NULL};
   ent_model *m = L->m;
   if (!ent_ydoc_want_map(&L->y, n, "'positions'")) return;
   size_t count = (size_t)(n->data.mapping.pairs.top -
@@ -426,6 +429,13 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
     yaml_node_t *x;
     if (is->n_dims > 1) {
       if (parse_vector_stake(L, v, is, &st, id)) ok = 0;
+      if (ent_ydoc_get(&L->y, v, "ideal")) {
+        ent_ydoc_error(&L->y, ent_ydoc_get(&L->y, v, "ideal"),
+                       "'ideal' is for one-dimensional issues; issue '%s' has "
+                       "%zu dimensions", is->id ? is->id : "?", is->n_dims);
+        ok = 0;
+      }
+      st.ideal = st.position;
       goto capability;
     }
     x = ent_scenario_need(L, v, "position", "an actor's stake");
@@ -437,6 +447,23 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
                      "position %g of '%s' is outside the scale [%g, %g]",
                      st.position, id, is->lo, is->hi);
       ok = 0;
+    }
+    st.ideal = st.position;
+    x = ent_ydoc_get(&L->y, v, "ideal");
+    if (x) {
+      t.kind = ENT_UT_STAKE_IDEAL;
+      snprintf(name, sizeof name, "issues.%s.positions.%s.ideal",
+               is->id ? is->id : "?", id);
+      if (ent_scenario_number(L, x, "ideal", plo, phi, 0, &st.ideal, &t, name,
+                              NULL))
+        ok = 0;
+      else if (scale_ok && (st.ideal < is->lo || st.ideal > is->hi)) {
+        ent_ydoc_error(&L->y, x,
+                       "ideal %g of '%s' is outside the scale [%g, %g]",
+                       st.ideal, id, is->lo, is->hi);
+        ok = 0;
+      }
+      st.has_ideal = 1;
     }
     t.kind = ENT_UT_STAKE_SALIENCE;
     snprintf(name, sizeof name, "issues.%s.positions.%s.salience",
@@ -588,7 +615,8 @@ static void parse_report(loader *L, yaml_node_t *n) {
 static void parse_root(loader *L, yaml_node_t *root) {
   static const char *const keys[] = {
       "scenario", "model",    "report",   "actors", "issues", "time",
-      "economy",  "trade",    "shocks",   "channels", "links", "history", NULL};
+      "economy",  "trade",    "shocks",   "channels", "links", "history",
+      "dynamics", NULL};
   ent_model *m = L->m;
   if (!ent_ydoc_want_map(&L->y, root, "the scenario file")) return;
   ent_ydoc_check_keys(&L->y, root, keys, "the scenario file");
@@ -616,6 +644,7 @@ static void parse_root(loader *L, yaml_node_t *root) {
   if (v) parse_report(L, v);
   ent_scenario_resolve_uparams(L);
   ent_scenario_parse_structure(L, root);
+  ent_scenario_parse_dynamics(L, root);
 }
 
 ent_status ent_scenario_load_buffer(const char *name, const char *text_,

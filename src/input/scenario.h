@@ -55,6 +55,15 @@ ENT_LOCAL int ent_scenario_flag(loader *L, yaml_node_t *n, const char *what,
 ENT_LOCAL void ent_scenario_parse_links(loader *L, yaml_node_t *n);
 ENT_LOCAL void ent_scenario_order_issues(loader *L, yaml_node_t *links_node);
 
+/* ---- the strategic layer's dynamics (scenario_dyn.c; docs/dynamics.md) ---- */
+
+/* `dynamics` (defaults when absent; needs a time axis when present). */
+ENT_LOCAL void ent_scenario_parse_dynamics(loader *L, yaml_node_t *root);
+/* `model.weights` {eum: w, smp: w, why}. */
+ENT_LOCAL void ent_scenario_parse_weights(loader *L, yaml_node_t *n);
+/* A shock with an `issue` key: a dated change of one actor's stake. */
+ENT_LOCAL void ent_scenario_parse_sshock(loader *L, yaml_node_t *s);
+
 /* ---- uncertain numbers (scenario_dist.c; docs/scenario.md) ---- */
 
 /* Flags of ent_scenario_number. */

@@ -318,7 +318,7 @@ void ent_scenario_resolve_uparams(loader *L) {
   for (size_t u = 0; u < m->n_uparams; u++) {
     ent_utarget *t = &m->uparams[u].tgt;
     if (t->kind != ENT_UT_STAKE_POSITION && t->kind != ENT_UT_STAKE_SALIENCE &&
-        t->kind != ENT_UT_STAKE_CAPABILITY)
+        t->kind != ENT_UT_STAKE_CAPABILITY && t->kind != ENT_UT_STAKE_IDEAL)
       continue;
     if (t->i >= m->n_issues) continue; /* the load failed anyway */
     const ent_issue *is = &m->issues[t->i];

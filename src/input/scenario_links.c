@@ -59,7 +59,15 @@ static void parse_link_source(loader *L, yaml_node_t *n, ent_link *lk) {
   }
   yaml_node_t *e = ent_scenario_need(L, n, "entity", "link 'from'");
   const char *es = e ? ent_ydoc_str(&L->y, e, "entity", NULL) : NULL;
-  if (es) ent_scenario_pair_of(L, e, es, &lk->ent_a, &lk->ent_b);
+  if (es && lk->indicator == ENT_IND_SANCTIONS_PRESSURE) {
+    /* an index of one bloc */
+    lk->ent_a = lk->ent_b = ent_model_find_bloc(L->m, es);
+    if (lk->ent_a == (size_t)-1)
+      ent_ydoc_error(&L->y, e, "unknown bloc '%.40s' (sanctions_pressure is "
+                               "an index of one bloc)", es);
+  } else if (es) {
+    ent_scenario_pair_of(L, e, es, &lk->ent_a, &lk->ent_b);
+  }
 }
 
 static void parse_link_target(loader *L, yaml_node_t *n, ent_link *lk) {
@@ -111,9 +119,10 @@ static void parse_link_target(loader *L, yaml_node_t *n, ent_link *lk) {
   const char *fs = fld ? ent_ydoc_str(&L->y, fld, "field", NULL) : NULL;
   if (fs && !strcmp(fs, "capability")) lk->field = ENT_FIELD_CAPABILITY;
   else if (fs && !strcmp(fs, "salience")) lk->field = ENT_FIELD_SALIENCE;
+  else if (fs && !strcmp(fs, "position")) lk->field = ENT_FIELD_POSITION;
   else if (fs)
-    ent_ydoc_error(&L->y, fld, "field must be 'capability' or 'salience', not "
-                               "'%.20s'", fs);
+    ent_ydoc_error(&L->y, fld, "field must be 'capability', 'salience' or "
+                               "'position', not '%.20s'", fs);
   yaml_node_t *is = ent_ydoc_get(&L->y, n, "issues");
   yaml_node_t *one = ent_ydoc_get(&L->y, n, "issue");
   if ((is != NULL) == (one != NULL)) {
@@ -163,12 +172,18 @@ static int same_target(const ent_link *a, const ent_link *b, char *what,
     return 1;
   }
   if (a->tgt == ENT_LINK_TO_STAKE) {
+    /* shifts and pulls add up in declaration order; two elasticities on
+     * one target would each claim the same base value */
+    if (a->form != ENT_FORM_ELASTICITY || b->form != ENT_FORM_ELASTICITY)
+      return 0;
     if (a->actor != b->actor || a->field != b->field) return 0;
     for (size_t i = 0; i < a->n_issues; i++)
       for (size_t j = 0; j < b->n_issues; j++)
         if (a->issues[i] == b->issues[j]) {
           snprintf(what, size, "the %s of '%s' on issue '%s'",
-                   a->field == ENT_FIELD_CAPABILITY ? "capability" : "salience",
+                   a->field == ENT_FIELD_CAPABILITY ? "capability"
+                   : a->field == ENT_FIELD_SALIENCE ? "salience"
+                                                    : "position",
                    m->actors[a->actor].id, m->issues[a->issues[i]].id);
           return 1;
         }
@@ -194,9 +209,85 @@ static int same_target(const ent_link *a, const ent_link *b, char *what,
   return 0;
 }
 
+/* `ref`: the source's level at which the link has no effect (else the
+ * base-year value).  An elasticity needs a positive ref; an issue source a
+ * ref on the issue's scale. */
+static void parse_ref(loader *L, yaml_node_t *ln, ent_link *lk,
+                      const char *lid, ent_utarget *t) {
+  yaml_node_t *v = ent_ydoc_get(&L->y, ln, "ref");
+  if (!v) return;
+  if (lk->form == ENT_FORM_THRESHOLD || lk->form == ENT_FORM_SCALE) {
+    ent_ydoc_error(&L->y, v, "'ref' is for elasticity, beta, shift and pull "
+                             "links");
+    return;
+  }
+  char name[160];
+  snprintf(name, sizeof name, "links.%s.ref", lid);
+  t->kind = ENT_UT_LINK_REF;
+  double lo = -1e12, hi = 1e12;
+  if (lk->src == ENT_LINK_FROM_ISSUE) {
+    lo = L->m->issues[lk->src_issue].lo;
+    hi = L->m->issues[lk->src_issue].hi;
+  }
+  if (ent_scenario_number(L, v, "ref", lo, hi, ENT_NUM_SCALAR_RANGE, &lk->ref,
+                          t, name, NULL))
+    return;
+  if (lk->form == ENT_FORM_ELASTICITY && lk->src == ENT_LINK_FROM_INDICATOR &&
+      !(lk->ref > 0.0)) {
+    ent_ydoc_error(&L->y, v, "an elasticity link needs a positive 'ref' (the "
+                             "ratio v / ref is raised to the elasticity)");
+    return;
+  }
+  lk->has_ref = 1;
+}
+
+/* A pull link: toward an actor with a stake on every target issue, a rate
+ * per unit of the source above ref, a cap in [0, 1]. */
+static void parse_pull(loader *L, yaml_node_t *ln, ent_link *lk,
+                       const char *lid, ent_utarget *t) {
+  const ent_model *m = L->m;
+  char name[160];
+  yaml_node_t *v = ent_scenario_need(L, ln, "toward", "a pull link");
+  const char *aid = v ? ent_ydoc_str(&L->y, v, "an actor id", NULL) : NULL;
+  lk->toward = (size_t)-1;
+  if (aid) {
+    lk->toward = ent_model_find_actor(m, aid);
+    if (lk->toward == (size_t)-1) {
+      ent_ydoc_error(&L->y, v, "unknown actor '%.40s' in a link", aid);
+    } else if (lk->toward == lk->actor) {
+      ent_ydoc_error(&L->y, v, "a pull link pulls '%s' toward itself", aid);
+      lk->toward = (size_t)-1;
+    } else {
+      for (size_t k = 0; k < lk->n_issues; k++) {
+        const ent_issue *is = &m->issues[lk->issues[k]];
+        int has = 0;
+        for (size_t q = 0; q < is->n_stakes; q++)
+          if (is->stakes[q].actor == lk->toward) has = 1;
+        if (!has) {
+          ent_ydoc_error(&L->y, v, "actor '%s' has no position on issue '%s' "
+                                   "to pull toward", aid, is->id);
+          lk->toward = (size_t)-1;
+          break;
+        }
+      }
+    }
+  }
+  v = ent_scenario_need(L, ln, "rate", "a pull link");
+  t->kind = ENT_UT_LINK_RATE;
+  snprintf(name, sizeof name, "links.%s.rate", lid);
+  if (v)
+    ent_scenario_number(L, v, "rate", -1e9, 1e9, ENT_NUM_SCALAR_RANGE,
+                        &lk->rate, t, name, NULL);
+  lk->max = 1.0;
+  v = ent_ydoc_get(&L->y, ln, "max");
+  if (v) ent_ydoc_num_in(&L->y, v, "max", 0.0, 1.0, &lk->max);
+}
+
 void ent_scenario_parse_links(loader *L, yaml_node_t *n) {
-  static const char *const keys[] = {"id", "from", "to", "form", "elasticity",
-                                     "beta_at_max", "above", "why", NULL};
+  static const char *const keys[] = {"id",    "from",  "to",  "form",
+                                     "elasticity", "beta_at_max", "above",
+                                     "ref",   "slope", "toward", "rate",
+                                     "max",   "why",   NULL};
   ent_model *m = L->m;
   ent_structure *st = m->st;
   if (!ent_ydoc_want_seq(&L->y, n, "'links'")) return;
@@ -212,7 +303,7 @@ void ent_scenario_parse_links(loader *L, yaml_node_t *n) {
     size_t before = ent_diag_errors(L->d);
     ent_link lk = {0};
     lk.at = ent_scenario_pos(ln);
-    lk.actor = lk.channel = lk.src_issue = (size_t)-1;
+    lk.actor = lk.channel = lk.src_issue = lk.toward = (size_t)-1;
     lk.indicator = -1;
     yaml_node_t *v = ent_scenario_need(L, ln, "id", "a link");
     if (v) lk.id = ent_scenario_ident(L, v, "link id");
@@ -267,18 +358,37 @@ void ent_scenario_parse_links(loader *L, yaml_node_t *n) {
     } else if (!strcmp(fs, "scale")) {
       lk.form = ENT_FORM_SCALE;
       ok = lk.tgt == ENT_LINK_TO_CHANNEL;
+    } else if (!strcmp(fs, "shift")) {
+      lk.form = ENT_FORM_SHIFT;
+      ok = lk.tgt == ENT_LINK_TO_STAKE;
+      v = ent_scenario_need(L, ln, "slope", "a shift link");
+      t.kind = ENT_UT_LINK_SLOPE;
+      snprintf(name, sizeof name, "links.%s.slope", lid);
+      if (v)
+        ent_scenario_number(L, v, "slope", -1e9, 1e9, ENT_NUM_SCALAR_RANGE,
+                            &lk.slope, &t, name, NULL);
+    } else if (!strcmp(fs, "pull")) {
+      lk.form = ENT_FORM_PULL;
+      ok = lk.tgt == ENT_LINK_TO_STAKE && lk.field == ENT_FIELD_POSITION;
+      if (ok) parse_pull(L, ln, &lk, lid, &t);
     } else {
       ent_ydoc_error(&L->y, fv, "unknown link form '%.20s' (elasticity, beta, "
-                                "threshold, scale)", fs);
+                                "threshold, scale, shift, pull)", fs);
       continue;
     }
     if (!ok) {
-      ent_ydoc_error(&L->y, fv, "form '%s' does not fit this link (elasticity: "
-                                "-> actor stake; beta: issue -> trade; "
-                                "threshold: issue -> channel; scale: -> "
-                                "channel)", fs);
+      ent_ydoc_error(&L->y, fv, "form '%s' does not fit this link (elasticity, "
+                                "shift: -> actor stake; pull: -> actor "
+                                "position; beta: issue -> trade; threshold: "
+                                "issue -> channel; scale: -> channel)", fs);
       continue;
     }
+    if (lk.form == ENT_FORM_ELASTICITY && lk.field == ENT_FIELD_POSITION) {
+      ent_ydoc_error(&L->y, fv, "a position moves by 'shift' or 'pull', not "
+                                "by an elasticity");
+      continue;
+    }
+    parse_ref(L, ln, &lk, lid, &t);
     if (ent_diag_errors(L->d) != before) continue;
     char what[200];
     for (size_t q = 0; q < st->n_links; q++)

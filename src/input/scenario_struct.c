@@ -414,20 +414,29 @@ int ent_scenario_flag(loader *L, yaml_node_t *n, const char *what, int *out) {
 }
 
 static void parse_shocks(loader *L, yaml_node_t *n) {
-  static const char *const keys[] = {"id", "from", "to", "both", "start",
-                                     "end", "beta", "embargo", "phase_in",
-                                     "fade", "source", "why", NULL};
+  static const char *const keys[] = {"id",       "from",     "to",
+                                     "both",     "start",    "end",
+                                     "beta",     "embargo",  "phase_in",
+                                     "fade",     "against",  "weight",
+                                     "announced", "source",  "why",
+                                     NULL};
   ent_model *m = L->m;
   ent_structure *st = m->st;
   if (!ent_ydoc_want_seq(&L->y, n, "'shocks'")) return;
   size_t count = (size_t)(n->data.sequence.items.top -
                           n->data.sequence.items.start);
   st->shocks = ent_arena_array(&m->arena, count ? count : 1, sizeof *st->shocks);
-  if (!st->shocks) return;
+  st->sshocks = ent_arena_array(&m->arena, count ? count : 1,
+                                sizeof *st->sshocks);
+  if (!st->shocks || !st->sshocks) return;
   for (yaml_node_item_t *it = n->data.sequence.items.start;
        it < n->data.sequence.items.top; it++) {
     yaml_node_t *s = ent_ydoc_node(&L->y, *it);
     if (!ent_ydoc_want_map(&L->y, s, "a shock")) continue;
+    if (ent_ydoc_get(&L->y, s, "issue")) { /* on the strategic layer */
+      ent_scenario_parse_sshock(L, s);
+      continue;
+    }
     ent_ydoc_check_keys(&L->y, s, keys, "a shock");
     size_t before = ent_diag_errors(L->d);
     ent_shock sh = {0};
@@ -436,6 +445,9 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
     if (v) sh.id = ent_scenario_ident(L, v, "shock id");
     for (size_t q = 0; sh.id && q < st->n_shocks; q++)
       if (!strcmp(st->shocks[q].id, sh.id))
+        ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
+    for (size_t q = 0; sh.id && q < st->n_sshocks; q++)
+      if (!strcmp(st->sshocks[q].id, sh.id))
         ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
     v = ent_scenario_need(L, s, "from", "a shock");
     if (v) sh.from = ent_scenario_bloc_list(L, v, "shock 'from'", &sh.n_from);
@@ -475,6 +487,19 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
     if (vb && sh.embargo)
       ent_ydoc_error(&L->y, vb, "shock '%s' has both 'beta' and an embargo",
                      sh.id ? sh.id : "?");
+    v = ent_ydoc_get(&L->y, s, "against");
+    if (v) sh.against = ent_scenario_bloc_list(L, v, "shock 'against'",
+                                               &sh.n_against);
+    sh.weight = 1.0;
+    v = ent_ydoc_get(&L->y, s, "weight");
+    if (v) ent_ydoc_num_in(&L->y, v, "weight", 0.0, 100.0, &sh.weight);
+    sh.announced = sh.start;
+    v = ent_ydoc_get(&L->y, s, "announced");
+    if (v && !ent_scenario_year_of(L, v, "announced", &sh.announced) &&
+        sh.announced > sh.start)
+      ent_ydoc_error(&L->y, v, "shock '%s' is announced (%d) after it starts "
+                               "(%d)", sh.id ? sh.id : "?", sh.announced,
+                     sh.start);
     long k;
     v = ent_ydoc_get(&L->y, s, "phase_in");
     if (v && !ent_ydoc_int(&L->y, v, "phase_in", 0, 50, &k)) sh.phase_in = (int)k;

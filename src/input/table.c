@@ -183,6 +183,7 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
     s.salience /= 100.0;
     s.at = a.at;
     m->actors[m->n_actors++] = a;
+    s.ideal = s.position;
     is->stakes[is->n_stakes++] = s;
   }
   int fatal = ent_diag_errors(d) > errors_before;
@@ -216,6 +217,7 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
   is->lo = lo;
   is->hi = hi > lo ? hi : lo + 1.0;
   is->eum = m->eum;
+  is->n_dims = 1;
   ent_smp_opts_default(&is->smp);
   m->issues = is;
   m->n_issues = 1;

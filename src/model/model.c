@@ -13,6 +13,9 @@ ent_model *ent_model_new(void) {
   ent_model *m = ent_calloc(1, sizeof *m);
   if (!m) return NULL;
   ent_arena_init(&m->arena);
+  m->dyn.rounds_per_year = ENT_DYN_ROUNDS_PER_YEAR;
+  m->dyn.inertia = ENT_DYN_INERTIA;
+  m->model_weight[0] = m->model_weight[1] = 1.0;
   return m;
 }
 

@@ -325,7 +325,12 @@ typedef enum ent_utarget_kind {
   ENT_UT_LINK_BETA_AT_MAX,     /* i = link */
   ENT_UT_LINK_ABOVE,           /* i = link */
   ENT_UT_ECONOMY_THETA,
-  ENT_UT_ECONOMY_ADJUSTMENT
+  ENT_UT_ECONOMY_ADJUSTMENT,
+  ENT_UT_STAKE_IDEAL,          /* i = issue, j = stake */
+  ENT_UT_LINK_SLOPE,           /* i = link */
+  ENT_UT_LINK_RATE,            /* i = link */
+  ENT_UT_LINK_REF,             /* i = link */
+  ENT_UT_DYN_INERTIA
 } ent_utarget_kind;
 
 typedef struct ent_utarget {

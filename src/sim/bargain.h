@@ -29,6 +29,7 @@
 
 #include "model/model.h"
 #include "strategic/eum.h"
+#include "strategic/smp_opts.h"
 
 /* Row of a back-end in the table. */
 typedef enum ent_bargain_id {
@@ -37,18 +38,64 @@ typedef enum ent_bargain_id {
   ENT_BARGAIN_COUNT
 } ent_bargain_id;
 
-/* This year's inputs of one issue, per stake in stake order. */
+/* This year's inputs of one issue, per stake in stake order; positions
+ * and ideals are [n_stakes * n_dims] (stake-major) on the issue's scale. */
 typedef struct ent_bargain_in {
   const ent_issue *issue;
   const char *source;      /* scenario file, for messages */
-  const double *pos;       /* [n_stakes] positions at the start */
+  const double *pos;       /* start positions when `restart` */
+  const double *ideal;     /* this year's ideals (docs/dynamics.md) */
+  const unsigned char *forced; /* [n_stakes] 1: the actor starts this year
+                                  at its ideal (a position shock) */
+  double inertia;          /* share of the way back to the ideal, [0, 1] */
+  int rounds;              /* rounds (turns) this year; 0: the model's own
+                              stopping rule (a run without a time axis) */
+  int restart;             /* start from `pos` and forget the carried state
+                              (the first year; every call without a time
+                              axis) */
   const double *cap;       /* [n_stakes] this year's capabilities, >= 0 */
   const double *sal;       /* [n_stakes] this year's saliences, [0, 1] */
   const ent_eum_opts *eum; /* effective EUM options (issue + run options) */
   const ent_smp_opts *smp; /* SMP options (the issue's) */
   int last;                /* the run's last bargaining */
-  int robustness;          /* run robustness variants (with `last`) */
+  int robustness;          /* run robustness variants */
 } ent_bargain_in;
+
+/* Where a model's bargaining stands after a year, carried to the next
+ * (docs/dynamics.md), and whether its forecast has settled.  Part of each
+ * model's result. */
+#define ENT_TRACK_RING 32
+typedef struct ent_track {
+  size_t nv;            /* values per state: n_stakes * n_dims */
+  double *end;          /* [nv] positions at the end of the last year */
+  int has_end;
+  double ring[ENT_TRACK_RING]; /* the last read-outs (EUM: round medians;
+                                  SMP: yearly forecasts), oldest first */
+  int ring_n;
+  /* read-out of the last year */
+  double raw;           /* the forecast of the last state */
+  int unsettled;        /* the read-out oscillates over the window */
+  int period;           /* a cycle of this period was found (0: none) */
+  double lo, hi;        /* range of the read-out over the window */
+  int window;           /* read-outs looked at */
+} ent_track;
+
+/* Start positions of a year (into x[nv]): `pos` on a restart, else the
+ * carried end moved `inertia` of the way to the ideal (all the way for a
+ * forced stake). */
+ENT_LOCAL void ent_track_start(const ent_track *t, const ent_bargain_in *in,
+                               size_t n_dims, double *x);
+/* Append read-outs to the ring. */
+ENT_LOCAL void ent_track_push(ent_track *t, const double *v, size_t n);
+/* Settle the forecast from the ring's last `window` read-outs: unsettled
+ * when they span more than `tol` and change direction at least twice;
+ * then the forecast is the mean over one period of a cycle (values
+ * repeating within tol) or over the window.  Sets the read-out fields and
+ * returns the forecast (raw when settled). */
+ENT_LOCAL double ent_track_settle(ent_track *t, double raw, int window,
+                                  double tol);
+ENT_LOCAL ent_status ent_track_init(ent_track *t, size_t nv);
+ENT_LOCAL void ent_track_free(ent_track *t);
 
 typedef struct ent_bargainer {
   const char *name; /* "eum", "smp" */
@@ -82,8 +129,12 @@ ENT_LOCAL void ent_bargain_pick(ent_issue_model model, int beside_on,
 typedef struct ent_issue_eum {
   ent_eum_hist *hist;   /* last year's bargaining (owned); actors = stakes;
                            NULL until the model ran */
+  ent_track track;      /* carried state and settling of the forecast */
+  double forecast;      /* the last year's forecast (settled read-out) */
   double least_move_median, reflected_median; /* robustness read-outs */
   int has_robustness;
+  int robust_unsettled; /* a robustness variant did not settle */
+  ent_track lm, rf;     /* the robustness variants' own trajectories */
 } ent_issue_eum;
 
 /* The KTAB SMP part of an issue run (bargain_smp.c); positions on the
@@ -99,7 +150,13 @@ typedef struct ent_issue_smp {
   double *final;    /* [n * m] final positions */
   double *win;      /* [n] final winning probabilities */
   int turns, converged;
+  ent_track track;  /* carried state and settling of the forecast */
+  double forecast;  /* the last year's forecast (settled read-out) */
 } ent_issue_smp;
+
+/* The carried state of a model's part (NULL for a NULL part). */
+ENT_LOCAL const ent_track *ent_bargain_track(const void *part,
+                                             int bargain_id);
 
 /* The rows (bargain_eum.c, bargain_smp.c). */
 ENT_LOCAL extern const ent_bargainer ent_bargain_eum;

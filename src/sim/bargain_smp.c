@@ -15,6 +15,8 @@
  */
 #include "sim/bargain.h"
 
+#include <string.h>
+
 #include "base/diag.h"
 #include "strategic/smp.h"
 
@@ -60,6 +62,7 @@ static size_t work_size(const void *work) {
 static void result_free(void *part) {
   ent_issue_smp *r = part;
   if (!r) return;
+  ent_track_free(&r->track);
   ent_free(r->likely);
   ent_free(r->mean);
   ent_free(r->final);
@@ -77,7 +80,8 @@ static void *result_alloc(const ent_issue *is) {
   r->mean = ent_calloc(m, sizeof(double));
   r->final = ent_calloc(n * m, sizeof(double));
   r->win = ent_calloc(n ? n : 1, sizeof(double));
-  if (!r->likely || !r->mean || !r->final || !r->win) {
+  if (!r->likely || !r->mean || !r->final || !r->win ||
+      ent_track_init(&r->track, n * m)) {
     result_free(r);
     return NULL;
   }
@@ -103,18 +107,22 @@ static ent_status run(void *work, const ent_bargain_in *in, void *part,
       return ENT_OK;
     }
   double span = is->hi - is->lo;
+  /* this year's start (x on the issue scale, stake-major) into s->pos */
+  ent_track_start(&r->track, in, m, s->pos);
   for (size_t k = 0; k < n; k++) {
     const ent_stake *sk = &is->stakes[k];
     /* this year's salience (links may scale it), shared out over the
      * dimensions as the scenario shares it */
     double scale = sk->salience > 0.0 ? in->sal[k] / sk->salience : 1.0;
     for (size_t q = 0; q < m; q++) {
-      double x = m > 1 ? sk->pos_dims[q] : sk->position;
+      double x = s->pos[k * m + q];
       double v = m > 1 ? sk->sal_dims[q] * scale : in->sal[k];
-      s->pos[k * m + q] = 100.0 * (x - is->lo) / span;
+      x = 100.0 * (x - is->lo) / span;
+      s->pos[k * m + q] = x < 0.0 ? 0.0 : x > 100.0 ? 100.0 : x;
       s->sal[k * m + q] = 100.0 * (v > 1.0 ? 1.0 : v);
     }
   }
+  ent_smp_solver_set_max_turns(s->sv, in->rounds);
   ent_status st = ent_smp_solver_run(s->sv, in->cap, s->pos, s->sal, NULL);
   if (st != ENT_OK) {
     /* KTAB refuses some inputs: report it for this issue rather than fail
@@ -147,6 +155,14 @@ static ent_status run(void *work, const ent_bargain_in *in, void *part,
   r->turns = ent_smp_solver_turns(s->sv);
   r->converged = ent_smp_solver_converged(s->sv);
   r->ran = 1;
+  memcpy(r->track.end, r->final, n * m * sizeof *r->final);
+  r->track.has_end = 1;
+  /* one read-out a year: the forecast on the first dimension, settled
+   * over the last four years of a run with a time axis */
+  if (in->restart) r->track.ring_n = 0;
+  ent_track_push(&r->track, &r->likely[0], 1);
+  double f = ent_track_settle(&r->track, r->likely[0], 4, 0.01 * span);
+  r->forecast = in->rounds > 0 ? f : r->likely[0];
   return ENT_OK;
 }
 
@@ -154,7 +170,7 @@ static int outcome(const void *part, size_t q, double *forecast,
                    double *mean) {
   const ent_issue_smp *r = part;
   if (!r || !r->ran || q >= r->m) return -1;
-  *forecast = r->likely[q];
+  *forecast = q == 0 ? r->forecast : r->likely[q];
   *mean = r->mean[q];
   return 0;
 }

@@ -35,6 +35,8 @@
 
 #include "base/diag.h"
 #include "model/names.h"
+#include "sim/run_result.h"
+#include "strategic/alignment.h"
 #include "structural/indicators.h"
 #include "structural/trade.h"
 
@@ -46,10 +48,15 @@ static void shocks_at(const ent_structure *st, int t, double *beta,
 /* What an issue bargains with, allocated once at the start. */
 typedef struct issue_ws {
   int decider;                    /* ent_bargain_id deciding the issue */
-  int beside;                     /* ent_bargain_id run beside it in the
-                                     last year, or -1 */
+  int beside;                     /* ent_bargain_id run beside it (every
+                                     year with a time axis), or -1 */
   void *work[ENT_BARGAIN_COUNT];  /* workspaces of those two; NULL else */
-  double *pos;                    /* [n_stakes] starting positions */
+  size_t nv;                      /* n_stakes * n_dims */
+  double *pos;                    /* [nv] the scenario's positions */
+  double *ideal;                  /* [nv] this year's ideals */
+  double *cur;                    /* [nv] where the decider's bargaining
+                                     stands (end of the last year) */
+  unsigned char *forced;          /* [n_stakes] position shock this year */
   int bargained;                  /* at least once */
 } issue_ws;
 
@@ -63,6 +70,9 @@ struct ent_sim {
   double **cap, **sal; /* [n_issues][n_stakes] this year's inputs */
   struct issue_ws *ws; /* [n_issues] bargaining workspaces */
   ent_eum_work *ew;    /* baselines, for the largest issue */
+  ent_align_item *align; /* [n_align] scratch of record_alignment */
+  size_t n_align;
+  double *ew_x;        /* [largest n_stakes] first-dimension positions */
   double *fc, *fc_base;/* [n_issues] forecast median this / base year */
   /* structural state (NULL without a structure) */
   size_t nb;
@@ -72,6 +82,8 @@ struct ent_sim {
   double *beta_link, *beta_link_base, *beta_link_next; /* [nb*nb] */
   double *beta0, *emb0;    /* [nb*nb] shocks in force in the base year */
   double *w_hat, *welfare; /* [nb] */
+  double *pressure;        /* [nb] sanctions pressure this year */
+  double *link_v0;         /* [n_links] the source's base-year value */
   int *decided;            /* [n_channels] decision year or INT_MAX */
   double *chan_base_trade; /* [n_channels] base-year trade on the route */
   ent_trade_work *tw;
@@ -92,12 +104,19 @@ void ent_sim_destroy(ent_sim *s) {
     for (int b = 0; s->ws && b < ENT_BARGAIN_COUNT; b++)
       if (s->ws[i].work[b])
         ent_bargain_get((ent_bargain_id)b)->work_free(s->ws[i].work[b]);
-    if (s->ws) ent_free(s->ws[i].pos);
+    if (s->ws) {
+      ent_free(s->ws[i].pos);
+      ent_free(s->ws[i].ideal);
+      ent_free(s->ws[i].cur);
+      ent_free(s->ws[i].forced);
+    }
   }
   ent_free(s->cap);
   ent_free(s->sal);
   ent_free(s->ws);
   ent_eum_work_free(s->ew);
+  ent_free(s->align);
+  ent_free(s->ew_x);
   ent_free(s->iopts);
   ent_free(s->fc);
   ent_free(s->fc_base);
@@ -116,6 +135,8 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->emb0);
   ent_free(s->w_hat);
   ent_free(s->welfare);
+  ent_free(s->pressure);
+  ent_free(s->link_v0);
   ent_free(s->decided);
   ent_free(s->chan_base_trade);
   ent_trade_work_free(s->tw);
@@ -149,10 +170,20 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   s->sal[i] = ent_mallocarray(n, sizeof(double));
   ir->cap = ent_calloc(n, sizeof(double));
   ir->sal = ent_calloc(n, sizeof(double));
-  q->pos = ent_mallocarray(n, sizeof(double));
-  if (!s->cap[i] || !s->sal[i] || !ir->cap || !ir->sal || !q->pos)
+  size_t m = is->n_dims;
+  q->nv = n * m;
+  q->pos = ent_mallocarray(q->nv, sizeof(double));
+  q->ideal = ent_mallocarray(q->nv, sizeof(double));
+  q->cur = ent_mallocarray(q->nv, sizeof(double));
+  q->forced = ent_calloc(n ? n : 1, 1);
+  if (!s->cap[i] || !s->sal[i] || !ir->cap || !ir->sal || !q->pos ||
+      !q->ideal || !q->cur || !q->forced)
     return ENT_ENOMEM;
-  for (size_t k = 0; k < n; k++) q->pos[k] = is->stakes[k].position;
+  for (size_t k = 0; k < n; k++)
+    for (size_t d = 0; d < m; d++)
+      q->pos[k * m + d] =
+          m > 1 ? is->stakes[k].pos_dims[d] : is->stakes[k].position;
+  memcpy(q->cur, q->pos, q->nv * sizeof(double));
   int use[2] = {q->decider, q->beside};
   for (int u = 0; u < 2; u++) {
     if (use[u] < 0) continue;
@@ -191,11 +222,18 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
   for (size_t i = 0; i < ni; i++) {
     const ent_issue *is = &m->issues[i];
     s->iopts[i] = is->eum;
+    /* with a time axis a bargaining is a year: its rounds (docs/dynamics.md);
+     * the command line may still set them */
+    if (m->st) s->iopts[i].rounds = m->dyn.rounds_per_year;
     ent_run_opts_apply(o, &s->iopts[i]);
     if (issue_start(s, i) != ENT_OK) goto nomem;
     if (is->n_stakes > max_stakes) max_stakes = is->n_stakes;
   }
-  if (!(s->ew = ent_eum_work_alloc(max_stakes))) goto nomem;
+  for (size_t i = 0; i < ni; i++) s->n_align += m->issues[i].n_dims;
+  if (!(s->align = ent_calloc(s->n_align ? s->n_align : 1, sizeof *s->align)) ||
+      !(s->ew = ent_eum_work_alloc(max_stakes)) ||
+      !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
+    goto nomem;
   const ent_structure *st = m->st;
   if (st) {
     size_t nb = st->n_blocs, nn = nb * nb;
@@ -203,7 +241,8 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->year = st->start - 1;
     s->run->first_year = st->start;
     s->run->last_year = st->end;
-    double **vec[] = {&s->gdp, &s->milex, &s->gdp_prev, &s->w_hat, &s->welfare};
+    double **vec[] = {&s->gdp,   &s->milex,   &s->gdp_prev,
+                      &s->w_hat, &s->welfare, &s->pressure};
     for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++)
       if (!(*vec[k] = ent_calloc(nb, sizeof(double)))) goto nomem;
     double **mat[] = {&s->X,         &s->X0,        &s->Xg,
@@ -217,7 +256,9 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
         ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(double));
     s->tw = ent_trade_work_alloc(nb);
     s->iw = ent_indicators_work_alloc(nb);
-    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw) goto nomem;
+    s->link_v0 = ent_calloc(st->n_links ? st->n_links : 1, sizeof(double));
+    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw || !s->link_v0)
+      goto nomem;
     if (st->theta_foreign != st->theta &&
         !(s->nw = ent_trade_nested_work_alloc(nb)))
       goto nomem;
@@ -238,23 +279,46 @@ nomem:
 /* ------------------------------------------------------------ bargaining */
 
 /* Bargain issue i with this year's inputs through the bargainer table:
- * the deciding model every year, the one beside it (`both` issues) in the
- * last; the results replace last year's in the issue run. */
-static ent_status bargain(ent_sim *s, size_t i, int last, ent_diag *d) {
+ * the deciding model, and the one beside it (`both` issues) -- every
+ * year with a time axis, where each carries its own state from the year
+ * before (docs/dynamics.md), else once.  The results replace last year's
+ * in the issue run; the decider's end positions become the issue's
+ * current positions. */
+static ent_status bargain(ent_sim *s, size_t i, int first, int last,
+                          ent_diag *d) {
   const ent_issue *is = &s->m->issues[i];
   ent_issue_run *ir = &s->run->issues[i];
   issue_ws *q = &s->ws[i];
   size_t n = is->n_stakes;
+  int dynamic = s->m->st != NULL;
   memcpy(ir->cap, s->cap[i], n * sizeof(double));
   memcpy(ir->sal, s->sal[i], n * sizeof(double));
-  /* the baselines describe the start */
+  /* the baselines describe the scenario's own starting positions under
+   * this year's weights */
   ent_eum_problem pb = {n, s->cap[i], s->sal[i]};
-  ir->initial_median = ent_eum_weighted_median(&pb, q->pos, s->ew);
-  ir->initial_mean = ent_eum_weighted_mean(&pb, q->pos);
-  ent_bargain_in in = {is,         s->m->source, q->pos, s->cap[i],
-                       s->sal[i],  &s->iopts[i], &is->smp, last,
+  if (is->n_dims == 1) {
+    ir->initial_median = ent_eum_weighted_median(&pb, q->pos, s->ew);
+    ir->initial_mean = ent_eum_weighted_mean(&pb, q->pos);
+  } else { /* on the first dimension */
+    for (size_t k = 0; k < n; k++) s->ew_x[k] = q->pos[k * is->n_dims];
+    ir->initial_median = ent_eum_weighted_median(&pb, s->ew_x, s->ew);
+    ir->initial_mean = ent_eum_weighted_mean(&pb, s->ew_x);
+  }
+  ent_bargain_in in = {is,
+                       s->m->source,
+                       q->pos,
+                       q->ideal,
+                       q->forced,
+                       s->m->dyn.inertia,
+                       dynamic ? s->iopts[i].rounds : 0,
+                       !dynamic || first,
+                       s->cap[i],
+                       s->sal[i],
+                       &s->iopts[i],
+                       &is->smp,
+                       last,
                        s->o ? s->o->robustness : 1};
-  int use[2] = {q->decider, last ? q->beside : -1};
+  int use[2] = {q->decider, dynamic || last ? q->beside : -1};
   for (int u = 0; u < 2; u++) {
     if (use[u] < 0) continue;
     ent_status st = ent_bargain_get((ent_bargain_id)use[u])
@@ -267,6 +331,8 @@ static ent_status bargain(ent_sim *s, size_t i, int last, ent_diag *d) {
   ir->forecast = b->outcome(ir->part[q->decider], 0, &fc, &mean) == 0
                      ? fc
                      : ir->initial_median;
+  const ent_track *tr = ent_bargain_track(ir->part[q->decider], q->decider);
+  if (tr && tr->has_end) memcpy(q->cur, tr->end, q->nv * sizeof(double));
   s->fc[i] = ir->forecast;
   q->bargained = 1;
   return ENT_OK;
@@ -317,16 +383,21 @@ static void shocks_at(const ent_structure *st, int t, double *beta,
   }
 }
 
-/* Link-driven betas from the issue forecasts in fc (form beta). */
-static void link_betas(const ent_model *m, const double *fc, double *beta) {
+/* Link-driven betas from the issue forecasts in fc (form beta): a link
+ * with `ref` acts on the level, beta_at_max (x - ref) / (hi - lo); one
+ * without acts on the change since the base year (beta_at_max x, minus
+ * its base-year value, which only_changes = 1 computes). */
+static void link_betas(const ent_model *m, const double *fc, double *beta,
+                       int only_changes) {
   const ent_structure *st = m->st;
   size_t nb = st->n_blocs;
   memset(beta, 0, nb * nb * sizeof *beta);
   for (size_t l = 0; l < st->n_links; l++) {
     const ent_link *lk = &st->links[l];
-    if (lk->form != ENT_FORM_BETA) continue;
+    if (lk->form != ENT_FORM_BETA || (only_changes && lk->has_ref)) continue;
     const ent_issue *is = &m->issues[lk->src_issue];
     double x = clamp((fc[lk->src_issue] - is->lo) / (is->hi - is->lo), 0.0, 1.0);
+    if (lk->has_ref) x -= (lk->ref - is->lo) / (is->hi - is->lo);
     for (int dir = 0; dir <= lk->both; dir++)
       for (size_t a = 0; a < lk->n_from; a++)
         for (size_t c = 0; c < lk->n_to; c++) {
@@ -436,48 +507,149 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
   return ENT_OK;
 }
 
-/* Stake inputs of this year: scenario values, then indicator/issue links
- * of elasticity form. */
-static ent_status stake_inputs(ent_sim *s, size_t i, int base_year) {
+/* The value of a link's source this year (an indicator of the current
+ * flows, the sanctions pressure of a bloc, or an issue's forecast), and
+ * its reference: `ref` if the link has one (a level), else the base-year
+ * value (a change).  -1 when there is none (yet). */
+static int link_source(ent_sim *s, size_t l, int base_year, double *v,
+                       double *ref) {
+  const ent_link *lk = &s->m->st->links[l];
+  if (lk->src == ENT_LINK_FROM_ISSUE) {
+    *v = s->fc[lk->src_issue];
+    if (lk->has_ref) *ref = lk->ref;
+    else if (base_year) return -1;
+    else *ref = s->fc_base[lk->src_issue];
+    return 0;
+  }
+  if (lk->indicator == ENT_IND_SANCTIONS_PRESSURE) *v = s->pressure[lk->ent_a];
+  else if (indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, v))
+    return -1;
+  if (lk->has_ref) *ref = lk->ref;
+  else if (base_year) return -1;
+  else *ref = s->link_v0[l];
+  return isfinite(*v) && isfinite(*ref) ? 0 : -1;
+}
+
+/* One stake link on stake k of issue i (docs/dynamics.md, "Links"). */
+static void apply_link(ent_sim *s, size_t l, size_t i, size_t k, double v,
+                       double ref) {
+  const ent_link *lk = &s->m->st->links[l];
+  const ent_issue *is = &s->m->issues[i];
+  issue_ws *q = &s->ws[i];
+  double *cap = &s->cap[i][k], *sal = &s->sal[i][k];
+  double *ideal = &q->ideal[k * is->n_dims];
+  switch (lk->form) {
+  case ENT_FORM_ELASTICITY: {
+    double ratio;
+    if (lk->src == ENT_LINK_FROM_ISSUE) {
+      const ent_issue *src = &s->m->issues[lk->src_issue];
+      ratio = issue_level(src, v) / issue_level(src, ref);
+    } else {
+      if (!(v > 0.0) || !(ref > 0.0)) return;
+      ratio = v / ref;
+    }
+    double f = pow(ratio, lk->elasticity);
+    if (!isfinite(f)) return;
+    if (lk->field == ENT_FIELD_CAPABILITY) *cap = clamp(*cap * f, 0.0, 1e12);
+    else *sal = clamp(*sal * f, 0.0, 1.0);
+    return;
+  }
+  case ENT_FORM_SHIFT: {
+    double dv = lk->slope * (v - ref);
+    if (!isfinite(dv)) return;
+    if (lk->field == ENT_FIELD_CAPABILITY) *cap = clamp(*cap + dv, 0.0, 1e12);
+    else if (lk->field == ENT_FIELD_SALIENCE)
+      *sal = clamp(*sal + dv / 100.0, 0.0, 1.0);
+    else
+      for (size_t d = 0; d < is->n_dims; d++)
+        ideal[d] = clamp(ideal[d] + dv, is->lo, is->hi);
+    return;
+  }
+  case ENT_FORM_PULL: {
+    double w = clamp(lk->rate * (v - ref), 0.0, lk->max);
+    size_t t = (size_t)-1;
+    for (size_t q2 = 0; q2 < is->n_stakes; q2++)
+      if (is->stakes[q2].actor == lk->toward) t = q2;
+    if (t == (size_t)-1 || !(w > 0.0)) return;
+    for (size_t d = 0; d < is->n_dims; d++) {
+      double target = q->cur[t * is->n_dims + d];
+      ideal[d] = clamp(ideal[d] + w * (target - ideal[d]), is->lo, is->hi);
+    }
+    return;
+  }
+  default:
+    return;
+  }
+}
+
+/* Stake inputs of year t: the scenario's values, the strategic shocks in
+ * force, then the stake links in declaration order. */
+static ent_status stake_inputs(ent_sim *s, size_t i, int t, int base_year) {
   const ent_model *m = s->m;
   const ent_issue *is = &m->issues[i];
+  issue_ws *q = &s->ws[i];
+  size_t nd = is->n_dims;
   for (size_t k = 0; k < is->n_stakes; k++) {
-    s->cap[i][k] = is->stakes[k].capability;
-    s->sal[i][k] = is->stakes[k].salience;
+    const ent_stake *sk = &is->stakes[k];
+    s->cap[i][k] = sk->capability;
+    s->sal[i][k] = sk->salience;
+    for (size_t d = 0; d < nd; d++)
+      q->ideal[k * nd + d] = nd > 1 ? sk->pos_dims[d] : sk->ideal;
+    q->forced[k] = 0;
   }
-  if (!m->st || base_year) return ENT_OK;
   const ent_structure *st = m->st;
+  if (!st) return ENT_OK;
+  for (size_t h = 0; h < st->n_sshocks; h++) {
+    const ent_sshock *sh = &st->sshocks[h];
+    if (sh->issue != i || t < sh->start || (sh->end && t >= sh->end)) continue;
+    size_t k = sh->stake;
+    if (sh->set_capability) s->cap[i][k] = sh->capability;
+    if (sh->set_salience) s->sal[i][k] = sh->salience;
+    if (sh->set_position) {
+      q->ideal[k * nd] = sh->position;
+      if (t == sh->start) q->forced[k] = 1; /* the actor moves at once */
+    }
+  }
   for (size_t l = 0; l < st->n_links; l++) {
     const ent_link *lk = &st->links[l];
     if (lk->tgt != ENT_LINK_TO_STAKE) continue;
     int hits = 0;
-    for (size_t q = 0; q < lk->n_issues; q++) hits |= lk->issues[q] == i;
+    for (size_t q2 = 0; q2 < lk->n_issues; q2++) hits |= lk->issues[q2] == i;
     if (!hits) continue;
-    double ratio = 1.0;
-    if (lk->src == ENT_LINK_FROM_ISSUE) {
-      const ent_issue *src = &m->issues[lk->src_issue];
-      ratio = issue_level(src, s->fc[lk->src_issue]) /
-              issue_level(src, s->fc_base[lk->src_issue]);
-    } else {
-      double v, v0;
-      if (indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, &v)) continue;
-      /* base value: recorded in the base year under the pair's name */
-      char ent[72];
-      name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
-      v0 = ent_run_value(s->run, ent_model_indicator_name(lk->indicator), ent,
-                         st->start);
-      if (!(v > 0.0) || !(v0 > 0.0) || !isfinite(v0)) continue;
-      ratio = v / v0;
-    }
-    double f = pow(ratio, lk->elasticity);
-    if (!isfinite(f)) continue;
-    for (size_t k = 0; k < is->n_stakes; k++) {
-      if (is->stakes[k].actor != lk->actor) continue;
-      if (lk->field == ENT_FIELD_CAPABILITY) s->cap[i][k] = clamp(s->cap[i][k] * f, 0.0, 1e12);
-      else s->sal[i][k] = clamp(s->sal[i][k] * f, 0.0, 1.0);
-    }
+    double v, ref;
+    if (link_source(s, l, base_year, &v, &ref)) continue;
+    for (size_t k = 0; k < is->n_stakes; k++)
+      if (is->stakes[k].actor == lk->actor) apply_link(s, l, i, k, v, ref);
   }
   return ENT_OK;
+}
+
+/* The sanctions pressure on every bloc in year t: the phase of each trade
+ * shock in force against it, times the shock's weight (docs/dynamics.md). */
+static void pressure_at(ent_sim *s, int t) {
+  const ent_structure *st = s->m->st;
+  for (size_t b = 0; b < s->nb; b++) s->pressure[b] = 0.0;
+  for (size_t q = 0; q < st->n_shocks; q++) {
+    const ent_shock *sh = &st->shocks[q];
+    double g = shock_phase(sh, t);
+    for (size_t a = 0; g > 0.0 && a < sh->n_against; a++)
+      s->pressure[sh->against[a]] += g * sh->weight;
+  }
+}
+
+/* The base-year value of every link's indicator source (for links on
+ * changes), once the base year is recorded. */
+static void link_base_values(ent_sim *s) {
+  const ent_structure *st = s->m->st;
+  for (size_t l = 0; l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    double v = NAN;
+    if (lk->src != ENT_LINK_FROM_INDICATOR) continue;
+    if (lk->indicator == ENT_IND_SANCTIONS_PRESSURE) v = s->pressure[lk->ent_a];
+    else if (indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, &v))
+      v = NAN;
+    s->link_v0[l] = v;
+  }
 }
 
 /* Channel flow in year t. */
@@ -505,7 +677,7 @@ static double channel_flow(ent_sim *s, size_t c, int t) {
     if (lk->src == ENT_LINK_FROM_ISSUE) {
       const ent_issue *is = &s->m->issues[lk->src_issue];
       f *= issue_level(is, s->fc[lk->src_issue]) /
-           issue_level(is, s->fc_base[lk->src_issue]);
+           issue_level(is, lk->has_ref ? lk->ref : s->fc_base[lk->src_issue]);
     } else {
       double v, v0;
       char ent[72];
@@ -535,6 +707,74 @@ static const char *channel_variable(ent_channel_kind k) {
     if (ent_run_record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
       return ENT_ENOMEM;                                                 \
   } while (0)
+
+/* Alignment of every unordered pair of actors in year t ("A-B", A before
+ * B in the scenario's order; only the report's pairs past 12 actors):
+ * the S score over the issues both hold a position on (docs/models/
+ * alignment.md), and the shares of those issues, among the ones the
+ * expected-utility model decided, in agreement or compromise and in
+ * conflict after the last round. */
+static ent_status record_alignment(ent_sim *s, int t) {
+  const ent_model *m = s->m;
+  ent_run *r = s->run;
+  size_t na = m->n_actors;
+  char ent[160];
+  for (size_t a = 0; a < na; a++)
+    for (size_t b = a + 1; b < na; b++) {
+      if (na > 12) {
+        int listed = 0;
+        for (size_t p = 0; p < m->n_pairs; p++)
+          if ((m->pairs[p][0] == a && m->pairs[p][1] == b) ||
+              (m->pairs[p][0] == b && m->pairs[p][1] == a))
+            listed = 1;
+        if (!listed) continue;
+      }
+      size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
+      for (size_t i = 0; i < m->n_issues; i++) {
+        const ent_issue *is = &m->issues[i];
+        long ka = -1, kb = -1;
+        for (size_t k = 0; k < is->n_stakes; k++) {
+          if (is->stakes[k].actor == a) ka = (long)k;
+          if (is->stakes[k].actor == b) kb = (long)k;
+        }
+        if (ka < 0 || kb < 0) continue;
+        const issue_ws *q = &s->ws[i];
+        size_t nd = is->n_dims;
+        for (size_t d = 0; d < nd && n_items < s->n_align; d++) {
+          double sa = s->sal[i][ka], sb = s->sal[i][kb];
+          if (nd > 1) {
+            sa = is->stakes[ka].sal_dims[d] * (is->stakes[ka].salience > 0.0
+                     ? s->sal[i][ka] / is->stakes[ka].salience : 1.0);
+            sb = is->stakes[kb].sal_dims[d] * (is->stakes[kb].salience > 0.0
+                     ? s->sal[i][kb] / is->stakes[kb].salience : 1.0);
+          }
+          s->align[n_items++] = (ent_align_item){
+              q->cur[(size_t)ka * nd + d], q->cur[(size_t)kb * nd + d], sa, sb,
+              is->hi - is->lo};
+        }
+        const ent_eum_hist *h = q->decider == ENT_BARGAIN_EUM
+                                    ? ent_issue_run_hist(&r->issues[i])
+                                    : NULL;
+        if (h && h->n_rounds > 0) {
+          ent_eum_region g = ent_eum_hist_region(h, h->n_rounds, (size_t)ka,
+                                                 (size_t)kb);
+          ent_class c = ent_run_region_class(g);
+          n_classed++;
+          n_coop += c == ENT_CLASS_AGREEMENT || c == ENT_CLASS_COMPROMISE;
+          n_conf += c == ENT_CLASS_CONFLICT;
+        }
+      }
+      double sc;
+      snprintf(ent, sizeof ent, "%s-%s", m->actors[a].id, m->actors[b].id);
+      if (ent_alignment_s(n_items, s->align, &sc) == 0)
+        REC(ENT_VAR_ALIGNMENT, ent, sc);
+      if (n_classed) {
+        REC(ENT_VAR_COOPERATION_SHARE, ent, (double)n_coop / (double)n_classed);
+        REC(ENT_VAR_CONFLICT_SHARE, ent, (double)n_conf / (double)n_classed);
+      }
+    }
+  return ENT_OK;
+}
 
 /* Record every series of year t (docs/variables.md). */
 static ent_status record_year(ent_sim *s, int t, int base_year) {
@@ -567,7 +807,15 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     REC(ENT_VAR_EXPORTS, id, ex);
     REC(ENT_VAR_IMPORTS, id, im);
     if (im > 0.0) REC(ENT_VAR_HHI_IMPORTS, id, hhi);
+    REC(ENT_VAR_SANCTIONS_PRESSURE, id, s->pressure[i]);
   }
+  /* bilateral trade of each unordered pair, "A-B" in bloc order */
+  for (size_t a = 0; a < nb; a++)
+    for (size_t b = a + 1; b < nb; b++) {
+      if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
+      snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
+      REC(ENT_VAR_BILATERAL_TRADE, ent, s->X[a * nb + b] + s->X[b * nb + a]);
+    }
   /* pair series: all pairs for small systems, else pairs of actors */
   for (size_t a = 0; a < nb; a++)
     for (size_t b = 0; b < nb; b++) {
@@ -620,6 +868,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     if (ent_run_record(r, channel_variable(ch->kind), ch->unit, ent, t, tot))
       return ENT_ENOMEM;
   }
+  ent_status rc = record_alignment(s, t);
+  if (rc != ENT_OK) return rc;
   /* issue forecasts: the deciding model's outcome */
   for (size_t i = 0; i < m->n_issues; i++) {
     const ent_issue_run *ir = &r->issues[i];
@@ -641,13 +891,13 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
 }
 
 /* Bargain all issues for year t (dependency order with a structure). */
-static ent_status bargain_all(ent_sim *s, int base_year, int last,
+static ent_status bargain_all(ent_sim *s, int t, int base_year, int last,
                               ent_diag *d) {
   const ent_model *m = s->m;
   for (size_t k = 0; k < m->n_issues; k++) {
     size_t i = m->st ? m->st->issue_order[k] : k;
-    ent_status st = stake_inputs(s, i, base_year);
-    if (st == ENT_OK) st = bargain(s, i, last, d);
+    ent_status st = stake_inputs(s, i, t, base_year);
+    if (st == ENT_OK) st = bargain(s, i, base_year, last, d);
     if (st != ENT_OK) return st;
     if (base_year) s->fc_base[i] = s->fc[i];
   }
@@ -661,7 +911,7 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
   const ent_structure *st = m->st;
   ent_status rc;
   if (!st) { /* strategic only: one step */
-    rc = bargain_all(s, 1, 1, d);
+    rc = bargain_all(s, 0, 1, 1, d);
     if (rc == ENT_OK) s->done = 1;
     return rc;
   }
@@ -695,14 +945,17 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
     rc = trade_step(s, t, d);
     if (rc != ENT_OK) return rc;
   }
-  /* base-year indicator values are needed by links: record the year's
-   * structural series before bargaining; issue series come after. */
-  rc = bargain_all(s, base_year, last, d);
+  /* links on changes compare with the base year's indicator values;
+   * links on levels (a `ref`) act from the base year on */
+  pressure_at(s, t);
+  if (base_year) link_base_values(s);
+  rc = bargain_all(s, t, base_year, last, d);
   if (rc != ENT_OK) return rc;
   /* links back: trade costs for next year, channel decisions */
-  link_betas(m, s->fc, s->beta_link_next);
+  link_betas(m, s->fc, s->beta_link_next, 0);
   if (base_year) {
-    memcpy(s->beta_link_base, s->beta_link_next, nb * nb * sizeof(double));
+    /* only links on changes subtract their base-year value */
+    link_betas(m, s->fc, s->beta_link_base, 1);
     memcpy(s->beta_link, s->beta_link_next, nb * nb * sizeof(double));
   }
   for (size_t l = 0; l < st->n_links; l++) {

@@ -269,6 +269,9 @@ ENT_LOCAL void ent_smp_solver_free(ent_smp_solver *s);
 ENT_LOCAL ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
                                         const double *pos100,
                                         const double *sal100, ent_diag *d);
+/* At most `max_turns` turns per run from now on (a year of a dynamic run;
+ * docs/dynamics.md); 0 restores the options' max_turns. */
+ENT_LOCAL void ent_smp_solver_set_max_turns(ent_smp_solver *s, int max_turns);
 /* Read-outs of the last successful run: turns played (states - 1),
  * whether the ratio test stopped it, position of actor i on dimension k
  * (0-100, as ent_smp_run_position) and winning probability of the last

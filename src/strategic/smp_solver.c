@@ -33,6 +33,8 @@ struct ent_smp_solver {
   double *win;          /* [N] winning probabilities of the last state */
   int last;             /* buffer of the last state */
   int turns, converged;
+  int max_turns;        /* > 0: at most this many turns (a year of a
+                           dynamic run); 0: the options' max_turns */
   char note[ENT_SMP_NOTE_SIZE];
 };
 
@@ -100,7 +102,8 @@ ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
            all_finite(v.win_prob, N) && all_finite(v.R, N);
   memcpy(s->win, v.win_prob, N * sizeof *s->win);
   double d10 = 0.0;
-  for (int t = 1; t <= o->max_turns; t++) {
+  int limit = s->max_turns > 0 ? s->max_turns : o->max_turns;
+  for (int t = 1; t <= limit; t++) {
     const double *x = s->x[cur], *xi = s->xi[cur];
     double *xn = s->x[1 - cur], *xin = s->xi[1 - cur];
     st = ent_smp_advance(w, t - 1, x, xi, xn, xin, d);
@@ -128,6 +131,10 @@ ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
     return ENT_EINTERNAL;
   }
   return ENT_OK;
+}
+
+void ent_smp_solver_set_max_turns(ent_smp_solver *s, int max_turns) {
+  if (s) s->max_turns = max_turns > 0 ? max_turns : 0;
 }
 
 int ent_smp_solver_turns(const ent_smp_solver *s) { return s->turns; }
