@@ -413,6 +413,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->ro.robustness = 0; /* the robustness variants are for single runs */
   e->ro.models = ro ? ro->models : -1; /* as the scenario's issues say */
   e->ro.smp_beside = 0; /* members aggregate the deciding model only */
+  e->ro.drivers = 0;    /* attribution is for single runs */
   /* the nominal run fixes the outputs */
   ent_run *r = NULL;
   ent_status st = ent_run_create(m, &e->ro, &r, d);

@@ -48,6 +48,7 @@ ent_model *ent_model_clone(const ent_model *m) {
     DUP(t->shocks, s->shocks, s->n_shocks);
     DUP(t->channels, s->channels, s->n_channels);
     DUP(t->links, s->links, s->n_links);
+    DUP(t->sshocks, s->sshocks, s->n_sshocks);
   }
   return c;
 nomem:

@@ -239,11 +239,22 @@ typedef struct ent_result_issue {
   ent_result_eum *eum;            /* NULL: the model did not run */
   ent_result_smp *smp;            /* NULL: not asked for */
   int has_models;                 /* both models ran: their comparison */
+  double smp_forecast;            /* the spatial model's (settled) forecast */
   double models_margin, models_gap;
   int models_disagree;
   int has_robustness;
   double least_move_median, reflected_median;
-  int robust;                     /* both within 5% of the scale */
+  int robust;                     /* both within 5% of the scale, and all
+                                     three settled */
+  /* a run with a time axis: did the last year's forecast settle?
+   * (docs/dynamics.md) */
+  int has_settle;
+  int unsettled;                  /* the read-outs oscillate */
+  int period;                     /* a cycle of this period (0: none) */
+  int settle_window;              /* read-outs looked at */
+  double settle_lo, settle_hi;    /* their range */
+  double raw;                     /* the last state's own forecast */
+  int robust_unsettled;           /* a robustness variant did not settle */
   /* baselines: weighted median and mean of the starting positions */
   int has_base;
   double base_median, base_mean;
@@ -257,6 +268,18 @@ typedef struct ent_result_issue {
   ent_result_relation *relations; /* ordered pairs: (i, j), i != j, rows */
   size_t n_relations;
 } ent_result_issue;
+
+/* What one driver of the strategic layer (a link to actors' stakes, or a
+ * shock on an issue) changed in a run: the run's last-year values minus
+ * those of the same run without it (docs/dynamics.md, "Drivers"). */
+typedef struct ent_result_driver {
+  const char *id;
+  const char *kind;          /* "link" or "shock" */
+  const char *why;           /* its rationale, or NULL */
+  double *issue_delta;       /* [n_issues] change of each issue's forecast */
+  double alignment_delta;    /* change of the main pair's alignment */
+  int has_alignment;
+} ent_result_driver;
 
 /* ------------------------------------------------------------ sensitivity */
 
@@ -356,6 +379,13 @@ typedef struct ent_result {
   size_t n_issues;
   double disagree_share;    /* a run: the two bargaining models disagree
                                beyond this share of an issue's scale */
+  /* a run with a time axis: its dynamics and what drove it */
+  int has_dynamics;
+  int rounds_per_year;
+  double inertia;
+  const char *align_pair;   /* the main pair's alignment entity ("A-B") */
+  ent_result_driver *drivers;
+  size_t n_drivers;
   ent_result_sens sens;
   ent_result_cmp *cmp;
   ent_result_bt_series *bt;

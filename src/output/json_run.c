@@ -49,9 +49,9 @@ static cJSON *moves_json(const ent_result_eum *h, int round,
   return arr;
 }
 
-static cJSON *forecast_json(const ent_result_eum *h) {
+static cJSON *forecast_json(const ent_result_eum *h, double forecast) {
   cJSON *f = cJSON_CreateObject();
-  cJSON_AddNumberToObject(f, "median", h->median[h->n_rounds]);
+  cJSON_AddNumberToObject(f, "median", forecast);
   cJSON_AddNumberToObject(f, "mean", h->mean[h->n_rounds]);
   cJSON_AddBoolToObject(f, "converged", h->converged);
   cJSON_AddNumberToObject(f, "median_min", h->median_min);
@@ -99,7 +99,7 @@ ent_status ent_json_eum(const ent_result *r, FILE *fp) {
   cJSON_AddStringToObject(root, "options", is->options);
   cJSON_AddNumberToObject(root, "range", h->range);
   cJSON_AddItemToObject(root, "rounds", rounds_json(h, is->actor_names, 1));
-  cJSON_AddItemToObject(root, "forecast", forecast_json(h));
+  cJSON_AddItemToObject(root, "forecast", forecast_json(h, h->median[h->n_rounds]));
   return ent_json_emit(root, fp);
 }
 
@@ -150,7 +150,7 @@ static cJSON *issue_json(const ent_result_issue *is) {
   cJSON_AddNumberToObject(init, "mean", is->base_mean);
   cJSON *fc;
   if (h) {
-    fc = forecast_json(h);
+    fc = forecast_json(h, is->forecast);
   } else {
     fc = cJSON_CreateObject();
     cJSON_AddNumberToObject(fc, "median", is->forecast);
@@ -160,13 +160,22 @@ static cJSON *issue_json(const ent_result_issue *is) {
     cJSON_AddStringToObject(fc, "source", "smp");
   }
   cJSON_AddStringToObject(fc, "label", is->label);
+  if (is->has_settle) {
+    cJSON *st = cJSON_AddObjectToObject(fc, "settle");
+    cJSON_AddBoolToObject(st, "settled", !is->unsettled);
+    cJSON_AddNumberToObject(st, "period", is->period);
+    cJSON_AddNumberToObject(st, "window", is->settle_window);
+    cJSON_AddNumberToObject(st, "min", is->settle_lo);
+    cJSON_AddNumberToObject(st, "max", is->settle_hi);
+    cJSON_AddNumberToObject(st, "last_state", is->raw);
+  }
   cJSON_AddItemToObject(o, "forecast", fc);
   if (is->smp) {
     cJSON_AddItemToObject(o, "smp", smp_json(is));
     if (is->has_models) {
       cJSON *cmp = cJSON_AddObjectToObject(o, "models");
       cJSON_AddNumberToObject(cmp, "eum", is->forecast);
-      cJSON_AddNumberToObject(cmp, "smp", is->smp->likely[0]);
+      cJSON_AddNumberToObject(cmp, "smp", is->smp_forecast);
       cJSON_AddNumberToObject(cmp, "margin", is->models_margin);
       cJSON_AddBoolToObject(cmp, "disagree", is->models_disagree);
     }
@@ -176,6 +185,8 @@ static cJSON *issue_json(const ent_result_issue *is) {
     cJSON_AddNumberToObject(rb, "least_move_median", is->least_move_median);
     cJSON_AddNumberToObject(rb, "reflected_median", is->reflected_median);
     cJSON_AddBoolToObject(rb, "stable", is->robust);
+    if (is->has_settle)
+      cJSON_AddBoolToObject(rb, "variants_settled", !is->robust_unsettled);
   }
   cJSON_AddItemToObject(o, "rounds", h ? rounds_json(h, is->actors, 0)
                                        : cJSON_CreateArray());
@@ -230,6 +241,30 @@ static cJSON *run_json(const ent_result *r) {
   cJSON *issues = cJSON_AddArrayToObject(root, "issues");
   for (size_t i = 0; i < r->n_issues; i++)
     cJSON_AddItemToArray(issues, issue_json(&r->issues[i]));
+  if (r->has_dynamics) {
+    cJSON *dy = cJSON_AddObjectToObject(root, "dynamics");
+    cJSON_AddNumberToObject(dy, "rounds_per_year", r->rounds_per_year);
+    cJSON_AddNumberToObject(dy, "inertia", r->inertia);
+    cJSON_AddStringToObject(dy, "alignment_pair", r->align_pair ? r->align_pair : "");
+    ent_strbuf hb;
+    ent_strbuf_init(&hb);
+    ent_text_headline(r, &hb);
+    if (!hb.failed && hb.data) cJSON_AddStringToObject(dy, "headline", hb.data);
+    ent_strbuf_free(&hb);
+    cJSON *drv = cJSON_AddArrayToObject(dy, "drivers");
+    for (size_t k = 0; k < r->n_drivers; k++) {
+      const ent_result_driver *dv = &r->drivers[k];
+      cJSON *d = cJSON_CreateObject();
+      cJSON_AddStringToObject(d, "id", dv->id);
+      cJSON_AddStringToObject(d, "kind", dv->kind);
+      cJSON *ch = cJSON_AddObjectToObject(d, "issues");
+      for (size_t i = 0; dv->issue_delta && i < r->n_issues; i++)
+        cJSON_AddNumberToObject(ch, r->issues[i].id, dv->issue_delta[i]);
+      if (dv->has_alignment)
+        cJSON_AddNumberToObject(d, "alignment", dv->alignment_delta);
+      cJSON_AddItemToArray(drv, d);
+    }
+  }
   return root;
 }
 

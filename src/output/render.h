@@ -41,6 +41,11 @@ ENT_LOCAL ent_status ent_text_run(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_eum(const ent_result *r, FILE *fp);
 /* `entente check`: a validation summary of a model. */
 ENT_LOCAL ent_status ent_text_summary(const ent_model *m, FILE *fp);
+/* Parts of `entente run`'s text on the dynamics (text_dynamics.c): the
+ * headline, the yearly alignment of the report pairs, the drivers. */
+ENT_LOCAL void ent_text_headline(const ent_result *r, ent_strbuf *b);
+ENT_LOCAL void ent_text_alignment(const ent_result *r, ent_strbuf *b);
+ENT_LOCAL void ent_text_drivers(const ent_result *r, ent_strbuf *b);
 ENT_LOCAL ent_status ent_text_forecast(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_compare(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_backtest(const ent_result *r, FILE *fp);

@@ -165,11 +165,35 @@ static void smp_text(const ent_result_issue *is, ent_strbuf *b,
     ent_render_short(a, sizeof a, is->models_gap);
     ent_strbuf_printf(b, "   models DISAGREE: expected-utility %g vs spatial "
                          "%g (gap %s > margin %g)\n",
-                      is->forecast, s->likely[0], a, is->models_margin);
+                      is->forecast, is->smp_forecast, a, is->models_margin);
     (*n_disagree)++;
   } else if (is->eum) {
     ent_strbuf_printf(b, "   models agree within %g\n", is->models_margin);
   }
+}
+
+/* Whether the year's forecast settled (a run with a time axis). */
+static void settle_text(const ent_result_issue *is, ent_strbuf *b) {
+  char a[32], c[32], f[32];
+  ent_render_short(a, sizeof a, is->settle_lo);
+  ent_render_short(c, sizeof c, is->settle_hi);
+  if (!is->unsettled) {
+    ent_strbuf_printf(b, "   settled (over the last %d read-outs the forecast "
+                         "stays within %s..%s, or moves one way)\n",
+                      is->settle_window, a, c);
+    return;
+  }
+  ent_render_short(f, sizeof f, is->raw);
+  if (is->period)
+    ent_strbuf_printf(b, "   UNSETTLED: a cycle of period %d -- the forecast "
+                         "moves between %s and %s (the last state: %s); the "
+                         "forecast above is the mean over one cycle, not a "
+                         "settled outcome\n", is->period, a, c, f);
+  else
+    ent_strbuf_printf(b, "   UNSETTLED: over the last %d read-outs the "
+                         "forecast swings between %s and %s (the last state: "
+                         "%s); the forecast above is their mean, not a "
+                         "settled outcome\n", is->settle_window, a, c, f);
 }
 
 static void issue_text(const ent_result_issue *is, size_t i, ent_strbuf *b,
@@ -190,7 +214,9 @@ static void issue_text(const ent_result_issue *is, size_t i, ent_strbuf *b,
     ent_strbuf_printf(b, "   after %d round%s: weighted mean %s", h->n_rounds,
                       h->n_rounds == 1 ? "" : "s", mean);
     ent_strbuf_printf(b, "; baselines at the start: median %s, mean %s\n", a, c);
-    if (h->converged) {
+    if (is->has_settle) {
+      settle_text(is, b);
+    } else if (h->converged) {
       ent_strbuf_printf(b, "   converged (median stable over the last %d "
                            "rounds)\n", h->window);
     } else {
@@ -201,14 +227,19 @@ static void issue_text(const ent_result_issue *is, size_t i, ent_strbuf *b,
     }
   } else {
     ent_strbuf_printf(b, "   baselines at the start: median %s, mean %s\n", a, c);
+    if (is->has_settle) settle_text(is, b);
   }
   if (is->smp) smp_text(is, b, n_disagree);
   if (is->has_robustness) {
     ent_render_short(a, sizeof a, is->least_move_median);
     ent_render_short(c, sizeof c, is->reflected_median);
+    const char *verdict =
+        is->robust ? "stable"
+        : (is->unsettled || is->robust_unsettled)
+            ? "NOT stable: the forecast or a variant does not settle"
+            : "depends on the selection rule";
     ent_strbuf_printf(b, "   robustness: least_move %s, reflected axis %s -- "
-                         "%s\n", a, c,
-                      is->robust ? "stable" : "depends on the selection rule");
+                         "%s\n", a, c, verdict);
   }
 }
 
@@ -277,7 +308,16 @@ ent_status ent_text_run(const ent_result *r, FILE *fp) {
                           "(theta %g), %zu shocks, %zu channels, %zu links\n",
                       pv->start, pv->end, r->st.n_blocs, r->st.theta,
                       r->st.n_shocks, r->st.n_channels, r->st.n_links);
+    if (r->has_dynamics)
+      ent_strbuf_printf(&b, "dynamics: %d bargaining round%s a year from where "
+                            "the last year ended, inertia %g toward the "
+                            "ideals (docs/dynamics.md)\n",
+                        r->rounds_per_year, r->rounds_per_year == 1 ? "" : "s",
+                        r->inertia);
+    ent_text_headline(r, &b);
     structure_text(r, &b);
+    ent_text_alignment(r, &b);
+    ent_text_drivers(r, &b);
     if (r->n_issues) ent_strbuf_printf(&b, "\nthe issues in %d:\n", pv->end);
   }
   size_t n_disagree = 0, n_both = 0;

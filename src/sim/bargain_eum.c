@@ -82,10 +82,10 @@ static void *result_alloc(const ent_issue *is) {
 }
 
 /* Read-outs looked at to settle a forecast: the options' window, and at
- * least two years of rounds. */
+ * least four years of rounds (an oscillation from year to year shows). */
 static int settle_window(const ent_eum_opts *eo, int rounds) {
   int w = eo->window;
-  if (rounds > 0 && 2 * rounds > w) w = 2 * rounds;
+  if (rounds > 0 && 4 * rounds > w) w = 4 * rounds;
   return w;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "model/names.h"
 #include "sim/sim.h"
 
 /* ------------------------------------------------------------ options */
@@ -19,6 +20,7 @@ ent_run_opts *ent_run_opts_create(void) {
     o->robustness = 1;
     o->models = -1;
     o->smp_beside = 1;
+    o->drivers = 1;
   }
   return o;
 }
@@ -50,6 +52,10 @@ ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
   char why[256];
   if (!strcmp(kv, "robustness=off") || !strcmp(kv, "robustness=on")) {
     o->robustness = kv[12] == 'n';
+    return ENT_OK;
+  }
+  if (!strcmp(kv, "drivers=off") || !strcmp(kv, "drivers=on")) {
+    o->drivers = kv[9] == 'n';
     return ENT_OK;
   }
   if (!strncmp(kv, "models=", 7)) {
@@ -107,6 +113,8 @@ void ent_run_destroy(ent_run *r) {
   }
   ent_free(r->issues);
   ent_free(r->series);
+  for (size_t k = 0; k < r->n_drivers; k++) ent_free(r->drivers[k].issue_delta);
+  ent_free(r->drivers);
   ent_free(r);
 }
 
@@ -140,8 +148,8 @@ double ent_run_value(const ent_run *r, const char *variable,
   return NAN;
 }
 
-ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
-                          ent_run **out, ent_diag *d) {
+static ent_status run_plain(const ent_model *m, const ent_run_opts *o,
+                            ent_run **out, ent_diag *d) {
   *out = NULL;
   ent_sim *s;
   ent_status st = ent_sim_start(m, o, &s, d);
@@ -153,4 +161,103 @@ ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
     return st;
   }
   return ent_sim_finish(s, out);
+}
+
+/* The entity of the main pair's alignment: the first report pair (else
+ * the first two actors), in the scenario's actor order. */
+void ent_run_align_pair(const ent_model *m, char *buf, size_t size) {
+  size_t a = 0, b = 1;
+  if (m->n_pairs) {
+    a = m->pairs[0][0];
+    b = m->pairs[0][1];
+  }
+  if (a > b) {
+    size_t t = a;
+    a = b;
+    b = t;
+  }
+  if (m->n_actors < 2) {
+    if (size) buf[0] = '\0';
+    return;
+  }
+  snprintf(buf, size, "%s-%s", m->actors[a].id, m->actors[b].id);
+}
+
+/* The drivers of the strategic layer: every link to actors' stakes and
+ * every shock on an issue.  For each, the run again without it (a link
+ * made neutral, a shock never in force) and the change of the last year's
+ * issue forecasts and main-pair alignment (docs/dynamics.md,
+ * "Drivers").  A driver whose counterfactual fails is left out. */
+static ent_status attribute(const ent_model *m, const ent_run_opts *o,
+                            ent_run *r) {
+  const ent_structure *st = m->st;
+  size_t nd = 0;
+  for (size_t l = 0; l < st->n_links; l++)
+    nd += st->links[l].tgt == ENT_LINK_TO_STAKE;
+  nd += st->n_sshocks;
+  if (nd == 0) return ENT_OK;
+  r->drivers = ent_calloc(nd, sizeof *r->drivers);
+  if (!r->drivers) return ENT_ENOMEM;
+  ent_run_opts ro = *o;
+  ro.drivers = 0;
+  ro.robustness = 0;
+  ro.smp_beside = 0;
+  char pair[160];
+  ent_run_align_pair(m, pair, sizeof pair);
+  const char *av = ENT_VNAME(ENT_VAR_ALIGNMENT);
+  double a0 = ent_run_value(r, av, pair, r->last_year);
+  ent_status rc = ENT_OK;
+  for (size_t k = 0; k < st->n_links + st->n_sshocks && rc == ENT_OK; k++) {
+    int is_link = k < st->n_links;
+    if (is_link && st->links[k].tgt != ENT_LINK_TO_STAKE) continue;
+    ent_model *c = ent_model_clone(m);
+    if (!c) return ENT_ENOMEM;
+    ent_run_driver *dv = &r->drivers[r->n_drivers];
+    if (is_link) {
+      ent_link *lk = &c->st->links[k];
+      lk->elasticity = lk->slope = lk->rate = 0.0; /* no effect */
+      dv->id = st->links[k].id;
+      dv->kind = "link";
+      dv->why = st->links[k].why;
+    } else {
+      ent_sshock *sh = &c->st->sshocks[k - st->n_links];
+      sh->start = st->end + 1; /* never in force */
+      sh->end = 0;
+      dv->id = st->sshocks[k - st->n_links].id;
+      dv->kind = "shock";
+      dv->why = st->sshocks[k - st->n_links].why;
+    }
+    ent_run *cr = NULL;
+    ent_diag *tmp = ent_diag_create();
+    rc = tmp ? run_plain(c, &ro, &cr, tmp) : ENT_ENOMEM;
+    ent_diag_destroy(tmp);
+    if (rc == ENT_OK) {
+      dv->issue_delta = ent_calloc(m->n_issues ? m->n_issues : 1,
+                                   sizeof(double));
+      if (!dv->issue_delta) rc = ENT_ENOMEM;
+      for (size_t i = 0; rc == ENT_OK && i < m->n_issues; i++)
+        dv->issue_delta[i] = r->issues[i].forecast - cr->issues[i].forecast;
+      double a1 = ent_run_value(cr, av, pair, cr->last_year);
+      dv->has_alignment = isfinite(a0) && isfinite(a1);
+      dv->alignment_delta = dv->has_alignment ? a0 - a1 : 0.0;
+      if (rc == ENT_OK) r->n_drivers++;
+    } else if (rc != ENT_ENOMEM) {
+      rc = ENT_OK; /* this driver cannot be attributed; go on */
+    }
+    ent_run_destroy(cr);
+    ent_model_destroy(c);
+  }
+  return rc;
+}
+
+ent_status ent_run_create(const ent_model *m, const ent_run_opts *o,
+                          ent_run **out, ent_diag *d) {
+  ent_status st = run_plain(m, o, out, d);
+  if (st != ENT_OK || !m->st || !o || !o->drivers) return st;
+  st = attribute(m, o, *out);
+  if (st != ENT_OK) {
+    ent_run_destroy(*out);
+    *out = NULL;
+  }
+  return st;
 }

@@ -173,6 +173,7 @@ static void smp_part(ent_result *res, const ent_issue_run *ir,
 
 static void issue_part(ent_result *res, const ent_model *m,
                        const ent_issue_run *ir, ent_result_issue *ri) {
+  int dynamic = m->st != NULL;
   const ent_issue *is = ir->issue;
   const ent_eum_hist *h = ent_issue_run_hist(ir);
   const ent_issue_eum *eu = ent_issue_run_eum(ir);
@@ -218,16 +219,31 @@ static void issue_part(ent_result *res, const ent_model *m,
   if (h && sp) {
     ri->has_models = 1;
     ri->models_margin = ENT_MODEL_DISAGREE * (is->hi - is->lo);
-    ri->models_gap = fabs(sp->likely[0] - ir->forecast);
+    ri->models_gap = fabs(sp->forecast - ir->forecast);
+    ri->smp_forecast = sp->forecast;
     ri->models_disagree = ri->models_gap > ri->models_margin;
   }
+  /* the deciding model's settling, in a run with a time axis */
+  const ent_track *tr = ir->model == ENT_ISSUE_SMP ? (sp ? &sp->track : NULL)
+                        : eu ? &eu->track : NULL;
+  if (dynamic && tr && tr->has_end) {
+    ri->has_settle = 1;
+    ri->unsettled = tr->unsettled;
+    ri->period = tr->period;
+    ri->settle_window = tr->window;
+    ri->settle_lo = tr->lo;
+    ri->settle_hi = tr->hi;
+    ri->raw = tr->raw;
+  }
   if (eu && eu->has_robustness && h) {
-    double tol = 0.05 * (is->hi - is->lo), fm = h->median[h->n_rounds];
+    double tol = 0.05 * (is->hi - is->lo), fm = eu->forecast;
     ri->has_robustness = 1;
     ri->least_move_median = eu->least_move_median;
     ri->reflected_median = eu->reflected_median;
+    ri->robust_unsettled = eu->robust_unsettled;
     ri->robust = fabs(eu->least_move_median - fm) <= tol &&
-                 fabs(eu->reflected_median - fm) <= tol;
+                 fabs(eu->reflected_median - fm) <= tol &&
+                 !eu->robust_unsettled && !(dynamic && eu->track.unsettled);
   }
 }
 
@@ -310,6 +326,27 @@ ent_status ent_run_result(const ent_run *r, ent_result **out) {
     issue_part(res, m, &r->issues[i], &res->issues[i]);
   if (res->issues) res->n_issues = r->n_issues;
   res->disagree_share = ENT_MODEL_DISAGREE;
+  if (m->st) {
+    char pair[160];
+    res->has_dynamics = 1;
+    res->rounds_per_year = r->n_issues ? r->issues[0].opts.rounds
+                                       : m->dyn.rounds_per_year;
+    res->inertia = m->dyn.inertia;
+    ent_run_align_pair(m, pair, sizeof pair);
+    res->align_pair = ent_result_str(res, pair);
+  }
+  res->drivers = ent_result_alloc(res, r->n_drivers, sizeof *res->drivers);
+  for (size_t k = 0; res->drivers && k < r->n_drivers; k++) {
+    const ent_run_driver *dv = &r->drivers[k];
+    ent_result_driver *o = &res->drivers[k];
+    o->id = ent_result_str(res, dv->id);
+    o->kind = ent_result_str(res, dv->kind);
+    o->why = ent_result_str(res, dv->why);
+    o->issue_delta = copy_doubles(res, dv->issue_delta, r->n_issues);
+    o->alignment_delta = dv->alignment_delta;
+    o->has_alignment = dv->has_alignment;
+  }
+  if (res->drivers) res->n_drivers = r->n_drivers;
   ent_status st = ent_result_failed(res) ? ENT_ENOMEM : ent_result_index(res, NULL);
   if (st == ENT_OK && ent_result_failed(res)) st = ENT_ENOMEM;
   if (st != ENT_OK) {

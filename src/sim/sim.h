@@ -37,6 +37,9 @@ struct ent_run_opts {
   int smp_beside; /* run SMP beside EUM on `both` issues (default 1; the
                      ensemble turns it off: it aggregates the deciding
                      model only) */
+  int drivers;    /* attribute the last year's outcome to the strategic
+                     drivers by re-running without each (default 1; the
+                     ensemble turns it off; "drivers=off") */
 };
 
 /* One issue of a run: a common part, whatever model decided, and a part
@@ -90,6 +93,14 @@ typedef struct ent_series_point {
   double value;          /* finite */
 } ent_series_point;
 
+/* What one strategic driver changed (ent_result_driver). */
+typedef struct ent_run_driver {
+  const char *id, *kind, *why; /* static or the model's */
+  double *issue_delta;         /* [n_issues] */
+  double alignment_delta;
+  int has_alignment;
+} ent_run_driver;
+
 struct ent_run {
   const ent_model *m;
   ent_issue_run *issues;
@@ -97,6 +108,8 @@ struct ent_run {
   ent_series_point *series;
   size_t n_series, cap_series;
   int first_year, last_year; /* structural runs; 0 otherwise */
+  ent_run_driver *drivers;   /* with opts->drivers and a time axis */
+  size_t n_drivers;
 };
 
 /* Apply the EUM options of o (NULL: none) in order to an issue's options. */
@@ -115,6 +128,11 @@ ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
  * not finite or memory ran out. */
 ENT_LOCAL int ent_run_record(ent_run *r, const char *var, const char *unit,
                              const char *entity, int year, double v);
+
+/* The entity ("A-B") of the main pair's alignment: the first report pair
+ * (else the first two actors) in the scenario's actor order; "" with fewer
+ * than two actors. */
+ENT_LOCAL void ent_run_align_pair(const ent_model *m, char *buf, size_t size);
 
 /* Value of series (variable, entity, year), or NAN if the run has none. */
 ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
