@@ -414,6 +414,18 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->ro.models = ro ? ro->models : -1; /* as the scenario's issues say */
   e->ro.smp_beside = 0; /* members aggregate the deciding model only */
   e->ro.drivers = 0;    /* attribution is for single runs */
+  e->ro.both_as = -1;
+  /* model uncertainty: every member draws the model that decides the
+   * `both` issues, with the scenario's weights (docs/ensemble.md) */
+  int any_both = 0;
+  for (size_t i = 0; i < m->n_issues; i++)
+    any_both |= m->issues[i].model == ENT_ISSUE_BOTH && m->issues[i].n_dims == 1;
+  if (any_both && e->ro.models < 0) {
+    double w0 = m->model_weight[0], w1 = m->model_weight[1];
+    e->p_smp = w1 / (w0 + w1);
+    e->draw_models = w0 > 0.0 && w1 > 0.0;
+    if (!e->draw_models) e->ro.both_as = w1 > 0.0 ? ENT_ISSUE_SMP : ENT_ISSUE_EUM;
+  }
   /* the nominal run fixes the outputs */
   ent_run *r = NULL;
   ent_status st = ent_run_create(m, &e->ro, &r, d);
@@ -452,7 +464,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
             c == (size_t)-1 ? -1 : (long)c;
       }
   }
-  e->n_vals = e->d + e->S + m->n_issues;
+  e->n_vals = e->d + e->S + 3 * m->n_issues;
   e->rec_bytes = ENT_ENS_REC_HEAD + e->n_vals * sizeof(double) + e->n_dyads;
   e->rec_bytes = (e->rec_bytes + 7) & ~(size_t)7;
   if (st == ENT_OK && build_headlines(e)) st = ENT_ENOMEM;
@@ -471,7 +483,7 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   ent_run_destroy(r);
   if (st != ENT_OK) goto fail;
   if (e->rank == 0) {
-    size_t nc = e->S + m->n_issues;
+    size_t nc = e->S + 3 * m->n_issues;
     size_t samples = e->n_units * (o->sobol ? 2 : 1);
     e->w = ent_calloc(nc ? nc : 1, sizeof *e->w);
     e->q = ent_qacc_create(nc, samples, (size_t)(o->memory_mb * 1048576.0));
@@ -534,9 +546,20 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   }
   memcpy(vals, w->x, d * sizeof(double));
   ent_uncertain_apply(w->model, w->x);
+  /* the member's model: its own stream (seed, unit, "model"), the same
+   * for every evaluation of a unit */
+  w->ro = e->ro;
+  int32_t drawn = e->ro.both_as == ENT_ISSUE_SMP ? 1 : 0;
+  if (e->draw_models) {
+    gsl_rng_set(w->rng, (unsigned long)ent_seed_derive(
+                            e->o.seed ^ 0x6D6F64656C5EEDull, unit));
+    drawn = gsl_rng_uniform(w->rng) < e->p_smp;
+    w->ro.both_as = drawn ? ENT_ISSUE_SMP : ENT_ISSUE_EUM;
+  }
+  memcpy(rec + 4, &drawn, sizeof drawn);
   ent_diag *dg = ent_diag_create();
   ent_run *r = NULL;
-  ent_status st = dg ? ent_run_create(w->model, &e->ro, &r, dg) : ENT_ENOMEM;
+  ent_status st = dg ? ent_run_create(w->model, &w->ro, &r, dg) : ENT_ENOMEM;
   int32_t s32 = (int32_t)st;
   memcpy(rec, &s32, sizeof s32);
   if (st != ENT_OK) {
@@ -563,6 +586,9 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     /* NULL: spatial-model issue */
     const ent_eum_hist *h = ent_issue_run_hist(&r->issues[i]);
     vals[d + e->S + i] = r->issues[i].forecast;
+    if (m->issues[i].model == ENT_ISSUE_BOTH)
+      vals[d + e->S + m->n_issues + 2 * i +
+           (r->issues[i].model == ENT_ISSUE_SMP)] = r->issues[i].forecast;
     size_t n = m->issues[i].n_stakes, q = e->dyad_off[i];
     for (size_t a = 0; a < n; a++)
       for (size_t b = 0; b < n; b++) {
@@ -592,7 +618,10 @@ static size_t range_of(const ent_issue *is, double v) {
 static void add_sample(ent_ensemble *e, unsigned char *rec) {
   const ent_model *m = e->m;
   const double *vals = rec_vals(e, rec) + e->d;
-  size_t nc = e->S + m->n_issues;
+  size_t nc = e->S + 3 * m->n_issues;
+  int32_t drawn;
+  memcpy(&drawn, rec + 4, sizeof drawn);
+  e->model_count[drawn ? 1 : 0]++;
   for (size_t c = 0; c < nc; c++) {
     double v = vals[c];
     if (isnan(v)) continue;

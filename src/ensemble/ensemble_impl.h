@@ -17,6 +17,7 @@
  * draws.  Allocated once per forecast, never shared. */
 typedef struct work {
   ent_model *model;
+  ent_run_opts ro;    /* the ensemble's, with this member's drawn model */
   gsl_rng *rng;
   double *u;  /* [2d] uniforms (A then B) */
   double *x;  /* [d] inputs of the evaluation */
@@ -54,7 +55,13 @@ struct ent_ensemble {
   size_t *dyad_off;       /* [n_issues + 1] offsets of each issue's pairs */
   size_t n_dyads;
   long *cross_cell;       /* [n_issues * n_years] issue_forecast cells */
-  size_t n_vals;          /* doubles per record: d + S + n_issues */
+  size_t n_vals;          /* doubles per record: d + S + 3 n_issues (each
+                             issue's outcome, then per issue its outcome
+                             where the expected-utility / the spatial
+                             model decided it, NAN where not) */
+  int draw_models;        /* members draw the model of `both` issues */
+  double p_smp;           /* ... the spatial model with this probability */
+  unsigned long model_count[2]; /* rank 0: members by drawn model */
   size_t rec_bytes;
   /* headline outputs */
   headline *head;

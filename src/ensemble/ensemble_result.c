@@ -166,6 +166,28 @@ static void issue_part(ent_result *res, const ent_ensemble *e, size_t i,
   ri->n_actors = n;
   ri->has_outcome = ri->bands = 1;
   summarise(e, e->S + i, scratch, &ri->outcome);
+  if (is->model == ENT_ISSUE_BOTH && is->n_dims == 1) {
+    size_t base = e->S + m->n_issues + 2 * i;
+    unsigned long tot = e->model_count[0] + e->model_count[1];
+    ri->has_model_split = 1;
+    for (int k = 0; k < 2; k++) {
+      summarise(e, base + (size_t)k, scratch, &ri->model_outcome[k]);
+      ri->model_share[k] = share(e->model_count[k], tot);
+    }
+  }
+  /* the baselines in the last year */
+  size_t cm = ent_ensemble_find_cell(e, ENT_VNAME(ENT_VAR_BASELINE_MEDIAN),
+                                     is->id, e->last_year);
+  size_t cn = ent_ensemble_find_cell(e, ENT_VNAME(ENT_VAR_BASELINE_MEAN),
+                                     is->id, e->last_year);
+  if (cm != (size_t)-1 && cn != (size_t)-1) {
+    ri->has_base_stats = 1;
+    summarise(e, cm, scratch, &ri->base_median_st);
+    summarise(e, cn, scratch, &ri->base_mean_st);
+    ri->has_base = 1;
+    ri->base_median = ri->base_median_st.q[ENT_Q_MEDIAN];
+    ri->base_mean = ri->base_mean_st.mean;
+  }
   ranges_part(res, e, i, ri);
   size_t q = e->dyad_off[i];
   for (size_t a = 0; a < n; a++)

@@ -86,6 +86,12 @@ static const ent_var_info VARS[ENT_VARS] = {
     {"sanctions_pressure", "index",
      "Sanctions pressure (measures in force against the bloc)",
      "pressure index", ENT_VGROUP_RELATION},
+    {"baseline_median", "scale",
+     "Baseline: weighted median of the starting positions",
+     "median of the starting positions", ENT_VGROUP_OTHER},
+    {"baseline_mean", "scale",
+     "Baseline: weighted mean of the starting positions",
+     "mean of the starting positions", ENT_VGROUP_OTHER},
 };
 
 const ent_var_info *ent_names_var(ent_var_id id) { return &VARS[id]; }

@@ -91,6 +91,9 @@ typedef enum ent_var_id {
                                 compromise */
   ENT_VAR_CONFLICT_SHARE,    /* A-B: share of issues in conflict */
   ENT_VAR_SANCTIONS_PRESSURE,/* bloc: index of the measures against it */
+  ENT_VAR_BASELINE_MEDIAN,   /* issue: weighted median of the starting
+                                positions under the year's weights */
+  ENT_VAR_BASELINE_MEAN,     /* issue: their weighted mean */
   ENT_VARS
 } ent_var_id;
 

@@ -255,6 +255,14 @@ typedef struct ent_result_issue {
   double settle_lo, settle_hi;    /* their range */
   double raw;                     /* the last state's own forecast */
   int robust_unsettled;           /* a robustness variant did not settle */
+  /* a forecast of a `both` issue: the outcome where each model decided
+   * (members draw the model; docs/ensemble.md) */
+  int has_model_split;
+  double model_share[2];          /* share of members: eum, smp */
+  ent_result_stats model_outcome[2];
+  /* a forecast: the baselines' statistics in the last year */
+  int has_base_stats;
+  ent_result_stats base_median_st, base_mean_st;
   /* baselines: weighted median and mean of the starting positions */
   int has_base;
   double base_median, base_mean;

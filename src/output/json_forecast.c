@@ -9,6 +9,11 @@
  *   uncertain[] {name, dist, describe, min, max, nominal, defined},
  *   series[] {variable, entity, year, unit, n, mean, sd, q05..q95},
  *   issues[] {id, question, outcome {n, mean, sd, q05..q95},
+ *             models {eum, smp: {share, n, mean, sd, q05..q95}} (`both`
+ *               issues: the outcome where each model decided),
+ *             baselines {median, mean: {n, mean, sd, q05..q95}} (the
+ *               weighted median and mean of the starting positions in
+ *               the last year),
  *             ranges[] {label, at, from, to, probability},
  *             thresholds[] {label, at, probability, by_year[] {year,
  *                           probability} (structural scenarios)},
@@ -86,6 +91,20 @@ static cJSON *issue_json(const ent_result_issue *is) {
   cJSON_AddStringToObject(o, "question", is->question);
   cJSON *oc = cJSON_AddObjectToObject(o, "outcome");
   ent_json_stats(oc, &is->outcome);
+  if (is->has_model_split) {
+    static const char *const names[2] = {"eum", "smp"};
+    cJSON *ms = cJSON_AddObjectToObject(o, "models");
+    for (int k = 0; k < 2; k++) {
+      cJSON *mk = cJSON_AddObjectToObject(ms, names[k]);
+      ent_json_num(mk, "share", is->model_share[k]);
+      ent_json_stats(mk, &is->model_outcome[k]);
+    }
+  }
+  if (is->has_base_stats) {
+    cJSON *bl = cJSON_AddObjectToObject(o, "baselines");
+    ent_json_stats(cJSON_AddObjectToObject(bl, "median"), &is->base_median_st);
+    ent_json_stats(cJSON_AddObjectToObject(bl, "mean"), &is->base_mean_st);
+  }
   cJSON *rg = cJSON_AddArrayToObject(o, "ranges");
   for (size_t a = 0; a < is->n_ranges; a++) {
     const ent_result_range *r = &is->ranges[a];

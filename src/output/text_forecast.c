@@ -124,6 +124,26 @@ static void text_issue(const ent_result *r, size_t i, ent_strbuf *b) {
   ent_strbuf_printf(b, "\n%zu. %s [%s]\n", i + 1, is->question, is->id);
   ent_strbuf_printf(b, "   outcome: median %s, 90%% of runs in [%s, %s], mean %s "
                        "(scale %g-%g)\n", m5, q5, q95, mn, is->lo, is->hi);
+  if (is->has_model_split) {
+    ent_strbuf_puts(b, "   by model:");
+    static const char *const names[2] = {"expected-utility", "spatial"};
+    for (int k = 0; k < 2; k++) {
+      char ps[16], md[32];
+      pct(ps, sizeof ps, is->model_share[k]);
+      if (!is->model_outcome[k].n) continue;
+      fmt_num(md, sizeof md, is->model_outcome[k].q[2], 1);
+      ent_strbuf_printf(b, "%s %s (%s of runs) median %s", k ? ";" : "",
+                        names[k], ps, md);
+    }
+    ent_strbuf_puts(b, "\n");
+  }
+  if (is->has_base_stats) {
+    char bm[32], bn[32];
+    fmt_num(bm, sizeof bm, is->base_median_st.q[2], 1);
+    fmt_num(bn, sizeof bn, is->base_mean_st.q[2], 1);
+    ent_strbuf_printf(b, "   baselines (no bargaining): weighted median %s, "
+                         "weighted mean %s of the starting positions\n", bm, bn);
+  }
   if (!is->n_anchors || !r->prov.samples) return;
   ent_strbuf_puts(b, "   nearest label:");
   int first = 1;

@@ -21,6 +21,7 @@ ent_run_opts *ent_run_opts_create(void) {
     o->models = -1;
     o->smp_beside = 1;
     o->drivers = 1;
+    o->both_as = -1;
   }
   return o;
 }

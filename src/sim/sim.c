@@ -163,6 +163,10 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   ir->opts = s->iopts[i];
   ir->model = s->o && s->o->models >= 0 ? (ent_issue_model)s->o->models
                                         : is->model;
+  /* an ensemble member's drawn model decides the `both` issues alone */
+  if (is->model == ENT_ISSUE_BOTH && s->o && s->o->models < 0 &&
+      s->o->both_as >= 0)
+    ir->model = (ent_issue_model)s->o->both_as;
   if (is->n_dims > 1) ir->model = ENT_ISSUE_SMP;
   ent_bargain_pick(ir->model, s->o ? s->o->smp_beside : 1, &q->decider,
                    &q->beside);
@@ -877,6 +881,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
     double fc, mean;
     REC(ENT_VAR_ISSUE_FORECAST, m->issues[i].id, ir->forecast);
+    REC(ENT_VAR_BASELINE_MEDIAN, m->issues[i].id, ir->initial_median);
+    REC(ENT_VAR_BASELINE_MEAN, m->issues[i].id, ir->initial_mean);
     if (b->outcome(ir->part[dec], 0, &fc, &mean) == 0)
       REC(ENT_VAR_ISSUE_MEAN, m->issues[i].id, mean);
     /* further dimensions of a spatial issue: "issue/dimension" */

@@ -37,6 +37,9 @@ struct ent_run_opts {
   int smp_beside; /* run SMP beside EUM on `both` issues (default 1; the
                      ensemble turns it off: it aggregates the deciding
                      model only) */
+  int both_as;    /* -1: `both` issues as the scenario says; else the
+                     ent_issue_model that decides them alone (an ensemble
+                     member's drawn model, docs/ensemble.md) */
   int drivers;    /* attribute the last year's outcome to the strategic
                      drivers by re-running without each (default 1; the
                      ensemble turns it off; "drivers=off") */
