@@ -186,8 +186,9 @@ static void parse_time(loader *L, yaml_node_t *n) {
 static void parse_economy(loader *L, yaml_node_t *n) {
   static const char *const keys[] = {"theta", "theta_foreign", "deficit",
                                      "adjustment", "blocs", "why", NULL};
-  static const char *const bkeys[] = {"id", "name", "gdp", "growth", "milex",
-                                      "milex_growth", "why", NULL};
+  static const char *const bkeys[] = {"id",     "name",  "gdp",
+                                      "growth", "milex", "milex_growth",
+                                      "growth_ex_ante", "why", NULL};
   ent_model *m = L->m;
   ent_structure *st = m->st;
   if (!ent_ydoc_want_map(&L->y, n, "'economy'")) return;
@@ -295,6 +296,19 @@ static void parse_economy(loader *L, yaml_node_t *n) {
       for (size_t u = u_before; u < m->n_uparams; u++)
         if (m->uparams[u].tgt.kind == ENT_UT_BLOC_GROWTH)
           m->uparams[u].tgt.also_milex = 1;
+    }
+    v = ent_ydoc_get(&L->y, b, "growth_ex_ante");
+    if (v) {
+      size_t u0 = m->n_uparams;
+      bb.growth_ex_ante = ent_arena_array(&m->arena, n_years, sizeof(double));
+      if (!bb.growth_ex_ante) return;
+      rate_path(L, v, "growth_ex_ante", bb.growth_ex_ante, n_years,
+                ENT_UT_BLOC_GROWTH, bi, bid);
+      if (m->n_uparams != u0) {
+        m->n_uparams = u0;
+        ent_ydoc_error(&L->y, v, "growth_ex_ante takes numbers, not "
+                                 "distributions: it is what was forecast then");
+      }
     }
     v = ent_ydoc_get(&L->y, b, "why");
     if (v) bb.why = ent_scenario_text(L, v, "'why'", 0);
@@ -516,7 +530,8 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
 static void parse_channels(loader *L, yaml_node_t *n) {
   static const char *const keys[] = {"id", "kind", "from", "to", "unit",
                                      "capacity", "base", "ramp", "opens",
-                                     "build_years", "driver", "why", NULL};
+                                     "build_years", "driver", "announced",
+                                     "why", NULL};
   static const char *const kinds[] = {"gas", "oil", "arms", "other"};
   ent_model *m = L->m;
   ent_structure *st = m->st;
@@ -596,6 +611,9 @@ static void parse_channels(loader *L, yaml_node_t *n) {
     if (v)
       ent_scenario_number(L, v, "ramp", 0.0, 1e9, ENT_NUM_SCALAR_RANGE, &ch.ramp, &ut,
                      name, NULL);
+    ch.announced = INT_MIN;
+    v = ent_ydoc_get(&L->y, c, "announced");
+    if (v) ent_scenario_year_of(L, v, "announced", &ch.announced);
     v = ent_ydoc_get(&L->y, c, "opens");
     if (v && !ent_scenario_year_of(L, v, "opens", &ch.opens))
       ent_scenario_year_in_axis(L, v, ch.opens, "opening year");

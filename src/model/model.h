@@ -113,6 +113,9 @@ typedef struct ent_bloc {
   double *growth;         /* [n_years] nominal growth in % in year start+k
                              (k >= 1; [0] unused) */
   double *milex_growth;   /* [n_years] likewise */
+  double *growth_ex_ante; /* [n_years] growth as forecast at the base year
+                             (`growth_ex_ante`; ex-ante runs use it, and
+                             military spending follows it), or NULL */
   ent_srcpos at;
 } ent_bloc;
 
@@ -168,6 +171,7 @@ typedef struct ent_channel {
   int opens;              /* first year with flow; INT_MIN = open */
   int build_years;        /* from a threshold decision to first flow */
   int driver_trade;       /* flow follows the from->to trade index */
+  int announced;          /* year it became known; INT_MIN: always */
   int conditional;        /* opened only by a threshold link */
   ent_srcpos at;
 } ent_channel;

@@ -59,6 +59,10 @@ ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
     o->drivers = kv[9] == 'n';
     return ENT_OK;
   }
+  if (!strcmp(kv, "ex_ante=off") || !strcmp(kv, "ex_ante=on")) {
+    o->ex_ante = kv[9] == 'n';
+    return ENT_OK;
+  }
   if (!strncmp(kv, "models=", 7)) {
     static const char *const names[] = {"eum", "smp", "both", "scenario"};
     for (int k = 0; k < 4; k++)

@@ -40,8 +40,7 @@
 #include "structural/indicators.h"
 #include "structural/trade.h"
 
-static void shocks_at(const ent_structure *st, int t, double *beta,
-                      double *emb);
+static void shocks_at(const ent_sim *s, int t, double *beta, double *emb);
 
 /* ------------------------------------------------------------ the sim */
 
@@ -94,6 +93,12 @@ struct ent_sim {
 
 static double clamp(double v, double lo, double hi) {
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Is something announced in year `announced` part of this run?  Always,
+ * except in an ex-ante run when it became known after the base year. */
+static int known(const ent_sim *s, int announced) {
+  return !(s->o && s->o->ex_ante) || announced <= s->m->st->start;
 }
 
 void ent_sim_destroy(ent_sim *s) {
@@ -267,7 +272,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
         !(s->nw = ent_trade_nested_work_alloc(nb)))
       goto nomem;
     for (size_t c = 0; c < st->n_channels; c++) s->decided[c] = INT_MAX;
-    shocks_at(st, st->start, s->beta0, s->emb0);
+    shocks_at(s, st->start, s->beta0, s->emb0);
     ent_trade_opts_init(&s->topts);
     s->topts.theta = st->theta;
     s->topts.deficit = st->multiplicative ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
@@ -365,8 +370,8 @@ static double shock_phase(const ent_shock *sh, int t) {
 
 /* Log-shock and embargo factor of every pair at year t into beta[], emb[]
  * (emb may be NULL: then embargo factors multiply into a separate pass). */
-static void shocks_at(const ent_structure *st, int t, double *beta,
-                      double *emb) {
+static void shocks_at(const ent_sim *s, int t, double *beta, double *emb) {
+  const ent_structure *st = s->m->st;
   size_t nb = st->n_blocs;
   for (size_t k = 0; k < nb * nb; k++) {
     beta[k] = 0.0;
@@ -374,6 +379,7 @@ static void shocks_at(const ent_structure *st, int t, double *beta,
   }
   for (size_t q = 0; q < st->n_shocks; q++) {
     const ent_shock *sh = &st->shocks[q];
+    if (!known(s, sh->announced)) continue;
     double g = shock_phase(sh, t);
     if (g == 0.0) continue;
     for (int dir = 0; dir <= sh->both; dir++)
@@ -478,7 +484,7 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
    * changes since the base year act.  Xstar serves as scratch for beta_t
    * until the solve fills it. */
   double *beta = s->Xstar, *emb = s->b;
-  shocks_at(st, t, beta, emb);
+  shocks_at(s, t, beta, emb);
   for (size_t k = 0; k < nn; k++) {
     double e = s->emb0[k] > 0.0 ? emb[k] / s->emb0[k] : 1.0;
     double lb = s->beta_link[k] - s->beta_link_base[k];
@@ -605,7 +611,9 @@ static ent_status stake_inputs(ent_sim *s, size_t i, int t, int base_year) {
   if (!st) return ENT_OK;
   for (size_t h = 0; h < st->n_sshocks; h++) {
     const ent_sshock *sh = &st->sshocks[h];
-    if (sh->issue != i || t < sh->start || (sh->end && t >= sh->end)) continue;
+    if (sh->issue != i || t < sh->start || (sh->end && t >= sh->end) ||
+        !known(s, sh->announced))
+      continue;
     size_t k = sh->stake;
     if (sh->set_capability) s->cap[i][k] = sh->capability;
     if (sh->set_salience) s->sal[i][k] = sh->salience;
@@ -635,7 +643,7 @@ static void pressure_at(ent_sim *s, int t) {
   for (size_t b = 0; b < s->nb; b++) s->pressure[b] = 0.0;
   for (size_t q = 0; q < st->n_shocks; q++) {
     const ent_shock *sh = &st->shocks[q];
-    double g = shock_phase(sh, t);
+    double g = known(s, sh->announced) ? shock_phase(sh, t) : 0.0;
     for (size_t a = 0; g > 0.0 && a < sh->n_against; a++)
       s->pressure[sh->against[a]] += g * sh->weight;
   }
@@ -660,6 +668,7 @@ static void link_base_values(ent_sim *s) {
 static double channel_flow(ent_sim *s, size_t c, int t) {
   const ent_structure *st = s->m->st;
   const ent_channel *ch = &st->channels[c];
+  if (!known(s, ch->announced)) return 0.0; /* not yet agreed (ex ante) */
   int open = ch->conditional ? (s->decided[c] == INT_MAX
                                     ? INT_MAX
                                     : s->decided[c] + ch->build_years)
@@ -938,8 +947,14 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
     size_t k = (size_t)(t - st->start);
     for (size_t i = 0; i < nb; i++) {
       s->gdp_prev[i] = s->gdp[i];
-      s->gdp[i] *= 1.0 + st->blocs[i].growth[k] / 100.0;
-      s->milex[i] *= 1.0 + st->blocs[i].milex_growth[k] / 100.0;
+      const ent_bloc *bl = &st->blocs[i];
+      if (s->o && s->o->ex_ante && bl->growth_ex_ante) {
+        s->gdp[i] *= 1.0 + bl->growth_ex_ante[k] / 100.0;
+        s->milex[i] *= 1.0 + bl->growth_ex_ante[k] / 100.0;
+      } else {
+        s->gdp[i] *= 1.0 + bl->growth[k] / 100.0;
+        s->milex[i] *= 1.0 + bl->milex_growth[k] / 100.0;
+      }
       if (!(s->gdp[i] > 0.0)) {
         ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, m->source, st->blocs[i].at.line,
                      st->blocs[i].at.col,

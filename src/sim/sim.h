@@ -37,6 +37,10 @@ struct ent_run_opts {
   int smp_beside; /* run SMP beside EUM on `both` issues (default 1; the
                      ensemble turns it off: it aggregates the deciding
                      model only) */
+  int ex_ante;    /* 1: only what was known in the base year -- growth as
+                     forecast then (growth_ex_ante) and no shock or
+                     channel announced later ("ex_ante=on"; docs/
+                     backtest.md) */
   int both_as;    /* -1: `both` issues as the scenario says; else the
                      ent_issue_model that decides them alone (an ensemble
                      member's drawn model, docs/ensemble.md) */
