@@ -441,6 +441,36 @@ ENT_API int ent_ensemble_mpi_size(const ent_mpi *p); /* 1 for NULL */
 /* MPI_Finalize (or MPI_Abort when `failed`); NULL: no-op. */
 ENT_API void ent_ensemble_mpi_finalize(ent_mpi *p, int failed);
 
+/* ---- score (forecasts scored on resolved questions; docs/score.md) ---- */
+/* A ledger (CSV: id, as_of, question, variable, entity, year, op,
+ * threshold, threshold2, outcome, source) of resolved questions, each
+ * forecast by an ensemble of its as_of scenario run ex ante, and scored
+ * (Brier, log) with the baselines uniform, persistence and starting_mean. */
+typedef struct ent_scorecard ent_scorecard;
+
+typedef struct ent_score_opts {
+  unsigned long runs;      /* members per as_of scenario (1000) */
+  unsigned long long seed; /* master seed (1) */
+  int threads;             /* (1) */
+  int fit_until;           /* questions resolving by this year are the ones
+                              free parameters were fitted on (2019) */
+  int ex_ante;             /* 1: run the scenarios ex ante (1) */
+} ent_score_opts;
+
+ENT_API void ent_score_opts_init(ent_score_opts *o);
+/* Read the ledger, run one forecast per as_of scenario and score every
+ * question.  Problems with the ledger or a question (unknown scenario,
+ * variable, entity, year off the axis) go to `d` as file:line:col and
+ * return ENT_EINPUT before any forecast runs. */
+ENT_API ent_status ent_scorecard_create(const char *ledger_path,
+                                        const ent_score_opts *o,
+                                        ent_scorecard **out, ent_diag *d);
+/* Text (the questions and the score table), JSON (questions, scores,
+ * fitted, later, reliability) or CSV (the questions). */
+ENT_API ent_status ent_scorecard_write(const ent_scorecard *s, ent_format f,
+                                       FILE *fp);
+ENT_API void ent_scorecard_destroy(ent_scorecard *s);
+
 /* ---- store (SQLite run store; docs/store.md) ---- */
 /* Runs and forecasts kept in an SQLite database: scenario text and hash,
  * options, seed, version, time and every output.  A file that is not an

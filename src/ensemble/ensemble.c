@@ -372,6 +372,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free(e->h0);
   ent_free(e->buf);
   ent_free(e->pend);
+  ent_free(e->watch);
   ent_free(e);
 }
 
@@ -650,6 +651,13 @@ static void add_sample(ent_ensemble *e, unsigned char *rec) {
       e->cross_count[e->cross_off[i] + a * span + t]++;
     }
   }
+  for (size_t k = 0; k < e->n_watch; k++) {
+    struct watch *wt = &e->watch[k];
+    double v = vals[wt->cell];
+    if (isnan(v)) continue;
+    wt->n++;
+    wt->hits += (unsigned long)ent_ledger_holds(&wt->q, v);
+  }
   const unsigned char *cls = rec_classes(e, rec);
   for (size_t q = 0; q < e->n_dyads; q++)
     e->class_count[q * ENT_CLASSES + (cls[q] < ENT_CLASSES ? cls[q]
@@ -793,4 +801,25 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   e->batch_count = nb * e->per_unit;
   e->units_done = u0 + (unsigned long)nb;
   return e->units_done < e->n_units ? ENT_CONTINUE : ENT_OK;
+}
+
+/* ------------------------------------------------------------ conditions */
+
+ent_status ent_ensemble_watch(ent_ensemble *e, const char *variable,
+                              const char *entity, int year,
+                              const ent_ledger_q *q, size_t *index) {
+  size_t c = ent_ensemble_find_cell(e, variable, entity, year);
+  if (c == (size_t)-1) return ENT_ENOTFOUND;
+  struct watch *w = ent_realloc(e->watch, (e->n_watch + 1) * sizeof *w);
+  if (!w) return ENT_ENOMEM;
+  e->watch = w;
+  w[e->n_watch] = (struct watch){c, *q, 0, 0};
+  *index = e->n_watch++;
+  return ENT_OK;
+}
+
+void ent_ensemble_watched(const ent_ensemble *e, size_t index,
+                          unsigned long *hits, unsigned long *n) {
+  *hits = index < e->n_watch ? e->watch[index].hits : 0;
+  *n = index < e->n_watch ? e->watch[index].n : 0;
 }

@@ -8,9 +8,13 @@
  *
  * A record is the result of one model evaluation, a fixed-size byte block:
  *   [0, 4)    int32 status (ENT_OK, or why the member failed)
+ *   [4, 8)    int32 the model the member drew for `both` issues (0 the
+ *             expected-utility model, 1 the spatial model)
  *   [8, 128)  message of a failed member, NUL-terminated
  *   [128, ..) double x[d] (the inputs drawn), series[S] (NAN where the
- *             member has no value), outcome[n_issues]
+ *             member has no value), outcome[n_issues], then per issue
+ *             its outcome where each model decided [2 n_issues] (NAN for
+ *             the model not drawn)
  *   then      uint8 class[n_dyads] (relationship class of every ordered
  *             pair of every issue, ent_class of names.h)
  * padded to a multiple of 8 bytes.  Plain Monte Carlo: one record per
@@ -20,6 +24,7 @@
 #ifndef ENT_ENSEMBLE_H
 #define ENT_ENSEMBLE_H
 
+#include "model/ledger.h"
 #include "model/model.h"
 #include "model/names.h"
 #include "model/result.h"
@@ -58,6 +63,19 @@ ENT_LOCAL const ent_ensemble_opts *ent_ensemble_get_opts(const ent_ensemble *e);
 ENT_LOCAL const ent_model *ent_ensemble_model(const ent_ensemble *e);
 /* 1 when every member is done. */
 ENT_LOCAL int ent_ensemble_complete(const ent_ensemble *e);
+
+/* ---- conditions counted over the members (entente score) ---- */
+
+/* Count, in every member reduced from now on (rank 0), whether the value
+ * of output (variable, entity, year) meets q's condition (model/
+ * ledger.h).  *index names the condition.  ENT_ENOTFOUND when the run has
+ * no such output; ENT_ENOMEM. */
+ENT_LOCAL ent_status ent_ensemble_watch(ent_ensemble *e, const char *variable,
+                                        const char *entity, int year,
+                                        const ent_ledger_q *q, size_t *index);
+/* Members with a value of the watched output, and those meeting it. */
+ENT_LOCAL void ent_ensemble_watched(const ent_ensemble *e, size_t index,
+                                    unsigned long *hits, unsigned long *n);
 
 /* ---- resume (ensemble_resume.c) ---- */
 
@@ -113,5 +131,8 @@ ENT_LOCAL ent_status ent_ensemble_result(const ent_ensemble *e,
 ENT_LOCAL ent_status ent_ensemble_compare_result(const ent_ensemble *a,
                                                  const ent_ensemble *b,
                                                  ent_result **out);
+
+/* The result tree (kind ENT_RESULT_SCORE) of a scorecard (scorecard.c). */
+ENT_LOCAL const ent_result *ent_scorecard_result(const ent_scorecard *s);
 
 #endif /* ENT_ENSEMBLE_H */

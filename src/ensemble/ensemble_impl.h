@@ -62,6 +62,12 @@ struct ent_ensemble {
   int draw_models;        /* members draw the model of `both` issues */
   double p_smp;           /* ... the spatial model with this probability */
   unsigned long model_count[2]; /* rank 0: members by drawn model */
+  struct watch {              /* conditions counted over the members */
+    size_t cell;
+    ent_ledger_q q;
+    unsigned long hits, n;
+  } *watch;
+  size_t n_watch;
   size_t rec_bytes;
   /* headline outputs */
   headline *head;

@@ -50,7 +50,8 @@ typedef enum ent_result_kind {
   ENT_RESULT_RUN = 0,  /* one run: a value per cell */
   ENT_RESULT_FORECAST, /* an ensemble: statistics per cell */
   ENT_RESULT_COMPARE,  /* two forecasts side by side */
-  ENT_RESULT_BACKTEST  /* a structural run against observed history */
+  ENT_RESULT_BACKTEST, /* a structural run against observed history */
+  ENT_RESULT_SCORE     /* forecasts of a ledger scored against outcomes */
 } ent_result_kind;
 
 /* Statistics of one output over the members of a forecast. */
@@ -289,6 +290,54 @@ typedef struct ent_result_driver {
   int has_alignment;
 } ent_result_driver;
 
+/* ------------------------------------------------------------ scores */
+
+/* One resolved question of a ledger and the probabilities given to it
+ * (docs/score.md). */
+typedef struct ent_result_question {
+  const char *id, *as_of, *question, *variable, *entity, *op, *source;
+  int year;
+  double threshold, threshold2;   /* threshold2: `between` only */
+  int outcome;                    /* 0 or 1 */
+  int fitted;                     /* resolves by the fit cutoff */
+  unsigned long members;          /* members with a value */
+  double p;                       /* the model's probability */
+  double p_uniform, p_persistence;
+  int has_start;                  /* an issue question */
+  double p_start;                 /* the starting_mean baseline */
+} ent_result_question;
+
+/* Brier and log scores of one forecaster on a set of questions. */
+typedef struct ent_result_scores {
+  size_t n;
+  double brier, log;
+} ent_result_scores;
+
+/* The scores of one set of questions (all, fitted, later). */
+typedef struct ent_result_scoreset {
+  const char *name;               /* "all", "fitted", "later" */
+  ent_result_scores model, uniform, persistence;
+  ent_result_scores model_issues, start; /* issue questions only */
+  double skill_uniform, skill_persistence, skill_start; /* NAN: undefined */
+} ent_result_scoreset;
+
+typedef struct ent_result_bin {
+  double lo, hi;
+  size_t n;
+  double mean_p, observed;
+} ent_result_bin;
+
+typedef struct ent_result_score {
+  const char *ledger;             /* file name */
+  int fit_until;                  /* questions to this year were the fit */
+  int ex_ante;                    /* scenarios run ex ante */
+  ent_result_question *questions;
+  size_t n_questions;
+  ent_result_scoreset sets[3];    /* all, fitted, later */
+  ent_result_bin bins[10];        /* reliability of the model, all */
+  double clip;                    /* log-score clipping */
+} ent_result_score;
+
 /* ------------------------------------------------------------ sensitivity */
 
 typedef struct ent_result_sens_output {
@@ -398,6 +447,7 @@ typedef struct ent_result {
   ent_result_cmp *cmp;
   ent_result_bt_series *bt;
   size_t n_bt, bt_head;     /* bt_head: the headline series */
+  ent_result_score *score;  /* a ledger's scores */
   /* lookup of (variable, entity, year): open addressing, cell + 1 */
   size_t *hash;
   size_t hash_mask;

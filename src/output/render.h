@@ -47,6 +47,10 @@ ENT_LOCAL void ent_text_headline(const ent_result *r, ent_strbuf *b);
 ENT_LOCAL void ent_text_alignment(const ent_result *r, ent_strbuf *b);
 ENT_LOCAL void ent_text_drivers(const ent_result *r, ent_strbuf *b);
 ENT_LOCAL ent_status ent_text_forecast(const ent_result *r, FILE *fp);
+/* A ledger's scores (score_render.c). */
+ENT_LOCAL ent_status ent_text_score(const ent_result *r, FILE *fp);
+ENT_LOCAL ent_status ent_json_score(const ent_result *r, FILE *fp);
+ENT_LOCAL ent_status ent_csv_render_score(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_compare(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_backtest(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_assumptions(const ent_model *m, FILE *fp);

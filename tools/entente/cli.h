@@ -160,6 +160,6 @@ ent_mpi *cli_start_mpi(int *argc, char ***argv);
 /* Commands (main.c's table). */
 extern const cli_cmd cmd_eum, cmd_smp, cmd_run, cmd_check, cmd_scenarios,
     cmd_backtest, cmd_gravity, cmd_report, cmd_forecast, cmd_compare,
-    cmd_runs;
+    cmd_runs, cmd_score;
 
 #endif /* ENT_CLI_H */

@@ -28,6 +28,7 @@ static const command commands[] = {
     {&cmd_runs, "list the runs kept in a run store (SQLite)"},
     {&cmd_report, "charts and a self-contained HTML report of a forecast"},
     {&cmd_gravity, "GE structural gravity counterfactual of a trade-cost shock"},
+    {&cmd_score, "forecasts scored on a ledger of resolved questions"},
 };
 
 static void usage(FILE *fp) {
