@@ -52,13 +52,12 @@ void ent_track_free(ent_track *t) {
 void ent_track_start(const ent_track *t, const ent_bargain_in *in,
                      size_t n_dims, double *x) {
   size_t nv = t->nv;
-  if (in->restart || !t->has_end) {
-    memcpy(x, in->pos, nv * sizeof *x);
-    return;
-  }
+  /* the scenario's positions are where the actors stood when the run
+   * begins, like last year's end positions later */
+  const double *from = in->restart || !t->has_end ? in->pos : t->end;
   for (size_t v = 0; v < nv; v++) {
     size_t k = v / n_dims;
-    double e = t->end[v], id = in->ideal[v];
+    double e = from[v], id = in->ideal ? in->ideal[v] : e;
     x[v] = in->forced && in->forced[k] ? id : e + in->inertia * (id - e);
   }
 }

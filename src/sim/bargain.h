@@ -47,7 +47,8 @@ typedef struct ent_bargain_in {
   const double *ideal;     /* this year's ideals (docs/dynamics.md) */
   const unsigned char *forced; /* [n_stakes] 1: the actor starts this year
                                   at its ideal (a position shock) */
-  double inertia;          /* share of the way back to the ideal, [0, 1] */
+  double inertia;          /* share of the way back to the ideal, [0, 1];
+                              0 without a time axis */
   int rounds;              /* rounds (turns) this year; 0: the model's own
                               stopping rule (a run without a time axis) */
   int restart;             /* start from `pos` and forget the carried state
@@ -80,9 +81,9 @@ typedef struct ent_track {
   int window;           /* read-outs looked at */
 } ent_track;
 
-/* Start positions of a year (into x[nv]): `pos` on a restart, else the
- * carried end moved `inertia` of the way to the ideal (all the way for a
- * forced stake). */
+/* Start positions of a year (into x[nv]): where the actors stood -- `pos`
+ * on a restart (the scenario's positions), else the carried end -- moved
+ * `inertia` of the way to the ideal (all the way for a forced stake). */
 ENT_LOCAL void ent_track_start(const ent_track *t, const ent_bargain_in *in,
                                size_t n_dims, double *x);
 /* Append read-outs to the ring. */
