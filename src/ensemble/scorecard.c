@@ -200,7 +200,9 @@ static ent_status run_group(const ent_ledger *l, const size_t *idx, size_t n,
     else if (r) bad++;
   }
   if (st == ENT_OK && bad) st = ENT_EINPUT;
-  while (st == ENT_OK && (st = ent_ensemble_step(e, d)) == ENT_CONTINUE) {
+  if (st == ENT_OK) {
+    do st = ent_ensemble_step(e, d);
+    while (st == ENT_CONTINUE);
   }
   for (size_t k = 0; st == ENT_OK && k < n; k++) {
     const ent_ledger_q *q = &l->q[idx[k]];
