@@ -60,15 +60,23 @@ def find(*names):
     return None
 
 
-def wd(base, method, path, body=None, timeout=60):
+def wd(base, method, path, body=None, timeout=60, tries=3):
+    """One WebDriver call.  A renderer time-out (chromedriver gives the
+    renderer 10 s, which a loaded shared machine can exceed) is retried
+    up to `tries` times; any other error fails the test."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return json.loads(r.read().decode())["value"]
-    except urllib.error.HTTPError as e:
-        fail("WebDriver %s %s: %s" % (method, path, e.read().decode()[:500]))
+    for attempt in range(tries):
+        req = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.loads(r.read().decode())["value"]
+        except urllib.error.HTTPError as e:
+            text = e.read().decode()
+            if '"error":"timeout"' in text.replace(" ", "") and attempt + 1 < tries:
+                time.sleep(2)
+                continue
+            fail("WebDriver %s %s: %s" % (method, path, text[:500]))
 
 
 def free_port():
