@@ -21,9 +21,11 @@
  *                      keeping the last state (smp_solver.c).
  * Neither layer allocates: every scratch array lives in ent_smp_work,
  * allocated once per run (or solver) from (N, M).
- * Files: smp.c (algorithm, runs), smp_problem.c (the problem: checks,
- * construction from arrays, lifetime), smp_opts.c (options; their types
- * are in smp_opts.h), smp_solver.c.
+ * Files: smp.c (PRNG, workspace, runs), smp_eval.c (elections and the
+ * evaluation of a state), smp_turn.c (a turn: challenges, bargains,
+ * queues), smp_impl.h (their shared internals), smp_problem.c (the
+ * problem: checks, construction from arrays, lifetime), smp_opts.c
+ * (options; their types are in smp_opts.h), smp_solver.c.
  *
  * Cost per turn: O(N^3) -- N initiators x N targets x N third parties in
  * the challenge estimates, and bargain utilities / queue elections of the

@@ -5,7 +5,7 @@
  *
  * Invariants: a failed set leaves the options as they were (the
  * accommodation list included); every enum field holds a valid KTAB code.
- * (The public ent_smp_opts_create/_destroy/_parse stay in smp.c for now.)
+ * The public ent_smp_opts_create/_destroy/_parse are at the end.
  */
 #include "strategic/smp.h"
 
@@ -388,3 +388,39 @@ int ent_smp_opts_check(const ent_smp_problem *pb, const ent_smp_opts *o,
   }
   return bad;
 }
+
+/* ------------------------------------------------------------ public options */
+
+ent_smp_opts *ent_smp_opts_create(void) {
+  ent_smp_opts *o = ent_malloc(sizeof *o);
+  if (o) ent_smp_opts_default(o);
+  return o;
+}
+
+void ent_smp_opts_destroy(ent_smp_opts *o) {
+  if (!o) return;
+  ent_smp_opts_release(o);
+  ent_free(o);
+}
+
+ent_status ent_smp_opts_parse(ent_smp_opts *o, const char *kv, char *why,
+                              size_t size) {
+  if (!o || !kv || !why || !size) return ENT_EINVAL;
+  const char *eq = strchr(kv, '=');
+  if (!eq || eq == kv) {
+    snprintf(why, size, "option '%s' is not of the form key=value", kv);
+    return ENT_EINPUT;
+  }
+  char key[64];
+  size_t kl = (size_t)(eq - kv);
+  if (kl >= sizeof key) {
+    snprintf(why, size, "unknown option '%.*s' (options: %s)", (int)kl, kv,
+             ENT_SMP_OPTION_NAMES);
+    return ENT_EINPUT;
+  }
+  memcpy(key, kv, kl);
+  key[kl] = '\0';
+  return ent_smp_opts_set(o, key, eq + 1, why, size) ? ENT_EINPUT : ENT_OK;
+}
+
+const char *ent_smp_option_names(void) { return ENT_SMP_OPTION_NAMES; }

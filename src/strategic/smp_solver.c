@@ -13,16 +13,10 @@
  * the last state is the run's last state bit for bit (test_smp checks
  * every reference case and option variant).
  */
-#include "strategic/smp.h"
+#include "strategic/smp_impl.h"
 
 #include <math.h>
 #include <string.h>
-
-static int all_finite(const double *v, size_t n) {
-  for (size_t k = 0; k < n; k++)
-    if (!isfinite(v[k])) return 0;
-  return 1;
-}
 
 struct ent_smp_solver {
   ent_smp_problem *pb; /* sizes and names fixed; values set by each run */

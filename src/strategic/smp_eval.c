@@ -1,0 +1,442 @@
+/*
+ * smp_eval.c -- the elections (smp.md §3) and the evaluation of a state
+ * (§4) of KTAB's Spatial Model of Politics: distances, utilities, risk
+ * inference, perspective attitudes and winning probabilities.  Part of the
+ * module smp.c; the arithmetic rules of smp.c's opening comment (binary64,
+ * no contraction, sums in index order, SIMD lanes equal to the scalar
+ * forms) hold here.  Shared internals are in smp_impl.h.
+ */
+#include "strategic/smp_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Risk attitude h ascribes to i (§4.3). */
+static double rho_adjust(ent_smp_radj a, double rh, double ri) {
+  switch (a) {
+  case ENT_SMP_RADJ_NONE:
+    return rh;
+  case ENT_SMP_RADJ_HALF:
+    return (rh + ri) / 2.0;
+  case ENT_SMP_RADJ_TWOTHIRDS:
+    return (rh + (2.0 * ri)) / 3.0;
+  case ENT_SMP_RADJ_FULL:
+    return ri;
+  case ENT_SMP_RADJ_ONETHIRD:
+  default:
+    return ((2.0 * rh) + ri) / 3.0;
+  }
+}
+
+/* ------------------------------------------------------------ elections */
+
+/* Coalitions of option a against 4 consecutive options b0 .. b0+3 (all
+ * below a), one pair per lane; the scalar loop of `coalitions` is the
+ * reference form. */
+#if SMP_HAVE_VEC
+ENT_INLINE void coal_block(ent_smp_vote rule, size_t N, const double *ua,
+                           const double *const *ub, const double *w,
+                           double *cab, double *cba) {
+  const double *u0 = ub[0], *u1 = ub[1], *u2 = ub[2], *u3 = ub[3];
+  vd p0 = vb(1e-8), p1 = vb(1e-8), m0 = vb(1e-8), m1 = vb(1e-8);
+  for (size_t v = 0; v < N; v++) {
+    vd wv = vb(w[v]), av = vb(ua[v]);
+    vd b01 = {u0[v], u1[v]}, b23 = {u2[v], u3[v]};
+    vd z0 = vvote(rule, wv, av, b01), z1 = vvote(rule, wv, av, b23);
+    p0 = p0 + vpos(z0);
+    m0 = m0 - vneg(z0);
+    p1 = p1 + vpos(z1);
+    m1 = m1 - vneg(z1);
+  }
+  cab[0] = p0[0], cab[1] = p0[1], cab[2] = p1[0], cab[3] = p1[1];
+  cba[0] = m0[0], cba[1] = m0[1], cba[2] = m1[0], cba[3] = m1[1];
+}
+
+typedef void (*coal_fn)(size_t N, const double *ua, const double *const *ub,
+                        const double *w, double *cab, double *cba);
+#define COAL_FN(RULE)                                                       \
+  static void coal_##RULE(size_t N, const double *ua,                       \
+                          const double *const *ub, const double *w,         \
+                          double *cab, double *cba) {                       \
+    coal_block(ENT_SMP_VOTE_##RULE, N, ua, ub, w, cab, cba);                \
+  }
+COAL_FN(BINARY)
+COAL_FN(PROPBIN)
+COAL_FN(PROP)
+COAL_FN(PROPCBC)
+COAL_FN(CUBIC)
+COAL_FN(ASYMPROSP)
+#undef COAL_FN
+static const coal_fn coal_table[6] = {coal_BINARY,  coal_PROPBIN, coal_PROP,
+                                      coal_PROPCBC, coal_CUBIC,
+                                      coal_ASYMPROSP};
+#endif
+
+/* Coalition strengths over K options (§3.3): rows[o][v] is voter v's
+ * utility of option o, w[v] the voter weights.  Pairs with the higher
+ * index first; C(a,b) = 1e-8 + the votes for a over b, summed over voters
+ * in order ("add z if positive" written branch-free: c + 0.0 == c). */
+static void coalitions(ent_smp_vote rule, size_t K, size_t N,
+                       const double *const *rows, const double *w, double *C,
+                       int scalar) {
+  for (size_t a = 0; a < K; a++) {
+    const double *ua = rows[a];
+    size_t b = 0;
+#if SMP_HAVE_VEC
+    if (!scalar) {
+      coal_fn fn = coal_table[rule];
+      for (; b + 4 <= a; b += 4) {
+        double cab[4], cba[4];
+        fn(N, ua, rows + b, w, cab, cba);
+        for (size_t l = 0; l < 4; l++) {
+          C[a * K + b + l] = cab[l];
+          C[(b + l) * K + a] = cba[l];
+        }
+      }
+    }
+#endif
+    for (; b < a; b++) {
+      const double *ub = rows[b];
+      double cab = 1e-8, cba = 1e-8;
+      for (size_t v = 0; v < N; v++) {
+        double z = vote(rule, w[v], ua[v], ub[v]);
+        cab = cab + (z > 0.0 ? z : 0.0);
+        cba = cba - (z < 0.0 ? z : 0.0);
+      }
+      C[a * K + b] = cab;
+      C[b * K + a] = cba;
+    }
+    C[a * K + a] = 1e-8;
+  }
+}
+
+/* Victory probabilities (§3.4) from coalitions C into P. */
+static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
+  for (size_t a = 0; a < K; a++) {
+    for (size_t b = 0; b < a; b++) {
+      double s1 = C[a * K + b], s2 = C[b * K + a], x1, x2;
+      switch (model) {
+      case ENT_SMP_VPM_SQUARE:
+        x1 = s1 * s1;
+        x2 = s2 * s2;
+        break;
+      case ENT_SMP_VPM_QUARTIC:
+        x1 = ((s1 * s1) * s1) * s1;
+        x2 = ((s2 * s2) * s2) * s2;
+        break;
+      case ENT_SMP_VPM_OCTIC: {
+        double q1 = ((s1 * s1) * s1) * s1, q2 = ((s2 * s2) * s2) * s2;
+        x1 = q1 * q1;
+        x2 = q2 * q2;
+        break;
+      }
+      case ENT_SMP_VPM_BINARY:
+        if (s1 >= 1.1 * s2) {
+          x1 = 1.0;
+          x2 = 1e-6;
+        } else if (s2 >= 1.1 * s1) {
+          x1 = 1e-6;
+          x2 = 1.0;
+        } else {
+          double r = s1 / (s1 + s2);
+          double p = (r * (1.1 + 1.0) - 1.0) / (1.1 - 1.0);
+          x1 = p;
+          x2 = 1.0 - p;
+        }
+        break;
+      case ENT_SMP_VPM_LINEAR:
+      default:
+        x1 = s1;
+        x2 = s2;
+        break;
+      }
+      P[a * K + b] = x1 / (x1 + x2);
+      P[b * K + a] = x2 / (x1 + x2);
+    }
+    P[a * K + a] = 0.5;
+  }
+}
+
+
+/* Full election (§3.6): coalitions, victory probabilities, PCE -> w->pi.
+ * Returns ENT_OK; ENT_ENOCONV if a Markov PCE needed >= 1000 iterations
+ * (w->pi then holds the last iterate, which is finite); ENT_EINTERNAL if
+ * the conditional product underflowed (cannot normalise). */
+ent_status ent_smp_election(ent_smp_work *w, size_t K,
+                            const double *weights) {
+  const ent_smp_opts *o = w->o;
+  size_t N = w->n;
+  double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
+  coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel);
+  victory(o->vpm, K, C, P);
+  if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
+    double total = 0.0;
+    for (size_t a = 0; a < K; a++) {
+      double prod = 1.0;
+      const double *Pa = P + a * K;
+      for (size_t b = 0; b < K; b++) prod = prod * Pa[b];
+      q[a] = prod;
+    }
+    for (size_t a = 0; a < K; a++) total = total + q[a];
+    if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
+    for (size_t a = 0; a < K; a++) pi[a] = q[a] / total;
+    return ENT_OK;
+  }
+  double Kd = (double)K;
+  for (size_t a = 0; a < K; a++) pi[a] = 1.0 / Kd;
+  int iter = 0;
+  if (o->pce == ENT_SMP_PCE_MARKOV_UNIFORM) {
+    for (;;) {
+      double change = 0.0;
+      for (size_t a = 0; a < K; a++) {
+        double s = 0.0;
+        const double *Pa = P + a * K;
+        for (size_t b = 0; b < K; b++) s = s + Pa[b] * (pi[a] + pi[b]);
+        q[a] = s / Kd;
+        double c = fabs(q[a] - pi[a]);
+        if (c > change) change = c;
+      }
+      for (size_t a = 0; a < K; a++) pi[a] = (pi[a] + q[a]) / 2.0;
+      iter++;
+      if (change <= 1e-6) break;
+      if (iter >= MARKOV_MAX_ITER) return ENT_ENOCONV;
+    }
+  } else { /* MarkovIncentive */
+    /* I(a,b) = C(a,b) P(a,b) (+1e-10 on the diagonal) into C, then the
+     * challenge probabilities Q(a,b) = I(a,b) / Σ_c I(c,b) in place. */
+    for (size_t a = 0; a < K; a++)
+      for (size_t b = 0; b < K; b++) {
+        double v = C[a * K + b] * P[a * K + b];
+        if (a == b) v = v + 1e-10;
+        C[a * K + b] = v;
+      }
+    for (size_t b = 0; b < K; b++) {
+      double s = 0.0;
+      for (size_t c = 0; c < K; c++) s = s + C[c * K + b];
+      w->colsum[b] = s;
+    }
+    for (size_t a = 0; a < K; a++)
+      for (size_t b = 0; b < K; b++) C[a * K + b] = C[a * K + b] / w->colsum[b];
+    const double *Q = C;
+    for (;;) {
+      double change = 0.0;
+      for (size_t a = 0; a < K; a++) {
+        double s = 0.0;
+        const double *Pa = P + a * K;
+        for (size_t b = 0; b < K; b++) {
+          double tab = pi[a] * Q[b * K + a]; /* T(a,b) = π_a Q(b,a) */
+          double tba = pi[b] * Q[a * K + b]; /* T(b,a) = π_b Q(a,b) */
+          s = s + Pa[b] * (tab + tba);
+        }
+        q[a] = s;
+        double c = fabs(q[a] - pi[a]);
+        if (c > change) change = c;
+      }
+      for (size_t a = 0; a < K; a++) pi[a] = (pi[a] + q[a]) / 2.0;
+      iter++;
+      if (change <= 1e-8) break;
+      if (iter >= MARKOV_MAX_ITER) return ENT_ENOCONV;
+    }
+  }
+  return ENT_OK;
+}
+
+/* Report a failed election; returns the status to propagate (ENT_OK when
+ * the options say to carry on). */
+ent_status ent_smp_election_failed(ent_smp_work *w, ent_status st,
+                                   int state, const char *what,
+                                   ent_diag *d) {
+  const char *file = w->pb->file;
+  if (st == ENT_ENOCONV) {
+    if (!w->o->strict) {
+      ent_smp_report(d, w->note, ENT_SEV_WARNING, ENT_ENOCONV, file, 0, 0,
+                   "state %d: %s: Markov PCE did not converge in %d "
+                   "iterations (KTAB aborts here; strict=off keeps the last "
+                   "iterate)",
+                   state, what, MARKOV_MAX_ITER);
+      return ENT_OK;
+    }
+    ent_smp_report(d, w->note, ENT_SEV_ERROR, ENT_ENOCONV, file, 0, 0,
+                 "state %d: %s: Markov PCE did not converge in %d iterations "
+                 "(KTAB aborts; strict=off continues)",
+                 state, what, MARKOV_MAX_ITER);
+    return ENT_ENOCONV;
+  }
+  ent_smp_report(d, w->note, ENT_SEV_ERROR, ENT_EINTERNAL, file, 0, 0,
+               "state %d: %s: the Condorcet products underflowed to 0, the "
+               "election has no defined outcome",
+               state, what);
+  return ENT_EINTERNAL;
+}
+
+/* ============================================================ evaluation (§4) */
+
+ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
+                            const double *xi, ent_diag *d) {
+  const ent_smp_problem *pb = w->pb;
+  const ent_smp_opts *o = w->o;
+  size_t N = w->n, M = w->m;
+  const double *sal = pb->sal, *ssq = pb->ssq;
+  ent_status st;
+
+  /* §4.1 distances D(a,b) = D_a(x_b) and risk-neutral values V. */
+  for (size_t a = 0; a < N; a++)
+    for (size_t b = 0; b < N; b++) {
+      double dab = distance(xi + a * M, sal + a * M, ssq[a], x + b * M, M);
+      w->D[a * w->ld + b] = dab;
+      w->DT[b * N + a] = dab;
+    }
+  for (size_t oi = 0; oi < N; oi++)
+    for (size_t v = 0; v < N; v++)
+      w->VT[oi * N + v] = util_f(w->DT[oi * N + v], 0.0);
+
+  /* §4.2 risk inference: election over the N positions (duplicates
+   * kept), capability-weighted. */
+  for (size_t oi = 0; oi < N; oi++) w->rows[oi] = w->VT + oi * N;
+  st = ent_smp_election(w, N, pb->cap);
+  if (st != ENT_OK) {
+    st = ent_smp_election_failed(w, st, state, "risk inference", d);
+    if (st != ENT_OK) return st;
+  }
+  memcpy(w->risk_p, w->pi, N * sizeof *w->pi);
+  double pmin = w->risk_p[0], pmax = w->risk_p[0];
+  for (size_t i = 1; i < N; i++) {
+    if (w->risk_p[i] < pmin) pmin = w->risk_p[i];
+    if (w->risk_p[i] > pmax) pmax = w->risk_p[i];
+  }
+  w->degenerate = !(pmax > pmin);
+  if (w->degenerate) {
+    if (o->degenerate_error) {
+      ent_smp_report(d, w->note, ENT_SEV_ERROR, ENT_EINPUT, pb->file, 0, 0,
+                   "state %d: degenerate risk inference: every position has "
+                   "the same winning probability (KTAB computes 0/0 and "
+                   "fails; degenerate=hold lets everyone hold instead)",
+                   state);
+      return ENT_EINPUT;
+    }
+    ent_smp_report(d, w->note, ENT_SEV_WARNING, ENT_EINPUT, pb->file, 0, 0,
+                 "state %d: degenerate risk inference: every position has "
+                 "the same winning probability; risk attitudes are undefined "
+                 "(KTAB fails here), every actor holds its position",
+                 state);
+    for (size_t i = 0; i < N; i++) w->R[i] = 0.0;
+  } else {
+    double span = pmax - pmin;
+    for (size_t i = 0; i < N; i++) {
+      double p = w->risk_p[i];
+      switch (o->rrange) {
+      case ENT_SMP_RRANGE_MIN:
+        w->R[i] = (p - pmin) / span;
+        break;
+      case ENT_SMP_RRANGE_MAX:
+        w->R[i] = (2.0 * p - (pmax + pmin)) / span;
+        break;
+      case ENT_SMP_RRANGE_MID:
+      default:
+        w->R[i] = (3.0 * p - (pmax + 2.0 * pmin)) / (2.0 * span);
+        break;
+      }
+    }
+  }
+
+  /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
+  for (size_t h = 0; h < N; h++)
+    for (size_t i = 0; i < N; i++)
+      w->rho[h * N + i] = rho_adjust(o->radj, w->R[h], w->R[i]);
+  for (size_t a = 0; a < N; a++) {
+    double ra = w->rho[a * N + a];
+    for (size_t b = 0; b < N; b++) {
+      double u = util_f(w->D[a * w->ld + b], ra);
+      w->Uown[a * N + b] = u;
+      w->UownT[b * N + a] = u;
+    }
+  }
+
+  /* §4.4 KTAB's sanity checks.  With g(d) = (1-d) d (d <= 1) or (1-d):
+   *   U^h(i,j) - Ū(i,j) = g(D(i,j)) (ρ(R_h,R_i) - R_i),
+   *   V(i,j)   - Ū(i,j) = -g(D(i,j)) R_i,
+   * so ‖U^h - Ū‖_F^2 = Σ_i (ρ_hi - R_i)^2 G_i with G_i = Σ_j g_ij^2. */
+  if (!w->degenerate) {
+    for (size_t i = 0; i < N; i++) {
+      double s = 0.0;
+      for (size_t j = 0; j < N; j++) {
+        double dd = w->D[i * w->ld + j];
+        double g = dd <= 1.0 ? (1.0 - dd) * dd : (1.0 - dd);
+        s += g * g;
+      }
+      w->gsq[i] = s;
+    }
+    double nv = 0.0;
+    for (size_t i = 0; i < N; i++) nv += w->R[i] * w->R[i] * w->gsq[i];
+    long bad_h = -1;
+    if (!(sqrt(nv) > 1e-6)) bad_h = -2;
+    for (size_t h = 0; h < N && bad_h == -1; h++) {
+      double s = 0.0;
+      for (size_t i = 0; i < N; i++) {
+        double e = w->rho[h * N + i] - w->R[i];
+        s += e * e * w->gsq[i];
+      }
+      if (!(sqrt(s) > 1e-6)) bad_h = (long)h;
+    }
+    if (bad_h != -1) {
+      char what[160];
+      if (bad_h == -2)
+        snprintf(what, sizeof what,
+                 "the risk attitudes change no utility (||V - U|| <= 1e-6)");
+      else
+        snprintf(what, sizeof what,
+                 "actor '%s' estimates every utility exactly as its owner "
+                 "does (||U^h - U|| <= 1e-6)%s",
+                 pb->actor[bad_h],
+                 o->radj == ENT_SMP_RADJ_FULL
+                     ? "; BigRAdjust=Full always does this"
+                     : "");
+      if (o->strict) {
+        ent_smp_report(d, w->note, ENT_SEV_ERROR, ENT_EINPUT, pb->file, 0, 0,
+                     "state %d: %s; KTAB aborts the run here (strict=off "
+                     "continues)",
+                     state, what);
+        return ENT_EINPUT;
+      }
+      ent_smp_report(d, w->note, ENT_SEV_WARNING, ENT_EINPUT, pb->file, 0, 0,
+                   "state %d: %s (KTAB aborts here)", state, what);
+    }
+  }
+
+  /* §7.2 winning probabilities over the distinct positions. */
+  size_t K = 0;
+  for (size_t i = 0; i < N; i++) {
+    int found = 0;
+    for (size_t r = 0; r < K && !found; r++) {
+      const double *a = x + i * M, *b = x + (size_t)w->rep[r] * M;
+      double s = 0.0;
+      for (size_t k = 0; k < M; k++) s += (a[k] - b[k]) * (a[k] - b[k]);
+      if (sqrt(s) < 1e-3) found = 1;
+    }
+    if (!found) w->rep[K++] = (int)i;
+  }
+  if (w->degenerate) {
+    /* What KTAB's NaN arithmetic yields: all coalitions at the floor,
+     * every victory probability 1/2, a uniform distribution. */
+    for (size_t r = 0; r < K; r++) w->pi[r] = 1.0 / (double)K;
+  } else {
+    for (size_t r = 0; r < K; r++)
+      w->rows[r] = w->UownT + (size_t)w->rep[r] * N;
+    st = ent_smp_election(w, K, pb->cap);
+    if (st != ENT_OK) {
+      st = ent_smp_election_failed(w, st, state, "winning probabilities", d);
+      if (st != ENT_OK) return st;
+    }
+  }
+  for (size_t i = 0; i < N; i++) {
+    size_t last = 0;
+    for (size_t r = 0; r < K; r++) {
+      const double *a = x + i * M, *b = x + (size_t)w->rep[r] * M;
+      double s = 0.0;
+      for (size_t k = 0; k < M; k++) s += (a[k] - b[k]) * (a[k] - b[k]);
+      if (sqrt(s) < 1e-3) last = r;
+    }
+    w->win_prob[i] = w->pi[last];
+  }
+  return ENT_OK;
+}

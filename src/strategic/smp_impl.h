@@ -1,0 +1,199 @@
+/*
+ * smp_impl.h -- the inside of KTAB's Spatial Model of Politics, shared by
+ * its parts (smp.c: PRNG, workspace, runs; smp_eval.c: elections and the
+ * evaluation of a state, §3-§4; smp_turn.c: challenges, bargains and a turn,
+ * §5): the workspace struct, the utility and vote building blocks and the
+ * SIMD lanes.  Private to src/strategic/smp*.c; the arithmetic rules of
+ * smp.c's opening comment hold here.
+ */
+#ifndef ENT_SMP_IMPL_H
+#define ENT_SMP_IMPL_H
+
+#include "strategic/smp.h"
+
+#include <math.h>
+
+
+#if defined(__GNUC__)
+#define ENT_INLINE static inline __attribute__((always_inline))
+#else
+#define ENT_INLINE static inline
+#endif
+
+/* ============================================================ work */
+
+struct ent_smp_work {
+  const ent_smp_problem *pb;
+  const ent_smp_opts *o;
+  size_t n, m;
+  size_t kmax;   /* largest election: max(N, queue length) */
+  size_t nbmax;  /* most bargains in one turn */
+  /* state */
+  size_t ld;         /* row stride of D: N rounded up to ENT_SMP_LANES */
+  double *D;         /* [N*ld] D(a,b) = D_a(x_b) at D[a*ld + b]; padding 0 */
+  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b) */
+  double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral */
+  double *rho;       /* [N*N] rho[h*N + i] = ρ(R_h, R_i) */
+  double *Uown;      /* [N*N] Uown[a*N + n] = U^a(a, n) */
+  double *UownT;     /* [N*N] transpose of Uown */
+  double *R, *risk_p, *win_prob; /* [N] */
+  double *gsq;       /* [N] Σ_j g(D(i,j))^2 for the §4.4 norms */
+  int degenerate;
+  /* elections */
+  double *C, *P;     /* [kmax*kmax] coalitions (later Q), victory probs */
+  double *pi, *q, *colsum; /* [kmax] */
+  const double **rows;     /* [kmax] option rows of voter utilities */
+  int *rep;          /* [N] representatives of §7.2 */
+  /* challenges and bargains */
+  double *ui, *un;   /* [N] kernel rows: U^i(n, i), U^i(n, n) */
+  double *g1, *g2;   /* [N] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
+  int scalar_kernel; /* tests: use the scalar kernel */
+  int *target;       /* [N] */
+  double *p_win, *gain;          /* [N] */
+  double *y_init, *y_targ;       /* [N*M] B_I per initiator */
+  int *b_init, *b_targ;          /* [nbmax] bargains of this turn */
+  double *b_yI, *b_yJ;           /* [nbmax*M] */
+  double *b_u;                   /* [nbmax*N] voter utilities of each */
+  double *usq;                   /* [N] utility of the status quo */
+  double *tmpI, *tmpJ;           /* [M] target-side bargain scratch */
+  size_t n_barg;
+  int *q_start, *q_len;          /* [N] queues */
+  int *q_item;                   /* [N + 2*nbmax]; -1 = status quo */
+  int *chosen_init, *chosen_targ; /* [N] */
+  /* accommodation */
+  double *A;         /* [N*N] or NULL for the identity */
+  ent_smp_rng rng;
+  char *note;        /* NULL, or ENT_SMP_NOTE_SIZE bytes that get the first
+                        problem reported (ent_smp_report) */
+  size_t bytes;      /* allocated, this struct included */
+};
+
+/* ============================================================ building blocks */
+
+/* Utility of distance d for risk attitude r (§3.1). */
+ENT_INLINE double util_f(double d, double r) {
+  if (d <= 1.0) return (1.0 - d) * (1.0 + d * r);
+  return (1.0 - d) * (1.0 + r);
+}
+
+/* Weighted distance of point y from actor a's ideal (§3.1); ssq_a is
+ * Σ_k s_ak * s_ak, accumulated in the same order as the spec's loop. */
+ENT_INLINE double distance(const double *xi_a, const double *s_a, double ssq_a,
+                           const double *y, size_t m) {
+  double num = 0.0;
+  for (size_t k = 0; k < m; k++) {
+    double e = xi_a[k] - y[k];
+    double g = e * s_a[k];
+    num = num + g * g;
+  }
+  return sqrt(num / ssq_a);
+}
+
+/* The steep "binary" response of §3.2. */
+ENT_INLINE double vote_bin(double d) {
+  double b = d / 1e-8;
+  return b > 1.0 ? 1.0 : b < -1.0 ? -1.0 : b;
+}
+
+/* Vote of weight w for option a (utility ua) over b (ub), §3.2. */
+ENT_INLINE double vote(ent_smp_vote rule, double w, double ua, double ub) {
+  double d = ua - ub;
+  switch (rule) {
+  case ENT_SMP_VOTE_BINARY:
+    return w * vote_bin(d);
+  case ENT_SMP_VOTE_PROPBIN:
+    return w * ((1.0 - 0.2) * d + 0.2 * vote_bin(d));
+  case ENT_SMP_VOTE_PROPCBC:
+    return w * ((1.0 - 0.5) * d + 0.5 * (d * d * d));
+  case ENT_SMP_VOTE_CUBIC:
+    return w * (d * d * d);
+  case ENT_SMP_VOTE_ASYMPROSP:
+    if (d < 0.0) return w * d;
+    if (d > 0.0) return ((2.0 * w) * d) / 3.0;
+    return 0.0;
+  case ENT_SMP_VOTE_PROP:
+  default:
+    return w * d;
+  }
+}
+
+/* ------------------------------------------------------------ SIMD lanes
+ *
+ * Several independent sums advanced side by side, one per lane: targets j
+ * in the challenge kernel, option pairs in coalitions, voters in the
+ * bargain utilities.  Each lane performs exactly the scalar operations in
+ * the scalar order (IEEE lane-wise add/sub/mul/div are correctly rounded
+ * like their scalar forms, and -ffp-contract=off keeps them unfused), so a
+ * lane yields the scalar double.  Terms the scalar code skips are replaced
+ * by +0.0, and x + 0.0 == x for the positive sums involved. */
+#if defined(__GNUC__)
+#define SMP_HAVE_VEC 1
+/* 16-byte vectors: native on x86-64 (SSE2) and AArch64 (NEON); a block of
+ * ENT_SMP_LANES targets is two of them, for instruction-level
+ * parallelism. */
+typedef double vd __attribute__((vector_size(16)));
+typedef long long vm __attribute__((vector_size(16)));
+_Static_assert(ENT_SMP_LANES == 4, "a block is two 2-lane vectors");
+
+ENT_INLINE vd vb(double x) {
+  vd v = {x, x};
+  return v;
+}
+ENT_INLINE vd vsel(vm m, vd a, vd b) {
+  return (vd)(((vm)a & m) | ((vm)b & ~m));
+}
+/* z > 0 ? z : +0.0, and z < 0 ? z : +0.0 */
+ENT_INLINE vd vpos(vd z) { return (vd)((vm)z & (z > vb(0.0))); }
+ENT_INLINE vd vneg(vd z) { return (vd)((vm)z & (z < vb(0.0))); }
+
+ENT_INLINE vd vutil(vd d, vd r) {
+  vd one = vb(1.0);
+  return vsel(d <= one, (one - d) * (one + d * r), (one - d) * (one + r));
+}
+
+ENT_INLINE vd vbin(vd d) {
+  vd b = d / vb(1e-8);
+  b = vsel(b > vb(1.0), vb(1.0), b);
+  return vsel(b < vb(-1.0), vb(-1.0), b);
+}
+
+ENT_INLINE vd vvote(ent_smp_vote rule, vd w, vd ua, vd ub) {
+  vd d = ua - ub;
+  switch (rule) {
+  case ENT_SMP_VOTE_BINARY:
+    return w * vbin(d);
+  case ENT_SMP_VOTE_PROPBIN:
+    return w * (vb(1.0 - 0.2) * d + vb(0.2) * vbin(d));
+  case ENT_SMP_VOTE_PROPCBC:
+    return w * (vb(1.0 - 0.5) * d + vb(0.5) * ((d * d) * d));
+  case ENT_SMP_VOTE_CUBIC:
+    return w * ((d * d) * d);
+  case ENT_SMP_VOTE_ASYMPROSP:
+    return vsel(d < vb(0.0), w * d,
+                vsel(d > vb(0.0), ((vb(2.0) * w) * d) / vb(3.0), vb(0.0)));
+  case ENT_SMP_VOTE_PROP:
+  default:
+    return w * d;
+  }
+}
+
+#else
+#define SMP_HAVE_VEC 0
+#endif
+
+/* Nothing non-finite leaves the module: 1 if v[0..n) are all finite. */
+ENT_INLINE int all_finite(const double *v, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (!isfinite(v[k])) return 0;
+  return 1;
+}
+
+/* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
+enum { MARKOV_MAX_ITER = 1000 };
+ENT_LOCAL ent_status ent_smp_election(ent_smp_work *w, size_t K,
+                                     const double *weights);
+ENT_LOCAL ent_status ent_smp_election_failed(ent_smp_work *w, ent_status st,
+                                            int state, const char *what,
+                                            ent_diag *d);
+
+#endif

@@ -1,0 +1,530 @@
+/*
+ * smp_turn.c -- a turn of KTAB's Spatial Model of Politics (smp.md §5):
+ * challenge estimates and target selection (§5.2-§5.3), bargains (§5.4-
+ * §5.5), queues and their resolution (§5.6-§5.7) and the move to the next
+ * state.  Part of the module smp.c; the arithmetic rules of smp.c's
+ * opening comment hold here.  Shared internals are in smp_impl.h.
+ */
+#include "strategic/smp_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ============================================================ challenges (§5.2) */
+
+
+/* Third party n's contribution to the contest i -> j (§5.2): n joins the
+ * side it prefers in the "little contest" (from A0, B0), values joining
+ * either side by the commitment rule, and votes between the two.  ui, uj,
+ * un are U(n,i), U(n,j), U(n,n) of the estimating perspective. */
+ENT_INLINE void third_party(ent_smp_vote rule, ent_smp_tpc tpc, double Wn,
+                            double ui, double uj, double un, double A0,
+                            double B0, double *A, double *B) {
+  /* Branch-free forms of "add z if positive": A0 + 0.0 == A0 exactly
+   * (A0 > 0), so these are the spec's conditional sums bit for bit, but
+   * the signs, which are data dependent, cost no mispredictions. */
+  double z = vote(rule, Wn, ui, uj);
+  double Ap = A0 + (z > 0.0 ? z : 0.0);
+  double Bp = B0 - (z < 0.0 ? z : 0.0);
+  double p = Ap / (Ap + Bp);
+  double q = 1.0 - p;
+  double g1, l1, g2, l2;
+  switch (tpc) {
+  case ENT_SMP_TPC_FULL:
+    g1 = (ui + ui) + ui;
+    l1 = (uj + uj) + uj;
+    g2 = (ui + ui) + ui;
+    l2 = (uj + uj) + uj;
+    break;
+  case ENT_SMP_TPC_NO:
+    g1 = (ui + ui) + un;
+    l1 = (uj + uj) + un;
+    g2 = (ui + ui) + un;
+    l2 = (uj + uj) + un;
+    break;
+  case ENT_SMP_TPC_SEMI:
+  default:
+    g1 = (ui + ui) + un;
+    l1 = (uj + uj) + uj;
+    g2 = (ui + ui) + ui;
+    l2 = (uj + uj) + un;
+    break;
+  }
+  double ji = (p * g1) + (q * l1);
+  double jj = (p * g2) + (q * l2);
+  double z2 = vote(rule, Wn, ji, jj);
+  *A = *A + (z2 > 0.0 ? z2 : 0.0);
+  *B = *B - (z2 < 0.0 ? z2 : 0.0);
+}
+
+/* Principals' votes (§5.2): A0, B0 from the 1e-10 floors. */
+ENT_INLINE void principals(ent_smp_vote rule, double Wi, double Wj,
+                           double Uii, double Uij, double Uji, double Ujj,
+                           double *A, double *B) {
+  double a = vote(rule, Wi, Uii, Uij);
+  double b = vote(rule, Wj, Uji, Ujj);
+  double A0 = 1e-10, B0 = 1e-10;
+  if (a > 0.0) A0 = A0 + a;
+  if (a < 0.0) B0 = B0 - a;
+  if (b > 0.0) A0 = A0 + b;
+  if (b < 0.0) B0 = B0 - b;
+  *A = A0;
+  *B = B0;
+}
+
+/* Expected change Δ for actor k with U(k,i) = uki, U(k,j) = ukj (§5.2). */
+ENT_INLINE double expected_change(double pij, double pji, double Sj,
+                                  double uki, double ukj) {
+  double usq = uki + ukj;
+  double uwin = uki + uki;
+  double ulose = ukj + ukj;
+  double ucontest = pij * uwin + pji * ulose;
+  double uchlg = (1.0 - Sj) * uwin + Sj * ucontest;
+  return uchlg - usq;
+}
+
+void ent_smp_estimate(const ent_smp_work *w, size_t h, size_t k, size_t i,
+                      size_t j, double *p, double *gain) {
+  size_t N = w->n;
+  const ent_smp_problem *pb = w->pb;
+  ent_smp_vote rule = w->o->vote;
+  const double *D = w->D, *rh = w->rho + h * N, *W = pb->W;
+#define U_(a, b) util_f(D[(a) * w->ld + (b)], rh[a])
+  double A, B;
+  principals(rule, W[i], W[j], U_(i, i), U_(i, j), U_(j, i), U_(j, j), &A, &B);
+  double A0 = A, B0 = B;
+  for (size_t n = 0; n < N; n++) {
+    if (n == i || n == j) continue;
+    third_party(rule, w->o->tpc, W[n], U_(n, i), U_(n, j), U_(n, n), A0, B0,
+                &A, &B);
+  }
+  double pij = A / (A + B), pji = B / (A + B);
+  *p = pij;
+  *gain = expected_change(pij, pji, pb->S[j], U_(k, i), U_(k, j));
+#undef U_
+}
+
+/* ------------------------------------------------------------ the kernel
+ *
+ * Target selection (§5.3) needs E(i; i; i→j) for every pair: for each
+ * initiator i and target j a sum over the third parties n -- the O(N^3)
+ * part of a turn.  Facts used, all exact:
+ *   - With NoCommit or FullCommit the two "join" values J_i and J_j are
+ *     the same expression of the same operands (§5.2 table), so every
+ *     third party's vote is exactly 0 and adds exactly nothing: only the
+ *     principals' votes count and the loop is skipped.
+ *   - With SemiCommit, G1 = (u_i+u_i)+u_n and G2 = (u_i+u_i)+u_i depend on
+ *     (i, n) only and are computed once per initiator.
+ *   - The per-n work for 4 consecutive targets j runs in 4 SIMD lanes
+ *     (GCC/Clang vector extensions; SSE2 on a baseline x86-64).  Each lane
+ *     performs exactly the scalar operations in the scalar order (IEEE
+ *     lane-wise add/mul/div are correctly rounded like their scalar
+ *     forms; no FMA), so lanes give the scalar doubles.  The term n = j,
+ *     which the spec skips, is computed in its lane and replaced by +0.0
+ *     before it is added (A + 0.0 == A for A > 0).
+ * The scalar kernel below is the reference form; the unit tests check that
+ * both kernels and ent_smp_estimate agree bit for bit. */
+
+/* Per-initiator rows: ui[n] = U^i(n,i), un[n] = U^i(n,n), and the
+ * SemiCommit sums g1[n] = (ui+ui)+un, g2[n] = (ui+ui)+ui. */
+static void kernel_rows(ent_smp_work *w, size_t i) {
+  size_t N = w->n, ld = w->ld;
+  const double *rh = w->rho + i * N, *D = w->D;
+  for (size_t n = 0; n < N; n++) {
+    double ui = util_f(D[n * ld + i], rh[n]);
+    double un = util_f(D[n * ld + n], rh[n]);
+    w->ui[n] = ui;
+    w->un[n] = un;
+    w->g1[n] = (ui + ui) + un;
+    w->g2[n] = (ui + ui) + ui;
+  }
+}
+
+/* Scalar SemiCommit sums for the contest i -> j, starting from A, B. */
+static void semi_scalar(const ent_smp_work *w, size_t i, size_t j, double *A,
+                        double *B) {
+  size_t N = w->n, ld = w->ld;
+  ent_smp_vote rule = w->o->vote;
+  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
+  double A0 = *A, B0 = *B, a = A0, b = B0;
+  for (size_t n = 0; n < N; n++) {
+    if (n == i || n == j) continue;
+    third_party(rule, ENT_SMP_TPC_SEMI, W[n], w->ui[n],
+                util_f(D[n * ld + j], rh[n]), w->un[n], A0, B0, &a, &b);
+  }
+  *A = a;
+  *B = b;
+}
+
+#if SMP_HAVE_VEC
+/* SemiCommit sums for targets j0 .. j0+3 of initiator i; A, B (4 lanes as
+ * two vectors each) hold A0, B0 on entry and the sums on return. */
+ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
+                           size_t j0, vd *A, vd *B) {
+  size_t N = w->n, ld = w->ld;
+  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
+  const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
+  long long j = (long long)j0;
+  const vm jl[2] = {{j, j + 1}, {j + 2, j + 3}};
+  const vd A0[2] = {A[0], A[1]}, B0[2] = {B[0], B[1]};
+  for (size_t n = 0; n < N; n++) {
+    if (n == i) continue;
+    vd wn = vb(W[n]), rn = vb(rh[n]), uin = vb(ui[n]), unn = vb(un[n]);
+    vd g1n = vb(g1[n]), g2n = vb(g2[n]);
+    vm nn = {(long long)n, (long long)n};
+    for (int h = 0; h < 2; h++) {
+      vd dj;
+      memcpy(&dj, D + n * ld + j0 + 2 * (size_t)h, sizeof dj);
+      vd uj = vutil(dj, rn);
+      vd z = vvote(rule, wn, uin, uj);
+      vd Ap = A0[h] + vpos(z);
+      vd Bp = B0[h] - vneg(z);
+      vd p = Ap / (Ap + Bp);
+      vd q = vb(1.0) - p;
+      vd uj2 = uj + uj;
+      vd l1 = uj2 + uj;
+      vd l2 = uj2 + unn;
+      vd ji = (p * g1n) + (q * l1);
+      vd jj = (p * g2n) + (q * l2);
+      vd z2 = vvote(rule, wn, ji, jj);
+      z2 = (vd)((vm)z2 & (jl[h] != nn)); /* the term n = j is skipped */
+      A[h] = A[h] + vpos(z2);
+      B[h] = B[h] - vneg(z2);
+    }
+  }
+}
+
+typedef void (*semi_fn)(const ent_smp_work *w, size_t i, size_t j0, vd *A,
+                        vd *B);
+#define SEMI_FN(RULE)                                                       \
+  static void semi_##RULE(const ent_smp_work *w, size_t i, size_t j0,       \
+                          vd *A, vd *B) {                                   \
+    semi_block(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                        \
+  }
+SEMI_FN(BINARY)
+SEMI_FN(PROPBIN)
+SEMI_FN(PROP)
+SEMI_FN(PROPCBC)
+SEMI_FN(CUBIC)
+SEMI_FN(ASYMPROSP)
+#undef SEMI_FN
+static const semi_fn semi_table[6] = {semi_BINARY,  semi_PROPBIN, semi_PROP,
+                                      semi_PROPCBC, semi_CUBIC,
+                                      semi_ASYMPROSP};
+#endif
+
+/* Keep the running best target of i (§5.3). */
+static void consider(ent_smp_work *w, size_t j, double A, double B,
+                     double uii, double uij, int *best, double *best_gain,
+                     double *best_p) {
+  double pij = A / (A + B), pji = B / (A + B);
+  double g = expected_change(pij, pji, w->pb->S[j], uii, uij);
+  if (g > 1e-5 && g > *best_gain) {
+    *best = (int)j;
+    *best_gain = g;
+    *best_p = pij;
+  }
+}
+
+/* Best target of initiator i (§5.3); fills target, p_win, gain. */
+static void choose_target(ent_smp_work *w, size_t i) {
+  size_t N = w->n, ld = w->ld;
+  ent_smp_vote rule = w->o->vote;
+  int semi = w->o->tpc == ENT_SMP_TPC_SEMI;
+  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
+  kernel_rows(w, i);
+  double uii = w->un[i];
+  int best = -1;
+  double best_gain = -1.0, best_p = 0.0;
+#if SMP_HAVE_VEC
+  if (semi && !w->scalar_kernel) {
+    semi_fn fn = semi_table[rule];
+    for (size_t j0 = 0; j0 < N; j0 += ENT_SMP_LANES) {
+      vd A[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
+      vd B[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
+      double uij[ENT_SMP_LANES] = {0.0, 0.0, 0.0, 0.0};
+      for (size_t l = 0; l < ENT_SMP_LANES && j0 + l < N; l++) {
+        size_t j = j0 + l;
+        if (j == i) continue;
+        double a, b;
+        uij[l] = util_f(D[i * ld + j], rh[i]);
+        principals(rule, W[i], W[j], uii, uij[l], w->ui[j], w->un[j], &a, &b);
+        A[l / 2][l % 2] = a;
+        B[l / 2][l % 2] = b;
+      }
+      fn(w, i, j0, A, B);
+      for (size_t l = 0; l < ENT_SMP_LANES && j0 + l < N; l++)
+        if (j0 + l != i)
+          consider(w, j0 + l, A[l / 2][l % 2], B[l / 2][l % 2], uii, uij[l],
+                   &best, &best_gain, &best_p);
+    }
+    goto done;
+  }
+#endif
+  for (size_t j = 0; j < N; j++) {
+    if (j == i) continue;
+    double uij = util_f(D[i * ld + j], rh[i]), A, B;
+    principals(rule, W[i], W[j], uii, uij, w->ui[j], w->un[j], &A, &B);
+    if (semi) semi_scalar(w, i, j, &A, &B);
+    consider(w, j, A, B, uii, uij, &best, &best_gain, &best_p);
+  }
+#if SMP_HAVE_VEC
+done:
+#endif
+  w->target[i] = best;
+  w->p_win[i] = best >= 0 ? best_p : 0.0;
+  w->gain[i] = best >= 0 ? best_gain : 0.0;
+}
+
+/* ============================================================ bargains (§5.4) */
+
+/* KTAB's rounding to the 1e-4 grid: truncation of 0.5 + z * 1e4 (floor for
+ * z >= 0, the only case that occurs with positions in [0, 1]). */
+static double round4(double z) { return trunc(0.5 + z * 10000.0) / 10000.0; }
+
+/* Bargain between initiator i (position xi, saliences si) and target j
+ * with probabilities PI, PJ: the initiator's new position yI and the
+ * target's yJ. */
+static void make_bargain(ent_smp_ivb ivb, size_t M, const double *xi,
+                         const double *xj, const double *si, const double *sj,
+                         double PI, double PJ, double *yI, double *yJ) {
+  const double eps = 1e-6;
+  if (ivb == ENT_SMP_IVB_S2PMAX) {
+    double dI = PJ > PI ? PJ - PI : 0.0;
+    double dJ = PI > PJ ? PI - PJ : 0.0;
+    for (size_t k = 0; k < M; k++) {
+      double a = si[k] * si[k], b = sj[k] * sj[k];
+      double fI = (dI * b) / ((dI * b) + eps + ((1.0 - dI) * a));
+      double fJ = (dJ * a) / ((dJ * a) + eps + ((1.0 - dJ) * b));
+      yI[k] = xi[k] + fI * (xj[k] - xi[k]);
+      yJ[k] = xj[k] + fJ * (xi[k] - xj[k]);
+    }
+    return;
+  }
+  for (size_t k = 0; k < M; k++) {
+    double sI = si[k], sJ = sj[k], wI, wJ;
+    if (ivb == ENT_SMP_IVB_S1P1) {
+      wI = sI * PI;
+      wJ = sJ * PJ;
+    } else {
+      wI = (sI * sI) * (PI * PI);
+      wJ = (sJ * sJ) * (PJ * PJ);
+    }
+    double den = (wI + eps) + wJ;
+    yI[k] = round4(((wI + eps) * xi[k] + wJ * xj[k]) / den);
+    yJ[k] = round4((wI * xi[k] + (eps + wJ) * xj[k]) / den);
+  }
+}
+
+/* Append a bargain; returns its index. */
+static size_t push_bargain(ent_smp_work *w, size_t i, size_t j) {
+  size_t b = w->n_barg++;
+  w->b_init[b] = (int)i;
+  w->b_targ[b] = (int)j;
+  return b;
+}
+
+/* ============================================================ a turn (§5) */
+/* u[a] += U^a(a, n) for every n other than I and J, in order, for every
+ * voter a (u holds the principals' terms on entry).  Lanes run over
+ * voters: UownT[n*N + a] = U^a(a, n) is contiguous in a. */
+static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
+                         double *u) {
+  size_t N = w->n, a = 0;
+  const double *UT = w->UownT;
+#if SMP_HAVE_VEC
+  if (!w->scalar_kernel)
+    for (; a + 4 <= N; a += 4) {
+      vd s0 = {u[a], u[a + 1]}, s1 = {u[a + 2], u[a + 3]};
+      for (size_t n = 0; n < N; n++) {
+        if (n == I || n == J) continue;
+        vd t0, t1;
+        memcpy(&t0, UT + n * N + a, sizeof t0);
+        memcpy(&t1, UT + n * N + a + 2, sizeof t1);
+        s0 = s0 + t0;
+        s1 = s1 + t1;
+      }
+      u[a] = s0[0], u[a + 1] = s0[1], u[a + 2] = s1[0], u[a + 3] = s1[1];
+    }
+#endif
+  for (; a < N; a++) {
+    const double *ua = w->Uown + a * N;
+    double s = u[a];
+    for (size_t n = 0; n < N; n++)
+      if (n != I && n != J) s = s + ua[n];
+    u[a] = s;
+  }
+}
+
+ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
+                           const double *xi, double *xn, double *xin,
+                           ent_diag *d) {
+  const ent_smp_problem *pb = w->pb;
+  const ent_smp_opts *o = w->o;
+  size_t N = w->n, M = w->m;
+  const double *sal = pb->sal;
+  ent_status st;
+
+  memcpy(xn, x, N * M * sizeof *x);
+  for (size_t i = 0; i < N; i++) {
+    w->target[i] = -1;
+    w->p_win[i] = w->gain[i] = 0.0;
+    w->chosen_init[i] = w->chosen_targ[i] = (int)i;
+  }
+  w->n_barg = 0;
+
+  if (!w->degenerate) {
+    /* §5.2-5.3 challenges, from each initiator's own perspective. */
+    for (size_t i = 0; i < N; i++) choose_target(w, i);
+
+    /* §5.4-5.5 bargains, in initiator order. */
+    for (size_t i = 0; i < N; i++) {
+      int jt = w->target[i];
+      if (jt < 0) continue;
+      size_t j = (size_t)jt;
+      const double *x_i = x + i * M, *x_j = x + j * M;
+      const double *s_i = sal + i * M, *s_j = sal + j * M;
+      double pij = w->p_win[i];
+      double *yI = w->y_init + i * M, *yJ = w->y_targ + i * M;
+      make_bargain(o->ivb, M, x_i, x_j, s_i, s_j, pij, 1.0 - pij, yI, yJ);
+      if (o->bargn == ENT_SMP_BARGN_INIT_ONLY) {
+        size_t b = push_bargain(w, i, j);
+        memcpy(w->b_yI + b * M, yI, M * sizeof *yI);
+        memcpy(w->b_yJ + b * M, yJ, M * sizeof *yJ);
+        continue;
+      }
+      /* Target-side bargain from g = Δ(j; i; i→j): j's estimate of the
+       * initiator's gain, used as a probability as KTAB does (§5.5). */
+      double pj, g;
+      ent_smp_estimate(w, j, i, i, j, &pj, &g);
+      double *tI = w->tmpI, *tJ = w->tmpJ;
+      make_bargain(o->ivb, M, x_i, x_j, s_i, s_j, g, 1.0 - g, tI, tJ);
+      if (o->bargn == ENT_SMP_BARGN_INIT_RCVR) {
+        size_t b = push_bargain(w, i, j);
+        memcpy(w->b_yI + b * M, yI, M * sizeof *yI);
+        memcpy(w->b_yJ + b * M, yJ, M * sizeof *yJ);
+        b = push_bargain(w, i, j);
+        memcpy(w->b_yI + b * M, tI, M * sizeof *tI);
+        memcpy(w->b_yJ + b * M, tJ, M * sizeof *tJ);
+      } else { /* PWCompInterp: ω_I = c_i S_i, ω_J = c_i S_j (sic) */
+        double wi = pb->cap[i] * pb->S[i], wj = pb->cap[i] * pb->S[j];
+        size_t b = push_bargain(w, i, j);
+        double *bI = w->b_yI + b * M, *bJ = w->b_yJ + b * M;
+        for (size_t k = 0; k < M; k++) {
+          bI[k] = (wi * yI[k] + wj * tI[k]) / (wi + wj);
+          bJ[k] = (wi * yJ[k] + wj * tJ[k]) / (wi + wj);
+        }
+      }
+    }
+    if (!all_finite(w->b_yI, w->n_barg * M) ||
+        !all_finite(w->b_yJ, w->n_barg * M)) {
+      ent_smp_report(d, w->note, ENT_SEV_ERROR, ENT_EINPUT, pb->file, 0, 0,
+                   "state %d: a bargain has a non-finite position (with %s "
+                   "the target-side bargain uses an expected gain as a "
+                   "probability, smp.md §5.5)",
+                   state, ent_smp_bargn_name(o->bargn));
+      return ENT_EINPUT;
+    }
+
+    /* §5.7 utilities: of the status quo, and of each bargain's outcome,
+     * for every voter a. */
+    double Nd = (double)N;
+    for (size_t a = 0; a < N; a++) {
+      const double *ua = w->Uown + a * N;
+      double s = 0.0;
+      for (size_t n = 0; n < N; n++) s = s + ua[n];
+      w->usq[a] = s / Nd;
+    }
+    for (size_t b = 0; b < w->n_barg; b++) {
+      size_t I = (size_t)w->b_init[b], J = (size_t)w->b_targ[b];
+      const double *yI = w->b_yI + b * M, *yJ = w->b_yJ + b * M;
+      double *u = w->b_u + b * N;
+      /* The two principals' new positions first, then every other actor's
+       * current one, in order. */
+      for (size_t a = 0; a < N; a++) {
+        const double *xa = xi + a * M, *sa = sal + a * M;
+        double ra = w->R[a];
+        double s = 0.0 + util_f(distance(xa, sa, pb->ssq[a], yI, M), ra);
+        u[a] = s + util_f(distance(xa, sa, pb->ssq[a], yJ, M), ra);
+      }
+      bargain_sums(w, I, J, u);
+      for (size_t a = 0; a < N; a++) u[a] = u[a] / Nd;
+    }
+
+    /* §5.6 queues: status quo first, then bargains in initiator order. */
+    for (size_t k = 0; k < N; k++) w->q_len[k] = 1;
+    for (size_t b = 0; b < w->n_barg; b++) {
+      w->q_len[w->b_init[b]]++;
+      w->q_len[w->b_targ[b]]++;
+    }
+    int at = 0;
+    for (size_t k = 0; k < N; k++) {
+      w->q_start[k] = at;
+      w->q_item[at] = -1;
+      at += w->q_len[k];
+      w->q_len[k] = 1;
+    }
+    for (size_t b = 0; b < w->n_barg; b++) {
+      int I = w->b_init[b], J = w->b_targ[b];
+      w->q_item[w->q_start[I] + w->q_len[I]++] = (int)b;
+      w->q_item[w->q_start[J] + w->q_len[J]++] = (int)b;
+    }
+
+    /* §5.7 resolution: each actor's election over its queue. */
+    for (size_t k = 0; k < N; k++) {
+      size_t K = (size_t)w->q_len[k];
+      const int *items = w->q_item + w->q_start[k];
+      for (size_t m = 0; m < K; m++)
+        w->rows[m] = items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
+      st = ent_smp_election(w, K, pb->cap);
+      if (st != ENT_OK) {
+        char what[64];
+        snprintf(what, sizeof what, "queue of '%.30s'", pb->actor[k]);
+        st = ent_smp_election_failed(w, st, state, what, d);
+        if (st != ENT_OK) return st;
+      }
+      size_t best = 0;
+      if (o->trans == ENT_SMP_TRANS_STOCHASTIC) {
+        double u = ent_smp_rng_uniform(&w->rng), cum = 0.0;
+        best = K - 1;
+        for (size_t m = 0; m < K; m++) {
+          cum = cum + w->pi[m];
+          if (u <= cum) {
+            best = m;
+            break;
+          }
+        }
+      } else {
+        for (size_t m = 1; m < K; m++)
+          if (w->pi[m] > w->pi[best]) best = m;
+      }
+      int b = items[best];
+      if (b < 0) continue; /* status quo */
+      w->chosen_init[k] = w->b_init[b];
+      w->chosen_targ[k] = w->b_targ[b];
+      const double *y = (size_t)w->b_init[b] == k ? w->b_yI + (size_t)b * M
+                                                   : w->b_yJ + (size_t)b * M;
+      memcpy(xn + k * M, y, M * sizeof *y);
+    }
+  }
+
+  /* §5.8 ideals. */
+  if (!w->A) {
+    memcpy(xin, xn, N * M * sizeof *xn);
+  } else {
+    for (size_t i = 0; i < N; i++) {
+      const double *Ai = w->A + i * N;
+      for (size_t k = 0; k < M; k++) {
+        double v = 0.0, s = 0.0;
+        for (size_t j = 0; j < N; j++) {
+          v = v + Ai[j] * xn[j * M + k];
+          s = s + Ai[j];
+        }
+        if (s > 1.0) s = 1.0;
+        double lag = 1.0 - s;
+        xin[i * M + k] = v + lag * xi[i * M + k];
+      }
+    }
+  }
+  return ENT_OK;
+}
