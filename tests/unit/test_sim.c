@@ -316,9 +316,9 @@ static void test_builtin_claims(void **state) {
   ent_model *m = NULL;
   assert_int_equal(ent_builtin_load("russia-china", &m, d), ENT_OK);
   ent_run *r = run_model(m);
-  assert_int_equal(r->first_year, 2024);
+  assert_int_equal(r->first_year, 2025);
   assert_int_equal(r->last_year, 2035);
-  for (int y = 2024; y <= 2035; y++) {
+  for (int y = 2025; y <= 2035; y++) {
     double dr = ent_run_value(r, "dependence", "RUS->CHN", y);
     double dc = ent_run_value(r, "dependence", "CHN->RUS", y);
     /* the asymmetry stays in China's favour, in dependence and in
@@ -335,10 +335,10 @@ static void test_builtin_claims(void **state) {
                 ent_run_value(r, "partner_share", "RUS->EUU", y));
     assert_true(ent_run_value(r, "partner_share", "CHN->RUS", y) < 0.1);
   }
-  /* 2024 is the data year: GACC's bilateral flows */
-  assert_near(ent_run_value(r, "trade_flow", "RUS->CHN", 2024), 129.32, 1e-9);
-  assert_near(ent_run_value(r, "trade_flow", "CHN->RUS", 2024), 115.49, 1e-9);
-  assert_near(ent_run_value(r, "gas_flow", "power-of-siberia", 2030), 38.0, 1e-9);
+  /* 2025 is the data year: GACC's bilateral flows */
+  assert_near(ent_run_value(r, "trade_flow", "RUS->CHN", 2025), 124.796, 1e-9);
+  assert_near(ent_run_value(r, "trade_flow", "CHN->RUS", 2025), 103.309, 1e-9);
+  assert_near(ent_run_value(r, "gas_flow", "power-of-siberia", 2030), 44.0, 1e-9);
 
   /* Western sanctions raise China's share of Russia's trade and Russia's
    * dependence on China: lift the 2022 rounds in 2026 and both fall. */
