@@ -388,6 +388,10 @@ static size_t units_per_step(const ent_ensemble *e) {
   return u;
 }
 
+/* Long: the set-up of an ensemble in its one valid order -- checks, the
+ * member options, the nominal run that fixes the outputs and headline
+ * values, then the sizes and allocations that depend on them -- with one
+ * cleanup path for every failure. */
 ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
                                const ent_ensemble_opts *o, ent_ensemble **out,
                                ent_diag *d) {

@@ -20,6 +20,9 @@
  * the later ones; the starting_mean comparison is over issue questions
  * only, with the model scored on the same questions.  Same ledger,
  * options and seed -> the same scores for any thread count.
+ *
+ * Prefixes: ent_scorecard_, ent_score_opts_ (the options of a scorecard,
+ * named after the `entente score` command in entente.h).
  */
 #include <math.h>
 #include <stdio.h>

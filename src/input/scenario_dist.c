@@ -146,6 +146,12 @@ static int parse_choice(loader *L, yaml_node_t *map, const char *what,
   return 0;
 }
 
+/* Reads the distribution mapping `map` of the uncertain number `what`
+ * (docs/scenario.md, "Uncertain numbers") into dd, checked against
+ * [lo, hi] and flags; 0, or -1 after reporting.
+ * Long: one switch over the distribution kinds, each kind's parameters
+ * and their checks side by side, so that the rules of the kinds can be
+ * read against each other and against the docs table. */
 static int parse_dist(loader *L, yaml_node_t *map, const char *what,
                       double lo, double hi, unsigned flags, ent_dist *dd,
                       double *nominal, const char **why) {

@@ -283,6 +283,10 @@ static void parse_pull(loader *L, yaml_node_t *ln, ent_link *lk,
   if (v) ent_ydoc_num_in(&L->y, v, "max", 0.0, 1.0, &lk->max);
 }
 
+/* Reads the `links` sequence (docs/dynamics.md): for each link its ends,
+ * its form and the parameters that form takes.
+ * Long: a key-by-key reading of each link in the order of the docs, each
+ * key's checks beside it (one line over the limit). */
 void ent_scenario_parse_links(loader *L, yaml_node_t *n) {
   static const char *const keys[] = {"id",    "from",  "to",  "form",
                                      "elasticity", "beta_at_max", "above",

@@ -183,6 +183,12 @@ static void parse_time(loader *L, yaml_node_t *n) {
   L->m->st->end = e;
 }
 
+/* Reads the `economy` mapping (docs/scenario.md): the trade elasticities,
+ * deficits, adjustment and the blocs with their GDP, military spending and
+ * growth paths.
+ * Long: a key-by-key reading of one mapping in the order of the docs,
+ * each key's checks beside it; the blocs' keys depend on the economy's
+ * (growth rates drive military spending) and are read in the same pass. */
 static void parse_economy(loader *L, yaml_node_t *n) {
   static const char *const keys[] = {"theta", "theta_foreign", "deficit",
                                      "adjustment", "blocs", "why", NULL};

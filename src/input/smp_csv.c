@@ -141,7 +141,7 @@ static ent_status build(const char *file, const ent_csv *c, size_t N,
                         size_t M, ent_smp_problem **out);
 
 /* The scenario line, the header line, then every actor line, each value
- * checked where it stands.  ~150 lines on purpose: one pass in file order
+ * checked where it stands.  Long: one pass in file order
  * keeps the messages in file order, with the counts of line 1 deciding
  * how the later lines are read. */
 ent_status ent_smp_load_buffer(const char *name, const char *buf, size_t len,

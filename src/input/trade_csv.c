@@ -322,11 +322,171 @@ static int parse_rows(const char *file, const char *text, size_t len,
   return 0;
 }
 
-/* Both files, checked and built.  One function of ~200 lines on purpose:
- * the checks run in the order their messages must come out (flows rows,
- * squareness and duplicates, missing pairs, margins, then the shock file)
- * and share the name index and pair tables; split, each part would need
- * all of them passed in. */
+/* Duplicate flows and zero domestic flows, each an error (a duplicate's
+ * entry is then not ok); seen[i*n + j] gets the line of the first flow of
+ * each pair.  Returns the number of errors. */
+static int check_flows(const char *ffile, flows_parse *fp,
+                       const name_index *idx, size_t n, int *seen,
+                       ent_diag *d) {
+  int errors = 0;
+  for (size_t k = 0; k < fp->n_e; k++) {
+    entry *e = &fp->e[k];
+    if (e->i == (size_t)-1 || e->j == (size_t)-1) continue;
+    const ent_csv_field *fe = &e->row->fields[fp->hm.col[0]];
+    int first = seen[e->i * n + e->j];
+    if (first) {
+      ent_diag_error(d, ffile, fe->line, fe->col,
+                     "duplicate flow '%s' -> '%s' (first given on line %d)",
+                     idx->names[e->i], idx->names[e->j], first);
+      errors++;
+      e->ok = 0;
+      continue;
+    }
+    seen[e->i * n + e->j] = e->row->line;
+    if (e->ok && e->i == e->j && e->v == 0.0) {
+      const ent_csv_field *fv = &e->row->fields[fp->hm.col[2]];
+      ent_diag_error(d, ffile, fv->line, fv->col,
+                     "domestic flow of '%s' is 0; every country needs "
+                     "positive domestic sales (X_ii > 0)",
+                     idx->names[e->i]);
+      errors++;
+    }
+  }
+  return errors;
+}
+
+/* Missing flows: report the first ten, then a count.  Each points at
+ * the exporter's first row (or the country's first appearance).
+ * Returns the number of missing pairs (each an error). */
+static int report_missing(const char *ffile, const flows_parse *fp,
+                          const name_index *idx, size_t n, const int *seen,
+                          ent_diag *d) {
+  size_t missing = 0;
+  int errors = 0;
+  for (size_t i = 0; i < n && n >= 2; i++)
+    for (size_t j = 0; j < n; j++) {
+      if (seen[i * n + j]) continue;
+      if (missing++ < 10) {
+        int line = idx->line[i], col = idx->col[i];
+        for (size_t k = 0; k < fp->n_e; k++)
+          if (fp->e[k].i == i) {
+            const ent_csv_field *fe = &fp->e[k].row->fields[fp->hm.col[0]];
+            line = fe->line;
+            col = fe->col;
+            break;
+          }
+        ent_diag_error(d, ffile, line, col,
+                       "flow '%s' -> '%s' is missing (the table must be "
+                       "square: every exporter-importer pair, domestic "
+                       "ones included)",
+                       idx->names[i], idx->names[j]);
+      }
+      errors++;
+    }
+  if (missing > 10)
+    ent_diag_error(d, ffile, fp->csv->rows[0].line, 1,
+                   "%zu flows are missing in all (%zu countries need %zu "
+                   "pairs)",
+                   missing, n, n * n);
+  return errors;
+}
+
+/* Margins whose sum overflows, each an error.  Returns the number of
+ * errors, -1 if out of memory. */
+static int check_margins(const char *ffile, const flows_parse *fp,
+                         const name_index *idx, size_t n, ent_diag *d) {
+  int errors = 0;
+  double *sums = ent_calloc(2 * n, sizeof *sums);
+  if (!sums) return -1;
+  for (size_t k = 0; k < fp->n_e; k++) {
+    sums[fp->e[k].i] += fp->e[k].v;
+    sums[n + fp->e[k].j] += fp->e[k].v;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(sums[i]) || !isfinite(sums[n + i])) {
+      ent_diag_error(d, ffile, idx->line[i], idx->col[i],
+                     "the flows of '%s' are too large: their sum overflows",
+                     idx->names[i]);
+      errors++;
+    }
+  }
+  ent_free(sums);
+  return errors;
+}
+
+/* Shocks on a domestic pair and duplicate shocks, each an error (the
+ * entry is then not ok); sseen[i*n + j] gets the line of the first shock
+ * of each pair.  Returns the number of errors. */
+static int check_shocks(const char *sfile, flows_parse *sp,
+                        const name_index *idx, size_t n, int *sseen,
+                        ent_diag *d) {
+  int errors = 0;
+  for (size_t k = 0; k < sp->n_e; k++) {
+    entry *e = &sp->e[k];
+    if (e->i == (size_t)-1 || e->j == (size_t)-1) continue;
+    const ent_csv_field *fe = &e->row->fields[sp->hm.col[0]];
+    if (e->i == e->j) {
+      ent_diag_error(d, sfile, fe->line, fe->col,
+                     "shock on the domestic pair '%s' -> '%s': domestic "
+                     "sales cannot be shocked (beta_ii = 0)",
+                     idx->names[e->i], idx->names[e->j]);
+      errors++;
+      e->ok = 0;
+      continue;
+    }
+    int first = sseen[e->i * n + e->j];
+    if (first) {
+      ent_diag_error(d, sfile, fe->line, fe->col,
+                     "duplicate shock '%s' -> '%s' (first given on line "
+                     "%d)",
+                     idx->names[e->i], idx->names[e->j], first);
+      errors++;
+      e->ok = 0;
+      continue;
+    }
+    sseen[e->i * n + e->j] = e->row->line;
+  }
+  return errors;
+}
+
+/* The problem of checked flows fp and shocks sp (trade.c owns its layout
+ * and lifetime); warns of shocks on zero flows.  NULL if out of memory. */
+static ent_trade_problem *build_problem(const char *sfile,
+                                        const flows_parse *fp,
+                                        const flows_parse *sp,
+                                        const name_index *idx, size_t n,
+                                        ent_diag *d) {
+  ent_trade_problem *pb = ent_trade_problem_alloc(n);
+  if (!pb) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    pb->names[i] = ent_arena_strndup(&pb->arena, idx->names[i], idx->len[i]);
+  }
+  for (size_t k = 0; k < fp->n_e; k++)
+    pb->X[fp->e[k].i * n + fp->e[k].j] = fp->e[k].v;
+  for (size_t k = 0; sp->e && k < sp->n_e; k++) {
+    entry *e = &sp->e[k];
+    if (!e->ok || e->i == (size_t)-1 || e->j == (size_t)-1) continue;
+    size_t ij = e->i * n + e->j;
+    pb->beta[ij] = e->v;
+    pb->b[ij] = e->v == -HUGE_VAL ? 0.0 : exp(e->v);
+    if (pb->X[ij] == 0.0) {
+      const ent_csv_field *fe = &e->row->fields[sp->hm.col[0]];
+      ent_diag_add(d, ENT_SEV_WARNING, ENT_OK, sfile, fe->line, fe->col,
+                   "shock on '%s' -> '%s' has no effect: the baseline flow "
+                   "is 0 (zero flows stay zero)",
+                   idx->names[e->i], idx->names[e->j]);
+    }
+  }
+  if (pb->arena.failed) {
+    ent_trade_problem_destroy(pb);
+    return NULL;
+  }
+  return pb;
+}
+
+/* Both files, checked and built.  The checks run in the order their
+ * messages must come out: flows rows, squareness and duplicates, missing
+ * pairs, margins, then the shock file. */
 static ent_status load(const char *ffile, const char *ftext, size_t flen,
                        const char *sfile, const char *stext, size_t slen,
                        ent_trade_problem **out, ent_diag *d) {
@@ -339,7 +499,6 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
   name_index idx;
   flows_parse fp = {0}, sp = {0};
   int *seen = NULL, *sseen = NULL;
-  double *sums = NULL;
   ent_trade_problem *pb = NULL;
   memset(&idx, 0, sizeof idx);
   int errors = 0;
@@ -384,75 +543,15 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
     errors++;
   }
   if (table) {
-    for (size_t k = 0; k < fp.n_e; k++) {
-      entry *e = &fp.e[k];
-      if (e->i == (size_t)-1 || e->j == (size_t)-1) continue;
-      const ent_csv_field *fe = &e->row->fields[fp.hm.col[0]];
-      int first = seen[e->i * n + e->j];
-      if (first) {
-        ent_diag_error(d, ffile, fe->line, fe->col,
-                       "duplicate flow '%s' -> '%s' (first given on line %d)",
-                       idx.names[e->i], idx.names[e->j], first);
-        errors++;
-        e->ok = 0;
-        continue;
-      }
-      seen[e->i * n + e->j] = e->row->line;
-      if (e->ok && e->i == e->j && e->v == 0.0) {
-        const ent_csv_field *fv = &e->row->fields[fp.hm.col[2]];
-        ent_diag_error(d, ffile, fv->line, fv->col,
-                       "domestic flow of '%s' is 0; every country needs "
-                       "positive domestic sales (X_ii > 0)",
-                       idx.names[e->i]);
-        errors++;
-      }
-    }
-    /* Missing pairs: report the first ten, then a count.  Each points at
-     * the exporter's first row (or the country's first appearance). */
-    size_t missing = 0;
-    for (size_t i = 0; i < n && n >= 2; i++)
-      for (size_t j = 0; j < n; j++) {
-        if (seen[i * n + j]) continue;
-        if (missing++ < 10) {
-          int line = idx.line[i], col = idx.col[i];
-          for (size_t k = 0; k < fp.n_e; k++)
-            if (fp.e[k].i == i) {
-              const ent_csv_field *fe = &fp.e[k].row->fields[fp.hm.col[0]];
-              line = fe->line;
-              col = fe->col;
-              break;
-            }
-          ent_diag_error(d, ffile, line, col,
-                         "flow '%s' -> '%s' is missing (the table must be "
-                         "square: every exporter-importer pair, domestic "
-                         "ones included)",
-                         idx.names[i], idx.names[j]);
-        }
-        errors++;
-      }
-    if (missing > 10)
-      ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
-                     "%zu flows are missing in all (%zu countries need %zu "
-                     "pairs)",
-                     missing, n, n * n);
+    errors += check_flows(ffile, &fp, &idx, n, seen, d);
+    errors += report_missing(ffile, &fp, &idx, n, seen, d);
   }
 
   /* Overflow of the margins. */
   if (table && errors == 0) {
-    sums = ent_calloc(2 * n, sizeof *sums);
-    if (!sums) goto done;
-    for (size_t k = 0; k < fp.n_e; k++) {
-      sums[fp.e[k].i] += fp.e[k].v;
-      sums[n + fp.e[k].j] += fp.e[k].v;
-    }
-    for (size_t i = 0; i < n; i++) {
-      if (!isfinite(sums[i]) || !isfinite(sums[n + i])) {
-        ent_diag_error(d, ffile, idx.line[i], idx.col[i],
-                       "the flows of '%s' are too large: their sum overflows",
-                       idx.names[i]);
-        errors++;
-      }
-    }
+    int e = check_margins(ffile, &fp, &idx, n, d);
+    if (e < 0) goto done;
+    errors += e;
   }
 
   /* The shock file. */
@@ -463,31 +562,7 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
     if (sp.e && n > 0 && n <= 46340) {
       sseen = ent_calloc(n * n, sizeof *sseen);
       if (!sseen) goto done;
-      for (size_t k = 0; k < sp.n_e; k++) {
-        entry *e = &sp.e[k];
-        if (e->i == (size_t)-1 || e->j == (size_t)-1) continue;
-        const ent_csv_field *fe = &e->row->fields[sp.hm.col[0]];
-        if (e->i == e->j) {
-          ent_diag_error(d, sfile, fe->line, fe->col,
-                         "shock on the domestic pair '%s' -> '%s': domestic "
-                         "sales cannot be shocked (beta_ii = 0)",
-                         idx.names[e->i], idx.names[e->j]);
-          errors++;
-          e->ok = 0;
-          continue;
-        }
-        int first = sseen[e->i * n + e->j];
-        if (first) {
-          ent_diag_error(d, sfile, fe->line, fe->col,
-                         "duplicate shock '%s' -> '%s' (first given on line "
-                         "%d)",
-                         idx.names[e->i], idx.names[e->j], first);
-          errors++;
-          e->ok = 0;
-          continue;
-        }
-        sseen[e->i * n + e->j] = e->row->line;
-      }
+      errors += check_shocks(sfile, &sp, &idx, n, sseen, d);
     }
   }
 
@@ -496,29 +571,8 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
     goto done;
   }
 
-  /* Build the problem (trade.c owns its layout and lifetime). */
-  pb = ent_trade_problem_alloc(n);
+  pb = build_problem(sfile, &fp, &sp, &idx, n, d);
   if (!pb) goto done;
-  for (size_t i = 0; i < n; i++) {
-    pb->names[i] = ent_arena_strndup(&pb->arena, idx.names[i], idx.len[i]);
-  }
-  for (size_t k = 0; k < fp.n_e; k++)
-    pb->X[fp.e[k].i * n + fp.e[k].j] = fp.e[k].v;
-  for (size_t k = 0; sp.e && k < sp.n_e; k++) {
-    entry *e = &sp.e[k];
-    if (!e->ok || e->i == (size_t)-1 || e->j == (size_t)-1) continue;
-    size_t ij = e->i * n + e->j;
-    pb->beta[ij] = e->v;
-    pb->b[ij] = e->v == -HUGE_VAL ? 0.0 : exp(e->v);
-    if (pb->X[ij] == 0.0) {
-      const ent_csv_field *fe = &e->row->fields[sp.hm.col[0]];
-      ent_diag_add(d, ENT_SEV_WARNING, ENT_OK, sfile, fe->line, fe->col,
-                   "shock on '%s' -> '%s' has no effect: the baseline flow "
-                   "is 0 (zero flows stay zero)",
-                   idx.names[e->i], idx.names[e->j]);
-    }
-  }
-  if (pb->arena.failed) goto done;
   *out = pb;
   pb = NULL;
   st = ENT_OK;
@@ -527,7 +581,6 @@ done:
   ent_trade_problem_destroy(pb);
   ent_free(seen);
   ent_free(sseen);
-  ent_free(sums);
   ent_free(fp.e);
   ent_free(sp.e);
   ent_csv_free(fp.csv);

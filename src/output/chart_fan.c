@@ -256,6 +256,49 @@ static int hist_valid(const ent_chart_hist_spec *s) {
 static const rgb *const MARKER_COLOURS[HIST_MAX_MARKERS] = {
     &C_VERMILLION, &C_BLACK, &C_PURPLE, &C_GREEN};
 
+/* The x axis of a histogram with anchors: a tick, the value and the
+ * wrapped label of each anchor. */
+static void hist_anchors(cairo_t *cr, const ent_chart_hist_spec *s,
+                         const frame *f, const axis *xa, double w) {
+  double min_gap = f->x1 - f->x0;
+  for (size_t k = 1; k < s->n_anchors; k++) {
+    double g = ent_chart_map_x(f, xa, s->anchors[k].at) - ent_chart_map_x(f, xa, s->anchors[k - 1].at);
+    if (g < min_gap) min_gap = g;
+  }
+  /* one label width for all: labels are centred under their anchor but
+   * kept inside the picture, and must not overlap once shifted */
+  double lw = fmin(fmax(min_gap - 6.0, 40.0), 170.0);
+  for (int iter = 0; iter < 6; iter++) {
+    double prev = -1e9, gap = 1e9;
+    for (size_t k = 0; k < s->n_anchors; k++) {
+      double x = ent_chart_map_x(f, xa, s->anchors[k].at);
+      double cx = fmin(fmax(x, 6.0 + 0.5 * lw), w - 6.0 - 0.5 * lw);
+      if (k) gap = fmin(gap, cx - prev);
+      prev = cx;
+    }
+    if (s->n_anchors > 1 && gap - 6.0 < lw) lw = fmax(40.0, gap - 6.0);
+  }
+  for (size_t k = 0; k < s->n_anchors; k++) {
+    double x = ent_chart_map_x(f, xa, s->anchors[k].at);
+    char v[32];
+    ent_chart_fmt_num(v, sizeof v, s->anchors[k].at, fabs(s->anchors[k].at - nearbyint(s->anchors[k].at)) < 1e-9 ? 0 : 2);
+    ent_chart_colour(cr, &C_AXIS, 1.0);
+    cairo_set_line_width(cr, 1.0);
+    cairo_move_to(cr, x, f->y1);
+    cairo_line_to(cr, x, f->y1 + 4.0);
+    cairo_stroke(cr);
+    /* keep the label inside the picture */
+    double cx = fmin(fmax(x, 6.0 + 0.5 * lw), w - 6.0 - 0.5 * lw);
+    ent_chart_colour(cr, &C_TEXT, 1.0);
+    ent_chart_font(cr, FS_TICK, 1);
+    ent_chart_text_at(cr, x, f->y1 + 15.0, 0.5, v);
+    ent_chart_font(cr, FS_SMALL, 0);
+    char lines[WRAP_LINES][WRAP_LEN];
+    int n = ent_chart_wrap(cr, s->anchors[k].label, lw, lines);
+    for (int i = 0; i < n; i++) ent_chart_text_at(cr, cx, f->y1 + 27.0 + 11.0 * i, 0.5, lines[i]);
+  }
+}
+
 static void hist_draw(cairo_t *cr, const void *spec, double w, double h,
                       ent_strbuf *desc) {
   const ent_chart_hist_spec *s = spec;
@@ -333,43 +376,7 @@ static void hist_draw(cairo_t *cr, const void *spec, double w, double h,
   /* x axis: anchors with their labels, else plain ticks */
   ent_chart_font(cr, FS_TICK, 0);
   if (s->n_anchors) {
-    double min_gap = f.x1 - f.x0;
-    for (size_t k = 1; k < s->n_anchors; k++) {
-      double g = ent_chart_map_x(&f, &xa, s->anchors[k].at) - ent_chart_map_x(&f, &xa, s->anchors[k - 1].at);
-      if (g < min_gap) min_gap = g;
-    }
-    /* one label width for all: labels are centred under their anchor but
-     * kept inside the picture, and must not overlap once shifted */
-    double lw = fmin(fmax(min_gap - 6.0, 40.0), 170.0);
-    for (int iter = 0; iter < 6; iter++) {
-      double prev = -1e9, gap = 1e9;
-      for (size_t k = 0; k < s->n_anchors; k++) {
-        double x = ent_chart_map_x(&f, &xa, s->anchors[k].at);
-        double cx = fmin(fmax(x, 6.0 + 0.5 * lw), w - 6.0 - 0.5 * lw);
-        if (k) gap = fmin(gap, cx - prev);
-        prev = cx;
-      }
-      if (s->n_anchors > 1 && gap - 6.0 < lw) lw = fmax(40.0, gap - 6.0);
-    }
-    for (size_t k = 0; k < s->n_anchors; k++) {
-      double x = ent_chart_map_x(&f, &xa, s->anchors[k].at);
-      char v[32];
-      ent_chart_fmt_num(v, sizeof v, s->anchors[k].at, fabs(s->anchors[k].at - nearbyint(s->anchors[k].at)) < 1e-9 ? 0 : 2);
-      ent_chart_colour(cr, &C_AXIS, 1.0);
-      cairo_set_line_width(cr, 1.0);
-      cairo_move_to(cr, x, f.y1);
-      cairo_line_to(cr, x, f.y1 + 4.0);
-      cairo_stroke(cr);
-      /* keep the label inside the picture */
-      double cx = fmin(fmax(x, 6.0 + 0.5 * lw), w - 6.0 - 0.5 * lw);
-      ent_chart_colour(cr, &C_TEXT, 1.0);
-      ent_chart_font(cr, FS_TICK, 1);
-      ent_chart_text_at(cr, x, f.y1 + 15.0, 0.5, v);
-      ent_chart_font(cr, FS_SMALL, 0);
-      char lines[WRAP_LINES][WRAP_LEN];
-      int n = ent_chart_wrap(cr, s->anchors[k].label, lw, lines);
-      for (int i = 0; i < n; i++) ent_chart_text_at(cr, cx, f.y1 + 27.0 + 11.0 * i, 0.5, lines[i]);
-    }
+    hist_anchors(cr, s, &f, &xa, w);
   } else {
     char v[32];
     for (double t = xa.lo; t <= xa.hi + 1e-9; t += xa.step) {

@@ -3,6 +3,9 @@
  * rule that picks them for an issue.
  *
  * Invariant: row k of the table is the back-end of ent_bargain_id k.
+ *
+ * Prefixes: ent_bargain_ (the table), ent_track_ (the per-issue track of
+ * positions every back-end fills; bargain.h declares both).
  */
 #include "sim/bargain.h"
 

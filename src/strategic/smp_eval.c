@@ -271,6 +271,13 @@ ent_status ent_smp_election_failed(ent_smp_work *w, ent_status st,
 
 /* ============================================================ evaluation (§4) */
 
+/* Evaluates state (x, xi): distances and risk-neutral utilities (§4.1),
+ * risk inference (§4.2), perspective attitudes and own utilities (§4.3),
+ * the §4.4 sanity norms and the winning probabilities (§4.5).
+ * Long: the steps of §4 in the spec's order, one after the other on the
+ * same workspace arrays; kept in one function so that the order of every
+ * sum -- on which bit-for-bit agreement with KTAB rests -- reads as the
+ * spec writes it. */
 ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
                             const double *xi, ent_diag *d) {
   const ent_smp_problem *pb = w->pb;

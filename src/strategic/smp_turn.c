@@ -356,6 +356,13 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
   }
 }
 
+/* Advances state (x, xi) by one turn into (xn, xin): targets (§5.3),
+ * bargains (§5.4-§5.5), queues and their elections (§5.6-§5.7), then the
+ * accommodation of ideals (§5.8).
+ * Long: the steps of §5 in the spec's order on one workspace, with the
+ * random draws of the stochastic options in KTAB's sequence; kept in one
+ * function so that the order of draws and sums -- on which bit-for-bit
+ * agreement with KTAB rests -- reads as the spec writes it. */
 ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
                            const double *xi, double *xn, double *xin,
                            ent_diag *d) {

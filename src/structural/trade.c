@@ -396,6 +396,11 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
 
 /* ------------------------------------------------------------ solver */
 
+/* Long: the stages of the solver of docs/models/trade.md in order --
+ * argument checks, the start (or warm start), the damped fixed-point
+ * iterations with their stopping and stall rules, the Newton fallback,
+ * the final residual and the outputs -- share the workspace and the info
+ * record, and the iteration's state flows from one stage to the next. */
 ent_status ent_trade_ge_solve(size_t n, const double *X, const double *b,
                               const ent_trade_opts *o, const double *w_start,
                               ent_trade_work *w, const ent_trade_out *out,
