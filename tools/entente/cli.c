@@ -25,6 +25,34 @@ void cli_print_usage(const cli_cmd *cmd, FILE *fp) {
   if (cmd->details) fprintf(fp, "\n%s\n", cmd->details);
 }
 
+/* fputs with control characters and bidirectional controls escaped
+ * (the library's rule, ent_text_unsafe: C0 but tab/LF, DEL, C1, U+061C,
+ * U+200E/F, U+202A..E, U+2066..9). */
+void cli_puts_safe(const char *s, FILE *fp) {
+  for (const unsigned char *u = (const unsigned char *)s; *u;) {
+    unsigned c = 0;
+    int k = 0;
+    if ((*u < 0x20 && *u != '\t' && *u != '\n') || *u == 0x7f)
+      c = *u, k = 1;
+    else if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
+      c = u[1], k = 2;
+    else if (u[0] == 0xD8 && u[1] == 0x9C)
+      c = 0x061C, k = 2;
+    else if (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x81) && u[2]) {
+      unsigned v = 0x2000u + ((unsigned)(u[1] & 0x3F) << 6) + (u[2] & 0x3Fu);
+      if (v == 0x200E || v == 0x200F || (v >= 0x202A && v <= 0x202E) ||
+          (v >= 0x2066 && v <= 0x2069))
+        c = v, k = 3;
+    }
+    if (k) {
+      fprintf(fp, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
+      u += k;
+    } else {
+      fputc(*u++, fp);
+    }
+  }
+}
+
 static void build_line(cli_args *a) {
   size_t len = strlen("entente") + 1;
   for (int i = 0; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
@@ -59,12 +87,17 @@ void cli_flush(cli_args *a) {
   /* Print with the command line quoted under each problem. */
   for (size_t i = 0; i < ent_diag_count(a->diag); i++) {
     const ent_diag_item *it = ent_diag_get(a->diag, i);
-    fprintf(stderr, "%s:%d:%d: %s: %s\n", it->file ? it->file : "entente",
-            it->line > 0 ? it->line : 1, it->col > 0 ? it->col : 1,
-            it->severity == ENT_SEV_ERROR ? "error" : "warning", it->msg);
+    /* arguments never reach the terminal raw (ent_text_unsafe) */
+    cli_puts_safe(it->file ? it->file : "entente", stderr);
+    fprintf(stderr, ":%d:%d: %s: ", it->line > 0 ? it->line : 1,
+            it->col > 0 ? it->col : 1,
+            it->severity == ENT_SEV_ERROR ? "error" : "warning");
+    cli_puts_safe(it->msg, stderr);
+    fputc('\n', stderr);
     if (it->file && strcmp(it->file, "<command-line>") == 0 && a->line) {
-      fprintf(stderr, "    %s\n    %*s^\n", a->line, it->col > 0 ? it->col - 1 : 0,
-              "");
+      fputs("    ", stderr);
+      cli_puts_safe(a->line, stderr);
+      fprintf(stderr, "\n    %*s^\n", it->col > 0 ? it->col - 1 : 0, "");
     }
   }
 }
@@ -127,6 +160,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a,
         }
       } else if (eq) {
         cli_error(a, i, "option '--%s' takes no value", o->name);
+        continue;
+      }
+      if (o->metavar && value && !*value) {
+        /* --store '' would be a temporary database lost at exit */
+        cli_error(a, vi, "option '--%s' needs a value %s, not an empty text",
+                  o->name, o->metavar);
         continue;
       }
       if (!o->repeat)
