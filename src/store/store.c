@@ -32,6 +32,12 @@
  *   outcomes(run_id, issue, n, mean, sd, q05, q25, q50, q75, q95)
  *   ranges(run_id, issue, label, at, lo, hi, probability)
  *   sensitivity(run_id, output, input, method, value, total, rank)
+ *   leases(run_id, pid, host, since, heartbeat)   forecasts being computed
+ *        (a row from begin or resume to finish; made on first use, so
+ *        stores made before it get it without a schema change)
+ *   leases(run_id, pid, host, since, heartbeat)   forecasts being computed
+ *        (a row from begin or resume to finish; made on first use, so
+ *        stores made before it get it without a schema change)
  *
  * Invariants: a file that is not a store of this schema is never written
  * (checked before anything else touches it: SQLite header, application

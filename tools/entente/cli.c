@@ -25,25 +25,37 @@ void cli_print_usage(const cli_cmd *cmd, FILE *fp) {
   if (cmd->details) fprintf(fp, "\n%s\n", cmd->details);
 }
 
-/* fputs with control characters and bidirectional controls escaped
- * (the library's rule, ent_text_unsafe: C0 but tab/LF, DEL, C1, U+061C,
- * U+200E/F, U+202A..E, U+2066..9). */
+/* The byte length of a control character or bidirectional control at u
+ * (0: none), its code point in *cp -- the library's rule (ent_text_unsafe:
+ * C0 but tab/LF, DEL, C1, U+061C, U+200E/F, U+202A..E, U+2066..9). */
+static int unsafe_at(const unsigned char *u, unsigned *cp) {
+  if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0]) || u[0] == 0x7f) {
+    *cp = u[0];
+    return 1;
+  }
+  if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) {
+    *cp = u[1];
+    return 2;
+  }
+  if (u[0] == 0xD8 && u[1] == 0x9C) {
+    *cp = 0x061C;
+    return 2;
+  }
+  if (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x81) && u[2]) {
+    unsigned v = 0x2000u + ((unsigned)(u[1] & 0x3F) << 6) + (u[2] & 0x3Fu);
+    if (v == 0x200E || v == 0x200F || (v >= 0x202A && v <= 0x202E) ||
+        (v >= 0x2066 && v <= 0x2069)) {
+      *cp = v;
+      return 3;
+    }
+  }
+  return 0;
+}
+
 void cli_puts_safe(const char *s, FILE *fp) {
   for (const unsigned char *u = (const unsigned char *)s; *u;) {
     unsigned c = 0;
-    int k = 0;
-    if ((*u < 0x20 && *u != '\t' && *u != '\n') || *u == 0x7f)
-      c = *u, k = 1;
-    else if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F)
-      c = u[1], k = 2;
-    else if (u[0] == 0xD8 && u[1] == 0x9C)
-      c = 0x061C, k = 2;
-    else if (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x81) && u[2]) {
-      unsigned v = 0x2000u + ((unsigned)(u[1] & 0x3F) << 6) + (u[2] & 0x3Fu);
-      if (v == 0x200E || v == 0x200F || (v >= 0x202A && v <= 0x202E) ||
-          (v >= 0x2066 && v <= 0x2069))
-        c = v, k = 3;
-    }
+    int k = unsafe_at(u, &c);
     if (k) {
       fprintf(fp, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
       u += k;
@@ -51,6 +63,13 @@ void cli_puts_safe(const char *s, FILE *fp) {
       fputc(*u++, fp);
     }
   }
+}
+
+static int cli_unsafe(const char *s) {
+  unsigned c;
+  for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+    if (unsafe_at(u, &c)) return 1;
+  return 0;
 }
 
 static void build_line(cli_args *a) {
@@ -115,6 +134,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a,
     fprintf(stderr, "entente: out of memory\n");
     return EXIT_FAIL;
   }
+  /* a file name is printed back (messages, "FILE: ok"): no terminal
+   * control may come in this way either */
+  for (int i = 1; i < argc; i++)
+    if (cli_unsafe(argv[i]))
+      cli_error(a, i, "argument with a control character or a bidirectional "
+                      "control: not allowed (rename the file)");
   int only_pos = 0;
   for (int i = 1; i < argc; i++) {
     const char *s = argv[i];
