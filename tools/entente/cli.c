@@ -4,9 +4,12 @@
  */
 #include "cli.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 void cli_print_usage(const cli_cmd *cmd, FILE *fp) {
   fprintf(fp, "usage: %s\n\n%s\n", cmd->usage, cmd->summary);
@@ -407,4 +410,56 @@ int cli_main(const cli_cmd *cmd, int argc, char **argv) {
   cli_args_free(&c.a);
   ent_ensemble_mpi_finalize(c.mpi, c.mpi_abort);
   return rc;
+}
+
+/* ------------------------------------------------------------ ticker */
+
+/* The time elapsed, on stderr when it is a terminal, while a computation
+ * that has no progress of its own (run, eum, smp) takes longer than a
+ * second.  One at a time; the CLI's own state. */
+static struct {
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int on, stop, drawn;
+  const char *what;
+} ticker = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *tick(void *arg) {
+  (void)arg;
+  struct timespec t0;
+  clock_gettime(CLOCK_REALTIME, &t0);
+  pthread_mutex_lock(&ticker.mu);
+  for (long s = 1; !ticker.stop; s++) {
+    struct timespec until = t0;
+    until.tv_sec += s;
+    while (!ticker.stop &&
+           pthread_cond_timedwait(&ticker.cv, &ticker.mu, &until) == 0) {
+    }
+    if (ticker.stop) break;
+    fprintf(stderr, "\r%s: %ld s elapsed ", ticker.what, s);
+    fflush(stderr);
+    ticker.drawn = 1;
+  }
+  pthread_mutex_unlock(&ticker.mu);
+  return NULL;
+}
+
+void cli_ticker_start(const char *what) {
+  if (ticker.on || !isatty(2)) return;
+  ticker.what = what;
+  ticker.stop = 0;
+  ticker.drawn = 0;
+  ticker.on = pthread_create(&ticker.th, NULL, tick, NULL) == 0;
+}
+
+void cli_ticker_stop(void) {
+  if (!ticker.on) return;
+  pthread_mutex_lock(&ticker.mu);
+  ticker.stop = 1;
+  pthread_cond_signal(&ticker.cv);
+  pthread_mutex_unlock(&ticker.mu);
+  pthread_join(ticker.th, NULL);
+  ticker.on = 0;
+  if (ticker.drawn) fprintf(stderr, "\r%*s\r", 60, "");
 }
