@@ -507,6 +507,10 @@ ENT_API ent_status ent_store_resume(ent_store *s, long long id,
                                     const ent_ensemble_opts *o,
                                     ent_ensemble **out, ent_model **model,
                                     long long *id_out, ent_diag *d);
+/* After a failure while computing stored forecast `id`: mark it
+ * interrupted (resumable) and release this process's claim on it;
+ * ENT_ENOTFOUND (and nothing changed) if this process does not hold it. */
+ENT_API ent_status ent_store_abandon(ent_store *s, long long id, ent_diag *d);
 /* List the stored runs (text or JSON). */
 ENT_API ent_status ent_store_list(ent_store *s, ent_format f, FILE *fp);
 /* Print the stored output (JSON) of run `id`. */

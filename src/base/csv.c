@@ -45,6 +45,24 @@ static int walk(const char *file, const char *text, size_t len, int flags,
       }
       return -1;
     }
+  if (!c) {
+    unsigned cp = 0;
+    size_t k = ent_text_find_unsafe(text + s.i, len - s.i, &cp) + s.i;
+    if (k < len) {
+      int line = 1, col = 1;
+      for (size_t q = 0; q < k; q++) {
+        if (text[q] == '\n') line++, col = 1;
+        else col++;
+      }
+      ent_diag_error(d, file, line, col,
+                     cp < 0x100 ? "control character \\x%02x in CSV text: "
+                                  "terminal controls are not allowed"
+                                : "bidirectional control \\u%04x in CSV "
+                                  "text: it could disguise what is printed",
+                     cp);
+      return -1;
+    }
+  }
   while (s.i < len) {
     /* Start of a line: skip blank and comment lines. */
     size_t e = s.i;

@@ -159,6 +159,13 @@ static void quote_line(FILE *fp, const source *src, int line, int col) {
   if (from) fputs("...", fp);
   for (size_t i = from; i < to; i++) {
     unsigned char ch = (unsigned char)p[i];
+    unsigned cp;
+    size_t k = ent_text_unsafe(p + i, to - i, &cp);
+    if (k > 1) { /* a C1 or bidi control: one '?' (it takes one column) */
+      fputc('?', fp);
+      i += k - 1;
+      continue;
+    }
     fputc(ch == '\t' ? ' ' : (ch < 0x20 || ch == 0x7f) ? '?' : ch, fp);
   }
   if (to < len) fputs("...", fp);
@@ -180,8 +187,13 @@ void ent_diag_print(const ent_diag *d, FILE *fp) {
     const char *file = it->file ? it->file : "entente";
     /* Always file:line:col, the form editors and scripts parse; a problem
      * with no better position (an unreadable file) points at 1:1. */
-    fprintf(fp, "%s:%d:%d: %s: %s\n", file, it->line > 0 ? it->line : 1,
-            it->col > 0 ? it->col : 1, sevname[it->severity], it->msg);
+    /* texts from input (names, values, file names) never reach the
+     * terminal raw: control characters and bidi overrides are escaped */
+    ent_fputs_safe(file, fp);
+    fprintf(fp, ":%d:%d: %s: ", it->line > 0 ? it->line : 1,
+            it->col > 0 ? it->col : 1, sevname[it->severity]);
+    ent_fputs_safe(it->msg, fp);
+    fputc('\n', fp);
     const source *src = find_source(d, it->file);
     if (src && it->line > 0) quote_line(fp, src, it->line, it->col);
   }

@@ -243,6 +243,7 @@ ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
   ent_strbuf_init(&b);
   char chunk[65536];
   size_t n;
+  errno = 0;
   while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
     if (b.len + n > max_bytes) {
       fclose(fp);
@@ -252,11 +253,12 @@ ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
     }
     ent_strbuf_append(&b, chunk, n);
   }
-  int err = ferror(fp);
+  int err = ferror(fp), no = errno;
   fclose(fp);
   if (err) {
     ent_strbuf_free(&b);
-    *why = "read error";
+    /* say what really happened: "Is a directory", "Input/output error" */
+    *why = no ? strerror(no) : "read error";
     return ENT_EIO;
   }
   if (b.failed) {
@@ -349,4 +351,54 @@ char *ent_arena_strndup(ent_arena *a, const char *s, size_t n) {
 
 char *ent_arena_strdup(ent_arena *a, const char *s) {
   return s ? ent_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+/* ------------------------------------------------------------ terminal-safe text */
+
+size_t ent_text_unsafe(const char *s, size_t n, unsigned *cp) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (n == 0) return 0;
+  if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0] != '\r') ||
+      u[0] == 0x7f) {
+    *cp = u[0];
+    return 1;
+  }
+  if (n >= 2 && u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) {
+    *cp = u[1];
+    return 2;
+  }
+  if (n >= 2 && u[0] == 0xD8 && u[1] == 0x9C) {
+    *cp = 0x061C;
+    return 2;
+  }
+  if (n >= 3 && u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x81)) {
+    unsigned c = 0x2000u + ((unsigned)(u[1] & 0x3F) << 6) + (u[2] & 0x3Fu);
+    if (c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2066 && c <= 0x2069)) {
+      *cp = c;
+      return 3;
+    }
+  }
+  return 0;
+}
+
+size_t ent_text_find_unsafe(const char *s, size_t n, unsigned *cp) {
+  for (size_t i = 0; i < n; i++)
+    if (ent_text_unsafe(s + i, n - i, cp)) return i;
+  return n;
+}
+
+void ent_fputs_safe(const char *s, FILE *fp) {
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    unsigned cp;
+    size_t k = ent_text_unsafe(s + i, n - i, &cp);
+    if (k) {
+      fprintf(fp, cp < 0x100 ? "\\x%02x" : "\\u%04x", cp);
+      i += k;
+    } else {
+      fputc(s[i], fp);
+      i++;
+    }
+  }
 }

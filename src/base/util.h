@@ -73,6 +73,18 @@ ENT_LOCAL int ent_parse_uint(const char *s, size_t n, unsigned long max,
 /* True if every byte of s[0..n) is a blank (space, tab, CR, LF). */
 ENT_LOCAL int ent_is_blank(const char *s, size_t n);
 
+/* Characters that may take over a terminal and are never accepted in
+ * input texts or printed raw (docs/scenario-format.md, "Limits"): C0
+ * controls other than tab, LF and CR, DEL, C1 controls (U+0080..U+009F)
+ * and the bidirectional controls U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069.  ent_text_unsafe: the byte length of such a character
+ * at s[0..n) (0: none there), its code point in *cp. */
+ENT_LOCAL size_t ent_text_unsafe(const char *s, size_t n, unsigned *cp);
+/* Offset of the first such character in s[0..n), or n. */
+ENT_LOCAL size_t ent_text_find_unsafe(const char *s, size_t n, unsigned *cp);
+/* fputs with each such character written as \xHH or \uHHHH. */
+ENT_LOCAL void ent_fputs_safe(const char *s, FILE *fp);
+
 /* Read a whole file into memory (NUL-terminated; *len excludes the NUL).
  * Returns ENT_EIO with errno text in *why on failure.  Refuses files larger
  * than max_bytes. */

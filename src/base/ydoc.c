@@ -56,7 +56,22 @@ static int prepass(ent_ydoc *y, const char *text, size_t len) {
       ent_diag_error(y->d, y->file, line, col,
                      "YAML tags (!!str, !name) are not supported in scenarios");
       bad = 1;
-    } else if (t == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
+    } else if (t == YAML_SCALAR_EVENT) {
+      /* "\e]0;title\a" or U+202E in a name would reach a terminal */
+      const char *v = (const char *)ev.data.scalar.value;
+      size_t vl = ev.data.scalar.length;
+      unsigned cp = 0;
+      if (ent_text_find_unsafe(v, vl, &cp) < vl) {
+        ent_diag_error(y->d, y->file, line, col,
+                       cp < 0x100 ? "control character \\x%02x in a text: "
+                                    "terminal controls are not allowed"
+                                  : "bidirectional control \\u%04x in a "
+                                    "text: it could disguise what is printed",
+                       cp);
+        bad = 1;
+      }
+    }
+    if (t == YAML_DOCUMENT_START_EVENT && ++docs == 2) {
       ent_diag_error(y->d, y->file, line, col,
                      "more than one YAML document in the file");
       bad = 1;

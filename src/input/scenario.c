@@ -373,7 +373,15 @@ static void check_smp_issue(loader *L, yaml_node_t *v, const ent_issue *is) {
                    is->id ? is->id : "?", is->n_stakes);
     return;
   }
-  for (size_t q = 0; q < is->n_stakes; q++)
+  if (is->n_stakes > ENT_SMP_MAX_ACTORS) {
+    /* KTAB's limit, checked here so `check` says it and `run` never prints
+     * another model's number in the spatial model's place */
+    ent_ydoc_error(&L->y, v, "issue '%s' uses the spatial model (smp), which "
+                             "takes at most %d actors, not %zu",
+                   is->id ? is->id : "?", ENT_SMP_MAX_ACTORS, is->n_stakes);
+    return;
+  }
+  for (size_t q = 0; q < is->n_stakes; q++) {
     if (!(is->stakes[q].capability > 0.0) || !(is->stakes[q].salience > 0.0)) {
       ent_ydoc_error(&L->y, v, "issue '%s' uses the spatial model (smp): "
                                "actor '%s' needs a positive capability and "
@@ -381,6 +389,16 @@ static void check_smp_issue(loader *L, yaml_node_t *v, const ent_issue *is) {
                      L->m->actors[is->stakes[q].actor].id);
       return;
     }
+    if (is->stakes[q].capability > ENT_SMP_MAX_CAPABILITY) {
+      ent_ydoc_error(&L->y, v, "issue '%s' uses the spatial model (smp): the "
+                               "capability %g of actor '%s' is above its "
+                               "limit %g", is->id ? is->id : "?",
+                     is->stakes[q].capability,
+                     L->m->actors[is->stakes[q].actor].id,
+                     ENT_SMP_MAX_CAPABILITY);
+      return;
+    }
+  }
 }
 
 static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
@@ -391,6 +409,14 @@ static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
   if (!ent_ydoc_want_map(&L->y, n, "'positions'")) return;
   size_t count = (size_t)(n->data.mapping.pairs.top -
                           n->data.mapping.pairs.start);
+  if (count > ENT_MAX_ISSUE_ACTORS) {
+    ent_ydoc_error(&L->y, n, "issue '%s' has %zu actors: at most %d are "
+                             "allowed (the model's cost grows with the cube "
+                             "of the actors; docs/scenario-format.md, "
+                             "\"Limits\")", is->id ? is->id : "?", count,
+                   ENT_MAX_ISSUE_ACTORS);
+    return;
+  }
   is->stakes = ent_arena_array(&m->arena, count ? count : 1,
                                sizeof *is->stakes);
   if (!is->stakes) return;

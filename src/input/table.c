@@ -191,6 +191,16 @@ ent_status ent_table_load_buffer(const char *name, const char *text,
   }
   ent_eum_opts_default(&m->eum);
   size_t rows = csv->n_rows - 1;
+  if (rows > ENT_MAX_ISSUE_ACTORS) {
+    ent_diag_error(d, name, csv->rows[ENT_MAX_ISSUE_ACTORS + 1].line, 1,
+                   "the table has %zu actors: at most %d are allowed (the "
+                   "model's cost grows with the cube of the actors; "
+                   "docs/scenario-format.md, \"Limits\")", rows,
+                   ENT_MAX_ISSUE_ACTORS);
+    ent_csv_free(csv);
+    ent_model_destroy(m);
+    return ENT_EINPUT;
+  }
   m->actors = ent_arena_array(&m->arena, rows ? rows : 1, sizeof *m->actors);
   ent_issue *is = ent_arena_alloc(&m->arena, sizeof *is);
   if (is) is->stakes = ent_arena_array(&m->arena, rows ? rows : 1,

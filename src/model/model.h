@@ -100,6 +100,11 @@ typedef struct ent_dynamics {
 } ent_dynamics;
 
 /* Defaults of ent_dynamics (docs/dynamics.md says why). */
+/* Actors on one issue (and rows of an expected-utility table): the
+ * expected-utility model's cost grows with the cube of the actors (about
+ * 6 s of CPU for 400 actors and 10 rounds; docs/scenario-format.md,
+ * "Limits"), so past this a run is refused at load time. */
+#define ENT_MAX_ISSUE_ACTORS 500
 #define ENT_DYN_ROUNDS_PER_YEAR 3
 #define ENT_DYN_INERTIA 0.3
 

@@ -122,8 +122,10 @@ ent_status ent_store_list(ent_store *s, ent_format f, FILE *fp) {
     }
   } else if (b.failed) {
     st = ENT_ENOMEM;
-  } else if (b.len && fwrite(b.data, 1, b.len, fp) != b.len) {
-    st = ENT_EIO;
+  } else if (b.len) {
+    /* a store is input too: no terminal control reaches the terminal */
+    ent_fputs_safe(b.data, fp);
+    if (ferror(fp)) st = ENT_EIO;
   }
   ent_strbuf_free(&b);
   return st == ENT_OK && fflush(fp) ? ENT_EIO : st;

@@ -32,6 +32,12 @@
  *   outcomes(run_id, issue, n, mean, sd, q05, q25, q50, q75, q95)
  *   ranges(run_id, issue, label, at, lo, hi, probability)
  *   sensitivity(run_id, output, input, method, value, total, rank)
+ *   leases(run_id, pid, host, since, heartbeat)   forecasts being computed
+ *        (a row from begin or resume to finish; made on first use, so
+ *        stores made before it get it without a schema change)
+ *   leases(run_id, pid, host, since, heartbeat)   forecasts being computed
+ *        (a row from begin or resume to finish; made on first use, so
+ *        stores made before it get it without a schema change)
  *
  * Invariants: a file that is not a store of this schema is never written
  * (checked before anything else touches it: SQLite header, application
@@ -42,12 +48,14 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/diag.h"
 #include "model/names.h"
@@ -56,6 +64,10 @@
 
 #define STORE_APP_ID 0x456E7465
 #define STORE_SCHEMA 1
+/* how long a process waits for another one's transaction */
+#define STORE_BUSY_MS 30000
+/* a lease on another host with no progress for this long is stale */
+#define LEASE_STALE_S 600
 
 struct ent_store {
   sqlite3 *db;
@@ -69,12 +81,6 @@ static void now_iso(char *buf, size_t size) {
   struct tm tm;
   gmtime_r(&t, &tm);
   strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static ent_status db_fail(ent_store *s, ent_diag *d, const char *what) {
-  ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, s->path, 1, 1, "run store: %s: %s",
-               what, sqlite3_errmsg(s->db));
-  return ENT_EIO;
 }
 
 static int exec(ent_store *s, const char *sql) {
@@ -112,6 +118,13 @@ static const char *const schema_sql =
     " output TEXT NOT NULL, input TEXT NOT NULL, method TEXT NOT NULL,"
     " value REAL, total REAL, rank INTEGER);";
 
+/* Live forecasts: one row per forecast a process is computing (added to
+ * schema 1 stores on first use; docs/store.md "Several processes"). */
+static const char *const lease_sql =
+    "CREATE TABLE IF NOT EXISTS leases(run_id INTEGER PRIMARY KEY"
+    " REFERENCES runs(id), pid INTEGER NOT NULL, host TEXT NOT NULL,"
+    " since INTEGER NOT NULL, heartbeat INTEGER NOT NULL);";
+
 static ent_status refuse(ent_diag *d, const char *path, const char *why) {
   ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, path, 1, 1,
                "'%s' is not an entente run store: %s; refusing to use it (the "
@@ -136,9 +149,133 @@ void ent_store_close(ent_store *s) {
   ent_free(s);
 }
 
+/* What went wrong in the last SQLite call, in words a user can act on:
+ * the disk being full, a read-only file or directory, a corrupt file. */
+static const char *why_failed(ent_store *s, char *buf, size_t size) {
+  int rc = sqlite3_extended_errcode(s->db), prim = rc & 0xff;
+  int err = sqlite3_system_errno(s->db);
+  if (prim == SQLITE_FULL || err == ENOSPC || err == EDQUOT)
+    snprintf(buf, size, "the disk is full (%s); what was kept before is "
+             "intact: free some space and try again", strerror(ENOSPC));
+  else if (prim == SQLITE_READONLY || err == EROFS || err == EACCES ||
+           err == EPERM)
+    snprintf(buf, size, "cannot write to the store or its directory (%s)",
+             strerror(err ? err : EACCES));
+  else if (prim == SQLITE_CANTOPEN)
+    snprintf(buf, size, "cannot open the store or the journal files beside "
+             "it (%s)", err ? strerror(err) : sqlite3_errmsg(s->db));
+  else if (prim == SQLITE_IOERR)
+    snprintf(buf, size, "%s (%s)", sqlite3_errmsg(s->db),
+             err ? strerror(err) : "input/output error");
+  else if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+    snprintf(buf, size, "another process kept the store locked for more than "
+             "%d s", STORE_BUSY_MS / 1000);
+  else
+    snprintf(buf, size, "%s", sqlite3_errmsg(s->db));
+  return buf;
+}
+
+static ent_status db_fail(ent_store *s, ent_diag *d, const char *what) {
+  char why[256];
+  ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, s->path, 1, 1, "run store: %s: %s",
+               what, why_failed(s, why, sizeof why));
+  return ENT_EIO;
+}
+
+/* The checks of an existing database before anything is written to it;
+ * *empty set for an SQLite database with no tables (ours to set up). */
+static ent_status check_store(ent_store *s, ent_diag *d, int *empty) {
+  const char *path = s->path;
+  long long app = query_int(s->db, "PRAGMA application_id");
+  long long ver = query_int(s->db, "PRAGMA user_version");
+  long long tables = query_int(s->db, "SELECT count(*) FROM sqlite_master");
+  char why[300];
+  *empty = 0;
+  if (app < 0 || ver < 0 || tables < 0) {
+    int prim = sqlite3_errcode(s->db) & 0xff;
+    if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB) {
+      snprintf(why, sizeof why, "the database is corrupt (%s)",
+               sqlite3_errmsg(s->db));
+      return refuse(d, path, why);
+    }
+    char how[256];
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, path, 1, 1,
+                 "cannot read run store '%s': %s", path,
+                 why_failed(s, how, sizeof how));
+    return ENT_EIO;
+  }
+  if (app != STORE_APP_ID && !(app == 0 && tables == 0)) {
+    snprintf(why, sizeof why, "an SQLite database of another application "
+                              "(application_id %lld)", app);
+    return refuse(d, path, why);
+  }
+  if (ver > STORE_SCHEMA) {
+    snprintf(why, sizeof why, "made by a newer entente (schema %lld, this "
+                              "one reads %d)", ver, STORE_SCHEMA);
+    return refuse(d, path, why);
+  }
+  if (app != STORE_APP_ID) {
+    *empty = 1;
+    return ENT_OK;
+  }
+  sqlite3_stmt *q;
+  const char *res = NULL;
+  ent_status st = ENT_OK;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &q, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(q) == SQLITE_ROW)
+    res = (const char *)sqlite3_column_text(q, 0);
+  if (!res || strcmp(res, "ok")) {
+    snprintf(why, sizeof why, "the database is corrupt (%.100s)",
+             res ? res : sqlite3_errmsg(s->db));
+    st = refuse(d, path, why);
+  }
+  sqlite3_finalize(q);
+  if (st == ENT_OK &&
+      query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'format' "
+                       "AND value = 'entente run store'") != 1)
+    st = refuse(d, path, "its meta table does not say 'entente run store'");
+  return st;
+}
+
+/* Make the tables of an empty database.  Several processes may try at
+ * once: the first to take the write lock (BEGIN IMMEDIATE) makes them, the
+ * others find them made and check them as any existing store.  *made: 1
+ * if this process made them. */
+static ent_status set_up(ent_store *s, ent_diag *d, int *made) {
+  char when[40], sql[512];
+  *made = 0;
+  now_iso(when, sizeof when);
+  snprintf(sql, sizeof sql,
+           "PRAGMA application_id=%d; PRAGMA user_version=%d;"
+           "INSERT INTO meta VALUES('format','entente run store'),"
+           "('schema','%d'),('created','%s'),('created_by','entente %s');",
+           STORE_APP_ID, STORE_SCHEMA, STORE_SCHEMA, when, ENT_VERSION);
+  if (exec(s, "BEGIN IMMEDIATE")) return db_fail(s, d, "cannot create the tables");
+  long long tables = query_int(s->db, "SELECT count(*) FROM sqlite_master");
+  if (tables != 0) {
+    exec(s, "ROLLBACK");
+    return tables < 0 ? db_fail(s, d, "cannot create the tables") : ENT_OK;
+  }
+  if (exec(s, schema_sql) || exec(s, lease_sql) || exec(s, sql) ||
+      exec(s, "COMMIT")) {
+    ent_status st = db_fail(s, d, "cannot create the tables");
+    exec(s, "ROLLBACK");
+    return st;
+  }
+  *made = 1;
+  return ENT_OK;
+}
+
 ent_status ent_store_open(const char *path, int create, ent_store **out,
                           ent_diag *d) {
   *out = NULL;
+  if (!path || !*path) {
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, "<command-line>", 1, 1,
+                 "the run store needs a file name (an empty name would be a "
+                 "temporary database that is lost at exit)");
+    return ENT_EINPUT;
+  }
   struct stat sb;
   int exists = stat(path, &sb) == 0;
   if (!exists && !create) {
@@ -147,9 +284,12 @@ ent_status ent_store_open(const char *path, int create, ent_store **out,
                  "one)", path);
     return ENT_EIO;
   }
-  int fresh = !exists || sb.st_size == 0;
+  if (exists && S_ISDIR(sb.st_mode))
+    return refuse(d, path, "it is a directory (give a file name inside it, "
+                           "e.g. DIR/" "entente.db)");
   if (exists && !S_ISREG(sb.st_mode))
     return refuse(d, path, "not a regular file");
+  int fresh = !exists || sb.st_size == 0;
   if (exists && sb.st_size > 0) {
     /* the SQLite header, read before SQLite is let near the file */
     char head[16] = {0};
@@ -164,6 +304,35 @@ ent_status ent_store_open(const char *path, int create, ent_store **out,
     if (got < sizeof head || memcmp(head, "SQLite format 3", 16))
       return refuse(d, path, "not an SQLite database");
   }
+  /* SQLite keeps its journal files (NAME-wal, NAME-shm) beside the store:
+   * say so plainly when the directory cannot take them */
+  {
+    char *dir = ent_strdup(path);
+    if (!dir) return ENT_ENOMEM;
+    char *slash = strrchr(dir, '/');
+    if (!slash) strcpy(dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    int bad = access(dir, W_OK | X_OK) != 0;
+    int err = errno;
+    if (bad && (err == EACCES || err == EROFS || err == EPERM))
+      ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, path, 1, 1,
+                   "cannot use run store '%s': its directory '%s' is not "
+                   "writable (%s), and SQLite keeps its journal files beside "
+                   "the store", path, dir, strerror(err));
+    else if (!bad && exists && access(path, R_OK | W_OK) != 0) {
+      err = errno;
+      bad = 1;
+      ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, path, 1, 1,
+                   "cannot use run store '%s': %s", path, strerror(err));
+    } else if (bad) {
+      ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, path, 1, 1,
+                   "cannot use run store '%s': directory '%s': %s", path, dir,
+                   strerror(err));
+    }
+    ent_free(dir);
+    if (bad) return ENT_EIO;
+  }
   ent_store *s = ent_calloc(1, sizeof *s);
   if (!s || !(s->path = ent_strdup(path))) {
     ent_free(s);
@@ -175,70 +344,28 @@ ent_status ent_store_open(const char *path, int create, ent_store **out,
     ent_store_close(s);
     return st;
   }
-  sqlite3_busy_timeout(s->db, 10000);
-  if (!fresh) {
-    long long app = query_int(s->db, "PRAGMA application_id");
-    long long ver = query_int(s->db, "PRAGMA user_version");
-    long long tables = query_int(s->db, "SELECT count(*) FROM sqlite_master");
-    char why[160];
-    ent_status st = ENT_OK;
-    if (app < 0 || ver < 0 || tables < 0) {
-      snprintf(why, sizeof why, "the database is corrupt (%s)",
-               sqlite3_errmsg(s->db));
-      st = refuse(d, path, why);
-    } else if (app != STORE_APP_ID && !(app == 0 && tables == 0)) {
-      snprintf(why, sizeof why, "an SQLite database of another application "
-                                "(application_id %lld)", app);
-      st = refuse(d, path, why);
-    } else if (ver > STORE_SCHEMA) {
-      snprintf(why, sizeof why, "made by a newer entente (schema %lld, this "
-                                "one reads %d)", ver, STORE_SCHEMA);
-      st = refuse(d, path, why);
-    } else if (app == STORE_APP_ID) {
-      sqlite3_stmt *q;
-      const char *res = NULL;
-      if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &q, NULL) ==
-              SQLITE_OK &&
-          sqlite3_step(q) == SQLITE_ROW)
-        res = (const char *)sqlite3_column_text(q, 0);
-      if (!res || strcmp(res, "ok")) {
-        snprintf(why, sizeof why, "the database is corrupt (%.100s)",
-                 res ? res : sqlite3_errmsg(s->db));
-        st = refuse(d, path, why);
-      }
-      sqlite3_finalize(q);
-      if (st == ENT_OK &&
-          query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'format' "
-                           "AND value = 'entente run store'") != 1)
-        st = refuse(d, path, "its meta table does not say 'entente run store'");
-    } else {
-      fresh = 1; /* an empty SQLite database: ours to set up */
-    }
-    if (st != ENT_OK) {
-      ent_store_close(s);
-      return st;
-    }
+  sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+  ent_status st = ENT_OK;
+  if (!fresh) st = check_store(s, d, &fresh);
+  /* a new store reclaims the pages of the records it drops once a
+   * forecast is complete (PRAGMA incremental_vacuum); set before any
+   * table exists */
+  if (st == ENT_OK && fresh && exec(s, "PRAGMA auto_vacuum=INCREMENTAL"))
+    st = db_fail(s, d, "cannot set up the store");
+  if (st == ENT_OK &&
+      (exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=NORMAL")))
+    st = db_fail(s, d, "cannot set WAL mode");
+  if (st == ENT_OK && fresh) {
+    int made = 0, empty = 0;
+    st = set_up(s, d, &made);
+    /* another process made it first: check it as any store */
+    if (st == ENT_OK && !made) st = check_store(s, d, &empty);
+    if (st == ENT_OK && !made && empty)
+      st = refuse(d, path, "its tables could not be made");
   }
-  if (exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=NORMAL")) {
-    ent_status st = db_fail(s, d, "cannot set WAL mode");
+  if (st != ENT_OK) {
     ent_store_close(s);
     return st;
-  }
-  if (fresh) {
-    char when[40], sql[512];
-    now_iso(when, sizeof when);
-    snprintf(sql, sizeof sql,
-             "PRAGMA application_id=%d; PRAGMA user_version=%d;"
-             "INSERT INTO meta VALUES('format','entente run store'),"
-             "('schema','%d'),('created','%s'),('created_by','entente %s');",
-             STORE_APP_ID, STORE_SCHEMA, STORE_SCHEMA, when, ENT_VERSION);
-    if (exec(s, "BEGIN") || exec(s, schema_sql) || exec(s, sql) ||
-        exec(s, "COMMIT")) {
-      ent_status st = db_fail(s, d, "cannot create the tables");
-      exec(s, "ROLLBACK");
-      ent_store_close(s);
-      return st;
-    }
   }
   *out = s;
   return ENT_OK;
@@ -439,12 +566,158 @@ static int insert_summary(ent_store *s, long long id, const char *json,
   return bad ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ leases */
+
+static void host_name(char *buf, size_t size) {
+  if (gethostname(buf, size) != 0) snprintf(buf, size, "?");
+  buf[size - 1] = '\0';
+}
+
+/* Record that this process computes forecast id (inside a transaction). */
+static ent_status lease_take(ent_store *s, long long id, ent_diag *d) {
+  char host[256];
+  host_name(host, sizeof host);
+  sqlite3_stmt *q;
+  if (exec(s, lease_sql) ||
+      sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO leases VALUES(?,?,?,?,?)",
+                         -1, &q, NULL) != SQLITE_OK)
+    return db_fail(s, d, "cannot record the forecast as running");
+  long long now = (long long)time(NULL);
+  sqlite3_bind_int64(q, 1, id);
+  sqlite3_bind_int64(q, 2, (long long)getpid());
+  bind_text(q, 3, host);
+  sqlite3_bind_int64(q, 4, now);
+  sqlite3_bind_int64(q, 5, now);
+  int rc = sqlite3_step(q);
+  sqlite3_finalize(q);
+  return rc == SQLITE_DONE ? ENT_OK
+                           : db_fail(s, d, "cannot record the forecast as running");
+}
+
+/* Inside a transaction: ENT_OK if nobody else computes forecast id (no
+ * lease, or a stale one: its process is gone, or on another host it made
+ * no progress for LEASE_STALE_S); else ENT_EINPUT with the reason in d.
+ * mine: 1 if the lease is this process's. */
+static ent_status lease_check(ent_store *s, long long id, int *mine,
+                              ent_diag *d) {
+  *mine = 0;
+  if (exec(s, lease_sql)) return db_fail(s, d, "cannot read the leases");
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(s->db, "SELECT pid, host, heartbeat FROM leases "
+                                "WHERE run_id = ?", -1, &q, NULL) != SQLITE_OK)
+    return db_fail(s, d, "cannot read the leases");
+  sqlite3_bind_int64(q, 1, id);
+  ent_status st = ENT_OK;
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    long long pid = sqlite3_column_int64(q, 0);
+    const char *h = (const char *)sqlite3_column_text(q, 1);
+    long long beat = sqlite3_column_int64(q, 2);
+    long long ago = (long long)time(NULL) - beat;
+    char host[256];
+    host_name(host, sizeof host);
+    int here = h && !strcmp(h, host);
+    int live;
+    if (here && pid == (long long)getpid()) {
+      *mine = 1;
+      live = 0;
+    } else if (here) {
+      live = pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+    } else {
+      live = ago < LEASE_STALE_S;
+    }
+    if (live) {
+      ent_diag_add(d, ENT_SEV_ERROR, ENT_EINPUT, s->path, 1, 1,
+                   "forecast %lld is being computed by process %lld on host "
+                   "'%.100s' (last progress %lld s ago): wait until it ends, "
+                   "or stop it (Ctrl-C or kill %lld) and resume it then",
+                   id, pid, h ? h : "?", ago < 0 ? 0 : ago, pid);
+      st = ENT_EINPUT;
+    }
+  }
+  sqlite3_finalize(q);
+  return st;
+}
+
+static ent_status lease_drop(ent_store *s, long long id, ent_diag *d) {
+  char sql[160];
+  snprintf(sql, sizeof sql, "DELETE FROM leases WHERE run_id = %lld", id);
+  return exec(s, lease_sql) || exec(s, sql)
+             ? db_fail(s, d, "cannot record the forecast as stopped")
+             : ENT_OK;
+}
+
+ent_status ent_store_claim(ent_store *s, long long id, long long *id_out,
+                           ent_diag *d) {
+  *id_out = 0;
+  if (exec(s, "BEGIN IMMEDIATE")) return db_fail(s, d, "cannot begin");
+  ent_status st = ENT_OK;
+  if (!id) {
+    id = query_int(s->db, "SELECT id FROM runs WHERE kind = 'forecast' AND "
+                          "status != 'complete' ORDER BY id DESC LIMIT 1");
+    if (id < 0) id = 0; /* none: ent_store_load_forecast says so */
+  }
+  int mine = 0;
+  if (id) st = lease_check(s, id, &mine, d);
+  if (st == ENT_OK && id) {
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld AND "
+                              "kind = 'forecast' AND status != 'complete'", id);
+    if (query_int(s->db, sql) == 1) st = lease_take(s, id, d);
+  }
+  if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
+  if (st != ENT_OK) exec(s, "ROLLBACK");
+  if (st == ENT_OK) *id_out = id;
+  return st;
+}
+
+ent_status ent_store_abandon(ent_store *s, long long id, ent_diag *d) {
+  if (!s || !id) return ENT_EINVAL;
+  char sql[200];
+  snprintf(sql, sizeof sql, "UPDATE runs SET status = 'interrupted' WHERE "
+                            "id = %lld AND status = 'running'", id);
+  char mine[300];
+  ent_status st = ENT_OK;
+  if (exec(s, "BEGIN IMMEDIATE")) return db_fail(s, d, "cannot begin");
+  /* only a forecast this process computes */
+  snprintf(mine, sizeof mine, "SELECT count(*) FROM leases WHERE run_id = "
+                              "%lld AND pid = %lld", id, (long long)getpid());
+  if (exec(s, lease_sql) || query_int(s->db, mine) != 1) {
+    exec(s, "ROLLBACK");
+    return ENT_ENOTFOUND;
+  }
+  if (exec(s, sql)) st = db_fail(s, d, "cannot mark the forecast interrupted");
+  if (st == ENT_OK) st = lease_drop(s, id, d);
+  if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
+  if (st != ENT_OK) exec(s, "ROLLBACK");
+  return st;
+}
+
+/* Inside a batch's transaction: the lease must still be this process's
+ * (nobody took the forecast over), and it made progress now. */
+static ent_status lease_beat(ent_store *s, long long id, ent_diag *d) {
+  char sql[200], host[256];
+  host_name(host, sizeof host);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM leases WHERE run_id = %lld "
+                            "AND pid = %lld", id, (long long)getpid());
+  long long n = query_int(s->db, sql);
+  if (n < 0) return db_fail(s, d, "cannot read the leases");
+  if (n == 0) {
+    ent_diag_add(d, ENT_SEV_ERROR, ENT_EIO, s->path, 1, 1,
+                 "forecast %lld was taken over by another process; this one "
+                 "stops (what it kept before stays in the store)", id);
+    return ENT_EIO;
+  }
+  snprintf(sql, sizeof sql, "UPDATE leases SET heartbeat = %lld WHERE run_id "
+                            "= %lld", (long long)time(NULL), id);
+  return exec(s, sql) ? db_fail(s, d, "cannot save progress") : ENT_OK;
+}
+
 ent_status ent_store_save_run(ent_store *s, const ent_model *m,
                               const ent_run_opts *ro, const char *doc,
                               long long *id, ent_diag *d) {
   char *opts = options_json(ro, NULL);
   ent_status st = opts ? ENT_OK : ENT_ENOMEM;
-  if (st == ENT_OK && exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
+  if (st == ENT_OK && exec(s, "BEGIN IMMEDIATE")) st = db_fail(s, d, "cannot begin");
   int began = st == ENT_OK;
   if (st == ENT_OK)
     st = insert_run(s, m, "run", "complete", opts, -1, 1, id, d);
@@ -481,11 +754,12 @@ ent_status ent_store_save_forecast(ent_store *s, const ent_model *m,
   char *opts = options_json(ro, eo);
   if (!opts) return ENT_ENOMEM;
   ent_status st = ENT_OK;
-  if (exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
+  if (exec(s, "BEGIN IMMEDIATE")) st = db_fail(s, d, "cannot begin");
   int began = st == ENT_OK;
   if (st == ENT_OK)
     st = insert_run(s, m, "forecast", "running", opts, (long long)eo->seed,
                     (long long)eo->runs, id, d);
+  if (st == ENT_OK) st = lease_take(s, *id, d);
   sqlite3_stmt *q = NULL;
   if (st == ENT_OK &&
       sqlite3_prepare_v2(s->db, "INSERT INTO params VALUES(?,?,?,?,?)", -1, &q,
@@ -512,8 +786,9 @@ ent_status ent_store_save_members(ent_store *s, long long id, size_t count,
                                   unsigned long done, ent_diag *d) {
   ent_status st = ENT_OK;
   sqlite3_stmt *q = NULL;
-  if (exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
+  if (exec(s, "BEGIN IMMEDIATE")) st = db_fail(s, d, "cannot begin");
   int began = st == ENT_OK;
+  if (st == ENT_OK) st = lease_beat(s, id, d);
   if (st == ENT_OK &&
       sqlite3_prepare_v2(s->db, "INSERT INTO members VALUES(?,?,?,?,?,?)", -1,
                          &q, NULL) != SQLITE_OK)
@@ -550,8 +825,9 @@ ent_status ent_store_save_output(ent_store *s, long long id, const char *doc,
   double failed = root ? jnum(root, "failed") : 0.0;
   cJSON_Delete(root);
   ent_status st = ENT_OK;
-  if (exec(s, "BEGIN")) st = db_fail(s, d, "cannot begin");
+  if (exec(s, "BEGIN IMMEDIATE")) st = db_fail(s, d, "cannot begin");
   int began = st == ENT_OK;
+  if (st == ENT_OK) st = lease_drop(s, id, d);
   sqlite3_stmt *q;
   char when[40];
   now_iso(when, sizeof when);
@@ -587,6 +863,16 @@ ent_status ent_store_save_output(ent_store *s, long long id, const char *doc,
   }
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
+  /* the dropped records leave free pages: give them back (best effort;
+   * stores made before auto_vacuum was set are vacuumed when mostly free) */
+  if (st == ENT_OK && complete && !keep_members) {
+    long long av = query_int(s->db, "PRAGMA auto_vacuum");
+    long long fl = query_int(s->db, "PRAGMA freelist_count");
+    long long pc = query_int(s->db, "PRAGMA page_count");
+    if (av == 2) exec(s, "PRAGMA incremental_vacuum");
+    else if (fl > 0 && pc > 0 && 2 * fl > pc) exec(s, "VACUUM");
+    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)");
+  }
   return st;
 }
 
@@ -781,7 +1067,7 @@ ent_status ent_store_load_output(ent_store *s, long long id, ent_arena *A,
   ent_status st = select_run(s, "id, kind, status, started, finished, "
                                 "scenario_source, scenario_text, base_text, "
                                 "output",
-                             id, "kind = 'run' OR done > 0", &q, d);
+                             id, "output IS NOT NULL", &q, d);
   if (st != ENT_OK) return st;
   if (sqlite3_step(q) != SQLITE_ROW) {
     st = ENT_ENOTFOUND;

@@ -115,6 +115,14 @@ ENT_LOCAL ent_status ent_store_load_forecast(ent_store *s, long long id,
                                              ent_store_forecast *f,
                                              ent_diag *d);
 
+/* Claim forecast id (0: the latest unfinished one) for this process in
+ * one write transaction: refused (ENT_EINPUT, with who computes it) while
+ * another live process holds it; a lease left by a process that is gone
+ * (kill -9, a crash) is taken over.  *id_out: the forecast claimed (0 if
+ * there is none to claim: ent_store_load_forecast then says why). */
+ENT_LOCAL ent_status ent_store_claim(ent_store *s, long long id,
+                                     long long *id_out, ent_diag *d);
+
 /* The member records of forecast id in index order. */
 typedef struct ent_store_members ent_store_members;
 
@@ -165,7 +173,7 @@ typedef struct ent_store_output {
   size_t doc_len;
 } ent_store_output;
 
-/* The output of run `id` (0: the latest run, or forecast with runs done).
+/* The output of run `id` (0: the latest run or forecast with an output).
  * ENT_ENOTFOUND, with nothing in d, when there is no such run; ENT_EINPUT
  * (in d) when it has no output yet.  Strings in A. */
 ENT_LOCAL ent_status ent_store_load_output(ent_store *s, long long id,

@@ -97,8 +97,12 @@ ent_status ent_store_resume(ent_store *s, long long id,
   memset(&f, 0, sizeof f);
   ent_store_members *it = NULL;
   ent_status st = ENT_OK;
+  long long claimed = 0;
   if (rank0) {
-    st = s ? ent_store_load_forecast(s, id, &A, &f, d) : ENT_EINVAL;
+    /* nobody else may compute it meanwhile (the claim is a lease row) */
+    st = s ? ent_store_claim(s, id, &claimed, d) : ENT_EINVAL;
+    if (st == ENT_OK && claimed) id = claimed;
+    if (st == ENT_OK) st = ent_store_load_forecast(s, id, &A, &f, d);
     if (s && f.id) *id_out = f.id;
     if (st == ENT_OK) st = ent_store_members_open(s, f.id, &it, d);
   }
@@ -114,5 +118,11 @@ ent_status ent_store_resume(ent_store *s, long long id,
     st = ent_store_mark_running(s, f.id, ent_ensemble_done(*out), d);
   ent_run_opts_destroy(f.ro);
   ent_arena_free(&A);
-  return ent_ensemble_resume_finish(o->mpi, st, out, model);
+  st = ent_ensemble_resume_finish(o->mpi, st, out, model);
+  if (st != ENT_OK && rank0 && s && claimed) {
+    ent_diag *tmp = ent_diag_create(); /* the first failure is the news */
+    ent_store_abandon(s, claimed, tmp);
+    ent_diag_destroy(tmp);
+  }
+  return st;
 }

@@ -4,9 +4,12 @@
  */
 #include "cli.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 void cli_print_usage(const cli_cmd *cmd, FILE *fp) {
   fprintf(fp, "usage: %s\n\n%s\n", cmd->usage, cmd->summary);
@@ -23,6 +26,53 @@ void cli_print_usage(const cli_cmd *cmd, FILE *fp) {
   }
   fprintf(fp, "  %-24s %s\n", "-h, --help", "show this help and exit");
   if (cmd->details) fprintf(fp, "\n%s\n", cmd->details);
+}
+
+/* The byte length of a control character or bidirectional control at u
+ * (0: none), its code point in *cp -- the library's rule (ent_text_unsafe:
+ * C0 but tab/LF, DEL, C1, U+061C, U+200E/F, U+202A..E, U+2066..9). */
+static int unsafe_at(const unsigned char *u, unsigned *cp) {
+  if ((u[0] < 0x20 && u[0] != '\t' && u[0] != '\n' && u[0]) || u[0] == 0x7f) {
+    *cp = u[0];
+    return 1;
+  }
+  if (u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F) {
+    *cp = u[1];
+    return 2;
+  }
+  if (u[0] == 0xD8 && u[1] == 0x9C) {
+    *cp = 0x061C;
+    return 2;
+  }
+  if (u[0] == 0xE2 && (u[1] == 0x80 || u[1] == 0x81) && u[2]) {
+    unsigned v = 0x2000u + ((unsigned)(u[1] & 0x3F) << 6) + (u[2] & 0x3Fu);
+    if (v == 0x200E || v == 0x200F || (v >= 0x202A && v <= 0x202E) ||
+        (v >= 0x2066 && v <= 0x2069)) {
+      *cp = v;
+      return 3;
+    }
+  }
+  return 0;
+}
+
+void cli_puts_safe(const char *s, FILE *fp) {
+  for (const unsigned char *u = (const unsigned char *)s; *u;) {
+    unsigned c = 0;
+    int k = unsafe_at(u, &c);
+    if (k) {
+      fprintf(fp, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
+      u += k;
+    } else {
+      fputc(*u++, fp);
+    }
+  }
+}
+
+static int cli_unsafe(const char *s) {
+  unsigned c;
+  for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+    if (unsafe_at(u, &c)) return 1;
+  return 0;
 }
 
 static void build_line(cli_args *a) {
@@ -59,12 +109,17 @@ void cli_flush(cli_args *a) {
   /* Print with the command line quoted under each problem. */
   for (size_t i = 0; i < ent_diag_count(a->diag); i++) {
     const ent_diag_item *it = ent_diag_get(a->diag, i);
-    fprintf(stderr, "%s:%d:%d: %s: %s\n", it->file ? it->file : "entente",
-            it->line > 0 ? it->line : 1, it->col > 0 ? it->col : 1,
-            it->severity == ENT_SEV_ERROR ? "error" : "warning", it->msg);
+    /* arguments never reach the terminal raw (ent_text_unsafe) */
+    cli_puts_safe(it->file ? it->file : "entente", stderr);
+    fprintf(stderr, ":%d:%d: %s: ", it->line > 0 ? it->line : 1,
+            it->col > 0 ? it->col : 1,
+            it->severity == ENT_SEV_ERROR ? "error" : "warning");
+    cli_puts_safe(it->msg, stderr);
+    fputc('\n', stderr);
     if (it->file && strcmp(it->file, "<command-line>") == 0 && a->line) {
-      fprintf(stderr, "    %s\n    %*s^\n", a->line, it->col > 0 ? it->col - 1 : 0,
-              "");
+      fputs("    ", stderr);
+      cli_puts_safe(a->line, stderr);
+      fprintf(stderr, "\n    %*s^\n", it->col > 0 ? it->col - 1 : 0, "");
     }
   }
 }
@@ -82,6 +137,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a,
     fprintf(stderr, "entente: out of memory\n");
     return EXIT_FAIL;
   }
+  /* a file name is printed back (messages, "FILE: ok"): no terminal
+   * control may come in this way either */
+  for (int i = 1; i < argc; i++)
+    if (cli_unsafe(argv[i]))
+      cli_error(a, i, "argument with a control character or a bidirectional "
+                      "control: not allowed (rename the file)");
   int only_pos = 0;
   for (int i = 1; i < argc; i++) {
     const char *s = argv[i];
@@ -127,6 +188,12 @@ int cli_parse(const cli_cmd *cmd, int argc, char **argv, cli_args *a,
         }
       } else if (eq) {
         cli_error(a, i, "option '--%s' takes no value", o->name);
+        continue;
+      }
+      if (o->metavar && value && !*value) {
+        /* --store '' would be a temporary database lost at exit */
+        cli_error(a, vi, "option '--%s' needs a value %s, not an empty text",
+                  o->name, o->metavar);
         continue;
       }
       if (!o->repeat)
@@ -343,4 +410,56 @@ int cli_main(const cli_cmd *cmd, int argc, char **argv) {
   cli_args_free(&c.a);
   ent_ensemble_mpi_finalize(c.mpi, c.mpi_abort);
   return rc;
+}
+
+/* ------------------------------------------------------------ ticker */
+
+/* The time elapsed, on stderr when it is a terminal, while a computation
+ * that has no progress of its own (run, eum, smp) takes longer than a
+ * second.  One at a time; the CLI's own state. */
+static struct {
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int on, stop, drawn;
+  const char *what;
+} ticker = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static void *tick(void *arg) {
+  (void)arg;
+  struct timespec t0;
+  clock_gettime(CLOCK_REALTIME, &t0);
+  pthread_mutex_lock(&ticker.mu);
+  for (long s = 1; !ticker.stop; s++) {
+    struct timespec until = t0;
+    until.tv_sec += s;
+    while (!ticker.stop &&
+           pthread_cond_timedwait(&ticker.cv, &ticker.mu, &until) == 0) {
+    }
+    if (ticker.stop) break;
+    fprintf(stderr, "\r%s: %ld s elapsed ", ticker.what, s);
+    fflush(stderr);
+    ticker.drawn = 1;
+  }
+  pthread_mutex_unlock(&ticker.mu);
+  return NULL;
+}
+
+void cli_ticker_start(const char *what) {
+  if (ticker.on || !isatty(2)) return;
+  ticker.what = what;
+  ticker.stop = 0;
+  ticker.drawn = 0;
+  ticker.on = pthread_create(&ticker.th, NULL, tick, NULL) == 0;
+}
+
+void cli_ticker_stop(void) {
+  if (!ticker.on) return;
+  pthread_mutex_lock(&ticker.mu);
+  ticker.stop = 1;
+  pthread_cond_signal(&ticker.cv);
+  pthread_mutex_unlock(&ticker.mu);
+  pthread_join(ticker.th, NULL);
+  ticker.on = 0;
+  if (ticker.drawn) fprintf(stderr, "\r%*s\r", 60, "");
 }

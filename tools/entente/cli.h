@@ -122,6 +122,12 @@ void cli_error(cli_args *a, int argi, const char *fmt, ...)
     ;
 /* Print collected diagnostics to stderr. */
 void cli_flush(cli_args *a);
+/* fputs with terminal controls and bidirectional controls escaped. */
+void cli_puts_safe(const char *s, FILE *fp);
+/* On a terminal, "WHAT: N s elapsed" on stderr every second while a long
+ * computation without progress of its own runs; stop clears the line. */
+void cli_ticker_start(const char *what);
+void cli_ticker_stop(void);
 
 /* --format for a command accepting the formats in `allowed` (a mask of
  * 1 << ENT_FORMAT_*).  Returns 0 or -1 after reporting. */

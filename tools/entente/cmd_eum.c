@@ -16,7 +16,9 @@ static int eum_main(cli_ctx *c) {
   cli_model_options(&c->a, c->ro);
   if (cli_usage_errors(&c->a)) return EXIT_USAGE;
   ent_status st = ent_table_load_file(c->a.pos[0], &c->m, c->d);
+  cli_ticker_start("eum");
   if (st == ENT_OK) st = ent_run_create(c->m, c->ro, &c->run, c->d);
+  cli_ticker_stop();
   if (st != ENT_OK) return cli_fail(c->d, st);
   return cli_written(ent_run_write_eum(c->run, c->fmt, stdout));
 }

@@ -25,13 +25,18 @@ static void on_sigint(int sig) {
   interrupted = 1;
 }
 
+/* Ctrl-C, and SIGTERM and SIGHUP (kill, a closed terminal, a batch
+ * system's time limit) the same way: stop after the batch, keep it, mark
+ * the stored forecast interrupted. */
 static void catch_sigint(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
-  sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C ends the process at once */
+  sa.sa_flags = SA_RESETHAND; /* a second signal ends the process at once */
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
 }
 
 static double now_s(void) {
@@ -275,6 +280,17 @@ static int forecast_main(cli_ctx *c) {
       rc = forecast_finish(c, e, store, sid, stop_after != 0, &st);
   }
   if (st != ENT_OK) rc = cli_fail(c->d, st);
+  if (st != ENT_OK && store && sid && rank == 0) {
+    /* what was kept stays resumable: mark it so (best effort: the disk may
+     * be full) */
+    ent_diag *tmp = ent_diag_create();
+    if (ent_store_abandon(store, sid, tmp) == ENT_OK)
+      fprintf(stderr, "entente: forecast %lld kept as interrupted after %lu "
+                      "runs; 'entente forecast --resume --store %s' completes "
+                      "it\n", sid, e ? ent_ensemble_done(e) : 0ul,
+              cli_store_path(&c->a));
+    ent_diag_destroy(tmp);
+  }
   ent_ensemble_destroy(e);
   ent_store_close(store);
   c->mpi_abort = alone;

@@ -16,7 +16,10 @@
 
 #include "cli.h"
 
-#define MAX_JSON (1u << 30)
+/* A result document is a few MB at most (a forecast of the largest
+ * scenario the limits allow); more is not one, and is not read on: a
+ * device such as /dev/zero or a huge file is refused after MAX_JSON. */
+#define MAX_JSON (64u << 20)
 
 static const cli_opt report_opts[] = {
     {"latest", NULL, "the latest run or forecast in the store", 0},
@@ -42,18 +45,19 @@ static char *slurp(FILE *fp, size_t *len) {
   if (!buf) return NULL;
   for (;;) {
     if (n + 1 >= cap) {
-      if (cap >= MAX_JSON) {
+      if (cap >= MAX_JSON + 1) {
         free(buf);
         errno = EFBIG;
         return NULL;
       }
-      char *nb = realloc(buf, cap * 2);
+      size_t ncap = cap * 2 > MAX_JSON + 1 ? MAX_JSON + 1 : cap * 2;
+      char *nb = realloc(buf, ncap);
       if (!nb) {
         free(buf);
         return NULL;
       }
       buf = nb;
-      cap *= 2;
+      cap = ncap;
     }
     size_t k = fread(buf + n, 1, cap - n - 1, fp);
     n += k;
@@ -288,6 +292,13 @@ static int report_main(cli_ctx *c) {
       text = slurp(fp, &len);
       fclose(fp);
     }
+  }
+  if (!text && errno == EFBIG) {
+    cli_error(a, json_argi, "'%s' is larger than %u MiB: not a result "
+                            "document (nothing more was read)", json_path,
+              MAX_JSON >> 20);
+    cli_flush(a);
+    return EXIT_USAGE;
   }
   if (!text) {
     cli_error(a, json_argi, "cannot read '%s': %s", json_path, strerror(errno));

@@ -43,7 +43,9 @@ static int run_main(cli_ctx *c) {
   const char *store_path = cli_get(&c->a, "store", NULL);
   if (st == ENT_OK && store_path)
     st = ent_store_open(store_path, 1, &store, c->d);
+  cli_ticker_start("run");
   if (st == ENT_OK) st = ent_run_create(c->m, c->ro, &c->run, c->d);
+  cli_ticker_stop();
   long long sid = 0;
   if (st == ENT_OK && store &&
       (st = ent_store_add_run(store, c->run, c->ro, &sid, c->d)) == ENT_OK)

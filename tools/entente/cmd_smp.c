@@ -45,7 +45,9 @@ static int smp_run(cli_ctx *c, ent_smp_opts *o) {
   ent_smp_problem *p = NULL;
   ent_smp_run *run = NULL;
   ent_status st = ent_smp_load_file(c->a.pos[0], &p, c->d);
+  cli_ticker_start("smp");
   if (st == ENT_OK) st = ent_smp_run_create(p, o, &run, c->d);
+  cli_ticker_stop();
   int rc;
   if (st == ENT_OK) {
     ent_diag_print(c->d, stderr); /* warnings (degenerate states, ...) */
