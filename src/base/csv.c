@@ -23,7 +23,9 @@ static void adv(scan *s) {
   s->i++;
 }
 
-/* Walk the text.  With rows == NULL only counts; otherwise fills. */
+/* Walk the text.  With rows == NULL only counts; otherwise fills.
+ * Long: one pass of the RFC 4180 state machine (quoted and bare fields,
+ * line ends, the checks of each field) reads best as one loop. */
 static int walk(const char *file, const char *text, size_t len, int flags,
                 size_t *n_rows, size_t *n_fields, size_t *n_bytes,
                 ent_csv *c, ent_diag *d) {

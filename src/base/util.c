@@ -4,7 +4,8 @@
  * Prefixes: the primitives every layer uses and that name no module --
  * ent_malloc/calloc/realloc/free/mallocarray and ent_fault_ (the
  * allocation hook), ent_strdup/strndup, ent_strbuf_, ent_is_, ent_parse_,
- * ent_read_, ent_fmt_, ent_arena_.
+ * ent_read_, ent_fmt_, ent_arena_, ent_text_ and ent_fputs_ (terminal-safe
+ * text).
  */
 #include "base/util.h"
 

@@ -401,6 +401,9 @@ static void check_smp_issue(loader *L, yaml_node_t *v, const ent_issue *is) {
   }
 }
 
+/* Long: every key of a stake (position, ideal, salience, capability, the
+ * multi-dimension forms, uncertain numbers, limits) read in the order of
+ * docs/scenario.md, each with its own diagnostic. */
 static void parse_positions(loader *L, yaml_node_t *n, ent_issue *is,
                             int scale_ok) {
   static const char *const keys[] = {"position", "ideal", "salience",
