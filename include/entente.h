@@ -511,6 +511,11 @@ ENT_API ent_status ent_store_resume(ent_store *s, long long id,
  * interrupted (resumable) and release this process's claim on it;
  * ENT_ENOTFOUND (and nothing changed) if this process does not hold it. */
 ENT_API ent_status ent_store_abandon(ent_store *s, long long id, ent_diag *d);
+/* The scenario of stored run `id` (0: the latest run or forecast with an
+ * output, as `report --latest` takes it), loaded from the stored text and
+ * the stored texts it extends: no file is read but the store. */
+ENT_API ent_status ent_store_load_scenario(ent_store *s, long long id,
+                                           ent_model **m, ent_diag *d);
 /* List the stored runs (text or JSON). */
 ENT_API ent_status ent_store_list(ent_store *s, ent_format f, FILE *fp);
 /* Print the stored output (JSON) of run `id`. */

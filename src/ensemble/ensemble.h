@@ -85,6 +85,7 @@ typedef struct ent_ensemble_stored {
   long long id;                  /* the stored forecast, for messages */
   const char *where;             /* file name for messages (the store) */
   const char *source, *text;     /* the scenario's name and text */
+  const char *base;              /* the texts it extends, or NULL */
   const char *hash;              /* ent_model_hash when it was stored */
   const ent_ensemble_opts *opts; /* runs, seed, sobol, memory_mb as stored */
   const ent_run_opts *ro;        /* the model options as stored */

@@ -13,7 +13,8 @@
  *
  * What travels from rank 0 (ent_ensemble_bcast): a fixed header (the stored
  * forecast options, binary: every rank runs the same build on the same
- * kind of machine), then source, text and each model option as
+ * kind of machine), then source, text, the texts it extends ("" for
+ * none) and each model option as
  * NUL-terminated strings.  Statuses travel as binary ints.
  *
  * Invariants: every rank makes the same collective calls in the same
@@ -26,6 +27,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "input/scenario.h"
 
 /* The stored forecast options as they travel. */
 typedef struct wire {
@@ -49,6 +51,8 @@ static ent_status pack(const ent_ensemble_stored *src, char **buf,
   ent_strbuf_append(&b, (const char *)&w, sizeof w);
   ent_strbuf_append(&b, src->source, strlen(src->source) + 1);
   ent_strbuf_append(&b, src->text, strlen(src->text) + 1);
+  const char *base = src->base ? src->base : "";
+  ent_strbuf_append(&b, base, strlen(base) + 1);
   for (size_t k = 0; k < ent_run_opts_count(src->ro); k++) {
     char kv[128];
     ent_run_opts_describe(src->ro, k, kv, sizeof kv);
@@ -68,7 +72,7 @@ static ent_status pack(const ent_ensemble_stored *src, char **buf,
  * buf. */
 static ent_status unpack(const char *buf, size_t len, ent_ensemble_opts *eo,
                          const char **source, const char **text,
-                         ent_run_opts **ro, ent_diag *d) {
+                         const char **base, ent_run_opts **ro, ent_diag *d) {
   wire w;
   if (len < sizeof w) return ENT_EINTERNAL;
   memcpy(&w, buf, sizeof w);
@@ -80,6 +84,8 @@ static ent_status unpack(const char *buf, size_t len, ent_ensemble_opts *eo,
   *source = p;
   p += strlen(p) + 1;
   *text = p < end ? p : "";
+  p += p < end ? strlen(p) + 1 : 0;
+  *base = p < end ? p : "";
   p += p < end ? strlen(p) + 1 : 0;
   *ro = ent_run_opts_create();
   ent_status st = *ro ? ENT_OK : ENT_ENOMEM;
@@ -152,10 +158,12 @@ ent_status ent_ensemble_resume_start(const ent_ensemble_stored *src,
   if (st == ENT_OK) st = ent_ensemble_bcast(mpi, &buf, &len);
   ent_ensemble_opts eo = *o;
   ent_run_opts *ro = NULL;
-  const char *source = NULL, *text = NULL;
-  if (st == ENT_OK) st = unpack(buf, len, &eo, &source, &text, &ro, d);
+  const char *source = NULL, *text = NULL, *base = NULL;
+  if (st == ENT_OK) st = unpack(buf, len, &eo, &source, &text, &base, &ro, d);
+  /* the stored texts it extends, so it resumes from any directory */
   if (st == ENT_OK)
-    st = ent_scenario_load_buffer(source, text, strlen(text), model, d);
+    st = ent_scenario_load_stored(source, text, strlen(text),
+                                  base[0] ? base : NULL, strlen(base), model, d);
   if (st == ENT_OK && rank0) st = check_hash(src, *model, d);
   if (st == ENT_OK) st = ent_ensemble_create(*model, ro, &eo, out, d);
   ent_run_opts_destroy(ro);

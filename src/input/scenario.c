@@ -676,9 +676,9 @@ static void parse_root(loader *L, yaml_node_t *root) {
   ent_scenario_parse_dynamics(L, root);
 }
 
-ent_status ent_scenario_load_buffer(const char *name, const char *text_,
-                                    size_t len, ent_model **out,
-                                    ent_diag *d) {
+static ent_status load(const char *name, const char *text_, size_t len,
+                       const char *stored, size_t stored_len, ent_model **out,
+                       ent_diag *d) {
   *out = NULL;
   if (!name) name = "<scenario>";
   ent_diag_set_source(d, name, text_, len);
@@ -696,7 +696,8 @@ ent_status ent_scenario_load_buffer(const char *name, const char *text_,
   ent_status st = ent_ydoc_load(&L.y, name, text_, len, d);
   ent_strbuf bases;
   ent_strbuf_init(&bases);
-  if (st == ENT_OK) st = ent_variant_resolve(&L.y, d, &bases, 0);
+  if (st == ENT_OK)
+    st = ent_variant_resolve(&L.y, d, &bases, 0, stored, stored_len);
   if (st == ENT_OK) {
     parse_root(&L, ent_ydoc_root(&L.y));
     L.m->source = ent_arena_strdup(&L.m->arena, name);
@@ -717,6 +718,35 @@ ent_status ent_scenario_load_buffer(const char *name, const char *text_,
   }
   *out = L.m;
   return ENT_OK;
+}
+
+ent_status ent_scenario_load_buffer(const char *name, const char *text,
+                                    size_t len, ent_model **out,
+                                    ent_diag *d) {
+  return load(name, text, len, NULL, 0, out, d);
+}
+
+ent_status ent_scenario_load_stored(const char *name, const char *text,
+                                    size_t len, const char *base,
+                                    size_t base_len, ent_model **out,
+                                    ent_diag *d) {
+  *out = NULL;
+  /* one file base: base_text is its text and a line break */
+  if (base && base_len > 1 && base[base_len - 1] == '\n') {
+    ent_diag *tmp = ent_diag_create();
+    if (!tmp) return ENT_ENOMEM;
+    ent_model *m = NULL;
+    ent_status st = load(name, text, len, base, base_len - 1, &m, tmp);
+    ent_diag_destroy(tmp);
+    if (st == ENT_ENOMEM) return st;
+    if (st == ENT_OK && m->base_text && m->base_len == base_len &&
+        !memcmp(m->base_text, base, base_len)) {
+      *out = m;
+      return ENT_OK;
+    }
+    ent_model_destroy(m);
+  }
+  return load(name, text, len, NULL, 0, out, d);
 }
 
 ent_status ent_scenario_load_file(const char *path, ent_model **out,

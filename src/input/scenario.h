@@ -92,10 +92,24 @@ ENT_LOCAL void ent_scenario_resolve_uparams(loader *L);
 /* ---- variants (variant.c) ---- */
 
 /* If y's root has `extends: BASE`, replace y's document by BASE merged with
- * it (recursively) and append the base texts to `bases`.  Problems are
- * reported; returns ENT_OK, ENT_EINPUT or ENT_ENOMEM. */
+ * it (recursively) and append the base texts to `bases`.  stored (NULL:
+ * none): the text of a file BASE, used instead of reading the file.
+ * Problems are reported; returns ENT_OK, ENT_EINPUT or ENT_ENOMEM. */
 ENT_LOCAL ent_status ent_variant_resolve(ent_ydoc *y, ent_diag *d,
-                                         ent_strbuf *bases, int depth);
+                                         ent_strbuf *bases, int depth,
+                                         const char *stored,
+                                         size_t stored_len);
+
+/* A scenario as a run store keeps it: its text and the texts it extends
+ * (ent_model.base_text; NULL: none).  The stored base texts are used in
+ * place of the files when they are what the files were (one file base:
+ * a scenario stored elsewhere, or whose base file moved or changed),
+ * else the files are read as ent_scenario_load_buffer reads them. */
+ENT_LOCAL ent_status ent_scenario_load_stored(const char *name,
+                                              const char *text, size_t len,
+                                              const char *base,
+                                              size_t base_len,
+                                              ent_model **out, ent_diag *d);
 
 /* Validate that s is a usable identifier: 1-64 bytes of letters, digits,
  * '_', '-', '.', ':' (no blanks).  Returns NULL or a reason. */

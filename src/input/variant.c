@@ -274,7 +274,8 @@ static int merge_node(merger *g, ent_ydoc *b, yaml_node_t *bn, ent_ydoc *v,
  * or a file.  Returns the text (owned when *owned) and its label. */
 static const char *base_text(ent_ydoc *y, yaml_node_t *ext, const char *name,
                              char *label, size_t lsize, size_t *len,
-                             char **owned) {
+                             char **owned, const char *stored,
+                             size_t stored_len) {
   *owned = NULL;
   size_t nl = strlen(name);
   int yaml_name = (nl > 5 && !strcmp(name + nl - 5, ".yaml")) ||
@@ -302,6 +303,12 @@ static const char *base_text(ent_ydoc *y, yaml_node_t *ext, const char *name,
     snprintf(label, lsize, "%.*s/%s", (int)(slash - file), file, name);
   else
     snprintf(label, lsize, "%s", name);
+  if (stored) {
+    /* the text kept when the scenario was stored (a resume or report from
+     * another directory, or after the file changed) */
+    *len = stored_len;
+    return stored;
+  }
   const char *why;
   if (ent_read_file(label, ENT_MAX_INPUT_BYTES, owned, len, &why) != ENT_OK) {
     ent_ydoc_error(y, ext, "cannot read the base scenario '%.200s': %s", label,
@@ -312,7 +319,8 @@ static const char *base_text(ent_ydoc *y, yaml_node_t *ext, const char *name,
 }
 
 ent_status ent_variant_resolve(ent_ydoc *y, ent_diag *d, ent_strbuf *bases,
-                               int depth) {
+                               int depth, const char *stored,
+                               size_t stored_len) {
   yaml_node_t *root = ent_ydoc_root(y);
   if (!root || root->type != YAML_MAPPING_NODE) return ENT_OK;
   yaml_node_t *ext = ent_ydoc_get(y, root, "extends");
@@ -327,13 +335,14 @@ ent_status ent_variant_resolve(ent_ydoc *y, ent_diag *d, ent_strbuf *bases,
   char label[1200];
   size_t len = 0;
   char *owned = NULL;
-  const char *text = base_text(y, ext, name, label, sizeof label, &len, &owned);
+  const char *text = base_text(y, ext, name, label, sizeof label, &len, &owned,
+                               stored, stored_len);
   if (!text) return ENT_EINPUT;
   ent_diag_set_source(d, label, text, len);
   ent_ydoc b;
   size_t errors = ent_diag_errors(d);
   ent_status st = ent_ydoc_load(&b, label, text, len, d);
-  if (st == ENT_OK) st = ent_variant_resolve(&b, d, bases, depth + 1);
+  if (st == ENT_OK) st = ent_variant_resolve(&b, d, bases, depth + 1, NULL, 0);
   if (st == ENT_OK) {
     ent_strbuf_append(bases, text, len);
     ent_strbuf_puts(bases, "\n");

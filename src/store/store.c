@@ -938,7 +938,8 @@ ent_status ent_store_load_forecast(ent_store *s, long long id, ent_arena *A,
   memset(f, 0, sizeof *f);
   sqlite3_stmt *q;
   ent_status st = select_run(s, "id, status, kind, scenario_source, "
-                                "scenario_text, options, done, scenario_hash",
+                                "scenario_text, options, done, scenario_hash, "
+                                "base_text",
                              id, "kind = 'forecast' AND status != 'complete'",
                              &q, d);
   if (st != ENT_OK) return st;
@@ -970,6 +971,7 @@ ent_status ent_store_load_forecast(ent_store *s, long long id, ent_arena *A,
       f->text = col_text0(q, 4, A);
       options = col_text0(q, 5, A);
       f->hash = col_text(q, 7, A);
+      f->base_text = col_text(q, 8, A);
       if (A->failed) st = ENT_ENOMEM;
     }
   }

@@ -99,6 +99,7 @@ typedef struct ent_store_forecast {
   long long id;
   const char *source;        /* scenario file name or builtin:NAME */
   const char *text;          /* scenario text as read */
+  const char *base_text;     /* the texts it extends, or NULL */
   const char *hash;          /* ent_model_hash when it was stored */
   ent_ensemble_opts opts;    /* runs, seed, sobol, memory_mb as stored;
                                 threads 0, mpi NULL */

@@ -12,6 +12,7 @@
 
 #include "ensemble/ensemble.h"
 #include "ensemble/uncertain.h"
+#include "input/scenario.h"
 #include "store/store.h"
 
 #define DIST_TEXT 256
@@ -106,8 +107,9 @@ ent_status ent_store_resume(ent_store *s, long long id,
     if (s && f.id) *id_out = f.id;
     if (st == ENT_OK) st = ent_store_members_open(s, f.id, &it, d);
   }
-  ent_ensemble_stored src = {f.id, s ? ent_store_path(s) : "?", f.source,
-                             f.text, f.hash, &f.opts, f.ro, next_member, it};
+  ent_ensemble_stored src = {f.id,   s ? ent_store_path(s) : "?",
+                             f.source, f.text, f.base_text, f.hash, &f.opts,
+                             f.ro,   next_member, it};
   long long read = 0, fed = 0;
   st = ent_ensemble_resume_start(rank0 ? &src : NULL, st, o, out, model,
                                  &read, &fed, d);
@@ -124,5 +126,21 @@ ent_status ent_store_resume(ent_store *s, long long id,
     ent_store_abandon(s, claimed, tmp);
     ent_diag_destroy(tmp);
   }
+  return st;
+}
+
+ent_status ent_store_load_scenario(ent_store *s, long long id, ent_model **m,
+                                   ent_diag *d) {
+  *m = NULL;
+  if (!s || id < 0) return ENT_EINVAL;
+  ent_arena A;
+  ent_arena_init(&A);
+  ent_store_output o;
+  ent_status st = ent_store_load_output(s, id, &A, &o, d);
+  if (st == ENT_OK)
+    st = ent_scenario_load_stored(o.source, o.text, strlen(o.text),
+                                  o.base_text,
+                                  o.base_text ? strlen(o.base_text) : 0, m, d);
+  ent_arena_free(&A);
   return st;
 }

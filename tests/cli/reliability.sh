@@ -4,7 +4,7 @@
 # they should be, the run store's latest run and size.  Usage:
 # reliability.sh ENTENTE SOURCE_DIR
 set -u
-E=$1
+E=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=$2
 D=$SRC/tests/data
 TMP=$(mktemp -d)
@@ -182,6 +182,31 @@ pages = db.execute("pragma page_count").fetchone()[0]
 print("store: %d pages, %d free" % (pages, free))
 sys.exit(0 if free * 10 <= pages else 1)
 PY
+
+# ---------------------------------------------------------------- stored texts (4, 6)
+# a variant stored in one directory, resumed and reported from another:
+# the stored base text is used, not the (unreachable) file
+mkdir -p "$TMP/vd/sub" "$TMP/other"
+cp "$M" "$TMP/vd/sub/base.yaml"
+sed 's|extends: ../struct/mini.yaml|extends: base.yaml|' "$S" >"$TMP/vd/sub/var.yaml"
+(cd "$TMP/vd" && "$E" forecast sub/var.yaml --runs 40 --seed 3 --threads 1 --format json \
+   >"$TMP/vref.json" 2>/dev/null \
+ && "$E" forecast sub/var.yaml --runs 40 --seed 3 --threads 1 --no-progress --store s.db \
+   --stop-after 10 --format json >/dev/null 2>&1) || bad "variant forecast"
+(cd "$TMP/other" && "$E" forecast --resume --store ../vd/s.db --threads 1 --format json \
+   >"$TMP/vres.json" 2>"$TMP/verr") && cmp -s "$TMP/vres.json" "$TMP/vref.json" && ok \
+  || bad "resume of a variant from another directory: $(head -1 "$TMP/verr")"
+# a stored forecast of a user's scenario: its assumptions, no foreign back-test
+"$E" forecast "$D/report/small.yaml" --runs 12 --no-progress --store "$TMP/other/sm.db" \
+  >/dev/null 2>&1 || bad "forecast small.yaml"
+(cd "$TMP/other" && "$E" report --latest --store sm.db --out rs >/dev/null 2>"$TMP/rerr") \
+  && grep -q "Russia wants the deal on its terms" "$TMP/other/rs/report.html" \
+  && [ -f "$TMP/other/rs/backtest-1.svg" ] && ok \
+  || bad "stored report lacks the scenario's assumptions or own back-test: $(head -1 "$TMP/rerr")"
+(cd "$TMP/other" && "$E" report 1 --store ../vd/s.db --out rv >/dev/null 2>"$TMP/rerr") \
+  && grep -q 'id="assumptions"' "$TMP/other/rv/report.html" \
+  && grep -q "No back-test in this report" "$TMP/other/rv/report.html" && ok \
+  || bad "stored report of a scenario without history shows a back-test: $(head -1 "$TMP/rerr")"
 
 echo "reliability: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

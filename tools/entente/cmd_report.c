@@ -186,6 +186,10 @@ static ent_status backtest_run(cli_args *a, const ent_model *m,
     ent_run_destroy(r);
     ent_diag_destroy(tmp);
   }
+  /* the Russia-China back-test belongs to the Russia-China scenarios only:
+   * another scenario without history of its own gets none */
+  const char *id = m ? ent_model_id(m) : NULL;
+  if (!v && id && strncmp(id, "russia-china", 12)) return ENT_OK;
   ent_status st = cli_load_scenario(v ? v : "russia-china-2013", bm, d);
   if (st == ENT_ENOTFOUND)
     cli_error(a, argi, "no built-in scenario '%s'", v ? v : "");
@@ -232,6 +236,26 @@ static int report_of(cli_ctx *c, long long id, const char *name,
   ent_status st = text ? ENT_OK
                        : ent_store_open(cli_store_path(&c->a), 0, &s, c->d);
   if (st == ENT_OK) st = inputs(&c->a, &c->m, &bm, &br, c->d);
+  /* a stored run without --scenario: its scenario as stored (assumptions,
+   * anchors, baselines, and its own back-test, if any) */
+  if (st == ENT_OK && s && !c->m) {
+    ent_run_destroy(br);
+    ent_model_destroy(bm);
+    br = NULL;
+    bm = NULL;
+    ent_status ls = ent_store_load_scenario(s, id, &c->m, c->d);
+    if (ls == ENT_ENOTFOUND) ls = ENT_OK; /* the report says there is none */
+    else if (ls != ENT_OK) {
+      /* a stored text this version cannot read: report without it */
+      ent_model_destroy(c->m);
+      c->m = NULL;
+      ent_diag_destroy(c->d);
+      c->d = ent_diag_create();
+      ls = c->d ? ENT_OK : ENT_ENOMEM;
+    }
+    st = ls;
+    if (st == ENT_OK) st = backtest_run(&c->a, c->m, &bm, &br, c->d);
+  }
   if (cli_usage_errors(&c->a)) {
     rc = EXIT_USAGE;
   } else if (st == ENT_OK) {
