@@ -8,9 +8,12 @@
  * denominator G is another n^3 additions (summed in the specification's
  * order, see global_total).  A round is O(n^3).
  *
- * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a), so the
- * voter sums for a pair (i, j) run over two contiguous rows, and
- * voter-major (UT) for G.
+ * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a) (the
+ * reference path's pair sums), and voter-major, UT[k*n + a], for G and
+ * the fast path's vote sums, which run many pairs side by side, each in
+ * its own voter order (vote_sums_lanes): the same bits, without one
+ * addition waiting on the one before.  G stays one serial chain of n^3
+ * additions: the floor of a round at large n.
  *
  * Decisions use exact comparisons (section 8): no epsilons.
  */
@@ -37,6 +40,7 @@ struct ent_eum_work {
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
   double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
+  double *pos, *neg; /* [n] vote sums of the pairs (i, j > i) */
   int reference;/* 1: every EU term evaluated as eu() writes it (the
                    specification-order path, for tests and bench/) */
   ent_eum_move *mv;     /* [n] moves of one round (ent_eum_run_work) */
@@ -371,7 +375,8 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->UT = ent_mallocarray(n * n, sizeof(double));
   w->P = ent_mallocarray(n * n, sizeof(double));
   double **vec[] = {&w->w, &w->rho, &w->r, &w->D, &w->R,
-                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb, &w->uq};
+                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb, &w->uq,
+                    &w->pos, &w->neg};
   int ok = w->U && w->UT && w->P;
   for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++) {
     *vec[k] = ent_mallocarray(n, sizeof(double));
@@ -421,6 +426,8 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->ba);
   ent_free(w->bb);
   ent_free(w->uq);
+  ent_free(w->pos);
+  ent_free(w->neg);
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_free(w);
@@ -644,12 +651,87 @@ static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
   return eu_from(c, i, j, P, rho, d, Us, Uf, eu_status_quo(rho));
 }
 
-/* One pass's voter weights, exponents, utilities, G and P. */
+/* The vote sums of fill_probabilities for many pairs at once: for each i
+ * the pairs (i, j > i) are lanes, each summing its own votes in voter
+ * order k as the specification does -- so every sum has the same bits --
+ * but the lanes are independent, so the additions no longer wait on each
+ * other and the voter-major rows UT[k*n + j] are read contiguously.  Raw
+ * sums into P: P[i*n + j] = pos, P[j*n + i] = neg (0 where x_i == x_j).
+ * pos, neg: scratch of n entries. */
+static void vote_sums_lanes(size_t n, const double *x, const double *UT,
+                            const double *wt, double *P, double *pos,
+                            double *neg) {
+  for (size_t i = 0; i < n; i++) {
+    P[i * n + i] = 0.0;
+    size_t m = n - i - 1, j0 = i + 1;
+    if (m == 0) break;
+    double *restrict ps = pos, *restrict ng = neg;
+    for (size_t l = 0; l < m; l++) ps[l] = ng[l] = 0.0;
+    for (size_t k = 0; k < n; k++) {
+      const double *restrict u = UT + k * n + j0;
+      double ui = UT[k * n + i], wk = wt[k];
+      size_t l = 0;
+      for (; l + 4 <= m; l += 4) {
+        double v0 = wk * (u[l] - ui), v1 = wk * (u[l + 1] - ui);
+        double v2 = wk * (u[l + 2] - ui), v3 = wk * (u[l + 3] - ui);
+        ps[l] += v0 > 0.0 ? v0 : 0.0;
+        ps[l + 1] += v1 > 0.0 ? v1 : 0.0;
+        ps[l + 2] += v2 > 0.0 ? v2 : 0.0;
+        ps[l + 3] += v3 > 0.0 ? v3 : 0.0;
+        ng[l] += v0 < 0.0 ? -v0 : 0.0;
+        ng[l + 1] += v1 < 0.0 ? -v1 : 0.0;
+        ng[l + 2] += v2 < 0.0 ? -v2 : 0.0;
+        ng[l + 3] += v3 < 0.0 ? -v3 : 0.0;
+      }
+      for (; l < m; l++) {
+        double v = wk * (u[l] - ui); /* k's vote for x_i over x_j */
+        ps[l] += v > 0.0 ? v : 0.0;
+        ng[l] += v < 0.0 ? -v : 0.0;
+      }
+    }
+    for (size_t l = 0; l < m; l++) {
+      size_t j = j0 + l;
+      int same = x[i] == x[j];
+      P[i * n + j] = same ? 0.0 : ps[l];
+      P[j * n + i] = same ? 0.0 : ng[l];
+    }
+  }
+}
+
+/* P from the raw sums of vote_sums_lanes, as fill_probabilities divides. */
+static void probabilities_from_sums(size_t n, const double *x, int per_pair,
+                                    double G, double *P) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      if (x[i] == x[j]) continue; /* 0 already */
+      double pos = P[i * n + j], neg = P[j * n + i];
+      double den = per_pair ? pos + neg : G;
+      if (den > 0.0) {
+        P[i * n + j] = pos / den;
+        P[j * n + i] = neg / den;
+      } else {
+        P[i * n + j] = P[j * n + i] = 0.0;
+      }
+    }
+}
+
+/* One pass's voter weights, exponents, utilities, G and P.  G is one
+ * chain of n^3 dependent additions in the specification's order
+ * (global_total), bound by the latency of an addition: the floor of a
+ * round at large n, since every P, a_ij, b_ij -- and so every compromise
+ * position, a continuous output -- depends on its exact bits.  Running it
+ * on a second core beside the vote sums was tried: on a shared machine
+ * the threads' waiting costs more CPU than it saves. */
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
   fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference);
   double G = per_pair ? 0.0 : global_total(n, w->UT, w->w);
-  fill_probabilities(n, x, w->U, w->w, per_pair, G, w->P);
+  if (w->reference) {
+    fill_probabilities(n, x, w->U, w->w, per_pair, G, w->P);
+  } else {
+    vote_sums_lanes(n, x, w->UT, w->w, w->P, w->pos, w->neg);
+    probabilities_from_sums(n, x, per_pair, G, w->P);
+  }
   return G;
 }
 
