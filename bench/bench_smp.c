@@ -25,18 +25,15 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 
+#include "benchutil.h"
 #include "entente.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Time runs of p until at least 0.3 s have passed (at least one run).
- * Returns seconds per run; *states gets the run's length. */
-static double time_runs(const ent_smp_problem *p, size_t *states) {
-  double t0 = now(), t;
+/* Time runs of p until at least 0.3 s of CPU have passed (at least one
+ * run).  Returns wall seconds per run; *cpu gets CPU seconds per run and
+ * *states the run's length. */
+static double time_runs(const ent_smp_problem *p, size_t *states,
+                        double *cpu) {
+  double t0 = now(), c0 = cpu_now(), c;
   long runs = 0;
   do {
     ent_diag *d = ent_diag_create();
@@ -49,9 +46,10 @@ static double time_runs(const ent_smp_problem *p, size_t *states) {
     ent_smp_run_destroy(r);
     ent_diag_destroy(d);
     runs++;
-    t = now();
-  } while (t - t0 < 0.3);
-  return (t - t0) / (double)runs;
+    c = cpu_now() - c0;
+  } while (c < 0.3);
+  *cpu = c / (double)runs;
+  return (now() - t0) / (double)runs;
 }
 
 static double flat(gsl_rng *r, double a, double b) {
@@ -60,12 +58,12 @@ static double flat(gsl_rng *r, double a, double b) {
 
 static void row(const char *name, const ent_smp_problem *p, double ktab) {
   size_t states = 0;
-  double s = time_runs(p, &states);
-  printf("%-22s %6zu %4zu %6zu %12.6f %10.4f", name,
+  double cpu, s = time_runs(p, &states, &cpu);
+  printf("%-22s %6zu %4zu %6zu %12.6f %12.6f %10.4f", name,
          ent_smp_problem_actor_count(p), ent_smp_problem_dim_count(p), states,
-         s, 1e3 * s / (double)(states > 1 ? states - 1 : 1));
+         s, cpu, 1e3 * cpu / (double)(states > 1 ? states - 1 : 1));
   if (ktab > 0.0)
-    printf(" %10.2f %10.0fx\n", ktab, ktab / s);
+    printf(" %10.2f %10.0fx\n", ktab, ktab / cpu);
   else
     printf(" %10s %11s\n", "-", "-");
   fflush(stdout);
@@ -106,8 +104,10 @@ int main(int argc, char **argv) {
 
   printf("SMP (KTAB Spatial Model of Politics), default options: seconds per "
          "run\n");
-  printf("%-22s %6s %4s %6s %12s %10s %10s %11s\n", "scenario", "actors",
-         "dims", "states", "s/run", "ms/turn", "KTAB s", "KTAB/ours");
+  print_load("at start");
+  printf("%-22s %6s %4s %6s %12s %12s %10s %10s %11s\n", "scenario", "actors",
+         "dims", "states", "wall s/run", "CPU s/run", "CPU ms/turn", "KTAB s",
+         "KTAB/ours");
   const char *dir = data_dir(argc, argv);
   if (!dir) {
     fprintf(stderr, "bench_smp: KTAB examples not found (pass the path of "
@@ -162,5 +162,6 @@ int main(int argc, char **argv) {
     free(text);
   }
   gsl_rng_free(rng);
+  print_load("at end");
   return 0;
 }

@@ -10,7 +10,10 @@
  * beta = -1.5 on its exports to them) plus beta ~ U(-1, 0) on 5 % of the
  * other pairs.  Both deficit modes; every solve uses the default options
  * (tol 1e-12) and a workspace allocated once per size.  Each size repeats
- * the solve for at least 0.3 s.
+ * the solve for at least 0.3 s of CPU.  Wall and CPU time per solve; for
+ * N <= 50 also Newton first (ent_trade_ge_solve_newton, O(N^3) a step, the
+ * solver of the simulator's small bloc systems) and its ratio to the
+ * fixed point, cold starts both.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -43,12 +46,42 @@ static void make_problem(size_t n, uint64_t seed, double *X, double *b) {
   }
 }
 
+/* Solves for at least 0.3 s of CPU; ms per solve (wall, CPU). */
+static int time_solves(size_t n, const double *X, const double *b,
+                       const ent_trade_opts *o, int newton_first,
+                       ent_trade_work *w, double *wh, ent_trade_info *info,
+                       double *wall_ms, double *cpu_ms) {
+  ent_trade_out out;
+  memset(&out, 0, sizeof out);
+  out.w_hat = wh;
+  long solves = 0;
+  double t0 = now(), c0 = cpu_now(), c;
+  do {
+    ent_status st =
+        newton_first ? ent_trade_ge_solve_newton(n, X, b, o, NULL, w, &out, info)
+                     : ent_trade_ge_solve(n, X, b, o, NULL, w, &out, info);
+    if (st != ENT_OK) {
+      fprintf(stderr, "bench_trade: N=%zu did not solve: %s\n", n,
+              ent_trade_fail_str(info->fail));
+      return -1;
+    }
+    solves++;
+    c = cpu_now() - c0;
+  } while (c < 0.3);
+  *wall_ms = 1e3 * (now() - t0) / (double)solves;
+  *cpu_ms = 1e3 * c / (double)solves;
+  return 0;
+}
+
 int main(void) {
-  static const size_t sizes[] = {10, 50, 100, 200};
+  static const size_t sizes[] = {6, 10, 50, 100, 200};
   printf("GE structural gravity: one counterfactual solve (fixed point, "
-         "tol 1e-12)\n");
-  printf("%-14s %5s %6s %12s %14s %16s %10s\n", "deficits", "N", "iter",
-         "ms/solve", "ms/iteration", "ns per N^2 iter", "residual");
+         "tol 1e-12), and Newton first (ent_trade_ge_solve_newton, the "
+         "simulator's solves) for N <= 50\n");
+  print_load("at start");
+  printf("%-14s %4s %5s %9s %9s %12s %8s | %6s %9s %7s\n", "deficits", "N",
+         "iter", "wall ms", "CPU ms", "ns/N^2/iter", "residual", "newton",
+         "CPU ms", "ratio");
   for (int mode = 0; mode < 2; mode++)
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
       size_t n = sizes[k];
@@ -60,30 +93,25 @@ int main(void) {
       ent_trade_opts o;
       ent_trade_opts_init(&o);
       o.deficit = (ent_trade_deficit)mode;
-      ent_trade_out out;
-      memset(&out, 0, sizeof out);
-      out.w_hat = wh;
-      ent_trade_info info;
-      long solves = 0;
-      double t0 = now(), t;
-      do {
-        if (ent_trade_ge_solve(n, X, b, &o, NULL, w, &out, &info) != ENT_OK) {
-          fprintf(stderr, "bench_trade: N=%zu did not solve: %s\n", n,
-                  ent_trade_fail_str(info.fail));
-          return 1;
-        }
-        solves++;
-        t = now() - t0;
-      } while (t < 0.3);
-      double ms = 1e3 * t / (double)solves;
-      double ms_it = ms / info.iterations;
-      printf("%-14s %5zu %6d %12.4f %14.5f %16.3f %10.1e\n",
-             mode ? "multiplicative" : "additive", n, info.iterations, ms,
-             ms_it, 1e6 * ms_it / ((double)n * (double)n), info.residual);
+      ent_trade_info info, ninfo;
+      double wall, cpu, nwall, ncpu;
+      if (time_solves(n, X, b, &o, 0, w, wh, &info, &wall, &cpu)) return 1;
+      double ms_it = cpu / info.iterations;
+      printf("%-14s %4zu %5d %9.4f %9.4f %12.3f %8.1e",
+             mode ? "multiplicative" : "additive", n, info.iterations, wall,
+             cpu, 1e6 * ms_it / ((double)n * (double)n), info.residual);
+      if (n <= 50 &&
+          !time_solves(n, X, b, &o, 1, w, wh, &ninfo, &nwall, &ncpu))
+        printf(" | %6d %9.4f %6.1fx\n", ninfo.newton_iterations, ncpu,
+               cpu / ncpu);
+      else
+        printf(" | %6s %9s %7s\n", "-", "-", "-");
+      fflush(stdout);
       ent_trade_work_free(w);
       free(X);
       free(b);
       free(wh);
     }
+  print_load("at end");
   return 0;
 }

@@ -1,11 +1,15 @@
 /*
  * benchutil.h -- what the benchmark programs share: a seeded splitmix64
- * stream for synthetic inputs and a monotonic clock.
+ * stream for synthetic inputs, a monotonic clock, the process's CPU clock
+ * and the load average.  On a shared machine wall time depends on the
+ * other work; CPU time (printed beside it) is the figure to compare, and
+ * the load average printed with each table says how busy the machine was.
  */
 #ifndef ENT_BENCHUTIL_H
 #define ENT_BENCHUTIL_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 static inline uint64_t splitmix64(uint64_t *s) {
@@ -24,6 +28,27 @@ static inline double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU seconds used by this process (every thread). */
+static inline double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Print "load average: 1, 5, 15 min" (Linux /proc/loadavg) and a line
+ * break; "unknown" elsewhere. */
+static inline void print_load(const char *when) {
+  double l1 = 0.0, l5 = 0.0, l15 = 0.0;
+  FILE *f = fopen("/proc/loadavg", "r");
+  int ok = f && fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3;
+  if (f) fclose(f);
+  if (ok)
+    printf("load average %s: %.2f %.2f %.2f (1, 5, 15 min)\n", when, l1, l5,
+           l15);
+  else
+    printf("load average %s: unknown\n", when);
 }
 
 #endif /* ENT_BENCHUTIL_H */

@@ -42,6 +42,7 @@
 #include <omp.h>
 #endif
 #ifdef ENT_HAVE_MPI
+#include <dlfcn.h>
 #include <mpi.h>
 #endif
 
@@ -52,12 +53,110 @@
 
 /* ------------------------------------------------------------ MPI */
 
+#ifdef ENT_HAVE_MPI
+/* libmpi is not linked: it is loaded (dlopen) by ent_ensemble_mpi_init,
+ * which only runs in a process started by mpirun/srun, so that no other
+ * command pays for loading Open MPI and the libraries behind it.  The
+ * functions and predefined handles the ensemble uses, resolved from it;
+ * they live in the ent_mpi of the process (no global state). */
+typedef struct mpi_api {
+  int (*Initialized)(int *);
+  int (*Init)(int *, char ***);
+  int (*Comm_dup)(MPI_Comm, MPI_Comm *);
+  int (*Comm_rank)(MPI_Comm, int *);
+  int (*Comm_size)(MPI_Comm, int *);
+  int (*Abort)(MPI_Comm, int);
+  int (*Comm_free)(MPI_Comm *);
+  int (*Finalize)(void);
+  int (*Bcast)(void *, int, MPI_Datatype, int, MPI_Comm);
+  int (*Allreduce)(const void *, void *, int, MPI_Datatype, MPI_Op,
+                   MPI_Comm);
+  int (*Gatherv)(const void *, int, MPI_Datatype, void *, const int *,
+                 const int *, MPI_Datatype, int, MPI_Comm);
+  MPI_Comm world;
+  MPI_Datatype t_int, t_byte, t_ull;
+  MPI_Op op_min;
+} mpi_api;
+#endif
+
 struct ent_mpi {
   int rank, size;
 #ifdef ENT_HAVE_MPI
   MPI_Comm comm;
+  void *lib; /* dlopen handle of libmpi (kept open to the end) */
+  mpi_api f;
 #endif
 };
+
+#ifdef ENT_HAVE_MPI
+static int mpi_sym(void *lib, const char *name, void *slot) {
+  void *s = dlsym(lib, name);
+  if (!s) return -1;
+  memcpy(slot, &s, sizeof s); /* object to function pointer, as POSIX allows */
+  return 0;
+}
+
+/* Load libmpi into p->lib and p->f.  RTLD_GLOBAL: Open MPI's own
+ * components (dlopen'ed by it) look for its symbols globally.  Returns 0
+ * or -1 (a message on stderr). */
+static int mpi_load(ent_mpi *p) {
+  static const char *const libs[] = {"libmpi.so.40", "libmpi.so.12",
+                                     "libmpi.so"};
+  for (size_t k = 0; k < sizeof libs / sizeof libs[0] && !p->lib; k++)
+    p->lib = dlopen(libs[k], RTLD_NOW | RTLD_GLOBAL);
+  if (!p->lib) {
+    fprintf(stderr, "entente: error: cannot load the MPI library: %s\n",
+            dlerror());
+    return -1;
+  }
+  mpi_api *f = &p->f;
+  struct {
+    const char *name;
+    void *slot;
+  } fns[] = {{"MPI_Initialized", &f->Initialized},
+             {"MPI_Init", &f->Init},
+             {"MPI_Comm_dup", &f->Comm_dup},
+             {"MPI_Comm_rank", &f->Comm_rank},
+             {"MPI_Comm_size", &f->Comm_size},
+             {"MPI_Abort", &f->Abort},
+             {"MPI_Comm_free", &f->Comm_free},
+             {"MPI_Finalize", &f->Finalize},
+             {"MPI_Bcast", &f->Bcast},
+             {"MPI_Allreduce", &f->Allreduce},
+             {"MPI_Gatherv", &f->Gatherv}};
+  for (size_t k = 0; k < sizeof fns / sizeof fns[0]; k++)
+    if (mpi_sym(p->lib, fns[k].name, fns[k].slot)) {
+      fprintf(stderr, "entente: error: the MPI library has no %s\n",
+              fns[k].name);
+      return -1;
+    }
+#ifdef OPEN_MPI
+  /* Open MPI's predefined handles are the addresses of its globals */
+  struct {
+    const char *name;
+    void **slot;
+  } objs[] = {{"ompi_mpi_comm_world", (void **)&f->world},
+              {"ompi_mpi_int", (void **)&f->t_int},
+              {"ompi_mpi_byte", (void **)&f->t_byte},
+              {"ompi_mpi_unsigned_long_long", (void **)&f->t_ull},
+              {"ompi_mpi_op_min", (void **)&f->op_min}};
+  for (size_t k = 0; k < sizeof objs / sizeof objs[0]; k++)
+    if (!(*objs[k].slot = dlsym(p->lib, objs[k].name))) {
+      fprintf(stderr, "entente: error: the MPI library has no %s\n",
+              objs[k].name);
+      return -1;
+    }
+#else
+  /* elsewhere (MPICH and its ABI) the handles are constants */
+  f->world = MPI_COMM_WORLD;
+  f->t_int = MPI_INT;
+  f->t_byte = MPI_BYTE;
+  f->t_ull = MPI_UNSIGNED_LONG_LONG;
+  f->op_min = MPI_MIN;
+#endif
+  return 0;
+}
+#endif
 
 int ent_ensemble_mpi_available(void) {
 #ifdef ENT_HAVE_MPI
@@ -80,20 +179,24 @@ ent_status ent_ensemble_mpi_init(int *argc, char ***argv, ent_mpi **out) {
 #ifdef ENT_HAVE_MPI
   ent_mpi *p = ent_calloc(1, sizeof *p);
   if (!p) return ENT_ENOMEM;
+  if (mpi_load(p)) {
+    ent_free(p);
+    return ENT_EINTERNAL;
+  }
   int inited = 0;
-  MPI_Initialized(&inited);
-  if (!inited && MPI_Init(argc, argv) != MPI_SUCCESS) {
+  p->f.Initialized(&inited);
+  if (!inited && p->f.Init(argc, argv) != MPI_SUCCESS) {
     ent_free(p);
     return ENT_EINTERNAL;
   }
-  /* the one place that names MPI_COMM_WORLD: the ensemble works on a
-   * private duplicate handed around in `p` */
-  if (MPI_Comm_dup(MPI_COMM_WORLD, &p->comm) != MPI_SUCCESS) {
+  /* the one place that names the world communicator: the ensemble works
+   * on a private duplicate handed around in `p` */
+  if (p->f.Comm_dup(p->f.world, &p->comm) != MPI_SUCCESS) {
     ent_free(p);
     return ENT_EINTERNAL;
   }
-  MPI_Comm_rank(p->comm, &p->rank);
-  MPI_Comm_size(p->comm, &p->size);
+  p->f.Comm_rank(p->comm, &p->rank);
+  p->f.Comm_size(p->comm, &p->size);
   *out = p;
   return ENT_OK;
 #else
@@ -109,9 +212,9 @@ int ent_ensemble_mpi_size(const ent_mpi *p) { return p ? p->size : 1; }
 void ent_ensemble_mpi_finalize(ent_mpi *p, int failed) {
   if (!p) return;
 #ifdef ENT_HAVE_MPI
-  if (failed && p->size > 1) MPI_Abort(p->comm, 1);
-  MPI_Comm_free(&p->comm);
-  MPI_Finalize();
+  if (failed && p->size > 1) p->f.Abort(p->comm, 1);
+  p->f.Comm_free(&p->comm);
+  p->f.Finalize();
 #else
   (void)failed;
 #endif
@@ -120,7 +223,7 @@ void ent_ensemble_mpi_finalize(ent_mpi *p, int failed) {
 
 int ent_ensemble_bcast_int(const ent_mpi *p, int v) {
 #ifdef ENT_HAVE_MPI
-  if (p && p->size > 1) MPI_Bcast(&v, 1, MPI_INT, 0, p->comm);
+  if (p && p->size > 1) p->f.Bcast(&v, 1, p->f.t_int, 0, p->comm);
 #else
   (void)p;
 #endif
@@ -131,7 +234,7 @@ ent_status ent_ensemble_bcast(const ent_mpi *p, char **buf, size_t *len) {
 #ifdef ENT_HAVE_MPI
   if (!p || p->size < 2) return ENT_OK;
   unsigned long long n = p->rank == 0 ? (unsigned long long)*len : 0;
-  MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, p->comm);
+  p->f.Bcast(&n, 1, p->f.t_ull, 0, p->comm);
   if (p->rank != 0) {
     *buf = ent_malloc((size_t)n + 1);
     *len = (size_t)n;
@@ -139,11 +242,11 @@ ent_status ent_ensemble_bcast(const ent_mpi *p, char **buf, size_t *len) {
   int ok = *buf != NULL;
   /* every rank must agree before the payload moves */
   int all = 0;
-  MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, p->comm);
+  p->f.Allreduce(&ok, &all, 1, p->f.t_int, p->f.op_min, p->comm);
   if (!all) return ENT_ENOMEM;
   for (size_t at = 0; at < n;) {
     int chunk = n - at > (1u << 30) ? 1 << 30 : (int)(n - at);
-    MPI_Bcast(*buf + at, chunk, MPI_BYTE, 0, p->comm);
+    p->f.Bcast(*buf + at, chunk, p->f.t_byte, 0, p->comm);
     at += (size_t)chunk;
   }
   if (p->rank != 0) (*buf)[n] = '\0';
@@ -722,7 +825,7 @@ ent_status ent_ensemble_sync(ent_ensemble *e) {
   unsigned long long n = e->units_done;
 #ifdef ENT_HAVE_MPI
   if (e->o.mpi && e->size > 1)
-    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, e->o.mpi->comm);
+    e->o.mpi->f.Bcast(&n, 1, e->o.mpi->f.t_ull, 0, e->o.mpi->comm);
 #endif
   e->units_done = (unsigned long)n;
   e->batch_count = 0;
@@ -775,7 +878,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
     if (e->rank == 0) {
       counts = ent_calloc((size_t)e->size, sizeof *counts);
       displs = ent_calloc((size_t)e->size, sizeof *displs);
-      if (!counts || !displs) MPI_Abort(e->o.mpi->comm, 1);
+      if (!counts || !displs) e->o.mpi->f.Abort(e->o.mpi->comm, 1);
       for (int r = 0; r < e->size; r++) {
         size_t a = nb * (size_t)r / (size_t)e->size;
         size_t b = nb * (size_t)(r + 1) / (size_t)e->size;
@@ -784,9 +887,10 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
       }
     }
     /* rank 0's own part is already in place */
-    MPI_Gatherv(e->rank == 0 ? MPI_IN_PLACE : e->buf,
-                (int)(mine * e->rec_bytes), MPI_BYTE, e->buf, counts, displs,
-                MPI_BYTE, 0, e->o.mpi->comm);
+    const mpi_api *f = &e->o.mpi->f;
+    f->Gatherv(e->rank == 0 ? MPI_IN_PLACE : e->buf,
+               (int)(mine * e->rec_bytes), f->t_byte, e->buf, counts, displs,
+               f->t_byte, 0, e->o.mpi->comm);
     ent_free(counts);
     ent_free(displs);
   }

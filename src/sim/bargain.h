@@ -60,6 +60,8 @@ typedef struct ent_bargain_in {
   const ent_smp_opts *smp; /* SMP options (the issue's) */
   int last;                /* the run's last bargaining */
   int robustness;          /* run robustness variants */
+  int reference;           /* the models' reference (previous) kernels,
+                              for bench/ (ent_run_opts.reference) */
 } ent_bargain_in;
 
 /* Where a model's bargaining stands after a year, carried to the next

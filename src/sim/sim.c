@@ -89,7 +89,28 @@ struct ent_sim {
   ent_trade_nested_work *nw; /* NULL unless theta_foreign != theta */
   ent_indicators_work *iw;
   ent_trade_opts topts;
+  ent_trade_opts vopts;    /* the vulnerability solves: topts with the
+                              Newton step tolerance ENT_SIM_VUL_TOL */
+  int reference;           /* o->reference: the previous kernels */
+  int have_w_hat;          /* w_hat holds last year's equilibrium */
+  double *vul_w;           /* [nb*nb*nb] w_hat of the cut of (a, b), a < b,
+                              last year: the start of this year's solve;
+                              NULL for nb > ENT_SIM_WARM_MAX */
+  unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set */
 };
+
+/* Largest bloc system whose vulnerability solves keep warm starts
+ * (nb^3 doubles). */
+#define ENT_SIM_WARM_MAX 32
+
+/* Newton step (max |d ln w_hat|) at which a vulnerability solve stops.
+ * The indicator is a share of real income read to 3-4 significant digits
+ * (docs/models/indicators.md); Newton converges quadratically, so after a
+ * step below 1e-9 the error left is of the order of its square -- at
+ * rounding level -- where the fixed point needed 1e-12 (a contraction
+ * stops short by about tol / (1 - rate)).  bench/bench_ensemble prints
+ * the largest deviation from the previous 1e-12 fixed point. */
+#define ENT_SIM_VUL_TOL 1e-9
 
 static double clamp(double v, double lo, double hi) {
   return v < lo ? lo : v > hi ? hi : v;
@@ -138,6 +159,8 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->beta_link_next);
   ent_free(s->beta0);
   ent_free(s->emb0);
+  ent_free(s->vul_w);
+  ent_free(s->vul_have);
   ent_free(s->w_hat);
   ent_free(s->welfare);
   ent_free(s->pressure);
@@ -273,10 +296,18 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       goto nomem;
     for (size_t c = 0; c < st->n_channels; c++) s->decided[c] = INT_MAX;
     shocks_at(s, st->start, s->beta0, s->emb0);
+    s->reference = o && o->reference;
+    if (nb <= ENT_SIM_WARM_MAX && !s->reference) {
+      s->vul_w = ent_mallocarray(nb * nb * nb, sizeof(double));
+      s->vul_have = ent_calloc(nn, 1);
+      if (!s->vul_w || !s->vul_have) goto nomem;
+    }
     ent_trade_opts_init(&s->topts);
     s->topts.theta = st->theta;
     s->topts.deficit = st->multiplicative ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
                                           : ENT_TRADE_DEFICIT_ADDITIVE;
+    s->vopts = s->topts;
+    s->vopts.tol = ENT_SIM_VUL_TOL;
   }
   *out = s;
   return ENT_OK;
@@ -326,7 +357,8 @@ static ent_status bargain(ent_sim *s, size_t i, int first, int last,
                        &s->iopts[i],
                        &is->smp,
                        last,
-                       s->o ? s->o->robustness : 1};
+                       s->o ? s->o->robustness : 1,
+                       s->o && s->o->reference};
   int use[2] = {q->decider, dynamic || last ? q->beside : -1};
   for (int u = 0; u < 2; u++) {
     if (use[u] < 0) continue;
@@ -500,8 +532,14 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
       s->nw ? ent_trade_nested_solve(nb, s->X0, s->b, st->theta,
                                      st->theta_foreign, &s->topts, s->nw,
                                      s->Xstar, s->w_hat, s->welfare, &info)
-            : ent_trade_ge_solve(nb, s->X0, s->b, &s->topts, NULL, s->tw, &out,
-                                 &info);
+        : s->reference
+            ? ent_trade_ge_solve(nb, s->X0, s->b, &s->topts, NULL, s->tw, &out,
+                                 &info)
+            /* Newton from last year's equilibrium (the shocks and the
+             * baseline move a little from year to year) */
+            : ent_trade_ge_solve_newton(nb, s->X0, s->b, &s->topts,
+                                        s->have_w_hat ? s->w_hat : NULL,
+                                        s->tw, &out, &info);
   if (rc != ENT_OK) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_ENOCONV, s->m->source, 0, 0,
                  "trade equilibrium of year %d not found: %s (%d iterations, "
@@ -509,6 +547,7 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
                  info.iterations, info.residual);
     return rc == ENT_EINVAL ? ENT_EINPUT : ENT_ENOCONV;
   }
+  s->have_w_hat = !s->nw;
   double lam = st->adjustment;
   for (size_t k = 0; k < nn; k++) {
     double x = s->Xg[k] + lam * (s->Xstar[k] - s->Xg[k]);
@@ -849,8 +888,20 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       REC(ENT_VAR_VULNERABILITY_PE, ent, dy.vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
-        if (ent_indicators_vulnerability_ge(nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->topts,
-                                     s->iw, &va, &vb) == ENT_OK) {
+        /* Newton from the same cut's equilibrium of last year (cold in
+         * the first year), or the previous cold fixed point */
+        double *wp = s->vul_w ? s->vul_w + (a * nb + b) * nb : NULL;
+        const double *start = wp && s->vul_have[a * nb + b] ? wp : NULL;
+        ent_status vs =
+            s->reference
+                ? ent_indicators_vulnerability_ge(nb, s->X, a, b,
+                                                  ENT_IND_CUT_BOTH, &s->topts,
+                                                  s->iw, &va, &vb)
+                : ent_indicators_vulnerability_ge_newton(
+                      nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw,
+                      start, wp, &va, &vb);
+        if (vs == ENT_OK && wp) s->vul_have[a * nb + b] = 1;
+        if (vs == ENT_OK) {
           char rev[72];
           name_pair(rev, sizeof rev, st, b, a);
           REC(ENT_VAR_VULNERABILITY_GE, ent, va);

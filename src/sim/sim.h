@@ -44,6 +44,10 @@ struct ent_run_opts {
   int both_as;    /* -1: `both` issues as the scenario says; else the
                      ent_issue_model that decides them alone (an ensemble
                      member's drawn model, docs/ensemble.md) */
+  int reference;  /* 1: the previous kernels -- cold fixed-point trade and
+                     vulnerability solves, the specification-order EUM
+                     round -- for bench/ to time side by side (default 0;
+                     not an option of the command line) */
   int drivers;    /* attribute the last year's outcome to the strategic
                      drivers by re-running without each (default 1; the
                      ensemble turns it off; "drivers=off") */

@@ -8,9 +8,12 @@
  * denominator G is another n^3 additions (summed in the specification's
  * order, see global_total).  A round is O(n^3).
  *
- * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a), so the
- * voter sums for a pair (i, j) run over two contiguous rows, and
- * voter-major (UT) for G.
+ * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a) (the
+ * reference path's pair sums), and voter-major, UT[k*n + a], for G and
+ * the fast path's vote sums, which run many pairs side by side, each in
+ * its own voter order (vote_sums_lanes): the same bits, without one
+ * addition waiting on the one before.  G stays one serial chain of n^3
+ * additions: the floor of a round at large n.
  *
  * Decisions use exact comparisons (section 8): no epsilons.
  */
@@ -36,6 +39,10 @@ struct ent_eum_work {
   int *best;    /* [n] chosen counterpart per receiver, -1 = none */
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
+  double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
+  double *pos, *neg; /* [n] vote sums of the pairs (i, j > i) */
+  int reference;/* 1: every EU term evaluated as eu() writes it (the
+                   specification-order path, for tests and bench/) */
   ent_eum_move *mv;     /* [n] moves of one round (ent_eum_run_work) */
   uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
   size_t cap_hashes;
@@ -368,7 +375,8 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->UT = ent_mallocarray(n * n, sizeof(double));
   w->P = ent_mallocarray(n * n, sizeof(double));
   double **vec[] = {&w->w, &w->rho, &w->r, &w->D, &w->R,
-                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb};
+                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb, &w->uq,
+                    &w->pos, &w->neg};
   int ok = w->U && w->UT && w->P;
   for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++) {
     *vec[k] = ent_mallocarray(n, sizeof(double));
@@ -388,6 +396,10 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
              2 * n * sizeof(size_t) + 2 * n * sizeof(int) +
              n * sizeof *w->mv;
   return w;
+}
+
+void ent_eum_work_set_reference(ent_eum_work *w, int on) {
+  if (w) w->reference = on != 0;
 }
 
 size_t ent_eum_work_size(const ent_eum_work *w) {
@@ -413,6 +425,9 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->bpos);
   ent_free(w->ba);
   ent_free(w->bb);
+  ent_free(w->uq);
+  ent_free(w->pos);
+  ent_free(w->neg);
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_free(w);
@@ -504,14 +519,38 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
 /* u_k(p) = (|x_k - p| / R)^rho_k for every voter k and position a:
- * U[a*n + k]. */
+ * U[a*n + k].  The distance of (a, k) is that of (k, a); pow(0, rho) = 0
+ * and pow(1, rho) = 1 exactly (rho > 0), so those need no call (`fast`;
+ * the reference path calls pow for every entry). */
 static void fill_utilities(size_t n, const double *x, double range,
-                           const double *rho, double *U, double *UT) {
-  for (size_t a = 0; a < n; a++)
-    for (size_t k = 0; k < n; k++) {
+                           const double *rho, double *U, double *UT,
+                           int fast) {
+  if (!fast) {
+    for (size_t a = 0; a < n; a++)
+      for (size_t k = 0; k < n; k++) {
+        double d = clamp01(fabs(x[k] - x[a]) / range);
+        U[a * n + k] = UT[k * n + a] = rho[k] == 1.0 ? d : pow(d, rho[k]);
+      }
+    return;
+  }
+  for (size_t a = 0; a < n; a++) {
+    U[a * n + a] = UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0
+                                        ? 0.0
+                                        : pow(0.0, rho[a]);
+    for (size_t k = a + 1; k < n; k++) {
       double d = clamp01(fabs(x[k] - x[a]) / range);
-      U[a * n + k] = UT[k * n + a] = rho[k] == 1.0 ? d : pow(d, rho[k]);
+      double uk, ua; /* u_k(x_a) and u_a(x_k) */
+      if (d == 0.0 || d == 1.0) {
+        uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow(d, rho[k]);
+        ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow(d, rho[a]);
+      } else {
+        uk = rho[k] == 1.0 ? d : pow(d, rho[k]);
+        ua = rho[a] == 1.0 ? d : pow(d, rho[a]);
+      }
+      U[a * n + k] = UT[k * n + a] = uk;
+      U[k * n + a] = UT[a * n + k] = ua;
     }
+  }
 }
 
 /* G = sum_k sum_a sum_b |v_k(x_a, x_b)| over all ordered pairs, summed in
@@ -569,20 +608,28 @@ typedef struct eu_ctx {
   double range, Q, mu;
 } eu_ctx;
 
-/* EU(i -> j; rho): challenger i, target j, P = P(i,j) (section 3). */
-static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
-  double d = clamp01(fabs(c->x[i] - c->x[j]) / c->range);
-  double s = c->sal[j];
-  double Us, Uf, Uq;
+/* The utilities of success and failure at distance d with exponent rho
+ * (section 3). */
+static void eu_success_failure(double d, double rho, double *Us, double *Uf) {
   if (rho == 1.0) {
-    Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
-    Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
-    Uq = 0.0;
+    *Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
+    *Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
   } else {
-    Us = 2.0 - 4.0 * pow(0.5 - 0.5 * d, rho);
-    Uf = 2.0 - 4.0 * pow(0.5 + 0.5 * d, rho);
-    Uq = 2.0 - 4.0 * pow(0.5, rho);
+    *Us = 2.0 - 4.0 * pow(0.5 - 0.5 * d, rho);
+    *Uf = 2.0 - 4.0 * pow(0.5 + 0.5 * d, rho);
   }
+}
+
+/* The utility of the status quo, 2 - 4 (1/2)^rho: one per actor. */
+static double eu_status_quo(double rho) {
+  return rho == 1.0 ? 0.0 : 2.0 - 4.0 * pow(0.5, rho);
+}
+
+/* EU(i -> j; rho) from the distance d = |x_i - x_j| / R (clamped) and
+ * the three utilities of that d and rho. */
+static double eu_from(const eu_ctx *c, size_t i, size_t j, double P,
+                      double rho, double d, double Us, double Uf, double Uq) {
+  double s = c->sal[j];
   double v = s * (P * Us + (1.0 - P) * Uf) + (1.0 - s) * Us - c->Q * Uq;
   if (c->Q < 1.0) {
     double dm = fabs(c->x[i] - c->mu);
@@ -595,12 +642,96 @@ static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
   return v;
 }
 
-/* One pass's voter weights, exponents, utilities, G and P. */
+/* EU(i -> j; rho): challenger i, target j, P = P(i,j) (section 3), every
+ * term computed here (the specification's order). */
+static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
+  double d = clamp01(fabs(c->x[i] - c->x[j]) / c->range);
+  double Us, Uf;
+  eu_success_failure(d, rho, &Us, &Uf);
+  return eu_from(c, i, j, P, rho, d, Us, Uf, eu_status_quo(rho));
+}
+
+/* The vote sums of fill_probabilities for many pairs at once: for each i
+ * the pairs (i, j > i) are lanes, each summing its own votes in voter
+ * order k as the specification does -- so every sum has the same bits --
+ * but the lanes are independent, so the additions no longer wait on each
+ * other and the voter-major rows UT[k*n + j] are read contiguously.  Raw
+ * sums into P: P[i*n + j] = pos, P[j*n + i] = neg (0 where x_i == x_j).
+ * pos, neg: scratch of n entries. */
+static void vote_sums_lanes(size_t n, const double *x, const double *UT,
+                            const double *wt, double *P, double *pos,
+                            double *neg) {
+  for (size_t i = 0; i < n; i++) {
+    P[i * n + i] = 0.0;
+    size_t m = n - i - 1, j0 = i + 1;
+    if (m == 0) break;
+    double *restrict ps = pos, *restrict ng = neg;
+    for (size_t l = 0; l < m; l++) ps[l] = ng[l] = 0.0;
+    for (size_t k = 0; k < n; k++) {
+      const double *restrict u = UT + k * n + j0;
+      double ui = UT[k * n + i], wk = wt[k];
+      size_t l = 0;
+      for (; l + 4 <= m; l += 4) {
+        double v0 = wk * (u[l] - ui), v1 = wk * (u[l + 1] - ui);
+        double v2 = wk * (u[l + 2] - ui), v3 = wk * (u[l + 3] - ui);
+        ps[l] += v0 > 0.0 ? v0 : 0.0;
+        ps[l + 1] += v1 > 0.0 ? v1 : 0.0;
+        ps[l + 2] += v2 > 0.0 ? v2 : 0.0;
+        ps[l + 3] += v3 > 0.0 ? v3 : 0.0;
+        ng[l] += v0 < 0.0 ? -v0 : 0.0;
+        ng[l + 1] += v1 < 0.0 ? -v1 : 0.0;
+        ng[l + 2] += v2 < 0.0 ? -v2 : 0.0;
+        ng[l + 3] += v3 < 0.0 ? -v3 : 0.0;
+      }
+      for (; l < m; l++) {
+        double v = wk * (u[l] - ui); /* k's vote for x_i over x_j */
+        ps[l] += v > 0.0 ? v : 0.0;
+        ng[l] += v < 0.0 ? -v : 0.0;
+      }
+    }
+    for (size_t l = 0; l < m; l++) {
+      size_t j = j0 + l;
+      int same = x[i] == x[j];
+      P[i * n + j] = same ? 0.0 : ps[l];
+      P[j * n + i] = same ? 0.0 : ng[l];
+    }
+  }
+}
+
+/* P from the raw sums of vote_sums_lanes, as fill_probabilities divides. */
+static void probabilities_from_sums(size_t n, const double *x, int per_pair,
+                                    double G, double *P) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      if (x[i] == x[j]) continue; /* 0 already */
+      double pos = P[i * n + j], neg = P[j * n + i];
+      double den = per_pair ? pos + neg : G;
+      if (den > 0.0) {
+        P[i * n + j] = pos / den;
+        P[j * n + i] = neg / den;
+      } else {
+        P[i * n + j] = P[j * n + i] = 0.0;
+      }
+    }
+}
+
+/* One pass's voter weights, exponents, utilities, G and P.  G is one
+ * chain of n^3 dependent additions in the specification's order
+ * (global_total), bound by the latency of an addition: the floor of a
+ * round at large n, since every P, a_ij, b_ij -- and so every compromise
+ * position, a continuous output -- depends on its exact bits.  Running it
+ * on a second core beside the vote sums was tried: on a shared machine
+ * the threads' waiting costs more CPU than it saves. */
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
-  fill_utilities(n, x, range, rho, w->U, w->UT);
+  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference);
   double G = per_pair ? 0.0 : global_total(n, w->UT, w->w);
-  fill_probabilities(n, x, w->U, w->w, per_pair, G, w->P);
+  if (w->reference) {
+    fill_probabilities(n, x, w->U, w->w, per_pair, G, w->P);
+  } else {
+    vote_sums_lanes(n, x, w->UT, w->w, w->P, w->pos, w->neg);
+    probabilities_from_sums(n, x, per_pair, G, w->P);
+  }
   return G;
 }
 
@@ -741,6 +872,8 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
     if (tr && tr->P) memcpy(tr->P, w->P, n * n * sizeof *w->P);
   }
   eu_ctx c = {x, pb->sal, range, o->Q, mu};
+  if (!w->reference && !degenerate)
+    for (size_t k = 0; k < n; k++) w->uq[k] = eu_status_quo(w->r[k]);
   int movers = 0;
   for (size_t i = 0; i < n; i++) {
     w->best[i] = -1;
@@ -754,8 +887,24 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
         if (tr && tr->c) tr->c[ij] = 0.0;
         continue;
       }
-      double a = eu(&c, i, j, w->P[ij], w->r[i]);
-      double b = eu(&c, j, i, w->P[j * n + i], o->b_own ? w->r[j] : w->r[i]);
+      double a, b;
+      if (w->reference) {
+        a = eu(&c, i, j, w->P[ij], w->r[i]);
+        b = eu(&c, j, i, w->P[j * n + i], o->b_own ? w->r[j] : w->r[i]);
+      } else {
+        /* a_ij and b_ij share the distance; under b_exponent=receiver
+         * (or equal exponents) also Us, Uf and Uq: 2 pow calls, not 6 */
+        double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
+        double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
+        eu_success_failure(d, ri, &Us, &Uf);
+        a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
+        if (rb != ri) {
+          eu_success_failure(d, rb, &Us, &Uf);
+          b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+        } else {
+          b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[i]);
+        }
+      }
       ent_eum_region reg = classify(a, b);
       if (tr && tr->region) tr->region[ij] = (uint8_t)reg;
       if (tr && tr->a) tr->a[ij] = a;

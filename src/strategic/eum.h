@@ -110,6 +110,12 @@ ENT_LOCAL ent_eum_work *ent_eum_work_alloc(size_t n);
 ENT_LOCAL void ent_eum_work_free(ent_eum_work *w);
 /* Bytes the workspace holds (0 for NULL). */
 ENT_LOCAL size_t ent_eum_work_size(const ent_eum_work *w);
+/* on = 1: rounds evaluate every expected utility term by term as the
+ * specification writes it (6 pow calls per ordered pair), the path the
+ * fast one (per-actor pow hoisted, the terms a_ij and b_ij share computed
+ * once) is checked against: both give identical bits (tests/unit/test_eum.c)
+ * and bench/bench_eum.c times them side by side.  Default 0. */
+ENT_LOCAL void ent_eum_work_set_reference(ent_eum_work *w, int on);
 
 /* One round from x (length n) to x_next (may not alias x).  `range` is the
  * R to use (see ent_eum_range); R <= 0 means no moves.  Returns the number

@@ -12,6 +12,7 @@ struct ent_indicators_work {
   ent_trade_work *trade;
   double *b;       /* [n*n] shock of the cut */
   double *welfare; /* [n] */
+  double *w_hat;   /* [n] */
 };
 
 /* ------------------------------------------------------------ totals */
@@ -142,7 +143,8 @@ ent_indicators_work *ent_indicators_work_alloc(size_t n) {
   w->trade = ent_trade_work_alloc(n);
   w->b = ent_mallocarray(n * n, sizeof(double));
   w->welfare = ent_mallocarray(n, sizeof(double));
-  if (!w->trade || !w->b || !w->welfare) {
+  w->w_hat = ent_mallocarray(n, sizeof(double));
+  if (!w->trade || !w->b || !w->welfare || !w->w_hat) {
     ent_indicators_work_free(w);
     return NULL;
   }
@@ -154,13 +156,16 @@ void ent_indicators_work_free(ent_indicators_work *w) {
   ent_trade_work_free(w->trade);
   ent_free(w->b);
   ent_free(w->welfare);
+  ent_free(w->w_hat);
   ent_free(w);
 }
 
-ent_status ent_indicators_vulnerability_ge(size_t n, const double *X, size_t i,
-                                    size_t j, ent_indicators_cut cut,
-                                    const ent_trade_opts *o, ent_indicators_work *w,
-                                    double *vul_i, double *vul_j) {
+static ent_status vulnerability(size_t n, const double *X, size_t i,
+                                size_t j, ent_indicators_cut cut,
+                                const ent_trade_opts *o,
+                                ent_indicators_work *w, int newton_first,
+                                const double *w_start, double *w_hat_out,
+                                double *vul_i, double *vul_j) {
   if (!w || !o || !X || n > w->cap || i >= n || j >= n || i == j)
     return ENT_EINVAL;
   for (size_t k = 0; k < n * n; k++) w->b[k] = 1.0;
@@ -171,12 +176,32 @@ ent_status ent_indicators_vulnerability_ge(size_t n, const double *X, size_t i,
   ent_trade_out out;
   memset(&out, 0, sizeof out);
   out.welfare = w->welfare;
+  out.w_hat = w->w_hat;
   ent_status st =
-      ent_trade_ge_solve(n, X, w->b, o, NULL, w->trade, &out, NULL);
+      newton_first
+          ? ent_trade_ge_solve_newton(n, X, w->b, o, w_start, w->trade, &out,
+                                      NULL)
+          : ent_trade_ge_solve(n, X, w->b, o, NULL, w->trade, &out, NULL);
   if (st != ENT_OK) return st;
+  if (w_hat_out) memcpy(w_hat_out, w->w_hat, n * sizeof *w_hat_out);
   *vul_i = 1.0 - w->welfare[i];
   if (vul_j) *vul_j = 1.0 - w->welfare[j];
   return ENT_OK;
+}
+
+ent_status ent_indicators_vulnerability_ge(size_t n, const double *X, size_t i,
+                                    size_t j, ent_indicators_cut cut,
+                                    const ent_trade_opts *o, ent_indicators_work *w,
+                                    double *vul_i, double *vul_j) {
+  return vulnerability(n, X, i, j, cut, o, w, 0, NULL, NULL, vul_i, vul_j);
+}
+
+ent_status ent_indicators_vulnerability_ge_newton(
+    size_t n, const double *X, size_t i, size_t j, ent_indicators_cut cut,
+    const ent_trade_opts *o, ent_indicators_work *w, const double *w_start,
+    double *w_hat_out, double *vul_i, double *vul_j) {
+  return vulnerability(n, X, i, j, cut, o, w, 1, w_start, w_hat_out, vul_i,
+                       vul_j);
 }
 
 /* ------------------------------------------------------------ dyads */

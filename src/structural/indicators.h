@@ -98,6 +98,19 @@ ENT_LOCAL ent_status ent_indicators_vulnerability_ge(size_t n, const double *X,
                                               const ent_trade_opts *o,
                                               ent_indicators_work *w, double *vul_i,
                                               double *vul_j);
+/* The same counterfactual solved by Newton first
+ * (ent_trade_ge_solve_newton): w_start (length n, may be NULL = ones) is
+ * a start point, typically the equilibrium of the same cut a year before;
+ * w_hat_out (may be NULL, may alias w_start) receives this equilibrium's
+ * w_hat on ENT_OK.  For the small bloc systems of a simulation, where it
+ * takes a few Newton steps instead of hundreds of fixed-point iterations;
+ * equal to ent_indicators_vulnerability_ge within the solver tolerances
+ * (the indicator is reported to 4 significant digits; the solve stops at
+ * a step of o->tol in log-wages, error ~1e-12 or less). */
+ENT_LOCAL ent_status ent_indicators_vulnerability_ge_newton(
+    size_t n, const double *X, size_t i, size_t j, ent_indicators_cut cut,
+    const ent_trade_opts *o, ent_indicators_work *w, const double *w_start,
+    double *w_hat_out, double *vul_i, double *vul_j);
 
 /* Every dyadic indicator for the ordered pair (a, b), the columns of
  * gravity-reference/indicators_expected.csv and more. */

@@ -28,6 +28,7 @@
 #include "structural/trade.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -338,10 +339,17 @@ static int lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
   return 0;
 }
 
+/* Merit (max relative residual of section 5.2) at which no Newton step
+ * can make progress any more: rounding level. */
+#define ENT_TRADE_MERIT_FLOOR (64.0 * DBL_EPSILON)
+
 /* Newton from w->lnw (feasible).  Returns 0 when converged (last step
- * below tol), -1 otherwise (info->fail set).  Leaves the state current. */
+ * below tol; with `flat_ok` also when no step descends any more from a
+ * merit at rounding level, ENT_TRADE_MERIT_FLOOR -- an ill-conditioned
+ * Jacobian turns rounding noise into steps above tol), -1 otherwise
+ * (info->fail set).  Leaves the state current. */
 static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
-                  double YW, ent_trade_info *info) {
+                  double YW, ent_trade_info *info, int flat_ok) {
   size_t where = 0;
   double kappa = 1.0;
   if (state_from_lnw(w, n, o, w->lnw, &kappa, &where)) {
@@ -382,6 +390,9 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
       /* Restore the state of lnw. */
       state_from_lnw(w, n, o, w->lnw, &kappa, &where);
       newton_residual(w, n, YW);
+      if (flat_ok && info->newton_iterations > 1 &&
+          merit <= ENT_TRADE_MERIT_FLOOR)
+        return 0;
       info->fail = ENT_TRADE_FAIL_SINGULAR;
       return -1;
     }
@@ -396,15 +407,37 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
 
 /* ------------------------------------------------------------ solver */
 
-/* Long: the stages of the solver of docs/models/trade.md in order --
- * argument checks, the start (or warm start), the damped fixed-point
- * iterations with their stopping and stall rules, the Newton fallback,
- * the final residual and the outputs -- share the workspace and the info
- * record, and the iteration's state flows from one stage to the next. */
+static ent_status ge_solve(size_t n, const double *X, const double *b,
+                           const ent_trade_opts *o, const double *w_start,
+                           ent_trade_work *w, const ent_trade_out *out,
+                           ent_trade_info *info, int newton_first);
+
 ent_status ent_trade_ge_solve(size_t n, const double *X, const double *b,
                               const ent_trade_opts *o, const double *w_start,
                               ent_trade_work *w, const ent_trade_out *out,
                               ent_trade_info *info) {
+  return ge_solve(n, X, b, o, w_start, w, out, info, 0);
+}
+
+ent_status ent_trade_ge_solve_newton(size_t n, const double *X,
+                                     const double *b, const ent_trade_opts *o,
+                                     const double *w_start, ent_trade_work *w,
+                                     const ent_trade_out *out,
+                                     ent_trade_info *info) {
+  return ge_solve(n, X, b, o, w_start, w, out, info, o && o->newton);
+}
+
+/* newton_first: Newton from the start point before anything else; the
+ * fixed point (and Newton from its best iterate) only if that fails.
+ * Long: the stages of the solver of docs/models/trade.md in order --
+ * argument checks, the start (or warm start), the damped fixed-point
+ * iterations with their stopping and stall rules, the Newton fallback,
+ * the final residual and the outputs -- share the workspace and the info
+ * record, and the iteration's state flows from one stage to the next. */
+static ent_status ge_solve(size_t n, const double *X, const double *b,
+                           const ent_trade_opts *o, const double *w_start,
+                           ent_trade_work *w, const ent_trade_out *out,
+                           ent_trade_info *info, int newton_first) {
   ent_trade_info dummy;
   if (!info) info = &dummy;
   memset(info, 0, sizeof *info);
@@ -435,6 +468,14 @@ ent_status ent_trade_ge_solve(size_t n, const double *X, const double *b,
   double best_crit = HUGE_VAL, kappa = 1.0;
   int have_best = 0, budget = o->max_iter;
   double lam = o->lambda;
+
+  if (newton_first) {
+    for (size_t i = 0; i < n; i++)
+      w->lnw[i] = w_start ? log(w_start[i]) : 0.0;
+    numeraire(n, w->Y, YW, w->lnw);
+    converged = newton(w, n, o, YW, info, 1) == 0;
+    if (!converged) info->fail = ENT_TRADE_FAIL_NONE; /* the fixed point next */
+  }
 
   for (int attempt = 0; attempt <= o->restarts && budget > 0 && !converged;
        attempt++, lam *= 0.5) {
@@ -517,7 +558,7 @@ ent_status ent_trade_ge_solve(size_t n, const double *X, const double *b,
       numeraire(n, w->Y, YW, w->lnw);
     }
     info->fail = ENT_TRADE_FAIL_NONE;
-    converged = newton(w, n, o, YW, info) == 0;
+    converged = newton(w, n, o, YW, info, 0) == 0;
     if (!converged && infeasible_seen &&
         info->fail != ENT_TRADE_FAIL_INFEASIBLE) {
       info->fail = ENT_TRADE_FAIL_INFEASIBLE;

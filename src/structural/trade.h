@@ -97,6 +97,23 @@ ENT_LOCAL ent_status ent_trade_ge_solve(size_t n, const double *X,
                                         const ent_trade_out *out,
                                         ent_trade_info *info);
 
+/* The same equilibrium by Newton on log-wages (section 5.2) from w_start
+ * (NULL = ones) first, and the fixed point of ent_trade_ge_solve only if
+ * Newton fails.  For small n (the Jacobian costs O(n^3) a step) and good
+ * start points -- last year's equilibrium, an embargo of one pair -- it
+ * takes a handful of steps where the fixed point takes hundreds.  It
+ * stops at the same tolerances (o->tol on the step, o->residual_tol on
+ * adding up); being quadratic, its last step leaves an error far below
+ * o->tol.  Same results to those tolerances, not the same bits as
+ * ent_trade_ge_solve.  Requires o->newton (else it is ent_trade_ge_solve). */
+ENT_LOCAL ent_status ent_trade_ge_solve_newton(size_t n, const double *X,
+                                               const double *b,
+                                               const ent_trade_opts *o,
+                                               const double *w_start,
+                                               ent_trade_work *w,
+                                               const ent_trade_out *out,
+                                               ent_trade_info *info);
+
 /* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
  * vs foreign composite with elasticity theta, among foreign suppliers
  * theta_f; theta_f == theta is the one-sector model.  Outputs (may be

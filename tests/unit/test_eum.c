@@ -508,6 +508,108 @@ static void test_median_tie(void **state) {
   ent_eum_work_free(w);
 }
 
+/* The fast round (per-actor pow hoisted, shared terms of a_ij and b_ij,
+ * exact shortcuts of pow) against the specification-order path
+ * (ent_eum_work_set_reference): identical bits in every traced value and
+ * in whole runs, on random inputs under every option that changes which
+ * terms are shared (b_exponent, Q, votes, prob, risk_norm), with tied
+ * positions, zero saliences and zero capabilities mixed in. */
+static uint64_t sm64(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static double unif(uint64_t *s) {
+  return (double)(sm64(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static void same_bits(const void *a, const void *b, size_t bytes,
+                      const char *what, int trial) {
+  if (memcmp(a, b, bytes) != 0)
+    fail_msg("trial %d: %s differs between the fast and reference paths",
+             trial, what);
+}
+
+static void test_fast_equals_reference(void **state) {
+  (void)state;
+  enum { MAXN = 24 };
+  uint64_t seed = 20261204u;
+  ent_eum_work *wf = ent_eum_work_alloc(MAXN), *wr = ent_eum_work_alloc(MAXN);
+  assert_non_null(wf);
+  assert_non_null(wr);
+  ent_eum_work_set_reference(wr, 1);
+  for (int trial = 0; trial < 400; trial++) {
+    size_t n = 2 + (size_t)(sm64(&seed) % (MAXN - 1));
+    double cap[MAXN], sal[MAXN], x[MAXN];
+    int grid = trial % 3 == 0; /* coarse grid: many tied positions */
+    for (size_t i = 0; i < n; i++) {
+      cap[i] = trial % 7 == 0 && i == 1 ? 0.0 : 1.0 + 99.0 * unif(&seed);
+      sal[i] = trial % 5 == 0 && i == 0 ? 0.0 : unif(&seed);
+      x[i] = grid ? (double)(sm64(&seed) % 5) * 25.0 : 100.0 * unif(&seed);
+    }
+    ent_eum_opts o;
+    ent_eum_opts_default(&o);
+    o.b_own = trial % 2;
+    o.Q = trial % 4 >= 2 ? 0.5 : 1.0;
+    o.votes_linear = trial % 8 == 7;
+    o.prob_pair = trial % 6 == 5;
+    o.risk_own = trial % 10 == 9 && n <= 12;
+    o.mu_mean = trial % 9 == 4;
+    o.rounds = 6;
+    ent_eum_problem pb = {n, cap, sal};
+    double range = 100.0;
+    double xn[2][MAXN], r[2][MAXN], D[2][MAXN], R[2][MAXN];
+    double P[2][MAXN * MAXN], a[2][MAXN * MAXN], b[2][MAXN * MAXN],
+        c[2][MAXN * MAXN];
+    uint8_t reg[2][MAXN * MAXN];
+    ent_eum_move mv[2][MAXN];
+    int moved[2];
+    for (int k = 0; k < 2; k++) {
+      ent_eum_trace tr = {0};
+      tr.r = r[k];
+      tr.D = D[k];
+      tr.R = R[k];
+      tr.P = P[k];
+      tr.a = a[k];
+      tr.b = b[k];
+      tr.c = c[k];
+      tr.region = reg[k];
+      tr.moves = mv[k];
+      moved[k] = ent_eum_round(&pb, &o, range, x, xn[k], &tr, k ? wr : wf);
+    }
+    assert_int_equal(moved[0], moved[1]);
+    same_bits(xn[0], xn[1], n * sizeof(double), "x_next", trial);
+    same_bits(r[0], r[1], n * sizeof(double), "r", trial);
+    same_bits(D[0], D[1], n * sizeof(double), "D", trial);
+    same_bits(R[0], R[1], n * sizeof(double), "R", trial);
+    same_bits(P[0], P[1], n * n * sizeof(double), "P", trial);
+    same_bits(a[0], a[1], n * n * sizeof(double), "a", trial);
+    same_bits(b[0], b[1], n * n * sizeof(double), "b", trial);
+    same_bits(c[0], c[1], n * n * sizeof(double), "c", trial);
+    same_bits(reg[0], reg[1], n * n, "regions", trial);
+    for (int m = 0; m < moved[0]; m++) {
+      assert_int_equal(mv[0][m].mover, mv[1][m].mover);
+      assert_int_equal(mv[0][m].toward, mv[1][m].toward);
+      same_bits(&mv[0][m].to, &mv[1][m].to, sizeof(double), "move", trial);
+    }
+    /* whole runs: every round's positions */
+    ent_eum_hist *hf = NULL, *hr = NULL;
+    assert_int_equal(ent_eum_run_work(&pb, &o, x, wf, &hf), ENT_OK);
+    assert_int_equal(ent_eum_run_work(&pb, &o, x, wr, &hr), ENT_OK);
+    assert_int_equal(hf->n_rounds, hr->n_rounds);
+    same_bits(hf->x, hr->x, (size_t)(hf->n_rounds + 1) * n * sizeof(double),
+              "run positions", trial);
+    same_bits(hf->median, hr->median,
+              (size_t)(hf->n_rounds + 1) * sizeof(double), "run medians",
+              trial);
+    ent_eum_hist_free(hf);
+    ent_eum_hist_free(hr);
+  }
+  ent_eum_work_free(wf);
+  ent_eum_work_free(wr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_rounds),
@@ -524,6 +626,7 @@ int main(void) {
       cmocka_unit_test(test_options_parsing),
       cmocka_unit_test(test_risk_own_positions),
       cmocka_unit_test(test_median_tie),
+      cmocka_unit_test(test_fast_equals_reference),
   };
   return cmocka_run_group_tests_name("eum", tests, NULL, NULL);
 }

@@ -279,6 +279,23 @@ static void test_vulnerability_ge(void **state) {
       ENT_OK);
   assert_rel(vi, 1.0 - W1, 1e-9);
   assert_rel(vj, 1.0 - W1, 1e-9);
+  /* Newton first, cold and warm (from the equilibrium it returns, and
+   * from one 10 % off): the same reference value. */
+  double wh[3], wo[3] = {0.9, 1.1, 0.95}, ni, nj;
+  assert_int_equal(ent_indicators_vulnerability_ge_newton(
+                       3, f.X, 0, 1, ENT_IND_CUT_BOTH, &o, w, NULL, wh, &ni, &nj),
+                   ENT_OK);
+  assert_rel(ni, 1.0 - W1, 1e-9);
+  assert_rel(nj, 1.0 - W1, 1e-9);
+  assert_int_equal(ent_indicators_vulnerability_ge_newton(
+                       3, f.X, 0, 1, ENT_IND_CUT_BOTH, &o, w, wh, wh, &ni, &nj),
+                   ENT_OK);
+  assert_rel(ni, 1.0 - W1, 1e-9);
+  assert_int_equal(ent_indicators_vulnerability_ge_newton(
+                       3, f.X, 0, 1, ENT_IND_CUT_BOTH, &o, w, wo, NULL, &ni, &nj),
+                   ENT_OK);
+  assert_rel(ni, 1.0 - W1, 1e-9);
+  assert_rel(nj, 1.0 - W1, 1e-9);
   /* One-directional cuts: each hurts both sides less than the full cut. */
   double vm, vx;
   assert_int_equal(ent_indicators_vulnerability_ge(3, f.X, 0, 1, ENT_IND_CUT_IMPORTS,
