@@ -828,7 +828,10 @@ static ent_status record_alignment(ent_sim *s, int t) {
   return ENT_OK;
 }
 
-/* Record every series of year t (docs/variables.md). */
+/* Record every series of year t (docs/variables.md).
+ * Long: one block per family of series (blocs, pairs, channels, issues,
+ * indicators) in the order of docs/variables.md, sharing the year's
+ * state. */
 static ent_status record_year(ent_sim *s, int t, int base_year) {
   const ent_model *m = s->m;
   const ent_structure *st = m->st;

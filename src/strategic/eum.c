@@ -830,6 +830,10 @@ static ent_eum_region classify(double a, double b) {
   return ENT_REGION_NONE;
 }
 
+/* Long: one round of the model in the specification's order (eum.md s3:
+ * risk pass, probabilities, expected utilities, offers, decisions), with
+ * the fast kernel and its exact fallback side by side; splitting it would
+ * scatter the order the reference numbers depend on. */
 int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
                   double range, const double *x, double *x_next,
                   ent_eum_trace *tr, ent_eum_work *w) {
