@@ -1,6 +1,8 @@
 /*
  * run_write.c -- the public writers of a run (entente.h): build the run's
  * result tree (sim/run_result.h), then render it in the asked format.
+ * Prefixes: ent_run_ (a run), ent_backtest_ (ent_backtest_write: the
+ * back-test of a scenario, ensemble/backtest_bands.c, rendered the same way)
  */
 #include "ensemble/ensemble.h"
 #include "output/render.h"
