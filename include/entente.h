@@ -441,6 +441,25 @@ ENT_API int ent_ensemble_mpi_size(const ent_mpi *p); /* 1 for NULL */
 /* MPI_Finalize (or MPI_Abort when `failed`); NULL: no-op. */
 ENT_API void ent_ensemble_mpi_finalize(ent_mpi *p, int failed);
 
+/* ---- back-test (model against observed history; docs/backtest.md) ---- */
+typedef struct ent_backtest_opts {
+  unsigned long runs;      /* members of the bands' ensemble; 0: no bands (0) */
+  unsigned long long seed; /* master seed (1) */
+  int threads;             /* (1) */
+  int ex_ante;             /* 1: the ex-ante run beside the realised (1) */
+} ent_backtest_opts;
+
+ENT_API void ent_backtest_opts_init(ent_backtest_opts *o);
+/* Back-test scenario m: its run with realised inputs and its ex-ante run
+ * (only what was known in the base year) against the observed history it
+ * carries, beside persistence, a random walk with drift and the
+ * log-linear trend (MAPE and bias), and with runs > 0 the model's 80% and
+ * 90% bands and their coverage.  Text or JSON, written only when complete.
+ * ENT_EINVAL (message in d) when m cannot be back-tested. */
+ENT_API ent_status ent_backtest_write(const ent_model *m,
+                                      const ent_backtest_opts *o,
+                                      ent_format f, FILE *fp, ent_diag *d);
+
 /* ---- score (forecasts scored on resolved questions; docs/score.md) ---- */
 /* A ledger (CSV: id, as_of, question, variable, entity, year, op,
  * threshold, threshold2, outcome, source) of resolved questions, each

@@ -77,6 +77,17 @@ ENT_LOCAL ent_status ent_ensemble_watch(ent_ensemble *e, const char *variable,
 ENT_LOCAL void ent_ensemble_watched(const ent_ensemble *e, size_t index,
                                     unsigned long *hits, unsigned long *n);
 
+/* ---- back-tests (backtest_bands.c) ---- */
+
+/* The back-test of m (kind ENT_RESULT_BACKTEST): the run with realised
+ * inputs, beside it (o->ex_ante) the ex-ante run, and with o->runs > 0
+ * the 80% and 90% bands of both from an ensemble of m's uncertain inputs
+ * and their coverage.  ENT_EINVAL (message in d) when m cannot be
+ * back-tested or, with runs, has no uncertain input; ENT_ENOMEM. */
+ENT_LOCAL ent_status ent_backtest_create(const ent_model *m,
+                                         const ent_backtest_opts *o,
+                                         ent_result **out, ent_diag *d);
+
 /* ---- resume (ensemble_resume.c) ---- */
 
 /* A stored forecast to continue, as rank 0 read it (from the run store;

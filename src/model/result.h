@@ -407,6 +407,13 @@ typedef struct ent_result_cmp {
 
 /* ------------------------------------------------------------ back-test */
 
+/* One compared series (docs/backtest.md).  Baselines: persistence (the
+ * last observed value at or before the base year, the scenario's
+ * base-year data counting as the base year's observation), a random walk
+ * with drift (from the persistence value, drift = mean log growth per
+ * year over the observations up to the base year) and the log-linear
+ * trend fitted to the history up to the base year.  bias = mean over the
+ * years of forecast / actual (1: unbiased). */
 typedef struct ent_result_bt_series {
   const char *variable, *entity, *unit, *source;
   size_t n;                 /* compared years */
@@ -414,8 +421,33 @@ typedef struct ent_result_bt_series {
   double *actual, *model, *persist, *trend; /* trend NAN without a trend */
   int has_trend;
   double mape_model, mape_persist, mape_trend; /* % */
-  const char *best;         /* "model", "persistence" or "trend" */
+  const char *best;         /* "model", "persistence", "drift", "trend",
+                               or "tie" when the lowest MAPE is shared */
+  const char *tied;         /* "model, persistence" when best is "tie" */
+  /* where persistence starts: the year, and "history" or "base-year data" */
+  int persist_year;
+  const char *persist_from;
+  int trend_from, trend_to; /* years of the log-linear fit */
+  double *drift;            /* random walk with drift; NAN without */
+  int has_drift;
+  double drift_rate;        /* mean log growth per year */
+  int drift_from, drift_to; /* years it is estimated on */
+  double mape_drift;        /* %; NAN without */
+  double bias_model, bias_persist, bias_drift, bias_trend;
+  /* bands of an ensemble of the uncertain inputs */
+  int has_bands;
+  unsigned long members;    /* members with a value */
+  double *q05, *q10, *q50, *q90, *q95;
+  size_t in80, in90;        /* years whose actual lies in the 80% (q10-q90)
+                               and 90% (q05-q95) bands, bounds included */
 } ent_result_bt_series;
+
+/* A back-test: the tables of a run with realised inputs and, beside
+ * them, of the ex-ante run (only what was known in the base year). */
+typedef struct ent_result_bt_mode {
+  ent_result_bt_series *bt;
+  size_t n_bt, bt_head;
+} ent_result_bt_mode;
 
 /* ------------------------------------------------------------ the tree */
 
@@ -447,6 +479,14 @@ typedef struct ent_result {
   ent_result_cmp *cmp;
   ent_result_bt_series *bt;
   size_t n_bt, bt_head;     /* bt_head: the headline series */
+  /* a back-test's ex-ante tables (bt_ex.bt NULL: not run), the inputs
+   * that were realised values known only later (NULL-terminated), and
+   * the ensemble of the bands (bt_runs 0: no bands) */
+  ent_result_bt_mode bt_ex;
+  const char **bt_realised;
+  size_t n_bt_realised;
+  unsigned long bt_runs;
+  unsigned long long bt_seed;
   ent_result_score *score;  /* a ledger's scores */
   /* lookup of (variable, entity, year): open addressing, cell + 1 */
   size_t *hash;

@@ -739,15 +739,19 @@ static void backtest_series(ent_html *c, const ent_result_bt_series *s, int k) {
   fmt_val(m1, sizeof m1, s->mape_model);
   fmt_val(m2, sizeof m2, s->mape_persist);
   if (has_trend) fmt_val(m3, sizeof m3, s->mape_trend);
-  char cap[400];
+  char m4[64] = "\xE2\x80\x94";
+  if (s->has_drift) fmt_val(m4, sizeof m4, s->mape_drift);
+  char cap[480];
   snprintf(cap, sizeof cap, "Model against the observed values; MAPE: model %s%%, "
-                            "persistence %s%%, trend %s%%.%s", m1, m2, m3,
+                            "persistence %s%%, random walk with drift %s%%, "
+                            "trend %s%%; bias (model/actual) %.2f.%s", m1, m2,
+           m4, m3, s->bias_model,
            clip ? " The trend leaves the chart at the top." : "");
   ent_html_chart(c, base, ent_html_fan_fn, &fs, w, hgt, ttl, cap);
   h(c, "<details open><summary>Table</summary><table><thead><tr><th>year</th>"
        "<th class=\"n\">actual</th><th class=\"n\">model</th><th class=\"n\">"
-       "error</th><th class=\"n\">persistence</th><th class=\"n\">trend</th>"
-       "</tr></thead><tbody>\n");
+       "error</th><th class=\"n\">persistence</th><th class=\"n\">drift</th>"
+       "<th class=\"n\">trend</th></tr></thead><tbody>\n");
   for (size_t q = 0; q < t; q++) {
     hf(c, "<tr><td>%d</td>", years[q]);
     ent_html_td_num(c, col[3][q]);
@@ -755,12 +759,15 @@ static void backtest_series(ent_html *c, const ent_result_bt_series *s, int k) {
     double e = col[3][q] != 0.0 ? 100.0 * (col[0][q] - col[3][q]) / col[3][q] : 0.0;
     hf(c, "<td class=\"n\">%+.1f%%</td>", e);
     ent_html_td_num(c, col[1][q]);
+    if (s->has_drift) ent_html_td_num(c, f * s->drift[q]);
+    else h(c, "<td class=\"n\">\xE2\x80\x94</td>");
     if (has_trend) ent_html_td_num(c, col[2][q]);
     else h(c, "<td class=\"n\">\xE2\x80\x94</td>");
     h(c, "</tr>\n");
   }
   hf(c, "<tr><th>MAPE</th><td></td><td class=\"n\">%s%%</td><td></td>"
-        "<td class=\"n\">%s%%</td><td class=\"n\">%s%%</td></tr>\n", m1, m2, m3);
+        "<td class=\"n\">%s%%</td><td class=\"n\">%s%%</td><td class=\"n\">"
+        "%s%%</td></tr>\n", m1, m2, m4, m3);
   h(c, "</tbody></table></details>\n");
   h(c, "<p class=\"note\">Observed: ");
   esc(c, s->source ? s->source : "");
@@ -777,9 +784,10 @@ void ent_html_section_backtest(ent_html *c) {
   h(c, "<p class=\"note\">The model run from the base-year data of scenario <code>");
   esc(c, c->bt->prov.scenario_id);
   hf(c, "</code> (%d) with only the shocks known then, against what was observed; "
-        "MAPE is the mean absolute percentage error, beside two naive "
-        "forecasts: persistence (the last observed value) and the log-linear "
-        "trend up to the base year.</p>\n",
+        "MAPE is the mean absolute percentage error, beside three naive "
+        "forecasts: persistence (the last observed value at or before the base "
+        "year), a random walk with drift and the log-linear trend, both "
+        "estimated on the years up to the base year (docs/backtest.md).</p>\n",
      c->bt->prov.start);
   int k = 0;
   for (size_t i = 0; i < c->bt->n_bt && !c->st && k < 6; i++) {

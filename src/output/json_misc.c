@@ -3,11 +3,17 @@
  * assumptions (keys in assumptions.h), of a run of the spatial model and
  * of a trade counterfactual.
  *
- * `entente backtest`: scenario, start, end, variable, entity (the headline
- *   series: total trade of the main pair), years[] {year, actual, model},
- *   mape {model, persistence, trend (null without a trend)}, best,
- *   series[] {variable, entity, source, years[] {year, actual, model,
- *   persistence, trend}, mape {...}} (every compared series)
+ * `entente backtest` (docs/backtest.md): scenario, start, end, inputs
+ *   ("realised"), variable, entity (the headline series: total trade of
+ *   the main pair), years[] {year, actual, model, persistence, trend,
+ *   drift, q05..q95 with bands}, mape {model, persistence, trend, drift
+ *   (null without)}, bias {same keys}, best, tied, vs {persistence, drift,
+ *   trend: win|loss|tie}, persistence_start {year, value, from}, drift_fit
+ *   {rate, from, to}, trend_fit {from, to}, coverage {members, band80,
+ *   band90: {in, n, share}} (null without bands), series[] {variable,
+ *   entity, source, years[], and the same scores} (every compared
+ *   series), coverage_all, runs, seed, realised_inputs[], ex_ante {the
+ *   same for the ex-ante run}
  */
 #include <limits.h>
 #include <math.h>
@@ -23,7 +29,118 @@ static cJSON *mape_json(const ent_result_bt_series *s) {
   cJSON_AddNumberToObject(mape, "persistence", s->mape_persist);
   if (s->has_trend) cJSON_AddNumberToObject(mape, "trend", s->mape_trend);
   else cJSON_AddNullToObject(mape, "trend");
+  ent_json_num(mape, "drift", s->has_drift ? s->mape_drift : NAN);
   return mape;
+}
+
+static cJSON *bias_json(const ent_result_bt_series *s) {
+  cJSON *b = cJSON_CreateObject();
+  ent_json_num(b, "model", s->bias_model);
+  ent_json_num(b, "persistence", s->bias_persist);
+  ent_json_num(b, "drift", s->has_drift ? s->bias_drift : NAN);
+  ent_json_num(b, "trend", s->has_trend ? s->bias_trend : NAN);
+  return b;
+}
+
+/* The model against one baseline by MAPE: win, loss or tie (a tie is not
+ * a win); null without the baseline. */
+static void vs_add(cJSON *o, const char *key, double model, double base,
+                   int has) {
+  if (!has || !isfinite(base)) {
+    cJSON_AddNullToObject(o, key);
+    return;
+  }
+  int tie = fabs(model - base) <= 1e-9 * fmax(fabs(model), fabs(base));
+  cJSON_AddStringToObject(o, key, tie ? "tie" : model < base ? "win" : "loss");
+}
+
+static cJSON *vs_json(const ent_result_bt_series *s) {
+  cJSON *o = cJSON_CreateObject();
+  vs_add(o, "persistence", s->mape_model, s->mape_persist, 1);
+  vs_add(o, "drift", s->mape_model, s->mape_drift, s->has_drift);
+  vs_add(o, "trend", s->mape_model, s->mape_trend, s->has_trend);
+  return o;
+}
+
+static void tied_add(cJSON *o, const ent_result_bt_series *s) {
+  if (!s->tied) {
+    cJSON_AddNullToObject(o, "tied");
+    return;
+  }
+  cJSON *a = cJSON_AddArrayToObject(o, "tied");
+  const char *p = s->tied;
+  while (*p) {
+    const char *c = strstr(p, ", ");
+    size_t l = c ? (size_t)(c - p) : strlen(p);
+    char name[32];
+    snprintf(name, sizeof name, "%.*s", (int)l, p);
+    cJSON_AddItemToArray(a, cJSON_CreateString(name));
+    p += l + (c ? 2 : 0);
+  }
+}
+
+static cJSON *band_cover(size_t in, size_t n) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "in", (double)in);
+  cJSON_AddNumberToObject(o, "n", (double)n);
+  ent_json_num(o, "share", n ? (double)in / (double)n : NAN);
+  return o;
+}
+
+/* One year of s: actual, model, the baselines, the bands. */
+static cJSON *bt_year_json(const ent_result_bt_series *s, size_t k) {
+  cJSON *y = cJSON_CreateObject();
+  cJSON_AddNumberToObject(y, "year", s->years[k]);
+  cJSON_AddNumberToObject(y, "actual", s->actual[k]);
+  cJSON_AddNumberToObject(y, "model", s->model[k]);
+  cJSON_AddNumberToObject(y, "persistence", s->persist[k]);
+  if (s->has_trend) cJSON_AddNumberToObject(y, "trend", s->trend[k]);
+  if (s->has_drift) cJSON_AddNumberToObject(y, "drift", s->drift[k]);
+  if (s->has_bands) {
+    ent_json_num(y, "q05", s->q05[k]);
+    ent_json_num(y, "q10", s->q10[k]);
+    ent_json_num(y, "q50", s->q50[k]);
+    ent_json_num(y, "q90", s->q90[k]);
+    ent_json_num(y, "q95", s->q95[k]);
+  }
+  return y;
+}
+
+/* The scores of s (mape, bias, best, tied, vs, baselines' fits,
+ * coverage) into o. */
+static void bt_scores_json(cJSON *o, const ent_result_bt_series *s) {
+  cJSON_AddItemToObject(o, "mape", mape_json(s));
+  cJSON_AddItemToObject(o, "bias", bias_json(s));
+  cJSON_AddStringToObject(o, "best", s->best);
+  tied_add(o, s);
+  cJSON_AddItemToObject(o, "vs", vs_json(s));
+  cJSON *p = cJSON_AddObjectToObject(o, "persistence_start");
+  cJSON_AddNumberToObject(p, "year", s->persist_year);
+  ent_json_num(p, "value", s->n ? s->persist[0] : NAN);
+  cJSON_AddStringToObject(p, "from", s->persist_from);
+  if (s->has_drift) {
+    cJSON *d = cJSON_AddObjectToObject(o, "drift_fit");
+    cJSON_AddNumberToObject(d, "rate", s->drift_rate);
+    cJSON_AddNumberToObject(d, "from", s->drift_from);
+    cJSON_AddNumberToObject(d, "to", s->drift_to);
+  } else {
+    cJSON_AddNullToObject(o, "drift_fit");
+  }
+  if (s->has_trend) {
+    cJSON *t = cJSON_AddObjectToObject(o, "trend_fit");
+    cJSON_AddNumberToObject(t, "from", s->trend_from);
+    cJSON_AddNumberToObject(t, "to", s->trend_to);
+  } else {
+    cJSON_AddNullToObject(o, "trend_fit");
+  }
+  if (s->has_bands) {
+    cJSON *c = cJSON_AddObjectToObject(o, "coverage");
+    cJSON_AddNumberToObject(c, "members", (double)s->members);
+    cJSON_AddItemToObject(c, "band80", band_cover(s->in80, s->n));
+    cJSON_AddItemToObject(c, "band90", band_cover(s->in90, s->n));
+  } else {
+    cJSON_AddNullToObject(o, "coverage");
+  }
 }
 
 static cJSON *bt_series_json(const ent_result_bt_series *s) {
@@ -32,41 +149,66 @@ static cJSON *bt_series_json(const ent_result_bt_series *s) {
   cJSON_AddStringToObject(o, "entity", s->entity);
   cJSON_AddStringToObject(o, "source", s->source ? s->source : "");
   cJSON *years = cJSON_AddArrayToObject(o, "years");
-  for (size_t k = 0; k < s->n; k++) {
-    cJSON *y = cJSON_CreateObject();
-    cJSON_AddNumberToObject(y, "year", s->years[k]);
-    cJSON_AddNumberToObject(y, "actual", s->actual[k]);
-    cJSON_AddNumberToObject(y, "model", s->model[k]);
-    cJSON_AddNumberToObject(y, "persistence", s->persist[k]);
-    if (s->has_trend) cJSON_AddNumberToObject(y, "trend", s->trend[k]);
-    cJSON_AddItemToArray(years, y);
-  }
-  cJSON_AddItemToObject(o, "mape", mape_json(s));
+  for (size_t k = 0; k < s->n; k++)
+    cJSON_AddItemToArray(years, bt_year_json(s, k));
+  bt_scores_json(o, s);
   return o;
+}
+
+/* The tables of one mode into o: the headline series' variable, entity,
+ * years and scores, then series[] (every compared series) and the
+ * coverage over all of them. */
+static void bt_mode_json(cJSON *o, const ent_result_bt_series *bt, size_t n,
+                         size_t head) {
+  const ent_result_bt_series *h = &bt[head];
+  cJSON_AddStringToObject(o, "variable", h->variable);
+  cJSON_AddStringToObject(o, "entity", h->entity);
+  cJSON *years = cJSON_AddArrayToObject(o, "years");
+  for (size_t k = 0; k < h->n; k++)
+    cJSON_AddItemToArray(years, bt_year_json(h, k));
+  bt_scores_json(o, h);
+  cJSON *ser = cJSON_AddArrayToObject(o, "series");
+  size_t in80 = 0, in90 = 0, all = 0;
+  for (size_t k = 0; k < n; k++) {
+    cJSON_AddItemToArray(ser, bt_series_json(&bt[k]));
+    in80 += bt[k].in80;
+    in90 += bt[k].in90;
+    all += bt[k].n;
+  }
+  if (h->has_bands) {
+    cJSON *c = cJSON_AddObjectToObject(o, "coverage_all");
+    cJSON_AddItemToObject(c, "band80", band_cover(in80, all));
+    cJSON_AddItemToObject(c, "band90", band_cover(in90, all));
+  } else {
+    cJSON_AddNullToObject(o, "coverage_all");
+  }
 }
 
 ent_status ent_json_backtest(const ent_result *r, FILE *fp) {
   if (!r || !r->n_bt) return ENT_EINVAL;
-  const ent_result_bt_series *h = &r->bt[r->bt_head];
   cJSON *root = cJSON_CreateObject();
   cJSON_AddStringToObject(root, "scenario", r->prov.scenario_id);
   cJSON_AddNumberToObject(root, "start", r->prov.start);
   cJSON_AddNumberToObject(root, "end", r->prov.end);
-  cJSON_AddStringToObject(root, "variable", h->variable);
-  cJSON_AddStringToObject(root, "entity", h->entity);
-  cJSON *years = cJSON_AddArrayToObject(root, "years");
-  for (size_t k = 0; k < h->n; k++) {
-    cJSON *y = cJSON_CreateObject();
-    cJSON_AddNumberToObject(y, "year", h->years[k]);
-    cJSON_AddNumberToObject(y, "actual", h->actual[k]);
-    cJSON_AddNumberToObject(y, "model", h->model[k]);
-    cJSON_AddItemToArray(years, y);
+  cJSON_AddStringToObject(root, "inputs", "realised");
+  bt_mode_json(root, r->bt, r->n_bt, r->bt_head);
+  if (r->bt_runs) {
+    cJSON_AddNumberToObject(root, "runs", (double)r->bt_runs);
+    cJSON_AddNumberToObject(root, "seed", (double)r->bt_seed);
+  } else {
+    cJSON_AddNullToObject(root, "runs");
   }
-  cJSON_AddItemToObject(root, "mape", mape_json(h));
-  cJSON_AddStringToObject(root, "best", h->best);
-  cJSON *ser = cJSON_AddArrayToObject(root, "series");
-  for (size_t k = 0; k < r->n_bt; k++)
-    cJSON_AddItemToArray(ser, bt_series_json(&r->bt[k]));
+  if (r->bt_ex.bt) {
+    cJSON *ri = cJSON_AddArrayToObject(root, "realised_inputs");
+    for (size_t k = 0; k < r->n_bt_realised; k++)
+      cJSON_AddItemToArray(ri, cJSON_CreateString(r->bt_realised[k]));
+    cJSON *ex = cJSON_AddObjectToObject(root, "ex_ante");
+    cJSON_AddStringToObject(ex, "inputs", "ex-ante");
+    bt_mode_json(ex, r->bt_ex.bt, r->bt_ex.n_bt, r->bt_ex.bt_head);
+  } else {
+    cJSON_AddNullToObject(root, "realised_inputs");
+    cJSON_AddNullToObject(root, "ex_ante");
+  }
   return ent_json_emit(root, fp);
 }
 

@@ -10,31 +10,134 @@
 #include "output/assumptions.h"
 #include "output/render.h"
 
+/* A number in a column, or "-" when not finite. */
+static void col(ent_strbuf *b, int w, double v) {
+  if (isfinite(v)) ent_strbuf_printf(b, " %*.2f", w, v);
+  else ent_strbuf_printf(b, " %*s", w, "-");
+}
+
+/* A band "lo-hi" in a column of width w. */
+static void band(ent_strbuf *b, int w, double lo, double hi) {
+  char t[64];
+  snprintf(t, sizeof t, "%.2f-%.2f", lo, hi);
+  ent_strbuf_printf(b, " %*s", w, t);
+}
+
+static void bt_series_text(ent_strbuf *b, const ent_result_bt_series *s) {
+  ent_strbuf_printf(b, "\n%s %s (%s)\n", s->variable, s->entity,
+                    s->unit ? s->unit : "");
+  ent_strbuf_printf(b, "  %4s %10s %10s %8s", "year", "actual", "model", "error");
+  if (s->has_bands)
+    ent_strbuf_printf(b, " %19s %19s", "80% band", "90% band");
+  ent_strbuf_printf(b, " %12s %10s %10s\n", "persistence", "drift", "trend");
+  for (size_t q = 0; q < s->n; q++) {
+    ent_strbuf_printf(b, "  %4d %10.2f %10.2f %7.1f%%", s->years[q],
+                      s->actual[q], s->model[q],
+                      100.0 * (s->model[q] - s->actual[q]) / s->actual[q]);
+    if (s->has_bands) {
+      band(b, 19, s->q10[q], s->q90[q]);
+      band(b, 19, s->q05[q], s->q95[q]);
+    }
+    col(b, 12, s->persist[q]);
+    col(b, 10, s->has_drift ? s->drift[q] : NAN);
+    col(b, 10, s->has_trend ? s->trend[q] : NAN);
+    ent_strbuf_puts(b, "\n");
+  }
+  ent_strbuf_printf(b, "  MAPE: model %.1f%%, persistence (%d value) %.1f%%",
+                    s->mape_model, s->persist_year, s->mape_persist);
+  if (s->has_drift)
+    ent_strbuf_printf(b, ", drift (%d-%d, %+.1f%%/yr) %.1f%%", s->drift_from,
+                      s->drift_to, 100.0 * (exp(s->drift_rate) - 1.0),
+                      s->mape_drift);
+  if (s->has_trend)
+    ent_strbuf_printf(b, ", log-linear trend (%d-%d) %.1f%%", s->trend_from,
+                      s->trend_to, s->mape_trend);
+  if (s->tied)
+    ent_strbuf_printf(b, " -- best: tie (%s)\n", s->tied);
+  else
+    ent_strbuf_printf(b, " -- best: %s\n", s->best);
+  ent_strbuf_printf(b, "  bias (forecast/actual): model %.2f, persistence %.2f",
+                    s->bias_model, s->bias_persist);
+  if (s->has_drift) ent_strbuf_printf(b, ", drift %.2f", s->bias_drift);
+  if (s->has_trend) ent_strbuf_printf(b, ", trend %.2f", s->bias_trend);
+  ent_strbuf_puts(b, "\n");
+  if (s->has_bands)
+    ent_strbuf_printf(b, "  coverage: 80%% band %zu of %zu years, 90%% band "
+                         "%zu of %zu (%lu members)\n",
+                      s->in80, s->n, s->in90, s->n, s->members);
+}
+
+/* One line of the side-by-side summary: MAPE, bias, coverage. */
+static void summary_cells(ent_strbuf *b, const ent_result_bt_series *s) {
+  if (!s) {
+    ent_strbuf_printf(b, " %7s %5s %9s", "-", "-", "-");
+    return;
+  }
+  ent_strbuf_printf(b, " %6.1f%% %5.2f", s->mape_model, s->bias_model);
+  if (s->has_bands) {
+    char t[32];
+    snprintf(t, sizeof t, "%zu/%zu/%zu", s->in80, s->in90, s->n);
+    ent_strbuf_printf(b, " %9s", t);
+  } else {
+    ent_strbuf_printf(b, " %9s", "-");
+  }
+}
+
 ent_status ent_text_backtest(const ent_result *r, FILE *fp) {
   if (!r) return ENT_EINVAL;
   ent_strbuf b;
   ent_strbuf_init(&b);
+  int start = r->prov.start;
   ent_strbuf_printf(&b, "back-test of '%s': model from %d data and the known "
                         "shocks, against observed values\n",
-                    r->prov.scenario_id, r->prov.start);
-  for (size_t k = 0; k < r->n_bt; k++) {
-    const ent_result_bt_series *s = &r->bt[k];
-    ent_strbuf_printf(&b, "\n%s %s (%s)\n", s->variable, s->entity,
-                      s->unit ? s->unit : "");
-    ent_strbuf_printf(&b, "  %4s %10s %10s %8s %12s %10s\n", "year", "actual",
-                      "model", "error", "persistence", "trend");
-    for (size_t q = 0; q < s->n; q++) {
-      ent_strbuf_printf(&b, "  %4d %10.2f %10.2f %7.1f%% %12.2f", s->years[q],
-                        s->actual[q], s->model[q],
-                        100.0 * (s->model[q] - s->actual[q]) / s->actual[q],
-                        s->persist[q]);
-      if (s->has_trend) ent_strbuf_printf(&b, " %10.2f\n", s->trend[q]);
-      else ent_strbuf_puts(&b, " -\n");
+                    r->prov.scenario_id, start);
+  ent_strbuf_printf(&b,
+                    "baselines: persistence = the last observed value at or "
+                    "before %d; drift = random walk with drift estimated on "
+                    "the years up to %d; trend = log-linear trend fitted to "
+                    "the history up to %d\nbias = mean of forecast/actual (1 "
+                    "unbiased); best = lowest MAPE, a tie is nobody's win\n",
+                    start, start, start);
+  if (r->bt_runs)
+    ent_strbuf_printf(&b, "bands: %lu members drawn from the scenario's "
+                          "uncertain inputs (seed %llu); 80%% = q10-q90, 90%% "
+                          "= q05-q95\n", r->bt_runs, r->bt_seed);
+  const ent_result_bt_mode modes[2] = {{r->bt, r->n_bt, r->bt_head}, r->bt_ex};
+  for (int md = 0; md < 2; md++) {
+    const ent_result_bt_mode *m = &modes[md];
+    if (!m->bt) continue;
+    if (r->bt_ex.bt) {
+      if (md == 0) {
+        ent_strbuf_printf(&b, "\n== realised inputs: the scenario as given; "
+                              "what the ex-ante run replaces or leaves out:\n");
+        for (size_t k = 0; k < r->n_bt_realised; k++)
+          ent_strbuf_printf(&b, "   %s\n", r->bt_realised[k]);
+      } else {
+        ent_strbuf_printf(&b, "\n== ex ante: only what was known at the end "
+                              "of %d (growth_ex_ante; shocks and channels "
+                              "announced by %d)\n", start, start);
+      }
     }
-    ent_strbuf_printf(&b, "  MAPE: model %.1f%%, persistence %.1f%%", s->mape_model,
-                      s->mape_persist);
-    if (s->has_trend) ent_strbuf_printf(&b, ", trend %.1f%%", s->mape_trend);
-    ent_strbuf_printf(&b, " -- best: %s\n", s->best);
+    for (size_t k = 0; k < m->n_bt; k++) bt_series_text(&b, &m->bt[k]);
+  }
+  if (r->bt_ex.bt) {
+    ent_strbuf_printf(&b, "\nsummary: model MAPE, bias (forecast/actual) and "
+                          "years in the 80%%/90%% bands of the compared "
+                          "years\n  %-34s %-23s %-23s\n", "series",
+                      "realised inputs", "ex ante");
+    for (size_t k = 0; k < r->n_bt; k++) {
+      const ent_result_bt_series *s = &r->bt[k], *x = NULL;
+      for (size_t j = 0; j < r->bt_ex.n_bt; j++)
+        if (!strcmp(r->bt_ex.bt[j].variable, s->variable) &&
+            !strcmp(r->bt_ex.bt[j].entity, s->entity))
+          x = &r->bt_ex.bt[j];
+      char name[160];
+      snprintf(name, sizeof name, "%s %s", s->variable, s->entity);
+      ent_strbuf_printf(&b, "  %-34s", name);
+      summary_cells(&b, s);
+      summary_cells(&b, x);
+      ent_strbuf_puts(&b, "\n");
+    }
   }
   return ent_render_flush(&b, fp);
 }

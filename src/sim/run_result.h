@@ -24,5 +24,9 @@ ENT_LOCAL ent_class ent_run_region_class(ent_eum_region reg);
  * be compared; ENT_ENOMEM. */
 ENT_LOCAL ent_status ent_backtest_result(const ent_run *r, ent_result **out,
                                          ent_diag *d);
+/* The same with, beside it, the tables of r_ex (the ex-ante run of the
+ * same scenario; NULL: none) and the inputs only the realised run uses. */
+ENT_LOCAL ent_status ent_backtest_result2(const ent_run *r, const ent_run *r_ex,
+                                          ent_result **out, ent_diag *d);
 
 #endif /* ENT_RUN_RESULT_H */

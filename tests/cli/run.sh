@@ -88,5 +88,40 @@ PY
   --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["rounds"])==9' \
   && ok || bad "--rounds 8 gives rounds 0..8"
 
+# Back-test (docs/backtest.md): persistence from the 2013 data, the
+# ex-ante run beside the realised one, bands and coverage, the built-in
+# forecast's 2025 error (GACC 2025: 228.105), the same bytes for any
+# thread count.
+"$E" backtest --format json >"$TMP/bt.json" || bad "backtest json"
+"$E" backtest russia-china-2013-uncertain --runs 30 --threads 1 --format json \
+  >"$TMP/bt1.json" || bad "backtest --runs"
+"$E" backtest russia-china-2013-uncertain --runs 30 --threads 2 --format json \
+  >"$TMP/bt2.json" || bad "backtest --runs --threads 2"
+cmp -s "$TMP/bt1.json" "$TMP/bt2.json" && ok || bad "backtest bands differ by thread count"
+"$E" backtest russia-china --format json >"$TMP/bt3.json" || bad "backtest russia-china"
+python3 - "$TMP/bt.json" "$TMP/bt1.json" "$TMP/bt3.json" <<'PY' && ok || bad "backtest JSON content"
+import json, sys
+b, u, c = (json.load(open(f)) for f in sys.argv[1:4])
+assert b["scenario"] == "russia-china-2013" and b["entity"] == "RUS<->CHN"
+assert [y["year"] for y in b["years"]] == list(range(2014, 2025))
+s = {x["entity"]: x for x in b["series"]}
+assert s["RUS->CHN"]["persistence_start"] == {"year": 2013, "value": 39.66, "from": "base-year data"}
+assert b["persistence_start"]["value"] == 89.21
+assert b["trend_fit"] == {"from": 2000, "to": 2013} and b["drift_fit"]["from"] == 2000
+for k in ("model", "persistence", "drift", "trend"):
+    assert k in b["mape"] and k in b["bias"]
+assert b["best"] in ("model", "persistence", "drift", "trend", "tie")
+assert b["runs"] is None and b["coverage"] is None
+assert b["ex_ante"]["inputs"] == "ex-ante" and len(b["ex_ante"]["years"]) == 11
+assert any(r.startswith("shock west-2022-export-controls") for r in b["realised_inputs"])
+assert u["runs"] == 30 and u["coverage"]["members"] == 30
+for y in u["years"] + u["ex_ante"]["years"]:
+    assert y["q05"] <= y["q10"] <= y["q50"] <= y["q90"] <= y["q95"]
+cov = u["coverage"]["band80"]
+assert cov["n"] == 11 and cov["in"] == sum(y["q10"] <= y["actual"] <= y["q90"] for y in u["years"])
+assert c["years"][0]["year"] == 2025 and c["years"][0]["actual"] == 228.105
+assert len(c["years"]) == 1 and c["years"][0]["persistence"] == 244.81
+PY
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,6 +2,7 @@
  * cmd_run.c -- `entente run [SCENARIO]`: simulate a scenario once, and
  * `entente backtest`: a run compared with observed history.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,21 +85,54 @@ const cli_cmd cmd_run = {
 
 static const cli_opt bt_opts[] = {
     {"format", "F", "text (default) or json", 0},
+    {"runs", "N", "members of the ensemble of the bands, 1..100000 (default: "
+                  "no bands)", 0},
+    {"seed", "S", "master seed of the bands, 0..2^53-1 (default 1)", 0},
+    {"threads", "T", "threads of the bands' ensemble, 1..256 (default 1)", 0},
+    {"no-ex-ante", NULL, "leave out the ex-ante run", 0},
     {NULL, NULL, NULL, 0},
 };
 
+/* A whole number in [lo, hi] from option `name` into *out (left alone
+ * when the option is absent); -1 and a message on a bad value. */
+static int bt_ulong(cli_args *a, const char *name, unsigned long long lo,
+                    unsigned long long hi, unsigned long long *out) {
+  int argi = 0;
+  const char *v = cli_get(a, name, &argi);
+  if (!v) return 0;
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull(v, &end, 10);
+  if (errno || end == v || *end || v[0] == '-' || x < lo || x > hi) {
+    cli_error(a, argi, "--%s must be a whole number in [%llu, %llu], not '%s'",
+              name, lo, hi, v);
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
+
 static int backtest_main(cli_ctx *c) {
-  if (cli_usage_errors(&c->a)) return EXIT_USAGE;
+  ent_backtest_opts o;
+  ent_backtest_opts_init(&o);
+  unsigned long long runs = 0, seed = o.seed, threads = (unsigned long long)o.threads;
+  int bad = bt_ulong(&c->a, "runs", 1, 100000ull, &runs);
+  bad |= bt_ulong(&c->a, "seed", 0, 9007199254740991ull, &seed);
+  bad |= bt_ulong(&c->a, "threads", 1, 256, &threads);
+  if (cli_usage_errors(&c->a) || bad) return EXIT_USAGE;
+  o.runs = (unsigned long)runs;
+  o.seed = seed;
+  o.threads = (int)threads;
+  o.ex_ante = !cli_has(&c->a, "no-ex-ante");
   const char *arg = c->a.n_pos ? c->a.pos[0] : "russia-china-2013";
   ent_status st = cli_load_scenario(arg, &c->m, c->d);
-  if (st == ENT_OK) st = ent_run_create(c->m, NULL, &c->run, c->d);
   if (st != ENT_OK) return cli_fail(c->d, st);
   /* render into memory first: no partial output on failure */
   char *buf = NULL;
   size_t len = 0;
   int rc;
   FILE *mem = open_memstream(&buf, &len);
-  st = mem ? ent_run_write_backtest(c->run, c->fmt, mem, c->d) : ENT_ENOMEM;
+  st = mem ? ent_backtest_write(c->m, &o, c->fmt, mem, c->d) : ENT_ENOMEM;
   if (mem) fclose(mem);
   if (st == ENT_OK)
     rc = fwrite(buf, 1, len, stdout) == len && fflush(stdout) == 0 ? EXIT_OK
@@ -112,17 +146,32 @@ static int backtest_main(cli_ctx *c) {
 
 const cli_cmd cmd_backtest = {
     "backtest",
-    "entente backtest [SCENARIO] [--format text|json]",
-    "Run a scenario from its base-year data with only its known shocks and\n"
-    "compare the model with the observed history it carries: per year the\n"
-    "actual and model values, and the mean absolute percentage error of the\n"
-    "model, of persistence (the last observed value) and of the log-linear\n"
-    "trend fitted up to the base year.",
-    "SCENARIO defaults to the built-in russia-china-2013 (base year 2013, the\n"
-    "2014 and 2022 sanction rounds as the only known shocks); see\n"
-    "docs/backtest.md.  JSON: years[] {year, actual, model} of the headline\n"
-    "series (total Russia-China trade), mape {model, persistence, trend} in\n"
-    "percent, best, and series[] with every compared series.",
+    "entente backtest [SCENARIO] [--runs N] [--seed S] [--threads T] "
+    "[--no-ex-ante] [--format text|json]",
+    "Run a scenario from its base-year data and compare the model with the\n"
+    "observed history it carries, twice: with realised inputs (the GDP\n"
+    "paths and shocks as they happened, listed) and ex ante (growth as\n"
+    "forecast in the base year, only shocks and channels announced by\n"
+    "then).  Per year the actual and model values; per series the mean\n"
+    "absolute percentage error (MAPE) and bias (mean forecast/actual) of\n"
+    "the model and of three baselines: persistence (the last observed value\n"
+    "at or before the base year), a random walk with drift estimated on the\n"
+    "years up to the base year, and the log-linear trend fitted to them.\n"
+    "A tie is reported as a tie.  With --runs, the model's 80% and 90%\n"
+    "bands from an ensemble of the scenario's uncertain inputs and how many\n"
+    "observed values they cover.",
+    "SCENARIO defaults to the built-in russia-china-2013 (base year 2013);\n"
+    "--runs needs a scenario with uncertain inputs, e.g.\n"
+    "russia-china-2013-uncertain.  Same seed -> same bands for any\n"
+    "--threads.  See docs/backtest.md.  JSON: the headline series (total\n"
+    "Russia-China trade): years[] {year, actual, model, persistence, drift,\n"
+    "trend, q05..q95}, mape and bias {model, persistence, drift, trend},\n"
+    "best, tied, vs, coverage; series[] with every compared series;\n"
+    "realised_inputs[]; ex_ante {the same for the ex-ante run}.\n\n"
+    "examples:\n"
+    "  entente backtest\n"
+    "  entente backtest russia-china-2013-uncertain --runs 1000 --threads 2\n"
+    "  entente backtest russia-china-uncertain --runs 1000 --format json",
     bt_opts,
     0,
     1,
