@@ -470,6 +470,14 @@ ENT_API ent_status ent_scorecard_create(const char *ledger_path,
 ENT_API ent_status ent_scorecard_write(const ent_scorecard *s, ent_format f,
                                        FILE *fp);
 ENT_API void ent_scorecard_destroy(ent_scorecard *s);
+/* The report of the scores (docs/report.md): the summary table, the
+ * reliability diagram (calibration.svg, calibration.png) and the table of
+ * the questions in one self-contained report.html.  `name` is shown as the
+ * result's name (NULL: the ledger's).  ENT_ENOMEM, ENT_EINTERNAL (cairo
+ * failed); *out is NULL on failure.  (ent_report: see "report" below.) */
+typedef struct ent_report ent_report;
+ENT_API ent_status ent_scorecard_report(const ent_scorecard *s,
+                                        const char *name, ent_report **out);
 
 /* ---- store (SQLite run store; docs/store.md) ---- */
 /* Runs and forecasts kept in an SQLite database: scenario text and hash,

@@ -88,7 +88,7 @@ static int make_dirs(const char *path) {
 
 /* Write every file of r into dir through temporary files; 0 or -1 after
  * printing the reason. */
-static int write_report(const ent_report *r, const char *dir) {
+int cli_write_report(const ent_report *r, const char *dir) {
   size_t n = ent_report_file_count(r);
   char **tmp = calloc(n ? n : 1, sizeof *tmp);
   if (!tmp) return -1;
@@ -207,7 +207,7 @@ static ent_status inputs(cli_args *a, ent_model **m, ent_model **bm,
 
 /* Print what was written. */
 static int finish(const ent_report *rep, const char *out) {
-  if (write_report(rep, out)) return EXIT_FAIL;
+  if (cli_write_report(rep, out)) return EXIT_FAIL;
   size_t n = ent_report_file_count(rep);
   printf("%s/report.html (%zu charts as SVG and PNG in %s/)\n", out,
          n > 0 ? (n - 1) / 2 : 0, out);
