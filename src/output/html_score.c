@@ -9,7 +9,7 @@
  *   summary      per set of questions (all, fitted, later): the model and
  *                each baseline with Brier, log and the Brier skill score,
  *                and a verdict in the words of the text output ("the model
- *                LOSES to", "ties ... (a tie is not a win)", "beats")
+ *                LOSES to", "TIES ... (a tie is not a win)", "beats")
  *   calibration  the reliability diagram (chart_reliability.c) and the
  *                table of its bins
  *   questions    one row a question: id, as_of, question, the series,
@@ -48,7 +48,7 @@ static void verdict(ent_html *c, const char *name, double skill) {
     ent_html_printf(c, "<td class=\"loses\"><strong>the model LOSES to %s"
                        "</strong> (Brier skill %+.2f)</td>", name, skill);
   else if (skill == 0.0)
-    ent_html_printf(c, "<td>the model ties %s (a tie is not a win)</td>", name);
+    ent_html_printf(c, "<td>the model TIES %s (a tie is not a win)</td>", name);
   else
     ent_html_printf(c, "<td>the model beats %s (Brier skill %+.2f)</td>", name,
                     skill);
@@ -304,7 +304,7 @@ static void head(ent_html *c) {
   ent_html_esc(c, sc->ledger ? sc->ledger : "ledger");
   ent_html_puts(c, " \xE2\x80\x94 entente score report</title>\n<style>\n");
   ent_html_puts(c, ent_html_css);
-  ent_html_puts(c, ".wide{overflow-x:auto}\ntd.loses{color:#D55E00}\n"
+  ent_html_puts(c, ".wide{overflow-x:auto}\ntd.loses{color:#D55E00}\nth .note{font-weight:normal}\n"
                    "</style>\n</head>\n<body>\n<header>\n<p class=\"kicker\">"
                    "entente \xC2\xB7 score</p>\n<h1>Forecasts scored on resolved "
                    "questions</h1>\n<p class=\"meta\">Ledger <code>");

@@ -581,7 +581,7 @@ static void test_report_score(void **state) {
   memcpy(t, html, len);
   t[len] = '\0';
   assert_non_null(strstr(t, "the model beats uniform (Brier skill +0.50)"));
-  assert_non_null(strstr(t, "the model ties persistence (a tie is not a win)"));
+  assert_non_null(strstr(t, "the model TIES persistence (a tie is not a win)"));
   assert_non_null(strstr(t, "the model LOSES to uniform</strong> (Brier skill -0.25)"));
   assert_non_null(strstr(t, "data:image/svg+xml;base64,"));
   assert_non_null(strstr(t, "<code>q&lt;c&gt;</code>"));
