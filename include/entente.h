@@ -535,8 +535,10 @@ ENT_API ent_status ent_model_write_assumptions(const ent_model *m,
 typedef struct ent_report ent_report;
 
 /* Render the report of a result document: the JSON printed by `entente
- * forecast --format json` (bands, distributions, sensitivity) or by
- * `entente run --format json` (one run: the bands collapse to the line).
+ * forecast --format json` (bands, distributions, sensitivity), by
+ * `entente run --format json` (one run: the bands collapse to the line) or
+ * by `entente score --format json` (the score report, as
+ * ent_scorecard_report).
  * `name` is used in messages.  m (may be NULL) is the scenario the result
  * came from: its assumptions and observed history go into the report; its
  * id must match the document's.  backtest (may be NULL) is a run of a

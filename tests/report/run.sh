@@ -167,6 +167,25 @@ for tr, r, q in zip(trs, rows, doc["questions"]):
     assert tds[5] in (want, "&lt;1%", "&gt;99%"), (tds[5], want)
 assert "between 70 and 90" in html
 PY
+# the same report from the JSON document (entente report --json)
+"$E" report --json "$TMP/sc1.json" --backtest none --out "$TMP/sc3" >/dev/null \
+  2>"$TMP/err" && ok || bad "report --json of a score document: $(cat "$TMP/err")"
+cmp -s "$TMP/sc1/calibration.svg" "$TMP/sc3/calibration.svg" && ok \
+  || bad "the calibration chart from the JSON differs"
+sed -e "s|$TMP/sc1.json|NAME|g" -e "s|$L|NAME|g" "$TMP/sc3/report.html" >"$TMP/h3"
+sed -e "s|$TMP/sc1.json|NAME|g" -e "s|$L|NAME|g" "$TMP/sc1/report.html" >"$TMP/h1"
+cmp -s "$TMP/h1" "$TMP/h3" && ok || bad "the score report from the JSON differs"
+python3 - "$TMP/sc1.json" "$TMP/bad-score.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["questions"][1]["probability"] = 1.5
+open(sys.argv[2], "w").write(json.dumps(d, indent=1))
+PY
+expect2 "a score document with a probability of 1.5" report --json "$TMP/bad-score.json" \
+  --backtest none --out "$TMP/scy"
+grep -q "error: question 'w26': 'probability' is not in \[0, 1\]" "$TMP/err" && ok \
+  || bad "bad score document: $(head -n 1 "$TMP/err")"
+[ -e "$TMP/scy" ] && bad "a bad score document left $TMP/scy" || ok
 # a bad ledger with --report: exit 2, file:line:col, no report written
 printf 'id,as_of,question,variable,entity,year,op,threshold,threshold2,outcome,source\nx,%s,q,issue_forecast,war-support,2026,>=,30,,7,t\n' \
   "$SRC/tests/data/dyn/small-uncertain.yaml" >"$TMP/bad-ledger.csv"

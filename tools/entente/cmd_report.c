@@ -1,7 +1,7 @@
 /*
  * cmd_report.c -- `entente report`: charts and a self-contained HTML
  * report of a stored run or forecast, or of a result document given as a
- * file (docs/report.md).
+ * file: a run's, a forecast's or a ledger's scores (docs/report.md).
  *
  * Files are written to DIR as temporary files (DIR/.NAME.XXXXXX) and
  * renamed once every one was written, so a failure never leaves a half
@@ -22,8 +22,9 @@ static const cli_opt report_opts[] = {
     {"latest", NULL, "the latest run or forecast in the store", 0},
     {"store", "FILE", "the run store (default " CLI_DEFAULT_STORE ")", 0},
     {"json", "FILE", "a result document instead of a stored run: the output "
-                     "of 'entente forecast --format json' or 'entente run "
-                     "--format json' ('-': standard input)", 0},
+                     "of 'entente forecast --format json', 'entente run "
+                     "--format json' or 'entente score --format json' "
+                     "('-': standard input)", 0},
     {"scenario", "SCENARIO", "the scenario of the result (built-in name or "
                              "YAML file): assumptions and observed history", 0},
     {"backtest", "SCENARIO", "scenario of the back-test section, or 'none' "
@@ -307,7 +308,10 @@ const cli_cmd cmd_report = {
     "the distribution of each contested question, the relationship map,\n"
     "the sensitivity ranking, the back-test) as SVG and PNG, and one\n"
     "self-contained report.html that embeds them with the scenario's\n"
-    "assumptions, the forecast in words and the tables behind the charts.",
+    "assumptions, the forecast in words and the tables behind the charts.\n"
+    "The document of 'entente score --format json' gives the score report\n"
+    "(the score table, the calibration chart, the questions), as 'entente\n"
+    "score --report DIR' does.",
     "RUN is the id of a run or forecast in the store ('entente runs' lists\n"
     "them).  The report opens from disk and loads nothing from the network.\n"
     "docs/report.md describes every chart.\n\n"
