@@ -489,6 +489,14 @@ ENT_API ent_status ent_scorecard_create(const char *ledger_path,
 ENT_API ent_status ent_scorecard_write(const ent_scorecard *s, ent_format f,
                                        FILE *fp);
 ENT_API void ent_scorecard_destroy(ent_scorecard *s);
+/* The report of the scores (docs/report.md): the summary table, the
+ * reliability diagram (calibration.svg, calibration.png) and the table of
+ * the questions in one self-contained report.html.  `name` is shown as the
+ * result's name (NULL: the ledger's).  ENT_ENOMEM, ENT_EINTERNAL (cairo
+ * failed); *out is NULL on failure.  (ent_report: see "report" below.) */
+typedef struct ent_report ent_report;
+ENT_API ent_status ent_scorecard_report(const ent_scorecard *s,
+                                        const char *name, ent_report **out);
 
 /* ---- store (SQLite run store; docs/store.md) ---- */
 /* Runs and forecasts kept in an SQLite database: scenario text and hash,
@@ -555,8 +563,10 @@ ENT_API ent_status ent_model_write_assumptions(const ent_model *m,
 typedef struct ent_report ent_report;
 
 /* Render the report of a result document: the JSON printed by `entente
- * forecast --format json` (bands, distributions, sensitivity) or by
- * `entente run --format json` (one run: the bands collapse to the line).
+ * forecast --format json` (bands, distributions, sensitivity), by
+ * `entente run --format json` (one run: the bands collapse to the line) or
+ * by `entente score --format json` (the score report, as
+ * ent_scorecard_report).
  * `name` is used in messages.  m (may be NULL) is the scenario the result
  * came from: its assumptions and observed history go into the report; its
  * id must match the document's.  backtest (may be NULL) is a run of a

@@ -17,7 +17,16 @@
  *             relations[] {from, to, conflict, ..., none} (a forecast) or
  *             dyads[] {from, to, relation} (a run)};
  *   sensitivity {method, about, note, outputs[] {variable, entity, year,
- *                r2, inputs[] {input, src | first_order, total}}}.
+ *                r2, inputs[] {input, src | first_order, total}}};
+ * or, for the scores of a ledger (`entente score --format json`, a
+ * document with `questions` and `reliability`; output/score_render.c):
+ *   ledger, version, runs, seed, ex_ante, fit_until, log_clip,
+ *   questions[] {id, as_of, question, variable, entity, year, op,
+ *                threshold, threshold2, outcome, probability, members,
+ *                fitted, baselines {uniform, persistence, starting_mean}},
+ *   scores / fitted / later {brier, log, n, baselines {uniform,
+ *                persistence, starting_mean {..., model_brier, model_log}}},
+ *   reliability[10] {from, to, n, mean_probability, observed}.
  *
  * Positions: cJSON keeps no positions, so the offset of a node is found by
  * walking the text in step with a pre-order walk of the tree cJSON built
@@ -757,6 +766,133 @@ static void read_sensitivity(reader *c) {
   }
 }
 
+/* ------------------------------------------------------------ scores */
+
+/* A number at k of o, or NAN when absent or null; -1 (after an error at
+ * the node) when it is there but not a finite number. */
+static double num_or_nan(reader *c, const cJSON *o, const char *k) {
+  double v;
+  int r = jnum(o, k, &v);
+  if (r == 1) return v;
+  if (r < 0) doc_error(c, jget(o, k), "'%s' is not a number", k);
+  return NAN;
+}
+
+static void read_scores(reader *c, const cJSON *o, ent_result_scores *s,
+                        double *skill) {
+  double n = num_or_nan(c, o, "n");
+  s->n = isfinite(n) && n >= 0.0 ? (size_t)count_of(n) : 0;
+  s->brier = num_or_nan(c, o, "brier");
+  s->log = num_or_nan(c, o, "log");
+  if (skill) *skill = num_or_nan(c, o, "skill");
+}
+
+static void read_scoreset(reader *c, const char *key, const char *name,
+                          ent_result_scoreset *set) {
+  const cJSON *o = jget(c->root, key), *b = jget(o, "baselines");
+  set->name = name;
+  if (!cJSON_IsObject(o)) {
+    doc_error(c, o ? o : c->root, "a score document needs '%s' {brier, log, "
+                                  "n, baselines}", key);
+    return;
+  }
+  read_scores(c, o, &set->model, NULL);
+  read_scores(c, jget(b, "uniform"), &set->uniform, &set->skill_uniform);
+  read_scores(c, jget(b, "persistence"), &set->persistence,
+              &set->skill_persistence);
+  const cJSON *sm = jget(b, "starting_mean");
+  read_scores(c, sm, &set->start, &set->skill_start);
+  set->model_issues.n = set->start.n;
+  set->model_issues.brier = num_or_nan(c, sm, "model_brier");
+  set->model_issues.log = num_or_nan(c, sm, "model_log");
+}
+
+static void read_question(reader *c, const cJSON *o, ent_result_question *q) {
+  const cJSON *b = jget(o, "baselines");
+  q->id = keep(c, jstr(o, "id"));
+  q->as_of = keep(c, jstr(o, "as_of"));
+  q->question = keep(c, jstr(o, "question"));
+  q->variable = keep(c, jstr(o, "variable"));
+  q->entity = keep(c, jstr(o, "entity"));
+  q->op = keep(c, jstr(o, "op"));
+  q->source = keep(c, jstr(o, "source"));
+  if (!q->id) doc_error(c, o, "a question needs an 'id'");
+  double v = num_or_nan(c, o, "year");
+  if (!isfinite(v) || v != floor(v) || fabs(v) > 1e6)
+    doc_error(c, jget(o, "year") ? jget(o, "year") : o,
+              "question '%s': 'year' is not a whole number",
+              q->id ? q->id : "?");
+  else q->year = (int)v;
+  q->threshold = num_or_nan(c, o, "threshold");
+  q->threshold2 = num_or_nan(c, o, "threshold2");
+  v = num_or_nan(c, o, "outcome");
+  if (v != 0.0 && v != 1.0)
+    doc_error(c, jget(o, "outcome") ? jget(o, "outcome") : o,
+              "question '%s': 'outcome' is not 0 or 1", q->id ? q->id : "?");
+  q->outcome = v == 1.0;
+  q->p = num_or_nan(c, o, "probability");
+  if (!(q->p >= 0.0 && q->p <= 1.0))
+    doc_error(c, jget(o, "probability") ? jget(o, "probability") : o,
+              "question '%s': 'probability' is not in [0, 1]",
+              q->id ? q->id : "?");
+  v = num_or_nan(c, o, "members");
+  q->members = isfinite(v) ? count_of(v) : 0;
+  q->fitted = cJSON_IsTrue(jget(o, "fitted"));
+  q->p_uniform = num_or_nan(c, b, "uniform");
+  q->p_persistence = num_or_nan(c, b, "persistence");
+  q->p_start = num_or_nan(c, b, "starting_mean");
+  q->has_start = isfinite(q->p_start);
+}
+
+/* The document of `entente score --format json` (output/score_render.c). */
+static void read_score(reader *c) {
+  ent_result *r = c->r;
+  ent_result_score *sc = r->score = ent_result_alloc(r, 1, sizeof *sc);
+  if (!sc) return;
+  const cJSON *root = c->root, *qs = jget(root, "questions"), *it;
+  sc->ledger = keep(c, jstr(root, "ledger"));
+  sc->ex_ante = !cJSON_IsFalse(jget(root, "ex_ante"));
+  double v = num_or_nan(c, root, "fit_until");
+  sc->fit_until = isfinite(v) && fabs(v) < 1e6 ? (int)v : 0;
+  sc->clip = num_or_nan(c, root, "log_clip");
+  if (!isfinite(sc->clip)) sc->clip = 0.005;
+  size_t n = (size_t)cJSON_GetArraySize(qs);
+  sc->questions = ent_result_alloc(r, n ? n : 1, sizeof *sc->questions);
+  if (!sc->questions) return;
+  cJSON_ArrayForEach(it, qs) {
+    if (!cJSON_IsObject(it)) {
+      doc_error(c, it, "a question is not an object");
+      continue;
+    }
+    read_question(c, it, &sc->questions[sc->n_questions++]);
+  }
+  read_scoreset(c, "scores", "all", &sc->sets[0]);
+  read_scoreset(c, "fitted", "fitted", &sc->sets[1]);
+  read_scoreset(c, "later", "later", &sc->sets[2]);
+  const cJSON *rel = jget(root, "reliability");
+  size_t nb = sizeof sc->bins / sizeof sc->bins[0], k = 0;
+  if ((size_t)cJSON_GetArraySize(rel) != nb) {
+    doc_error(c, rel, "'reliability' needs %zu bins", nb);
+    return;
+  }
+  cJSON_ArrayForEach(it, rel) {
+    ent_result_bin *b = &sc->bins[k++];
+    b->lo = num_or_nan(c, it, "from");
+    b->hi = num_or_nan(c, it, "to");
+    v = num_or_nan(c, it, "n");
+    b->n = isfinite(v) && v >= 0.0 ? (size_t)count_of(v) : 0;
+    b->mean_p = num_or_nan(c, it, "mean_probability");
+    b->observed = num_or_nan(c, it, "observed");
+    if (!(b->lo >= 0.0 && b->lo < b->hi && b->hi <= 1.0) ||
+        (b->n && !(b->mean_p >= b->lo - 1e-9 && b->mean_p <= b->hi + 1e-9 &&
+                   b->observed >= 0.0 && b->observed <= 1.0)))
+      doc_error(c, it, "reliability bin %zu: needs 0 <= from < to <= 1, and "
+                       "with questions a mean_probability in the bin and an "
+                       "observed share in [0, 1]", k - 1);
+    if (!b->n) b->mean_p = b->observed = 0.0;
+  }
+}
+
 /* ------------------------------------------------------------ reading */
 
 /* Parse the text; 0, or -1 with the problem in d. */
@@ -805,6 +941,11 @@ ent_status ent_result_read_json(const char *name, const char *text, size_t len,
   } else if (!cJSON_IsObject(c.root)) {
     doc_error(&c, c.root, "the result document is not a JSON object (expected "
                           "the output of 'entente forecast --format json')");
+  } else if (cJSON_IsArray(jget(c.root, "questions")) &&
+             cJSON_IsArray(jget(c.root, "reliability"))) {
+    /* a ledger's scores (entente score --format json) */
+    read_meta(&c, own);
+    if (!ent_result_failed(c.r)) read_score(&c);
   } else if (!cJSON_IsArray(jget(c.root, "series")) &&
              !cJSON_IsArray(jget(c.root, "issues"))) {
     doc_error(&c, c.root, "the result document has neither 'series' nor 'issues' "
@@ -823,7 +964,9 @@ ent_status ent_result_read_json(const char *name, const char *text, size_t len,
   if (st == ENT_OK) {
     int bands = c.bands_seen;
     for (size_t i = 0; i < c.r->n_issues; i++) bands |= c.r->issues[i].bands;
-    c.r->kind = bands ? ENT_RESULT_FORECAST : ENT_RESULT_RUN;
+    c.r->kind = c.r->score ? ENT_RESULT_SCORE
+                : bands      ? ENT_RESULT_FORECAST
+                             : ENT_RESULT_RUN;
     st = ent_result_index(c.r, NULL);
   }
   cJSON_Delete(c.root);

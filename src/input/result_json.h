@@ -1,6 +1,7 @@
 /*
  * result_json.h -- reading a result document back: the JSON that
- * `entente run --format json` or `entente forecast --format json` writes
+ * `entente run --format json`, `entente forecast --format json` or
+ * `entente score --format json` writes
  * (keys at the top of output/json_run.c and output/json_forecast.c), kept
  * in a file or in the run store, into a result tree (model/result.h).
  */
@@ -19,8 +20,9 @@
  * (source "builtin:NAME", or its id) is read with that built-in, loaded
  * into *own (the caller destroys it; NULL otherwise).
  *
- * The kind of the result is ENT_RESULT_FORECAST when the document has
- * statistics (quantiles), else ENT_RESULT_RUN.  Every problem goes to d as
+ * The kind of the result is ENT_RESULT_SCORE for a score document (one
+ * with `questions` and `reliability`), ENT_RESULT_FORECAST when the
+ * document has statistics (quantiles), else ENT_RESULT_RUN.  Every problem goes to d as
  * name:line:col with the text as source (ENT_EINPUT, *out NULL); also
  * ENT_ENOMEM. */
 ENT_LOCAL ent_status ent_result_read_json(const char *name, const char *text,

@@ -3,7 +3,7 @@
  *
  * The module knows nothing of runs, forecasts or stores: callers hand it
  * years and quantiles, bins and shares, and get the bytes of one SVG or
- * PNG image back (docs/report.md describes the charts).  Four kinds:
+ * PNG image back (docs/report.md describes the charts).  Five kinds:
  *
  *   fan        median line with 50 % and 90 % bands per year, up to
  *              ENT_CHART_MAX_LINES entities, observed points on top
@@ -12,6 +12,10 @@
  *   heatmap    every ordered pair of actors (row = from, column = to), the
  *              cell a 100 % stacked bar of the shares of each class
  *   tornado    inputs ranked by |index|, a bar per input left or right of 0
+ *   reliability  a calibration chart: forecast probability against the
+ *              share that happened, one point per non-empty bin (its area
+ *              by the bin's question count, the count written beside it),
+ *              the diagonal of perfect calibration (chart_reliability.c)
  *
  * Invariants and conventions
  *   - Same spec -> byte-identical output (no time stamps; fixed font
@@ -106,6 +110,26 @@ typedef struct ent_chart_tornado_spec {
   size_t n;                 /* >= 1; the 20 largest |index| are drawn */
 } ent_chart_tornado_spec;
 
+/* A reliability diagram (calibration chart) of probability forecasts of
+ * binary questions.  Bins are ranges of forecast probability inside
+ * [0, 1], increasing and not overlapping (bin_hi[k-1] <= bin_lo[k]); a bin
+ * with count 0 is drawn as an empty range; of the others, mean_p (the
+ * bin's mean forecast, inside the range) and observed (the share of its
+ * questions that happened) must be finite and in [0, 1].  At least one
+ * question in all.  The <desc> lists every bin: its range, question
+ * count, mean probability and observed share. */
+#define ENT_CHART_MAX_BINS 50
+
+typedef struct ent_chart_reliability_spec {
+  const char *title;
+  const double *bin_lo, *bin_hi; /* n_bins ranges of probability */
+  const size_t *count;           /* questions per bin */
+  const double *mean_p;          /* mean forecast of each bin */
+  const double *observed;        /* share that happened in each bin */
+  size_t n_bins;                 /* 1..ENT_CHART_MAX_BINS */
+  const char *points_label;      /* legend of the points; NULL: "model" */
+} ent_chart_reliability_spec;
+
 /* Draw one chart and append its bytes to `out` (SVG text or PNG).
  * ENT_OK, ENT_EINVAL (bad spec; out unchanged), ENT_ENOMEM, or
  * ENT_EINTERNAL (cairo failed). */
@@ -117,6 +141,9 @@ ENT_LOCAL ent_status ent_chart_heatmap(const ent_chart_heat_spec *s,
                                        ent_chart_format f, ent_strbuf *out);
 ENT_LOCAL ent_status ent_chart_tornado(const ent_chart_tornado_spec *s,
                                        ent_chart_format f, ent_strbuf *out);
+ENT_LOCAL ent_status
+ent_chart_reliability(const ent_chart_reliability_spec *s, ent_chart_format f,
+                      ent_strbuf *out);
 
 /* Width and height in points (SVG units) the chart will have; PNG pixels
  * are ENT_CHART_PNG_SCALE times these. */
@@ -127,5 +154,7 @@ ENT_LOCAL void ent_chart_heatmap_size(const ent_chart_heat_spec *s, int *w,
                                       int *h);
 ENT_LOCAL void ent_chart_tornado_size(const ent_chart_tornado_spec *s, int *w,
                                       int *h);
+ENT_LOCAL void ent_chart_reliability_size(const ent_chart_reliability_spec *s,
+                                          int *w, int *h);
 
 #endif /* ENT_CHART_H */

@@ -593,6 +593,22 @@ static void html_foot(ent_html *c) {
 
 /* ------------------------------------------------------------ render */
 
+/* The page of a run or a forecast. */
+static void page(ent_html *c) {
+  if (!c->st) derive(c);
+  if (!c->st) html_head(c);
+  if (!c->st) ent_html_section_headline(c);
+  if (!c->st) ent_html_section_issues(c);
+  if (!c->st) ent_html_section_relations(c);
+  if (!c->st) ent_html_section_sensitivity(c);
+  if (!c->st) ent_html_section_series(c);
+  if (!c->st) ent_html_section_issue_time(c);
+  if (!c->st) ent_html_section_backtest(c);
+  if (!c->st) ent_html_section_assumptions(c);
+  if (!c->st) section_method(c);
+  if (!c->st) html_foot(c);
+}
+
 ent_status ent_html_render(const ent_result *r, const ent_model *m,
                            const ent_result *bt, const char *name,
                            ent_report **out) {
@@ -608,18 +624,11 @@ ent_status ent_html_render(const ent_result *r, const ent_model *m,
   c->name = name ? name : "<forecast>";
   c->out = ent_calloc(1, sizeof *c->out);
   if (!c->out) c->st = ENT_ENOMEM;
-  if (!c->st) derive(c);
-  if (!c->st) html_head(c);
-  if (!c->st) ent_html_section_headline(c);
-  if (!c->st) ent_html_section_issues(c);
-  if (!c->st) ent_html_section_relations(c);
-  if (!c->st) ent_html_section_sensitivity(c);
-  if (!c->st) ent_html_section_series(c);
-  if (!c->st) ent_html_section_issue_time(c);
-  if (!c->st) ent_html_section_backtest(c);
-  if (!c->st) ent_html_section_assumptions(c);
-  if (!c->st) section_method(c);
-  if (!c->st) html_foot(c);
+  if (r->kind == ENT_RESULT_SCORE && r->score) {
+    if (!c->st) ent_html_score_page(c); /* a page of its own */
+  } else {
+    page(c);
+  }
   if (!c->st && (c->html.failed || c->A.failed)) c->st = ENT_ENOMEM;
   if (!c->st) add_file(c, "report.html", c->html.data, c->html.len);
   ent_status st = c->st;

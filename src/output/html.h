@@ -4,7 +4,8 @@
  * ent_report_* in entente.h (output/report.c), which reads the result
  * document, loads what the report needs and calls ent_html_render.
  *
- * Input: a result tree (a run or a forecast, model/result.h), optionally
+ * Input: a result tree (a run or a forecast, model/result.h; or a ledger's
+ * scores, ENT_RESULT_SCORE: a page of its own, html_score.c), optionally
  * the scenario (assumptions, observed history, the pairs it names) and a
  * back-test (a result of kind ENT_RESULT_BACKTEST).  The renderer parses
  * nothing, runs nothing and loads nothing.

@@ -7,6 +7,8 @@
  *   html_sections.c     the forecast in words, questions, relationships,
  *                       sensitivity, year-by-year fans, back-test
  *   html_assumptions.c  the scenario's inputs with their rationale
+ *   html_score.c        the page of a ledger's scores (a result of kind
+ *                       ENT_RESULT_SCORE): scores, calibration, questions
  *   html_style.c        the style sheet
  * Nothing outside src/output/html*.c includes it.
  */
@@ -105,6 +107,9 @@ ENT_LOCAL void ent_html_section_backtest(ent_html *c);
 
 /* ---- html_assumptions.c ---- */
 ENT_LOCAL void ent_html_section_assumptions(ent_html *c);
+
+/* ---- html_score.c: the whole page of a score result ---- */
+ENT_LOCAL void ent_html_score_page(ent_html *c);
 
 /* ---- html_style.c ---- */
 ENT_LOCAL extern const char ent_html_css[];

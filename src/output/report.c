@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ensemble/ensemble.h"
 #include "input/result_json.h"
 #include "output/html.h"
 #include "sim/run_result.h"
@@ -141,4 +142,15 @@ ent_status ent_report_create_stored(ent_store *s, long long id,
   }
   ent_arena_free(&A);
   return st;
+}
+
+/* ------------------------------------------------------------ scores */
+
+ent_status ent_scorecard_report(const ent_scorecard *s, const char *name,
+                                ent_report **out) {
+  if (out) *out = NULL;
+  const ent_result *r = s ? ent_scorecard_result(s) : NULL;
+  if (!r || !r->score || !out) return ENT_EINVAL;
+  if (!name) name = r->score->ledger ? r->score->ledger : "<ledger>";
+  return ent_html_render(r, NULL, NULL, name, out);
 }

@@ -9,6 +9,7 @@
 
 #include "output/chart.h"
 #include "output/html.h"
+#include "model/result.h"
 #include "testutil.h"
 
 static const int YEARS[6] = {2024, 2025, 2026, 2027, 2028, 2029};
@@ -398,6 +399,211 @@ static void test_report_forecast(void **state) {
   ent_diag_destroy(d);
 }
 
+
+/* A reliability diagram of three non-empty bins out of four. */
+static const double REL_LO[4] = {0.0, 0.25, 0.5, 0.75};
+static const double REL_HI[4] = {0.25, 0.5, 0.75, 1.0};
+static const size_t REL_N[4] = {12, 0, 3, 7};
+static const double REL_P[4] = {0.05, 0.0, 0.6, 0.9};
+static const double REL_O[4] = {0.25, 0.0, 1.0 / 3.0, 6.0 / 7.0};
+
+static ent_chart_reliability_spec rel_spec(void) {
+  ent_chart_reliability_spec s = {"Calibration", REL_LO, REL_HI, REL_N,
+                                  REL_P, REL_O, 4, "model"};
+  return s;
+}
+
+static void test_reliability(void **state) {
+  (void)state;
+  ent_chart_reliability_spec s = rel_spec();
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  assert_int_equal(ent_chart_reliability(&s, ENT_CHART_SVG, &b), ENT_OK);
+  assert_non_null(strstr(b.data, "<svg"));
+  assert_non_null(strstr(b.data, "</svg>"));
+  assert_non_null(strstr(b.data, "<title>Calibration</title>"));
+  const char *desc = svg_element(&b, "desc");
+  assert_non_null(strstr(desc, "Reliability diagram of 22 questions"));
+  assert_non_null(strstr(desc, "x axis: forecast probability, %"));
+  assert_non_null(strstr(desc, "y axis: observed frequency"));
+  assert_non_null(strstr(desc, "legend: perfect calibration; model: share that "
+                               "happened per bin"));
+  /* every bin, the empty one too, with its count, mean and observed share */
+  assert_non_null(strstr(desc, "bins: 0%-25%: 12 questions, mean probability "
+                               "0.050, observed 0.250; 25%-50%: 0 questions; "
+                               "50%-75%: 3 questions, mean probability 0.600, "
+                               "observed 0.333; 75%-100%: 7 questions, mean "
+                               "probability 0.900, observed 0.857."));
+  ent_strbuf_free(&b);
+  /* PNG of the declared size */
+  ent_strbuf_init(&b);
+  assert_int_equal(ent_chart_reliability(&s, ENT_CHART_PNG, &b), ENT_OK);
+  uint32_t w, h;
+  int ew, eh;
+  png_size(&b, &w, &h);
+  ent_chart_reliability_size(&s, &ew, &eh);
+  assert_int_equal(w, (uint32_t)ew * ENT_CHART_PNG_SCALE);
+  assert_int_equal(h, (uint32_t)eh * ENT_CHART_PNG_SCALE);
+  ent_strbuf_free(&b);
+  /* same spec -> same bytes, in both formats */
+  for (int f = 0; f < 2; f++) {
+    ent_strbuf x, y;
+    ent_strbuf_init(&x);
+    ent_strbuf_init(&y);
+    assert_int_equal(ent_chart_reliability(&s, (ent_chart_format)f, &x), ENT_OK);
+    assert_int_equal(ent_chart_reliability(&s, (ent_chart_format)f, &y), ENT_OK);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    ent_strbuf_free(&x);
+    ent_strbuf_free(&y);
+  }
+}
+
+static void test_reliability_invalid(void **state) {
+  (void)state;
+  ent_chart_reliability_spec s = rel_spec(), t;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  assert_int_equal(ent_chart_reliability(NULL, ENT_CHART_SVG, &b), ENT_EINVAL);
+  assert_int_equal(ent_chart_reliability(&s, ENT_CHART_SVG, NULL), ENT_EINVAL);
+  t = s;
+  t.count = NULL;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  t = s;
+  t.n_bins = 0;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  t = s;
+  t.n_bins = ENT_CHART_MAX_BINS + 1;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  /* no question at all */
+  static const size_t none[4] = {0, 0, 0, 0};
+  t = s;
+  t.count = none;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  /* observed share above 1, NaN mean, mean outside its bin */
+  double o2[4] = {0.25, 0.0, 1.2, 0.5};
+  t = s;
+  t.observed = o2;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  double p2[4] = {NAN, 0.0, 0.6, 0.9};
+  t = s;
+  t.mean_p = p2;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  double p3[4] = {0.05, 0.0, 0.6, 0.5};
+  t = s;
+  t.mean_p = p3;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  /* a range beyond 1, an empty range, overlapping ranges */
+  double hi2[4] = {0.25, 0.5, 0.75, 1.5};
+  t = s;
+  t.bin_hi = hi2;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  double lo2[4] = {0.0, 0.5, 0.5, 0.75};
+  t = s;
+  t.bin_lo = lo2;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  double lo3[4] = {0.0, 0.2, 0.5, 0.75};
+  t = s;
+  t.bin_lo = lo3;
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_EINVAL);
+  /* an empty bin's numbers are not looked at */
+  double p4[4] = {0.05, NAN, 0.6, 0.9};
+  t = s;
+  t.mean_p = p4;
+  assert_int_equal(b.len, 0);
+  assert_int_equal(ent_chart_reliability(&t, ENT_CHART_SVG, &b), ENT_OK);
+  ent_strbuf_free(&b);
+}
+
+/* The score page from a hand-made result tree: the verdicts in the text
+ * output's words, one row a question, the chart embedded and as files. */
+static void test_report_score(void **state) {
+  (void)state;
+  ent_result *r = ent_result_create(ENT_RESULT_SCORE);
+  assert_non_null(r);
+  ent_result_score *sc = ent_result_alloc(r, 1, sizeof *sc);
+  assert_non_null(sc);
+  r->score = sc;
+  sc->ledger = "tiny.csv";
+  sc->fit_until = 2019;
+  sc->ex_ante = 1;
+  sc->clip = 0.005;
+  sc->n_questions = 3;
+  sc->questions = ent_result_alloc(r, 3, sizeof *sc->questions);
+  assert_non_null(sc->questions);
+  const char *ids[3] = {"q-a", "q-b", "q<c>"};
+  double p[3] = {0.1, 0.8, 0.55};
+  int o[3] = {0, 1, 0};
+  for (int k = 0; k < 3; k++) {
+    ent_result_question *q = &sc->questions[k];
+    q->id = ids[k];
+    q->as_of = "s.yaml";
+    q->question = "Will it?";
+    q->variable = "trade_flow";
+    q->entity = "RUS->CHN";
+    q->op = k == 2 ? "between" : ">=";
+    q->year = 2018 + k;
+    q->threshold = 100.0;
+    q->threshold2 = k == 2 ? 150.0 : NAN;
+    q->outcome = o[k];
+    q->fitted = k < 2;
+    q->p = p[k];
+    q->p_uniform = 0.5;
+    q->p_persistence = 1.0;
+    q->p_start = NAN;
+  }
+  for (int k = 0; k < 3; k++) {
+    ent_result_scoreset *s = &sc->sets[k];
+    s->name = k == 0 ? "all" : k == 1 ? "fitted" : "later";
+    s->model = (ent_result_scores){3, 0.125, 0.4};
+    s->uniform = (ent_result_scores){3, 0.25, 0.693};
+    s->persistence = (ent_result_scores){3, 0.125, 1.2};
+    s->skill_uniform = 0.5;
+    s->skill_persistence = 0.0;
+    s->skill_start = NAN;
+  }
+  sc->sets[2].uniform.brier = 0.1;
+  sc->sets[2].skill_uniform = -0.25;
+  for (int k = 0; k < 10; k++)
+    sc->bins[k] = (ent_result_bin){0.1 * k, 0.1 * (k + 1), 0, 0.0, 0.0};
+  sc->bins[1] = (ent_result_bin){0.1, 0.2, 1, 0.1, 0.0};
+  sc->bins[5] = (ent_result_bin){0.5, 0.6, 1, 0.55, 0.0};
+  sc->bins[8] = (ent_result_bin){0.8, 0.9, 1, 0.8, 1.0};
+  ent_report *rep = NULL;
+  assert_int_equal(ent_html_render(r, NULL, NULL, "tiny.json", &rep), ENT_OK);
+  assert_int_equal(ent_report_file_count(rep), 3);
+  assert_string_equal(ent_report_file_name(rep, 0), "calibration.svg");
+  assert_string_equal(ent_report_file_name(rep, 1), "calibration.png");
+  assert_string_equal(ent_report_file_name(rep, 2), "report.html");
+  size_t len;
+  const char *html = (const char *)ent_report_file_data(rep, 2, &len);
+  char *t = ent_malloc(len + 1);
+  memcpy(t, html, len);
+  t[len] = '\0';
+  assert_non_null(strstr(t, "the model beats uniform (Brier skill +0.50)"));
+  assert_non_null(strstr(t, "the model TIES persistence (a tie is not a win)"));
+  assert_non_null(strstr(t, "the model LOSES to uniform</strong> (Brier skill -0.25)"));
+  assert_non_null(strstr(t, "data:image/svg+xml;base64,"));
+  assert_non_null(strstr(t, "<code>q&lt;c&gt;</code>"));
+  assert_non_null(strstr(t, "between 100 and 150"));
+  assert_null(strstr(t, "<c>"));
+  const char *tb = strstr(t, "id=\"questions-table\"");
+  assert_non_null(tb);
+  tb = strstr(tb, "<tbody>");
+  const char *te = strstr(tb, "</tbody>");
+  int rows = 0;
+  for (const char *q = tb; (q = strstr(q, "<tr>")) && q < te; q++) rows++;
+  assert_int_equal(rows, 3);
+  /* the embedded chart is the file */
+  size_t slen;
+  const unsigned char *svg = ent_report_file_data(rep, 0, &slen);
+  assert_non_null(strstr((const char *)svg, "bins: 0%-10%: 0 questions; 10%-20%: "
+                                            "1 question, mean probability 0.100"));
+  ent_free(t);
+  ent_report_destroy(rep);
+  ent_result_destroy(r);
+}
+
 /* Error position of a bad document: line and column of the first item. */
 static void expect_error(const char *doc, int line, int col, const char *what) {
   ent_diag *d = ent_diag_create();
@@ -438,6 +644,9 @@ int main(void) {
       cmocka_unit_test(test_histogram),
       cmocka_unit_test(test_heatmap),
       cmocka_unit_test(test_tornado),
+      cmocka_unit_test(test_reliability),
+      cmocka_unit_test(test_reliability_invalid),
+      cmocka_unit_test(test_report_score),
       cmocka_unit_test(test_base64_escape),
       cmocka_unit_test(test_report_forecast),
       cmocka_unit_test(test_report_errors),

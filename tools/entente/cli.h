@@ -155,6 +155,11 @@ ent_status cli_load_scenario(const char *arg, ent_model **m, ent_diag *d);
  * when there is no such built-in. */
 ent_status cli_scenario(cli_ctx *c, const char *arg, ent_model **m);
 
+/* Write every file of a report into dir (made if missing) through
+ * temporary files renamed at the end (cmd_report.c); 0, or -1 after
+ * printing the reason. */
+int cli_write_report(const ent_report *r, const char *dir);
+
 /* The run store of --store, else ./entente.db. */
 #define CLI_DEFAULT_STORE "entente.db"
 const char *cli_store_path(const cli_args *a);

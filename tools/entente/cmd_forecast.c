@@ -451,6 +451,9 @@ static const cli_opt score_opts[] = {
     {"realised", NULL, "run the scenarios with their realised inputs (GDP, "
                        "shocks announced later) instead of ex ante", 0},
     {"format", "F", "text (default), json or csv (one row a question)", 0},
+    {"report", "DIR", "also write the score report: DIR/report.html (the "
+                      "score table, the calibration chart, the questions) "
+                      "and the chart as SVG and PNG", 0},
     {NULL, NULL, NULL, 0},
 };
 
@@ -477,15 +480,28 @@ static int score_main(cli_ctx *c) {
   ent_status st = ent_scorecard_create(a->pos[0], &o, &sc, c->d);
   if (st != ENT_OK) return cli_fail(c->d, st);
   ent_diag_print(c->d, stderr); /* warnings, if any */
-  st = ent_scorecard_write(sc, c->fmt, stdout);
+  const char *dir = cli_get(a, "report", NULL);
+  int rc = EXIT_OK;
+  if (dir) {
+    /* the report first: a failure leaves no score output behind */
+    ent_report *rep = NULL;
+    st = ent_scorecard_report(sc, NULL, &rep);
+    if (st != ENT_OK) rc = cli_fail(c->d, st);
+    else if (cli_write_report(rep, dir)) rc = EXIT_FAIL;
+    else fprintf(stderr, "entente: wrote %s/report.html and the calibration "
+                         "chart (SVG, PNG)\n", dir);
+    ent_report_destroy(rep);
+  }
+  if (rc == EXIT_OK) rc = cli_written(ent_scorecard_write(sc, c->fmt, stdout));
   ent_scorecard_destroy(sc);
-  return cli_written(st);
+  return rc;
 }
 
 const cli_cmd cmd_score = {
     "score",
     "entente score LEDGER.csv [--runs N] [--seed S] [--threads T] "
-    "[--fit-until YEAR] [--realised] [--format text|json|csv]",
+    "[--fit-until YEAR] [--realised] [--format text|json|csv] "
+    "[--report DIR]",
     "Score forecasts on resolved questions: for every question of the\n"
     "ledger (id, as_of, question, variable, entity, year, op, threshold,\n"
     "threshold2, outcome, source) the share of the as_of scenario's forecast\n"
@@ -498,7 +514,10 @@ const cli_cmd cmd_score = {
     "(growth as forecast then, no shock or channel announced later).  The\n"
     "log score clips probabilities to [0.005, 0.995].  Same ledger, runs and\n"
     "seed -> the same scores for any --threads.  docs/score.md describes\n"
-    "the format, the scores and the project's own ledger (data/ledger.csv).",
+    "the format, the scores and the project's own ledger (data/ledger.csv).\n"
+    "--report DIR writes a self-contained DIR/report.html with the score\n"
+    "table, the reliability diagram (calibration.svg, calibration.png) and\n"
+    "the table of the questions (docs/report.md).",
     score_opts,
     1,
     1,

@@ -1,7 +1,7 @@
 /*
  * cmd_report.c -- `entente report`: charts and a self-contained HTML
  * report of a stored run or forecast, or of a result document given as a
- * file (docs/report.md).
+ * file: a run's, a forecast's or a ledger's scores (docs/report.md).
  *
  * Files are written to DIR as temporary files (DIR/.NAME.XXXXXX) and
  * renamed once every one was written, so a failure never leaves a half
@@ -25,8 +25,9 @@ static const cli_opt report_opts[] = {
     {"latest", NULL, "the latest run or forecast in the store", 0},
     {"store", "FILE", "the run store (default " CLI_DEFAULT_STORE ")", 0},
     {"json", "FILE", "a result document instead of a stored run: the output "
-                     "of 'entente forecast --format json' or 'entente run "
-                     "--format json' ('-': standard input)", 0},
+                     "of 'entente forecast --format json', 'entente run "
+                     "--format json' or 'entente score --format json' "
+                     "('-': standard input)", 0},
     {"scenario", "SCENARIO", "the scenario of the result (built-in name or "
                              "YAML file): assumptions and observed history", 0},
     {"backtest", "SCENARIO", "scenario of the back-test section, or 'none' "
@@ -92,7 +93,7 @@ static int make_dirs(const char *path) {
 
 /* Write every file of r into dir through temporary files; 0 or -1 after
  * printing the reason. */
-static int write_report(const ent_report *r, const char *dir) {
+int cli_write_report(const ent_report *r, const char *dir) {
   size_t n = ent_report_file_count(r);
   char **tmp = calloc(n ? n : 1, sizeof *tmp);
   if (!tmp) return -1;
@@ -215,7 +216,7 @@ static ent_status inputs(cli_args *a, ent_model **m, ent_model **bm,
 
 /* Print what was written. */
 static int finish(const ent_report *rep, const char *out) {
-  if (write_report(rep, out)) return EXIT_FAIL;
+  if (cli_write_report(rep, out)) return EXIT_FAIL;
   size_t n = ent_report_file_count(rep);
   printf("%s/report.html (%zu charts as SVG and PNG in %s/)\n", out,
          n > 0 ? (n - 1) / 2 : 0, out);
@@ -342,7 +343,10 @@ const cli_cmd cmd_report = {
     "the distribution of each contested question, the relationship map,\n"
     "the sensitivity ranking, the back-test) as SVG and PNG, and one\n"
     "self-contained report.html that embeds them with the scenario's\n"
-    "assumptions, the forecast in words and the tables behind the charts.",
+    "assumptions, the forecast in words and the tables behind the charts.\n"
+    "The document of 'entente score --format json' gives the score report\n"
+    "(the score table, the calibration chart, the questions), as 'entente\n"
+    "score --report DIR' does.",
     "RUN is the id of a run or forecast in the store ('entente runs' lists\n"
     "them).  The report opens from disk and loads nothing from the network.\n"
     "docs/report.md describes every chart.\n\n"
