@@ -88,10 +88,10 @@ void ent_scenario_parse_sshock(loader *L, yaml_node_t *s) {
   yaml_node_t *v = ent_scenario_need(L, s, "id", "a shock");
   if (v) sh.id = ent_scenario_ident(L, v, "shock id");
   for (size_t q = 0; sh.id && q < st->n_shocks; q++)
-    if (!strcmp(st->shocks[q].id, sh.id))
+    if (st->shocks[q].id && !strcmp(st->shocks[q].id, sh.id))
       ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
   for (size_t q = 0; sh.id && q < st->n_sshocks; q++)
-    if (!strcmp(st->sshocks[q].id, sh.id))
+    if (st->sshocks[q].id && !strcmp(st->sshocks[q].id, sh.id))
       ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
   yaml_node_t *iv = ent_scenario_need(L, s, "issue", "a shock on an issue");
   const char *iid = iv ? ent_ydoc_str(&L->y, iv, "an issue id", NULL) : NULL;

@@ -464,10 +464,10 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
     yaml_node_t *v = ent_scenario_need(L, s, "id", "a shock");
     if (v) sh.id = ent_scenario_ident(L, v, "shock id");
     for (size_t q = 0; sh.id && q < st->n_shocks; q++)
-      if (!strcmp(st->shocks[q].id, sh.id))
+      if (st->shocks[q].id && !strcmp(st->shocks[q].id, sh.id))
         ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
     for (size_t q = 0; sh.id && q < st->n_sshocks; q++)
-      if (!strcmp(st->sshocks[q].id, sh.id))
+      if (st->sshocks[q].id && !strcmp(st->sshocks[q].id, sh.id))
         ent_ydoc_error(&L->y, v, "duplicate shock id '%s'", sh.id);
     v = ent_scenario_need(L, s, "from", "a shock");
     if (v) sh.from = ent_scenario_bloc_list(L, v, "shock 'from'", &sh.n_from);
