@@ -432,6 +432,7 @@ static const cli_opt score_opts[] = {
                           "free parameters were fitted on (default 2019)", 0},
     {"realised", NULL, "run the scenarios with their realised inputs (GDP, "
                        "shocks announced later) instead of ex ante", 0},
+    {"format", "F", "text (default), json or csv (the questions)", 0},
     {NULL, NULL, NULL, 0},
 };
 
