@@ -50,7 +50,8 @@ extern "C" {
   X(ENT_EIO, -4, "input/output error")                                \
   X(ENT_ENOCONV, -5, "did not converge")                              \
   X(ENT_ENOTFOUND, -6, "not found")                                   \
-  X(ENT_EINTERNAL, -7, "internal error")
+  X(ENT_EINTERNAL, -7, "internal error")                             \
+  X(ENT_ECANCELED, -8, "canceled")
 
 typedef enum ent_status {
 #define ENT_X_ENUM(name, value, text) name = value,
@@ -412,6 +413,13 @@ ENT_API ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d);
 /* Ask (on rank 0, e.g. from a Ctrl-C flag) to stop before the next batch;
  * what was done is kept. */
 ENT_API void ent_ensemble_stop(ent_ensemble *e);
+/* Cancel flag (bindings: Python's Ctrl-C): while *flag (may be NULL: none)
+ * is nonzero, no further member starts and ent_ensemble_step returns
+ * ENT_ECANCELED without adding the members of that batch; the ensemble
+ * then holds the batches done before.  Set *flag from any thread or a
+ * signal handler; it must outlive the ensemble's steps.  Processes of an
+ * MPI run ignore it (use ent_ensemble_stop there). */
+ENT_API void ent_ensemble_set_cancel(ent_ensemble *e, const volatile int *flag);
 /* Members done and asked for (base rows with sobol). */
 ENT_API unsigned long ent_ensemble_done(const ent_ensemble *e);
 ENT_API unsigned long ent_ensemble_total(const ent_ensemble *e);
@@ -474,6 +482,9 @@ typedef struct ent_score_opts {
   int fit_until;           /* questions resolving by this year are the ones
                               free parameters were fitted on (2019) */
   int ex_ante;             /* 1: run the scenarios ex ante (1) */
+  const volatile int *cancel; /* nonzero: stop between members and return
+                                 ENT_ECANCELED (ent_ensemble_set_cancel);
+                                 NULL: none (NULL) */
 } ent_score_opts;
 
 ENT_API void ent_score_opts_init(ent_score_opts *o);
@@ -592,6 +603,30 @@ ENT_API size_t ent_report_file_count(const ent_report *r);
 ENT_API const char *ent_report_file_name(const ent_report *r, size_t i);
 ENT_API const unsigned char *ent_report_file_data(const ent_report *r,
                                                   size_t i, size_t *len);
+
+/* ---- output in memory (for bindings that cannot pass a FILE *) ---- */
+/* The same bytes as the matching *_write function, in a buffer allocated
+ * by the library: *out is NUL-terminated, *len its length without the NUL;
+ * free it with ent_buffer_free.  On failure *out is NULL, *len 0 and the
+ * status that the *_write function returned (or ENT_ENOMEM). */
+ENT_API ent_status ent_run_write_mem(const ent_run *r, ent_format f,
+                                     char **out, size_t *len);
+ENT_API ent_status ent_ensemble_write_mem(const ent_ensemble *e, ent_format f,
+                                          char **out, size_t *len);
+ENT_API ent_status ent_ensemble_compare_write_mem(const ent_ensemble *a,
+                                                  const ent_ensemble *b,
+                                                  ent_format f, char **out,
+                                                  size_t *len);
+ENT_API ent_status ent_scorecard_write_mem(const ent_scorecard *s,
+                                           ent_format f, char **out,
+                                           size_t *len);
+ENT_API ent_status ent_model_write_summary_mem(const ent_model *m, char **out,
+                                               size_t *len);
+/* `file:line:col: error: message` lines (with source line and caret where
+ * known), as ent_diag_print prints them. */
+ENT_API ent_status ent_diag_print_mem(const ent_diag *d, char **out,
+                                      size_t *len);
+ENT_API void ent_buffer_free(char *p);
 
 #ifdef __cplusplus
 }

@@ -313,6 +313,17 @@ unsigned long ent_ensemble_done(const ent_ensemble *e) {
 unsigned long ent_ensemble_total(const ent_ensemble *e) {
   return e ? e->n_units : 0;
 }
+
+void ent_ensemble_set_cancel(ent_ensemble *e, const volatile int *flag) {
+  if (e) e->cancel = flag;
+}
+
+/* The cancel flag counts in a process of its own only (an MPI rank that
+ * left a step alone would leave the others waiting). */
+static int canceled(const ent_ensemble *e) {
+  return e->cancel && e->size == 1 && *e->cancel;
+}
+
 void ent_ensemble_stop(ent_ensemble *e) {
   if (e) e->stop_requested = 1;
 }
@@ -847,6 +858,7 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
 #else
     int t = 0;
 #endif
+    if (canceled(e)) continue; /* the batch is dropped below */
     evaluate(e, &e->work[t], first + (unsigned long)k,
              out + (size_t)k * e->rec_bytes);
   }
@@ -872,6 +884,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   size_t mine = (size_t)(hi - lo) * e->per_unit;
   unsigned char *dst = e->buf;
   compute(e, lo * e->per_unit, mine, dst);
+  if (canceled(e)) return ENT_ECANCELED;
 #ifdef ENT_HAVE_MPI
   if (e->o.mpi && e->size > 1) {
     int *counts = NULL, *displs = NULL;

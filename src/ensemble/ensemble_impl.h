@@ -46,6 +46,7 @@ struct ent_ensemble {
   size_t per_unit;        /* records per unit */
   unsigned long n_units, units_done;
   int stop_requested, stopped;
+  const volatile int *cancel; /* ent_ensemble_set_cancel; NULL: none */
   /* layout */
   size_t S;
   cell *cells;

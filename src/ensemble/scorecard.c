@@ -188,6 +188,7 @@ static ent_status run_group(const ent_ledger *l, const size_t *idx, size_t n,
     ro->ex_ante = o->ex_ante;
     st = ent_ensemble_create(m, ro, &eo, &e, d);
   }
+  if (st == ENT_OK) ent_ensemble_set_cancel(e, o->cancel);
   for (size_t k = 0; st == ENT_OK && k < n; k++) {
     const ent_ledger_q *q = &l->q[idx[k]];
     int r = watch_output(e, l, q, q->variable, q->year, &w[k].model, 1, d);

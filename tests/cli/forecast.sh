@@ -93,7 +93,15 @@ assert len(r) == 1 and r[0]["status"] == "complete" and r[0]["done"] == 40
 # Ctrl-C: stops cleanly, keeps the runs done, exit status 1
 "$E" forecast --runs 100000 --threads 2 --store "$TMP/c.db" >"$TMP/int.txt" 2>"$TMP/int.err" &
 P=$!
-sleep 3
+# SIGINT only once the handler is in place: after the first batch is kept
+# (a fixed sleep lost the signal on a loaded machine: a background job
+# starts with SIGINT ignored, and the forecast then ran all its runs)
+i=0
+until [ $i -ge 600 ] || "$E" runs --store "$TMP/c.db" --format json 2>/dev/null \
+  | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)[0]["done"] > 0 else 1)' 2>/dev/null; do
+  sleep 0.5
+  i=$((i + 1))
+done
 kill -INT $P
 wait $P
 rc=$?
