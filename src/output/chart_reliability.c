@@ -50,6 +50,8 @@ static void pct_label(char *buf, size_t size, double p) {
   else snprintf(buf, size, "%.1f%%", v);
 }
 
+/* Long: the frame, the bin shading, the diagonal, the points with their
+ * counts and the legend are drawn in one pass on one cairo context. */
 static void rel_draw(cairo_t *cr, const void *spec, double w, double h,
                      ent_strbuf *desc) {
   const ent_chart_reliability_spec *s = spec;

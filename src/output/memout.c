@@ -3,6 +3,10 @@
  * that cannot hand the library a FILE * (the Python binding, python/).
  * Each renders into an open_memstream buffer, which the caller owns and
  * frees with ent_buffer_free.
+ *
+ * Prefixes: the *_write_mem twins of ent_run_, ent_ensemble_,
+ * ent_scorecard_, ent_model_ and ent_diag_ writers, and ent_buffer_free:
+ * one file for the one memory-buffer mechanism they share.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,9 @@
  * the result document (input/result_json.h), complete what the report
  * needs and the document leaves out, and render it (html.h).
  *
+ * Prefixes: ent_report_, and ent_scorecard_report (the report of a
+ * scorecard, made with the same files-in-memory report object).
+ *
  * What is completed here, not in the renderer:
  *   - baselines (the weighted median and mean of the starting positions)
  *     of issues the document gives none for (forecast documents), from a
