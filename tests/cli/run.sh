@@ -98,7 +98,7 @@ PY
 "$E" backtest russia-china-2013-uncertain --runs 30 --threads 2 --format json \
   >"$TMP/bt2.json" || bad "backtest --runs --threads 2"
 cmp -s "$TMP/bt1.json" "$TMP/bt2.json" && ok || bad "backtest bands differ by thread count"
-"$E" backtest russia-china --format json >"$TMP/bt3.json" || bad "backtest russia-china"
+"$E" backtest russia-china-2024 --format json >"$TMP/bt3.json" || bad "backtest russia-china-2024"
 python3 - "$TMP/bt.json" "$TMP/bt1.json" "$TMP/bt3.json" <<'PY' && ok || bad "backtest JSON content"
 import json, sys
 b, u, c = (json.load(open(f)) for f in sys.argv[1:4])
