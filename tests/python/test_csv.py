@@ -124,12 +124,13 @@ def test_forecast_known_values(entente):
                                            _col(r.series, "variable"),
                                            _col(r.series, "entity"),
                                            _col(r.series, "year"))
-               if var == "bilateral_trade" and ent == "RUS-CHN" and y == 2024]
-    assert run_val == [244.81]
+               if var == "bilateral_trade" and ent == "RUS-CHN" and y == 2025]
+    # base-year data: GACC 2025, 124.796 + 103.309
+    assert len(run_val) == 1 and abs(run_val[0] - (124.796 + 103.309)) < 1e-9
     cols, rows = rows_of(f.series)
     band = [dict(zip(cols, x)) for x in rows
-            if x[0] == "bilateral_trade" and x[1] == "RUS-CHN" and x[2] == 2024]
-    assert band[0]["q05"] == band[0]["q95"] == 244.81
+            if x[0] == "bilateral_trade" and x[1] == "RUS-CHN" and x[2] == 2025]
+    assert band[0]["q05"] == band[0]["q95"] == run_val[0]
     assert band[0]["n"] == 3
 
 
