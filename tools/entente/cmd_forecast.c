@@ -269,11 +269,13 @@ static int forecast_main(cli_ctx *c) {
   ent_store *store = NULL;
   long long sid = 0;
   int alone = 0, rc = EXIT_OK;
+  /* before the start (loading, the store): a signal while it starts
+   * stops the forecast before its first batch instead of being lost */
+  if (rank == 0) catch_sigint();
   ent_status st = forecast_start(c, &eo, run_id, &store, &e, &sid, &alone);
   if (st == ENT_OK) {
     progress pg = {rank == 0 && isatty(2) && !cli_has(&c->a, "no-progress"),
                    now_s(), ent_ensemble_done(e), "forecast "};
-    if (rank == 0) catch_sigint();
     st = drive(e, rank, &pg, store, sid, (unsigned long)stop_after, c->d);
     if (st != ENT_OK && store) alone = 1; /* maybe the store failed */
     if (st == ENT_OK && rank == 0)
