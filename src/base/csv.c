@@ -51,16 +51,19 @@ static int walk(const char *file, const char *text, size_t len, int flags,
     unsigned cp = 0;
     size_t k = ent_text_find_unsafe(text + s.i, len - s.i, &cp) + s.i;
     if (k < len) {
+      /* at the start of the field that holds it */
+      size_t f = k;
+      while (f > 0 && text[f - 1] != ',' && text[f - 1] != '\n') f--;
       int line = 1, col = 1;
-      for (size_t q = 0; q < k; q++) {
+      for (size_t q = 0; q < f; q++) {
         if (text[q] == '\n') line++, col = 1;
         else col++;
       }
       ent_diag_error(d, file, line, col,
-                     cp < 0x100 ? "control character \\x%02x in CSV text: "
+                     cp < 0x100 ? "control characters in a CSV field (\\x%02x): "
                                   "terminal controls are not allowed"
-                                : "bidirectional control \\u%04x in CSV "
-                                  "text: it could disguise what is printed",
+                                : "bidirectional control \\u%04x in a CSV "
+                                  "field: it could disguise what is printed",
                      cp);
       return -1;
     }

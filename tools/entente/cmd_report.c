@@ -29,10 +29,12 @@ static const cli_opt report_opts[] = {
                      "--format json' or 'entente score --format json' "
                      "('-': standard input)", 0},
     {"scenario", "SCENARIO", "the scenario of the result (built-in name or "
-                             "YAML file): assumptions and observed history", 0},
+                             "YAML file): assumptions and observed history "
+                             "(default for a stored run: as stored)", 0},
     {"backtest", "SCENARIO", "scenario of the back-test section, or 'none' "
                              "(default: the scenario if it has history after "
-                             "its base year, else russia-china-2013)", 0},
+                             "its base year, else russia-china-2013 for a "
+                             "Russia-China scenario, else none)", 0},
     {"out", "DIR", "where to write report.html and the charts (default "
                    "'report'; made if missing)", 0},
     {NULL, NULL, NULL, 0},
