@@ -49,6 +49,10 @@ ENT_LOCAL int ent_scenario_year_of(loader *L, yaml_node_t *n,
 /* y inside the time axis (at most 100 years before its start). */
 ENT_LOCAL int ent_scenario_year_in_axis(loader *L, yaml_node_t *n, int y,
                                         const char *what);
+/* A shock's `start` (required) and optional `end` (after the start),
+ * both inside the time axis; every problem reported. */
+ENT_LOCAL void ent_scenario_shock_years(loader *L, yaml_node_t *s, int *start,
+                                        int *end);
 ENT_LOCAL int ent_scenario_flag(loader *L, yaml_node_t *n, const char *what,
                                 int *out);
 /* Links (scenario_links.c), then the order in which issues bargain. */

@@ -117,17 +117,7 @@ void ent_scenario_parse_sshock(loader *L, yaml_node_t *s) {
         sh.stake = (size_t)k;
     }
   }
-  v = ent_scenario_need(L, s, "start", "a shock");
-  if (v && !ent_scenario_year_of(L, v, "shock start", &sh.start))
-    ent_scenario_year_in_axis(L, v, sh.start, "shock start");
-  v = ent_ydoc_get(&L->y, s, "end");
-  if (v && !ent_scenario_year_of(L, v, "shock end", &sh.end)) {
-    if (sh.end <= sh.start)
-      ent_ydoc_error(&L->y, v, "shock end %d must be after its start %d",
-                     sh.end, sh.start);
-    else
-      ent_scenario_year_in_axis(L, v, sh.end, "shock end");
-  }
+  ent_scenario_shock_years(L, s, &sh.start, &sh.end);
   sh.announced = sh.start;
   v = ent_ydoc_get(&L->y, s, "announced");
   if (v && !ent_scenario_year_of(L, v, "announced", &sh.announced) &&

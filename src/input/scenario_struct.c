@@ -404,6 +404,21 @@ static void parse_trade(loader *L, yaml_node_t *n) {
     }
 }
 
+void ent_scenario_shock_years(loader *L, yaml_node_t *s, int *start,
+                              int *end) {
+  yaml_node_t *v = ent_scenario_need(L, s, "start", "a shock");
+  if (v && !ent_scenario_year_of(L, v, "shock start", start))
+    ent_scenario_year_in_axis(L, v, *start, "shock start");
+  v = ent_ydoc_get(&L->y, s, "end");
+  if (v && !ent_scenario_year_of(L, v, "shock end", end)) {
+    if (*end <= *start)
+      ent_ydoc_error(&L->y, v, "shock end %d must be after its start %d", *end,
+                     *start);
+    else
+      ent_scenario_year_in_axis(L, v, *end, "shock end");
+  }
+}
+
 int ent_scenario_year_in_axis(loader *L, yaml_node_t *n, int y,
                               const char *what) {
   ent_structure *st = L->m->st;
@@ -480,17 +495,7 @@ static void parse_shocks(loader *L, yaml_node_t *n) {
                          sh.id ? sh.id : "?", st->blocs[sh.from[a]].id);
     v = ent_ydoc_get(&L->y, s, "both");
     if (v) ent_scenario_flag(L, v, "both", &sh.both);
-    v = ent_scenario_need(L, s, "start", "a shock");
-    if (v && !ent_scenario_year_of(L, v, "shock start", &sh.start))
-      ent_scenario_year_in_axis(L, v, sh.start, "shock start");
-    v = ent_ydoc_get(&L->y, s, "end");
-    if (v && !ent_scenario_year_of(L, v, "shock end", &sh.end)) {
-      if (sh.end <= sh.start)
-        ent_ydoc_error(&L->y, v, "shock end %d must be after its start %d",
-                       sh.end, sh.start);
-      else
-        ent_scenario_year_in_axis(L, v, sh.end, "shock end");
-    }
+    ent_scenario_shock_years(L, s, &sh.start, &sh.end);
     yaml_node_t *vb = ent_ydoc_get(&L->y, s, "beta");
     yaml_node_t *ve = ent_ydoc_get(&L->y, s, "embargo");
     if (ve) ent_scenario_flag(L, ve, "embargo", &sh.embargo);
