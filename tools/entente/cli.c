@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -367,6 +368,23 @@ ent_mpi *cli_start_mpi(int *argc, char ***argv) {
 }
 
 /* ------------------------------------------------------------ commands */
+
+int cli_opt_ulong(cli_args *a, const char *name, unsigned long long lo,
+                  unsigned long long hi, unsigned long long *out) {
+  int argi = 0;
+  const char *v = cli_get(a, name, &argi);
+  if (!v) return 0;
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull(v, &end, 10);
+  if (errno || end == v || *end || v[0] == '-' || x < lo || x > hi) {
+    cli_error(a, argi, "--%s must be a whole number in [%llu, %llu], not '%s'",
+              name, lo, hi, v);
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
 
 int cli_usage_errors(cli_args *a) {
   if (!ent_diag_errors(a->diag)) return 0;

@@ -101,6 +101,10 @@ int cli_main(const cli_cmd *cmd, int argc, char **argv);
 /* If the command line has problems, print them and return 1 (the body
  * then returns EXIT_USAGE). */
 int cli_usage_errors(cli_args *a);
+/* A whole number in [lo, hi] from option `name` into *out (left alone
+ * when the option is absent); -1 and a message on a bad value. */
+int cli_opt_ulong(cli_args *a, const char *name, unsigned long long lo,
+                  unsigned long long hi, unsigned long long *out);
 
 /* Parse argv (argv[0] = command name).  Returns EXIT_OK, or an exit code to
  * return at once (after --help: EXIT_OK with *done set; after an error:

@@ -71,25 +71,6 @@ static void progress_end(progress *p) {
   if (p->on) fprintf(stderr, "\r%*s\r", 79, "");
 }
 
-/* Parse a whole number in [lo, hi] from option `name`; reports and
- * returns -1 on a bad value. */
-static int opt_ulong(cli_args *a, const char *name, unsigned long long lo,
-                     unsigned long long hi, unsigned long long *out) {
-  int argi = 0;
-  const char *v = cli_get(a, name, &argi);
-  if (!v) return 0;
-  char *end;
-  errno = 0;
-  unsigned long long x = strtoull(v, &end, 10);
-  if (errno || end == v || *end || v[0] == '-' || x < lo || x > hi) {
-    cli_error(a, argi, "--%s must be a whole number in [%llu, %llu], not '%s'",
-              name, lo, hi, v);
-    return -1;
-  }
-  *out = x;
-  return 0;
-}
-
 static int default_threads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 256 ? 256 : (int)n;
@@ -102,16 +83,16 @@ static int ensemble_options(cli_args *a, ent_ensemble_opts *o, int ranks) {
   ent_ensemble_opts_init(o);
   o->threads = ranks > 1 ? 1 : default_threads();
   v = o->runs;
-  if (opt_ulong(a, "runs", 1, 100000000ull, &v)) bad = 1;
+  if (cli_opt_ulong(a, "runs", 1, 100000000ull, &v)) bad = 1;
   o->runs = (unsigned long)v;
   v = o->seed;
-  if (opt_ulong(a, "seed", 0, 9007199254740991ull, &v)) bad = 1;
+  if (cli_opt_ulong(a, "seed", 0, 9007199254740991ull, &v)) bad = 1;
   o->seed = v;
   v = (unsigned long long)o->threads;
-  if (opt_ulong(a, "threads", 1, 256, &v)) bad = 1;
+  if (cli_opt_ulong(a, "threads", 1, 256, &v)) bad = 1;
   o->threads = (int)v;
   v = 256;
-  if (opt_ulong(a, "memory", 16, 1u << 20, &v)) bad = 1;
+  if (cli_opt_ulong(a, "memory", 16, 1u << 20, &v)) bad = 1;
   o->memory_mb = (double)v;
   o->sobol = cli_has(a, "sobol");
   return bad ? -1 : 0;
@@ -177,8 +158,8 @@ static void forecast_options(cli_ctx *c, ent_ensemble_opts *eo,
                              unsigned long long *run_id) {
   cli_args *a = &c->a;
   ensemble_options(a, eo, ent_ensemble_mpi_size(c->mpi));
-  opt_ulong(a, "stop-after", 1, 100000000ull, stop_after);
-  opt_ulong(a, "run", 1, 1ull << 62, run_id);
+  cli_opt_ulong(a, "stop-after", 1, 100000000ull, stop_after);
+  cli_opt_ulong(a, "run", 1, 1ull << 62, run_id);
   cli_model_options(a, c->ro);
   int resume = cli_has(a, "resume");
   if (resume && (a->n_pos || cli_has(a, "runs") || cli_has(a, "seed") ||
@@ -414,7 +395,7 @@ static const cli_opt runs_opts[] = {
 
 static int runs_main(cli_ctx *c) {
   unsigned long long id = 0;
-  opt_ulong(&c->a, "show", 1, 1ull << 62, &id);
+  cli_opt_ulong(&c->a, "show", 1, 1ull << 62, &id);
   if (cli_usage_errors(&c->a)) return EXIT_USAGE;
   ent_store *s = NULL;
   ent_status st = ent_store_open(cli_store_path(&c->a), 0, &s, c->d);
@@ -463,16 +444,16 @@ static int score_main(cli_ctx *c) {
   ent_score_opts_init(&o);
   o.threads = default_threads();
   unsigned long long v = o.runs;
-  opt_ulong(a, "runs", 1, 100000000ull, &v);
+  cli_opt_ulong(a, "runs", 1, 100000000ull, &v);
   o.runs = (unsigned long)v;
   v = o.seed;
-  opt_ulong(a, "seed", 0, 9007199254740991ull, &v);
+  cli_opt_ulong(a, "seed", 0, 9007199254740991ull, &v);
   o.seed = v;
   v = (unsigned long long)o.threads;
-  opt_ulong(a, "threads", 1, 256, &v);
+  cli_opt_ulong(a, "threads", 1, 256, &v);
   o.threads = (int)v;
   v = (unsigned long long)o.fit_until;
-  opt_ulong(a, "fit-until", 1000, 9999, &v);
+  cli_opt_ulong(a, "fit-until", 1000, 9999, &v);
   o.fit_until = (int)v;
   o.ex_ante = !cli_has(a, "realised");
   if (cli_usage_errors(a)) return EXIT_USAGE;

@@ -93,32 +93,13 @@ static const cli_opt bt_opts[] = {
     {NULL, NULL, NULL, 0},
 };
 
-/* A whole number in [lo, hi] from option `name` into *out (left alone
- * when the option is absent); -1 and a message on a bad value. */
-static int bt_ulong(cli_args *a, const char *name, unsigned long long lo,
-                    unsigned long long hi, unsigned long long *out) {
-  int argi = 0;
-  const char *v = cli_get(a, name, &argi);
-  if (!v) return 0;
-  char *end;
-  errno = 0;
-  unsigned long long x = strtoull(v, &end, 10);
-  if (errno || end == v || *end || v[0] == '-' || x < lo || x > hi) {
-    cli_error(a, argi, "--%s must be a whole number in [%llu, %llu], not '%s'",
-              name, lo, hi, v);
-    return -1;
-  }
-  *out = x;
-  return 0;
-}
-
 static int backtest_main(cli_ctx *c) {
   ent_backtest_opts o;
   ent_backtest_opts_init(&o);
   unsigned long long runs = 0, seed = o.seed, threads = (unsigned long long)o.threads;
-  int bad = bt_ulong(&c->a, "runs", 1, 100000ull, &runs);
-  bad |= bt_ulong(&c->a, "seed", 0, 9007199254740991ull, &seed);
-  bad |= bt_ulong(&c->a, "threads", 1, 256, &threads);
+  int bad = cli_opt_ulong(&c->a, "runs", 1, 100000ull, &runs);
+  bad |= cli_opt_ulong(&c->a, "seed", 0, 9007199254740991ull, &seed);
+  bad |= cli_opt_ulong(&c->a, "threads", 1, 256, &threads);
   if (cli_usage_errors(&c->a) || bad) return EXIT_USAGE;
   o.runs = (unsigned long)runs;
   o.seed = seed;
