@@ -184,7 +184,7 @@ static ent_status db_fail(ent_store *s, ent_diag *d, const char *what) {
 
 /* The checks of an existing database before anything is written to it;
  * *empty set for an SQLite database with no tables (ours to set up). */
-static ent_status check_store(ent_store *s, ent_diag *d, int *empty) {
+static ent_status check_store_in(ent_store *s, ent_diag *d, int *empty) {
   const char *path = s->path;
   long long app = query_int(s->db, "PRAGMA application_id");
   long long ver = query_int(s->db, "PRAGMA user_version");
@@ -235,6 +235,17 @@ static ent_status check_store(ent_store *s, ent_diag *d, int *empty) {
       query_int(s->db, "SELECT count(*) FROM meta WHERE key = 'format' "
                        "AND value = 'entente run store'") != 1)
     st = refuse(d, path, "its meta table does not say 'entente run store'");
+  return st;
+}
+
+/* check_store_in inside one read transaction: another process may be
+ * making the tables meanwhile, and reads outside a transaction could see
+ * the application id from before its commit and the tables from after
+ * (a fresh store refused as "another application"). */
+static ent_status check_store(ent_store *s, ent_diag *d, int *empty) {
+  if (exec(s, "BEGIN")) return db_fail(s, d, "cannot read the store");
+  ent_status st = check_store_in(s, d, empty);
+  exec(s, st == ENT_OK ? "COMMIT" : "ROLLBACK");
   return st;
 }
 
