@@ -9,7 +9,8 @@
  *
  * Seeded with a fixed splitmix64 stream: the same inputs on every run.
  * Each size and path runs enough rounds for at least 0.5 s of CPU.
- * Usage: bench_eum [max_n]   (sizes up to max_n; default 400).
+ * Usage: bench_eum [max_n [current]]   (sizes up to max_n, default 400;
+ * "current": time only the current path at n = max_n, for profiles).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -54,15 +55,18 @@ static timing time_rounds(const ent_eum_problem *pb, const ent_eum_opts *o,
 int main(int argc, char **argv) {
   static const size_t sizes[] = {10, 50, 100, 200, 400};
   size_t max_n = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 400;
+  /* "current": time the current path only (for profiles) */
+  int only_current = argc > 2 && !strcmp(argv[2], "current");
   printf("expected-utility model: one round (risk pass + decision pass), "
          "current path beside the specification-order reference\n");
   print_load("at start");
-  printf("%5s | %9s %9s %8s %7s | %9s %9s %8s | %6s %s\n", "n", "wall ms",
-         "CPU ms", "ns/n^3", "rounds", "ref wall", "ref CPU", "ns/n^3",
-         "ratio", "bits");
+  printf("%5s | %9s %9s %8s %7s | %9s %9s | %9s %9s %8s | %6s %s\n", "n",
+         "wall ms", "CPU ms", "ns/n^3", "rounds", "2thr wall", "2thr CPU",
+         "ref wall", "ref CPU", "ns/n^3", "ratio", "bits");
   for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
     size_t n = sizes[k];
     if (n > max_n) break;
+    if (only_current && n != max_n) continue;
     uint64_t seed = 20261129u + n;
     double *cap = malloc(n * sizeof *cap), *sal = malloc(n * sizeof *sal);
     double *x = malloc(n * sizeof *x);
@@ -77,18 +81,29 @@ int main(int argc, char **argv) {
     ent_eum_opts o;
     ent_eum_opts_default(&o);
     ent_eum_work *w = ent_eum_work_alloc(n), *wr = ent_eum_work_alloc(n);
-    if (!w || !wr) return 1;
+    ent_eum_work *w2 = ent_eum_work_alloc(n);
+    double *f3 = malloc(n * sizeof *f3);
+    if (!w || !wr || !w2 || !f3) return 1;
     ent_eum_work_set_reference(wr, 1);
+    ent_eum_work_set_threads(w2, 2);
     timing tf = time_rounds(&pb, &o, x, w, f1);
-    timing tr = time_rounds(&pb, &o, x, wr, f2);
+    timing t2 = time_rounds(&pb, &o, x, w2, f3);
+    timing tr = only_current ? tf : time_rounds(&pb, &o, x, wr, f2);
+    if (only_current) memcpy(f2, f1, n * sizeof *f1);
     double n3 = (double)n * (double)n * (double)n;
-    printf("%5zu | %9.4f %9.4f %8.3f %7ld | %9.4f %9.4f %8.3f | %5.2fx %s\n",
+    printf("%5zu | %9.4f %9.4f %8.3f %7ld | %9.4f %9.4f | %9.4f %9.4f %8.3f "
+           "| %5.2fx %s\n",
            n, tf.wall_ms, tf.cpu_ms, 1e6 * tf.cpu_ms / n3, tf.rounds,
-           tr.wall_ms, tr.cpu_ms, 1e6 * tr.cpu_ms / n3, tr.cpu_ms / tf.cpu_ms,
-           memcmp(f1, f2, n * sizeof *f1) ? "DIFFERENT (a bug)" : "identical");
+           t2.wall_ms, t2.cpu_ms, tr.wall_ms, tr.cpu_ms,
+           1e6 * tr.cpu_ms / n3, tr.cpu_ms / tf.cpu_ms,
+           memcmp(f1, f2, n * sizeof *f1) || memcmp(f1, f3, n * sizeof *f1)
+               ? "DIFFERENT (a bug)"
+               : "identical");
     fflush(stdout);
     ent_eum_work_free(w);
     ent_eum_work_free(wr);
+    ent_eum_work_free(w2);
+    free(f3);
     free(cap);
     free(sal);
     free(x);

@@ -5,19 +5,18 @@
  *
  * Cost: the vote totals P(i,j) need, for every pair, a sum over all
  * voters: n^3/2 multiply-adds per pass, two passes per round; the global
- * denominator G is another n^3 additions (summed in the specification's
- * order, see global_total).  A round is O(n^3).
+ * denominator G is another n^3 additions in the specification's order.
+ * A round is O(n^3).  Both sums are in eum_sums.c, which gets the
+ * specification's bits without one addition waiting on the one before.
  *
  * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a) (the
  * reference path's pair sums), and voter-major, UT[k*n + a], for G and
- * the fast path's vote sums, which run many pairs side by side, each in
- * its own voter order (vote_sums_lanes): the same bits, without one
- * addition waiting on the one before.  G stays one serial chain of n^3
- * additions: the floor of a round at large n.
+ * the fast path's vote sums.
  *
  * Decisions use exact comparisons (section 8): no epsilons.
  */
 #include "strategic/eum.h"
+#include "strategic/eum_sums.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -40,13 +39,18 @@ struct ent_eum_work {
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
   double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
-  double *pos, *neg; /* [n] vote sums of the pairs (i, j > i) */
+  int threads;  /* threads for the O(n^3) sums and the decisions at
+                   n >= EUM_PAR_MIN (1 by default) */
   int reference;/* 1: every EU term evaluated as eu() writes it (the
                    specification-order path, for tests and bench/) */
   ent_eum_move *mv;     /* [n] moves of one round (ent_eum_run_work) */
   uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
   size_t cap_hashes;
 };
+
+/* Fewest actors for which a round uses more than one thread (below, the
+ * cost of waking a thread is more than the work it would take). */
+#define EUM_PAR_MIN 96
 
 /* ------------------------------------------------------------ options */
 
@@ -371,12 +375,12 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   ent_eum_work *w = ent_calloc(1, sizeof *w);
   if (!w) return NULL;
   w->cap = n;
+  w->threads = 1;
   w->U = ent_mallocarray(n * n, sizeof(double));
   w->UT = ent_mallocarray(n * n, sizeof(double));
   w->P = ent_mallocarray(n * n, sizeof(double));
   double **vec[] = {&w->w, &w->rho, &w->r, &w->D, &w->R,
-                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb, &w->uq,
-                    &w->pos, &w->neg};
+                    &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb, &w->uq};
   int ok = w->U && w->UT && w->P;
   for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++) {
     *vec[k] = ent_mallocarray(n, sizeof(double));
@@ -396,6 +400,10 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
              2 * n * sizeof(size_t) + 2 * n * sizeof(int) +
              n * sizeof *w->mv;
   return w;
+}
+
+void ent_eum_work_set_threads(ent_eum_work *w, int threads) {
+  if (w) w->threads = threads < 1 ? 1 : threads > 64 ? 64 : threads;
 }
 
 void ent_eum_work_set_reference(ent_eum_work *w, int on) {
@@ -426,8 +434,6 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->ba);
   ent_free(w->bb);
   ent_free(w->uq);
-  ent_free(w->pos);
-  ent_free(w->neg);
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_free(w);
@@ -553,26 +559,6 @@ static void fill_utilities(size_t n, const double *x, double range,
   }
 }
 
-/* G = sum_k sum_a sum_b |v_k(x_a, x_b)| over all ordered pairs, summed in
- * exactly that order.  The order matters: the reflected BDM 1994 run has a
- * decision that rounding can flip (round 6), and the reference's
- * capitulation in round 153 depends on it too, so G is summed term by
- * term as the specification writes it (n^3 additions, like the P sums)
- * rather than in O(n^2 log n) from sorted utilities.  UT is voter-major:
- * UT[k*n + a] = u_k(x_a). */
-static double global_total(size_t n, const double *UT, const double *wt) {
-  double G = 0.0;
-  for (size_t k = 0; k < n; k++) {
-    const double *u = UT + k * n;
-    double wk = wt[k];
-    for (size_t a = 0; a < n; a++) {
-      double ua = u[a];
-      for (size_t b = 0; b < n; b++) G += fabs(wk * (u[b] - ua));
-    }
-  }
-  return G;
-}
-
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
 static void fill_probabilities(size_t n, const double *x, const double *U,
                                const double *wt, int per_pair, double G,
@@ -651,54 +637,7 @@ static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
   return eu_from(c, i, j, P, rho, d, Us, Uf, eu_status_quo(rho));
 }
 
-/* The vote sums of fill_probabilities for many pairs at once: for each i
- * the pairs (i, j > i) are lanes, each summing its own votes in voter
- * order k as the specification does -- so every sum has the same bits --
- * but the lanes are independent, so the additions no longer wait on each
- * other and the voter-major rows UT[k*n + j] are read contiguously.  Raw
- * sums into P: P[i*n + j] = pos, P[j*n + i] = neg (0 where x_i == x_j).
- * pos, neg: scratch of n entries. */
-static void vote_sums_lanes(size_t n, const double *x, const double *UT,
-                            const double *wt, double *P, double *pos,
-                            double *neg) {
-  for (size_t i = 0; i < n; i++) {
-    P[i * n + i] = 0.0;
-    size_t m = n - i - 1, j0 = i + 1;
-    if (m == 0) break;
-    double *restrict ps = pos, *restrict ng = neg;
-    for (size_t l = 0; l < m; l++) ps[l] = ng[l] = 0.0;
-    for (size_t k = 0; k < n; k++) {
-      const double *restrict u = UT + k * n + j0;
-      double ui = UT[k * n + i], wk = wt[k];
-      size_t l = 0;
-      for (; l + 4 <= m; l += 4) {
-        double v0 = wk * (u[l] - ui), v1 = wk * (u[l + 1] - ui);
-        double v2 = wk * (u[l + 2] - ui), v3 = wk * (u[l + 3] - ui);
-        ps[l] += v0 > 0.0 ? v0 : 0.0;
-        ps[l + 1] += v1 > 0.0 ? v1 : 0.0;
-        ps[l + 2] += v2 > 0.0 ? v2 : 0.0;
-        ps[l + 3] += v3 > 0.0 ? v3 : 0.0;
-        ng[l] += v0 < 0.0 ? -v0 : 0.0;
-        ng[l + 1] += v1 < 0.0 ? -v1 : 0.0;
-        ng[l + 2] += v2 < 0.0 ? -v2 : 0.0;
-        ng[l + 3] += v3 < 0.0 ? -v3 : 0.0;
-      }
-      for (; l < m; l++) {
-        double v = wk * (u[l] - ui); /* k's vote for x_i over x_j */
-        ps[l] += v > 0.0 ? v : 0.0;
-        ng[l] += v < 0.0 ? -v : 0.0;
-      }
-    }
-    for (size_t l = 0; l < m; l++) {
-      size_t j = j0 + l;
-      int same = x[i] == x[j];
-      P[i * n + j] = same ? 0.0 : ps[l];
-      P[j * n + i] = same ? 0.0 : ng[l];
-    }
-  }
-}
-
-/* P from the raw sums of vote_sums_lanes, as fill_probabilities divides. */
+/* P from the raw sums of ent_eum_sums_votes, as fill_probabilities divides. */
 static void probabilities_from_sums(size_t n, const double *x, int per_pair,
                                     double G, double *P) {
   for (size_t i = 0; i < n; i++)
@@ -716,22 +655,38 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
 }
 
 /* One pass's voter weights, exponents, utilities, G and P.  G is one
- * chain of n^3 dependent additions in the specification's order
- * (global_total), bound by the latency of an addition: the floor of a
- * round at large n, since every P, a_ij, b_ij -- and so every compromise
- * position, a continuous output -- depends on its exact bits.  Running it
- * on a second core beside the vote sums was tried: on a shared machine
- * the threads' waiting costs more CPU than it saves. */
+ * chain of n^3 additions in the specification's order: every P, a_ij and
+ * b_ij -- and so every compromise position, a continuous output --
+ * depends on its exact bits.  The fast path gets those bits without
+ * adding one term after the other, and the vote sums many pairs at a
+ * time, each in its own voter order (eum_sums.c); the reference path
+ * adds as the specification writes. */
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
   fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference);
-  double G = per_pair ? 0.0 : global_total(n, w->UT, w->w);
+  double G = 0.0;
   if (w->reference) {
+    if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
     fill_probabilities(n, x, w->U, w->w, per_pair, G, w->P);
-  } else {
-    vote_sums_lanes(n, x, w->UT, w->w, w->P, w->pos, w->neg);
-    probabilities_from_sums(n, x, per_pair, G, w->P);
+    return G;
   }
+#ifdef _OPENMP
+  if (w->threads > 1 && n >= EUM_PAR_MIN && !per_pair) {
+    /* G on one thread, the vote sums on another: both only read UT */
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+      G = ent_eum_sums_global(n, w->UT, w->w);
+#pragma omp section
+      ent_eum_sums_votes(n, x, w->UT, w->w, w->P);
+    }
+  } else
+#endif
+  {
+    if (!per_pair) G = ent_eum_sums_global(n, w->UT, w->w);
+    ent_eum_sums_votes(n, x, w->UT, w->w, w->P);
+  }
+  probabilities_from_sums(n, x, per_pair, G, w->P);
   return G;
 }
 
@@ -830,6 +785,83 @@ static ent_eum_region classify(double a, double b) {
   return ENT_REGION_NONE;
 }
 
+/* Step 2 for receiver i: a_ij, b_ij and the region of every counterpart
+ * j, and the best offer to i (w->best[i], -1 for none).  Rows are
+ * independent: they may run on several threads. */
+static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
+                       size_t i, int degenerate, ent_eum_trace *tr,
+                       ent_eum_work *w) {
+  const eu_ctx c = *cp;
+  const double *x = c.x;
+  double range = c.range;
+  w->best[i] = -1;
+  for (size_t j = 0; j < n; j++) {
+    size_t ij = i * n + j;
+    if (j == i || degenerate || x[i] == x[j]) {
+      if (tr && tr->region)
+        tr->region[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
+      if (tr && tr->a) tr->a[ij] = 0.0;
+      if (tr && tr->b) tr->b[ij] = 0.0;
+      if (tr && tr->c) tr->c[ij] = 0.0;
+      continue;
+    }
+    double a, b;
+    if (w->reference) {
+      a = eu(&c, i, j, w->P[ij], w->r[i]);
+      b = eu(&c, j, i, w->P[j * n + i], o->b_own ? w->r[j] : w->r[i]);
+    } else {
+      /* a_ij and b_ij share the distance; under b_exponent=receiver
+       * (or equal exponents) also Us, Uf and Uq: 2 pow calls, not 6 */
+      double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
+      double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
+      eu_success_failure(d, ri, &Us, &Uf);
+      a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
+      if (rb != ri) {
+        eu_success_failure(d, rb, &Us, &Uf);
+        b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+      } else {
+        b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[i]);
+      }
+    }
+    ent_eum_region reg = classify(a, b);
+    if (tr && tr->region) tr->region[ij] = (uint8_t)reg;
+    if (tr && tr->a) tr->a[ij] = a;
+    if (tr && tr->b) tr->b[ij] = b;
+    if (tr && tr->c) tr->c[ij] = eu(&c, j, i, w->P[j * n + i], w->r[j]);
+
+    /* Offers to i, ranked: type (conflict < compromise < capitulation),
+     * then the key of that type; first j wins ties. */
+    int type;
+    double pos, key;
+    if (reg == ENT_REGION_CONFRONT_I_MOVES) {
+      type = ENT_MOVE_CONFLICT;
+      pos = x[j];
+      key = fabs(x[j] - x[i]);
+    } else if (reg == ENT_REGION_COMPROMISE_I_MOVES) {
+      type = ENT_MOVE_COMPROMISE;
+      pos = x[i] + (x[j] - x[i]) * (fabs(a) / b);
+      key = o->least_move ? fabs(pos - x[i])
+                          : (fabs(a) * x[i] + fabs(b) * x[j]) /
+                                (fabs(a) + fabs(b));
+    } else if (reg == ENT_REGION_CAPITULATE_I_MOVES && o->capitulation) {
+      type = ENT_MOVE_CAPITULATION;
+      pos = x[j];
+      key = fabs(x[j] - x[i]);
+    } else {
+      continue;
+    }
+    if (w->best[i] < 0 || type < w->btype[i] ||
+        (type == w->btype[i] && key < w->bkey[i])) {
+      w->best[i] = (int)j;
+      w->btype[i] = type;
+      w->bkey[i] = key;
+      w->bpos[i] = pos;
+      w->ba[i] = a;
+      w->bb[i] = b;
+    }
+  }
+}
+
 /* Long: one round of the model in the specification's order (eum.md s3:
  * risk pass, probabilities, expected utilities, offers, decisions), with
  * the fast kernel and its exact fallback side by side; splitting it would
@@ -879,73 +911,14 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   if (!w->reference && !degenerate)
     for (size_t k = 0; k < n; k++) w->uq[k] = eu_status_quo(w->r[k]);
   int movers = 0;
-  for (size_t i = 0; i < n; i++) {
-    w->best[i] = -1;
-    for (size_t j = 0; j < n; j++) {
-      size_t ij = i * n + j;
-      if (j == i || degenerate || x[i] == x[j]) {
-        if (tr && tr->region)
-          tr->region[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
-        if (tr && tr->a) tr->a[ij] = 0.0;
-        if (tr && tr->b) tr->b[ij] = 0.0;
-        if (tr && tr->c) tr->c[ij] = 0.0;
-        continue;
-      }
-      double a, b;
-      if (w->reference) {
-        a = eu(&c, i, j, w->P[ij], w->r[i]);
-        b = eu(&c, j, i, w->P[j * n + i], o->b_own ? w->r[j] : w->r[i]);
-      } else {
-        /* a_ij and b_ij share the distance; under b_exponent=receiver
-         * (or equal exponents) also Us, Uf and Uq: 2 pow calls, not 6 */
-        double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
-        double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
-        eu_success_failure(d, ri, &Us, &Uf);
-        a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
-        if (rb != ri) {
-          eu_success_failure(d, rb, &Us, &Uf);
-          b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[j]);
-        } else {
-          b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[i]);
-        }
-      }
-      ent_eum_region reg = classify(a, b);
-      if (tr && tr->region) tr->region[ij] = (uint8_t)reg;
-      if (tr && tr->a) tr->a[ij] = a;
-      if (tr && tr->b) tr->b[ij] = b;
-      if (tr && tr->c) tr->c[ij] = eu(&c, j, i, w->P[j * n + i], w->r[j]);
-
-      /* Offers to i, ranked: type (conflict < compromise < capitulation),
-       * then the key of that type; first j wins ties. */
-      int type;
-      double pos, key;
-      if (reg == ENT_REGION_CONFRONT_I_MOVES) {
-        type = ENT_MOVE_CONFLICT;
-        pos = x[j];
-        key = fabs(x[j] - x[i]);
-      } else if (reg == ENT_REGION_COMPROMISE_I_MOVES) {
-        type = ENT_MOVE_COMPROMISE;
-        pos = x[i] + (x[j] - x[i]) * (fabs(a) / b);
-        key = o->least_move ? fabs(pos - x[i])
-                            : (fabs(a) * x[i] + fabs(b) * x[j]) /
-                                  (fabs(a) + fabs(b));
-      } else if (reg == ENT_REGION_CAPITULATE_I_MOVES && o->capitulation) {
-        type = ENT_MOVE_CAPITULATION;
-        pos = x[j];
-        key = fabs(x[j] - x[i]);
-      } else {
-        continue;
-      }
-      if (w->best[i] < 0 || type < w->btype[i] ||
-          (type == w->btype[i] && key < w->bkey[i])) {
-        w->best[i] = (int)j;
-        w->btype[i] = type;
-        w->bkey[i] = key;
-        w->bpos[i] = pos;
-        w->ba[i] = a;
-        w->bb[i] = b;
-      }
-    }
+#ifdef _OPENMP
+  if (w->threads > 1 && n >= EUM_PAR_MIN) {
+#pragma omp parallel for schedule(static) num_threads(w->threads)
+    for (size_t i = 0; i < n; i++) decide_row(o, &c, n, i, degenerate, tr, w);
+  } else
+#endif
+  {
+    for (size_t i = 0; i < n; i++) decide_row(o, &c, n, i, degenerate, tr, w);
   }
   /* Step 3: apply every accepted offer at once. */
   for (size_t i = 0; i < n; i++) {

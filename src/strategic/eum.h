@@ -116,6 +116,10 @@ ENT_LOCAL size_t ent_eum_work_size(const ent_eum_work *w);
  * once) is checked against: both give identical bits (tests/unit/test_eum.c)
  * and bench/bench_eum.c times them side by side.  Default 0. */
 ENT_LOCAL void ent_eum_work_set_reference(ent_eum_work *w, int on);
+/* Threads a round may use for its O(n^3) sums and its decisions when it
+ * has at least 96 actors (1 to 64; default 1).  The results are the same
+ * bits for any number (tests/unit/test_eum.c). */
+ENT_LOCAL void ent_eum_work_set_threads(ent_eum_work *w, int threads);
 
 /* One round from x (length n) to x_next (may not alias x).  `range` is the
  * R to use (see ent_eum_range); R <= 0 means no moves.  Returns the number

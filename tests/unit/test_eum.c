@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "strategic/eum.h"
+#include "strategic/eum_sums.h"
 #include "testutil.h"
 
 #define N 10
@@ -610,6 +611,151 @@ static void test_fast_equals_reference(void **state) {
   ent_eum_work_free(wr);
 }
 
+/* Fill the voter-major utilities UT[k*n + a] of a test problem.  kind 0:
+ * utilities in [0, 1] as a round makes them; 1: multiples of 2^-10 up to
+ * 2^30, so that G passes 2^43 and terms fall exactly half-way between two
+ * doubles of G (ties) and G crosses many binades; 2: tiny values (1e-300
+ * scale, G stays below the range the fast way takes); 3: huge values (a
+ * sum that overflows to inf); 4: a NaN among ordinary values. */
+static void sums_problem(uint64_t *seed, size_t n, int kind, double *UT,
+                         double *wt, double *x) {
+  for (size_t i = 0; i < n; i++) {
+    wt[i] = sm64(seed) % 9 == 0 ? 0.0 : 100.0 * unif(seed);
+    if (kind == 1) wt[i] = (double)(sm64(seed) % 3);
+    x[i] = (double)(sm64(seed) % 21) * 5.0; /* tied positions too */
+  }
+  for (size_t k = 0; k < n; k++)
+    for (size_t a = 0; a < n; a++) {
+      double v = unif(seed);
+      if (kind == 0) v = pow(fabs(x[k] - x[a]) / 100.0, 0.3 + 1.4 * unif(seed));
+      if (kind == 1) v = ldexp((double)(sm64(seed) >> 24), -10);
+      if (kind == 2) v *= 1e-300;
+      if (kind == 3) v *= 1e305;
+      UT[k * n + a] = v;
+    }
+  if (kind == 4) UT[(n / 2) * n + n / 3] = NAN;
+}
+
+/* G by the fast way (vector and plain kernels) has the bits of the
+ * specification's chain of additions, through ties, binade crossings,
+ * zero weights, the serial fallbacks, inf and NaN. */
+static void test_sums_global_exact(void **state) {
+  (void)state;
+  enum { MAXN = 150 };
+  double *UT = malloc(MAXN * MAXN * sizeof *UT), wt[MAXN], x[MAXN];
+  assert_non_null(UT);
+  uint64_t seed = 20261204u;
+  int fallbacks = 0;
+  for (int trial = 0; trial < 120; trial++) {
+    size_t n = 1 + (size_t)(sm64(&seed) % MAXN);
+    int kind = trial % 5;
+    sums_problem(&seed, n, kind, UT, wt, x);
+    double ref = ent_eum_sums_global_serial(n, UT, wt);
+    for (int simd = 0; simd < 2; simd++) {
+      double g = ent_eum_sums_global_with(n, UT, wt, simd);
+      if (memcmp(&g, &ref, sizeof g) != 0)
+        fail_msg("trial %d (n %zu, kind %d, simd %d): G %a, the chain %a",
+                 trial, n, kind, simd, g, ref);
+    }
+    double g = ent_eum_sums_global(n, UT, wt);
+    same_bits(&g, &ref, sizeof g, "G", trial);
+    fallbacks += kind >= 2;
+  }
+  /* the cases that must take the chain one term at a time were there */
+  assert_true(fallbacks > 0);
+  free(UT);
+}
+
+/* The vote sums of every pair, by tiles of pairs side by side, have the
+ * bits of each pair summed voter by voter. */
+static void test_sums_votes_exact(void **state) {
+  (void)state;
+  enum { MAXN = 70 };
+  double *UT = malloc(MAXN * MAXN * sizeof *UT), wt[MAXN], x[MAXN];
+  double *P = malloc(MAXN * MAXN * sizeof *P);
+  assert_non_null(UT);
+  assert_non_null(P);
+  uint64_t seed = 7u;
+  for (int trial = 0; trial < 80; trial++) {
+    size_t n = 1 + (size_t)(sm64(&seed) % MAXN);
+    sums_problem(&seed, n, trial % 2, UT, wt, x);
+    for (int simd = 0; simd < 2; simd++) {
+      for (size_t i = 0; i < n * n; i++) P[i] = -1.0;
+      ent_eum_sums_votes_with(n, x, UT, wt, P, simd);
+      for (size_t i = 0; i < n; i++) {
+        assert_true(P[i * n + i] == 0.0);
+        for (size_t j = i + 1; j < n; j++) {
+          double pos = 0.0, neg = 0.0;
+          for (size_t k = 0; k < n; k++) {
+            double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
+            pos += v > 0.0 ? v : 0.0;
+            neg += v < 0.0 ? -v : 0.0;
+          }
+          if (x[i] == x[j]) pos = neg = 0.0;
+          if (memcmp(&P[i * n + j], &pos, sizeof pos) ||
+              memcmp(&P[j * n + i], &neg, sizeof neg))
+            fail_msg("trial %d (n %zu, simd %d): pair (%zu, %zu) sums %a %a, "
+                     "voter by voter %a %a", trial, n, simd, i, j,
+                     P[i * n + j], P[j * n + i], pos, neg);
+        }
+      }
+    }
+  }
+  free(UT);
+  free(P);
+}
+
+/* Rounds large enough for the fast sums and for two threads give the
+ * reference path's bits: positions, G of both passes, P, a and b. */
+static void test_large_round_threads(void **state) {
+  (void)state;
+  static const size_t sizes[] = {33, 97, 131};
+  uint64_t seed = 99u;
+  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+    size_t n = sizes[s];
+    double *cap = malloc(n * sizeof *cap), *sal = malloc(n * sizeof *sal);
+    double *x = malloc(n * sizeof *x), *xn = malloc(3 * n * sizeof *xn);
+    double *P = malloc(3 * n * n * sizeof *P), *a = malloc(3 * n * n * sizeof *a);
+    assert_true(cap && sal && x && xn && P && a);
+    for (size_t i = 0; i < n; i++) {
+      cap[i] = 1.0 + 99.0 * unif(&seed);
+      sal[i] = unif(&seed);
+      x[i] = s == 1 ? (double)(sm64(&seed) % 11) * 10.0 : 100.0 * unif(&seed);
+    }
+    ent_eum_problem pb = {n, cap, sal};
+    ent_eum_opts o;
+    ent_eum_opts_default(&o);
+    o.b_own = s == 2;
+    double G[3][2];
+    for (int path = 0; path < 3; path++) { /* reference, 1 thread, 2 */
+      ent_eum_work *w = ent_eum_work_alloc(n);
+      assert_non_null(w);
+      ent_eum_work_set_reference(w, path == 0);
+      ent_eum_work_set_threads(w, path == 2 ? 2 : 1);
+      ent_eum_trace tr = {0};
+      tr.P = P + (size_t)path * n * n;
+      tr.a = a + (size_t)path * n * n;
+      ent_eum_round(&pb, &o, 100.0, x, xn + (size_t)path * n, &tr, w);
+      G[path][0] = tr.G_risk;
+      G[path][1] = tr.G_decision;
+      ent_eum_work_free(w);
+    }
+    for (int path = 1; path < 3; path++) {
+      int t = (int)s * 10 + path;
+      same_bits(xn, xn + (size_t)path * n, n * sizeof *xn, "x_next", t);
+      same_bits(G[0], G[path], sizeof G[0], "G", t);
+      same_bits(P, P + (size_t)path * n * n, n * n * sizeof *P, "P", t);
+      same_bits(a, a + (size_t)path * n * n, n * n * sizeof *a, "a", t);
+    }
+    free(cap);
+    free(sal);
+    free(x);
+    free(xn);
+    free(P);
+    free(a);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_rounds),
@@ -627,6 +773,9 @@ int main(void) {
       cmocka_unit_test(test_risk_own_positions),
       cmocka_unit_test(test_median_tie),
       cmocka_unit_test(test_fast_equals_reference),
+      cmocka_unit_test(test_sums_global_exact),
+      cmocka_unit_test(test_sums_votes_exact),
+      cmocka_unit_test(test_large_round_threads),
   };
   return cmocka_run_group_tests_name("eum", tests, NULL, NULL);
 }
