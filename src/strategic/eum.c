@@ -524,13 +524,34 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
+/* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
+ * and u_a(x_k), into UT only (the fast path reads nothing else). */
+static void utilities_row(size_t n, const double *x, double range,
+                          const double *rho, double *UT, size_t a) {
+  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : pow(0.0, rho[a]);
+  for (size_t k = a + 1; k < n; k++) {
+    double d = clamp01(fabs(x[k] - x[a]) / range);
+    double uk, ua; /* u_k(x_a) and u_a(x_k) */
+    if (d == 0.0 || d == 1.0) {
+      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow(d, rho[k]);
+      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow(d, rho[a]);
+    } else {
+      uk = rho[k] == 1.0 ? d : pow(d, rho[k]);
+      ua = rho[a] == 1.0 ? d : pow(d, rho[a]);
+    }
+    UT[k * n + a] = uk;
+    UT[a * n + k] = ua;
+  }
+}
+
 /* u_k(p) = (|x_k - p| / R)^rho_k for every voter k and position a:
- * U[a*n + k].  The distance of (a, k) is that of (k, a); pow(0, rho) = 0
- * and pow(1, rho) = 1 exactly (rho > 0), so those need no call (`fast`;
- * the reference path calls pow for every entry). */
+ * UT[k*n + a], and for the reference path also U[a*n + k].  The distance
+ * of (a, k) is that of (k, a); pow(0, rho) = 0 and pow(1, rho) = 1
+ * exactly (rho > 0), so those need no call (`fast`; the reference path
+ * calls pow for every entry).  Rows on `threads` threads at large n. */
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
-                           int fast) {
+                           int fast, int threads) {
   if (!fast) {
     for (size_t a = 0; a < n; a++)
       for (size_t k = 0; k < n; k++) {
@@ -539,24 +560,14 @@ static void fill_utilities(size_t n, const double *x, double range,
       }
     return;
   }
-  for (size_t a = 0; a < n; a++) {
-    U[a * n + a] = UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0
-                                        ? 0.0
-                                        : pow(0.0, rho[a]);
-    for (size_t k = a + 1; k < n; k++) {
-      double d = clamp01(fabs(x[k] - x[a]) / range);
-      double uk, ua; /* u_k(x_a) and u_a(x_k) */
-      if (d == 0.0 || d == 1.0) {
-        uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow(d, rho[k]);
-        ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow(d, rho[a]);
-      } else {
-        uk = rho[k] == 1.0 ? d : pow(d, rho[k]);
-        ua = rho[a] == 1.0 ? d : pow(d, rho[a]);
-      }
-      U[a * n + k] = UT[k * n + a] = uk;
-      U[k * n + a] = UT[a * n + k] = ua;
-    }
+#ifdef _OPENMP
+  if (threads > 1 && n >= EUM_PAR_MIN) {
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+    for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a);
+    return;
   }
+#endif
+  for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -663,7 +674,7 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
  * adds as the specification writes. */
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
-  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference);
+  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads);
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
