@@ -154,6 +154,10 @@ ENT_API void ent_run_opts_destroy(ent_run_opts *o);
  * file name (e.g. "<command-line>"); returns ENT_EINPUT then. */
 ENT_API ent_status ent_run_opts_set(ent_run_opts *o, const char *kv,
                                     const char *where, ent_diag *d);
+/* Threads one bargaining round may use (1 to 64, clamped; default 1):
+ * the expected-utility round's O(n^3) sums and decisions run on them
+ * from 96 actors on, with the same bits for any number. */
+ENT_API void ent_run_opts_set_threads(ent_run_opts *o, int threads);
 
 /* ----------------------------------------------------------------- runs */
 

@@ -62,6 +62,7 @@ typedef struct ent_bargain_in {
   int robustness;          /* run robustness variants */
   int reference;           /* the models' reference (previous) kernels,
                               for bench/ (ent_run_opts.reference) */
+  int threads;             /* threads of one round (ent_run_opts.threads) */
 } ent_bargain_in;
 
 /* Where a model's bargaining stands after a year, carried to the next

@@ -100,6 +100,7 @@ static ent_status year(eum_work *e, const ent_bargain_in *in,
   ent_eum_problem pb = {n, in->cap, in->sal};
   ent_eum_opts eo = *base;
   ent_eum_work_set_reference(e->w, in->reference);
+  ent_eum_work_set_threads(e->w, in->threads);
   if (in->rounds > 0) { /* a year is exactly its rounds */
     eo.rounds = in->rounds;
     eo.stop = ENT_EUM_STOP_FIXED;

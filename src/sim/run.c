@@ -22,8 +22,13 @@ ent_run_opts *ent_run_opts_create(void) {
     o->smp_beside = 1;
     o->drivers = 1;
     o->both_as = -1;
+    o->threads = 1;
   }
   return o;
+}
+
+void ent_run_opts_set_threads(ent_run_opts *o, int threads) {
+  if (o) o->threads = threads < 1 ? 1 : threads > 64 ? 64 : threads;
 }
 
 void ent_run_opts_destroy(ent_run_opts *o) { ent_free(o); }

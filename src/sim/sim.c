@@ -358,7 +358,8 @@ static ent_status bargain(ent_sim *s, size_t i, int first, int last,
                        &is->smp,
                        last,
                        s->o ? s->o->robustness : 1,
-                       s->o && s->o->reference};
+                       s->o && s->o->reference,
+                       s->o ? s->o->threads : 1};
   int use[2] = {q->decider, dynamic || last ? q->beside : -1};
   for (int u = 0; u < 2; u++) {
     if (use[u] < 0) continue;

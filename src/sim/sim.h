@@ -48,6 +48,8 @@ struct ent_run_opts {
                      vulnerability solves, the specification-order EUM
                      round -- for bench/ to time side by side (default 0;
                      not an option of the command line) */
+  int threads;    /* threads of one bargaining round (default 1;
+                     ent_run_opts_set_threads, `entente eum --threads`) */
   int drivers;    /* attribute the last year's outcome to the strategic
                      drivers by re-running without each (default 1; the
                      ensemble turns it off; "drivers=off") */

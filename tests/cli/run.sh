@@ -123,5 +123,22 @@ assert c["years"][0]["year"] == 2025 and c["years"][0]["actual"] == 228.105
 assert len(c["years"]) == 1 and c["years"][0]["persistence"] == 244.81
 PY
 
+# eum --threads: a 130-actor table (past the 96 from which a round uses
+# more threads) gives the same bytes on 1 and 2 threads; 0 is refused
+python3 -c '
+import random
+r = random.Random(7)
+print("actor,capability,position,salience")
+for i in range(130):
+    print("A%d,%.3f,%.2f,%.1f" % (i, r.uniform(1, 100), r.uniform(0, 100), r.uniform(10, 100)))
+' >"$TMP/eum130.csv"
+"$E" eum "$TMP/eum130.csv" --rounds 3 --format json >"$TMP/eum130-1.json" \
+  && "$E" eum "$TMP/eum130.csv" --rounds 3 --threads 2 --format json >"$TMP/eum130-2.json" \
+  && cmp -s "$TMP/eum130-1.json" "$TMP/eum130-2.json" && ok \
+  || bad "eum --threads 2 differs from one thread"
+"$E" eum "$TMP/eum130.csv" --threads 0 >/dev/null 2>"$TMP/thr.err"
+[ $? -eq 2 ] && grep -q "error: --threads must be a whole number in \[1, 64\]" "$TMP/thr.err" \
+  && ok || bad "eum --threads 0: $(cat "$TMP/thr.err")"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,6 +7,8 @@ static const cli_opt eum_opts[] = {
     {"rounds", "N", "number of bargaining rounds (default 10)", 0},
     {"profile", "P", "scholz2011 (default), mckibben-sanders or paper", 0},
     {"option", "K=V", "model option, repeatable (see below)", 1},
+    {"threads", "N", "threads of a round from 96 actors on (default 1; the "
+                     "same result for any number)", 0},
     {"format", "F", "text (default) or json", 0},
     {NULL, NULL, NULL, 0},
 };
@@ -14,6 +16,9 @@ static const cli_opt eum_opts[] = {
 static int eum_main(cli_ctx *c) {
   ent_run_opts_set(c->ro, "robustness=off", "<command-line>", c->a.diag);
   cli_model_options(&c->a, c->ro);
+  unsigned long long threads = 1;
+  cli_opt_ulong(&c->a, "threads", 1, 64, &threads);
+  ent_run_opts_set_threads(c->ro, (int)threads);
   if (cli_usage_errors(&c->a)) return EXIT_USAGE;
   ent_status st = ent_table_load_file(c->a.pos[0], &c->m, c->d);
   cli_ticker_start("eum");
@@ -26,7 +31,7 @@ static int eum_main(cli_ctx *c) {
 const cli_cmd cmd_eum = {
     "eum",
     "entente eum TABLE.csv [--rounds N] [--profile P] [--option K=V ...] "
-    "[--format text|json]",
+    "[--threads N] [--format text|json]",
     "Bargain one issue with the expected-utility model (Bueno de Mesquita's\n"
     "group-decision model as reconstructed by Scholz, Calbert & Smith 2011)\n"
     "and print the round-by-round positions, the moves and the forecast.",
