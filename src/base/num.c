@@ -173,11 +173,19 @@ static int g_digits(uint64_t m, int e, int p, uint64_t *w, int *X, int *rt) {
 
 /* Writes "%.*g" of the digits w (p of them) and exponent X. */
 static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
+  static const char PAIRS[] = "00010203040506070809101112131415161718192021222324"
+                              "25262728293031323334353637383940414243444546474849"
+                              "50515253545556575859606162636465666768697071727374"
+                              "75767778798081828384858687888990919293949596979899";
   char dg[24];
-  for (int i = p - 1; i >= 0; i--) {
-    dg[i] = (char)('0' + (int)(w % 10));
-    w /= 10;
+  int i = p;
+  while (i >= 2) {
+    unsigned d = (unsigned)(w % 100);
+    w /= 100;
+    dg[--i] = PAIRS[2 * d + 1];
+    dg[--i] = PAIRS[2 * d];
   }
+  if (i) dg[0] = (char)('0' + (int)w);
   int nd = p;
   while (nd > 1 && dg[nd - 1] == '0') nd--;
   char *o = buf;
@@ -210,7 +218,7 @@ static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
   } else {
     *o++ = '0';
     *o++ = '.';
-    for (int i = 0; i < -X - 1; i++) *o++ = '0';
+    for (int z = 0; z < -X - 1; z++) *o++ = '0';
     memcpy(o, dg, (size_t)nd);
     o += nd;
   }
@@ -232,17 +240,71 @@ int ent_num_g(char *buf, double x, int p, int *rt) {
   return put_g(buf, neg, w, X, p);
 }
 
+/* The digits of ent_num_shortest from one exact scaling at 17 digits:
+ * q = floor(x 10^k) in [10^16, 10^17) and r/den.  Rounding q to p = 15
+ * or 16 digits drops the last u = 100 or 10 of it: qp = q / u, t = q % u,
+ * up when t + r/den > u/2 (half to even), and the distance to x, in units
+ * of 1/(10^k den), is t den + r (down) or (u - t) den - r (up), compared
+ * with A as in g_digits.  den < 2^118 keeps 4 u den below 2^128.  -1 out
+ * of range. */
+static int shortest_digits(uint64_t m, int e, uint64_t *w, int *X, int *p) {
+  int b2 = bitlen64(m) - 1 + e;
+  int x10 = b2 >= 0 ? (b2 * 1233) >> 12 : -((-b2 * 1233 + 4095) >> 12);
+  scaled s;
+  int found = 0;
+  for (int tries = 0; tries < 4 && !found; tries++) {
+    if (scale(m, e, 16 - x10, &s)) return -1;
+    if (s.q >= P10[17])
+      x10++;
+    else if (s.q < P10[16])
+      x10--;
+    else
+      found = 1;
+  }
+  if (!found || bitlen(s.den) > 118) return -1;
+  uint64_t q = (uint64_t)s.q;
+  int lowhalf = m == (1ull << 52) && e > -1074;
+  for (int pp = 15; pp <= 16; pp++) {
+    uint64_t u = pp == 15 ? 100 : 10, qp = q / u, t = q % u;
+    int up = t > u / 2 || (t == u / 2 && (s.r != 0 || (qp & 1)));
+    u128 d = up ? (u128)(u - t) * s.den - s.r : (u128)t * s.den + s.r;
+    int rt;
+    if (d == 0)
+      rt = 1;
+    else if (!up && lowhalf)
+      rt = 4 * d <= s.A;
+    else
+      rt = 2 * d < s.A || (2 * d == s.A && !(m & 1));
+    if (rt) {
+      *w = qp + (uint64_t)up;
+      *X = x10;
+      if (*w == P10[pp]) {
+        *w = P10[pp - 1];
+        (*X)++;
+      }
+      *p = pp;
+      return 0;
+    }
+  }
+  int up = 2 * s.r > s.den || (2 * s.r == s.den && (q & 1));
+  *w = q + (uint64_t)up;
+  *X = x10;
+  if (*w == P10[17]) {
+    *w = P10[16];
+    (*X)++;
+  }
+  *p = 17;
+  return 0;
+}
+
 int ent_num_shortest(char *buf, double x) {
   if (!isfinite(x)) return -1;
   if (x == 0.0) return put_g(buf, 0, 0, 0, 1); /* -0 too */
   uint64_t m, w;
-  int e, X, rt = 0;
+  int e, X, p;
   decompose(fabs(x), &m, &e);
-  for (int p = 15; p <= 17; p++) {
-    if (g_digits(m, e, p, &w, &X, p < 17 ? &rt : NULL)) return -1;
-    if (rt || p == 17) return put_g(buf, signbit(x) != 0, w, X, p);
-  }
-  return -1; /* not reached */
+  if (shortest_digits(m, e, &w, &X, &p)) return -1;
+  return put_g(buf, signbit(x) != 0, w, X, p);
 }
 
 int ent_num_f(char *buf, double x, int prec, int plus) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/num.h"
 #include "output/render.h"
 
 ent_status ent_csv_render_run(const ent_result *r, FILE *fp) {
@@ -183,9 +184,14 @@ ent_status ent_csv_render_smp(const ent_smp_run *r, FILE *fp) {
 typedef void (*fmt_fn)(char *buf, size_t size, double x);
 
 static void csv_num(ent_strbuf *b, fmt_fn fmt, double x) {
-  char buf[40];
-  fmt(buf, sizeof buf, x);
-  ent_strbuf_puts(b, buf);
+  char buf[ENT_NUM_BUF];
+  /* ent_fmt_double's text, and its length, without a strlen */
+  int len = fmt == ent_fmt_double ? ent_num_shortest(buf, x) : -1;
+  if (len < 0) {
+    fmt(buf, sizeof buf, x);
+    len = (int)strlen(buf);
+  }
+  ent_strbuf_append(b, buf, (size_t)len);
 }
 
 /* Hands the text so far to fp when it is long (the flow table of N = 200
