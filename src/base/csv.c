@@ -138,10 +138,19 @@ static int walk(const char *file, const char *text, size_t len, int flags,
           while (s.i < len && text[s.i] != ',' && text[s.i] != '\n') adv(&s);
         }
       } else {
-        while (s.i < len && text[s.i] != ',' && text[s.i] != '\n') {
-          if (!(text[s.i] == '\r' &&
-                (s.i + 1 == len || text[s.i + 1] == '\n'))) {
-            if (out) out[flen] = text[s.i];
+        /* Runs of plain bytes at once (no line break inside: only the
+         * column moves); a CR is kept unless it ends the line. */
+        for (;;) {
+          size_t st = s.i;
+          while (s.i < len && text[s.i] != ',' && text[s.i] != '\n' &&
+                 text[s.i] != '\r')
+            s.i++;
+          if (out) memcpy(out + flen, text + st, s.i - st);
+          flen += s.i - st;
+          s.col += (int)(s.i - st);
+          if (s.i >= len || text[s.i] != '\r') break;
+          if (!(s.i + 1 == len || text[s.i + 1] == '\n')) {
+            if (out) out[flen] = '\r';
             flen++;
           }
           adv(&s);

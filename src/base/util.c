@@ -9,6 +9,8 @@
  */
 #include "base/util.h"
 
+#include "base/num.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <float.h>
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifdef ENT_FAULT_INJECTION
 /* Test-only: allocations left before failure (< 0: unlimited).  Thread-local,
@@ -156,7 +159,10 @@ static void trim(const char **s, size_t *n) {
     (*n)--;
 }
 
-int ent_parse_double(const char *s, size_t n, double *out, const char **why) {
+/* ent_parse_double and its reference (fast = 0: strtod for every number,
+ * the previous implementation, kept for the tests and bench_trade). */
+static int parse_double(const char *s, size_t n, double *out,
+                        const char **why, int fast) {
   char buf[128];
   trim(&s, &n);
   if (n == 0) {
@@ -188,6 +194,9 @@ int ent_parse_double(const char *s, size_t n, double *out, const char **why) {
     *why = "not a number";
     return -1;
   }
+  /* Exact without strtod in the common case (num.c); then *out is what
+   * strtod gives: a normal double, no ERANGE. */
+  if (fast && ent_num_parse(s, n, out) == 0) return 0;
   memcpy(buf, s, n);
   buf[n] = '\0';
   errno = 0;
@@ -203,6 +212,15 @@ int ent_parse_double(const char *s, size_t n, double *out, const char **why) {
   if (errno == ERANGE) v = 0.0; /* underflow: a denormal or 0 is fine */
   *out = v;
   return 0;
+}
+
+int ent_parse_double(const char *s, size_t n, double *out, const char **why) {
+  return parse_double(s, n, out, why, 1);
+}
+
+int ent_parse_double_ref(const char *s, size_t n, double *out,
+                         const char **why) {
+  return parse_double(s, n, out, why, 0);
 }
 
 int ent_parse_uint(const char *s, size_t n, unsigned long max,
@@ -242,18 +260,27 @@ ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
   }
   ent_strbuf b;
   ent_strbuf_init(&b);
-  char chunk[65536];
+  /* Read straight into the buffer, sized once from the file's size when
+   * it has one (a 1 MB table grown by doubling cost copies and page
+   * faults). */
+  enum { CHUNK = 65536 };
+  struct stat sb;
+  if (fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+      (uintmax_t)sb.st_size <= max_bytes)
+    strbuf_reserve(&b, (size_t)sb.st_size + CHUNK);
   size_t n;
   errno = 0;
-  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+  while (!strbuf_reserve(&b, CHUNK) &&
+         (n = fread(b.data + b.len, 1, CHUNK, fp)) > 0) {
     if (b.len + n > max_bytes) {
       fclose(fp);
       ent_strbuf_free(&b);
       *why = "file is too large";
       return ENT_EIO;
     }
-    ent_strbuf_append(&b, chunk, n);
+    b.len += n;
   }
+  if (b.data) b.data[b.len] = '\0';
   int err = ferror(fp), no = errno;
   fclose(fp);
   if (err) {
@@ -277,6 +304,13 @@ ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
 }
 
 void ent_fmt_double(char *buf, size_t size, double x) {
+  /* The same bytes without snprintf/strtod when num.c can (size >= 32
+   * holds every output: at most 24 bytes). */
+  if (size >= 32 && ent_num_shortest(buf, x) >= 0) return;
+  ent_fmt_double_ref(buf, size, x);
+}
+
+void ent_fmt_double_ref(char *buf, size_t size, double x) {
   if (!isfinite(x)) {
     snprintf(buf, size, "null");
     return;

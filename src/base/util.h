@@ -66,6 +66,10 @@ ENT_LOCAL char *ent_strbuf_take(ent_strbuf *b);
  * (a static string). */
 ENT_LOCAL int ent_parse_double(const char *s, size_t n, double *out,
                                const char **why);
+/* The same with strtod for every number (the implementation before the
+ * exact fast path of num.c; for tests and benchmarks). */
+ENT_LOCAL int ent_parse_double_ref(const char *s, size_t n, double *out,
+                                   const char **why);
 /* Parse a complete non-negative integer no larger than max. */
 ENT_LOCAL int ent_parse_uint(const char *s, size_t n, unsigned long max,
                              unsigned long *out, const char **why);
@@ -94,6 +98,9 @@ ENT_LOCAL ent_status ent_read_file(const char *path, size_t max_bytes,
 /* Shortest decimal that reads back to exactly x ("%.17g" at worst), with
  * -0 printed as 0.  Non-finite values print as "null".  buf >= 32 bytes. */
 ENT_LOCAL void ent_fmt_double(char *buf, size_t size, double x);
+/* The same with snprintf "%.15g".."%.17g" and strtod (the implementation
+ * before num.c; for tests and benchmarks). */
+ENT_LOCAL void ent_fmt_double_ref(char *buf, size_t size, double x);
 
 
 

@@ -10,7 +10,7 @@
  * Countries are numbered in order of first appearance in the flows file
  * (never in hash order); a shock on a zero flow is a warning.
  */
-#include "structural/trade.h"
+#include "input/trade_csv.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -32,6 +32,7 @@ typedef struct name_index {
   size_t *len;
   int *line, *col;    /* first appearance */
   size_t count, max;
+  size_t room; /* names the arrays hold */
 } name_index;
 
 static uint64_t hash_bytes(const char *s, size_t n) {
@@ -43,21 +44,45 @@ static uint64_t hash_bytes(const char *s, size_t n) {
   return h;
 }
 
+/* Room for twice the names (at least 16), slots rehashed; -1 on ENOMEM.
+ * The index starts small and grows: sizing it for the worst case (two
+ * names a line) cost more than the lookups at N = 200 (a 2 MB table). */
+static int index_grow(name_index *x) {
+  size_t room = x->count ? 2 * x->count : 16;
+  size_t cap = 16;
+  while (cap < 2 * room + 2) cap *= 2;
+  size_t *slot = ent_mallocarray(cap, sizeof *slot);
+  const char **names = ent_realloc(x->names, room * sizeof *names);
+  if (names) x->names = names;
+  size_t *len = ent_realloc(x->len, room * sizeof *len);
+  if (len) x->len = len;
+  int *line = ent_realloc(x->line, room * sizeof *line);
+  if (line) x->line = line;
+  int *col = ent_realloc(x->col, room * sizeof *col);
+  if (col) x->col = col;
+  if (!slot || !names || !len || !line || !col) {
+    ent_free(slot);
+    return -1;
+  }
+  for (size_t i = 0; i < cap; i++) slot[i] = (size_t)-1;
+  for (size_t k = 0; k < x->count; k++) {
+    size_t h = (size_t)hash_bytes(x->names[k], x->len[k]) & (cap - 1);
+    while (slot[h] != (size_t)-1) h = (h + 1) & (cap - 1);
+    slot[h] = k;
+  }
+  ent_free(x->slot);
+  x->slot = slot;
+  x->cap = cap;
+  x->room = room;
+  return 0;
+}
+
+/* An empty index that grows; `max` bounds the names it will ever hold. */
 static int index_init(name_index *x, size_t max) {
   memset(x, 0, sizeof *x);
   ent_arena_init(&x->arena);
-  size_t cap = 16;
-  while (cap < 2 * max + 2) cap *= 2;
-  x->slot = ent_mallocarray(cap, sizeof *x->slot);
-  x->names = ent_mallocarray(max + 1, sizeof *x->names);
-  x->len = ent_mallocarray(max + 1, sizeof *x->len);
-  x->line = ent_mallocarray(max + 1, sizeof *x->line);
-  x->col = ent_mallocarray(max + 1, sizeof *x->col);
-  if (!x->slot || !x->names || !x->len || !x->line || !x->col) return -1;
-  for (size_t i = 0; i < cap; i++) x->slot[i] = (size_t)-1;
-  x->cap = cap;
   x->max = max;
-  return 0;
+  return index_grow(x);
 }
 
 static void index_free(name_index *x) {
@@ -82,6 +107,11 @@ static size_t index_find(name_index *x, const char *s, size_t n, int add,
     h = (h + 1) & (x->cap - 1);
   }
   if (!add || x->count >= x->max) return (size_t)-1;
+  if (x->count >= x->room) {
+    if (index_grow(x)) return INDEX_NOMEM;
+    h = (size_t)hash_bytes(s, n) & (x->cap - 1);
+    while (x->slot[h] != (size_t)-1) h = (h + 1) & (x->cap - 1);
+  }
   char *copy = ent_arena_strndup(&x->arena, s, n);
   if (!copy) return INDEX_NOMEM;
   size_t k = x->count++;
@@ -218,7 +248,7 @@ static const char *const SHOCK_COLS[3] = {"exporter", "importer", "beta"};
  * `add` = names may be added).  Returns 0, -1 on ENOMEM. */
 static int parse_rows(const char *file, const char *text, size_t len,
                       const char *const cols[3], int is_shock,
-                      name_index *idx, const char *flows_file,
+                      name_index *idx, const char *flows_file, int ref,
                       flows_parse *p, ent_diag *d) {
   memset(p, 0, sizeof *p);
   ent_status st = ent_csv_parse(file, text, len, ENT_CSV_COMMENTS, &p->csv, d);
@@ -299,7 +329,8 @@ static int parse_rows(const char *file, const char *text, size_t len,
                               : "flow must be a finite number, not '%.*s'",
                      SHOW(n), s);
       p->errors++;
-    } else if (ent_parse_double(s, n, &v, &why)) {
+    } else if ((ref ? ent_parse_double_ref : ent_parse_double)(s, n, &v,
+                                                               &why)) {
       ent_diag_error(d, file, fv->line, fv->col, "%s '%.*s': %s",
                      cols[2], SHOW(n), s, why);
       p->errors++;
@@ -449,10 +480,12 @@ static int check_shocks(const char *sfile, flows_parse *sp,
   return errors;
 }
 
-/* The problem of checked flows fp and shocks sp (trade.c owns its layout
+/* The problem of checked flows fp (or fx, n x n, from the fast reader)
+ * and shocks sp (trade.c owns its layout
  * and lifetime); warns of shocks on zero flows.  NULL if out of memory. */
 static ent_trade_problem *build_problem(const char *sfile,
                                         const flows_parse *fp,
+                                        const double *fx,
                                         const flows_parse *sp,
                                         const name_index *idx, size_t n,
                                         ent_diag *d) {
@@ -461,7 +494,8 @@ static ent_trade_problem *build_problem(const char *sfile,
   for (size_t i = 0; i < n; i++) {
     pb->names[i] = ent_arena_strndup(&pb->arena, idx->names[i], idx->len[i]);
   }
-  for (size_t k = 0; k < fp->n_e; k++)
+  if (fx) memcpy(pb->X, fx, n * n * sizeof *fx);
+  for (size_t k = 0; !fx && k < fp->n_e; k++)
     pb->X[fp->e[k].i * n + fp->e[k].j] = fp->e[k].v;
   for (size_t k = 0; sp->e && k < sp->n_e; k++) {
     entry *e = &sp->e[k];
@@ -484,79 +518,264 @@ static ent_trade_problem *build_problem(const char *sfile,
   return pb;
 }
 
+/* ------------------------------------------------------ the fast reader */
+
+/* The flows file read in one pass without the general CSV reader, for
+ * the common file: no quotes, no control or non-ASCII bytes (unless
+ * ent_text_find_unsafe finds none), CR only before LF, a three-column
+ * header, and valid rows of a square table.  The flows go straight into
+ * an n x n array.  On the first thing it does not handle -- which
+ * includes every error -- it gives up, and load() reads the file again
+ * with parse_rows and the checks, which say what is wrong with the same
+ * messages as always; so the fast reader never reports anything.
+ * Returns 1 (read: idx holds the countries, *out the n x n flows), 0 (use
+ * the general reader; idx may hold names) or -1 (out of memory). */
+
+typedef struct fast_flow {
+  uint32_t i, j;
+  double v;
+} fast_flow;
+
+/* Bytes the fast reader leaves to the general one. */
+static int fast_plain(const char *t, size_t len) {
+  int high = 0;
+  for (size_t k = 0; k < len; k++) {
+    unsigned char c = (unsigned char)t[k];
+    if (c == '"' || c == 0 || c == 0x7f) return 0;
+    if (c < 0x20 && c != '\n' && c != '\t' &&
+        !(c == '\r' && (k + 1 == len || t[k + 1] == '\n')))
+      return 0;
+    if (c >= 0x80) high = 1;
+  }
+  unsigned cp;
+  return !high || ent_text_find_unsafe(t, len, &cp) == len;
+}
+
+/* Splits line [s, e) (no line break) at commas into exactly 3 trimmed
+ * fields; 0 if it has another number of fields. */
+static int fast_fields(const char *s, const char *e, const char *f[3],
+                       size_t fl[3]) {
+  int k = 0;
+  const char *p = s;
+  for (;;) {
+    const char *c = memchr(p, ',', (size_t)(e - p));
+    const char *end = c ? c : e;
+    if (k == 3) return 0;
+    ent_csv_field fd = {p, (size_t)(end - p), 0, 0};
+    trim_field(&fd, &f[k], &fl[k]);
+    k++;
+    if (!c) break;
+    p = c + 1;
+  }
+  return k == 3;
+}
+
+/* A name the general reader would accept (check_name), as an index. */
+static size_t fast_name(name_index *idx, const char *s, size_t n) {
+  if (n == 0 || n > 200 || memchr(s, '\t', n)) return (size_t)-1;
+  return index_find(idx, s, n, 1, 0, 0);
+}
+
+/* The rows of a plain file after its header, as flows; 0 to give up. */
+static int fast_rows(const char *t, size_t len, size_t pos, const size_t col[3],
+                     name_index *idx, fast_flow *fl, size_t max_rows,
+                     size_t *n_rows) {
+  size_t r = 0;
+  while (pos < len) {
+    const char *s = t + pos, *nl = memchr(s, '\n', len - pos);
+    const char *e = nl ? nl : t + len;
+    pos = nl ? (size_t)(nl - t) + 1 : len;
+    if (ent_is_blank(s, (size_t)(e - s)) || *s == '#') continue;
+    if (e > s && e[-1] == '\r') e--;
+    const char *f[3];
+    size_t n[3];
+    if (r == max_rows || !fast_fields(s, e, f, n)) return 0;
+    size_t i = fast_name(idx, f[col[0]], n[col[0]]);
+    size_t j = fast_name(idx, f[col[1]], n[col[1]]);
+    double v;
+    const char *why;
+    if (i == INDEX_NOMEM || j == INDEX_NOMEM) return -1;
+    if (i == (size_t)-1 || j == (size_t)-1 || i > UINT32_MAX ||
+        j > UINT32_MAX || ent_parse_double(f[col[2]], n[col[2]], &v, &why) ||
+        !(v >= 0.0))
+      return 0;
+    fl[r].i = (uint32_t)i;
+    fl[r].j = (uint32_t)j;
+    fl[r].v = v == 0.0 ? 0.0 : v; /* no -0 */
+    r++;
+  }
+  *n_rows = r;
+  return 1;
+}
+
+/* The rows as an n x n table: square, no duplicates, X_ii > 0, margins
+ * finite; NULL to give up (*nomem set when out of memory). */
+static double *fast_table(const fast_flow *fl, size_t rows, size_t n,
+                          int *nomem) {
+  if (n < 2 || n > 46340 || rows != n * n) return NULL;
+  double *X = ent_mallocarray(n * n, sizeof *X);
+  unsigned char *seen = ent_calloc(n * n, 1);
+  double *sums = ent_calloc(2 * n, sizeof *sums);
+  int ok = X && seen && sums;
+  if (!ok) *nomem = 1;
+  for (size_t k = 0; ok && k < rows; k++) {
+    size_t ij = (size_t)fl[k].i * n + fl[k].j;
+    if (seen[ij] || (fl[k].i == fl[k].j && fl[k].v == 0.0)) ok = 0;
+    seen[ij] = 1;
+    X[ij] = fl[k].v;
+    sums[fl[k].i] += fl[k].v;
+    sums[n + fl[k].j] += fl[k].v;
+  }
+  for (size_t i = 0; ok && i < 2 * n; i++)
+    if (!isfinite(sums[i])) ok = 0;
+  ent_free(seen);
+  ent_free(sums);
+  if (!ok) {
+    ent_free(X);
+    return NULL;
+  }
+  return X;
+}
+
+static int fast_flows(const char *t, size_t len, name_index *idx,
+                      double **out) {
+  *out = NULL;
+  size_t pos = len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  if (!fast_plain(t + pos, len - pos)) return 0;
+  /* the header: the first line that is not blank or a comment */
+  const char *f[3];
+  size_t n[3], col[3] = {3, 3, 3};
+  for (;;) {
+    if (pos >= len) return 0;
+    const char *s = t + pos, *nl = memchr(s, '\n', len - pos);
+    const char *e = nl ? nl : t + len;
+    pos = nl ? (size_t)(nl - t) + 1 : len;
+    if (ent_is_blank(s, (size_t)(e - s)) || *s == '#') continue;
+    if (e > s && e[-1] == '\r') e--;
+    if (!fast_fields(s, e, f, n)) return 0;
+    break;
+  }
+  for (size_t c = 0; c < 3; c++)
+    for (size_t k = 0; k < 3; k++)
+      if (eq_nocase(f[c], n[c], FLOW_COLS[k])) {
+        if (col[k] != 3) return 0;
+        col[k] = c;
+      }
+  if (col[0] == 3 || col[1] == 3 || col[2] == 3) return 0;
+  size_t max_rows = 1;
+  for (size_t k = pos; k < len; k++)
+    if (t[k] == '\n') max_rows++;
+  fast_flow *fl = ent_mallocarray(max_rows, sizeof *fl);
+  if (!fl) return -1;
+  size_t rows = 0;
+  int got = fast_rows(t, len, pos, col, idx, fl, max_rows, &rows), nomem = 0;
+  if (got == 1) *out = fast_table(fl, rows, idx->count, &nomem);
+  ent_free(fl);
+  if (got < 0 || nomem) return -1;
+  return *out != NULL;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* The flows file through the general reader (parse_rows) and its checks:
+ * squareness, duplicates, missing pairs, margins.  *table: the pair table
+ * was affordable (the file may be square); *errors counts the problems
+ * reported.  -1 when out of memory. */
+static int general_flows(const char *ffile, const char *ftext, size_t flen,
+                         int ref, name_index *idx, flows_parse *fp,
+                         int **seen, int *table, int *errors, ent_diag *d) {
+  if (parse_rows(ffile, ftext, flen, FLOW_COLS, 0, idx, ffile, ref, fp, d))
+    return -1;
+  *errors += fp->errors;
+  size_t n = idx->count;
+  int flows_ok = fp->csv && fp->e; /* header understood */
+
+  /* Squareness and duplicates, with a pair table when it is affordable
+   * (a square table has n^2 rows, so n^2 is bounded by the rows). */
+  size_t n_rows_data = fp->n_e;
+  *table = flows_ok && n > 0 && n <= 46340 && n * n <= 4 * n_rows_data + 64;
+  if (*table) {
+    *seen = ent_calloc(n * n, sizeof **seen);
+    if (!*seen) return -1;
+  }
+  if (flows_ok && n == 1) {
+    ent_diag_error(d, ffile, fp->csv->rows[0].line, 1,
+                   "the flows file names only one country; the model needs "
+                   "at least two");
+    (*errors)++;
+  } else if (flows_ok && n == 0 && fp->errors == 0) {
+    ent_diag_error(d, ffile, fp->csv->rows[0].line, 1,
+                   "no flows: the file has a header but no rows");
+    (*errors)++;
+  }
+  if (flows_ok && n >= 2 && !*table) {
+    ent_diag_error(d, ffile, fp->csv->rows[0].line, 1,
+                   "the flows are not a square table: %zu countries need "
+                   "%zu exporter-importer pairs (domestic ones included), "
+                   "the file has %zu rows",
+                   n, n * n, n_rows_data);
+    (*errors)++;
+  }
+  if (*table) {
+    *errors += check_flows(ffile, fp, idx, n, *seen, d);
+    *errors += report_missing(ffile, fp, idx, n, *seen, d);
+  }
+
+  /* Overflow of the margins. */
+  if (*table && *errors == 0) {
+    int e = check_margins(ffile, fp, idx, n, d);
+    if (e < 0) return -1;
+    *errors += e;
+  }
+  return 0;
+}
+
 /* Both files, checked and built.  The checks run in the order their
  * messages must come out: flows rows, squareness and duplicates, missing
- * pairs, margins, then the shock file. */
+ * pairs, margins, then the shock file.  The flows go through the fast
+ * reader first (not for ref, the reference path of bench_trade); when it
+ * gives up, through the general one. */
 static ent_status load(const char *ffile, const char *ftext, size_t flen,
                        const char *sfile, const char *stext, size_t slen,
-                       ent_trade_problem **out, ent_diag *d) {
+                       int ref, ent_trade_problem **out, ent_diag *d) {
   *out = NULL;
   if (!ffile) ffile = "<flows>";
   if (!sfile) sfile = "<shock>";
-  ent_diag_set_source(d, ffile, ftext, flen);
-  if (stext) ent_diag_set_source(d, sfile, stext, slen);
   ent_status st = ENT_ENOMEM;
   name_index idx;
   flows_parse fp = {0}, sp = {0};
   int *seen = NULL, *sseen = NULL;
+  double *fx = NULL; /* the flows of the fast reader */
   ent_trade_problem *pb = NULL;
   memset(&idx, 0, sizeof idx);
-  int errors = 0;
+  int errors = 0, table = 0;
 
   /* Upper bound on names: two per line of the flows file. */
   size_t max_names = 2;
   for (size_t k = 0; k < flen; k++)
     if (ftext[k] == '\n') max_names += 2;
   if (index_init(&idx, max_names)) goto done;
-
-  if (parse_rows(ffile, ftext, flen, FLOW_COLS, 0, &idx, ffile, &fp, d))
-    goto done;
-  errors += fp.errors;
+  int fast = ref ? 0 : fast_flows(ftext, flen, &idx, &fx);
+  if (fast < 0) goto done;
+  /* The texts for the messages (the first text given a name is kept). */
+  if (!fast || (stext && strcmp(ffile, sfile) == 0))
+    ent_diag_set_source(d, ffile, ftext, flen);
+  if (stext) ent_diag_set_source(d, sfile, stext, slen);
+  if (fast) {
+    table = 1;
+  } else {
+    index_free(&idx); /* the names the fast reader saw */
+    if (index_init(&idx, max_names) ||
+        general_flows(ffile, ftext, flen, ref, &idx, &fp, &seen, &table,
+                      &errors, d))
+      goto done;
+  }
   size_t n = idx.count;
-  int flows_ok = fp.csv && fp.e; /* header understood */
-
-  /* Squareness and duplicates, with a pair table when it is affordable
-   * (a square table has n^2 rows, so n^2 is bounded by the rows). */
-  size_t n_rows_data = fp.n_e;
-  int table = flows_ok && n > 0 && n <= 46340 &&
-              n * n <= 4 * n_rows_data + 64;
-  if (table) {
-    seen = ent_calloc(n * n, sizeof *seen);
-    if (!seen) goto done;
-  }
-  if (flows_ok && n == 1) {
-    ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
-                   "the flows file names only one country; the model needs "
-                   "at least two");
-    errors++;
-  } else if (flows_ok && n == 0 && fp.errors == 0) {
-    ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
-                   "no flows: the file has a header but no rows");
-    errors++;
-  }
-  if (flows_ok && n >= 2 && !table) {
-    ent_diag_error(d, ffile, fp.csv->rows[0].line, 1,
-                   "the flows are not a square table: %zu countries need "
-                   "%zu exporter-importer pairs (domestic ones included), "
-                   "the file has %zu rows",
-                   n, n * n, n_rows_data);
-    errors++;
-  }
-  if (table) {
-    errors += check_flows(ffile, &fp, &idx, n, seen, d);
-    errors += report_missing(ffile, &fp, &idx, n, seen, d);
-  }
-
-  /* Overflow of the margins. */
-  if (table && errors == 0) {
-    int e = check_margins(ffile, &fp, &idx, n, d);
-    if (e < 0) goto done;
-    errors += e;
-  }
 
   /* The shock file. */
   if (stext) {
-    if (parse_rows(sfile, stext, slen, SHOCK_COLS, 1, &idx, ffile, &sp, d))
+    if (parse_rows(sfile, stext, slen, SHOCK_COLS, 1, &idx, ffile, ref, &sp,
+                   d))
       goto done;
     errors += sp.errors;
     if (sp.e && n > 0 && n <= 46340) {
@@ -571,7 +790,7 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
     goto done;
   }
 
-  pb = build_problem(sfile, &fp, &sp, &idx, n, d);
+  pb = build_problem(sfile, &fp, fx, &sp, &idx, n, d);
   if (!pb) goto done;
   *out = pb;
   pb = NULL;
@@ -581,6 +800,7 @@ done:
   ent_trade_problem_destroy(pb);
   ent_free(seen);
   ent_free(sseen);
+  ent_free(fx);
   ent_free(fp.e);
   ent_free(sp.e);
   ent_csv_free(fp.csv);
@@ -599,13 +819,12 @@ ent_status ent_trade_problem_load_buffers(
   *out = NULL;
   if (!flows_text) return ENT_EINVAL;
   return load(flows_name, flows_text, flows_len, shock_name, shock_text,
-              shock_len, out, d);
+              shock_len, 0, out, d);
 }
 
-ent_status ent_trade_problem_load_files(const char *flows_path,
-                                        const char *shock_path,
-                                        ent_trade_problem **out,
-                                        ent_diag *d) {
+/* Both files read, then loaded (ref: numbers through strtod). */
+static ent_status load_files(const char *flows_path, const char *shock_path,
+                             int ref, ent_trade_problem **out, ent_diag *d) {
   if (!out) return ENT_EINVAL;
   *out = NULL;
   if (!flows_path) return ENT_EINVAL;
@@ -623,8 +842,22 @@ ent_status ent_trade_problem_load_files(const char *flows_path,
   else if (s1 != ENT_OK || s2 != ENT_OK)
     r = ENT_EIO;
   else
-    r = load(flows_path, ft, fl, shock_path, st, sl, out, d);
+    r = load(flows_path, ft, fl, shock_path, st, sl, ref, out, d);
   ent_free(ft);
   ent_free(st);
   return r;
+}
+
+ent_status ent_trade_problem_load_files(const char *flows_path,
+                                        const char *shock_path,
+                                        ent_trade_problem **out,
+                                        ent_diag *d) {
+  return load_files(flows_path, shock_path, 0, out, d);
+}
+
+ent_status ent_trade_problem_load_files_ref(const char *flows_path,
+                                            const char *shock_path,
+                                            ent_trade_problem **out,
+                                            ent_diag *d) {
+  return load_files(flows_path, shock_path, 1, out, d);
 }

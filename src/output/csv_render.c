@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/csv.h"
+#include "base/num.h"
 #include "output/render.h"
 
 ent_status ent_csv_render_run(const ent_result *r, FILE *fp) {
@@ -180,51 +181,102 @@ ent_status ent_csv_render_smp(const ent_smp_run *r, FILE *fp) {
 
 /* ------------------------------------------------------------ trade */
 
-static void csv_num(FILE *fp, double x) {
-  char buf[40];
-  ent_fmt_double(buf, sizeof buf, x);
-  fputs(buf, fp);
+typedef void (*fmt_fn)(char *buf, size_t size, double x);
+
+static void csv_num(ent_strbuf *b, fmt_fn fmt, double x) {
+  char buf[ENT_NUM_BUF];
+  /* ent_fmt_double's text, and its length, without a strlen */
+  int len = fmt == ent_fmt_double ? ent_num_shortest(buf, x) : -1;
+  if (len < 0) {
+    fmt(buf, sizeof buf, x);
+    len = (int)strlen(buf);
+  }
+  ent_strbuf_append(b, buf, (size_t)len);
+}
+
+/* Hands the text so far to fp when it is long (the flow table of N = 200
+ * is 2.5 MB; it is written in pieces of about 64 kB). */
+static void csv_drain(ent_strbuf *b, FILE *fp, int *bad) {
+  if (b->len < 65536 || b->failed) return;
+  if (fwrite(b->data, 1, b->len, fp) != b->len) *bad = 1;
+  b->len = 0;
+  b->data[0] = '\0';
 }
 
 /* `entente gravity`: the country table
  * country,Y_base,E_base,D_base,w_hat,E_hat,P_hat,welfare_hat,
  * real_wage_hat,OMR_hat,pi_own_new, a blank line, then the flow table
  * exporter,importer,flow_base,b,flow_new,flow_hat (empty for a zero
- * baseline flow). */
-ent_status ent_csv_render_trade(const ent_trade_result *r, FILE *fp) {
+ * baseline flow).  ref: the numbers through snprintf and strtod
+ * (ent_fmt_double_ref), for bench_trade. */
+static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
   size_t n = r->n;
-  fputs("country,Y_base,E_base,D_base", fp);
-  for (int f = 0; f < ENT_TRADE_FIELDS; f++) fprintf(fp, ",%s", ent_names_trade_field[f]);
-  fputc('\n', fp);
+  fmt_fn fmt = ref ? ent_fmt_double_ref : ent_fmt_double;
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  int bad = 0;
+  /* each name as a CSV field, once */
+  ent_strbuf nb;
+  ent_strbuf_init(&nb);
+  size_t *at = ent_mallocarray(n + 1, sizeof *at);
+  if (!at) return ENT_ENOMEM;
   for (size_t i = 0; i < n; i++) {
-    ent_csv_print_field(fp, r->names[i], 1);
+    at[i] = nb.len;
+    ent_csv_write_field(&nb, r->names[i], 1);
+  }
+  at[n] = nb.len;
+  ent_strbuf_puts(&b, "country,Y_base,E_base,D_base");
+  for (int f = 0; f < ENT_TRADE_FIELDS; f++) {
+    ent_strbuf_puts(&b, ",");
+    ent_strbuf_puts(&b, ent_names_trade_field[f]);
+  }
+  ent_strbuf_puts(&b, "\n");
+  for (size_t i = 0; i < n && !nb.failed; i++) {
+    ent_strbuf_append(&b, nb.data + at[i], at[i + 1] - at[i]);
     double base[3] = {r->Y[i], r->E[i], r->D[i]};
     for (int k = 0; k < 3; k++) {
-      fputc(',', fp);
-      csv_num(fp, base[k]);
+      ent_strbuf_puts(&b, ",");
+      csv_num(&b, fmt, base[k]);
     }
     for (int f = 0; f < ENT_TRADE_FIELDS; f++) {
-      fputc(',', fp);
-      csv_num(fp, r->v[f][i]);
+      ent_strbuf_puts(&b, ",");
+      csv_num(&b, fmt, r->v[f][i]);
     }
-    fputc('\n', fp);
+    ent_strbuf_puts(&b, "\n");
   }
-  fputs("\nexporter,importer,flow_base,b,flow_new,flow_hat\n", fp);
-  for (size_t i = 0; i < n; i++)
+  ent_strbuf_puts(&b, "\nexporter,importer,flow_base,b,flow_new,flow_hat\n");
+  for (size_t i = 0; i < n && !nb.failed; i++)
     for (size_t j = 0; j < n; j++) {
       size_t k = i * n + j;
-      ent_csv_print_field(fp, r->names[i], 1);
-      fputc(',', fp);
-      ent_csv_print_field(fp, r->names[j], 1);
-      fputc(',', fp);
-      csv_num(fp, r->X[k]);
-      fputc(',', fp);
-      csv_num(fp, r->b[k]);
-      fputc(',', fp);
-      csv_num(fp, r->X_new[k]);
-      fputc(',', fp);
-      if (r->X[k] > 0.0) csv_num(fp, r->X_new[k] / r->X[k]);
-      fputc('\n', fp);
+      ent_strbuf_append(&b, nb.data + at[i], at[i + 1] - at[i]);
+      ent_strbuf_puts(&b, ",");
+      ent_strbuf_append(&b, nb.data + at[j], at[j + 1] - at[j]);
+      ent_strbuf_puts(&b, ",");
+      csv_num(&b, fmt, r->X[k]);
+      ent_strbuf_puts(&b, ",");
+      csv_num(&b, fmt, r->b[k]);
+      ent_strbuf_puts(&b, ",");
+      csv_num(&b, fmt, r->X_new[k]);
+      ent_strbuf_puts(&b, ",");
+      if (r->X[k] > 0.0) csv_num(&b, fmt, r->X_new[k] / r->X[k]);
+      ent_strbuf_puts(&b, "\n");
+      csv_drain(&b, fp, &bad);
     }
-  return ENT_OK;
+  int nomem = nb.failed;
+  ent_strbuf_free(&nb);
+  ent_free(at);
+  if (nomem) {
+    ent_strbuf_free(&b);
+    return ENT_ENOMEM;
+  }
+  ent_status st = ent_render_flush(&b, fp);
+  return bad && st == ENT_OK ? ENT_EIO : st;
+}
+
+ent_status ent_csv_render_trade(const ent_trade_result *r, FILE *fp) {
+  return csv_trade(r, fp, 0);
+}
+
+ent_status ent_csv_render_trade_ref(const ent_trade_result *r, FILE *fp) {
+  return csv_trade(r, fp, 1);
 }

@@ -1,7 +1,8 @@
 /*
  * json_misc.c -- the JSON documents of a back-test, of a scenario's
  * assumptions (keys in assumptions.h), of a run of the spatial model and
- * of a trade counterfactual.
+ * of a trade counterfactual (the cJSON version, kept as the reference of
+ * json_trade.c).
  *
  * `entente backtest` (docs/backtest.md): scenario, start, end, inputs
  *   ("realised"), variable, entity (the headline series: total trade of
@@ -308,10 +309,11 @@ ent_status ent_json_smp(const ent_smp_run *r, FILE *fp) {
 
 /* ------------------------------------------------------------ trade */
 
-/* A number in the shortest form that reads back exactly. */
-static cJSON *add_exact(cJSON *obj, const char *key, double x) {
+/* A number in the shortest form that reads back exactly (ref: through
+ * ent_fmt_double_ref, for bench_trade). */
+static cJSON *add_exact(cJSON *obj, const char *key, double x, int ref) {
   char buf[40];
-  ent_fmt_double(buf, sizeof buf, x);
+  (ref ? ent_fmt_double_ref : ent_fmt_double)(buf, sizeof buf, x);
   return cJSON_AddRawToObject(obj, key, buf);
 }
 
@@ -319,7 +321,7 @@ static cJSON *add_exact(cJSON *obj, const char *key, double x) {
  * E_hat, P_hat, welfare_hat, real_wage_hat, OMR_hat, pi_own_new},
  * flows[] {exporter, importer, flow_base, b, flow_new, flow_hat (null for
  * a zero baseline flow)}, converged, iterations, residual; numbers exact. */
-ent_status ent_json_trade(const ent_trade_result *r, FILE *fp) {
+static ent_status json_trade(const ent_trade_result *r, FILE *fp, int ref) {
   size_t n = r->n;
   ent_status st = ENT_ENOMEM;
   cJSON *root = cJSON_CreateObject();
@@ -333,11 +335,12 @@ ent_status ent_json_trade(const ent_trade_result *r, FILE *fp) {
       goto out;
     }
     if (!cJSON_AddStringToObject(c, "country", r->names[i]) ||
-        !add_exact(c, "Y_base", r->Y[i]) || !add_exact(c, "E_base", r->E[i]) ||
-        !add_exact(c, "D_base", r->D[i]))
+        !add_exact(c, "Y_base", r->Y[i], ref) ||
+        !add_exact(c, "E_base", r->E[i], ref) ||
+        !add_exact(c, "D_base", r->D[i], ref))
       goto out;
     for (int f = 0; f < ENT_TRADE_FIELDS; f++)
-      if (!add_exact(c, ent_names_trade_field[f], r->v[f][i])) goto out;
+      if (!add_exact(c, ent_names_trade_field[f], r->v[f][i], ref)) goto out;
   }
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {
@@ -350,15 +353,16 @@ ent_status ent_json_trade(const ent_trade_result *r, FILE *fp) {
       int def = r->X[k] > 0.0;
       if (!cJSON_AddStringToObject(c, "exporter", r->names[i]) ||
           !cJSON_AddStringToObject(c, "importer", r->names[j]) ||
-          !add_exact(c, "flow_base", r->X[k]) || !add_exact(c, "b", r->b[k]) ||
-          !add_exact(c, "flow_new", r->X_new[k]) ||
-          !(def ? add_exact(c, "flow_hat", r->X_new[k] / r->X[k])
+          !add_exact(c, "flow_base", r->X[k], ref) ||
+          !add_exact(c, "b", r->b[k], ref) ||
+          !add_exact(c, "flow_new", r->X_new[k], ref) ||
+          !(def ? add_exact(c, "flow_hat", r->X_new[k] / r->X[k], ref)
                 : cJSON_AddNullToObject(c, "flow_hat")))
         goto out;
     }
   if (!cJSON_AddBoolToObject(root, "converged", 1) ||
       !cJSON_AddNumberToObject(root, "iterations", r->info.iterations) ||
-      !add_exact(root, "residual", r->info.residual))
+      !add_exact(root, "residual", r->info.residual, ref))
     goto out;
   char *text = cJSON_Print(root);
   if (!text) goto out;
@@ -369,6 +373,13 @@ ent_status ent_json_trade(const ent_trade_result *r, FILE *fp) {
 out:
   cJSON_Delete(root);
   return st;
+}
+
+/* The document through a cJSON tree and numbers through snprintf/strtod:
+ * the implementation before json_trade.c (ent_json_trade), which must give
+ * the same bytes; for the tests and bench_trade. */
+ent_status ent_json_trade_ref(const ent_trade_result *r, FILE *fp) {
+  return json_trade(r, fp, 1);
 }
 
 /* ------------------------------------------------------------ assumptions */

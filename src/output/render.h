@@ -56,6 +56,7 @@ ENT_LOCAL ent_status ent_text_backtest(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_assumptions(const ent_model *m, FILE *fp);
 ENT_LOCAL ent_status ent_text_smp(const ent_smp_run *r, FILE *fp);
 ENT_LOCAL ent_status ent_text_trade(const ent_trade_result *r, FILE *fp);
+ENT_LOCAL ent_status ent_text_trade_ref(const ent_trade_result *r, FILE *fp);
 
 /* ------------------------------------------------------------ JSON */
 
@@ -67,6 +68,7 @@ ENT_LOCAL ent_status ent_json_backtest(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_json_assumptions(const ent_model *m, FILE *fp);
 ENT_LOCAL ent_status ent_json_smp(const ent_smp_run *r, FILE *fp);
 ENT_LOCAL ent_status ent_json_trade(const ent_trade_result *r, FILE *fp);
+ENT_LOCAL ent_status ent_json_trade_ref(const ent_trade_result *r, FILE *fp);
 /* The document of a run or a forecast (by the result's kind) as text
  * (ent_free), for the run store; NULL when out of memory. */
 ENT_LOCAL char *ent_json_document(const ent_result *r);
@@ -79,5 +81,11 @@ ENT_LOCAL ent_status ent_csv_render_compare(const ent_result *r, FILE *fp);
 ENT_LOCAL ent_status ent_csv_render_smp(const ent_smp_run *r, FILE *fp);
 ENT_LOCAL ent_status ent_csv_render_trade(const ent_trade_result *r,
                                           FILE *fp);
+/* The same with snprintf/strtod for every number (ent_fmt_double_ref);
+ * ent_trade_result_write_ref uses them, for bench_trade. */
+ENT_LOCAL ent_status ent_csv_render_trade_ref(const ent_trade_result *r,
+                                              FILE *fp);
+ENT_LOCAL ent_status ent_trade_result_write_ref(const ent_trade_result *r,
+                                                ent_format f, FILE *fp);
 
 #endif /* ENT_RENDER_H */
