@@ -2,7 +2,8 @@
  * stats.c -- see stats.h.
  *
  * Prefixes: ent_welford_ (running mean and sd), ent_qacc_ (quantile
- * accumulators: exact, or a sketch past the memory budget).
+ * accumulators: exact, or a sketch past the memory budget), ent_select_
+ * (order statistics by selection).
  */
 #include "ensemble/stats.h"
 
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
+
+enum { ENT_QACC_MAX_P = 16 }; /* quantiles per call read by selection */
 
 double ent_welford_sd(const ent_welford *w) {
   if (w->n < 2) return 0.0;
@@ -114,6 +117,120 @@ void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   }
 }
 
+/* ------------------------------------------------------------ selection */
+
+static void insertion_sort(double *a, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    double x = a[i];
+    size_t j = i;
+    for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
+static double median3(double x, double y, double z) {
+  if (x < y) return y < z ? y : (x < z ? z : x);
+  return x < z ? x : (y < z ? z : y);
+}
+
+/* Moves the values of a[lo..hi) below piv to the front (Lomuto's scheme
+ * without a branch on the comparison); returns where the rest starts. */
+static size_t part_lt(double *a, size_t lo, size_t hi, double piv) {
+  size_t j = lo;
+  for (size_t i = lo; i < hi; i++) {
+    double x = a[i];
+    size_t below = x < piv;
+    a[i] = a[j];
+    a[j] = x;
+    j += below;
+  }
+  return j;
+}
+
+/* The same for the values not above piv. */
+static size_t part_le(double *a, size_t lo, size_t hi, double piv) {
+  size_t j = lo;
+  for (size_t i = lo; i < hi; i++) {
+    double x = a[i];
+    size_t below = x <= piv;
+    a[i] = a[j];
+    a[j] = x;
+    j += below;
+  }
+  return j;
+}
+
+/* Puts at every rank of r[0..nr) (ascending, within [lo, hi)) of a the
+ * value sorting would put there: quickselect, recursing into the part left
+ * of the pivot and looping on the part right of it.  When the pivot is the
+ * range's least value, the values equal to it are split off (they are
+ * final), so ties cannot stall it; past `depth` partitions the range is
+ * sorted outright (heapsort), which bounds the worst case by O(n log n). */
+static void select_ranks(double *a, size_t lo, size_t hi, const size_t *r,
+                         size_t nr, int depth) {
+  while (nr > 0) {
+    size_t n = hi - lo;
+    if (n <= 16) {
+      insertion_sort(a + lo, n);
+      return;
+    }
+    if (depth-- <= 0) {
+      gsl_sort(a + lo, 1, n);
+      return;
+    }
+    size_t mid = lo + n / 2;
+    double piv;
+    if (n >= 128) {
+      size_t s = n / 8;
+      piv = median3(median3(a[lo], a[lo + s], a[lo + 2 * s]),
+                    median3(a[mid - s], a[mid], a[mid + s]),
+                    median3(a[hi - 1 - 2 * s], a[hi - 1 - s], a[hi - 1]));
+    } else {
+      piv = median3(a[lo], a[mid], a[hi - 1]);
+    }
+    size_t lt = part_lt(a, lo, hi, piv);
+    size_t nl = 0;
+    while (nl < nr && r[nl] < lt) nl++;
+    if (lt > lo) {
+      select_ranks(a, lo, lt, r, nl, depth);
+      lo = lt;
+      r += nl;
+      nr -= nl;
+      continue;
+    }
+    /* nothing below the pivot: [lo, gt) all equal it */
+    size_t gt = part_le(a, lo, hi, piv);
+    while (nl < nr && r[nl] < gt) nl++;
+    lo = gt;
+    r += nl;
+    nr -= nl;
+  }
+}
+
+int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
+  int negzero = 0;
+  for (size_t i = 0; i < n; i++) negzero |= a[i] == 0.0 && signbit(a[i]);
+  if (negzero) {
+    gsl_sort(a, 1, n);
+    return 1;
+  }
+  /* ascending, without repeats */
+  for (size_t i = 1; i < nr; i++) {
+    size_t x = ranks[i], j = i;
+    for (; j > 0 && ranks[j - 1] > x; j--) ranks[j] = ranks[j - 1];
+    ranks[j] = x;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < nr; i++)
+    if (ranks[i] < n && (m == 0 || ranks[i] != ranks[m - 1])) ranks[m++] = ranks[i];
+  int depth = 4;
+  for (size_t k = n; k > 1; k >>= 1) depth += 2;
+  select_ranks(a, 0, n, ranks, m, depth);
+  return 0;
+}
+
+/* ------------------------------------------------------------ quantiles */
+
 size_t ent_qacc_scratch(const ent_qacc *q) {
   return q->exact ? q->n_max : 2 * q->H * q->k;
 }
@@ -135,10 +252,22 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   if (q->exact) {
     size_t n = q->len[c];
     memcpy(scratch, q->val + c * q->n_max, n * sizeof(double));
-    gsl_sort(scratch, 1, n);
     /* type 7 (R's default, GSL's gsl_stats_quantile_from_sorted_data),
      * written as x_lo + delta (x_hi - x_lo) so that equal values give
-     * exactly that value */
+     * exactly that value; only the order statistics it reads are put in
+     * place (ent_select_ranks), not the whole cell sorted */
+    size_t ranks[2 * ENT_QACC_MAX_P], nr = 0;
+    if (np > ENT_QACC_MAX_P) {
+      gsl_sort(scratch, 1, n);
+    } else {
+      for (size_t i = 0; i < np; i++) {
+        double h = (double)(n - 1) * p[i];
+        size_t lo = (size_t)floor(h);
+        ranks[nr++] = lo < n ? lo : n - 1;
+        if (lo + 1 < n && h - (double)lo > 0.0) ranks[nr++] = lo + 1;
+      }
+      ent_select_ranks(scratch, n, ranks, nr);
+    }
     for (size_t i = 0; i < np; i++) {
       double h = (double)(n - 1) * p[i];
       size_t lo = (size_t)floor(h);
