@@ -29,7 +29,15 @@ struct ent_qacc {
   uint32_t *len;        /* exact: [cells]; sketch: [cells][H] */
   uint8_t *parity;      /* sketch: [cells][H] next offset of a compaction */
   size_t *count;        /* [cells] values added */
+  /* exact: rows added by ent_qacc_add_row, not yet moved to their cells
+   * ([nb][cells], NaN = none): a row is written in one sweep and moved to
+   * the cells QACC_ROWS at a time, so a cell's stream gets whole cache
+   * lines instead of one value per row */
+  double *rows;
+  size_t nb;
 };
+
+enum { QACC_ROWS = 16 };
 
 /* Levels so that the top level never overflows: k 2^(H-1) >= n. */
 static size_t levels_for(size_t k, size_t n) {
@@ -49,6 +57,7 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->exact = 1;
     q->val = ent_mallocarray(nc * q->n_max, sizeof(double));
     q->len = ent_calloc(nc, sizeof *q->len);
+    q->rows = ent_mallocarray(nc * QACC_ROWS, sizeof(double));
   } else {
     size_t k = 64;
     for (size_t cand = 1u << 20; cand >= 64; cand >>= 1) {
@@ -65,7 +74,8 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->parity = ent_calloc(nc * q->H, 1);
   }
   q->count = ent_calloc(nc, sizeof *q->count);
-  if (!q->val || !q->len || !q->count || (!q->exact && !q->parity)) {
+  if (!q->val || !q->len || !q->count || (!q->exact && !q->parity) ||
+      (q->exact && !q->rows)) {
     ent_qacc_destroy(q);
     return NULL;
   }
@@ -78,6 +88,7 @@ void ent_qacc_destroy(ent_qacc *q) {
   ent_free(q->len);
   ent_free(q->parity);
   ent_free(q->count);
+  ent_free(q->rows);
   ent_free(q);
 }
 
@@ -96,10 +107,42 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* The pending rows into their cells, in row order. */
+static void flush_rows(ent_qacc *q) {
+  size_t cells = q->cells, nb = q->nb;
+  for (size_t c = 0; c < cells; c++) {
+    double *dst = q->val + c * q->n_max;
+    uint32_t l = q->len[c];
+    for (size_t r = 0; r < nb; r++) {
+      double x = q->rows[r * cells + c];
+      if (!isnan(x)) dst[l++] = x;
+    }
+    q->len[c] = l;
+  }
+  q->nb = 0;
+}
+
+void ent_qacc_add_row(ent_qacc *q, const double *x) {
+  size_t cells = q->cells;
+  if (!q->exact) {
+    for (size_t c = 0; c < cells; c++)
+      if (!isnan(x[c])) ent_qacc_add(q, c, x[c]);
+    return;
+  }
+  double *row = q->rows + q->nb * cells;
+  for (size_t c = 0; c < cells; c++) {
+    int take = !isnan(x[c]) && q->count[c] < q->n_max;
+    q->count[c] += (size_t)take;
+    row[c] = take ? x[c] : NAN;
+  }
+  if (++q->nb == QACC_ROWS) flush_rows(q);
+}
+
 void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
   if (q->exact) {
+    if (q->nb) flush_rows(q);
     q->val[c * q->n_max + q->len[c]++] = x;
     return;
   }
@@ -252,6 +295,10 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   if (q->exact) {
     size_t n = q->len[c];
     memcpy(scratch, q->val + c * q->n_max, n * sizeof(double));
+    for (size_t r = 0; r < q->nb; r++) {
+      double x = q->rows[r * q->cells + c];
+      if (!isnan(x)) scratch[n++] = x;
+    }
     /* type 7 (R's default, GSL's gsl_stats_quantile_from_sorted_data),
      * written as x_lo + delta (x_hi - x_lo) so that equal values give
      * exactly that value; only the order statistics it reads are put in

@@ -57,6 +57,9 @@ ENT_LOCAL size_t ent_qacc_levels(const ent_qacc *q);
 ENT_LOCAL double ent_qacc_rank_error(const ent_qacc *q);
 /* Add finite x to cell c (ignored once the cell holds n_max values). */
 ENT_LOCAL void ent_qacc_add(ent_qacc *q, size_t c, double x);
+/* x[c] into cell c for every cell c (NaN: nothing); the same as
+ * ent_qacc_add cell by cell, in less memory traffic. */
+ENT_LOCAL void ent_qacc_add_row(ent_qacc *q, const double *x);
 ENT_LOCAL size_t ent_qacc_count(const ent_qacc *q, size_t c);
 /* Quantiles p[0..np) (each in [0, 1]) of cell c into out; NAN when the
  * cell is empty.  `scratch` holds ent_qacc_scratch(q) doubles. */
