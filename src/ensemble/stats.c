@@ -35,6 +35,7 @@ struct ent_qacc {
    * lines instead of one value per row */
   double *rows;
   size_t nb;
+  uint64_t *tmp;        /* sketch: [2 k] sorting scratch */
 };
 
 enum { QACC_ROWS = 16 };
@@ -72,10 +73,11 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->val = ent_mallocarray(nc * q->H, k * sizeof(double));
     q->len = ent_calloc(nc * q->H, sizeof *q->len);
     q->parity = ent_calloc(nc * q->H, 1);
+    q->tmp = ent_mallocarray(2 * k, sizeof *q->tmp);
   }
   q->count = ent_calloc(nc, sizeof *q->count);
   if (!q->val || !q->len || !q->count || (!q->exact && !q->parity) ||
-      (q->exact && !q->rows)) {
+      (q->exact && !q->rows) || (!q->exact && !q->tmp)) {
     ent_qacc_destroy(q);
     return NULL;
   }
@@ -89,6 +91,7 @@ void ent_qacc_destroy(ent_qacc *q) {
   ent_free(q->parity);
   ent_free(q->count);
   ent_free(q->rows);
+  ent_free(q->tmp);
   ent_free(q);
 }
 
@@ -138,6 +141,72 @@ void ent_qacc_add_row(ent_qacc *q, const double *x) {
   if (++q->nb == QACC_ROWS) flush_rows(q);
 }
 
+/* Sort keys of doubles: unsigned order = numeric order (-0.0 below +0.0,
+ * which is why a level holding -0.0 is sorted by comparison instead). */
+static uint64_t dkey(double x) {
+  uint64_t u;
+  memcpy(&u, &x, sizeof u);
+  return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static double dval(uint64_t k) {
+  uint64_t u = k >> 63 ? k & ~(UINT64_C(1) << 63) : ~k;
+  double x;
+  memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+static int has_negzero(const double *a, size_t n) {
+  int z = 0;
+  for (size_t i = 0; i < n; i++) z |= a[i] == 0.0 && signbit(a[i]);
+  return z;
+}
+
+/* a[0..n) sorted ascending, the same array as qsort with cmp_double gives:
+ * values equal under comparison are the same bits once no -0.0 is among
+ * them (else qsort itself does it).  Level 0 holds values in arrival
+ * order: LSD radix sort on the keys (bytes that all keys share skipped);
+ * a full level above holds two sorted runs of n / 2 (two compactions of
+ * the level below): merged.  tmp holds 2 n keys. */
+static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
+  if (has_negzero(a, n)) {
+    qsort(a, n, sizeof *a, cmp_double);
+    return;
+  }
+  if (h > 0) {
+    size_t m = n / 2, i = 0, j = m, o = 0;
+    double *out = (double *)tmp;
+    while (i < m && j < n) out[o++] = a[j] < a[i] ? a[j++] : a[i++];
+    while (i < m) out[o++] = a[i++];
+    while (j < n) out[o++] = a[j++];
+    memcpy(a, out, n * sizeof *a);
+    return;
+  }
+  uint64_t *k0 = tmp, *k1 = tmp + n;
+  size_t cnt[8][256];
+  memset(cnt, 0, sizeof cnt);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k = dkey(a[i]);
+    k0[i] = k;
+    for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 255]++;
+  }
+  for (int b = 0; b < 8; b++) {
+    size_t *c = cnt[b];
+    if (c[(k0[0] >> (8 * b)) & 255] == n) continue; /* one value of this byte */
+    size_t sum = 0;
+    for (int v = 0; v < 256; v++) {
+      size_t t = c[v];
+      c[v] = sum;
+      sum += t;
+    }
+    for (size_t i = 0; i < n; i++) k1[c[(k0[i] >> (8 * b)) & 255]++] = k0[i];
+    uint64_t *t = k0;
+    k0 = k1;
+    k1 = t;
+  }
+  for (size_t i = 0; i < n; i++) a[i] = dval(k0[i]);
+}
+
 void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
@@ -153,7 +222,7 @@ void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   lv[len[0]++] = x;
   for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
     double *a = lv + h * k, *up = lv + (h + 1) * k;
-    qsort(a, k, sizeof *a, cmp_double);
+    level_sort(a, k, h, q->tmp);
     for (size_t i = par[h]; i < k; i += 2) up[len[h + 1]++] = a[i];
     par[h] ^= 1;
     len[h] = 0;
@@ -251,9 +320,7 @@ static void select_ranks(double *a, size_t lo, size_t hi, const size_t *r,
 }
 
 int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
-  int negzero = 0;
-  for (size_t i = 0; i < n; i++) negzero |= a[i] == 0.0 && signbit(a[i]);
-  if (negzero) {
+  if (has_negzero(a, n)) {
     gsl_sort(a, 1, n);
     return 1;
   }
