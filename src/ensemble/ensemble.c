@@ -745,8 +745,8 @@ static void add_sample(ent_ensemble *e, unsigned char *rec) {
     double v = vals[c];
     if (isnan(v)) continue;
     ent_welford_add(&e->w[c], v);
-    ent_qacc_add(e->q, c, v);
   }
+  ent_qacc_add_row(e->q, vals);
   size_t span = (size_t)(e->n_years ? e->n_years + 1 : 2);
   for (size_t i = 0; i < m->n_issues; i++) {
     const ent_issue *is = &m->issues[i];

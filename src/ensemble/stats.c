@@ -2,8 +2,12 @@
  * stats.c -- see stats.h.
  *
  * Prefixes: ent_welford_ (running mean and sd), ent_qacc_ (quantile
- * accumulators: exact, or a sketch past the memory budget).
+ * accumulators: exact, or a sketch past the memory budget), ent_select_
+ * (order statistics by selection).
  */
+/* madvise(MADV_HUGEPAGE) is a BSD/Linux extension beside POSIX */
+#define _DEFAULT_SOURCE 1
+
 #include "ensemble/stats.h"
 
 #include <math.h>
@@ -11,6 +15,12 @@
 #include <string.h>
 
 #include <gsl/gsl_sort.h>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+enum { ENT_QACC_MAX_P = 16 }; /* quantiles per call read by selection */
 
 double ent_welford_sd(const ent_welford *w) {
   if (w->n < 2) return 0.0;
@@ -26,7 +36,32 @@ struct ent_qacc {
   uint32_t *len;        /* exact: [cells]; sketch: [cells][H] */
   uint8_t *parity;      /* sketch: [cells][H] next offset of a compaction */
   size_t *count;        /* [cells] values added */
+  /* exact: rows added by ent_qacc_add_row, not yet moved to their cells
+   * ([nb][cells], NaN = none): a row is written in one sweep and moved to
+   * the cells QACC_ROWS at a time, so a cell's stream gets whole cache
+   * lines instead of one value per row */
+  double *rows;
+  size_t nb;
+  uint64_t *tmp;        /* sketch: [2 k] sorting scratch */
 };
+
+enum { QACC_ROWS = 16 };
+
+/* Asks for transparent huge pages for a large array (Linux): its first
+ * touch then faults once per 2 MiB instead of once per 4 KiB page, which
+ * on a virtual machine costs more than the writes themselves.  Only a
+ * hint: the contents and every result are the same without it. */
+static void advise_huge(void *p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (!p || bytes < ((size_t)8 << 20)) return;
+  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+  uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 /* Levels so that the top level never overflows: k 2^(H-1) >= n. */
 static size_t levels_for(size_t k, size_t n) {
@@ -45,7 +80,9 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
   if (need <= (double)budget) {
     q->exact = 1;
     q->val = ent_mallocarray(nc * q->n_max, sizeof(double));
+    advise_huge(q->val, nc * q->n_max * sizeof(double));
     q->len = ent_calloc(nc, sizeof *q->len);
+    q->rows = ent_mallocarray(nc * QACC_ROWS, sizeof(double));
   } else {
     size_t k = 64;
     for (size_t cand = 1u << 20; cand >= 64; cand >>= 1) {
@@ -58,11 +95,14 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->k = k;
     q->H = levels_for(k, q->n_max);
     q->val = ent_mallocarray(nc * q->H, k * sizeof(double));
+    advise_huge(q->val, nc * q->H * k * sizeof(double));
     q->len = ent_calloc(nc * q->H, sizeof *q->len);
     q->parity = ent_calloc(nc * q->H, 1);
+    q->tmp = ent_mallocarray(2 * k, sizeof *q->tmp);
   }
   q->count = ent_calloc(nc, sizeof *q->count);
-  if (!q->val || !q->len || !q->count || (!q->exact && !q->parity)) {
+  if (!q->val || !q->len || !q->count || (!q->exact && !q->parity) ||
+      (q->exact && !q->rows) || (!q->exact && !q->tmp)) {
     ent_qacc_destroy(q);
     return NULL;
   }
@@ -75,6 +115,8 @@ void ent_qacc_destroy(ent_qacc *q) {
   ent_free(q->len);
   ent_free(q->parity);
   ent_free(q->count);
+  ent_free(q->rows);
+  ent_free(q->tmp);
   ent_free(q);
 }
 
@@ -93,10 +135,108 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* The pending rows into their cells, in row order. */
+static void flush_rows(ent_qacc *q) {
+  size_t cells = q->cells, nb = q->nb;
+  for (size_t c = 0; c < cells; c++) {
+    double *dst = q->val + c * q->n_max;
+    uint32_t l = q->len[c];
+    for (size_t r = 0; r < nb; r++) {
+      double x = q->rows[r * cells + c];
+      if (!isnan(x)) dst[l++] = x;
+    }
+    q->len[c] = l;
+  }
+  q->nb = 0;
+}
+
+void ent_qacc_add_row(ent_qacc *q, const double *x) {
+  size_t cells = q->cells;
+  if (!q->exact) {
+    for (size_t c = 0; c < cells; c++)
+      if (!isnan(x[c])) ent_qacc_add(q, c, x[c]);
+    return;
+  }
+  double *row = q->rows + q->nb * cells;
+  for (size_t c = 0; c < cells; c++) {
+    int take = !isnan(x[c]) && q->count[c] < q->n_max;
+    q->count[c] += (size_t)take;
+    row[c] = take ? x[c] : NAN;
+  }
+  if (++q->nb == QACC_ROWS) flush_rows(q);
+}
+
+/* Sort keys of doubles: unsigned order = numeric order (-0.0 below +0.0,
+ * which is why a level holding -0.0 is sorted by comparison instead). */
+static uint64_t dkey(double x) {
+  uint64_t u;
+  memcpy(&u, &x, sizeof u);
+  return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+static double dval(uint64_t k) {
+  uint64_t u = k >> 63 ? k & ~(UINT64_C(1) << 63) : ~k;
+  double x;
+  memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+static int has_negzero(const double *a, size_t n) {
+  int z = 0;
+  for (size_t i = 0; i < n; i++) z |= a[i] == 0.0 && signbit(a[i]);
+  return z;
+}
+
+/* a[0..n) sorted ascending, the same array as qsort with cmp_double gives:
+ * values equal under comparison are the same bits once no -0.0 is among
+ * them (else qsort itself does it).  Level 0 holds values in arrival
+ * order: LSD radix sort on the keys (bytes that all keys share skipped);
+ * a full level above holds two sorted runs of n / 2 (two compactions of
+ * the level below): merged.  tmp holds 2 n keys. */
+static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
+  if (has_negzero(a, n)) {
+    qsort(a, n, sizeof *a, cmp_double);
+    return;
+  }
+  if (h > 0) {
+    size_t m = n / 2, i = 0, j = m, o = 0;
+    double *out = (double *)tmp;
+    while (i < m && j < n) out[o++] = a[j] < a[i] ? a[j++] : a[i++];
+    while (i < m) out[o++] = a[i++];
+    while (j < n) out[o++] = a[j++];
+    memcpy(a, out, n * sizeof *a);
+    return;
+  }
+  uint64_t *k0 = tmp, *k1 = tmp + n;
+  size_t cnt[8][256];
+  memset(cnt, 0, sizeof cnt);
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k = dkey(a[i]);
+    k0[i] = k;
+    for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 255]++;
+  }
+  for (int b = 0; b < 8; b++) {
+    size_t *c = cnt[b];
+    if (c[(k0[0] >> (8 * b)) & 255] == n) continue; /* one value of this byte */
+    size_t sum = 0;
+    for (int v = 0; v < 256; v++) {
+      size_t t = c[v];
+      c[v] = sum;
+      sum += t;
+    }
+    for (size_t i = 0; i < n; i++) k1[c[(k0[i] >> (8 * b)) & 255]++] = k0[i];
+    uint64_t *t = k0;
+    k0 = k1;
+    k1 = t;
+  }
+  for (size_t i = 0; i < n; i++) a[i] = dval(k0[i]);
+}
+
 void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
   if (q->exact) {
+    if (q->nb) flush_rows(q);
     q->val[c * q->n_max + q->len[c]++] = x;
     return;
   }
@@ -107,12 +247,124 @@ void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   lv[len[0]++] = x;
   for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
     double *a = lv + h * k, *up = lv + (h + 1) * k;
-    qsort(a, k, sizeof *a, cmp_double);
+    level_sort(a, k, h, q->tmp);
     for (size_t i = par[h]; i < k; i += 2) up[len[h + 1]++] = a[i];
     par[h] ^= 1;
     len[h] = 0;
   }
 }
+
+/* ------------------------------------------------------------ selection */
+
+static void insertion_sort(double *a, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    double x = a[i];
+    size_t j = i;
+    for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
+static double median3(double x, double y, double z) {
+  if (x < y) return y < z ? y : (x < z ? z : x);
+  return x < z ? x : (y < z ? z : y);
+}
+
+/* Moves the values of a[lo..hi) below piv to the front (Lomuto's scheme
+ * without a branch on the comparison); returns where the rest starts. */
+static size_t part_lt(double *a, size_t lo, size_t hi, double piv) {
+  size_t j = lo;
+  for (size_t i = lo; i < hi; i++) {
+    double x = a[i];
+    size_t below = x < piv;
+    a[i] = a[j];
+    a[j] = x;
+    j += below;
+  }
+  return j;
+}
+
+/* The same for the values not above piv. */
+static size_t part_le(double *a, size_t lo, size_t hi, double piv) {
+  size_t j = lo;
+  for (size_t i = lo; i < hi; i++) {
+    double x = a[i];
+    size_t below = x <= piv;
+    a[i] = a[j];
+    a[j] = x;
+    j += below;
+  }
+  return j;
+}
+
+/* Puts at every rank of r[0..nr) (ascending, within [lo, hi)) of a the
+ * value sorting would put there: quickselect, recursing into the part left
+ * of the pivot and looping on the part right of it.  When the pivot is the
+ * range's least value, the values equal to it are split off (they are
+ * final), so ties cannot stall it; past `depth` partitions the range is
+ * sorted outright (heapsort), which bounds the worst case by O(n log n). */
+static void select_ranks(double *a, size_t lo, size_t hi, const size_t *r,
+                         size_t nr, int depth) {
+  while (nr > 0) {
+    size_t n = hi - lo;
+    if (n <= 16) {
+      insertion_sort(a + lo, n);
+      return;
+    }
+    if (depth-- <= 0) {
+      gsl_sort(a + lo, 1, n);
+      return;
+    }
+    size_t mid = lo + n / 2;
+    double piv;
+    if (n >= 128) {
+      size_t s = n / 8;
+      piv = median3(median3(a[lo], a[lo + s], a[lo + 2 * s]),
+                    median3(a[mid - s], a[mid], a[mid + s]),
+                    median3(a[hi - 1 - 2 * s], a[hi - 1 - s], a[hi - 1]));
+    } else {
+      piv = median3(a[lo], a[mid], a[hi - 1]);
+    }
+    size_t lt = part_lt(a, lo, hi, piv);
+    size_t nl = 0;
+    while (nl < nr && r[nl] < lt) nl++;
+    if (lt > lo) {
+      select_ranks(a, lo, lt, r, nl, depth);
+      lo = lt;
+      r += nl;
+      nr -= nl;
+      continue;
+    }
+    /* nothing below the pivot: [lo, gt) all equal it */
+    size_t gt = part_le(a, lo, hi, piv);
+    while (nl < nr && r[nl] < gt) nl++;
+    lo = gt;
+    r += nl;
+    nr -= nl;
+  }
+}
+
+int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
+  if (has_negzero(a, n)) {
+    gsl_sort(a, 1, n);
+    return 1;
+  }
+  /* ascending, without repeats */
+  for (size_t i = 1; i < nr; i++) {
+    size_t x = ranks[i], j = i;
+    for (; j > 0 && ranks[j - 1] > x; j--) ranks[j] = ranks[j - 1];
+    ranks[j] = x;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < nr; i++)
+    if (ranks[i] < n && (m == 0 || ranks[i] != ranks[m - 1])) ranks[m++] = ranks[i];
+  int depth = 4;
+  for (size_t k = n; k > 1; k >>= 1) depth += 2;
+  select_ranks(a, 0, n, ranks, m, depth);
+  return 0;
+}
+
+/* ------------------------------------------------------------ quantiles */
 
 size_t ent_qacc_scratch(const ent_qacc *q) {
   return q->exact ? q->n_max : 2 * q->H * q->k;
@@ -135,10 +387,26 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   if (q->exact) {
     size_t n = q->len[c];
     memcpy(scratch, q->val + c * q->n_max, n * sizeof(double));
-    gsl_sort(scratch, 1, n);
+    for (size_t r = 0; r < q->nb; r++) {
+      double x = q->rows[r * q->cells + c];
+      if (!isnan(x)) scratch[n++] = x;
+    }
     /* type 7 (R's default, GSL's gsl_stats_quantile_from_sorted_data),
      * written as x_lo + delta (x_hi - x_lo) so that equal values give
-     * exactly that value */
+     * exactly that value; only the order statistics it reads are put in
+     * place (ent_select_ranks), not the whole cell sorted */
+    size_t ranks[2 * ENT_QACC_MAX_P], nr = 0;
+    if (np > ENT_QACC_MAX_P) {
+      gsl_sort(scratch, 1, n);
+    } else {
+      for (size_t i = 0; i < np; i++) {
+        double h = (double)(n - 1) * p[i];
+        size_t lo = (size_t)floor(h);
+        ranks[nr++] = lo < n ? lo : n - 1;
+        if (lo + 1 < n && h - (double)lo > 0.0) ranks[nr++] = lo + 1;
+      }
+      ent_select_ranks(scratch, n, ranks, nr);
+    }
     for (size_t i = 0; i < np; i++) {
       double h = (double)(n - 1) * p[i];
       size_t lo = (size_t)floor(h);

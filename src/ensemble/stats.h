@@ -4,7 +4,8 @@
  * many cells (one cell = one variable x entity x year) in bounded memory.
  *
  * Quantiles are exact while every value fits in the memory budget (all
- * values kept, sorted at the end, R's type 7 / GSL's interpolation);
+ * values kept, the order statistics selected at the end, R's type 7 /
+ * GSL's interpolation);
  * beyond, each cell keeps a deterministic compactor sketch (the
  * Munro-Paterson / KLL scheme without randomness): H levels of k values;
  * a full level is sorted and every other value (alternating offset) moves
@@ -56,11 +57,23 @@ ENT_LOCAL size_t ent_qacc_levels(const ent_qacc *q);
 ENT_LOCAL double ent_qacc_rank_error(const ent_qacc *q);
 /* Add finite x to cell c (ignored once the cell holds n_max values). */
 ENT_LOCAL void ent_qacc_add(ent_qacc *q, size_t c, double x);
+/* x[c] into cell c for every cell c (NaN: nothing); the same as
+ * ent_qacc_add cell by cell, in less memory traffic. */
+ENT_LOCAL void ent_qacc_add_row(ent_qacc *q, const double *x);
 ENT_LOCAL size_t ent_qacc_count(const ent_qacc *q, size_t c);
 /* Quantiles p[0..np) (each in [0, 1]) of cell c into out; NAN when the
  * cell is empty.  `scratch` holds ent_qacc_scratch(q) doubles. */
 ENT_LOCAL void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
                                   size_t np, double *out, double *scratch);
 ENT_LOCAL size_t ent_qacc_scratch(const ent_qacc *q);
+
+/* Reorders a[0..n) so that a[r] is, for every r of ranks[0..nr) (any
+ * order, repeats allowed; ranks >= n ignored), the value an ascending sort
+ * would put at r: an O(n) selection.  A value equal under comparison is
+ * bitwise the same value, except -0.0 and +0.0, which sorting leaves in an
+ * order of its own: when a holds a -0.0, a is sorted whole with gsl_sort,
+ * as before, so the values read at the ranks never depend on the method.
+ * Reorders ranks too.  Returns 1 when it sorted, else 0.  a holds no NaN. */
+ENT_LOCAL int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr);
 
 #endif /* ENT_STATS_H */

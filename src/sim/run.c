@@ -141,7 +141,10 @@ int ent_run_record(ent_run *r, const char *var, const char *unit,
   ent_series_point *p = &r->series[r->n_series++];
   p->variable = var;
   p->unit = unit;
-  snprintf(p->entity, sizeof p->entity, "%s", entity);
+  /* as snprintf "%s" would: cut to the array, always terminated */
+  size_t n = strnlen(entity, sizeof p->entity - 1);
+  memcpy(p->entity, entity, n);
+  p->entity[n] = '\0';
   p->year = year;
   p->value = v == 0.0 ? 0.0 : v;
   return 0;

@@ -41,6 +41,8 @@
 #include "structural/trade.h"
 
 static void shocks_at(const ent_sim *s, int t, double *beta, double *emb);
+static void name_pair(char *buf, size_t size, const ent_structure *st,
+                      size_t a, size_t b);
 
 /* ------------------------------------------------------------ the sim */
 
@@ -58,6 +60,8 @@ typedef struct issue_ws {
   unsigned char *forced;          /* [n_stakes] position shock this year */
   int bargained;                  /* at least once */
 } issue_ws;
+
+typedef char sim_name[72]; /* as ent_series_point.entity */
 
 struct ent_sim {
   const ent_model *m;
@@ -97,7 +101,17 @@ struct ent_sim {
                               last year: the start of this year's solve;
                               NULL for nb > ENT_SIM_WARM_MAX */
   unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set */
+  /* entity names of the recorded series, formatted once per run instead
+   * of every year (NULL past ENT_SIM_NAMES_MAX blocs or actors: formatted
+   * when recorded) */
+  sim_name *arrow;         /* [nb*nb] "A->B", a != b */
+  sim_name *dash;          /* [nb*nb] "A-B", a < b */
+  sim_name *actor_dash;    /* [na*na] actors' "A-B", a < b */
 };
+
+/* Largest bloc or actor count whose pair names are kept (nb^2 * 72
+ * bytes each). */
+#define ENT_SIM_NAMES_MAX 32
 
 /* Largest bloc system whose vulnerability solves keep warm starts
  * (nb^3 doubles). */
@@ -161,6 +175,9 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->emb0);
   ent_free(s->vul_w);
   ent_free(s->vul_have);
+  ent_free(s->arrow);
+  ent_free(s->dash);
+  ent_free(s->actor_dash);
   ent_free(s->w_hat);
   ent_free(s->welfare);
   ent_free(s->pressure);
@@ -266,6 +283,15 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       !(s->ew = ent_eum_work_alloc(max_stakes)) ||
       !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
     goto nomem;
+  size_t na = m->n_actors;
+  if (na >= 2 && na <= ENT_SIM_NAMES_MAX) {
+    if (!(s->actor_dash = ent_mallocarray(na * na, sizeof *s->actor_dash)))
+      goto nomem;
+    for (size_t a = 0; a < na; a++)
+      for (size_t b = a + 1; b < na; b++)
+        snprintf(s->actor_dash[a * na + b], sizeof(sim_name), "%s-%s",
+                 m->actors[a].id, m->actors[b].id);
+  }
   const ent_structure *st = m->st;
   if (st) {
     size_t nb = st->n_blocs, nn = nb * nb;
@@ -301,6 +327,19 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       s->vul_w = ent_mallocarray(nb * nb * nb, sizeof(double));
       s->vul_have = ent_calloc(nn, 1);
       if (!s->vul_w || !s->vul_have) goto nomem;
+    }
+    if (nb >= 2 && nb <= ENT_SIM_NAMES_MAX) {
+      s->arrow = ent_mallocarray(nn, sizeof *s->arrow);
+      s->dash = ent_mallocarray(nn, sizeof *s->dash);
+      if (!s->arrow || !s->dash) goto nomem;
+      for (size_t a = 0; a < nb; a++)
+        for (size_t b = 0; b < nb; b++) {
+          if (a == b) continue;
+          name_pair(s->arrow[a * nb + b], sizeof(sim_name), st, a, b);
+          if (a < b)
+            snprintf(s->dash[a * nb + b], sizeof(sim_name), "%s-%s",
+                     st->blocs[a].id, st->blocs[b].id);
+        }
     }
     ent_trade_opts_init(&s->topts);
     s->topts.theta = st->theta;
@@ -771,7 +810,7 @@ static ent_status record_alignment(ent_sim *s, int t) {
   const ent_model *m = s->m;
   ent_run *r = s->run;
   size_t na = m->n_actors;
-  char ent[160];
+  char buf[160];
   for (size_t a = 0; a < na; a++)
     for (size_t b = a + 1; b < na; b++) {
       if (na > 12) {
@@ -818,7 +857,9 @@ static ent_status record_alignment(ent_sim *s, int t) {
         }
       }
       double sc;
-      snprintf(ent, sizeof ent, "%s-%s", m->actors[a].id, m->actors[b].id);
+      const char *ent = s->actor_dash ? s->actor_dash[a * na + b] : buf;
+      if (!s->actor_dash)
+        snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
       if (ent_alignment_s(n_items, s->align, &sc) == 0)
         REC(ENT_VAR_ALIGNMENT, ent, sc);
       if (n_classed) {
@@ -869,27 +910,30 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   for (size_t a = 0; a < nb; a++)
     for (size_t b = a + 1; b < nb; b++) {
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
-      snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
-      REC(ENT_VAR_BILATERAL_TRADE, ent, s->X[a * nb + b] + s->X[b * nb + a]);
+      const char *name = s->dash ? s->dash[a * nb + b] : ent;
+      if (!s->dash)
+        snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
+      REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
     }
   /* pair series: all pairs for small systems, else pairs of actors */
   for (size_t a = 0; a < nb; a++)
     for (size_t b = 0; b < nb; b++) {
       if (a == b) continue;
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
-      name_pair(ent, sizeof ent, st, a, b);
-      REC(ENT_VAR_TRADE_FLOW, ent, s->X[a * nb + b]);
+      const char *name = s->arrow ? s->arrow[a * nb + b] : ent;
+      if (!s->arrow) name_pair(ent, sizeof ent, st, a, b);
+      REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
       ent_indicators_dyad dy;
       if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
           ENT_OK)
         continue;
-      REC(ENT_VAR_DEPENDENCE, ent, dy.trade_dependence_ab);
-      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, ent, dy.dependence_asymmetry);
-      REC(ENT_VAR_PARTNER_SHARE, ent, dy.trade_share_ab);
-      REC(ENT_VAR_IMPORT_SHARE, ent, dy.import_share_b_in_a_imports);
-      REC(ENT_VAR_EXPORT_SHARE, ent, dy.export_share_b_in_a_exports);
-      REC(ENT_VAR_SENSITIVITY, ent, dy.sensitivity_import_ab);
-      REC(ENT_VAR_VULNERABILITY_PE, ent, dy.vulnerability_pe_ab);
+      REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
+      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);
+      REC(ENT_VAR_PARTNER_SHARE, name, dy.trade_share_ab);
+      REC(ENT_VAR_IMPORT_SHARE, name, dy.import_share_b_in_a_imports);
+      REC(ENT_VAR_EXPORT_SHARE, name, dy.export_share_b_in_a_exports);
+      REC(ENT_VAR_SENSITIVITY, name, dy.sensitivity_import_ab);
+      REC(ENT_VAR_VULNERABILITY_PE, name, dy.vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
         /* Newton from the same cut's equilibrium of last year (cold in
@@ -906,11 +950,12 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
                       start, wp, &va, &vb);
         if (vs == ENT_OK && wp) s->vul_have[a * nb + b] = 1;
         if (vs == ENT_OK) {
-          char rev[72];
-          name_pair(rev, sizeof rev, st, b, a);
-          REC(ENT_VAR_VULNERABILITY_GE, ent, va);
+          char buf[72];
+          const char *rev = s->arrow ? s->arrow[b * nb + a] : buf;
+          if (!s->arrow) name_pair(buf, sizeof buf, st, b, a);
+          REC(ENT_VAR_VULNERABILITY_GE, name, va);
           REC(ENT_VAR_VULNERABILITY_GE, rev, vb);
-          REC(ENT_VAR_VULNERABILITY_ASYMMETRY, ent, va - vb);
+          REC(ENT_VAR_VULNERABILITY_ASYMMETRY, name, va - vb);
           REC(ENT_VAR_VULNERABILITY_ASYMMETRY, rev, vb - va);
         }
       }
@@ -932,8 +977,11 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
           st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
         tot += channel_flow(s, q, t);
-    name_pair(ent, sizeof ent, st, ch->from, ch->to);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, ent, t, tot))
+    const char *name = s->arrow && ch->from != ch->to
+                           ? s->arrow[ch->from * nb + ch->to]
+                           : ent;
+    if (name == ent) name_pair(ent, sizeof ent, st, ch->from, ch->to);
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, name, t, tot))
       return ENT_ENOMEM;
   }
   ent_status rc = record_alignment(s, t);

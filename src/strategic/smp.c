@@ -54,6 +54,12 @@ void ent_smp_rng_seed(ent_smp_rng *r, uint64_t seed) {
                    (r->mt[i - 1] ^ (r->mt[i - 1] >> 62)) +
                (uint64_t)i;
   r->idx = MT_NN;
+  r->pending = 0;
+}
+
+void ent_smp_rng_seed_lazy(ent_smp_rng *r, uint64_t seed) {
+  r->pending = 1;
+  r->seed = seed;
 }
 
 static void mt_refill(ent_smp_rng *r) {
@@ -68,6 +74,7 @@ static void mt_refill(ent_smp_rng *r) {
 }
 
 uint64_t ent_smp_rng_raw(ent_smp_rng *r) {
+  if (r->pending) ent_smp_rng_seed(r, r->seed);
   if (r->idx >= MT_NN) mt_refill(r);
   uint64_t x = r->mt[r->idx++];
   x ^= (x >> 29) & UINT64_C(0x5555555555555555);
@@ -118,7 +125,7 @@ void ent_smp_work_reset(ent_smp_work *w) {
   memset(w->y_targ, 0, n * m * sizeof *w->y_targ);
   w->degenerate = 0;
   w->n_barg = 0;
-  ent_smp_rng_seed(&w->rng, w->o->seed);
+  ent_smp_rng_seed_lazy(&w->rng, w->o->seed);
 }
 
 #define ALLOC(ptr, count)                                   \

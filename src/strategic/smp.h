@@ -296,9 +296,14 @@ ENT_LOCAL size_t ent_smp_solver_size(const ent_smp_solver *s);
 typedef struct ent_smp_rng {
   uint64_t mt[312];
   int idx;
+  int pending;   /* seeded with `seed` on the first draw */
+  uint64_t seed;
 } ent_smp_rng;
 
 ENT_LOCAL void ent_smp_rng_seed(ent_smp_rng *r, uint64_t seed);
+/* The same as ent_smp_rng_seed, the state filled only at the first draw
+ * (a run that draws nothing costs nothing). */
+ENT_LOCAL void ent_smp_rng_seed_lazy(ent_smp_rng *r, uint64_t seed);
 /* Raw MT19937-64 output (std::mt19937_64). */
 ENT_LOCAL uint64_t ent_smp_rng_raw(ent_smp_rng *r);
 /* Uniform in [0, 1] as KTAB draws it (scrambled raw output / 2^64). */

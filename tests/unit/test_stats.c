@@ -2,7 +2,9 @@
  * test_stats.c -- streaming statistics (stats.h): Welford's mean and sd
  * against the two-pass formulas, exact quantiles against hand-computed
  * type-7 values, the sketch's rank error against its stated bound on
- * uniform data (whose quantiles are known), and its determinism.
+ * uniform data (whose quantiles are known), and its determinism; the
+ * order-statistic selection against qsort on data with many ties, runs
+ * and signed zeros.
  */
 #include <math.h>
 
@@ -90,11 +92,111 @@ static void test_sketch(void **state) {
   ent_qacc_destroy(q2);
 }
 
+static int cmp_d(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Every rank selected equals the sorted array's value at that rank, bit
+ * for bit (as sorted by qsort: the same values, an order of its own for
+ * the ties), on sizes 0..2000 of values with few distinct values, sorted
+ * and reversed runs, and the permutation left is one of the input. */
+static void test_select(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 11);
+  size_t sizes[] = {0, 1, 2, 3, 5, 16, 17, 31, 100, 127, 128, 129, 257, 1000, 2000};
+  for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+    for (int kind = 0; kind < 6; kind++) {
+      size_t n = sizes[si];
+      double *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+      for (size_t i = 0; i < n; i++) {
+        double u = gsl_rng_uniform(rng);
+        switch (kind) {
+        case 0: a[i] = u; break;
+        case 1: a[i] = floor(4.0 * u); break;          /* 4 values */
+        case 2: a[i] = (double)i; break;               /* sorted */
+        case 3: a[i] = (double)(n - i); break;         /* reversed */
+        case 4: a[i] = 7.5; break;                     /* all equal */
+        default: a[i] = i % 2 ? 1.0 / (1.0 + (double)(i % 5)) : -u; break;
+        }
+      }
+      memcpy(b, a, n * sizeof *a);
+      qsort(b, n, sizeof *b, cmp_d);
+      size_t ranks[12] = {0}, nr = 0;
+      double p[] = {0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+      for (size_t j = 0; n && j < 6; j++) {
+        size_t lo = (size_t)floor((double)(n - 1) * p[j]);
+        ranks[nr++] = lo;
+        ranks[nr++] = lo + 1; /* may be n: ignored */
+      }
+      size_t want[12];
+      memcpy(want, ranks, sizeof want);
+      assert_int_equal(ent_select_ranks(a, n, ranks, nr), 0);
+      for (size_t j = 0; j < nr; j++)
+        if (want[j] < n) assert_memory_equal(&a[want[j]], &b[want[j]], sizeof *a);
+      qsort(a, n, sizeof *a, cmp_d);
+      assert_memory_equal(a, b, n * sizeof *a);
+      free(a);
+      free(b);
+    }
+  /* a -0.0 among the values: sorted whole (gsl_sort), reported */
+  double z[] = {0.0, 3.0, -0.0, -1.0, 0.0, 2.0};
+  size_t r[] = {2};
+  assert_int_equal(ent_select_ranks(z, 6, r, 1), 1);
+  for (size_t i = 0; i + 1 < 6; i++) assert_true(z[i] <= z[i + 1]);
+  gsl_rng_free(rng);
+}
+
+/* Rows (with NaN gaps, past n_max, mixed with single adds) give the same
+ * counts and quantiles as the same values added cell by cell, exact and
+ * sketch. */
+static void test_rows(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 5);
+  for (int exact = 0; exact < 2; exact++) {
+    size_t cells = 7, n = 300;
+    size_t budget = exact ? 1u << 24 : 16 * 1024;
+    ent_qacc *a = ent_qacc_create(cells, n, budget);
+    ent_qacc *b = ent_qacc_create(cells, n, budget);
+    assert_int_equal(ent_qacc_exact(a), exact);
+    double x[7];
+    for (size_t r = 0; r < 340; r++) {
+      for (size_t c = 0; c < cells; c++)
+        x[c] = gsl_rng_uniform(rng) < 0.2 * (double)(c % 3) ? NAN
+                                                          : gsl_rng_uniform(rng);
+      if (r % 37 == 5) {
+        for (size_t c = 0; c < cells; c++)
+          if (!isnan(x[c])) ent_qacc_add(a, c, x[c]);
+      } else {
+        ent_qacc_add_row(a, x);
+      }
+      for (size_t c = 0; c < cells; c++)
+        if (!isnan(x[c])) ent_qacc_add(b, c, x[c]);
+    }
+    double p[] = {0.0, 0.05, 0.5, 0.95, 1.0}, qa[5], qb[5];
+    double *scratch = malloc(ent_qacc_scratch(a) * sizeof(double));
+    for (size_t c = 0; c < cells; c++) {
+      assert_int_equal(ent_qacc_count(a, c), ent_qacc_count(b, c));
+      ent_qacc_quantiles(a, c, p, 5, qa, scratch);
+      ent_qacc_quantiles(b, c, p, 5, qb, scratch);
+      assert_memory_equal(qa, qb, sizeof qa);
+    }
+    free(scratch);
+    ent_qacc_destroy(a);
+    ent_qacc_destroy(b);
+  }
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
       cmocka_unit_test(test_exact),
       cmocka_unit_test(test_sketch),
+      cmocka_unit_test(test_select),
+      cmocka_unit_test(test_rows),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
