@@ -1,0 +1,123 @@
+/*
+ * cjson_lazy.c -- the cJSON functions the library calls, resolved from
+ * libcjson on the first call (dlopen) instead of at start-up, so that the
+ * commands that write no JSON (`entente --help`, `run` as text or CSV,
+ * `check`, ...) do not pay for mapping and relocating it.  Part of the
+ * `entente` binary only: libentente.so, the tests and the benchmarks link
+ * libcjson directly.  Same scheme as cairo_lazy.c.
+ *
+ * CJSON_FUNCTIONS lists each function once -- return type, name without
+ * "cJSON_", parameters, arguments; V for those returning void -- and yields the table of pointers,
+ * the wrappers (cJSON.h's prototypes) and the lookups.  A function the
+ * library starts to use and this list lacks fails the link (the binary is
+ * linked with --no-undefined and without libcjson).  The table is filled
+ * once (pthread_once: forecasts write JSON from several threads); if the
+ * library cannot be loaded the command stops with a message (exit status
+ * 1) before it writes anything.  Global state is allowed here: this is the
+ * command-line layer.
+ */
+#include <cjson/cJSON.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef ENT_CJSON_SONAME
+#define ENT_CJSON_SONAME "libcjson.so.1"
+#endif
+
+#define CJSON_FUNCTIONS(X, V)                                                  \
+  X(cJSON *, Parse, (const char *value), (value))                              \
+  X(cJSON *, ParseWithLengthOpts,                                              \
+    (const char *value, size_t length, const char **end, cJSON_bool nul),      \
+    (value, length, end, nul))                                                 \
+  X(char *, Print, (const cJSON *item), (item))                                \
+  X(char *, PrintUnformatted, (const cJSON *item), (item))                     \
+  V(void, Delete, (cJSON *item), (item))                                       \
+  V(void, free, (void *object), (object))                                      \
+  X(int, GetArraySize, (const cJSON *array), (array))                          \
+  X(cJSON *, GetObjectItemCaseSensitive,                                       \
+    (const cJSON *const object, const char *const string), (object, string))   \
+  X(cJSON_bool, IsFalse, (const cJSON *const item), (item))                    \
+  X(cJSON_bool, IsTrue, (const cJSON *const item), (item))                     \
+  X(cJSON_bool, IsBool, (const cJSON *const item), (item))                     \
+  X(cJSON_bool, IsNull, (const cJSON *const item), (item))                     \
+  X(cJSON_bool, IsNumber, (const cJSON *const item), (item))                   \
+  X(cJSON_bool, IsString, (const cJSON *const item), (item))                   \
+  X(cJSON_bool, IsArray, (const cJSON *const item), (item))                    \
+  X(cJSON_bool, IsObject, (const cJSON *const item), (item))                   \
+  X(cJSON *, CreateNumber, (double num), (num))                                \
+  X(cJSON *, CreateString, (const char *string), (string))                     \
+  X(cJSON *, CreateRaw, (const char *raw), (raw))                              \
+  X(cJSON *, CreateArray, (void), ())                                          \
+  X(cJSON *, CreateObject, (void), ())                                         \
+  X(cJSON_bool, AddItemToArray, (cJSON *array, cJSON *item), (array, item))    \
+  X(cJSON_bool, AddItemToObject,                                               \
+    (cJSON *object, const char *string, cJSON *item), (object, string, item))  \
+  X(cJSON *, AddNullToObject, (cJSON *const object, const char *const name),   \
+    (object, name))                                                            \
+  X(cJSON *, AddFalseToObject, (cJSON *const object, const char *const name),  \
+    (object, name))                                                            \
+  X(cJSON *, AddBoolToObject,                                                  \
+    (cJSON *const object, const char *const name, const cJSON_bool boolean),   \
+    (object, name, boolean))                                                   \
+  X(cJSON *, AddNumberToObject,                                                \
+    (cJSON *const object, const char *const name, const double number),        \
+    (object, name, number))                                                    \
+  X(cJSON *, AddStringToObject,                                                \
+    (cJSON *const object, const char *const name, const char *const string),   \
+    (object, name, string))                                                    \
+  X(cJSON *, AddRawToObject,                                                   \
+    (cJSON *const object, const char *const name, const char *const raw),      \
+    (object, name, raw))                                                       \
+  X(cJSON *, AddObjectToObject, (cJSON *const object, const char *const name), \
+    (object, name))                                                            \
+  X(cJSON *, AddArrayToObject, (cJSON *const object, const char *const name),  \
+    (object, name))
+
+#define FIELD(ret, name, params, args) ret(*name) params;
+static struct cjson_fns {
+  CJSON_FUNCTIONS(FIELD, FIELD)
+} fn;
+#undef FIELD
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void resolve(void *h, const char *name, void *slot) {
+  void *p = dlsym(h, name);
+  if (!p) {
+    fprintf(stderr, "entente: error: %s has no %s: JSON cannot be written\n",
+            ENT_CJSON_SONAME, name);
+    exit(EXIT_FAIL);
+  }
+  memcpy(slot, &p, sizeof p); /* object to function pointer, as POSIX allows */
+}
+
+static void load(void) {
+  void *h = dlopen(ENT_CJSON_SONAME, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    fprintf(stderr, "entente: error: JSON needs %s: %s\n", ENT_CJSON_SONAME,
+            dlerror());
+    exit(EXIT_FAIL);
+  }
+#define RESOLVE(ret, name, params, args) resolve(h, "cJSON_" #name, &fn.name);
+  CJSON_FUNCTIONS(RESOLVE, RESOLVE)
+#undef RESOLVE
+}
+
+#define WRAPPER(ret, name, params, args)                                       \
+  ret cJSON_##name params {                                                    \
+    pthread_once(&once, load);                                                 \
+    return fn.name args;                                                       \
+  }
+#define VOID_WRAPPER(ret, name, params, args)                                  \
+  ret cJSON_##name params {                                                    \
+    pthread_once(&once, load);                                                 \
+    fn.name args;                                                              \
+  }
+CJSON_FUNCTIONS(WRAPPER, VOID_WRAPPER)
+#undef WRAPPER
+#undef VOID_WRAPPER
