@@ -13,11 +13,7 @@
  */
 #include <cairo-svg.h>
 #include <cairo.h>
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -73,22 +69,11 @@ static struct cairo_fns {
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void resolve(void *h, const char *name, void *slot) {
-  void *p = dlsym(h, name);
-  if (!p) {
-    fprintf(stderr, "entente: error: %s has no %s: charts cannot be drawn\n",
-            ENT_CAIRO_SONAME, name);
-    exit(EXIT_FAIL);
-  }
-  memcpy(slot, &p, sizeof p); /* object to function pointer, as POSIX allows */
+  cli_dl_resolve(h, ENT_CAIRO_SONAME, name, "charts cannot be drawn", slot);
 }
 
 static void load(void) {
-  void *h = dlopen(ENT_CAIRO_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    fprintf(stderr, "entente: error: charts need %s: %s\n", ENT_CAIRO_SONAME,
-            dlerror());
-    exit(EXIT_FAIL);
-  }
+  void *h = cli_dl_open(ENT_CAIRO_SONAME, "charts need");
   resolve(h, "cairo_arc", &fn.arc);
   resolve(h, "cairo_clip", &fn.clip);
   resolve(h, "cairo_close_path", &fn.close_path);

@@ -17,11 +17,7 @@
  * command-line layer.
  */
 #include <cjson/cJSON.h>
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -86,24 +82,11 @@ static struct cjson_fns {
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static void resolve(void *h, const char *name, void *slot) {
-  void *p = dlsym(h, name);
-  if (!p) {
-    fprintf(stderr, "entente: error: %s has no %s: JSON cannot be written\n",
-            ENT_CJSON_SONAME, name);
-    exit(EXIT_FAIL);
-  }
-  memcpy(slot, &p, sizeof p); /* object to function pointer, as POSIX allows */
-}
-
 static void load(void) {
-  void *h = dlopen(ENT_CJSON_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    fprintf(stderr, "entente: error: JSON needs %s: %s\n", ENT_CJSON_SONAME,
-            dlerror());
-    exit(EXIT_FAIL);
-  }
-#define RESOLVE(ret, name, params, args) resolve(h, "cJSON_" #name, &fn.name);
+  void *h = cli_dl_open(ENT_CJSON_SONAME, "JSON needs");
+#define RESOLVE(ret, name, params, args)                                       \
+  cli_dl_resolve(h, ENT_CJSON_SONAME, "cJSON_" #name,                          \
+                 "JSON cannot be written", &fn.name);
   CJSON_FUNCTIONS(RESOLVE, RESOLVE)
 #undef RESOLVE
 }

@@ -4,9 +4,11 @@
  */
 #include "cli.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -480,4 +482,26 @@ void cli_ticker_stop(void) {
   pthread_join(ticker.th, NULL);
   ticker.on = 0;
   if (ticker.drawn) fprintf(stderr, "\r%*s\r", 60, "");
+}
+
+/* ------------------------------------------------------------ lazy libraries */
+
+void *cli_dl_open(const char *soname, const char *needs) {
+  void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    fprintf(stderr, "entente: error: %s %s: %s\n", needs, soname, dlerror());
+    exit(EXIT_FAIL);
+  }
+  return h;
+}
+
+void cli_dl_resolve(void *h, const char *soname, const char *name,
+                    const char *without, void *slot) {
+  void *p = dlsym(h, name);
+  if (!p) {
+    fprintf(stderr, "entente: error: %s has no %s: %s\n", soname, name,
+            without);
+    exit(EXIT_FAIL);
+  }
+  memcpy(slot, &p, sizeof p); /* object to function pointer, as POSIX allows */
 }

@@ -177,4 +177,13 @@ extern const cli_cmd cmd_eum, cmd_smp, cmd_run, cmd_check, cmd_scenarios,
     cmd_backtest, cmd_gravity, cmd_report, cmd_forecast, cmd_compare,
     cmd_runs, cmd_score;
 
+/* Libraries loaded on first use (cairo_lazy.c, cjson_lazy.c): open
+ * `soname`, or print "entente: error: NEEDS SONAME: why" and exit
+ * EXIT_FAIL (needs: e.g. "charts need"); the address of `name` into *slot
+ * (a function pointer), or print "SONAME has no NAME: WITHOUT" and exit
+ * EXIT_FAIL (without: e.g. "charts cannot be drawn"). */
+void *cli_dl_open(const char *soname, const char *needs);
+void cli_dl_resolve(void *h, const char *soname, const char *name,
+                    const char *without, void *slot);
+
 #endif /* ENT_CLI_H */
