@@ -569,10 +569,16 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
   out.welfare = s->welfare;
   out.X_new = s->Xstar;
   ent_status rc =
-      s->nw ? ent_trade_nested_solve(nb, s->X0, s->b, st->theta,
-                                     st->theta_foreign, &s->topts, s->nw,
-                                     s->Xstar, s->w_hat, s->welfare, &info)
-        : s->reference
+      s->nw && s->reference
+          ? ent_trade_nested_solve(nb, s->X0, s->b, st->theta,
+                                   st->theta_foreign, &s->topts, s->nw,
+                                   s->Xstar, s->w_hat, s->welfare, &info)
+      /* Newton from last year's equilibrium */
+      : s->nw ? ent_trade_nested_solve_newton(
+                    nb, s->X0, s->b, st->theta, st->theta_foreign, &s->topts,
+                    s->have_w_hat ? s->w_hat : NULL, s->nw, s->Xstar,
+                    s->w_hat, s->welfare, &info)
+      : s->reference
             ? ent_trade_ge_solve(nb, s->X0, s->b, &s->topts, NULL, s->tw, &out,
                                  &info)
             /* Newton from last year's equilibrium (the shocks and the
@@ -587,7 +593,7 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
                  info.iterations, info.residual);
     return rc == ENT_EINVAL ? ENT_EINPUT : ENT_ENOCONV;
   }
-  s->have_w_hat = !s->nw;
+  s->have_w_hat = !s->nw || !s->reference;
   double lam = st->adjustment;
   for (size_t k = 0; k < nn; k++) {
     double x = s->Xg[k] + lam * (s->Xstar[k] - s->Xg[k]);

@@ -131,6 +131,20 @@ ENT_LOCAL ent_status ent_trade_nested_solve(size_t n, const double *X,
                                             double *welfare,
                                             ent_trade_info *info);
 
+/* The same equilibrium by Newton on log-wages with the analytic Jacobian
+ * (docs/models/gravity.md, "Nested CES: Newton"), from w_start (NULL =
+ * ones; re-anchored to the numeraire) when o->newton, and the fixed point
+ * of ent_trade_nested_solve only if Newton fails.  Stops at the same
+ * tolerances (o->tol on the step, o->residual_tol on adding up); the
+ * quadratic last step leaves an error far below o->tol, so the results
+ * agree with ent_trade_nested_solve to those tolerances, not in every
+ * bit.  From last year's equilibrium it takes 2-4 steps where the fixed
+ * point takes ~100 iterations. */
+ENT_LOCAL ent_status ent_trade_nested_solve_newton(
+    size_t n, const double *X, const double *b, double theta, double theta_f,
+    const ent_trade_opts *o, const double *w_start, ent_trade_nested_work *w,
+    double *X_new, double *w_hat, double *welfare, ent_trade_info *info);
+
 /* One-line English reason for a failure (static string). */
 ENT_LOCAL const char *ent_trade_fail_str(ent_trade_fail f);
 

@@ -1423,6 +1423,96 @@ static void test_nested_ces(void **state) {
   ent_trade_nested_work_free(nw);
 }
 
+/* Nested CES by Newton (ent_trade_nested_solve_newton).  With theta_f ==
+ * theta it is the one-sector model: the published reference values of
+ * every case, cold and from a start 10 % off, by Newton alone (no
+ * fixed-point iteration, a handful of steps -- a wrong Jacobian would
+ * need many or fall back).  With theta_f = 8 it agrees with the fixed
+ * point solved at tol 1e-14 to 1e-10; with o.newton = 0 it is the fixed
+ * point bit for bit. */
+static void test_nested_newton(void **state) {
+  (void)state;
+  ent_trade_nested_work *nw = ent_trade_nested_work_alloc(8);
+  assert_non_null(nw);
+  for (size_t c = 0; c < sizeof ALL_CASES / sizeof ALL_CASES[0]; c++) {
+    ent_trade_problem *p = load_case(ALL_CASES[c].flows, ALL_CASES[c].shock);
+    size_t n = p->n;
+    assert_true(n <= 8);
+    ent_trade_opts o;
+    ent_trade_opts_init(&o);
+    o.deficit = ALL_CASES[c].mode;
+    o.tol = 1e-14;
+    sol s;
+    assert_int_equal(solve_arrays(n, p->X, p->b, &o, NULL, &s), ENT_OK);
+    ent_trade_opts_init(&o);
+    o.deficit = ALL_CASES[c].mode;
+    double w0[8];
+    for (size_t i = 0; i < n; i++) w0[i] = 1.0 + 0.1 * (i % 2 ? 1.0 : -1.0);
+    for (int warm = 0; warm < 2; warm++) {
+      double Xn[64], w[8], W[8];
+      ent_trade_info info;
+      assert_int_equal(ent_trade_nested_solve_newton(
+                           n, p->X, p->b, o.theta, o.theta, &o, warm ? w0 : NULL,
+                           nw, Xn, w, W, &info),
+                       ENT_OK);
+      assert_int_equal(info.fp_iterations, 0);
+      assert_true(info.newton_iterations <= 8);
+      if (warm) assert_true(info.newton_iterations >= 2);
+      assert_true(info.residual <= 1e-9);
+      for (size_t i = 0; i < n; i++) {
+        assert_rel(w[i], s.w[i], 1e-9);
+        assert_rel(W[i], s.W[i], 1e-9);
+        for (size_t j = 0; j < n; j++)
+          if (s.Xn[i * n + j] > 0.0)
+            assert_rel(Xn[i * n + j], s.Xn[i * n + j], 1e-8);
+          else
+            assert_true(Xn[i * n + j] == 0.0);
+      }
+    }
+    sol_free(&s);
+    /* theta_f = 8: Newton against the fixed point at tol 1e-14 */
+    double Xf[64], wf[8], Wf[8], Xn[64], w[8], W[8];
+    ent_trade_info fi, ni;
+    o.tol = 1e-14;
+    assert_int_equal(ent_trade_nested_solve(n, p->X, p->b, 4.0, 8.0, &o, nw, Xf,
+                                            wf, Wf, &fi),
+                     ENT_OK);
+    o.tol = 1e-12;
+    assert_int_equal(ent_trade_nested_solve_newton(n, p->X, p->b, 4.0, 8.0, &o,
+                                                   w0, nw, Xn, w, W, &ni),
+                     ENT_OK);
+    assert_int_equal(ni.fp_iterations, 0);
+    assert_true(ni.newton_iterations <= 8);
+    for (size_t i = 0; i < n; i++) {
+      assert_rel(w[i], wf[i], 1e-10);
+      assert_rel(W[i], Wf[i], 1e-10);
+      for (size_t j = 0; j < n; j++)
+        if (Xf[i * n + j] > 0.0) assert_rel(Xn[i * n + j], Xf[i * n + j], 1e-10);
+        else assert_true(Xn[i * n + j] == 0.0);
+    }
+    /* without Newton: the fixed point itself, bit for bit */
+    o.newton = 0;
+    assert_int_equal(ent_trade_nested_solve(n, p->X, p->b, 4.0, 8.0, &o, nw, Xf,
+                                            wf, Wf, &fi),
+                     ENT_OK);
+    assert_int_equal(ent_trade_nested_solve_newton(n, p->X, p->b, 4.0, 8.0, &o,
+                                                   w0, nw, Xn, w, W, &ni),
+                     ENT_OK);
+    assert_int_equal(ni.newton_iterations, 0);
+    assert_int_equal(ni.fp_iterations, fi.fp_iterations);
+    assert_memory_equal(Xn, Xf, n * n * sizeof(double));
+    assert_memory_equal(w, wf, n * sizeof(double));
+    assert_memory_equal(W, Wf, n * sizeof(double));
+    /* a bad start is refused */
+    w0[0] = -1.0;
+    assert_int_equal(ent_trade_nested_solve_newton(n, p->X, p->b, 4.0, 8.0, &o,
+                                                   w0, nw, Xn, w, W, &ni),
+                     ENT_EINVAL);
+    ent_trade_problem_destroy(p);
+  }
+  ent_trade_nested_work_free(nw);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_case_A),
@@ -1440,6 +1530,7 @@ int main(void) {
       cmocka_unit_test(test_newton),
       cmocka_unit_test(test_newton_first),
       cmocka_unit_test(test_nested_ces),
+      cmocka_unit_test(test_nested_newton),
       cmocka_unit_test(test_damping_and_warm_start),
       cmocka_unit_test(test_large),
       cmocka_unit_test(test_conditional_ge),
