@@ -239,6 +239,10 @@ typedef struct ent_trade_opts {
   int newton;               /* 1: Newton fallback on log-wages (1) */
   int newton_max_iter;      /* (100) */
   double residual_tol;      /* required final adding-up residual (1e-9) */
+  int newton_predict;       /* 1: Newton also stops after a full step s_k
+                               when the error it leaves, predicted from the
+                               quadratic rate s_k^3 / s_(k-1)^2, is below
+                               tol / 100 (0) */
 } ent_trade_opts;
 
 ENT_API void ent_trade_opts_init(ent_trade_opts *o);

@@ -96,6 +96,7 @@ void ent_trade_opts_init(ent_trade_opts *o) {
   o->newton = 1;
   o->newton_max_iter = 100;
   o->residual_tol = 1e-9;
+  o->newton_predict = 0;
 }
 
 const char *ent_trade_fail_str(ent_trade_fail f) {
@@ -357,7 +358,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     info->where = where;
     return -1;
   }
-  double merit = newton_residual(w, n, YW);
+  double merit = newton_residual(w, n, YW), prev = 0.0;
   for (int it = 0; it < o->newton_max_iter; it++) {
     if (merit == 0.0) return 0;
     newton_jacobian(w, n, o, YW);
@@ -400,6 +401,12 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     info->crit = step;
     info->kappa = kappa;
     if (step < o->tol) return 0;
+    /* quadratic convergence: s_k ~ C s_(k-1)^2, so the error left after
+     * step k is ~ C s_k^2 = s_k^3 / s_(k-1)^2 */
+    if (o->newton_predict && t == 1.0 && prev > 0.0 && step < prev &&
+        step * step * step < 0.01 * o->tol * prev * prev)
+      return 0;
+    prev = t == 1.0 ? step : 0.0;
   }
   info->fail = ENT_TRADE_FAIL_MAXIT;
   return -1;
