@@ -367,7 +367,7 @@ int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
 /* ------------------------------------------------------------ quantiles */
 
 size_t ent_qacc_scratch(const ent_qacc *q) {
-  return q->exact ? q->n_max : 2 * q->H * q->k;
+  return q->exact ? q->n_max : 4 * q->H * q->k;
 }
 
 typedef struct wv {
@@ -417,21 +417,62 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
     }
     return;
   }
-  /* weighted values of every level, sorted: the sketch's CDF */
-  size_t k = q->k, H = q->H, m = 0;
-  wv *w = (wv *)scratch;
+  /* weighted values of every level, sorted: the sketch's CDF.  A level
+   * above 0 holds at most two sorted runs (the compactions of the level
+   * below since it was last emptied), level 0 its values in arrival
+   * order: level 0 is sorted and the runs merged, stably, into the order
+   * a stable sort of the whole would give.  The quantiles read only the
+   * values at cumulative weights, and equal values (the same bits without
+   * -0.0) give the same answer in any order; a cell holding -0.0 is
+   * sorted by comparison as a whole. */
+  size_t k = q->k, H = q->H, m = 0, nrun = 0;
+  wv *w = (wv *)scratch, *w2 = w + H * k;
+  size_t run[2 * 64 + 2];
   double total = 0.0;
+  int negzero = 0;
   for (size_t h = 0; h < H; h++) {
     const double *a = q->val + (c * H + h) * k;
+    size_t len = q->len[c * H + h];
     double weight = ldexp(1.0, (int)h);
-    for (size_t i = 0; i < q->len[c * H + h]; i++) {
+    negzero |= has_negzero(a, len);
+    if (len == 0) continue;
+    if (h == 0 || len <= k / 2) {
+      run[nrun++] = m;
+    } else {
+      run[nrun++] = m;
+      run[nrun++] = m + k / 2;
+    }
+    for (size_t i = 0; i < len; i++) {
       w[m].v = a[i];
       w[m].w = weight;
       total += weight;
       m++;
     }
   }
-  qsort(w, m, sizeof *w, cmp_wv);
+  if (negzero || H > 64) {
+    qsort(w, m, sizeof *w, cmp_wv);
+  } else {
+    qsort(w, q->len[c * H], sizeof *w, cmp_wv); /* level 0, first in w */
+    run[nrun] = m;
+    /* bottom-up: merge neighbouring runs until one is left */
+    while (nrun > 1) {
+      size_t nout = 0, o = 0;
+      for (size_t r = 0; r < nrun; r += 2) {
+        size_t lo = run[r], mid = run[r + 1];
+        size_t hi = r + 2 <= nrun ? run[r + 2] : mid;
+        size_t i = lo, j = mid;
+        run[nout++] = o;
+        while (i < mid && j < hi) w2[o++] = w[j].v < w[i].v ? w[j++] : w[i++];
+        while (i < mid) w2[o++] = w[i++];
+        while (j < hi) w2[o++] = w[j++];
+      }
+      run[nout] = m;
+      nrun = nout;
+      wv *t = w;
+      w = w2;
+      w2 = t;
+    }
+  }
   for (size_t i = 0; i < np; i++) {
     double target = p[i] * total, cum = 0.0;
     size_t j = 0;
