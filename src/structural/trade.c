@@ -350,10 +350,9 @@ static int lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
  * Jacobian turns rounding noise into steps above tol), -1 otherwise
  * (info->fail set).  Leaves the state current. */
 static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
-                  double YW, ent_trade_info *info, int flat_ok) {
+                  double YW, ent_trade_info *info, int flat_ok, double *kappa) {
   size_t where = 0;
-  double kappa = 1.0;
-  if (state_from_lnw(w, n, o, w->lnw, &kappa, &where)) {
+  if (state_from_lnw(w, n, o, w->lnw, kappa, &where)) {
     info->fail = ENT_TRADE_FAIL_INFEASIBLE;
     info->where = where;
     return -1;
@@ -377,7 +376,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
         w->ztry[i] = w->lnw[i] + t * w->dz[i];
         if (fabs(t * w->dz[i]) > step) step = fabs(t * w->dz[i]);
       }
-      if (state_from_lnw(w, n, o, w->ztry, &kappa, &where)) continue;
+      if (state_from_lnw(w, n, o, w->ztry, kappa, &where)) continue;
       double mt = newton_residual(w, n, YW);
       /* A full step smaller than tol is accepted as it is: at that point
        * the merit sits at rounding level and need not decrease. */
@@ -389,7 +388,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     }
     if (!accepted) {
       /* Restore the state of lnw. */
-      state_from_lnw(w, n, o, w->lnw, &kappa, &where);
+      state_from_lnw(w, n, o, w->lnw, kappa, &where);
       newton_residual(w, n, YW);
       if (flat_ok && info->newton_iterations > 1 &&
           merit <= ENT_TRADE_MERIT_FLOOR)
@@ -399,7 +398,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     }
     memcpy(w->lnw, w->ztry, n * sizeof *w->lnw);
     info->crit = step;
-    info->kappa = kappa;
+    info->kappa = *kappa;
     if (step < o->tol) return 0;
     /* quadratic convergence: s_k ~ C s_(k-1)^2, so the error left after
      * step k is ~ C s_k^2 = s_k^3 / s_(k-1)^2 */
@@ -470,7 +469,7 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
   double YW = 0.0;
   for (size_t i = 0; i < n; i++) YW += w->Y[i];
 
-  int converged = 0, infeasible_seen = 0;
+  int converged = 0, infeasible_seen = 0, state_current = 0;
   size_t infeasible_where = 0;
   double best_crit = HUGE_VAL, kappa = 1.0;
   int have_best = 0, budget = o->max_iter;
@@ -480,7 +479,13 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
     for (size_t i = 0; i < n; i++)
       w->lnw[i] = w_start ? log(w_start[i]) : 0.0;
     numeraire(n, w->Y, YW, w->lnw);
-    converged = newton(w, n, o, YW, info, 1) == 0;
+    double kn = 1.0;
+    converged = newton(w, n, o, YW, info, 1, &kn) == 0;
+    /* Newton leaves the state (and the row sums) current at lnw */
+    if (converged) {
+      kappa = kn;
+      state_current = 1;
+    }
     if (!converged) info->fail = ENT_TRADE_FAIL_NONE; /* the fixed point next */
   }
 
@@ -565,7 +570,12 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
       numeraire(n, w->Y, YW, w->lnw);
     }
     info->fail = ENT_TRADE_FAIL_NONE;
-    converged = newton(w, n, o, YW, info, 0) == 0;
+    double kn = kappa;
+    converged = newton(w, n, o, YW, info, 0, &kn) == 0;
+    if (converged) {
+      kappa = kn;
+      state_current = 1;
+    }
     if (!converged && infeasible_seen &&
         info->fail != ENT_TRADE_FAIL_INFEASIBLE) {
       info->fail = ENT_TRADE_FAIL_INFEASIBLE;
@@ -579,7 +589,9 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
   }
 
   /* Final residual on the state of the last iterate (always computed). */
-  if (converged || info->fail != ENT_TRADE_FAIL_INFEASIBLE) {
+  if (state_current) {
+    info->residual = adding_up(w, n);
+  } else if (converged || info->fail != ENT_TRADE_FAIL_INFEASIBLE) {
     size_t where = 0;
     if (state_from_lnw(w, n, o, w->lnw, &kappa, &where) == 0) {
       row_sums(w, n);
