@@ -34,6 +34,7 @@
 #include "ensemble/ensemble.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free(e->hx);
   ent_free(e->h0);
   ent_free(e->buf);
+  ent_free((void *)e->unit_done);
   ent_free(e->pend);
   ent_free(e->watch);
   ent_free(e);
@@ -620,9 +622,10 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   }
   e->buf_cap = units_per_step(e) * e->per_unit;
   e->buf = ent_mallocarray(e->buf_cap, e->rec_bytes);
+  e->unit_done = ent_mallocarray(e->buf_cap / e->per_unit + 1, sizeof *e->unit_done);
   e->n_work = o->threads;
   e->work = ent_calloc((size_t)e->n_work, sizeof *e->work);
-  if (!e->buf || !e->work) goto nomem;
+  if (!e->buf || !e->work || !e->unit_done) goto nomem;
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
@@ -864,6 +867,52 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
   }
 }
 
+#ifdef _OPENMP
+/* Computes the units [first_unit, first_unit + nu) into out on the
+ * threads and reduces each unit, in unit order, as soon as it and every
+ * unit before it are computed, so that the reduction of one unit overlaps
+ * the computing of later ones instead of following the whole step on one
+ * thread.  A thread that has finished a member and finds the reducer's
+ * flag free reduces the units that are complete; what is left after the
+ * threads join is reduced then.  The units are reduced in the serial
+ * order, so every result is the same as compute() then reduce_unit() in
+ * turn.  Not for a step that may be canceled (its members must not be
+ * added) nor for MPI ranks (rank 0 reduces after the gather).  Returns
+ * the status of the first failed reduction (later units are skipped). */
+static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
+                                 size_t nu) {
+  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
+  unsigned char *out = e->buf;
+  for (size_t u = 0; u < nu; u++)
+    atomic_store_explicit(&e->unit_done[u], 0u, memory_order_relaxed);
+  atomic_size_t next = 0;
+  atomic_flag busy = ATOMIC_FLAG_INIT;
+  size_t red = 0; /* next unit to reduce: only the flag's holder moves it */
+  ent_status st = ENT_OK;
+#pragma omp parallel num_threads(e->n_work)
+  {
+    work *w = &e->work[omp_get_thread_num()];
+    for (;;) {
+      size_t k = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
+      if (k >= n) break;
+      evaluate(e, w, first_unit * pu + k, out + k * rb);
+      atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
+      if (atomic_flag_test_and_set_explicit(&busy, memory_order_acquire))
+        continue;
+      while (red < nu && atomic_load_explicit(&e->unit_done[red],
+                                              memory_order_acquire) == pu) {
+        if (st == ENT_OK) st = reduce_unit(e, out + red * pu * rb);
+        red++;
+      }
+      atomic_flag_clear_explicit(&busy, memory_order_release);
+    }
+  }
+  for (; red < nu; red++)
+    if (st == ENT_OK) st = reduce_unit(e, out + red * pu * rb);
+  return st;
+}
+#endif
+
 enum { CTRL_GO = 0, CTRL_STOP = 1 };
 
 ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
@@ -883,6 +932,13 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   unsigned long hi = u0 + (unsigned long)(nb * (size_t)(e->rank + 1) / (size_t)e->size);
   size_t mine = (size_t)(hi - lo) * e->per_unit;
   unsigned char *dst = e->buf;
+  ent_status st = ENT_OK;
+#ifdef _OPENMP
+  if (e->size == 1 && !e->cancel && e->n_work > 1) {
+    st = compute_reduce(e, lo, nb);
+    goto reduced;
+  }
+#endif
   compute(e, lo * e->per_unit, mine, dst);
   if (canceled(e)) return ENT_ECANCELED;
 #ifdef ENT_HAVE_MPI
@@ -908,10 +964,13 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
     ent_free(displs);
   }
 #endif
-  ent_status st = ENT_OK;
-  if (e->rank == 0) {
+  if (e->rank == 0)
     for (size_t u = 0; u < nb && st == ENT_OK; u++)
       st = reduce_unit(e, e->buf + u * e->per_unit * e->rec_bytes);
+#ifdef _OPENMP
+reduced:
+#endif
+  if (e->rank == 0) {
     if (st != ENT_OK)
       ent_diag_add(d, ENT_SEV_ERROR, st, e->m->source, 0, 0,
                    "a member of the forecast failed: %s", ent_status_str(st));

@@ -92,6 +92,8 @@ struct ent_ensemble {
   /* batches */
   unsigned char *buf;     /* rank 0: records of a step; others: own part */
   size_t buf_cap;         /* records */
+  _Atomic unsigned *unit_done; /* [buf_cap / per_unit] members of each unit
+                                  of the step computed (compute_reduce) */
   unsigned long batch_first, batch_count; /* evaluations of the last step */
   unsigned char *pend;    /* resume: records of the unit being fed */
   size_t n_pend;
