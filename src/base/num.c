@@ -39,6 +39,8 @@ __extension__ typedef unsigned __int128 u128;
 
 #if NUM_FAST
 
+#include "base/num_pow10.h"
+
 static const uint64_t P10[20] = {1ull,
                                  10ull,
                                  100ull,
@@ -171,21 +173,31 @@ static int g_digits(uint64_t m, int e, int p, uint64_t *w, int *X, int *rt) {
   return 0;
 }
 
-/* Writes "%.*g" of the digits w (p of them) and exponent X. */
+static const char PAIRS[] = "00010203040506070809101112131415161718192021222324"
+                            "25262728293031323334353637383940414243444546474849"
+                            "50515253545556575859606162636465666768697071727374"
+                            "75767778798081828384858687888990919293949596979899";
+
+/* The 8 digits of v < 10^8 at o. */
+static inline __attribute__((always_inline)) void put8(char *o, uint32_t v) {
+  uint32_t a = v / 10000, b = v % 10000;
+  memcpy(o, PAIRS + 2 * (a / 100), 2);
+  memcpy(o + 2, PAIRS + 2 * (a % 100), 2);
+  memcpy(o + 4, PAIRS + 2 * (b / 100), 2);
+  memcpy(o + 6, PAIRS + 2 * (b % 100), 2);
+}
+
+/* Writes "%.*g" of the digits w (p of them) and exponent X into buf
+ * (ENT_NUM_BUF bytes: the copies below move fixed-size blocks, which may
+ * reach past the text's end). */
 static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
-  static const char PAIRS[] = "00010203040506070809101112131415161718192021222324"
-                              "25262728293031323334353637383940414243444546474849"
-                              "50515253545556575859606162636465666768697071727374"
-                              "75767778798081828384858687888990919293949596979899";
-  char dg[24];
-  int i = p;
-  while (i >= 2) {
-    unsigned d = (unsigned)(w % 100);
-    w /= 100;
-    dg[--i] = PAIRS[2 * d + 1];
-    dg[--i] = PAIRS[2 * d];
-  }
-  if (i) dg[0] = (char)('0' + (int)w);
+  /* w < 10^17 as 17 digits; its p digits are the last p */
+  char all[17 + 24];
+  all[0] = (char)('0' + (int)(w / 10000000000000000ull));
+  put8(all + 1, (uint32_t)(w / 100000000 % 100000000));
+  put8(all + 9, (uint32_t)(w % 100000000));
+  memset(all + 17, '0', 24);
+  const char *dg = all + 17 - p;
   int nd = p;
   while (nd > 1 && dg[nd - 1] == '0') nd--;
   char *o = buf;
@@ -194,7 +206,7 @@ static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
     *o++ = dg[0];
     if (nd > 1) {
       *o++ = '.';
-      memcpy(o, dg + 1, (size_t)(nd - 1));
+      memcpy(o, dg + 1, 16);
       o += nd - 1;
     }
     *o++ = 'e';
@@ -205,22 +217,22 @@ static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
       *o++ = (char)('0' + ex / 100);
       ex %= 100;
     }
-    *o++ = (char)('0' + ex / 10);
-    *o++ = (char)('0' + ex % 10);
+    memcpy(o, PAIRS + 2 * ex, 2);
+    o += 2;
   } else if (X >= 0) {
-    memcpy(o, dg, (size_t)(X + 1));
-    o += X + 1;
+    /* the integer digits, then the fraction moved one place right */
+    memcpy(o, dg, 17);
     if (nd > X + 1) {
-      *o++ = '.';
-      memcpy(o, dg + X + 1, (size_t)(nd - X - 1));
-      o += nd - X - 1;
+      memcpy(o + X + 2, dg + X + 1, 16);
+      o[X + 1] = '.';
+      o += nd + 1;
+    } else {
+      o += X + 1;
     }
-  } else {
-    *o++ = '0';
-    *o++ = '.';
-    for (int z = 0; z < -X - 1; z++) *o++ = '0';
-    memcpy(o, dg, (size_t)nd);
-    o += nd;
+  } else { /* 0.000ddd: -X - 1 zeros after the point */
+    memcpy(o, "0.0000", 6);
+    memcpy(o + 1 - X, dg, 17);
+    o += 1 - X + nd;
   }
   *o = '\0';
   return (int)(o - buf);
@@ -238,6 +250,129 @@ int ent_num_g(char *buf, double x, int p, int *rt) {
   decompose(fabs(x), &m, &e);
   if (g_digits(m, e, p, &w, &X, rt)) return -1;
   return put_g(buf, neg, w, X, p);
+}
+
+/* ---------------------------------------------- filtered fast paths
+ *
+ * Both directions first scale by a power of ten with one 64 x 128-bit
+ * product against P ~ 10^q 2^-pe (num_pow10.h: P = floor(10^q 2^-pe), in
+ * [2^127, 2^128), generated exactly by scripts/gen-pow10), keep the top
+ * 128 bits, and bound the error: for a 64-bit M, M 10^q 2^-pe - 2^64 H
+ * lies in [0, 2^65) with H = floor(M P / 2^64) (the dropped low word and
+ * M (10^q 2^-pe - P) < M are each below 2^64).  A decision whose margin
+ * exceeds that bound is the exact path's decision; the rest go to the
+ * exact 128-bit code above (or strtod).  This is the filtered-predicate
+ * idea (Shewchuk 1997) applied to the truncated-power-of-ten products of
+ * Clinger (1990) and Lemire, "Number parsing at a gigabyte per second"
+ * (Software: Practice and Experience 51(8), 2021), which reading follows
+ * in spirit; the code and its error analysis are this file's own. */
+
+/* floor(M P / 2^64) for the 128-bit P = {hi, lo}: below 2^128. */
+static u128 mul_top(uint64_t M, const uint64_t P[2]) {
+  return (u128)M * P[0] + (((u128)M * P[1]) >> 64);
+}
+
+/* x = m 2^e (m > 0) times 10^k in fixed point: *q = the integer part, *f
+ * the next 64 bits of the fraction, truncated, and *A = ulp 10^k 2^64
+ * (ulp = 2^e), truncated; the truths lie in [q + f 2^-64, q + (f + 2)
+ * 2^-64) and [A, A + 2).  -1 when k is out of the table or the integer
+ * part would not leave 65 fraction bits. */
+static int fast_scale(uint64_t m, int e, int k, uint64_t *q, uint64_t *f,
+                      u128 *A) {
+  if (k < NUM_P10_MIN || k > NUM_P10_MAX) return -1;
+  int s = __builtin_clzll(m);
+  const uint64_t *P = NUM_P10_MANT[k - NUM_P10_MIN];
+  int pe = NUM_P10_EXP[k - NUM_P10_MIN];
+  /* x 10^k = (m 2^s)(P + theta) 2^(pe + e - s), 0 <= theta < 1 */
+  u128 H = mul_top(m << s, P);
+  int sh = s - e - pe - 64; /* x 10^k in [H, H + 2) 2^-sh */
+  if (sh < 65 || sh > 127) return -1;
+  *q = (uint64_t)(H >> sh);
+  *f = (uint64_t)(H >> (sh - 64));
+  /* ulp 10^k 2^64 = (P + theta) 2^(pe + e + 64) = (P + theta) 2^-(sh - s) */
+  *A = (((u128)P[0] << 64) | P[1]) >> (sh - s);
+  return 0;
+}
+
+/* shortest_digits' result when the truncated scaling decides every
+ * rounding and round-trip question beyond its error; -1 otherwise. */
+static int fast_shortest(uint64_t m, int e, uint64_t *w, int *X, int *p) {
+  int b2 = 63 - __builtin_clzll(m) + e;
+  int x10 = b2 >= 0 ? (b2 * 1233) >> 12 : -((-b2 * 1233 + 4095) >> 12);
+  uint64_t q = 0, f = 0;
+  u128 A = 0;
+  int found = 0;
+  for (int tries = 0; tries < 3 && !found; tries++) {
+    if (fast_scale(m, e, 16 - x10, &q, &f, &A)) return -1;
+    if (q >= P10[17])
+      x10++;
+    else if (q < P10[16])
+      x10--;
+    else
+      found = 1;
+  }
+  /* the fraction might reach 1: the floor would be uncertain */
+  if (!found || f >= UINT64_MAX - 1) return -1;
+  int lowhalf = m == (1ull << 52) && e > -1074;
+  /* q / 100 and q / 10 by constants (multiplications, not divisions) */
+  const uint64_t qps[2] = {q / 100, q / 10};
+  for (int pp = 15; pp <= 16; pp++) {
+    uint64_t u = pp == 15 ? 100 : 10, qp = qps[pp - 15], t = q - qp * u;
+    int up;
+    if (t != u / 2)
+      up = t > u / 2;
+    else if (qp & 1)
+      up = 1; /* a tie or above: up either way */
+    else if (f)
+      up = 1; /* surely above the tie */
+    else
+      return -1; /* a tie, or just above it */
+    /* the distance to x in units of 2^-64: [dlo, dlo + 2] */
+    u128 dlo = up ? ((u128)(u - t) << 64) - f - 2 : ((u128)t << 64) + f;
+    u128 dhi = dlo + 2, Ahi = A + 2;
+    int rt;
+    if (!up && lowhalf) { /* 4d <= A */
+      if (4 * dhi < A)
+        rt = 1;
+      else if (4 * dlo > Ahi)
+        rt = 0;
+      else
+        return -1;
+    } else { /* 2d < A, or 2d = A with an even mantissa */
+      if (2 * dhi < A)
+        rt = 1;
+      else if (2 * dlo > Ahi)
+        rt = 0;
+      else
+        return -1;
+    }
+    if (rt) {
+      *w = qp + (uint64_t)up;
+      *X = x10;
+      if (*w == P10[pp]) {
+        *w = P10[pp - 1];
+        (*X)++;
+      }
+      *p = pp;
+      return 0;
+    }
+  }
+  /* 17 digits: up above one half, down below */
+  int up;
+  if (f > (1ull << 63))
+    up = 1;
+  else if (f <= (1ull << 63) - 2)
+    up = 0;
+  else
+    return -1;
+  *w = q + (uint64_t)up;
+  *X = x10;
+  if (*w == P10[17]) {
+    *w = P10[16];
+    (*X)++;
+  }
+  *p = 17;
+  return 0;
 }
 
 /* The digits of ent_num_shortest from one exact scaling at 17 digits:
@@ -300,10 +435,19 @@ static int shortest_digits(uint64_t m, int e, uint64_t *w, int *X, int *p) {
 int ent_num_shortest(char *buf, double x) {
   if (!isfinite(x)) return -1;
   if (x == 0.0) return put_g(buf, 0, 0, 0, 1); /* -0 too */
+  double ax = fabs(x);
+  if (ax < 1e15 && ax == (double)(uint64_t)ax) {
+    /* an integer below 10^15: "%.15g" prints all of its digits */
+    uint64_t v = (uint64_t)ax;
+    int nd = (bitlen64(v) * 1233) >> 12;
+    if (v >= P10[nd]) nd++;
+    return put_g(buf, signbit(x) != 0, v * P10[15 - nd], nd - 1, 15);
+  }
   uint64_t m, w;
   int e, X, p;
   decompose(fabs(x), &m, &e);
-  if (shortest_digits(m, e, &w, &X, &p)) return -1;
+  if (fast_shortest(m, e, &w, &X, &p) && shortest_digits(m, e, &w, &X, &p))
+    return -1;
   return put_g(buf, signbit(x) != 0, w, X, p);
 }
 
@@ -410,6 +554,38 @@ static int read_digits(const char *s, size_t n, int *neg, uint64_t *w,
   return 0;
 }
 
+/* w 10^q (w > 0) correctly rounded to a normal double when the
+ * truncated product decides the rounding (fast_scale's bound: the truth
+ * lies in [H, H + 2) units of H's last bit); -1 otherwise. */
+static int fast_parse(uint64_t w, long q, double *out) {
+  if (q < NUM_P10_MIN || q > NUM_P10_MAX) return -1;
+  int s = __builtin_clzll(w);
+  const uint64_t *P = NUM_P10_MANT[q - NUM_P10_MIN];
+  int pe = NUM_P10_EXP[q - NUM_P10_MIN];
+  u128 H = mul_top(w << s, P); /* w 10^q in [H, H + 2) 2^(pe + 64 - s) */
+  int t = (int)(H >> 127) + 74;  /* H has 53 + t bits */
+  uint64_t mant = (uint64_t)(H >> t);
+  u128 rest = H & (((u128)1 << t) - 1), half = (u128)1 << (t - 1);
+  int up;
+  if (rest + 2 <= half)
+    up = 0; /* surely below one half */
+  else if (rest > half)
+    up = 1; /* surely above (a carry into mant rounds the same) */
+  else
+    return -1;
+  mant += (uint64_t)up;
+  int ef = pe + 64 - s + t + 1075; /* the biased exponent of mant 2^... */
+  if (mant == (1ull << 53)) {
+    mant >>= 1;
+    ef++;
+  }
+  /* normal results only (at the bottom, one binade of margin) */
+  if (ef < 2 || ef > 2046) return -1;
+  uint64_t bits = ((uint64_t)ef << 52) | (mant & ((1ull << 52) - 1));
+  memcpy(out, &bits, sizeof bits);
+  return 0;
+}
+
 int ent_num_parse(const char *s, size_t n, double *out) {
   int neg;
   uint64_t w;
@@ -421,6 +597,8 @@ int ent_num_parse(const char *s, size_t n, double *out) {
   } else if (w <= (1ull << 53) && de >= -22 && de <= 22) {
     v = (double)w; /* exact */
     v = de >= 0 ? v * P10D[de] : v / P10D[-de];
+  } else if (fast_parse(w, de, &v) == 0) {
+    /* decided by the truncated product */
   } else if (de >= 0) {
     if (de > 38) return -1;
     u128 p = pow10_128((int)de);
@@ -455,6 +633,38 @@ int ent_num_shortest(char *buf, double x) {
 int ent_num_f(char *buf, double x, int prec, int plus) {
   (void)buf, (void)x, (void)prec, (void)plus;
   return -1;
+}
+
+/* w 10^q (w > 0) correctly rounded to a normal double when the
+ * truncated product decides the rounding (fast_scale's bound: the truth
+ * lies in [H, H + 2) units of H's last bit); -1 otherwise. */
+static int fast_parse(uint64_t w, long q, double *out) {
+  if (q < NUM_P10_MIN || q > NUM_P10_MAX) return -1;
+  int s = __builtin_clzll(w);
+  const uint64_t *P = NUM_P10_MANT[q - NUM_P10_MIN];
+  int pe = NUM_P10_EXP[q - NUM_P10_MIN];
+  u128 H = mul_top(w << s, P); /* w 10^q in [H, H + 2) 2^(pe + 64 - s) */
+  int t = (int)(H >> 127) + 74;  /* H has 53 + t bits */
+  uint64_t mant = (uint64_t)(H >> t);
+  u128 rest = H & (((u128)1 << t) - 1), half = (u128)1 << (t - 1);
+  int up;
+  if (rest + 2 <= half)
+    up = 0; /* surely below one half */
+  else if (rest > half)
+    up = 1; /* surely above (a carry into mant rounds the same) */
+  else
+    return -1;
+  mant += (uint64_t)up;
+  int ef = pe + 64 - s + t + 1075; /* the biased exponent of mant 2^... */
+  if (mant == (1ull << 53)) {
+    mant >>= 1;
+    ef++;
+  }
+  /* normal results only (at the bottom, one binade of margin) */
+  if (ef < 2 || ef > 2046) return -1;
+  uint64_t bits = ((uint64_t)ef << 52) | (mant & ((1ull << 52) - 1));
+  memcpy(out, &bits, sizeof bits);
+  return 0;
 }
 
 int ent_num_parse(const char *s, size_t n, double *out) {

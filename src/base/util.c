@@ -304,9 +304,18 @@ ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
 }
 
 void ent_fmt_double(char *buf, size_t size, double x) {
-  /* The same bytes without snprintf/strtod when num.c can (size >= 32
-   * holds every output: at most 24 bytes). */
-  if (size >= 32 && ent_num_shortest(buf, x) >= 0) return;
+  /* The same bytes without snprintf/strtod when num.c can (every output
+   * is at most 24 bytes; num.c may write up to ENT_NUM_BUF). */
+  if (size >= ENT_NUM_BUF) {
+    if (ent_num_shortest(buf, x) >= 0) return;
+  } else if (size >= 32) {
+    char tmp[ENT_NUM_BUF];
+    int n = ent_num_shortest(tmp, x);
+    if (n >= 0) {
+      memcpy(buf, tmp, (size_t)n + 1);
+      return;
+    }
+  }
   ent_fmt_double_ref(buf, size, x);
 }
 

@@ -194,6 +194,18 @@ static void csv_num(ent_strbuf *b, fmt_fn fmt, double x) {
   ent_strbuf_append(b, buf, (size_t)len);
 }
 
+/* ent_fmt_double's text of x at o (ENT_NUM_BUF bytes); its length. */
+static int row_num(char *o, double x) {
+  int len = ent_num_shortest(o, x);
+  if (len < 0) {
+    char t[40];
+    ent_fmt_double_ref(t, sizeof t, x);
+    len = (int)strlen(t);
+    memcpy(o, t, (size_t)len);
+  }
+  return len;
+}
+
 /* Hands the text so far to fp when it is long (the flow table of N = 200
  * is 2.5 MB; it is written in pieces of about 64 kB). */
 static void csv_drain(ent_strbuf *b, FILE *fp, int *bad) {
@@ -248,6 +260,28 @@ static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
   for (size_t i = 0; i < n && !nb.failed; i++)
     for (size_t j = 0; j < n; j++) {
       size_t k = i * n + j;
+      size_t li = at[i + 1] - at[i], lj = at[j + 1] - at[j];
+      if (!ref && li + lj <= 512) {
+        /* the row in a local buffer, appended once */
+        char row[512 + 4 * ENT_NUM_BUF + 8], *o = row;
+        memcpy(o, nb.data + at[i], li);
+        o += li;
+        *o++ = ',';
+        memcpy(o, nb.data + at[j], lj);
+        o += lj;
+        *o++ = ',';
+        o += row_num(o, r->X[k]);
+        *o++ = ',';
+        o += row_num(o, r->b[k]);
+        *o++ = ',';
+        o += row_num(o, r->X_new[k]);
+        *o++ = ',';
+        if (r->X[k] > 0.0) o += row_num(o, r->X_new[k] / r->X[k]);
+        *o++ = '\n';
+        ent_strbuf_append(&b, row, (size_t)(o - row));
+        csv_drain(&b, fp, &bad);
+        continue;
+      }
       ent_strbuf_append(&b, nb.data + at[i], at[i + 1] - at[i]);
       ent_strbuf_puts(&b, ",");
       ent_strbuf_append(&b, nb.data + at[j], at[j + 1] - at[j]);
