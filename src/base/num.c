@@ -41,6 +41,12 @@ __extension__ typedef unsigned __int128 u128;
 
 #include "base/num_pow10.h"
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NUM_LE 1
+#else
+#define NUM_LE 0
+#endif
+
 static const uint64_t P10[20] = {1ull,
                                  10ull,
                                  100ull,
@@ -503,6 +509,14 @@ static double round_bits(u128 N, int sticky, int s2) {
   return ldexp((double)(mant + (uint64_t)up), t + s2);
 }
 
+/* The value of eight decimal digits, one a byte, the first in the lowest
+ * byte (little-endian text): pairs, then quads, then the eight. */
+static uint64_t digits8(uint64_t c) {
+  c = (c * 10 + (c >> 8)) & 0x00FF00FF00FF00FFull;
+  c = (c * 100 + (c >> 16)) & 0x0000FFFF0000FFFFull;
+  return (c * 10000 + (c >> 32)) & 0xFFFFFFFFull;
+}
+
 /* The digits: w (at most 19 significant) and the power of ten; -1 when
  * a nonzero digit would be dropped or the text is not plain decimal. */
 static int read_digits(const char *s, size_t n, int *neg, uint64_t *w,
@@ -519,6 +533,20 @@ static int read_digits(const char *s, size_t n, int *neg, uint64_t *w,
       i++;
     }
     for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+      if (NUM_LE && nd > 0 && nd <= 11 && n - i >= 8) {
+        /* eight digits at once (SWAR): bytes 0x30..0x39 only */
+        uint64_t c;
+        memcpy(&c, s + i, 8);
+        if ((c & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
+            ((c + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ==
+                0x3030303030303030ull) {
+          v = v * 100000000 + digits8(c - 0x3030303030303030ull);
+          nd += 8;
+          if (frac) de -= 8;
+          i += 7;
+          continue;
+        }
+      }
       int d = s[i] - '0';
       any = 1;
       if (nd == 0 && d == 0) {

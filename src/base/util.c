@@ -427,8 +427,30 @@ size_t ent_text_unsafe(const char *s, size_t n, unsigned *cp) {
 }
 
 size_t ent_text_find_unsafe(const char *s, size_t n, unsigned *cp) {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  while (i < n) {
+    if (n - i >= 8) {
+      /* skip eight bytes without a control byte other than tab, line
+       * feed and carriage return, DEL or a byte above 0x7f: every unsafe
+       * sequence starts with one (SWAR: a high bit marks each byte) */
+      uint64_t v;
+      memcpy(&v, s + i, 8);
+      const uint64_t ones = 0x0101010101010101ull, low7 = ones * 0x7f;
+      uint64_t ctl = ~(((v & low7) + ones * 0x60) | v); /* below 0x20 */
+      uint64_t del = (v & low7) + ones;                 /* 0x7f (0xff) */
+      static const unsigned char safe[3] = {'\t', '\n', '\r'};
+      for (int k = 0; k < 3; k++) { /* not tab, line feed, return */
+        uint64_t z = v ^ (ones * safe[k]);
+        ctl &= ((z & low7) + low7) | z;
+      }
+      if (!((ctl | del | v) & (ones * 0x80))) {
+        i += 8;
+        continue;
+      }
+    }
     if (ent_text_unsafe(s + i, n - i, cp)) return i;
+    i++;
+  }
   return n;
 }
 
