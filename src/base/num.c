@@ -320,6 +320,44 @@ static int fast_shortest(uint64_t m, int e, uint64_t *w, int *X, int *p) {
   /* the fraction might reach 1: the floor would be uncertain */
   if (!found || f >= UINT64_MAX - 1) return -1;
   int lowhalf = m == (1ull << 52) && e > -1074;
+  if (!lowhalf) {
+    /* The loop below without branches on the data: both roundings and
+     * their round-trip tests, then one choice (a power of two's lower
+     * half-interval takes the loop). */
+    uint64_t q15 = q / 100, t15 = q - q15 * 100, q16 = q / 10,
+             t16 = q - q16 * 10;
+    int fz = f == 0;
+    int up15 = (t15 > 50) | ((t15 == 50) & ((int)(q15 & 1) | !fz));
+    int up16 = (t16 > 5) | ((t16 == 5) & ((int)(q16 & 1) | !fz));
+    int tie = ((t15 == 50) & !(q15 & 1) & fz) | ((t16 == 5) & !(q16 & 1) & fz);
+    u128 F = f, Ahi = A + 2;
+    /* the distances as in the loop, chosen by masks, not branches */
+    u128 k15 = -(u128)(unsigned)up15, k16 = -(u128)(unsigned)up16;
+    u128 d15 = ((((u128)(100 - t15) << 64) - F - 2) & k15) |
+               ((((u128)t15 << 64) + F) & ~k15);
+    u128 d16 = ((((u128)(10 - t16) << 64) - F - 2) & k16) |
+               ((((u128)t16 << 64) + F) & ~k16);
+    int rt15 = 2 * (d15 + 2) < A, no15 = 2 * d15 > Ahi;
+    int rt16 = 2 * (d16 + 2) < A, no16 = 2 * d16 > Ahi;
+    int up17 = f > (1ull << 63), mid17 = (f > (1ull << 63) - 2) & (up17 ^ 1);
+    /* undecided: a tie of 15 or 16 digits (either may be needed), a
+     * round trip too close to call, or 17 digits' half */
+    int und15 = (rt15 | no15) ^ 1, und16 = (rt16 | no16) ^ 1;
+    if (tie | und15 | (((rt15 | rt16) ^ 1) & (und16 | mid17))) return -1;
+    uint64_t s15 = -(uint64_t)rt15, s16 = -(uint64_t)(rt16 & (rt15 ^ 1)),
+             s17 = ~(s15 | s16);
+    uint64_t v = ((q15 + (uint64_t)up15) & s15) |
+                 ((q16 + (uint64_t)up16) & s16) | ((q + (uint64_t)up17) & s17);
+    int pp = 17 - 2 * rt15 - (rt16 & (rt15 ^ 1));
+    *X = x10;
+    if (v == P10[pp]) {
+      v = P10[pp - 1];
+      (*X)++;
+    }
+    *w = v;
+    *p = pp;
+    return 0;
+  }
   /* q / 100 and q / 10 by constants (multiplications, not divisions) */
   const uint64_t qps[2] = {q / 100, q / 10};
   for (int pp = 15; pp <= 16; pp++) {
@@ -451,7 +489,7 @@ int ent_num_shortest(char *buf, double x) {
   }
   uint64_t m, w;
   int e, X, p;
-  decompose(fabs(x), &m, &e);
+  decompose(ax, &m, &e);
   if (fast_shortest(m, e, &w, &X, &p) && shortest_digits(m, e, &w, &X, &p))
     return -1;
   return put_g(buf, signbit(x) != 0, w, X, p);
