@@ -100,6 +100,10 @@ static int strbuf_reserve(ent_strbuf *b, size_t extra) {
   return 0;
 }
 
+int ent_strbuf_reserve(ent_strbuf *b, size_t n) {
+  return strbuf_reserve(b, n);
+}
+
 void ent_strbuf_append(ent_strbuf *b, const char *s, size_t n) {
   if (strbuf_reserve(b, n)) return;
   memcpy(b->data + b->len, s, n);

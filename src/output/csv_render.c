@@ -237,6 +237,7 @@ static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
     ent_csv_write_field(&nb, r->names[i], 1);
   }
   at[n] = nb.len;
+  ent_strbuf_append(&nb, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
   ent_strbuf_puts(&b, "country,Y_base,E_base,D_base");
   for (int f = 0; f < ENT_TRADE_FIELDS; f++) {
     ent_strbuf_puts(&b, ",");
@@ -261,13 +262,21 @@ static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
     for (size_t j = 0; j < n; j++) {
       size_t k = i * n + j;
       size_t li = at[i + 1] - at[i], lj = at[j + 1] - at[j];
-      if (!ref && li + lj <= 512) {
-        /* the row in a local buffer, appended once */
-        char row[512 + 4 * ENT_NUM_BUF + 8], *o = row;
-        memcpy(o, nb.data + at[i], li);
+      if (!ref) {
+        /* the row written in place (names up to 16 bytes by one fixed
+         * copy: nb has 16 bytes of padding) */
+        if (ent_strbuf_reserve(&b, li + lj + 4 * ENT_NUM_BUF + 48)) break;
+        char *o = b.data + b.len;
+        if (li <= 16)
+          memcpy(o, nb.data + at[i], 16);
+        else
+          memcpy(o, nb.data + at[i], li);
         o += li;
         *o++ = ',';
-        memcpy(o, nb.data + at[j], lj);
+        if (lj <= 16)
+          memcpy(o, nb.data + at[j], 16);
+        else
+          memcpy(o, nb.data + at[j], lj);
         o += lj;
         *o++ = ',';
         o += row_num(o, r->X[k]);
@@ -278,7 +287,8 @@ static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
         *o++ = ',';
         if (r->X[k] > 0.0) o += row_num(o, r->X_new[k] / r->X[k]);
         *o++ = '\n';
-        ent_strbuf_append(&b, row, (size_t)(o - row));
+        *o = '\0';
+        b.len = (size_t)(o - b.data);
         csv_drain(&b, fp, &bad);
         continue;
       }
