@@ -3,6 +3,10 @@
  * for the numbers that fit 128-bit integer arithmetic (the common case),
  * so that large tables (`entente gravity`) are read and written fast.
  *
+ * Most conversions are decided by a filtered fast path (a truncated
+ * 64 x 128-bit product with an error bound, num.c), the rest by exact
+ * 128-bit arithmetic.
+ *
  * Every function here gives exactly the result of the C library's correctly
  * rounded conversion (glibc's printf rounds the exact binary value, half to
  * even on exact ties, in the default rounding mode; strtod rounds to

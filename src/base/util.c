@@ -100,6 +100,10 @@ static int strbuf_reserve(ent_strbuf *b, size_t extra) {
   return 0;
 }
 
+int ent_strbuf_reserve(ent_strbuf *b, size_t n) {
+  return strbuf_reserve(b, n);
+}
+
 void ent_strbuf_append(ent_strbuf *b, const char *s, size_t n) {
   if (strbuf_reserve(b, n)) return;
   memcpy(b->data + b->len, s, n);
@@ -304,9 +308,18 @@ ent_status ent_read_file(const char *path, size_t max_bytes, char **text,
 }
 
 void ent_fmt_double(char *buf, size_t size, double x) {
-  /* The same bytes without snprintf/strtod when num.c can (size >= 32
-   * holds every output: at most 24 bytes). */
-  if (size >= 32 && ent_num_shortest(buf, x) >= 0) return;
+  /* The same bytes without snprintf/strtod when num.c can (every output
+   * is at most 24 bytes; num.c may write up to ENT_NUM_BUF). */
+  if (size >= ENT_NUM_BUF) {
+    if (ent_num_shortest(buf, x) >= 0) return;
+  } else if (size >= 32) {
+    char tmp[ENT_NUM_BUF];
+    int n = ent_num_shortest(tmp, x);
+    if (n >= 0) {
+      memcpy(buf, tmp, (size_t)n + 1);
+      return;
+    }
+  }
   ent_fmt_double_ref(buf, size, x);
 }
 
@@ -418,8 +431,30 @@ size_t ent_text_unsafe(const char *s, size_t n, unsigned *cp) {
 }
 
 size_t ent_text_find_unsafe(const char *s, size_t n, unsigned *cp) {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  while (i < n) {
+    if (n - i >= 8) {
+      /* skip eight bytes without a control byte other than tab, line
+       * feed and carriage return, DEL or a byte above 0x7f: every unsafe
+       * sequence starts with one (SWAR: a high bit marks each byte) */
+      uint64_t v;
+      memcpy(&v, s + i, 8);
+      const uint64_t ones = 0x0101010101010101ull, low7 = ones * 0x7f;
+      uint64_t ctl = ~(((v & low7) + ones * 0x60) | v); /* below 0x20 */
+      uint64_t del = (v & low7) + ones;                 /* 0x7f (0xff) */
+      static const unsigned char safe[3] = {'\t', '\n', '\r'};
+      for (int k = 0; k < 3; k++) { /* not tab, line feed, return */
+        uint64_t z = v ^ (ones * safe[k]);
+        ctl &= ((z & low7) + low7) | z;
+      }
+      if (!((ctl | del | v) & (ones * 0x80))) {
+        i += 8;
+        continue;
+      }
+    }
     if (ent_text_unsafe(s + i, n - i, cp)) return i;
+    i++;
+  }
   return n;
 }
 

@@ -53,6 +53,10 @@ typedef struct ent_strbuf {
 ENT_LOCAL void ent_strbuf_init(ent_strbuf *b);
 ENT_LOCAL void ent_strbuf_free(ent_strbuf *b);
 ENT_LOCAL void ent_strbuf_append(ent_strbuf *b, const char *s, size_t n);
+/* Room for n more bytes (and the NUL) at data + len, for a caller that
+ * writes there and then advances len (keeping the NUL); -1 when out of
+ * memory (failed is then set). */
+ENT_LOCAL int ent_strbuf_reserve(ent_strbuf *b, size_t n);
 ENT_LOCAL void ent_strbuf_puts(ent_strbuf *b, const char *s);
 ENT_LOCAL void ent_strbuf_printf(ent_strbuf *b, const char *fmt, ...)
     ENT_PRINTF(2, 3);

@@ -19,6 +19,7 @@
 
 #include "base/csv.h"
 #include "base/fileio.h"
+#include "base/num.h"
 
 #define MAX_FILE_BYTES ((size_t)256 << 20)
 
@@ -536,16 +537,62 @@ typedef struct fast_flow {
   double v;
 } fast_flow;
 
-/* Bytes the fast reader leaves to the general one. */
+/* Eight bytes at a time (SWAR): 0x80 in each byte of v that is zero. */
+#define SWAR_ONES 0x0101010101010101ull
+#define SWAR_LOW7 0x7f7f7f7f7f7f7f7full
+#define SWAR_HIGH 0x8080808080808080ull
+static uint64_t swar_zero(uint64_t v) {
+  return ~(((v & SWAR_LOW7) + SWAR_LOW7) | v | SWAR_LOW7);
+}
+
+/* 0x80 in each byte of v equal to c. */
+static uint64_t swar_eq(uint64_t v, unsigned char c) {
+  return swar_zero(v ^ (SWAR_ONES * c));
+}
+
+/* The number of line feeds in t[0..len). */
+static size_t count_lf(const char *t, size_t len) {
+  size_t n = 0, k = 0;
+  for (; k + 8 <= len; k += 8) {
+    uint64_t v;
+    memcpy(&v, t + k, 8);
+    /* one per line feed in each byte, summed into the top byte */
+    n += (size_t)(((swar_eq(v, '\n') >> 7) * SWAR_ONES) >> 56);
+  }
+  for (; k < len; k++) n += t[k] == '\n';
+  return n;
+}
+
+/* Bytes the fast reader leaves to the general one.  Eight bytes at a
+ * time: a word without a control byte (other than line feed and tab), a
+ * quote, DEL or a byte above 0x7f needs no closer look. */
 static int fast_plain(const char *t, size_t len) {
   int high = 0;
-  for (size_t k = 0; k < len; k++) {
-    unsigned char c = (unsigned char)t[k];
-    if (c == '"' || c == 0 || c == 0x7f) return 0;
-    if (c < 0x20 && c != '\n' && c != '\t' &&
-        !(c == '\r' && (k + 1 == len || t[k + 1] == '\n')))
-      return 0;
-    if (c >= 0x80) high = 1;
+  size_t k = 0;
+  for (;;) {
+    size_t stop = len;
+    for (; k + 8 <= len; k += 8) {
+      uint64_t v;
+      memcpy(&v, t + k, 8);
+      /* bytes below 0x20: (b & 0x7f) + 0x60 has no high bit, nor b */
+      uint64_t ctl = ~(((v & SWAR_LOW7) + SWAR_ONES * 0x60) | v) & SWAR_HIGH;
+      uint64_t del = ((v & SWAR_LOW7) + SWAR_ONES) & SWAR_HIGH; /* 0x7f */
+      uint64_t odd = (ctl & ~swar_eq(v, '\n') & ~swar_eq(v, '\t')) |
+                     swar_eq(v, '"') | (del & ~v) | (v & SWAR_HIGH);
+      if (odd) {
+        stop = k + 8;
+        break;
+      }
+    }
+    for (; k < stop; k++) {
+      unsigned char c = (unsigned char)t[k];
+      if (c == '"' || c == 0 || c == 0x7f) return 0;
+      if (c < 0x20 && c != '\n' && c != '\t' &&
+          !(c == '\r' && (k + 1 == len || t[k + 1] == '\n')))
+        return 0;
+      if (c >= 0x80) high = 1;
+    }
+    if (k >= len) break;
   }
   unsigned cp;
   return !high || ent_text_find_unsafe(t, len, &cp) == len;
@@ -576,23 +623,88 @@ static size_t fast_name(name_index *idx, const char *s, size_t n) {
   return index_find(idx, s, n, 1, 0, 0);
 }
 
+/* The common line "name,name,number" with the number last and no tab
+ * before it: its three fields (the names' spaces trimmed; the number's
+ * are left to the parser, which rejects them and hands the line to the
+ * slow split) and the start of the next line; 0 for any other line. */
+static int quick_fields(const char *s, const char *end, const char *f[3],
+                        size_t n[3], const char **next) {
+  const char *p = s;
+  for (int k = 0; k < 2; k++) {
+    const char *c = p;
+    while (c < end && *c != ',' && *c != '\n' && *c != '\t') c++;
+    if (c == end || *c != ',') return 0;
+    const char *a = p, *b = c;
+    while (a < b && *a == ' ') a++;
+    while (b > a && b[-1] == ' ') b--;
+    f[k] = a;
+    n[k] = (size_t)(b - a);
+    p = c + 1;
+  }
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  const char *e = nl ? nl : end;
+  *next = nl ? nl + 1 : end;
+  if (e > p && e[-1] == '\r') e--;
+  f[2] = p;
+  n[2] = (size_t)(e - p);
+  return 1;
+}
+
 /* The rows of a plain file after its header, as flows; 0 to give up. */
 static int fast_rows(const char *t, size_t len, size_t pos, const size_t col[3],
                      name_index *idx, fast_flow *fl, size_t max_rows,
                      size_t *n_rows) {
   size_t r = 0;
+  /* the exporter's name is often the previous row's */
+  const char *last = NULL;
+  size_t last_n = 0, last_i = 0, next_j = 0;
+  int quick = col[0] == 0 && col[1] == 1 && col[2] == 2;
   while (pos < len) {
-    const char *s = t + pos, *nl = memchr(s, '\n', len - pos);
+    const char *s = t + pos;
+    const char *f[3], *next;
+    size_t n[3];
+    double v;
+    if (quick && *s != '#' && quick_fields(s, t + len, f, n, &next) &&
+        n[0] && n[1] && ent_num_parse(f[2], n[2], &v) == 0) {
+      /* names without a tab (the line has none before the number) and a
+       * number in plain syntax: what the slow split below accepts */
+      if (r == max_rows) return 0;
+      pos = (size_t)(next - t);
+      size_t i, j;
+      if (last && n[0] == last_n && memcmp(f[0], last, last_n) == 0) {
+        i = last_i;
+      } else {
+        i = n[0] > 200 ? (size_t)-1 : index_find(idx, f[0], n[0], 1, 0, 0);
+        last = f[0];
+        last_n = n[0];
+        last_i = i;
+      }
+      /* the importer is often the country after the previous one */
+      size_t g = next_j < idx->count ? next_j : 0;
+      if (g < idx->count && idx->len[g] == n[1] &&
+          memcmp(idx->names[g], f[1], n[1]) == 0)
+        j = g;
+      else
+        j = n[1] > 200 ? (size_t)-1 : index_find(idx, f[1], n[1], 1, 0, 0);
+      next_j = j + 1;
+      if (i == INDEX_NOMEM || j == INDEX_NOMEM) return -1;
+      if (i == (size_t)-1 || j == (size_t)-1 || i > UINT32_MAX ||
+          j > UINT32_MAX || !(v >= 0.0))
+        return 0;
+      fl[r].i = (uint32_t)i;
+      fl[r].j = (uint32_t)j;
+      fl[r].v = v == 0.0 ? 0.0 : v; /* no -0 */
+      r++;
+      continue;
+    }
+    const char *nl = memchr(s, '\n', len - pos);
     const char *e = nl ? nl : t + len;
     pos = nl ? (size_t)(nl - t) + 1 : len;
     if (ent_is_blank(s, (size_t)(e - s)) || *s == '#') continue;
     if (e > s && e[-1] == '\r') e--;
-    const char *f[3];
-    size_t n[3];
     if (r == max_rows || !fast_fields(s, e, f, n)) return 0;
     size_t i = fast_name(idx, f[col[0]], n[col[0]]);
     size_t j = fast_name(idx, f[col[1]], n[col[1]]);
-    double v;
     const char *why;
     if (i == INDEX_NOMEM || j == INDEX_NOMEM) return -1;
     if (i == (size_t)-1 || j == (size_t)-1 || i > UINT32_MAX ||
@@ -637,8 +749,8 @@ static double *fast_table(const fast_flow *fl, size_t rows, size_t n,
   return X;
 }
 
-static int fast_flows(const char *t, size_t len, name_index *idx,
-                      double **out) {
+static int fast_flows(const char *t, size_t len, size_t lines,
+                      name_index *idx, double **out) {
   *out = NULL;
   size_t pos = len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
   if (!fast_plain(t + pos, len - pos)) return 0;
@@ -662,9 +774,7 @@ static int fast_flows(const char *t, size_t len, name_index *idx,
         col[k] = c;
       }
   if (col[0] == 3 || col[1] == 3 || col[2] == 3) return 0;
-  size_t max_rows = 1;
-  for (size_t k = pos; k < len; k++)
-    if (t[k] == '\n') max_rows++;
+  size_t max_rows = 1 + lines; /* at least the rows after the header */
   fast_flow *fl = ent_mallocarray(max_rows, sizeof *fl);
   if (!fl) return -1;
   size_t rows = 0;
@@ -751,11 +861,9 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
   int errors = 0, table = 0;
 
   /* Upper bound on names: two per line of the flows file. */
-  size_t max_names = 2;
-  for (size_t k = 0; k < flen; k++)
-    if (ftext[k] == '\n') max_names += 2;
+  size_t lines = count_lf(ftext, flen), max_names = 2 + 2 * lines;
   if (index_init(&idx, max_names)) goto done;
-  int fast = ref ? 0 : fast_flows(ftext, flen, &idx, &fx);
+  int fast = ref ? 0 : fast_flows(ftext, flen, lines, &idx, &fx);
   if (fast < 0) goto done;
   /* The texts for the messages (the first text given a name is kept). */
   if (!fast || (stext && strcmp(ffile, sfile) == 0))

@@ -194,6 +194,18 @@ static void csv_num(ent_strbuf *b, fmt_fn fmt, double x) {
   ent_strbuf_append(b, buf, (size_t)len);
 }
 
+/* ent_fmt_double's text of x at o (ENT_NUM_BUF bytes); its length. */
+static int row_num(char *o, double x) {
+  int len = ent_num_shortest(o, x);
+  if (len < 0) {
+    char t[40];
+    ent_fmt_double_ref(t, sizeof t, x);
+    len = (int)strlen(t);
+    memcpy(o, t, (size_t)len);
+  }
+  return len;
+}
+
 /* Hands the text so far to fp when it is long (the flow table of N = 200
  * is 2.5 MB; it is written in pieces of about 64 kB). */
 static void csv_drain(ent_strbuf *b, FILE *fp, int *bad) {
@@ -225,6 +237,7 @@ static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
     ent_csv_write_field(&nb, r->names[i], 1);
   }
   at[n] = nb.len;
+  ent_strbuf_append(&nb, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
   ent_strbuf_puts(&b, "country,Y_base,E_base,D_base");
   for (int f = 0; f < ENT_TRADE_FIELDS; f++) {
     ent_strbuf_puts(&b, ",");
@@ -248,6 +261,37 @@ static ent_status csv_trade(const ent_trade_result *r, FILE *fp, int ref) {
   for (size_t i = 0; i < n && !nb.failed; i++)
     for (size_t j = 0; j < n; j++) {
       size_t k = i * n + j;
+      size_t li = at[i + 1] - at[i], lj = at[j + 1] - at[j];
+      if (!ref) {
+        /* the row written in place (names up to 16 bytes by one fixed
+         * copy: nb has 16 bytes of padding) */
+        if (ent_strbuf_reserve(&b, li + lj + 4 * ENT_NUM_BUF + 48)) break;
+        char *o = b.data + b.len;
+        if (li <= 16)
+          memcpy(o, nb.data + at[i], 16);
+        else
+          memcpy(o, nb.data + at[i], li);
+        o += li;
+        *o++ = ',';
+        if (lj <= 16)
+          memcpy(o, nb.data + at[j], 16);
+        else
+          memcpy(o, nb.data + at[j], lj);
+        o += lj;
+        *o++ = ',';
+        o += row_num(o, r->X[k]);
+        *o++ = ',';
+        o += row_num(o, r->b[k]);
+        *o++ = ',';
+        o += row_num(o, r->X_new[k]);
+        *o++ = ',';
+        if (r->X[k] > 0.0) o += row_num(o, r->X_new[k] / r->X[k]);
+        *o++ = '\n';
+        *o = '\0';
+        b.len = (size_t)(o - b.data);
+        csv_drain(&b, fp, &bad);
+        continue;
+      }
       ent_strbuf_append(&b, nb.data + at[i], at[i + 1] - at[i]);
       ent_strbuf_puts(&b, ",");
       ent_strbuf_append(&b, nb.data + at[j], at[j + 1] - at[j]);

@@ -275,12 +275,154 @@ static void test_parse(void **state) {
   assert_int_equal(ent_num_parse("1e-320", 6, &v), -1); /* subnormal */
 }
 
+/* ------------------------------------------ the filtered fast paths
+ *
+ * num.c decides most conversions with a truncated 64 x 128-bit product
+ * and an error bound, and hands the undecided ones to its exact 128-bit
+ * code: millions of values of every binade, exact ties and powers of ten
+ * against the C library. */
+
+/* A double of random bits with its exponent field uniform over all
+ * binades (subnormals included), finite. */
+static double any_binade(uint64_t *s) {
+  uint64_t mant = mix(s) & ((1ull << 52) - 1), ex = mix(s) % 2047;
+  uint64_t b = (ex << 52) | mant | (mix(s) & (1ull << 63));
+  double x;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+/* ent_num_shortest, when it answers, against ent_fmt_double_ref
+ * (snprintf "%.15g", "%.16g", "%.17g" and strtod's round trip). */
+static void check_shortest(double x) {
+  char a[ENT_NUM_BUF], b[40];
+  ent_fmt_double_ref(b, sizeof b, x);
+  int len = ent_num_shortest(a, x);
+  if (len < 0) return;
+  if (strcmp(a, b) != 0)
+    fail_msg("ent_num_shortest(%a): '%s', snprintf/strtod '%s'", x, a, b);
+  assert_int_equal((size_t)len, strlen(b));
+}
+
+/* 10^15 <= c 5^j < 10^(15 + extra) with c odd below 2^53: x = c 2^-j is a
+ * double whose decimal expansion (c 5^j 10^-j) has 16 (extra = 1) or 17
+ * (extra = 2) significant digits ending in 5 -- an exact tie of "%.15g"
+ * or "%.16g". */
+static double tie_value(uint64_t *s, int extra) {
+  for (;;) {
+    int j = 1 + (int)(mix(s) % 22);
+    double p5 = pow(5.0, (double)j);
+    double lo = (extra == 1 ? 1e15 : 1e16) / p5, hi = 10.0 * lo;
+    if (hi > 9007199254740991.0) hi = 9007199254740991.0;
+    if (lo < 1.0) lo = 1.0;
+    if (lo >= hi) continue;
+    uint64_t c = (uint64_t)(lo + (hi - lo) * ((double)(mix(s) >> 11) * 0x1p-53));
+    c |= 1;
+    if ((double)c < lo || (double)c >= hi) continue;
+    return ldexp((double)c, -j) * ((mix(s) & 1) ? 1.0 : -1.0);
+  }
+}
+
+static void test_shortest_many(void **state) {
+  (void)state;
+  uint64_t s = 20261205u;
+  /* every binade, subnormals included */
+  for (int it = 0; it < 1000000; it++) check_shortest(any_binade(&s));
+  /* the magnitudes of tables, and the other shapes of random_value */
+  for (int it = 0; it < 500000; it++) check_shortest(random_value(&s));
+  /* exact ties of "%.15g" and "%.16g" (the fast path must not decide
+   * them), and integers ending in 5 */
+  for (int it = 0; it < 100000; it++) {
+    double x = tie_value(&s, 1 + (int)(it & 1));
+    char b[64];
+    snprintf(b, sizeof b, "%.25g", fabs(x)); /* the exact expansion */
+    check_shortest(x);
+    check_shortest(nextafter(x, 0.0));
+    check_shortest(nextafter(x, INFINITY));
+    check_shortest((double)(1000000000000000ull +
+                            10 * (mix(&s) % 800000000000000ull) + 5));
+  }
+  /* powers of ten and their neighbours, powers of two */
+  char t[32];
+  for (int k = -323; k <= 308; k++) {
+    snprintf(t, sizeof t, "1e%d", k);
+    double x = strtod(t, NULL);
+    check_shortest(x);
+    check_shortest(nextafter(x, 0.0));
+    check_shortest(nextafter(x, INFINITY));
+  }
+  for (int k = -1074; k <= 1023; k++) check_shortest(ldexp(1.0, k));
+  /* the fast path answers the common cases */
+  char c[ENT_NUM_BUF];
+  assert_int_equal(ent_num_shortest(c, 0x1.fffffffffffffp+1023), 23);
+  assert_string_equal(c, "1.7976931348623157e+308");
+  /* subnormals: 15 digits read back (glibc's printf and strtod) */
+  assert_true(ent_num_shortest(c, 4.9406564584124654e-324) > 0);
+  assert_string_equal(c, "4.94065645841247e-324");
+  assert_true(ent_num_shortest(c, 3e-310) > 0);
+  assert_string_equal(c, "2.99999999999999e-310");
+  assert_true(ent_num_shortest(c, 1e-300) > 0);
+  assert_string_equal(c, "1e-300");
+}
+
+/* A decimal string of 1..19 significant digits and an exponent in
+ * -330..310 (as written: the value's exponent also counts the point). */
+static void random_decimal(uint64_t *s, char *t, size_t size) {
+  size_t n = 0;
+  if (mix(s) % 4 == 0) t[n++] = '-';
+  int nd = 1 + (int)(mix(s) % 19), point = (int)(mix(s) % (nd + 1));
+  for (int d = 0; d < nd; d++) {
+    if (d == point && d) t[n++] = '.';
+    int digit = (int)(mix(s) % 10);
+    if (d == 0 && digit == 0) digit = 1 + (int)(mix(s) % 9);
+    t[n++] = (char)('0' + digit);
+  }
+  snprintf(t + n, size - n, "e%d", (int)(mix(s) % 641) - 330);
+}
+
+static void test_parse_many(void **state) {
+  (void)state;
+  uint64_t s = 4242u;
+  char t[64];
+  for (int it = 0; it < 1500000; it++) {
+    random_decimal(&s, t, sizeof t);
+    double a = 0.0;
+    if (ent_num_parse(t, strlen(t), &a) == 0) {
+      double c = strtod(t, NULL);
+      if (!same_bits(a, c)) fail_msg("'%s': fast %a, strtod %a", t, a, c);
+    }
+  }
+  /* 17 significant digits, as "%.17g" writes them, of every binade */
+  for (int it = 0; it < 500000; it++) {
+    double x = any_binade(&s), a = 0.0;
+    snprintf(t, sizeof t, (it & 1) ? "%.17g" : "%.16e", x);
+    if (ent_num_parse(t, strlen(t), &a) == 0 && !same_bits(a, x))
+      fail_msg("'%s': fast %a, strtod %a", t, a, x);
+  }
+  /* decimal halfway points between neighbouring doubles (19 digits
+   * cannot hold most of them: then the nearest 19-digit strings) */
+  for (int it = 0; it < 200000; it++) {
+    double x = fabs(random_value(&s));
+    if (!(x > 0.0) || !isfinite(x)) continue;
+    double y = nextafter(x, INFINITY);
+    snprintf(t, sizeof t, "%.18e", x + (y - x) / 2);
+    check_parse(t);
+  }
+  double v;
+  assert_int_equal(ent_num_parse("145.08687139236787", 18, &v), 0);
+  assert_true(v == 145.08687139236787);
+  assert_int_equal(ent_num_parse("9.999999999999999e-300", 22, &v), 0);
+  assert_true(v == 9.999999999999999e-300);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_g),
       cmocka_unit_test(test_f),
       cmocka_unit_test(test_fmt_double),
       cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_shortest_many),
+      cmocka_unit_test(test_parse_many),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

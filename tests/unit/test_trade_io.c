@@ -155,6 +155,37 @@ static void test_reader(void **state) {
                shock);
   same_problem("exporter,importer,flow\n\"A\",A,10\nA,B,2.5\nB,A,3\nB,B,7\n",
                shock);
+  /* the usual column order (the reader's one-scan split): blanks around
+   * names and numbers, a blank line, CRLF, comments, rows out of order,
+   * a subnormal and a huge number, a tab or a comma too many */
+  same_problem("exporter,importer,flow\n A , A ,10 \nA,B, 2.5\n\nB,A,3\r\n"
+               "#c\nB,B,7\n",
+               shock);
+  same_problem("exporter,importer,flow\nB,B,7\nB,A,3\nA,B,1e-320\nA,A,10\n",
+               shock);
+  same_problem("exporter,importer,flow\nB,B,7\nB,A,3\nA,B,1e400\nA,A,10\n",
+               shock);
+  same_problem("exporter,importer,flow\nA\tx,A\tx,10\nA\tx,B,2\nB,A\tx,3\n"
+               "B,B,7\n",
+               "exporter,importer,beta\nB,A\tx,-1\n");
+  same_problem("exporter,importer,flow\nA,A,10,1\nA,B,2\nB,A,3\nB,B,7\n",
+               shock);
+  same_problem("exporter,importer,flow\nA,A,10\n #x,A,1\nA,B,2\nB,A,3\n"
+               "B,B,7\n",
+               shock);
+  same_problem("exporter,importer,flow\nA,A,10\nA,B,2\nB,A,3\nB,B,7\nA,B,2\n",
+               shock);
+  same_problem("exporter,importer,flow\nA,A,10\nA,,2\nB,A,3\nB,B,7\n", shock);
+  {
+    char big[1200];
+    int len = sprintf(big, "exporter,importer,flow\n");
+    char name[260];
+    memset(name, 'N', 250);
+    name[250] = '\0';
+    len += sprintf(big + len, "%s,%s,1\n%s,B,2\nB,%s,3\nB,B,4\n", name, name,
+                   name, name);
+    same_problem(big, "exporter,importer,beta\n");
+  }
   /* errors: the general reader reports them either way */
   same_problem("exporter,importer,flow\nA,A,10\nA,B,-2.5\nB,A,3\nB,B,7\n",
                shock);
