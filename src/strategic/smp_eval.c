@@ -52,46 +52,53 @@ ENT_INLINE void coal_block(ent_smp_vote rule, size_t N, const double *ua,
   cba[0] = m0[0], cba[1] = m0[1], cba[2] = m1[0], cba[3] = m1[1];
 }
 
-typedef void (*coal_fn)(size_t N, const double *ua, const double *const *ub,
-                        const double *w, double *cab, double *cba);
-#define COAL_FN(RULE)                                                       \
-  static void coal_##RULE(size_t N, const double *ua,                       \
-                          const double *const *ub, const double *w,         \
-                          double *cab, double *cba) {                       \
-    coal_block(ENT_SMP_VOTE_##RULE, N, ua, ub, w, cab, cba);                \
+/* The same for 2 consecutive options b0, b0+1: one vector. */
+ENT_INLINE void coal_block2(ent_smp_vote rule, size_t N, const double *ua,
+                            const double *const *ub, const double *w,
+                            double *cab, double *cba) {
+  const double *u0 = ub[0], *u1 = ub[1];
+  vd p0 = vb(1e-8), m0 = vb(1e-8);
+  for (size_t v = 0; v < N; v++) {
+    vd b01 = {u0[v], u1[v]};
+    vd z0 = vvote(rule, vb(w[v]), vb(ua[v]), b01);
+    p0 = p0 + vpos(z0);
+    m0 = m0 - vneg(z0);
   }
-COAL_FN(BINARY)
-COAL_FN(PROPBIN)
-COAL_FN(PROP)
-COAL_FN(PROPCBC)
-COAL_FN(CUBIC)
-COAL_FN(ASYMPROSP)
-#undef COAL_FN
-static const coal_fn coal_table[6] = {coal_BINARY,  coal_PROPBIN, coal_PROP,
-                                      coal_PROPCBC, coal_CUBIC,
-                                      coal_ASYMPROSP};
+  cab[0] = p0[0], cab[1] = p0[1];
+  cba[0] = m0[0], cba[1] = m0[1];
+}
 #endif
 
 /* Coalition strengths over K options (§3.3): rows[o][v] is voter v's
  * utility of option o, w[v] the voter weights.  Pairs with the higher
  * index first; C(a,b) = 1e-8 + the votes for a over b, summed over voters
- * in order ("add z if positive" written branch-free: c + 0.0 == c). */
-static void coalitions(ent_smp_vote rule, size_t K, size_t N,
-                       const double *const *rows, const double *w, double *C,
-                       int scalar) {
+ * in order ("add z if positive" written branch-free: c + 0.0 == c).
+ * Inlined once per vote rule (coal_table), so that no loop switches on
+ * the rule. */
+ENT_INLINE void coalitions_rule(ent_smp_vote rule, size_t K, size_t N,
+                                const double *const *rows, const double *w,
+                                double *C, int scalar) {
   for (size_t a = 0; a < K; a++) {
     const double *ua = rows[a];
     size_t b = 0;
 #if SMP_HAVE_VEC
     if (!scalar) {
-      coal_fn fn = coal_table[rule];
       for (; b + 4 <= a; b += 4) {
         double cab[4], cba[4];
-        fn(N, ua, rows + b, w, cab, cba);
+        coal_block(rule, N, ua, rows + b, w, cab, cba);
         for (size_t l = 0; l < 4; l++) {
           C[a * K + b + l] = cab[l];
           C[(b + l) * K + a] = cba[l];
         }
+      }
+      if (b + 2 <= a) {
+        double cab[2], cba[2];
+        coal_block2(rule, N, ua, rows + b, w, cab, cba);
+        for (size_t l = 0; l < 2; l++) {
+          C[a * K + b + l] = cab[l];
+          C[(b + l) * K + a] = cba[l];
+        }
+        b += 2;
       }
     }
 #endif
@@ -108,6 +115,30 @@ static void coalitions(ent_smp_vote rule, size_t K, size_t N,
     }
     C[a * K + a] = 1e-8;
   }
+}
+
+typedef void (*coal_fn)(size_t K, size_t N, const double *const *rows,
+                        const double *w, double *C, int scalar);
+#define COAL_FN(RULE)                                                       \
+  static void coal_##RULE(size_t K, size_t N, const double *const *rows,    \
+                          const double *w, double *C, int scalar) {         \
+    coalitions_rule(ENT_SMP_VOTE_##RULE, K, N, rows, w, C, scalar);         \
+  }
+COAL_FN(BINARY)
+COAL_FN(PROPBIN)
+COAL_FN(PROP)
+COAL_FN(PROPCBC)
+COAL_FN(CUBIC)
+COAL_FN(ASYMPROSP)
+#undef COAL_FN
+static const coal_fn coal_table[6] = {coal_BINARY,  coal_PROPBIN, coal_PROP,
+                                      coal_PROPCBC, coal_CUBIC,
+                                      coal_ASYMPROSP};
+
+static void coalitions(ent_smp_vote rule, size_t K, size_t N,
+                       const double *const *rows, const double *w, double *C,
+                       int scalar) {
+  coal_table[rule](K, N, rows, w, C, scalar);
 }
 
 /* Victory probabilities (§3.4) from coalitions C into P. */

@@ -159,8 +159,9 @@ static void semi_scalar(const ent_smp_work *w, size_t i, size_t j, double *A,
 #if SMP_HAVE_VEC
 /* SemiCommit sums for targets j0 .. j0+3 of initiator i; A, B (4 lanes as
  * two vectors each) hold A0, B0 on entry and the sums on return. */
-ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
-                           size_t j0, vd *A, vd *B) {
+ENT_INLINE void semi_block(ent_smp_vote rule, int halves,
+                           const ent_smp_work *w, size_t i, size_t j0, vd *A,
+                           vd *B) {
   size_t N = w->n, ld = w->ld;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
   const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
@@ -172,7 +173,7 @@ ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
     vd wn = vb(W[n]), rn = vb(rh[n]), uin = vb(ui[n]), unn = vb(un[n]);
     vd g1n = vb(g1[n]), g2n = vb(g2[n]);
     vm nn = {(long long)n, (long long)n};
-    for (int h = 0; h < 2; h++) {
+    for (int h = 0; h < halves; h++) {
       vd dj;
       memcpy(&dj, D + n * ld + j0 + 2 * (size_t)h, sizeof dj);
       vd uj = vutil(dj, rn);
@@ -196,10 +197,17 @@ ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
 
 typedef void (*semi_fn)(const ent_smp_work *w, size_t i, size_t j0, vd *A,
                         vd *B);
+/* semi_RULE: the whole block; semi_RULE_half: its first two lanes only,
+ * for a last block whose other two are padding past N (their sums would
+ * be thrown away). */
 #define SEMI_FN(RULE)                                                       \
   static void semi_##RULE(const ent_smp_work *w, size_t i, size_t j0,       \
                           vd *A, vd *B) {                                   \
-    semi_block(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                        \
+    semi_block(ENT_SMP_VOTE_##RULE, 2, w, i, j0, A, B);                     \
+  }                                                                         \
+  static void semi_##RULE##_half(const ent_smp_work *w, size_t i,           \
+                                 size_t j0, vd *A, vd *B) {                 \
+    semi_block(ENT_SMP_VOTE_##RULE, 1, w, i, j0, A, B);                     \
   }
 SEMI_FN(BINARY)
 SEMI_FN(PROPBIN)
@@ -208,9 +216,11 @@ SEMI_FN(PROPCBC)
 SEMI_FN(CUBIC)
 SEMI_FN(ASYMPROSP)
 #undef SEMI_FN
-static const semi_fn semi_table[6] = {semi_BINARY,  semi_PROPBIN, semi_PROP,
-                                      semi_PROPCBC, semi_CUBIC,
-                                      semi_ASYMPROSP};
+static const semi_fn semi_table[2][6] = {
+    {semi_BINARY, semi_PROPBIN, semi_PROP, semi_PROPCBC, semi_CUBIC,
+     semi_ASYMPROSP},
+    {semi_BINARY_half, semi_PROPBIN_half, semi_PROP_half, semi_PROPCBC_half,
+     semi_CUBIC_half, semi_ASYMPROSP_half}};
 #endif
 
 /* Keep the running best target of i (§5.3). */
@@ -238,8 +248,8 @@ static void choose_target(ent_smp_work *w, size_t i) {
   double best_gain = -1.0, best_p = 0.0;
 #if SMP_HAVE_VEC
   if (semi && !w->scalar_kernel) {
-    semi_fn fn = semi_table[rule];
     for (size_t j0 = 0; j0 < N; j0 += ENT_SMP_LANES) {
+      semi_fn fn = semi_table[j0 + 2 >= N][rule];
       vd A[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
       vd B[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
       double uij[ENT_SMP_LANES] = {0.0, 0.0, 0.0, 0.0};
@@ -483,7 +493,15 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
       const int *items = w->q_item + w->q_start[k];
       for (size_t m = 0; m < K; m++)
         w->rows[m] = items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
-      st = ent_smp_election(w, K, pb->cap);
+      /* A queue of the status quo alone: its election gives π = 1 exactly
+       * under every PCE (C = 1e-8, P = 1/2; conditional 0.5 / 0.5, the
+       * Markov iterations stay at 1 and stop at once). */
+      if (K == 1) {
+        w->pi[0] = 1.0;
+        st = ENT_OK;
+      } else {
+        st = ent_smp_election(w, K, pb->cap);
+      }
       if (st != ENT_OK) {
         char what[64];
         snprintf(what, sizeof what, "queue of '%.30s'", pb->actor[k]);
