@@ -707,8 +707,7 @@ static double prepare_pass(size_t n, const double *x, double range,
   } else
 #endif
   {
-    if (!per_pair) G = ent_eum_sums_global(n, w->UT, w->w);
-    ent_eum_sums_votes(n, x, w->UT, w->w, w->P);
+    G = ent_eum_sums_pass(n, x, w->UT, w->w, !per_pair, w->P);
   }
   probabilities_from_sums(n, x, per_pair, G, w->P);
   return G;
