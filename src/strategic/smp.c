@@ -210,6 +210,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
       if (o->acc[e].i < n && o->acc[e].j < n)
         w->A[o->acc[e].i * n + o->acc[e].j] = o->acc[e].v;
   }
+  w->avx2 = ent_smp_have_avx2();
   ent_smp_work_reset(w);
   return w;
 }

@@ -198,7 +198,7 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   const ent_smp_opts *o = w->o;
   size_t N = w->n;
   double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
-  coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel);
+  coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel == 1);
   victory(o->vpm, K, C, P);
   if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
     double total = 0.0;

@@ -47,7 +47,9 @@ struct ent_smp_work {
   /* challenges and bargains */
   double *ui, *un;   /* [N] kernel rows: U^i(n, i), U^i(n, n) */
   double *g1, *g2;   /* [N] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
-  int scalar_kernel; /* tests: use the scalar kernel */
+  int scalar_kernel; /* tests: 1 the scalar kernels, 2 the 2-lane vector
+                        kernels only (ent_smp_work_set_scalar) */
+  int avx2;          /* the CPU has AVX2: 4-lane challenge kernel */
   int *target;       /* [N] */
   double *p_win, *gain;          /* [N] */
   double *y_init, *y_targ;       /* [N*M] B_I per initiator */
@@ -187,6 +189,9 @@ ENT_INLINE int all_finite(const double *v, size_t n) {
     if (!isfinite(v[k])) return 0;
   return 1;
 }
+
+/* 1 if the 4-lane (AVX2) challenge kernel of smp_turn.c can run here. */
+ENT_LOCAL int ent_smp_have_avx2(void);
 
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };
