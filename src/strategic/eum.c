@@ -1032,16 +1032,18 @@ static ent_eum_hist *hist_take(ent_eum_work *w, size_t n, size_t T) {
   return h;
 }
 
+/* A hash of the positions for the cycle check, one multiply per value:
+ * only a filter -- a cycle is found by comparing the positions
+ * themselves (memcmp), so any function of the bits gives the same
+ * result. */
 static uint64_t hash_positions(const double *x, size_t n) {
   uint64_t h = 1469598103934665603ull;
   for (size_t i = 0; i < n; i++) {
     double v = x[i] == 0.0 ? 0.0 : x[i];
-    unsigned char bytes[sizeof v];
-    memcpy(bytes, &v, sizeof v);
-    for (size_t k = 0; k < sizeof v; k++) {
-      h ^= bytes[k];
-      h *= 1099511628211ull;
-    }
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    h = (h ^ bits) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
   }
   return h;
 }

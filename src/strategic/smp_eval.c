@@ -28,6 +28,11 @@ static double rho_adjust(ent_smp_radj a, double rh, double ri) {
   }
 }
 
+#define RHO_LOOP(ADJ)                                                       \
+  for (size_t h = 0; h < N; h++)                                            \
+    for (size_t i = 0; i < N; i++)                                          \
+  w->rho[h * N + i] = rho_adjust(ADJ, w->R[h], w->R[i])
+
 /* ------------------------------------------------------------ elections */
 
 /* Coalitions of option a against 4 consecutive options b0 .. b0+3 (all
@@ -324,9 +329,10 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
       w->D[a * w->ld + b] = dab;
       w->DT[b * N + a] = dab;
     }
-  for (size_t oi = 0; oi < N; oi++)
-    for (size_t v = 0; v < N; v++)
-      w->VT[oi * N + v] = util_f(w->DT[oi * N + v], 0.0);
+  /* util_f(d, 0) is 1 - d bit for bit for a distance d (a square root:
+   * +0 <= d, or NaN): (1 - d)(1 + d 0) with d 0 = +0 for d <= 1, and
+   * (1 - d)(1 + 0) above (inf included); x 1 == x; NaN stays d's NaN */
+  for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
 
   /* §4.2 risk inference: election over the N positions (duplicates
    * kept), capability-weighted. */
@@ -378,9 +384,24 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
   }
 
   /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
-  for (size_t h = 0; h < N; h++)
-    for (size_t i = 0; i < N; i++)
-      w->rho[h * N + i] = rho_adjust(o->radj, w->R[h], w->R[i]);
+  switch (o->radj) { /* rho_adjust with the option out of the loop */
+  case ENT_SMP_RADJ_NONE:
+    RHO_LOOP(ENT_SMP_RADJ_NONE);
+    break;
+  case ENT_SMP_RADJ_HALF:
+    RHO_LOOP(ENT_SMP_RADJ_HALF);
+    break;
+  case ENT_SMP_RADJ_TWOTHIRDS:
+    RHO_LOOP(ENT_SMP_RADJ_TWOTHIRDS);
+    break;
+  case ENT_SMP_RADJ_FULL:
+    RHO_LOOP(ENT_SMP_RADJ_FULL);
+    break;
+  case ENT_SMP_RADJ_ONETHIRD:
+  default:
+    RHO_LOOP(ENT_SMP_RADJ_ONETHIRD);
+    break;
+  }
   for (size_t a = 0; a < N; a++) {
     double ra = w->rho[a * N + a];
     for (size_t b = 0; b < N; b++) {
