@@ -102,7 +102,7 @@ static void work_free_arrays(ent_smp_work *w) {
                   w->p_win,  w->gain,   w->y_init,  w->y_targ,  w->b_init,
                   w->b_targ, w->b_yI,   w->b_yJ,    w->b_u,     w->usq,
                   w->tmpI,   w->tmpJ,   w->q_start, w->q_len,   w->q_item,
-                  w->chosen_init, w->chosen_targ, w->A};
+                  w->chosen_init, w->chosen_targ, w->A, w->CT};
   for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) ent_free(ptrs[k]);
 }
 
@@ -170,6 +170,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->q, w->kmax);
   ALLOC(w->colsum, w->kmax);
   ALLOC(w->rows, w->kmax);
+  ALLOC(w->CT, n * SMP_COAL_T_MAX);
   ALLOC(w->rep, n);
   ALLOC(w->ui, n);
   ALLOC(w->un, n);

@@ -146,6 +146,62 @@ static void coalitions(ent_smp_vote rule, size_t K, size_t N,
   coal_table[rule](K, N, rows, w, C, scalar);
 }
 
+#if SMP_HAVE_AVX2
+/* The coalitions of K <= SMP_COAL_T_MAX options with 4-lane vectors: the
+ * utilities voter-major, T[v*Kp + o] = rows[o][v] (Kp: K rounded up to 4,
+ * padding 0), so that options b0 .. b0+3 of voter v are one load; for
+ * each a, the pairs (a, b) with b < a four at a time, each lane the
+ * scalar loop's operations in voter order (lanes with b >= a are thrown
+ * away). */
+AVX2_INLINE void coal4_block(ent_smp_vote rule, size_t K, size_t N,
+                             const double *const *rows, const double *w,
+                             double *T, double *C) {
+  size_t Kp = (K + 3) / 4 * 4;
+  for (size_t v = 0; v < N; v++) {
+    double *tv = T + v * Kp;
+    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
+    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
+  }
+  for (size_t a = 0; a < K; a++) {
+    for (size_t b0 = 0; b0 < a; b0 += 4) {
+      vd4 p = v4b(1e-8), m = v4b(1e-8);
+      for (size_t v = 0; v < N; v++) {
+        const double *tv = T + v * Kp;
+        vd4 ub;
+        memcpy(&ub, tv + b0, sizeof ub);
+        vd4 z = v4vote(rule, v4b(w[v]), v4b(tv[a]), ub);
+        p = p + v4pos(z);
+        m = m - v4neg(z);
+      }
+      for (size_t l = 0; l < 4 && b0 + l < a; l++) {
+        C[a * K + b0 + l] = p[l];
+        C[(b0 + l) * K + a] = m[l];
+      }
+    }
+    C[a * K + a] = 1e-8;
+  }
+}
+
+typedef void (*coal4_fn)(size_t K, size_t N, const double *const *rows,
+                         const double *w, double *T, double *C);
+#define COAL4_FN(RULE)                                                      \
+  __attribute__((target("avx2"))) static void coal4_##RULE(                 \
+      size_t K, size_t N, const double *const *rows, const double *w,       \
+      double *T, double *C) {                                               \
+    coal4_block(ENT_SMP_VOTE_##RULE, K, N, rows, w, T, C);                  \
+  }
+COAL4_FN(BINARY)
+COAL4_FN(PROPBIN)
+COAL4_FN(PROP)
+COAL4_FN(PROPCBC)
+COAL4_FN(CUBIC)
+COAL4_FN(ASYMPROSP)
+#undef COAL4_FN
+static const coal4_fn coal4_table[6] = {coal4_BINARY,  coal4_PROPBIN,
+                                        coal4_PROP,    coal4_PROPCBC,
+                                        coal4_CUBIC,   coal4_ASYMPROSP};
+#endif
+
 /* Victory probabilities (§3.4) from coalitions C into P. */
 static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
   for (size_t a = 0; a < K; a++) {
@@ -203,7 +259,12 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   const ent_smp_opts *o = w->o;
   size_t N = w->n;
   double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
-  coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel == 1);
+#if SMP_HAVE_AVX2
+  if (w->avx2 && w->scalar_kernel == 0 && K <= SMP_COAL_T_MAX)
+    coal4_table[o->vote](K, N, w->rows, weights, w->CT, C);
+  else
+#endif
+    coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel == 1);
   victory(o->vpm, K, C, P);
   if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
     double total = 0.0;

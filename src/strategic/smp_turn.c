@@ -225,51 +225,7 @@ static const semi_fn semi_table[2][6] = {
 
 /* The same block in one 4-lane vector (AVX2, checked at run time): the
  * operations of semi_block lane for lane, so the same doubles. */
-#if SMP_HAVE_VEC && (defined(__x86_64__) || defined(__i386__))
-#define SMP_HAVE_AVX2 1
-typedef double vd4 __attribute__((vector_size(32)));
-typedef long long vm4 __attribute__((vector_size(32)));
-#define AVX2_INLINE static inline __attribute__((always_inline, target("avx2")))
-
-AVX2_INLINE vd4 v4b(double x) {
-  vd4 v = {x, x, x, x};
-  return v;
-}
-AVX2_INLINE vd4 v4sel(vm4 m, vd4 a, vd4 b) {
-  return (vd4)(((vm4)a & m) | ((vm4)b & ~m));
-}
-AVX2_INLINE vd4 v4pos(vd4 z) { return (vd4)((vm4)z & (z > v4b(0.0))); }
-AVX2_INLINE vd4 v4neg(vd4 z) { return (vd4)((vm4)z & (z < v4b(0.0))); }
-AVX2_INLINE vd4 v4util(vd4 d, vd4 r) {
-  vd4 one = v4b(1.0);
-  return v4sel(d <= one, (one - d) * (one + d * r), (one - d) * (one + r));
-}
-AVX2_INLINE vd4 v4bin(vd4 d) {
-  vd4 b = d / v4b(1e-8);
-  b = v4sel(b > v4b(1.0), v4b(1.0), b);
-  return v4sel(b < v4b(-1.0), v4b(-1.0), b);
-}
-AVX2_INLINE vd4 v4vote(ent_smp_vote rule, vd4 w, vd4 ua, vd4 ub) {
-  vd4 d = ua - ub;
-  switch (rule) {
-  case ENT_SMP_VOTE_BINARY:
-    return w * v4bin(d);
-  case ENT_SMP_VOTE_PROPBIN:
-    return w * (v4b(1.0 - 0.2) * d + v4b(0.2) * v4bin(d));
-  case ENT_SMP_VOTE_PROPCBC:
-    return w * (v4b(1.0 - 0.5) * d + v4b(0.5) * ((d * d) * d));
-  case ENT_SMP_VOTE_CUBIC:
-    return w * ((d * d) * d);
-  case ENT_SMP_VOTE_ASYMPROSP:
-    return v4sel(d < v4b(0.0), w * d,
-                 v4sel(d > v4b(0.0), ((v4b(2.0) * w) * d) / v4b(3.0),
-                       v4b(0.0)));
-  case ENT_SMP_VOTE_PROP:
-  default:
-    return w * d;
-  }
-}
-
+#if SMP_HAVE_AVX2
 AVX2_INLINE void semi_block4(ent_smp_vote rule, const ent_smp_work *w,
                              size_t i, size_t j0, vd *A, vd *B) {
   size_t N = w->n, ld = w->ld;
@@ -327,7 +283,6 @@ static const semi_fn semi4_table[6] = {semi4_BINARY,  semi4_PROPBIN,
 
 int ent_smp_have_avx2(void) { return __builtin_cpu_supports("avx2") != 0; }
 #else
-#define SMP_HAVE_AVX2 0
 int ent_smp_have_avx2(void) { return 0; }
 #endif
 

@@ -442,6 +442,13 @@ static void test_kernels_agree(void **state) {
         assert_int_equal(ent_smp_advance(wb, 0, p->x0, p->x0, xb, ib, d),
                          ENT_OK);
         assert_int_equal(ent_smp_evaluate(wc, 0, p->x0, p->x0, d), ENT_OK);
+        { /* the 2-lane coalitions too */
+          ent_smp_view ec, eb;
+          ent_smp_work_view(wc, &ec);
+          ent_smp_work_view(wb, &eb);
+          assert_memory_equal(ec.risk_p, eb.risk_p, N * sizeof(double));
+          assert_memory_equal(ec.win_prob, eb.win_prob, N * sizeof(double));
+        }
         assert_int_equal(ent_smp_advance(wc, 0, p->x0, p->x0, xc, ic, d),
                          ENT_OK);
         ent_smp_view va, vb;
