@@ -24,8 +24,11 @@
  *   - independent sums (4 targets j in the challenge kernel, 4 option pairs
  *     in coalitions, 4 voters in bargain utilities) advance side by side in
  *     SIMD lanes, each lane doing the scalar operations in the scalar order
- *     (see "SIMD lanes" below); the scalar forms stay as the reference and
- *     the tests check both agree bit for bit.
+ *     (see "SIMD lanes" below); where the CPU has AVX2 the challenge
+ *     kernel and the coalitions of elections of up to SMP_COAL_T_MAX
+ *     options (their utilities copied voter-major, CT) take 4 lanes in one
+ *     vector; the scalar forms stay as the reference and the tests check
+ *     all forms agree bit for bit.
  *
  * Memory layout: D[a*ld + b] = D_a(x_b) with ld = N rounded up to the lane
  * count (zero padding), so D(n, j..j+3) is one contiguous load; DT is the
