@@ -19,7 +19,9 @@
  * and the axis reflected (x -> lo + hi - x, mapped back).
  *
  * Invariant: the workspace is sized for the issue's stakes; a run
- * allocates only the histories (ent_eum_run_work).
+ * allocates nothing once the histories exist: the history a run replaces
+ * goes back to the workspace (ent_eum_work_recycle) and is filled by the
+ * next run.
  */
 #include "sim/bargain.h"
 
@@ -144,7 +146,8 @@ static ent_status run(void *work, const ent_bargain_in *in, void *part,
   ent_eum_hist *h = NULL;
   ent_status st = year(e, in, eo, 0, &r->track, &h, &r->forecast);
   if (st != ENT_OK) return st;
-  ent_eum_hist_free(r->hist);
+  /* last year's history is filled again next time: no allocation */
+  ent_eum_work_recycle(e->w, r->hist);
   r->hist = h;
   if (!in->robustness) return ENT_OK;
   /* the variants: every year with a time axis (each carries its state),
@@ -154,10 +157,10 @@ static ent_status run(void *work, const ent_bargain_in *in, void *part,
   alt.least_move = !eo->least_move;
   st = year(e, in, &alt, 0, &r->lm, &h, &r->least_move_median);
   if (st != ENT_OK) return st;
-  ent_eum_hist_free(h);
+  ent_eum_work_recycle(e->w, h);
   st = year(e, in, eo, 1, &r->rf, &h, &r->reflected_median);
   if (st != ENT_OK) return st;
-  ent_eum_hist_free(h);
+  ent_eum_work_recycle(e->w, h);
   r->robust_unsettled = in->rounds > 0 && (r->lm.unsettled || r->rf.unsettled);
   r->has_robustness = in->last;
   return ENT_OK;

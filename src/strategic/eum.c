@@ -46,6 +46,7 @@ struct ent_eum_work {
   ent_eum_move *mv;     /* [n] moves of one round (ent_eum_run_work) */
   uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
   size_t cap_hashes;
+  ent_eum_hist *spare;  /* a history to fill again (ent_eum_work_recycle) */
 };
 
 /* Fewest actors for which a round uses more than one thread (below, the
@@ -410,8 +411,19 @@ void ent_eum_work_set_reference(ent_eum_work *w, int on) {
   if (w) w->reference = on != 0;
 }
 
+/* Bytes a history's arrays hold. */
+static size_t hist_bytes(const ent_eum_hist *h) {
+  if (!h) return 0;
+  size_t n = h->n, T = h->cap_rounds;
+  return sizeof *h + ((T + 1) * n + (T ? T * n : 1) + 2 * (T + 1) +
+                      2 * n * n) * sizeof(double) +
+         (T ? T * n * n : 1) + h->cap_moves * sizeof *h->moves;
+}
+
 size_t ent_eum_work_size(const ent_eum_work *w) {
-  return w ? w->bytes + w->cap_hashes * sizeof *w->hashes : 0;
+  return w ? w->bytes + w->cap_hashes * sizeof *w->hashes +
+                 hist_bytes(w->spare)
+           : 0;
 }
 
 void ent_eum_work_free(ent_eum_work *w) {
@@ -436,6 +448,7 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->uq);
   ent_free(w->mv);
   ent_free(w->hashes);
+  ent_eum_hist_free(w->spare);
   ent_free(w);
 }
 
@@ -694,8 +707,7 @@ static double prepare_pass(size_t n, const double *x, double range,
   } else
 #endif
   {
-    if (!per_pair) G = ent_eum_sums_global(n, w->UT, w->w);
-    ent_eum_sums_votes(n, x, w->UT, w->w, w->P);
+    G = ent_eum_sums_pass(n, x, w->UT, w->w, !per_pair, w->P);
   }
   probabilities_from_sums(n, x, per_pair, G, w->P);
   return G;
@@ -966,16 +978,72 @@ void ent_eum_hist_free(ent_eum_hist *h) {
   ent_free(h);
 }
 
+void ent_eum_work_recycle(ent_eum_work *w, ent_eum_hist *h) {
+  if (!w) {
+    ent_eum_hist_free(h);
+    return;
+  }
+  if (w->spare == h) return;
+  ent_eum_hist_free(w->spare);
+  w->spare = h;
+}
+
+/* A history for n actors and up to T rounds, as freshly allocated: the
+ * workspace's spare when it fits (its arrays kept, every other field and
+ * last_a, last_b cleared), else a new one.  NULL when out of memory. */
+static ent_eum_hist *hist_take(ent_eum_work *w, size_t n, size_t T) {
+  ent_eum_hist *h = w->spare;
+  w->spare = NULL;
+  if (h && h->n == n && h->cap_rounds >= T) {
+    ent_eum_hist keep = *h;
+    memset(h, 0, sizeof *h);
+    h->n = n;
+    h->x = keep.x;
+    h->r = keep.r;
+    h->mean = keep.mean;
+    h->median = keep.median;
+    h->moves = keep.moves;
+    h->cap_moves = keep.cap_moves;
+    h->region = keep.region;
+    h->last_a = keep.last_a;
+    h->last_b = keep.last_b;
+    h->cap_rounds = keep.cap_rounds;
+    memset(h->last_a, 0, n * n * sizeof *h->last_a);
+    memset(h->last_b, 0, n * n * sizeof *h->last_b);
+    return h;
+  }
+  ent_eum_hist_free(h);
+  h = ent_calloc(1, sizeof *h);
+  if (!h) return NULL;
+  h->n = n;
+  h->cap_rounds = T;
+  h->x = ent_mallocarray((T + 1) * n, sizeof(double));
+  h->r = ent_mallocarray(T ? T * n : 1, sizeof(double));
+  h->mean = ent_mallocarray(T + 1, sizeof(double));
+  h->median = ent_mallocarray(T + 1, sizeof(double));
+  h->region = ent_mallocarray(T ? T * n * n : 1, 1);
+  h->last_a = ent_calloc(n * n, sizeof(double));
+  h->last_b = ent_calloc(n * n, sizeof(double));
+  if (!h->x || !h->r || !h->mean || !h->median || !h->region || !h->last_a ||
+      !h->last_b) {
+    ent_eum_hist_free(h);
+    return NULL;
+  }
+  return h;
+}
+
+/* A hash of the positions for the cycle check, one multiply per value:
+ * only a filter -- a cycle is found by comparing the positions
+ * themselves (memcmp), so any function of the bits gives the same
+ * result. */
 static uint64_t hash_positions(const double *x, size_t n) {
   uint64_t h = 1469598103934665603ull;
   for (size_t i = 0; i < n; i++) {
     double v = x[i] == 0.0 ? 0.0 : x[i];
-    unsigned char bytes[sizeof v];
-    memcpy(bytes, &v, sizeof v);
-    for (size_t k = 0; k < sizeof v; k++) {
-      h ^= bytes[k];
-      h *= 1099511628211ull;
-    }
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    h = (h ^ bits) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
   }
   return h;
 }
@@ -1012,7 +1080,7 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
         pb->cap[i] < 0.0 || pb->sal[i] < 0.0 || pb->sal[i] > 1.0)
       return ENT_EINVAL;
   size_t T = (size_t)o->rounds;
-  ent_eum_hist *h = ent_calloc(1, sizeof *h);
+  ent_eum_hist *h = hist_take(w, n, T);
   if (!h) goto nomem;
   if (w->cap_hashes < T + 1) { /* grows once per workspace and round limit */
     uint64_t *nh = ent_realloc(w->hashes, (T + 1) * sizeof *nh);
@@ -1022,17 +1090,6 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
   }
   uint64_t *hashes = w->hashes;
   ent_eum_move *mv = w->mv;
-  h->n = n;
-  h->x = ent_mallocarray((T + 1) * n, sizeof(double));
-  h->r = ent_mallocarray(T ? T * n : 1, sizeof(double));
-  h->mean = ent_mallocarray(T + 1, sizeof(double));
-  h->median = ent_mallocarray(T + 1, sizeof(double));
-  h->region = ent_mallocarray(T ? T * n * n : 1, 1);
-  h->last_a = ent_calloc(n * n, sizeof(double));
-  h->last_b = ent_calloc(n * n, sizeof(double));
-  if (!h->x || !h->r || !h->mean || !h->median || !h->region || !h->last_a ||
-      !h->last_b)
-    goto nomem;
   memcpy(h->x, x0, n * sizeof *x0);
   h->mean[0] = ent_eum_weighted_mean(pb, x0);
   h->median[0] = ent_eum_weighted_median(pb, x0, w);
@@ -1040,7 +1097,6 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
   hashes[0] = hash_positions(x0, n);
   h->cycle_start = h->cycle_period = -1;
   h->stopped = ENT_EUM_STOPPED_ROUNDS;
-  size_t cap_moves = 0;
   int stable = 0;
   for (size_t t = 1; t <= T; t++) {
     const double *x = h->x + (t - 1) * n;
@@ -1055,13 +1111,13 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
     tr.moves = mv;
     int movers = ent_eum_round(pb, o, range, x, xn, &tr, w);
     if (tr.n_moves) {
-      if (h->n_moves + (size_t)tr.n_moves > cap_moves) {
-        size_t nc = cap_moves ? 2 * cap_moves : 4 * n;
+      if (h->n_moves + (size_t)tr.n_moves > h->cap_moves) {
+        size_t nc = h->cap_moves ? 2 * h->cap_moves : 4 * n;
         while (nc < h->n_moves + (size_t)tr.n_moves) nc *= 2;
         ent_eum_move *nm = ent_realloc(h->moves, nc * sizeof *nm);
         if (!nm) goto nomem;
         h->moves = nm;
-        cap_moves = nc;
+        h->cap_moves = nc;
       }
       for (int k = 0; k < tr.n_moves; k++) {
         mv[k].round = (int)t;

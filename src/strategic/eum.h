@@ -160,6 +160,8 @@ typedef struct ent_eum_hist {
   /* read-out */
   double median_min, median_max; /* over the last `window` rounds */
   int converged;
+  /* capacity of the arrays, for reuse (ent_eum_work_recycle) */
+  size_t cap_rounds, cap_moves;
 } ent_eum_hist;
 
 /* Run the model from positions x0.  *out is set on ENT_OK. */
@@ -172,6 +174,11 @@ ENT_LOCAL ent_status ent_eum_run_work(const ent_eum_problem *pb,
                                       const ent_eum_opts *o, const double *x0,
                                       ent_eum_work *w, ent_eum_hist **out);
 ENT_LOCAL void ent_eum_hist_free(ent_eum_hist *h);
+/* Hand a history the caller no longer needs (or NULL) back to the
+ * workspace, which keeps one: the next ent_eum_run_work with as many
+ * actors and no more rounds fills it instead of allocating.  The
+ * workspace frees it. */
+ENT_LOCAL void ent_eum_work_recycle(ent_eum_work *w, ent_eum_hist *h);
 
 /* Region of round t (1..n_rounds) for (i, j). */
 static inline ent_eum_region ent_eum_hist_region(const ent_eum_hist *h, int t,

@@ -187,8 +187,36 @@ static double add_row(row_fn row, double G, const double *u, size_t n,
 /* Below this many actors a round is too small for the fast way to pay. */
 #define EUM_SUMS_SMALL 32
 
+/* 1 if UT[0 .. n*n) and wt[0 .. n) are all finite. */
+static int all_finite(size_t n, const double *UT, const double *wt) {
+  for (size_t k = 0; k < n * n; k++)
+    if (!isfinite(UT[k])) return 0;
+  for (size_t k = 0; k < n; k++)
+    if (!isfinite(wt[k])) return 0;
+  return 1;
+}
+
+/* The serial chain without the terms b = a: with finite weights and
+ * utilities each is |w_k * 0| = +0, and G + 0 == G for G >= +0, so they
+ * add nothing -- n^2 of the n^3 additions, on the chain's critical path.
+ * (A non-finite value makes those terms NaN: then the whole chain.) */
+static double global_small(size_t n, const double *UT, const double *wt) {
+  if (!all_finite(n, UT, wt)) return ent_eum_sums_global_serial(n, UT, wt);
+  double G = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    const double *u = UT + k * n;
+    double wk = wt[k];
+    for (size_t a = 0; a < n; a++) {
+      double ua = u[a];
+      for (size_t b = 0; b < a; b++) G += fabs(wk * (u[b] - ua));
+      for (size_t b = a + 1; b < n; b++) G += fabs(wk * (u[b] - ua));
+    }
+  }
+  return G;
+}
+
 double ent_eum_sums_global(size_t n, const double *UT, const double *wt) {
-  if (n < EUM_SUMS_SMALL) return ent_eum_sums_global_serial(n, UT, wt);
+  if (n < EUM_SUMS_SMALL) return global_small(n, UT, wt);
   return ent_eum_sums_global_with(n, UT, wt, 1);
 }
 
@@ -329,4 +357,56 @@ void ent_eum_sums_votes_with(size_t n, const double *x, const double *UT,
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++)
       if (x[i] == x[j]) P[i * n + j] = P[j * n + i] = 0.0;
+}
+
+/* ---------------------------------------------------------- one pass */
+
+/* Small n: voter by voter, the terms v(a, b) = w_k (u_k(x_b) - u_k(x_a))
+ * of the pairs a < b are computed once; each advances the two vote sums
+ * of (a, b) -- in voter order, as pair_votes -- and |v(a, b)| is kept for
+ * G, whose chain then adds the voter's terms in the specification's
+ * order (a, then b != a): the term of (a, b) with b < a is |w_k (u_b -
+ * u_a)| = |-(w_k (u_a - u_b))| = |v(b, a)| exactly, and the terms b = a
+ * are +0 (see global_small).  With a non-finite weight or utility: the
+ * two sums apart. */
+static double pass_small(size_t n, const double *x, const double *UT,
+                         const double *wt, int global, double *P) {
+  if (global && !all_finite(n, UT, wt)) {
+    ent_eum_sums_votes(n, x, UT, wt, P);
+    return ent_eum_sums_global_serial(n, UT, wt);
+  }
+  double t[EUM_SUMS_SMALL * EUM_SUMS_SMALL];
+  for (size_t k = 0; k < n * n; k++) P[k] = 0.0;
+  double G = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    const double *u = UT + k * n;
+    double wk = wt[k];
+    for (size_t a = 0; a < n; a++) {
+      double ua = u[a];
+      double *pa = P + a * n, *ta = t + a * n;
+      for (size_t b = a + 1; b < n; b++) {
+        double v = wk * (u[b] - ua);
+        pa[b] += v > 0.0 ? v : 0.0;
+        P[b * n + a] += v < 0.0 ? -v : 0.0;
+        ta[b] = fabs(v);
+      }
+    }
+    if (!global) continue;
+    for (size_t a = 0; a < n; a++) {
+      for (size_t b = 0; b < a; b++) G += t[b * n + a];
+      for (size_t b = a + 1; b < n; b++) G += t[a * n + b];
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      if (x[i] == x[j]) P[i * n + j] = P[j * n + i] = 0.0;
+  return G;
+}
+
+double ent_eum_sums_pass(size_t n, const double *x, const double *UT,
+                         const double *wt, int global, double *P) {
+  if (n < EUM_SUMS_SMALL) return pass_small(n, x, UT, wt, global, P);
+  double G = global ? ent_eum_sums_global(n, UT, wt) : 0.0;
+  ent_eum_sums_votes(n, x, UT, wt, P);
+  return G;
 }

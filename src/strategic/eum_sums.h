@@ -28,6 +28,16 @@ ENT_LOCAL double ent_eum_sums_global_serial(size_t n, const double *UT,
 ENT_LOCAL void ent_eum_sums_votes(size_t n, const double *x, const double *UT,
                                   const double *wt, double *P);
 
+/* Both sums of one pass: the vote sums into P as ent_eum_sums_votes, and
+ * G as ent_eum_sums_global when `global` (else 0 is returned).  Below
+ * EUM_SUMS_SMALL actors in one sweep over the voters, each term w_k
+ * (u_k(x_j) - u_k(x_i)) computed once for the votes and for G, the vote
+ * sums advancing while G's chain of additions waits on its latency; the
+ * bits of the two separate sums. */
+ENT_LOCAL double ent_eum_sums_pass(size_t n, const double *x,
+                                   const double *UT, const double *wt,
+                                   int global, double *P);
+
 /* The same with the vector kernels (simd = 1, where the CPU has AVX) or
  * the plain ones (simd = 0), at any n: for tests, which check that both
  * give the specification's bits. */

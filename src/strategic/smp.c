@@ -24,8 +24,11 @@
  *   - independent sums (4 targets j in the challenge kernel, 4 option pairs
  *     in coalitions, 4 voters in bargain utilities) advance side by side in
  *     SIMD lanes, each lane doing the scalar operations in the scalar order
- *     (see "SIMD lanes" below); the scalar forms stay as the reference and
- *     the tests check both agree bit for bit.
+ *     (see "SIMD lanes" below); where the CPU has AVX2 the challenge
+ *     kernel and the coalitions of elections of up to SMP_COAL_T_MAX
+ *     options (their utilities copied voter-major, CT) take 4 lanes in one
+ *     vector; the scalar forms stay as the reference and the tests check
+ *     all forms agree bit for bit.
  *
  * Memory layout: D[a*ld + b] = D_a(x_b) with ld = N rounded up to the lane
  * count (zero padding), so D(n, j..j+3) is one contiguous load; DT is the
@@ -102,7 +105,7 @@ static void work_free_arrays(ent_smp_work *w) {
                   w->p_win,  w->gain,   w->y_init,  w->y_targ,  w->b_init,
                   w->b_targ, w->b_yI,   w->b_yJ,    w->b_u,     w->usq,
                   w->tmpI,   w->tmpJ,   w->q_start, w->q_len,   w->q_item,
-                  w->chosen_init, w->chosen_targ, w->A};
+                  w->chosen_init, w->chosen_targ, w->A, w->CT};
   for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) ent_free(ptrs[k]);
 }
 
@@ -170,6 +173,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->q, w->kmax);
   ALLOC(w->colsum, w->kmax);
   ALLOC(w->rows, w->kmax);
+  ALLOC(w->CT, n * SMP_COAL_T_MAX);
   ALLOC(w->rep, n);
   ALLOC(w->ui, n);
   ALLOC(w->un, n);
@@ -210,6 +214,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
       if (o->acc[e].i < n && o->acc[e].j < n)
         w->A[o->acc[e].i * n + o->acc[e].j] = o->acc[e].v;
   }
+  w->avx2 = ent_smp_have_avx2();
   ent_smp_work_reset(w);
   return w;
 }

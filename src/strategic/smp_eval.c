@@ -28,6 +28,11 @@ static double rho_adjust(ent_smp_radj a, double rh, double ri) {
   }
 }
 
+#define RHO_LOOP(ADJ)                                                       \
+  for (size_t h = 0; h < N; h++)                                            \
+    for (size_t i = 0; i < N; i++)                                          \
+  w->rho[h * N + i] = rho_adjust(ADJ, w->R[h], w->R[i])
+
 /* ------------------------------------------------------------ elections */
 
 /* Coalitions of option a against 4 consecutive options b0 .. b0+3 (all
@@ -52,46 +57,53 @@ ENT_INLINE void coal_block(ent_smp_vote rule, size_t N, const double *ua,
   cba[0] = m0[0], cba[1] = m0[1], cba[2] = m1[0], cba[3] = m1[1];
 }
 
-typedef void (*coal_fn)(size_t N, const double *ua, const double *const *ub,
-                        const double *w, double *cab, double *cba);
-#define COAL_FN(RULE)                                                       \
-  static void coal_##RULE(size_t N, const double *ua,                       \
-                          const double *const *ub, const double *w,         \
-                          double *cab, double *cba) {                       \
-    coal_block(ENT_SMP_VOTE_##RULE, N, ua, ub, w, cab, cba);                \
+/* The same for 2 consecutive options b0, b0+1: one vector. */
+ENT_INLINE void coal_block2(ent_smp_vote rule, size_t N, const double *ua,
+                            const double *const *ub, const double *w,
+                            double *cab, double *cba) {
+  const double *u0 = ub[0], *u1 = ub[1];
+  vd p0 = vb(1e-8), m0 = vb(1e-8);
+  for (size_t v = 0; v < N; v++) {
+    vd b01 = {u0[v], u1[v]};
+    vd z0 = vvote(rule, vb(w[v]), vb(ua[v]), b01);
+    p0 = p0 + vpos(z0);
+    m0 = m0 - vneg(z0);
   }
-COAL_FN(BINARY)
-COAL_FN(PROPBIN)
-COAL_FN(PROP)
-COAL_FN(PROPCBC)
-COAL_FN(CUBIC)
-COAL_FN(ASYMPROSP)
-#undef COAL_FN
-static const coal_fn coal_table[6] = {coal_BINARY,  coal_PROPBIN, coal_PROP,
-                                      coal_PROPCBC, coal_CUBIC,
-                                      coal_ASYMPROSP};
+  cab[0] = p0[0], cab[1] = p0[1];
+  cba[0] = m0[0], cba[1] = m0[1];
+}
 #endif
 
 /* Coalition strengths over K options (§3.3): rows[o][v] is voter v's
  * utility of option o, w[v] the voter weights.  Pairs with the higher
  * index first; C(a,b) = 1e-8 + the votes for a over b, summed over voters
- * in order ("add z if positive" written branch-free: c + 0.0 == c). */
-static void coalitions(ent_smp_vote rule, size_t K, size_t N,
-                       const double *const *rows, const double *w, double *C,
-                       int scalar) {
+ * in order ("add z if positive" written branch-free: c + 0.0 == c).
+ * Inlined once per vote rule (coal_table), so that no loop switches on
+ * the rule. */
+ENT_INLINE void coalitions_rule(ent_smp_vote rule, size_t K, size_t N,
+                                const double *const *rows, const double *w,
+                                double *C, int scalar) {
   for (size_t a = 0; a < K; a++) {
     const double *ua = rows[a];
     size_t b = 0;
 #if SMP_HAVE_VEC
     if (!scalar) {
-      coal_fn fn = coal_table[rule];
       for (; b + 4 <= a; b += 4) {
         double cab[4], cba[4];
-        fn(N, ua, rows + b, w, cab, cba);
+        coal_block(rule, N, ua, rows + b, w, cab, cba);
         for (size_t l = 0; l < 4; l++) {
           C[a * K + b + l] = cab[l];
           C[(b + l) * K + a] = cba[l];
         }
+      }
+      if (b + 2 <= a) {
+        double cab[2], cba[2];
+        coal_block2(rule, N, ua, rows + b, w, cab, cba);
+        for (size_t l = 0; l < 2; l++) {
+          C[a * K + b + l] = cab[l];
+          C[(b + l) * K + a] = cba[l];
+        }
+        b += 2;
       }
     }
 #endif
@@ -109,6 +121,86 @@ static void coalitions(ent_smp_vote rule, size_t K, size_t N,
     C[a * K + a] = 1e-8;
   }
 }
+
+typedef void (*coal_fn)(size_t K, size_t N, const double *const *rows,
+                        const double *w, double *C, int scalar);
+#define COAL_FN(RULE)                                                       \
+  static void coal_##RULE(size_t K, size_t N, const double *const *rows,    \
+                          const double *w, double *C, int scalar) {         \
+    coalitions_rule(ENT_SMP_VOTE_##RULE, K, N, rows, w, C, scalar);         \
+  }
+COAL_FN(BINARY)
+COAL_FN(PROPBIN)
+COAL_FN(PROP)
+COAL_FN(PROPCBC)
+COAL_FN(CUBIC)
+COAL_FN(ASYMPROSP)
+#undef COAL_FN
+static const coal_fn coal_table[6] = {coal_BINARY,  coal_PROPBIN, coal_PROP,
+                                      coal_PROPCBC, coal_CUBIC,
+                                      coal_ASYMPROSP};
+
+static void coalitions(ent_smp_vote rule, size_t K, size_t N,
+                       const double *const *rows, const double *w, double *C,
+                       int scalar) {
+  coal_table[rule](K, N, rows, w, C, scalar);
+}
+
+#if SMP_HAVE_AVX2
+/* The coalitions of K <= SMP_COAL_T_MAX options with 4-lane vectors: the
+ * utilities voter-major, T[v*Kp + o] = rows[o][v] (Kp: K rounded up to 4,
+ * padding 0), so that options b0 .. b0+3 of voter v are one load; for
+ * each a, the pairs (a, b) with b < a four at a time, each lane the
+ * scalar loop's operations in voter order (lanes with b >= a are thrown
+ * away). */
+AVX2_INLINE void coal4_block(ent_smp_vote rule, size_t K, size_t N,
+                             const double *const *rows, const double *w,
+                             double *T, double *C) {
+  size_t Kp = (K + 3) / 4 * 4;
+  for (size_t v = 0; v < N; v++) {
+    double *tv = T + v * Kp;
+    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
+    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
+  }
+  for (size_t a = 0; a < K; a++) {
+    for (size_t b0 = 0; b0 < a; b0 += 4) {
+      vd4 p = v4b(1e-8), m = v4b(1e-8);
+      for (size_t v = 0; v < N; v++) {
+        const double *tv = T + v * Kp;
+        vd4 ub;
+        memcpy(&ub, tv + b0, sizeof ub);
+        vd4 z = v4vote(rule, v4b(w[v]), v4b(tv[a]), ub);
+        p = p + v4pos(z);
+        m = m - v4neg(z);
+      }
+      for (size_t l = 0; l < 4 && b0 + l < a; l++) {
+        C[a * K + b0 + l] = p[l];
+        C[(b0 + l) * K + a] = m[l];
+      }
+    }
+    C[a * K + a] = 1e-8;
+  }
+}
+
+typedef void (*coal4_fn)(size_t K, size_t N, const double *const *rows,
+                         const double *w, double *T, double *C);
+#define COAL4_FN(RULE)                                                      \
+  __attribute__((target("avx2"))) static void coal4_##RULE(                 \
+      size_t K, size_t N, const double *const *rows, const double *w,       \
+      double *T, double *C) {                                               \
+    coal4_block(ENT_SMP_VOTE_##RULE, K, N, rows, w, T, C);                  \
+  }
+COAL4_FN(BINARY)
+COAL4_FN(PROPBIN)
+COAL4_FN(PROP)
+COAL4_FN(PROPCBC)
+COAL4_FN(CUBIC)
+COAL4_FN(ASYMPROSP)
+#undef COAL4_FN
+static const coal4_fn coal4_table[6] = {coal4_BINARY,  coal4_PROPBIN,
+                                        coal4_PROP,    coal4_PROPCBC,
+                                        coal4_CUBIC,   coal4_ASYMPROSP};
+#endif
 
 /* Victory probabilities (§3.4) from coalitions C into P. */
 static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
@@ -167,7 +259,12 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   const ent_smp_opts *o = w->o;
   size_t N = w->n;
   double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
-  coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel);
+#if SMP_HAVE_AVX2
+  if (w->avx2 && w->scalar_kernel == 0 && K <= SMP_COAL_T_MAX)
+    coal4_table[o->vote](K, N, w->rows, weights, w->CT, C);
+  else
+#endif
+    coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel == 1);
   victory(o->vpm, K, C, P);
   if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
     double total = 0.0;
@@ -293,9 +390,10 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
       w->D[a * w->ld + b] = dab;
       w->DT[b * N + a] = dab;
     }
-  for (size_t oi = 0; oi < N; oi++)
-    for (size_t v = 0; v < N; v++)
-      w->VT[oi * N + v] = util_f(w->DT[oi * N + v], 0.0);
+  /* util_f(d, 0) is 1 - d bit for bit for a distance d (a square root:
+   * +0 <= d, or NaN): (1 - d)(1 + d 0) with d 0 = +0 for d <= 1, and
+   * (1 - d)(1 + 0) above (inf included); x 1 == x; NaN stays d's NaN */
+  for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
 
   /* §4.2 risk inference: election over the N positions (duplicates
    * kept), capability-weighted. */
@@ -347,9 +445,24 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
   }
 
   /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
-  for (size_t h = 0; h < N; h++)
-    for (size_t i = 0; i < N; i++)
-      w->rho[h * N + i] = rho_adjust(o->radj, w->R[h], w->R[i]);
+  switch (o->radj) { /* rho_adjust with the option out of the loop */
+  case ENT_SMP_RADJ_NONE:
+    RHO_LOOP(ENT_SMP_RADJ_NONE);
+    break;
+  case ENT_SMP_RADJ_HALF:
+    RHO_LOOP(ENT_SMP_RADJ_HALF);
+    break;
+  case ENT_SMP_RADJ_TWOTHIRDS:
+    RHO_LOOP(ENT_SMP_RADJ_TWOTHIRDS);
+    break;
+  case ENT_SMP_RADJ_FULL:
+    RHO_LOOP(ENT_SMP_RADJ_FULL);
+    break;
+  case ENT_SMP_RADJ_ONETHIRD:
+  default:
+    RHO_LOOP(ENT_SMP_RADJ_ONETHIRD);
+    break;
+  }
   for (size_t a = 0; a < N; a++) {
     double ra = w->rho[a * N + a];
     for (size_t b = 0; b < N; b++) {

@@ -47,7 +47,11 @@ struct ent_smp_work {
   /* challenges and bargains */
   double *ui, *un;   /* [N] kernel rows: U^i(n, i), U^i(n, n) */
   double *g1, *g2;   /* [N] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
-  int scalar_kernel; /* tests: use the scalar kernel */
+  int scalar_kernel; /* tests: 1 the scalar kernels, 2 the 2-lane vector
+                        kernels only (ent_smp_work_set_scalar) */
+  int avx2;          /* the CPU has AVX2: 4-lane kernels */
+  double *CT;        /* [N * SMP_COAL_T_MAX] options' utilities voter-major
+                        for the 4-lane coalitions (smp_eval.c) */
   int *target;       /* [N] */
   double *p_win, *gain;          /* [N] */
   double *y_init, *y_targ;       /* [N*M] B_I per initiator */
@@ -181,12 +185,71 @@ ENT_INLINE vd vvote(ent_smp_vote rule, vd w, vd ua, vd ub) {
 #define SMP_HAVE_VEC 0
 #endif
 
+/* 4-lane vectors (AVX2, checked at run time: ent_smp_have_avx2) for the
+ * challenge kernel (smp_turn.c) and the coalitions (smp_eval.c); the same
+ * lane-wise operations as the 2-lane forms above. */
+#if SMP_HAVE_VEC && (defined(__x86_64__) || defined(__i386__))
+#define SMP_HAVE_AVX2 1
+typedef double vd4 __attribute__((vector_size(32)));
+typedef long long vm4 __attribute__((vector_size(32)));
+#define AVX2_INLINE static inline __attribute__((always_inline, target("avx2")))
+
+AVX2_INLINE vd4 v4b(double x) {
+  vd4 v = {x, x, x, x};
+  return v;
+}
+AVX2_INLINE vd4 v4sel(vm4 m, vd4 a, vd4 b) {
+  return (vd4)(((vm4)a & m) | ((vm4)b & ~m));
+}
+AVX2_INLINE vd4 v4pos(vd4 z) { return (vd4)((vm4)z & (z > v4b(0.0))); }
+AVX2_INLINE vd4 v4neg(vd4 z) { return (vd4)((vm4)z & (z < v4b(0.0))); }
+AVX2_INLINE vd4 v4util(vd4 d, vd4 r) {
+  vd4 one = v4b(1.0);
+  return v4sel(d <= one, (one - d) * (one + d * r), (one - d) * (one + r));
+}
+AVX2_INLINE vd4 v4bin(vd4 d) {
+  vd4 b = d / v4b(1e-8);
+  b = v4sel(b > v4b(1.0), v4b(1.0), b);
+  return v4sel(b < v4b(-1.0), v4b(-1.0), b);
+}
+AVX2_INLINE vd4 v4vote(ent_smp_vote rule, vd4 w, vd4 ua, vd4 ub) {
+  vd4 d = ua - ub;
+  switch (rule) {
+  case ENT_SMP_VOTE_BINARY:
+    return w * v4bin(d);
+  case ENT_SMP_VOTE_PROPBIN:
+    return w * (v4b(1.0 - 0.2) * d + v4b(0.2) * v4bin(d));
+  case ENT_SMP_VOTE_PROPCBC:
+    return w * (v4b(1.0 - 0.5) * d + v4b(0.5) * ((d * d) * d));
+  case ENT_SMP_VOTE_CUBIC:
+    return w * ((d * d) * d);
+  case ENT_SMP_VOTE_ASYMPROSP:
+    return v4sel(d < v4b(0.0), w * d,
+                 v4sel(d > v4b(0.0), ((v4b(2.0) * w) * d) / v4b(3.0),
+                       v4b(0.0)));
+  case ENT_SMP_VOTE_PROP:
+  default:
+    return w * d;
+  }
+}
+
+#else
+#define SMP_HAVE_AVX2 0
+#endif
+
+
 /* Nothing non-finite leaves the module: 1 if v[0..n) are all finite. */
 ENT_INLINE int all_finite(const double *v, size_t n) {
   for (size_t k = 0; k < n; k++)
     if (!isfinite(v[k])) return 0;
   return 1;
 }
+
+/* Elections of at most this many options take the 4-lane coalitions. */
+#define SMP_COAL_T_MAX 32
+
+/* 1 if the 4-lane (AVX2) kernels can run here. */
+ENT_LOCAL int ent_smp_have_avx2(void);
 
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };

@@ -159,8 +159,9 @@ static void semi_scalar(const ent_smp_work *w, size_t i, size_t j, double *A,
 #if SMP_HAVE_VEC
 /* SemiCommit sums for targets j0 .. j0+3 of initiator i; A, B (4 lanes as
  * two vectors each) hold A0, B0 on entry and the sums on return. */
-ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
-                           size_t j0, vd *A, vd *B) {
+ENT_INLINE void semi_block(ent_smp_vote rule, int halves,
+                           const ent_smp_work *w, size_t i, size_t j0, vd *A,
+                           vd *B) {
   size_t N = w->n, ld = w->ld;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
   const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
@@ -172,7 +173,7 @@ ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
     vd wn = vb(W[n]), rn = vb(rh[n]), uin = vb(ui[n]), unn = vb(un[n]);
     vd g1n = vb(g1[n]), g2n = vb(g2[n]);
     vm nn = {(long long)n, (long long)n};
-    for (int h = 0; h < 2; h++) {
+    for (int h = 0; h < halves; h++) {
       vd dj;
       memcpy(&dj, D + n * ld + j0 + 2 * (size_t)h, sizeof dj);
       vd uj = vutil(dj, rn);
@@ -196,10 +197,17 @@ ENT_INLINE void semi_block(ent_smp_vote rule, const ent_smp_work *w, size_t i,
 
 typedef void (*semi_fn)(const ent_smp_work *w, size_t i, size_t j0, vd *A,
                         vd *B);
+/* semi_RULE: the whole block; semi_RULE_half: its first two lanes only,
+ * for a last block whose other two are padding past N (their sums would
+ * be thrown away). */
 #define SEMI_FN(RULE)                                                       \
   static void semi_##RULE(const ent_smp_work *w, size_t i, size_t j0,       \
                           vd *A, vd *B) {                                   \
-    semi_block(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                        \
+    semi_block(ENT_SMP_VOTE_##RULE, 2, w, i, j0, A, B);                     \
+  }                                                                         \
+  static void semi_##RULE##_half(const ent_smp_work *w, size_t i,           \
+                                 size_t j0, vd *A, vd *B) {                 \
+    semi_block(ENT_SMP_VOTE_##RULE, 1, w, i, j0, A, B);                     \
   }
 SEMI_FN(BINARY)
 SEMI_FN(PROPBIN)
@@ -208,9 +216,74 @@ SEMI_FN(PROPCBC)
 SEMI_FN(CUBIC)
 SEMI_FN(ASYMPROSP)
 #undef SEMI_FN
-static const semi_fn semi_table[6] = {semi_BINARY,  semi_PROPBIN, semi_PROP,
-                                      semi_PROPCBC, semi_CUBIC,
-                                      semi_ASYMPROSP};
+static const semi_fn semi_table[2][6] = {
+    {semi_BINARY, semi_PROPBIN, semi_PROP, semi_PROPCBC, semi_CUBIC,
+     semi_ASYMPROSP},
+    {semi_BINARY_half, semi_PROPBIN_half, semi_PROP_half, semi_PROPCBC_half,
+     semi_CUBIC_half, semi_ASYMPROSP_half}};
+#endif
+
+/* The same block in one 4-lane vector (AVX2, checked at run time): the
+ * operations of semi_block lane for lane, so the same doubles. */
+#if SMP_HAVE_AVX2
+AVX2_INLINE void semi_block4(ent_smp_vote rule, const ent_smp_work *w,
+                             size_t i, size_t j0, vd *A, vd *B) {
+  size_t N = w->n, ld = w->ld;
+  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
+  const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
+  long long j = (long long)j0;
+  const vm4 jl = {j, j + 1, j + 2, j + 3};
+  const vd4 A0 = {A[0][0], A[0][1], A[1][0], A[1][1]};
+  const vd4 B0 = {B[0][0], B[0][1], B[1][0], B[1][1]};
+  vd4 As = A0, Bs = B0;
+  for (size_t n = 0; n < N; n++) {
+    if (n == i) continue;
+    vd4 wn = v4b(W[n]), rn = v4b(rh[n]), uin = v4b(ui[n]), unn = v4b(un[n]);
+    vd4 g1n = v4b(g1[n]), g2n = v4b(g2[n]);
+    vm4 nn = {(long long)n, (long long)n, (long long)n, (long long)n};
+    vd4 dj;
+    memcpy(&dj, D + n * ld + j0, sizeof dj);
+    vd4 uj = v4util(dj, rn);
+    vd4 z = v4vote(rule, wn, uin, uj);
+    vd4 Ap = A0 + v4pos(z);
+    vd4 Bp = B0 - v4neg(z);
+    vd4 p = Ap / (Ap + Bp);
+    vd4 q = v4b(1.0) - p;
+    vd4 uj2 = uj + uj;
+    vd4 l1 = uj2 + uj;
+    vd4 l2 = uj2 + unn;
+    vd4 ji = (p * g1n) + (q * l1);
+    vd4 jj = (p * g2n) + (q * l2);
+    vd4 z2 = v4vote(rule, wn, ji, jj);
+    z2 = (vd4)((vm4)z2 & (jl != nn)); /* the term n = j is skipped */
+    As = As + v4pos(z2);
+    Bs = Bs - v4neg(z2);
+  }
+  for (int l = 0; l < 4; l++) {
+    A[l / 2][l % 2] = As[l];
+    B[l / 2][l % 2] = Bs[l];
+  }
+}
+
+#define SEMI4_FN(RULE)                                                      \
+  __attribute__((target("avx2"))) static void semi4_##RULE(                 \
+      const ent_smp_work *w, size_t i, size_t j0, vd *A, vd *B) {           \
+    semi_block4(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                       \
+  }
+SEMI4_FN(BINARY)
+SEMI4_FN(PROPBIN)
+SEMI4_FN(PROP)
+SEMI4_FN(PROPCBC)
+SEMI4_FN(CUBIC)
+SEMI4_FN(ASYMPROSP)
+#undef SEMI4_FN
+static const semi_fn semi4_table[6] = {semi4_BINARY,  semi4_PROPBIN,
+                                       semi4_PROP,    semi4_PROPCBC,
+                                       semi4_CUBIC,   semi4_ASYMPROSP};
+
+int ent_smp_have_avx2(void) { return __builtin_cpu_supports("avx2") != 0; }
+#else
+int ent_smp_have_avx2(void) { return 0; }
 #endif
 
 /* Keep the running best target of i (§5.3). */
@@ -237,9 +310,14 @@ static void choose_target(ent_smp_work *w, size_t i) {
   int best = -1;
   double best_gain = -1.0, best_p = 0.0;
 #if SMP_HAVE_VEC
-  if (semi && !w->scalar_kernel) {
-    semi_fn fn = semi_table[rule];
+  if (semi && w->scalar_kernel != 1) {
+    int four = SMP_HAVE_AVX2 && w->avx2 && w->scalar_kernel == 0;
+    (void)four;
     for (size_t j0 = 0; j0 < N; j0 += ENT_SMP_LANES) {
+      semi_fn fn = semi_table[j0 + 2 >= N][rule];
+#if SMP_HAVE_AVX2
+      if (four) fn = semi4_table[rule];
+#endif
       vd A[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
       vd B[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
       double uij[ENT_SMP_LANES] = {0.0, 0.0, 0.0, 0.0};
@@ -333,7 +411,7 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
   size_t N = w->n, a = 0;
   const double *UT = w->UownT;
 #if SMP_HAVE_VEC
-  if (!w->scalar_kernel)
+  if (w->scalar_kernel != 1)
     for (; a + 4 <= N; a += 4) {
       vd s0 = {u[a], u[a + 1]}, s1 = {u[a + 2], u[a + 3]};
       for (size_t n = 0; n < N; n++) {
@@ -483,7 +561,15 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
       const int *items = w->q_item + w->q_start[k];
       for (size_t m = 0; m < K; m++)
         w->rows[m] = items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
-      st = ent_smp_election(w, K, pb->cap);
+      /* A queue of the status quo alone: its election gives π = 1 exactly
+       * under every PCE (C = 1e-8, P = 1/2; conditional 0.5 / 0.5, the
+       * Markov iterations stay at 1 and stop at once). */
+      if (K == 1) {
+        w->pi[0] = 1.0;
+        st = ENT_OK;
+      } else {
+        st = ent_smp_election(w, K, pb->cap);
+      }
       if (st != ENT_OK) {
         char what[64];
         snprintf(what, sizeof what, "queue of '%.30s'", pb->actor[k]);

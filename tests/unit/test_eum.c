@@ -705,6 +705,52 @@ static void test_sums_votes_exact(void **state) {
   free(P);
 }
 
+/* Both sums of a pass in one sweep (small n) or apart have the bits of
+ * the specification's chain for G and of each pair summed voter by voter,
+ * with zero weights, tied positions, ties of G, inf and NaN. */
+static void test_sums_pass_exact(void **state) {
+  (void)state;
+  enum { MAXN = 40 };
+  double UT[MAXN * MAXN], P[MAXN * MAXN], wt[MAXN], x[MAXN];
+  uint64_t seed = 99u;
+  for (int trial = 0; trial < 203; trial++) {
+    size_t n = 1 + (size_t)(sm64(&seed) % MAXN);
+    int kind = trial % 5, global = trial % 7 != 0;
+    if (trial >= 200) { /* inf - inf and NaN in the terms b = a alone */
+      n = trial == 200 ? 1 : 3;
+      kind = 0;
+      global = 1;
+    }
+    sums_problem(&seed, n, kind, UT, wt, x);
+    if (trial == 200) UT[0] = NAN;
+    if (trial == 201) UT[4] = INFINITY;
+    if (trial == 202) wt[1] = INFINITY;
+    for (size_t i = 0; i < n * n; i++) P[i] = -1.0;
+    double g = ent_eum_sums_pass(n, x, UT, wt, global, P);
+    double ref = global ? ent_eum_sums_global_serial(n, UT, wt) : 0.0;
+    if (memcmp(&g, &ref, sizeof g) != 0)
+      fail_msg("trial %d (n %zu, kind %d): G %a, the chain %a", trial, n,
+               kind, g, ref);
+    for (size_t i = 0; i < n; i++) {
+      assert_true(P[i * n + i] == 0.0);
+      for (size_t j = i + 1; j < n; j++) {
+        double pos = 0.0, neg = 0.0;
+        for (size_t k = 0; k < n; k++) {
+          double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
+          pos += v > 0.0 ? v : 0.0;
+          neg += v < 0.0 ? -v : 0.0;
+        }
+        if (x[i] == x[j]) pos = neg = 0.0;
+        if (memcmp(&P[i * n + j], &pos, sizeof pos) ||
+            memcmp(&P[j * n + i], &neg, sizeof neg))
+          fail_msg("trial %d (n %zu, kind %d): pair (%zu, %zu) sums %a %a, "
+                   "voter by voter %a %a", trial, n, kind, i, j,
+                   P[i * n + j], P[j * n + i], pos, neg);
+      }
+    }
+  }
+}
+
 /* Rounds large enough for the fast sums and for two threads give the
  * reference path's bits: positions, G of both passes, P, a and b. */
 static void test_large_round_threads(void **state) {
@@ -775,6 +821,7 @@ int main(void) {
       cmocka_unit_test(test_fast_equals_reference),
       cmocka_unit_test(test_sums_global_exact),
       cmocka_unit_test(test_sums_votes_exact),
+      cmocka_unit_test(test_sums_pass_exact),
       cmocka_unit_test(test_large_round_threads),
   };
   return cmocka_run_group_tests_name("eum", tests, NULL, NULL);

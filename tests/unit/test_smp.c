@@ -394,9 +394,10 @@ static void test_turn0_checkpoints(void **state) {
 
 /* ------------------------------------------------------------ kernels */
 
-/* The SIMD kernels (challenges, coalitions, bargain sums), the scalar
- * reference kernels and the generic estimate give the same doubles, for
- * every voting rule and commitment (three scenarios). */
+/* The SIMD kernels (challenges, coalitions, bargain sums; the 4-lane
+ * challenge kernel where the CPU has AVX2, and the 2-lane ones), the
+ * scalar reference kernels and the generic estimate give the same doubles,
+ * for every voting rule and commitment (three scenarios). */
 static void test_kernels_agree(void **state) {
   (void)state;
   const char *scen[] = {"dummyData_3Dim", "SOE-Policy", "dummyData_6Dim"};
@@ -407,7 +408,8 @@ static void test_kernels_agree(void **state) {
     ent_smp_problem *p = load_case(scen[s]);
     size_t N = p->n, M = p->m;
     double *xa = malloc(N * M * sizeof *xa), *xb = malloc(N * M * sizeof *xb),
-           *ia = malloc(N * M * sizeof *ia), *ib = malloc(N * M * sizeof *ib);
+           *ia = malloc(N * M * sizeof *ia), *ib = malloc(N * M * sizeof *ib),
+           *xc = malloc(N * M * sizeof *xc), *ic = malloc(N * M * sizeof *ic);
     for (size_t ru = 0; ru < 6; ru++)
       for (size_t tp = 0; tp < 3; tp++) {
         ent_smp_opts o;
@@ -421,8 +423,10 @@ static void test_kernels_agree(void **state) {
             0);
         o.strict = 0;
         ent_smp_work *wa = ent_smp_work_alloc(p, &o),
-                     *wb = ent_smp_work_alloc(p, &o);
+                     *wb = ent_smp_work_alloc(p, &o),
+                     *wc = ent_smp_work_alloc(p, &o);
         ent_smp_work_set_scalar(wb, 1);
+        ent_smp_work_set_scalar(wc, 2);
         ent_diag *d = ent_diag_create();
         assert_int_equal(ent_smp_evaluate(wa, 0, p->x0, p->x0, d), ENT_OK);
         assert_int_equal(ent_smp_evaluate(wb, 0, p->x0, p->x0, d), ENT_OK);
@@ -437,11 +441,26 @@ static void test_kernels_agree(void **state) {
                          ENT_OK);
         assert_int_equal(ent_smp_advance(wb, 0, p->x0, p->x0, xb, ib, d),
                          ENT_OK);
+        assert_int_equal(ent_smp_evaluate(wc, 0, p->x0, p->x0, d), ENT_OK);
+        { /* the 2-lane coalitions too */
+          ent_smp_view ec, eb;
+          ent_smp_work_view(wc, &ec);
+          ent_smp_work_view(wb, &eb);
+          assert_memory_equal(ec.risk_p, eb.risk_p, N * sizeof(double));
+          assert_memory_equal(ec.win_prob, eb.win_prob, N * sizeof(double));
+        }
+        assert_int_equal(ent_smp_advance(wc, 0, p->x0, p->x0, xc, ic, d),
+                         ENT_OK);
         ent_smp_view va, vb;
         ent_smp_work_view(wa, &va);
         ent_smp_work_view(wb, &vb);
         int targets = 0;
+        ent_smp_view vc;
+        ent_smp_work_view(wc, &vc);
         for (size_t i = 0; i < N; i++) {
+          assert_int_equal(vc.target[i], vb.target[i]);
+          assert_memory_equal(&vc.gain[i], &vb.gain[i], sizeof(double));
+          assert_memory_equal(&vc.p_win[i], &vb.p_win[i], sizeof(double));
           assert_int_equal(va.target[i], vb.target[i]);
           assert_memory_equal(&va.gain[i], &vb.gain[i], sizeof(double));
           assert_memory_equal(&va.p_win[i], &vb.p_win[i], sizeof(double));
@@ -453,15 +472,19 @@ static void test_kernels_agree(void **state) {
           assert_memory_equal(&ge, &va.gain[i], sizeof(double));
         }
         assert_memory_equal(xa, xb, N * M * sizeof *xa);
+        assert_memory_equal(xc, xb, N * M * sizeof *xc);
         assert_true(targets > 0);
         ent_diag_destroy(d);
         ent_smp_work_free(wa);
         ent_smp_work_free(wb);
+        ent_smp_work_free(wc);
       }
     free(xa);
     free(xb);
     free(ia);
     free(ib);
+    free(xc);
+    free(ic);
     ent_smp_problem_destroy(p);
   }
 }
