@@ -45,6 +45,9 @@
     (defined(__GNUC__) || defined(__clang__))
 #define EUM_SUMS_X86 1
 #include <immintrin.h>
+#ifdef ENT_HAVE_X86_PLATFORM_H
+#include <sys/platform/x86.h>
+#endif
 #else
 #define EUM_SUMS_X86 0
 #endif
@@ -143,9 +146,16 @@ row_ulps_avx(const double *v, size_t m, double va, double ws, double *sum) {
 
 typedef int (*row_fn)(const double *, size_t, double, double, double *);
 
-/* 1 if the vector kernels can run here */
+/* 1 if the vector kernels can run here (the CPU has AVX and the kernel
+ * saves its registers).  glibc's loader has recorded the answer already
+ * (<sys/platform/x86.h>); GCC's __builtin_cpu_supports would link libgcc's
+ * CPU probe, a constructor that runs a dozen CPUID instructions at every
+ * start of every program linking this library (docs/performance.md,
+ * "Start-up"). */
 static int have_avx(void) {
-#if EUM_SUMS_X86
+#if EUM_SUMS_X86 && defined(ENT_HAVE_X86_PLATFORM_H)
+  return CPU_FEATURE_ACTIVE(AVX) != 0;
+#elif EUM_SUMS_X86
   return __builtin_cpu_supports("avx") != 0;
 #else
   return 0;

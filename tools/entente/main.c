@@ -44,9 +44,6 @@ static void usage(FILE *fp) {
 }
 
 int main(int argc, char **argv) {
-  /* GSL's default handler aborts; every GSL status is checked instead.
-   * Done once, before any thread starts. */
-  gsl_set_error_handler_off();
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
@@ -60,6 +57,10 @@ int main(int argc, char **argv) {
     printf("entente %s\n", ENT_VERSION);
     return EXIT_OK;
   }
+  /* GSL's default handler aborts; every GSL status is checked instead.
+   * Done once, before any command runs and any thread starts (not for
+   * --help: GSL's code is a page of its own to fault in at start-up). */
+  gsl_set_error_handler_off();
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     if (!strcmp(commands[i].cmd->name, name))
       return cli_main(commands[i].cmd, argc - 1, argv + 1);
