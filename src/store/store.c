@@ -87,6 +87,28 @@ static int exec(ent_store *s, const char *sql) {
   return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* exec for a statement that needs an exclusive lock outside a
+ * transaction (PRAGMA journal_mode, auto_vacuum on a new store): when
+ * another process holds a lock SQLite may return SQLITE_BUSY at once,
+ * without the busy handler, where waiting could deadlock -- seen when
+ * several processes create one store together.  Retried with short
+ * sleeps for up to STORE_BUSY_MS. */
+static int exec_wait(ent_store *s, const char *sql) {
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (long nap = 1;; nap = nap < 32 ? 2 * nap : 32) {
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) return 0;
+    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) return -1;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double ms = (double)(t.tv_sec - t0.tv_sec) * 1e3 +
+                (double)(t.tv_nsec - t0.tv_nsec) / 1e6;
+    if (ms >= STORE_BUSY_MS) return -1;
+    struct timespec d = {0, nap * 1000000L};
+    nanosleep(&d, NULL);
+  }
+}
+
 static const char *const schema_sql =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE runs(id INTEGER PRIMARY KEY,"
@@ -361,10 +383,10 @@ ent_status ent_store_open(const char *path, int create, ent_store **out,
   /* a new store reclaims the pages of the records it drops once a
    * forecast is complete (PRAGMA incremental_vacuum); set before any
    * table exists */
-  if (st == ENT_OK && fresh && exec(s, "PRAGMA auto_vacuum=INCREMENTAL"))
+  if (st == ENT_OK && fresh && exec_wait(s, "PRAGMA auto_vacuum=INCREMENTAL"))
     st = db_fail(s, d, "cannot set up the store");
-  if (st == ENT_OK &&
-      (exec(s, "PRAGMA journal_mode=WAL") || exec(s, "PRAGMA synchronous=NORMAL")))
+  if (st == ENT_OK && (exec_wait(s, "PRAGMA journal_mode=WAL") ||
+                       exec(s, "PRAGMA synchronous=NORMAL")))
     st = db_fail(s, d, "cannot set WAL mode");
   if (st == ENT_OK && fresh) {
     int made = 0, empty = 0;
