@@ -29,7 +29,7 @@ test: build
 	@./scripts/run-tests $(BUILD) $(ASAN_BUILD)
 
 bench: build
-	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+	@for b in $(BUILD)/bench/bench_*; do [ -f "$$b" ] && [ -x "$$b" ] && "$$b"; done
 
 fuzz: deps
 	@./scripts/run-fuzz $(FUZZ_SECONDS)
