@@ -706,38 +706,6 @@ int ent_num_f(char *buf, double x, int prec, int plus) {
   return -1;
 }
 
-/* w 10^q (w > 0) correctly rounded to a normal double when the
- * truncated product decides the rounding (fast_scale's bound: the truth
- * lies in [H, H + 2) units of H's last bit); -1 otherwise. */
-static int fast_parse(uint64_t w, long q, double *out) {
-  if (q < NUM_P10_MIN || q > NUM_P10_MAX) return -1;
-  int s = __builtin_clzll(w);
-  const uint64_t *P = NUM_P10_MANT[q - NUM_P10_MIN];
-  int pe = NUM_P10_EXP[q - NUM_P10_MIN];
-  u128 H = mul_top(w << s, P); /* w 10^q in [H, H + 2) 2^(pe + 64 - s) */
-  int t = (int)(H >> 127) + 74;  /* H has 53 + t bits */
-  uint64_t mant = (uint64_t)(H >> t);
-  u128 rest = H & (((u128)1 << t) - 1), half = (u128)1 << (t - 1);
-  int up;
-  if (rest + 2 <= half)
-    up = 0; /* surely below one half */
-  else if (rest > half)
-    up = 1; /* surely above (a carry into mant rounds the same) */
-  else
-    return -1;
-  mant += (uint64_t)up;
-  int ef = pe + 64 - s + t + 1075; /* the biased exponent of mant 2^... */
-  if (mant == (1ull << 53)) {
-    mant >>= 1;
-    ef++;
-  }
-  /* normal results only (at the bottom, one binade of margin) */
-  if (ef < 2 || ef > 2046) return -1;
-  uint64_t bits = ((uint64_t)ef << 52) | (mant & ((1ull << 52) - 1));
-  memcpy(out, &bits, sizeof bits);
-  return 0;
-}
-
 int ent_num_parse(const char *s, size_t n, double *out) {
   (void)s, (void)n, (void)out;
   return -1;
