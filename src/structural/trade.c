@@ -295,10 +295,8 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
   for (size_t k = 0; k < n; k++) Jn[k] = w->w[k] * w->Y[k] / YW;
 }
 
-/* LU with partial pivoting in place; solves J x = rhs into x.  Returns -1
- * when J is singular to working precision. */
-static int lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
-                    double *x) {
+int ent_trade_lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
+                       double *x) {
   for (size_t i = 0; i < n; i++) perm[i] = i;
   double scale = 0.0;
   for (size_t i = 0; i < n * n; i++)
@@ -362,7 +360,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     if (merit == 0.0) return 0;
     newton_jacobian(w, n, o, YW);
     for (size_t i = 0; i < n; i++) w->ztry[i] = -w->F[i];
-    if (lu_solve(w->J, w->perm, n, w->ztry, w->dz)) {
+    if (ent_trade_lu_solve(w->J, w->perm, n, w->ztry, w->dz)) {
       info->fail = ENT_TRADE_FAIL_SINGULAR;
       return -1;
     }

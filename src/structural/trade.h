@@ -145,6 +145,12 @@ ENT_LOCAL ent_status ent_trade_nested_solve_newton(
     const ent_trade_opts *o, const double *w_start, ent_trade_nested_work *w,
     double *X_new, double *w_hat, double *welfare, ent_trade_info *info);
 
+/* LU with partial pivoting of the n x n matrix J in place (perm: n
+ * scratch), then J x = rhs.  Returns -1 when J is singular to working
+ * precision.  The Newton steps of both solvers. */
+ENT_LOCAL int ent_trade_lu_solve(double *J, size_t *perm, size_t n,
+                                 const double *rhs, double *x);
+
 /* One-line English reason for a failure (static string). */
 ENT_LOCAL const char *ent_trade_fail_str(ent_trade_fail f);
 

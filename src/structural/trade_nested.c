@@ -338,49 +338,6 @@ static void nested_jacobian(ent_trade_nested_work *w, size_t n, double th,
   for (size_t l = 0; l < n; l++) Jn[l] = w->w[l] * w->Y[l] / YW;
 }
 
-/* LU with partial pivoting of J in place, then J x = rhs.  -1 when J is
- * singular to working precision. */
-static int nested_lu_solve(double *J, size_t *perm, size_t n,
-                           const double *rhs, double *x) {
-  double scale = 0.0;
-  for (size_t i = 0; i < n * n; i++)
-    if (fabs(J[i]) > scale) scale = fabs(J[i]);
-  if (!(scale > 0.0) || !isfinite(scale)) return -1;
-  for (size_t i = 0; i < n; i++) perm[i] = i;
-  for (size_t c = 0; c < n; c++) {
-    size_t p = c;
-    for (size_t i = c + 1; i < n; i++)
-      if (fabs(J[i * n + c]) > fabs(J[p * n + c])) p = i;
-    if (!(fabs(J[p * n + c]) > 1e-14 * scale)) return -1;
-    if (p != c) {
-      for (size_t k = 0; k < n; k++) {
-        double t = J[c * n + k];
-        J[c * n + k] = J[p * n + k];
-        J[p * n + k] = t;
-      }
-      size_t t = perm[c];
-      perm[c] = perm[p];
-      perm[p] = t;
-    }
-    for (size_t i = c + 1; i < n; i++) {
-      double f = J[i * n + c] / J[c * n + c];
-      J[i * n + c] = f;
-      for (size_t k = c + 1; k < n; k++) J[i * n + k] -= f * J[c * n + k];
-    }
-  }
-  for (size_t i = 0; i < n; i++) {
-    double s = rhs[perm[i]];
-    for (size_t k = 0; k < i; k++) s -= J[i * n + k] * x[k];
-    x[i] = s;
-  }
-  for (size_t i = n; i-- > 0;) {
-    double s = x[i];
-    for (size_t k = i + 1; k < n; k++) s -= J[i * n + k] * x[k];
-    x[i] = s / J[i * n + i];
-  }
-  return 0;
-}
-
 /* Merit at rounding level: no Newton step can make progress below it. */
 #define NESTED_MERIT_FLOOR (64.0 * DBL_EPSILON)
 
@@ -398,7 +355,7 @@ static int nested_newton(ent_trade_nested_work *w, size_t n, double th,
     if (merit == 0.0) return 0;
     nested_jacobian(w, n, th, thf, mult, YW);
     for (size_t i = 0; i < n; i++) w->ztry[i] = -w->R[i];
-    if (nested_lu_solve(w->J, w->perm, n, w->ztry, w->dz)) return -1;
+    if (ent_trade_lu_solve(w->J, w->perm, n, w->ztry, w->dz)) return -1;
     info->newton_iterations++;
     info->iterations++;
     memcpy(w->ztry, w->lnw, n * sizeof *w->ztry); /* the point to return to */
