@@ -490,7 +490,7 @@ int ent_num_shortest(char *buf, double x) {
     uint64_t v = (uint64_t)ax;
     int nd = (bitlen64(v) * 1233) >> 12;
     if (v >= P10[nd]) nd++;
-    return put_g(buf, signbit(x) != 0, v * P10[15 - nd], nd - 1, 15);
+    return put_g(buf, signbit(x) != 0, v, nd - 1, nd);
   }
   uint64_t m, w;
   int e, X, p;
@@ -560,8 +560,22 @@ static uint64_t digits8(uint64_t c) {
   return (c * 10000 + (c >> 32)) & 0xFFFFFFFFull;
 }
 
+/* Digit bytes at the start of the eight bytes c (little-endian text:
+ * the first byte lowest), 0..8, and their digit values in *t.  A byte b
+ * is a digit when b ^ '0' < 10: adding 0x76 sets the byte's top bit
+ * exactly for 10..0x7F, and b ^ '0' >= 0x80 sets it by itself; a carry
+ * out of a byte reaches only later bytes, after the first non-digit. */
+static inline int digit_run(uint64_t c, uint64_t *t) {
+  uint64_t x = c ^ 0x3030303030303030ull;
+  uint64_t bad = ((x + 0x7676767676767676ull) | x) & 0x8080808080808080ull;
+  *t = x;
+  return bad ? __builtin_ctzll(bad) >> 3 : 8;
+}
+
 /* The digits: w (at most 19 significant) and the power of ten; -1 when
- * a nonzero digit would be dropped or the text is not plain decimal. */
+ * a nonzero digit would be dropped or the text is not plain decimal.
+ * Runs of up to eight digits are read at once (SWAR) while the
+ * significant digits stay within 19; the rest one by one. */
 static int read_digits(const char *s, size_t n, int *neg, uint64_t *w,
                        long *dexp) {
   size_t i = 0;
@@ -575,22 +589,38 @@ static int read_digits(const char *s, size_t n, int *neg, uint64_t *w,
       if (i >= n || s[i] != '.') break;
       i++;
     }
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-      if (NUM_LE && nd > 0 && nd <= 11 && n - i >= 8) {
-        /* eight digits at once (SWAR): bytes 0x30..0x39 only */
-        uint64_t c;
-        memcpy(&c, s + i, 8);
-        if ((c & 0xF0F0F0F0F0F0F0F0ull) == 0x3030303030303030ull &&
-            ((c + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ==
-                0x3030303030303030ull) {
-          v = v * 100000000 + digits8(c - 0x3030303030303030ull);
-          nd += 8;
-          if (frac) de -= 8;
-          i += 7;
+    /* leading zeros: not significant */
+    for (; nd == 0 && i < n && s[i] == '0'; i++) {
+      any = 1;
+      if (frac) de--;
+    }
+    for (;;) {
+      if (NUM_LE && n >= 8 && i < n) {
+        /* the next eight bytes, or the last n - i of the text (the
+         * bytes shifted in are zeros: not digits) */
+        uint64_t c, t;
+        if (n - i >= 8) {
+          memcpy(&c, s + i, 8);
+        } else {
+          memcpy(&c, s + n - 8, 8);
+          c >>= 8 * (i + 8 - n);
+        }
+        int k = digit_run(c, &t);
+        if (k == 0) break;
+        if (nd + k <= 19) {
+          /* the k digits as the last k of eight */
+          uint64_t val = digits8(k == 8 ? t : t << (8 * (8 - k)));
+          v = v * P10[k] + val;
+          nd += k;
+          if (frac) de -= k;
+          i += (size_t)k;
+          any = 1;
+          if (k < 8) break;
           continue;
         }
       }
-      int d = s[i] - '0';
+      if (i >= n || s[i] < '0' || s[i] > '9') break;
+      int d = s[i++] - '0';
       any = 1;
       if (nd == 0 && d == 0) {
         if (frac) de--;

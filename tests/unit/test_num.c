@@ -415,6 +415,64 @@ static void test_parse_many(void **state) {
   assert_true(v == 9.999999999999999e-300);
 }
 
+/* The digit runs read eight bytes at a time: every length, leading and
+ * inner zeros, the bytes next to '0'..'9' ('/', ':', 0x80 and up) right
+ * after a run, and a field inside a longer text (nothing past n may be
+ * read as a digit).  Up to 15 significant digits and |exponent| <= 22
+ * are exact conversions: always accepted, and equal to strtod. */
+static void test_parse_runs(void **state) {
+  (void)state;
+  static const char after[] = {'/', ':', ',', '\n', ' ', 'e', '.', (char)0x80,
+                               (char)0xB9, (char)0xFF, '5'};
+  uint64_t s = 777u;
+  char t[96], u[96];
+  for (int it = 0; it < 300000; it++) {
+    size_t n = 0;
+    if (mix(&s) % 4 == 0) t[n++] = '-';
+    int lz = (int)(mix(&s) % 4), ni = (int)(mix(&s) % 16), nf = (int)(mix(&s) % 16);
+    for (int k = 0; k < lz; k++) t[n++] = '0';
+    int sig = 0;
+    for (int k = 0; k < ni; k++) {
+      int d = (int)(mix(&s) % 10);
+      if (mix(&s) % 3 == 0) d = 0;
+      t[n++] = (char)('0' + d);
+    }
+    if (nf || !ni) {
+      t[n++] = '.';
+      for (int k = 0; k < nf; k++) {
+        int d = (int)(mix(&s) % 10);
+        if (mix(&s) % 3 == 0) d = 0;
+        t[n++] = (char)('0' + d);
+      }
+    }
+    if (!ni && !nf) t[n++] = '7';
+    t[n] = '\0';
+    /* significant digits: from the first nonzero one */
+    for (size_t k = 0, on = 0; k < n; k++) {
+      if (t[k] >= '1' && t[k] <= '9') on = 1;
+      if (on && t[k] >= '0' && t[k] <= '9') sig++;
+    }
+    int frac_digits = 0;
+    const char *dot = strchr(t, '.');
+    if (dot) frac_digits = (int)strlen(dot + 1);
+    double a = -1.0;
+    int ok = ent_num_parse(t, n, &a) == 0;
+    double c = strtod(t, NULL);
+    if (ok && !same_bits(a, c)) fail_msg("'%s': fast %a, strtod %a", t, a, c);
+    if (!ok && sig <= 15 && frac_digits <= 22)
+      fail_msg("'%s' (%d significant digits) refused", t, sig);
+    /* the same field followed by other bytes, or inside digits */
+    memcpy(u, t, n);
+    u[n] = after[mix(&s) % sizeof after];
+    memset(u + n + 1, '0' + (int)(mix(&s) % 10), 16);
+    u[n + 17] = '\0';
+    double b = -2.0;
+    int okb = ent_num_parse(u, n, &b) == 0;
+    if (okb != ok || (ok && !same_bits(a, b)))
+      fail_msg("'%s' read inside '%s': %d %a, alone %d %a", t, u, okb, b, ok, a);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_g),
@@ -423,6 +481,7 @@ int main(void) {
       cmocka_unit_test(test_parse),
       cmocka_unit_test(test_shortest_many),
       cmocka_unit_test(test_parse_many),
+      cmocka_unit_test(test_parse_runs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
