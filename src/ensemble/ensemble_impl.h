@@ -26,8 +26,9 @@ typedef struct work {
 /* One output cell of the series layout. */
 typedef struct cell {
   const char *variable, *unit; /* static strings of sim.c */
-  char entity[72];
+  char entity[72];             /* NUL-padded (calloc) */
   int year;
+  size_t first; /* the first cell of the same key (ent_ensemble_find_cell) */
 } cell;
 
 typedef struct headline {

@@ -12,8 +12,13 @@
  * or |ST| (ties: declared order).
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "ensemble/ensemble_impl.h"
 #include "ensemble/uncertain.h"
@@ -42,6 +47,41 @@ static double reached_by(const ent_ensemble *e, size_t i, size_t a, size_t t) {
 
 static double *scratch_for(const ent_ensemble *e) {
   return ent_mallocarray(ent_qacc_scratch(e->q) + 1, sizeof(double));
+}
+
+enum { SUMMARY_CHUNK = 32 }; /* cells a thread takes at a time */
+
+/* The statistics of cells [0, n) into st[0..n) on the forecast's threads
+ * (each cell's are computed alone from its own accumulators, so the
+ * values do not depend on which thread computed them); `scratch` is the
+ * calling thread's.  Returns ENT_ENOMEM when a thread's scratch cannot be
+ * had (then nothing is filled in). */
+static ent_status summarise_cells(const ent_ensemble *e, size_t n,
+                                  double *scratch, ent_result_stats *st) {
+  int nt = e->n_work;
+  if ((size_t)nt > n / SUMMARY_CHUNK) nt = (int)(n / SUMMARY_CHUNK);
+#ifdef _OPENMP
+  if (nt > 1) {
+    atomic_size_t next = 0;
+    atomic_int failed = 0;
+#pragma omp parallel num_threads(nt)
+    {
+      double *sc = omp_get_thread_num() == 0 ? scratch : scratch_for(e);
+      if (!sc) atomic_store(&failed, 1);
+      for (; sc;) {
+        size_t c0 = atomic_fetch_add_explicit(&next, SUMMARY_CHUNK,
+                                              memory_order_relaxed);
+        if (c0 >= n) break;
+        size_t c1 = c0 + SUMMARY_CHUNK < n ? c0 + SUMMARY_CHUNK : n;
+        for (size_t c = c0; c < c1; c++) summarise(e, c, sc, &st[c]);
+      }
+      if (sc != scratch) ent_free(sc);
+    }
+    return atomic_load(&failed) ? ENT_ENOMEM : ENT_OK;
+  }
+#endif
+  for (size_t c = 0; c < n; c++) summarise(e, c, scratch, &st[c]);
+  return ENT_OK;
 }
 
 /* ------------------------------------------------------------ provenance */
@@ -309,6 +349,14 @@ ent_status ent_ensemble_result(const ent_ensemble *e, ent_result **out) {
   const ent_model *m = e->m;
   prov_part(res, e);
   res->cells = ent_result_alloc(res, e->S, sizeof *res->cells);
+  /* the cells' statistics first (on the threads), then the tree */
+  ent_result_stats *cs = ent_mallocarray(e->S + 1, sizeof *cs);
+  if (!cs || summarise_cells(e, e->S, scratch, cs) != ENT_OK) {
+    ent_free(cs);
+    ent_free(scratch);
+    ent_result_destroy(res);
+    return ENT_ENOMEM;
+  }
   for (size_t c = 0; res->cells && c < e->S; c++) {
     ent_result_cell *o = &res->cells[c];
     o->variable = ent_result_str(res, e->cells[c].variable);
@@ -316,9 +364,10 @@ ent_status ent_ensemble_result(const ent_ensemble *e, ent_result **out) {
     o->unit = ent_result_str(res, e->cells[c].unit);
     o->year = e->cells[c].year;
     o->bands = 1;
-    summarise(e, c, scratch, &o->st);
+    o->st = cs[c];
     o->value = o->st.q[ENT_Q_MEDIAN];
   }
+  ent_free(cs);
   if (res->cells) res->n_cells = e->S;
   res->issues = ent_result_alloc(res, m->n_issues, sizeof *res->issues);
   for (size_t i = 0; res->issues && i < m->n_issues; i++)

@@ -367,7 +367,9 @@ int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
 /* ------------------------------------------------------------ quantiles */
 
 size_t ent_qacc_scratch(const ent_qacc *q) {
-  return q->exact ? q->n_max : 4 * q->H * q->k;
+  /* sketch: two arrays of H k weighted values, then level 0's values and
+   * their 2 k sort keys (level_sort) */
+  return q->exact ? q->n_max : 4 * q->H * q->k + 3 * q->k;
 }
 
 typedef struct wv {
@@ -376,6 +378,34 @@ typedef struct wv {
 
 static int cmp_wv(const void *a, const void *b) {
   return cmp_double(&((const wv *)a)->v, &((const wv *)b)->v);
+}
+
+/* Quantiles p[0..np) of the weighted values w[0..m) (sorted; weights
+ * summing to total): the first value whose cumulative weight reaches
+ * p total, the last if none does.  For ascending p the scan goes on from
+ * the previous one, with the same sums. */
+static void read_weighted(const wv *w, size_t m, double total, const double *p,
+                          size_t np, double *out) {
+  double cum = 0.0;
+  size_t j = 0;
+  int added = 0; /* cum includes w[j].w */
+  for (size_t i = 0; i < np; i++) {
+    double target = p[i] * total;
+    if (i > 0 && p[i] < p[i - 1]) {
+      cum = 0.0;
+      j = 0;
+      added = 0;
+    }
+    for (; j + 1 < m; j++) {
+      if (!added) cum += w[j].w;
+      added = 0;
+      if (cum >= target) {
+        added = 1;
+        break;
+      }
+    }
+    out[i] = w[j].v;
+  }
 }
 
 void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
@@ -452,7 +482,14 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   if (negzero || H > 64) {
     qsort(w, m, sizeof *w, cmp_wv);
   } else {
-    qsort(w, q->len[c * H], sizeof *w, cmp_wv); /* level 0, first in w */
+    /* level 0, first in w, all of weight 1: its values sorted as in
+     * ent_qacc_add (level_sort; without -0.0 equal values are the same
+     * bits, so this is the array a sort of w by value gives) */
+    size_t n0 = q->len[c * H];
+    double *v0 = scratch + 4 * H * k;
+    for (size_t i = 0; i < n0; i++) v0[i] = w[i].v;
+    if (n0 > 1) level_sort(v0, n0, 0, (uint64_t *)(void *)(v0 + k));
+    for (size_t i = 0; i < n0; i++) w[i].v = v0[i];
     run[nrun] = m;
     /* bottom-up: merge neighbouring runs until one is left */
     while (nrun > 1) {
@@ -473,13 +510,5 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
       w2 = t;
     }
   }
-  for (size_t i = 0; i < np; i++) {
-    double target = p[i] * total, cum = 0.0;
-    size_t j = 0;
-    for (; j + 1 < m; j++) {
-      cum += w[j].w;
-      if (cum >= target) break;
-    }
-    out[i] = w[j].v;
-  }
+  read_weighted(w, m, total, p, np, out);
 }
