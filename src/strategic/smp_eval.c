@@ -202,6 +202,57 @@ static const coal4_fn coal4_table[6] = {coal4_BINARY,  coal4_PROPBIN,
                                         coal4_CUBIC,   coal4_ASYMPROSP};
 #endif
 
+#if SMP_HAVE_AVX512
+/* coal4_block with 8 lanes (AVX-512F/DQ, checked at run time): Kp is K
+ * rounded up to 8 (<= SMP_COAL_T_MAX), pairs (a, b) with b < a eight at a
+ * time, each lane the scalar loop's operations in voter order. */
+AVX512_INLINE void coal8_block(ent_smp_vote rule, size_t K, size_t N,
+                               const double *const *rows, const double *w,
+                               double *T, double *C) {
+  size_t Kp = (K + 7) / 8 * 8;
+  for (size_t v = 0; v < N; v++) {
+    double *tv = T + v * Kp;
+    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
+    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
+  }
+  for (size_t a = 0; a < K; a++) {
+    for (size_t b0 = 0; b0 < a; b0 += 8) {
+      vd8 p = v8b(1e-8), m = v8b(1e-8);
+      for (size_t v = 0; v < N; v++) {
+        const double *tv = T + v * Kp;
+        vd8 ub;
+        memcpy(&ub, tv + b0, sizeof ub);
+        vd8 z = v8vote(rule, v8b(w[v]), v8b(tv[a]), ub);
+        p = p + v8pos(z);
+        m = m - v8neg(z);
+      }
+      for (size_t l = 0; l < 8 && b0 + l < a; l++) {
+        C[a * K + b0 + l] = p[l];
+        C[(b0 + l) * K + a] = m[l];
+      }
+    }
+    C[a * K + a] = 1e-8;
+  }
+}
+
+#define COAL8_FN(RULE)                                                      \
+  __attribute__((target("avx512f,avx512dq"))) static void coal8_##RULE(     \
+      size_t K, size_t N, const double *const *rows, const double *w,       \
+      double *T, double *C) {                                               \
+    coal8_block(ENT_SMP_VOTE_##RULE, K, N, rows, w, T, C);                  \
+  }
+COAL8_FN(BINARY)
+COAL8_FN(PROPBIN)
+COAL8_FN(PROP)
+COAL8_FN(PROPCBC)
+COAL8_FN(CUBIC)
+COAL8_FN(ASYMPROSP)
+#undef COAL8_FN
+static const coal4_fn coal8_table[6] = {coal8_BINARY,  coal8_PROPBIN,
+                                        coal8_PROP,    coal8_PROPCBC,
+                                        coal8_CUBIC,   coal8_ASYMPROSP};
+#endif
+
 /* Victory probabilities (§3.4) from coalitions C into P. */
 static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
   for (size_t a = 0; a < K; a++) {
@@ -259,8 +310,15 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   const ent_smp_opts *o = w->o;
   size_t N = w->n;
   double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
+#if SMP_HAVE_AVX512
+  /* up to 4 options, one 4-lane block per option does it all */
+  if (w->avx512 && w->scalar_kernel == 0 && K > 4 && K <= SMP_COAL_T_MAX)
+    coal8_table[o->vote](K, N, w->rows, weights, w->CT, C);
+  else
+#endif
 #if SMP_HAVE_AVX2
-  if (w->avx2 && w->scalar_kernel == 0 && K <= SMP_COAL_T_MAX)
+  if (w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3) &&
+      K <= SMP_COAL_T_MAX)
     coal4_table[o->vote](K, N, w->rows, weights, w->CT, C);
   else
 #endif
