@@ -435,11 +435,14 @@ static void test_kernels_agree(void **state) {
         ent_diag *d = ent_diag_create();
         assert_int_equal(ent_smp_evaluate(wa, 0, p->x0, p->x0, d), ENT_OK);
         assert_int_equal(ent_smp_evaluate(wb, 0, p->x0, p->x0, d), ENT_OK);
-        { /* elections: SIMD coalitions == scalar coalitions */
+        { /* evaluations (the 8-lane distances, perspectives and own
+           * utilities where the CPU has AVX-512) and elections: SIMD
+           * coalitions == scalar coalitions */
           ent_smp_view ea, eb;
           ent_smp_work_view(wa, &ea);
           ent_smp_work_view(wb, &eb);
           assert_memory_equal(ea.risk_p, eb.risk_p, N * sizeof(double));
+          assert_memory_equal(ea.R, eb.R, N * sizeof(double));
           assert_memory_equal(ea.win_prob, eb.win_prob, N * sizeof(double));
         }
         assert_int_equal(ent_smp_advance(wa, 0, p->x0, p->x0, xa, ia, d),
