@@ -243,6 +243,8 @@ void ent_smp_work_view(const ent_smp_work *w, ent_smp_view *v) {
   v->y_targ = w->y_targ;
   v->chosen_init = w->chosen_init;
   v->chosen_targ = w->chosen_targ;
+  v->b_u = w->b_u;
+  v->n_barg = w->n_barg;
 }
 
 /* ============================================================ runs */

@@ -225,6 +225,9 @@ typedef struct ent_smp_view {
   const int *chosen_init; /* per actor: initiator of the bargain it took
                              (itself for its status quo) */
   const int *chosen_targ; /* ... and the target */
+  const double *b_u;      /* [n_barg*N] each bargain's utility to every
+                             voter (§5.7) */
+  size_t n_barg;          /* bargains of the turn */
 } ent_smp_view;
 
 ENT_LOCAL void ent_smp_work_view(const ent_smp_work *w, ent_smp_view *v);

@@ -9,6 +9,9 @@
 
 #include <math.h>
 #include <string.h>
+#if SMP_HAVE_AVX512
+#include <immintrin.h>
+#endif
 
 /* ============================================================ challenges (§5.2) */
 
@@ -530,6 +533,56 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
   }
 }
 
+#if SMP_HAVE_AVX512
+/* The principals' terms of bargain b for voters a0 .. a0+7 (AVX-512F/DQ,
+ * checked at run time): u[a] = (0.0 + util_f(D_a(yI), R_a)) +
+ * util_f(D_a(yJ), R_a), distance() and util_f lane for lane (sub, mul,
+ * mul, add from +0.0, div, sqrt; v8util), so the scalar doubles.  Lanes
+ * past N are computed from zeros and never stored. */
+__attribute__((target("avx512f,avx512dq"))) static void
+principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
+                 const double *yJ, double *u) {
+  size_t N = w->n, M = w->m;
+  const ent_smp_problem *pb = w->pb;
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  for (size_t a0 = 0; a0 < N; a0 += 8) {
+    size_t left = N - a0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    __m512i rowi = _mm512_mullo_epi64(
+        _mm512_add_epi64(step, _mm512_set1_epi64((long long)a0)),
+        _mm512_set1_epi64((long long)M));
+    __m512d numI = _mm512_setzero_pd(), numJ = _mm512_setzero_pd();
+    for (size_t k = 0; k < M; k++) {
+      __m512d xa, sa;
+      if (M == 1) {
+        xa = _mm512_maskz_loadu_pd(live, xi + a0);
+        sa = _mm512_maskz_loadu_pd(live, pb->sal + a0);
+      } else {
+        __m512i idx = _mm512_add_epi64(rowi, _mm512_set1_epi64((long long)k));
+        xa = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, idx, xi, 8);
+        sa = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, idx,
+                                      pb->sal, 8);
+      }
+      __m512d eI = _mm512_sub_pd(xa, _mm512_set1_pd(yI[k]));
+      __m512d eJ = _mm512_sub_pd(xa, _mm512_set1_pd(yJ[k]));
+      __m512d gI = _mm512_mul_pd(eI, sa), gJ = _mm512_mul_pd(eJ, sa);
+      numI = _mm512_add_pd(numI, _mm512_mul_pd(gI, gI));
+      numJ = _mm512_add_pd(numJ, _mm512_mul_pd(gJ, gJ));
+    }
+    /* padding lanes divide by 1, not 0 */
+    __m512d ssq = _mm512_mask_loadu_pd(_mm512_set1_pd(1.0), live,
+                                       pb->ssq + a0);
+    vd8 ra = (vd8)_mm512_maskz_loadu_pd(live, w->R + a0);
+    vd8 dI = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numI, ssq));
+    vd8 dJ = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numJ, ssq));
+    vd8 s = v8b(0.0) + v8util(dI, ra);
+    vd8 t = s + v8util(dJ, ra);
+    _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
+  }
+}
+#endif
+
 /* Advances state (x, xi) by one turn into (xn, xin): targets (§5.3),
  * bargains (§5.4-§5.5), queues and their elections (§5.6-§5.7), then the
  * accommodation of ideals (§5.8).
@@ -622,6 +675,11 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
       double *u = w->b_u + b * N;
       /* The two principals' new positions first, then every other actor's
        * current one, in order. */
+#if SMP_HAVE_AVX512
+      if (w->avx512 && w->scalar_kernel == 0)
+        principal_terms8(w, xi, yI, yJ, u);
+      else
+#endif
       for (size_t a = 0; a < N; a++) {
         const double *xa = xi + a * M, *sa = sal + a * M;
         double ra = w->R[a];

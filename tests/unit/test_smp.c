@@ -493,6 +493,14 @@ static void test_kernels_agree(void **state) {
           assert_memory_equal(&pe, &va.p_win[i], sizeof(double));
           assert_memory_equal(&ge, &va.gain[i], sizeof(double));
         }
+        /* the bargains' utilities (8-lane principals' terms where the
+         * CPU has AVX-512) */
+        assert_int_equal(va.n_barg, vb.n_barg);
+        if (vb.n_barg)
+          assert_memory_equal(va.b_u, vb.b_u, vb.n_barg * N * sizeof(double));
+        assert_int_equal(vd.n_barg, vb.n_barg);
+        if (vb.n_barg)
+          assert_memory_equal(vd.b_u, vb.b_u, vb.n_barg * N * sizeof(double));
         assert_memory_equal(xa, xb, N * M * sizeof *xa);
         assert_memory_equal(xc, xb, N * M * sizeof *xc);
         assert_memory_equal(xd, xb, N * M * sizeof *xd);
