@@ -619,11 +619,17 @@ typedef struct eu_ctx {
 } eu_ctx;
 
 /* The utilities of success and failure at distance d with exponent rho
- * (section 3). */
-static void eu_success_failure(double d, double rho, double *Us, double *Uf) {
+ * (section 3).  At d = 1 the bases are 0.5 - 0.5 = +0 and 0.5 + 0.5 = 1
+ * exactly, and pow(+0, rho) = +0, pow(1, rho) = 1 for rho > 0: no call
+ * (the reference path, `exact`, calls pow for every pair). */
+static inline void eu_success_failure(double d, double rho, double *Us,
+                                      double *Uf, int exact) {
   if (rho == 1.0) {
     *Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
     *Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
+  } else if (!exact && d == 1.0 && rho > 0.0) {
+    *Us = 2.0 - 4.0 * 0.0;
+    *Uf = 2.0 - 4.0 * 1.0;
   } else {
     *Us = 2.0 - 4.0 * pow(0.5 - 0.5 * d, rho);
     *Uf = 2.0 - 4.0 * pow(0.5 + 0.5 * d, rho);
@@ -637,8 +643,9 @@ static double eu_status_quo(double rho) {
 
 /* EU(i -> j; rho) from the distance d = |x_i - x_j| / R (clamped) and
  * the three utilities of that d and rho. */
-static double eu_from(const eu_ctx *c, size_t i, size_t j, double P,
-                      double rho, double d, double Us, double Uf, double Uq) {
+static inline double eu_from(const eu_ctx *c, size_t i, size_t j,
+                             double P, double rho, double d, double Us,
+                             double Uf, double Uq) {
   double s = c->sal[j];
   double v = s * (P * Us + (1.0 - P) * Uf) + (1.0 - s) * Us - c->Q * Uq;
   if (c->Q < 1.0) {
@@ -657,7 +664,7 @@ static double eu_from(const eu_ctx *c, size_t i, size_t j, double P,
 static double eu(const eu_ctx *c, size_t i, size_t j, double P, double rho) {
   double d = clamp01(fabs(c->x[i] - c->x[j]) / c->range);
   double Us, Uf;
-  eu_success_failure(d, rho, &Us, &Uf);
+  eu_success_failure(d, rho, &Us, &Uf, 1);
   return eu_from(c, i, j, P, rho, d, Us, Uf, eu_status_quo(rho));
 }
 
@@ -837,10 +844,10 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
        * (or equal exponents) also Us, Uf and Uq: 2 pow calls, not 6 */
       double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
       double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
-      eu_success_failure(d, ri, &Us, &Uf);
+      eu_success_failure(d, ri, &Us, &Uf, 0);
       a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
       if (rb != ri) {
-        eu_success_failure(d, rb, &Us, &Uf);
+        eu_success_failure(d, rb, &Us, &Uf, 0);
         b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[j]);
       } else {
         b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[i]);

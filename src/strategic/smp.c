@@ -27,11 +27,13 @@
  *     (see "SIMD lanes" below); where the CPU has AVX2 the challenge
  *     kernel and the coalitions of elections of up to SMP_COAL_T_MAX
  *     options (their utilities copied voter-major, CT) take 4 lanes in one
- *     vector; the scalar forms stay as the reference and the tests check
- *     all forms agree bit for bit.
+ *     vector, and 8 where it has AVX-512F/DQ (coalitions of more than 4
+ *     options); the scalar forms stay as the reference and the tests
+ *     check all forms agree bit for bit.
  *
- * Memory layout: D[a*ld + b] = D_a(x_b) with ld = N rounded up to the lane
- * count (zero padding), so D(n, j..j+3) is one contiguous load; DT is the
+ * Memory layout: D[a*ld + b] = D_a(x_b) with ld = N rounded up to 8, the
+ * widest kernel's lanes (zero padding), so D(n, j..j+7) is one contiguous
+ * load; DT is the
  * transpose.  Election utilities are option-major (one row of N voter
  * utilities per option); UownT[n*N + a] = U^a(a, n) is contiguous in the
  * voter a.
@@ -156,7 +158,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   w->kmax = 1 + 2 * n;
   int ok = 1;
   size_t nn = n * n, kk = w->kmax * w->kmax;
-  w->ld = (n + ENT_SMP_LANES - 1) / ENT_SMP_LANES * ENT_SMP_LANES;
+  w->ld = (n + SMP_LD_ROUND - 1) / SMP_LD_ROUND * SMP_LD_ROUND;
   ALLOC(w->D, n * w->ld);
   ALLOC(w->DT, nn);
   ALLOC(w->VT, nn);
@@ -215,6 +217,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
         w->A[o->acc[e].i * n + o->acc[e].j] = o->acc[e].v;
   }
   w->avx2 = ent_smp_have_avx2();
+  w->avx512 = ent_smp_have_avx512();
   ent_smp_work_reset(w);
   return w;
 }
@@ -240,6 +243,8 @@ void ent_smp_work_view(const ent_smp_work *w, ent_smp_view *v) {
   v->y_targ = w->y_targ;
   v->chosen_init = w->chosen_init;
   v->chosen_targ = w->chosen_targ;
+  v->b_u = w->b_u;
+  v->n_barg = w->n_barg;
 }
 
 /* ============================================================ runs */

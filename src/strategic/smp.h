@@ -195,8 +195,9 @@ ENT_LOCAL ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
                                            const ent_smp_opts *o);
 ENT_LOCAL void ent_smp_work_free(ent_smp_work *w);
 /* Tests: 1 = use the scalar reference kernels instead of the SIMD ones,
- * 2 = the 2-lane (SSE2) vector kernels even where the CPU has AVX2 (the
- * results are identical; this lets the tests prove it). */
+ * 2 = the 2-lane (SSE2) vector kernels even where the CPU has AVX2, 3 =
+ * the 4-lane (AVX2) kernels even where it has AVX-512 (the results are
+ * identical; this lets the tests prove it). */
 ENT_LOCAL void ent_smp_work_set_scalar(ent_smp_work *w, int on);
 /* Back to the state ent_smp_work_alloc leaves (the generator seeded
  * again), so that a workspace used again gives the same run as a new
@@ -224,6 +225,9 @@ typedef struct ent_smp_view {
   const int *chosen_init; /* per actor: initiator of the bargain it took
                              (itself for its status quo) */
   const int *chosen_targ; /* ... and the target */
+  const double *b_u;      /* [n_barg*N] each bargain's utility to every
+                             voter (§5.7) */
+  size_t n_barg;          /* bargains of the turn */
 } ent_smp_view;
 
 ENT_LOCAL void ent_smp_work_view(const ent_smp_work *w, ent_smp_view *v);

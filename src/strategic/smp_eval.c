@@ -10,6 +10,9 @@
 
 #include <math.h>
 #include <string.h>
+#if SMP_HAVE_AVX512
+#include <immintrin.h>
+#endif
 
 /* Risk attitude h ascribes to i (§4.3). */
 static double rho_adjust(ent_smp_radj a, double rh, double ri) {
@@ -202,6 +205,57 @@ static const coal4_fn coal4_table[6] = {coal4_BINARY,  coal4_PROPBIN,
                                         coal4_CUBIC,   coal4_ASYMPROSP};
 #endif
 
+#if SMP_HAVE_AVX512
+/* coal4_block with 8 lanes (AVX-512F/DQ, checked at run time): Kp is K
+ * rounded up to 8 (<= SMP_COAL_T_MAX), pairs (a, b) with b < a eight at a
+ * time, each lane the scalar loop's operations in voter order. */
+AVX512_INLINE void coal8_block(ent_smp_vote rule, size_t K, size_t N,
+                               const double *const *rows, const double *w,
+                               double *T, double *C) {
+  size_t Kp = (K + 7) / 8 * 8;
+  for (size_t v = 0; v < N; v++) {
+    double *tv = T + v * Kp;
+    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
+    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
+  }
+  for (size_t a = 0; a < K; a++) {
+    for (size_t b0 = 0; b0 < a; b0 += 8) {
+      vd8 p = v8b(1e-8), m = v8b(1e-8);
+      for (size_t v = 0; v < N; v++) {
+        const double *tv = T + v * Kp;
+        vd8 ub;
+        memcpy(&ub, tv + b0, sizeof ub);
+        vd8 z = v8vote(rule, v8b(w[v]), v8b(tv[a]), ub);
+        p = p + v8pos(z);
+        m = m - v8neg(z);
+      }
+      for (size_t l = 0; l < 8 && b0 + l < a; l++) {
+        C[a * K + b0 + l] = p[l];
+        C[(b0 + l) * K + a] = m[l];
+      }
+    }
+    C[a * K + a] = 1e-8;
+  }
+}
+
+#define COAL8_FN(RULE)                                                      \
+  __attribute__((target("avx512f,avx512dq"))) static void coal8_##RULE(     \
+      size_t K, size_t N, const double *const *rows, const double *w,       \
+      double *T, double *C) {                                               \
+    coal8_block(ENT_SMP_VOTE_##RULE, K, N, rows, w, T, C);                  \
+  }
+COAL8_FN(BINARY)
+COAL8_FN(PROPBIN)
+COAL8_FN(PROP)
+COAL8_FN(PROPCBC)
+COAL8_FN(CUBIC)
+COAL8_FN(ASYMPROSP)
+#undef COAL8_FN
+static const coal4_fn coal8_table[6] = {coal8_BINARY,  coal8_PROPBIN,
+                                        coal8_PROP,    coal8_PROPCBC,
+                                        coal8_CUBIC,   coal8_ASYMPROSP};
+#endif
+
 /* Victory probabilities (§3.4) from coalitions C into P. */
 static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
   for (size_t a = 0; a < K; a++) {
@@ -259,8 +313,15 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   const ent_smp_opts *o = w->o;
   size_t N = w->n;
   double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
+#if SMP_HAVE_AVX512
+  /* up to 4 options, one 4-lane block per option does it all */
+  if (w->avx512 && w->scalar_kernel == 0 && K > 4 && K <= SMP_COAL_T_MAX)
+    coal8_table[o->vote](K, N, w->rows, weights, w->CT, C);
+  else
+#endif
 #if SMP_HAVE_AVX2
-  if (w->avx2 && w->scalar_kernel == 0 && K <= SMP_COAL_T_MAX)
+  if (w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3) &&
+      K <= SMP_COAL_T_MAX)
     coal4_table[o->vote](K, N, w->rows, weights, w->CT, C);
   else
 #endif
@@ -368,6 +429,135 @@ ent_status ent_smp_election_failed(ent_smp_work *w, ent_status st,
 
 /* ============================================================ evaluation (§4) */
 
+/* §4.3 perspectives, the scalar form: ρ(R_h, R_i) and each actor's own
+ * row U^a(a, ·). */
+static void perspectives(ent_smp_work *w) {
+  const ent_smp_opts *o = w->o;
+  size_t N = w->n;
+  switch (o->radj) { /* rho_adjust with the option out of the loop */
+  case ENT_SMP_RADJ_NONE:
+    RHO_LOOP(ENT_SMP_RADJ_NONE);
+    break;
+  case ENT_SMP_RADJ_HALF:
+    RHO_LOOP(ENT_SMP_RADJ_HALF);
+    break;
+  case ENT_SMP_RADJ_TWOTHIRDS:
+    RHO_LOOP(ENT_SMP_RADJ_TWOTHIRDS);
+    break;
+  case ENT_SMP_RADJ_FULL:
+    RHO_LOOP(ENT_SMP_RADJ_FULL);
+    break;
+  case ENT_SMP_RADJ_ONETHIRD:
+  default:
+    RHO_LOOP(ENT_SMP_RADJ_ONETHIRD);
+    break;
+  }
+  for (size_t a = 0; a < N; a++) {
+    double ra = w->rho[a * N + a];
+    for (size_t b = 0; b < N; b++) {
+      double u = util_f(w->D[a * w->ld + b], ra);
+      w->Uown[a * N + b] = u;
+      w->UownT[b * N + a] = u;
+    }
+  }
+}
+
+#if SMP_HAVE_AVX512
+/* The O(N^2) steps of §4.1 and §4.3 for one row a, 8 columns b at a time
+ * (AVX-512F/DQ, checked at run time): each lane performs the scalar
+ * form's operations in its order -- distance(): sub, mul, mul, add from
+ * +0.0, div, sqrt; rho_adjust; util_f as v8util -- all correctly rounded
+ * lane-wise and unfused (-ffp-contract=off), so the same doubles.  Lanes
+ * past N are computed from zeros and never stored. */
+__attribute__((target("avx512f,avx512dq"))) static __mmask8
+live8(size_t left) {
+  return left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+}
+
+/* D(a, ·) and DT(·, a): distances of every position from a's ideal. */
+__attribute__((target("avx512f,avx512dq"))) static void
+distances8(ent_smp_work *w, size_t a, const double *x, const double *xi) {
+  size_t N = w->n, M = w->m, ld = w->ld;
+  const double *xa = xi + a * M, *sa = w->pb->sal + a * M;
+  const __m512d ssq = _mm512_set1_pd(w->pb->ssq[a]);
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  double *Da = w->D + a * ld, lane[8];
+  for (size_t b0 = 0; b0 < N; b0 += 8) {
+    __mmask8 live = live8(N - b0);
+    __m512d num = _mm512_setzero_pd();
+    for (size_t k = 0; k < M; k++) {
+      __m512d y;
+      if (M == 1) {
+        y = _mm512_maskz_loadu_pd(live, x + b0);
+      } else {
+        __m512i b = _mm512_add_epi64(step, _mm512_set1_epi64((long long)b0));
+        __m512i idx = _mm512_add_epi64(
+            _mm512_mullo_epi64(b, _mm512_set1_epi64((long long)M)),
+            _mm512_set1_epi64((long long)k));
+        y = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, idx, x, 8);
+      }
+      __m512d e = _mm512_sub_pd(_mm512_set1_pd(xa[k]), y);
+      __m512d g = _mm512_mul_pd(e, _mm512_set1_pd(sa[k]));
+      num = _mm512_add_pd(num, _mm512_mul_pd(g, g));
+    }
+    __m512d d = _mm512_sqrt_pd(_mm512_div_pd(num, ssq));
+    _mm512_mask_storeu_pd(Da + b0, live, d);
+    _mm512_storeu_pd(lane, d);
+    for (size_t l = 0; l < 8 && b0 + l < N; l++)
+      w->DT[(b0 + l) * N + a] = lane[l];
+  }
+}
+
+/* ρ(R_h, R_i) of row h (§4.3), rho_adjust lane for lane. */
+__attribute__((target("avx512f,avx512dq"))) static void
+rho_row8(ent_smp_work *w, size_t h) {
+  size_t N = w->n;
+  ent_smp_radj adj = w->o->radj;
+  vd8 rh = v8b(w->R[h]);
+  double *out = w->rho + h * N;
+  for (size_t i0 = 0; i0 < N; i0 += 8) {
+    __mmask8 live = live8(N - i0);
+    vd8 ri = (vd8)_mm512_maskz_loadu_pd(live, w->R + i0), r;
+    switch (adj) {
+    case ENT_SMP_RADJ_NONE:
+      r = rh;
+      break;
+    case ENT_SMP_RADJ_HALF:
+      r = (rh + ri) / v8b(2.0);
+      break;
+    case ENT_SMP_RADJ_TWOTHIRDS:
+      r = (rh + (v8b(2.0) * ri)) / v8b(3.0);
+      break;
+    case ENT_SMP_RADJ_FULL:
+      r = ri;
+      break;
+    case ENT_SMP_RADJ_ONETHIRD:
+    default:
+      r = ((v8b(2.0) * rh) + ri) / v8b(3.0);
+      break;
+    }
+    _mm512_mask_storeu_pd(out + i0, live, (__m512d)r);
+  }
+}
+
+/* U^a(a, ·) into Uown's row a and UownT's column a. */
+__attribute__((target("avx512f,avx512dq"))) static void
+uown_row8(ent_smp_work *w, size_t a) {
+  size_t N = w->n;
+  vd8 ra = v8b(w->rho[a * N + a]);
+  const double *Da = w->D + a * w->ld;
+  double *out = w->Uown + a * N, lane[8];
+  for (size_t b0 = 0; b0 < N; b0 += 8) {
+    __mmask8 live = live8(N - b0);
+    vd8 u = v8util((vd8)_mm512_loadu_pd(Da + b0), ra); /* padded row */
+    _mm512_mask_storeu_pd(out + b0, live, (__m512d)u);
+    _mm512_storeu_pd(lane, (__m512d)u);
+    for (size_t l = 0; l < 8 && b0 + l < N; l++)
+      w->UownT[(b0 + l) * N + a] = lane[l];
+  }
+}
+#endif
+
 /* Evaluates state (x, xi): distances and risk-neutral utilities (§4.1),
  * risk inference (§4.2), perspective attitudes and own utilities (§4.3),
  * the §4.4 sanity norms and the winning probabilities (§4.5).
@@ -384,6 +574,12 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
   ent_status st;
 
   /* §4.1 distances D(a,b) = D_a(x_b) and risk-neutral values V. */
+#if SMP_HAVE_AVX512
+  int wide = w->avx512 && w->scalar_kernel == 0;
+  if (wide)
+    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi);
+  else
+#endif
   for (size_t a = 0; a < N; a++)
     for (size_t b = 0; b < N; b++) {
       double dab = distance(xi + a * M, sal + a * M, ssq[a], x + b * M, M);
@@ -445,32 +641,13 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
   }
 
   /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
-  switch (o->radj) { /* rho_adjust with the option out of the loop */
-  case ENT_SMP_RADJ_NONE:
-    RHO_LOOP(ENT_SMP_RADJ_NONE);
-    break;
-  case ENT_SMP_RADJ_HALF:
-    RHO_LOOP(ENT_SMP_RADJ_HALF);
-    break;
-  case ENT_SMP_RADJ_TWOTHIRDS:
-    RHO_LOOP(ENT_SMP_RADJ_TWOTHIRDS);
-    break;
-  case ENT_SMP_RADJ_FULL:
-    RHO_LOOP(ENT_SMP_RADJ_FULL);
-    break;
-  case ENT_SMP_RADJ_ONETHIRD:
-  default:
-    RHO_LOOP(ENT_SMP_RADJ_ONETHIRD);
-    break;
-  }
-  for (size_t a = 0; a < N; a++) {
-    double ra = w->rho[a * N + a];
-    for (size_t b = 0; b < N; b++) {
-      double u = util_f(w->D[a * w->ld + b], ra);
-      w->Uown[a * N + b] = u;
-      w->UownT[b * N + a] = u;
-    }
-  }
+#if SMP_HAVE_AVX512
+  if (wide) {
+    for (size_t h = 0; h < N; h++) rho_row8(w, h);
+    for (size_t a = 0; a < N; a++) uown_row8(w, a);
+  } else
+#endif
+  perspectives(w);
 
   /* §4.4 KTAB's sanity checks.  With g(d) = (1-d) d (d <= 1) or (1-d):
    *   U^h(i,j) - Ū(i,j) = g(D(i,j)) (ρ(R_h,R_i) - R_i),

@@ -29,7 +29,7 @@ struct ent_smp_work {
   size_t kmax;   /* largest election: max(N, queue length) */
   size_t nbmax;  /* most bargains in one turn */
   /* state */
-  size_t ld;         /* row stride of D: N rounded up to ENT_SMP_LANES */
+  size_t ld;         /* row stride of D: N rounded up to SMP_LD_ROUND */
   double *D;         /* [N*ld] D(a,b) = D_a(x_b) at D[a*ld + b]; padding 0 */
   double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b) */
   double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral */
@@ -48,8 +48,10 @@ struct ent_smp_work {
   double *ui, *un;   /* [N] kernel rows: U^i(n, i), U^i(n, n) */
   double *g1, *g2;   /* [N] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
   int scalar_kernel; /* tests: 1 the scalar kernels, 2 the 2-lane vector
-                        kernels only (ent_smp_work_set_scalar) */
+                        kernels only, 3 none wider than 4 lanes
+                        (ent_smp_work_set_scalar) */
   int avx2;          /* the CPU has AVX2: 4-lane kernels */
+  int avx512;        /* the CPU has AVX-512F/DQ: 8-lane kernels */
   double *CT;        /* [N * SMP_COAL_T_MAX] options' utilities voter-major
                         for the 4-lane coalitions (smp_eval.c) */
   int *target;       /* [N] */
@@ -233,8 +235,57 @@ AVX2_INLINE vd4 v4vote(ent_smp_vote rule, vd4 w, vd4 ua, vd4 ub) {
   }
 }
 
+/* 8-lane vectors (AVX-512F/DQ, checked at run time: ent_smp_have_avx512)
+ * for the same two kernels; again the lane-wise operations of the 2-lane
+ * forms, so the same doubles. */
+#define SMP_HAVE_AVX512 1
+typedef double vd8 __attribute__((vector_size(64)));
+typedef long long vm8 __attribute__((vector_size(64)));
+#define AVX512_INLINE                                                        \
+  static inline __attribute__((always_inline, target("avx512f,avx512dq")))
+
+AVX512_INLINE vd8 v8b(double x) {
+  vd8 v = {x, x, x, x, x, x, x, x};
+  return v;
+}
+AVX512_INLINE vd8 v8sel(vm8 m, vd8 a, vd8 b) {
+  return (vd8)(((vm8)a & m) | ((vm8)b & ~m));
+}
+AVX512_INLINE vd8 v8pos(vd8 z) { return (vd8)((vm8)z & (z > v8b(0.0))); }
+AVX512_INLINE vd8 v8neg(vd8 z) { return (vd8)((vm8)z & (z < v8b(0.0))); }
+AVX512_INLINE vd8 v8util(vd8 d, vd8 r) {
+  vd8 one = v8b(1.0);
+  return v8sel(d <= one, (one - d) * (one + d * r), (one - d) * (one + r));
+}
+AVX512_INLINE vd8 v8bin(vd8 d) {
+  vd8 b = d / v8b(1e-8);
+  b = v8sel(b > v8b(1.0), v8b(1.0), b);
+  return v8sel(b < v8b(-1.0), v8b(-1.0), b);
+}
+AVX512_INLINE vd8 v8vote(ent_smp_vote rule, vd8 w, vd8 ua, vd8 ub) {
+  vd8 d = ua - ub;
+  switch (rule) {
+  case ENT_SMP_VOTE_BINARY:
+    return w * v8bin(d);
+  case ENT_SMP_VOTE_PROPBIN:
+    return w * (v8b(1.0 - 0.2) * d + v8b(0.2) * v8bin(d));
+  case ENT_SMP_VOTE_PROPCBC:
+    return w * (v8b(1.0 - 0.5) * d + v8b(0.5) * ((d * d) * d));
+  case ENT_SMP_VOTE_CUBIC:
+    return w * ((d * d) * d);
+  case ENT_SMP_VOTE_ASYMPROSP:
+    return v8sel(d < v8b(0.0), w * d,
+                 v8sel(d > v8b(0.0), ((v8b(2.0) * w) * d) / v8b(3.0),
+                       v8b(0.0)));
+  case ENT_SMP_VOTE_PROP:
+  default:
+    return w * d;
+  }
+}
+
 #else
 #define SMP_HAVE_AVX2 0
+#define SMP_HAVE_AVX512 0
 #endif
 
 
@@ -250,6 +301,12 @@ ENT_INLINE int all_finite(const double *v, size_t n) {
 
 /* 1 if the 4-lane (AVX2) kernels can run here. */
 ENT_LOCAL int ent_smp_have_avx2(void);
+/* 1 if the 8-lane (AVX-512F/DQ) kernels can run here. */
+ENT_LOCAL int ent_smp_have_avx512(void);
+
+/* D's row stride is N rounded up to this (the widest kernel's lanes), so
+ * D(n, j..j+7) of a block is one load inside the row, padding 0. */
+#define SMP_LD_ROUND 8
 
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };

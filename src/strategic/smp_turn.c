@@ -9,6 +9,9 @@
 
 #include <math.h>
 #include <string.h>
+#if SMP_HAVE_AVX512
+#include <immintrin.h>
+#endif
 
 /* ============================================================ challenges (§5.2) */
 
@@ -286,6 +289,77 @@ int ent_smp_have_avx2(void) { return __builtin_cpu_supports("avx2") != 0; }
 int ent_smp_have_avx2(void) { return 0; }
 #endif
 
+/* The block of 8 targets j0 .. j0+7 in one 8-lane vector (AVX-512F/DQ,
+ * checked at run time): semi_block4's operations lane for lane.  A, B
+ * hold A0, B0 of the 8 lanes on entry and the sums on return; D's rows
+ * are padded to 8 (SMP_LD_ROUND), so lanes past N read 0 and are thrown
+ * away by the caller. */
+#if SMP_HAVE_AVX512
+AVX512_INLINE void semi_block8(ent_smp_vote rule, const ent_smp_work *w,
+                               size_t i, size_t j0, double *A, double *B) {
+  size_t N = w->n, ld = w->ld;
+  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
+  const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
+  long long j = (long long)j0;
+  const vm8 jl = {j, j + 1, j + 2, j + 3, j + 4, j + 5, j + 6, j + 7};
+  vd8 A0, B0;
+  memcpy(&A0, A, sizeof A0);
+  memcpy(&B0, B, sizeof B0);
+  vd8 As = A0, Bs = B0;
+  for (size_t n = 0; n < N; n++) {
+    if (n == i) continue;
+    vd8 wn = v8b(W[n]), rn = v8b(rh[n]), uin = v8b(ui[n]), unn = v8b(un[n]);
+    vd8 g1n = v8b(g1[n]), g2n = v8b(g2[n]);
+    long long nl = (long long)n;
+    vm8 nn = {nl, nl, nl, nl, nl, nl, nl, nl};
+    vd8 dj;
+    memcpy(&dj, D + n * ld + j0, sizeof dj);
+    vd8 uj = v8util(dj, rn);
+    vd8 z = v8vote(rule, wn, uin, uj);
+    vd8 Ap = A0 + v8pos(z);
+    vd8 Bp = B0 - v8neg(z);
+    vd8 p = Ap / (Ap + Bp);
+    vd8 q = v8b(1.0) - p;
+    vd8 uj2 = uj + uj;
+    vd8 l1 = uj2 + uj;
+    vd8 l2 = uj2 + unn;
+    vd8 ji = (p * g1n) + (q * l1);
+    vd8 jj = (p * g2n) + (q * l2);
+    vd8 z2 = v8vote(rule, wn, ji, jj);
+    z2 = (vd8)((vm8)z2 & (jl != nn)); /* the term n = j is skipped */
+    As = As + v8pos(z2);
+    Bs = Bs - v8neg(z2);
+  }
+  memcpy(A, &As, sizeof As);
+  memcpy(B, &Bs, sizeof Bs);
+}
+
+typedef void (*semi8_fn)(const ent_smp_work *w, size_t i, size_t j0,
+                         double *A, double *B);
+#define SEMI8_FN(RULE)                                                      \
+  __attribute__((target("avx512f,avx512dq"))) static void semi8_##RULE(     \
+      const ent_smp_work *w, size_t i, size_t j0, double *A, double *B) {   \
+    semi_block8(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                       \
+  }
+SEMI8_FN(BINARY)
+SEMI8_FN(PROPBIN)
+SEMI8_FN(PROP)
+SEMI8_FN(PROPCBC)
+SEMI8_FN(CUBIC)
+SEMI8_FN(ASYMPROSP)
+#undef SEMI8_FN
+static const semi8_fn semi8_table[6] = {semi8_BINARY,  semi8_PROPBIN,
+                                        semi8_PROP,    semi8_PROPCBC,
+                                        semi8_CUBIC,   semi8_ASYMPROSP};
+
+int ent_smp_have_avx512(void) {
+  return __builtin_cpu_supports("avx512f") &&
+         __builtin_cpu_supports("avx512dq");
+}
+#else
+int ent_smp_have_avx512(void) { return 0; }
+#endif
+
 /* Keep the running best target of i (§5.3). */
 static void consider(ent_smp_work *w, size_t j, double A, double B,
                      double uii, double uij, int *best, double *best_gain,
@@ -309,9 +383,34 @@ static void choose_target(ent_smp_work *w, size_t i) {
   double uii = w->un[i];
   int best = -1;
   double best_gain = -1.0, best_p = 0.0;
+#if SMP_HAVE_AVX512
+  if (semi && w->avx512 && w->scalar_kernel == 0) {
+    for (size_t j0 = 0; j0 < N; j0 += 8) {
+      double A[8], B[8], uij[8];
+      for (size_t l = 0; l < 8; l++) {
+        A[l] = B[l] = 1e-10;
+        uij[l] = 0.0;
+      }
+      for (size_t l = 0; l < 8 && j0 + l < N; l++) {
+        size_t j = j0 + l;
+        if (j == i) continue;
+        uij[l] = util_f(D[i * ld + j], rh[i]);
+        principals(rule, W[i], W[j], uii, uij[l], w->ui[j], w->un[j], &A[l],
+                   &B[l]);
+      }
+      semi8_table[rule](w, i, j0, A, B);
+      for (size_t l = 0; l < 8 && j0 + l < N; l++)
+        if (j0 + l != i)
+          consider(w, j0 + l, A[l], B[l], uii, uij[l], &best, &best_gain,
+                   &best_p);
+    }
+    goto done;
+  }
+#endif
 #if SMP_HAVE_VEC
   if (semi && w->scalar_kernel != 1) {
-    int four = SMP_HAVE_AVX2 && w->avx2 && w->scalar_kernel == 0;
+    int four = SMP_HAVE_AVX2 && w->avx2 &&
+               (w->scalar_kernel == 0 || w->scalar_kernel == 3);
     (void)four;
     for (size_t j0 = 0; j0 < N; j0 += ENT_SMP_LANES) {
       semi_fn fn = semi_table[j0 + 2 >= N][rule];
@@ -434,6 +533,56 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
   }
 }
 
+#if SMP_HAVE_AVX512
+/* The principals' terms of bargain b for voters a0 .. a0+7 (AVX-512F/DQ,
+ * checked at run time): u[a] = (0.0 + util_f(D_a(yI), R_a)) +
+ * util_f(D_a(yJ), R_a), distance() and util_f lane for lane (sub, mul,
+ * mul, add from +0.0, div, sqrt; v8util), so the scalar doubles.  Lanes
+ * past N are computed from zeros and never stored. */
+__attribute__((target("avx512f,avx512dq"))) static void
+principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
+                 const double *yJ, double *u) {
+  size_t N = w->n, M = w->m;
+  const ent_smp_problem *pb = w->pb;
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  for (size_t a0 = 0; a0 < N; a0 += 8) {
+    size_t left = N - a0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    __m512i rowi = _mm512_mullo_epi64(
+        _mm512_add_epi64(step, _mm512_set1_epi64((long long)a0)),
+        _mm512_set1_epi64((long long)M));
+    __m512d numI = _mm512_setzero_pd(), numJ = _mm512_setzero_pd();
+    for (size_t k = 0; k < M; k++) {
+      __m512d xa, sa;
+      if (M == 1) {
+        xa = _mm512_maskz_loadu_pd(live, xi + a0);
+        sa = _mm512_maskz_loadu_pd(live, pb->sal + a0);
+      } else {
+        __m512i idx = _mm512_add_epi64(rowi, _mm512_set1_epi64((long long)k));
+        xa = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, idx, xi, 8);
+        sa = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, idx,
+                                      pb->sal, 8);
+      }
+      __m512d eI = _mm512_sub_pd(xa, _mm512_set1_pd(yI[k]));
+      __m512d eJ = _mm512_sub_pd(xa, _mm512_set1_pd(yJ[k]));
+      __m512d gI = _mm512_mul_pd(eI, sa), gJ = _mm512_mul_pd(eJ, sa);
+      numI = _mm512_add_pd(numI, _mm512_mul_pd(gI, gI));
+      numJ = _mm512_add_pd(numJ, _mm512_mul_pd(gJ, gJ));
+    }
+    /* padding lanes divide by 1, not 0 */
+    __m512d ssq = _mm512_mask_loadu_pd(_mm512_set1_pd(1.0), live,
+                                       pb->ssq + a0);
+    vd8 ra = (vd8)_mm512_maskz_loadu_pd(live, w->R + a0);
+    vd8 dI = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numI, ssq));
+    vd8 dJ = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numJ, ssq));
+    vd8 s = v8b(0.0) + v8util(dI, ra);
+    vd8 t = s + v8util(dJ, ra);
+    _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
+  }
+}
+#endif
+
 /* Advances state (x, xi) by one turn into (xn, xin): targets (§5.3),
  * bargains (§5.4-§5.5), queues and their elections (§5.6-§5.7), then the
  * accommodation of ideals (§5.8).
@@ -526,6 +675,11 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
       double *u = w->b_u + b * N;
       /* The two principals' new positions first, then every other actor's
        * current one, in order. */
+#if SMP_HAVE_AVX512
+      if (w->avx512 && w->scalar_kernel == 0)
+        principal_terms8(w, xi, yI, yJ, u);
+      else
+#endif
       for (size_t a = 0; a < N; a++) {
         const double *xa = xi + a * M, *sa = sal + a * M;
         double ra = w->R[a];

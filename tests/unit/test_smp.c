@@ -394,10 +394,12 @@ static void test_turn0_checkpoints(void **state) {
 
 /* ------------------------------------------------------------ kernels */
 
-/* The SIMD kernels (challenges, coalitions, bargain sums; the 4-lane
- * challenge kernel where the CPU has AVX2, and the 2-lane ones), the
- * scalar reference kernels and the generic estimate give the same doubles,
- * for every voting rule and commitment (three scenarios). */
+/* The SIMD kernels (challenges, coalitions, bargain sums; the 8-lane
+ * challenge and coalition kernels where the CPU has AVX-512F/DQ, the
+ * 4-lane ones where it has AVX2 -- forced without the 8-lane ones by
+ * ent_smp_work_set_scalar(w, 3) -- and the 2-lane ones), the scalar
+ * reference kernels and the generic estimate give the same doubles, for
+ * every voting rule and commitment (three scenarios). */
 static void test_kernels_agree(void **state) {
   (void)state;
   const char *scen[] = {"dummyData_3Dim", "SOE-Policy", "dummyData_6Dim"};
@@ -409,7 +411,8 @@ static void test_kernels_agree(void **state) {
     size_t N = p->n, M = p->m;
     double *xa = malloc(N * M * sizeof *xa), *xb = malloc(N * M * sizeof *xb),
            *ia = malloc(N * M * sizeof *ia), *ib = malloc(N * M * sizeof *ib),
-           *xc = malloc(N * M * sizeof *xc), *ic = malloc(N * M * sizeof *ic);
+           *xc = malloc(N * M * sizeof *xc), *ic = malloc(N * M * sizeof *ic),
+           *xd = malloc(N * M * sizeof *xd), *id = malloc(N * M * sizeof *id);
     for (size_t ru = 0; ru < 6; ru++)
       for (size_t tp = 0; tp < 3; tp++) {
         ent_smp_opts o;
@@ -424,17 +427,22 @@ static void test_kernels_agree(void **state) {
         o.strict = 0;
         ent_smp_work *wa = ent_smp_work_alloc(p, &o),
                      *wb = ent_smp_work_alloc(p, &o),
-                     *wc = ent_smp_work_alloc(p, &o);
+                     *wc = ent_smp_work_alloc(p, &o),
+                     *wd = ent_smp_work_alloc(p, &o);
         ent_smp_work_set_scalar(wb, 1);
         ent_smp_work_set_scalar(wc, 2);
+        ent_smp_work_set_scalar(wd, 3);
         ent_diag *d = ent_diag_create();
         assert_int_equal(ent_smp_evaluate(wa, 0, p->x0, p->x0, d), ENT_OK);
         assert_int_equal(ent_smp_evaluate(wb, 0, p->x0, p->x0, d), ENT_OK);
-        { /* elections: SIMD coalitions == scalar coalitions */
+        { /* evaluations (the 8-lane distances, perspectives and own
+           * utilities where the CPU has AVX-512) and elections: SIMD
+           * coalitions == scalar coalitions */
           ent_smp_view ea, eb;
           ent_smp_work_view(wa, &ea);
           ent_smp_work_view(wb, &eb);
           assert_memory_equal(ea.risk_p, eb.risk_p, N * sizeof(double));
+          assert_memory_equal(ea.R, eb.R, N * sizeof(double));
           assert_memory_equal(ea.win_prob, eb.win_prob, N * sizeof(double));
         }
         assert_int_equal(ent_smp_advance(wa, 0, p->x0, p->x0, xa, ia, d),
@@ -451,13 +459,27 @@ static void test_kernels_agree(void **state) {
         }
         assert_int_equal(ent_smp_advance(wc, 0, p->x0, p->x0, xc, ic, d),
                          ENT_OK);
+        assert_int_equal(ent_smp_evaluate(wd, 0, p->x0, p->x0, d), ENT_OK);
+        { /* the 4-lane coalitions without the 8-lane ones */
+          ent_smp_view ed, eb;
+          ent_smp_work_view(wd, &ed);
+          ent_smp_work_view(wb, &eb);
+          assert_memory_equal(ed.risk_p, eb.risk_p, N * sizeof(double));
+          assert_memory_equal(ed.win_prob, eb.win_prob, N * sizeof(double));
+        }
+        assert_int_equal(ent_smp_advance(wd, 0, p->x0, p->x0, xd, id, d),
+                         ENT_OK);
         ent_smp_view va, vb;
         ent_smp_work_view(wa, &va);
         ent_smp_work_view(wb, &vb);
         int targets = 0;
-        ent_smp_view vc;
+        ent_smp_view vc, vd;
         ent_smp_work_view(wc, &vc);
+        ent_smp_work_view(wd, &vd);
         for (size_t i = 0; i < N; i++) {
+          assert_int_equal(vd.target[i], vb.target[i]);
+          assert_memory_equal(&vd.gain[i], &vb.gain[i], sizeof(double));
+          assert_memory_equal(&vd.p_win[i], &vb.p_win[i], sizeof(double));
           assert_int_equal(vc.target[i], vb.target[i]);
           assert_memory_equal(&vc.gain[i], &vb.gain[i], sizeof(double));
           assert_memory_equal(&vc.p_win[i], &vb.p_win[i], sizeof(double));
@@ -471,13 +493,23 @@ static void test_kernels_agree(void **state) {
           assert_memory_equal(&pe, &va.p_win[i], sizeof(double));
           assert_memory_equal(&ge, &va.gain[i], sizeof(double));
         }
+        /* the bargains' utilities (8-lane principals' terms where the
+         * CPU has AVX-512) */
+        assert_int_equal(va.n_barg, vb.n_barg);
+        if (vb.n_barg)
+          assert_memory_equal(va.b_u, vb.b_u, vb.n_barg * N * sizeof(double));
+        assert_int_equal(vd.n_barg, vb.n_barg);
+        if (vb.n_barg)
+          assert_memory_equal(vd.b_u, vb.b_u, vb.n_barg * N * sizeof(double));
         assert_memory_equal(xa, xb, N * M * sizeof *xa);
         assert_memory_equal(xc, xb, N * M * sizeof *xc);
+        assert_memory_equal(xd, xb, N * M * sizeof *xd);
         assert_true(targets > 0);
         ent_diag_destroy(d);
         ent_smp_work_free(wa);
         ent_smp_work_free(wb);
         ent_smp_work_free(wc);
+        ent_smp_work_free(wd);
       }
     free(xa);
     free(xb);
@@ -485,6 +517,8 @@ static void test_kernels_agree(void **state) {
     free(ib);
     free(xc);
     free(ic);
+    free(xd);
+    free(id);
     ent_smp_problem_destroy(p);
   }
 }
