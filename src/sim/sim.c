@@ -92,6 +92,7 @@ struct ent_sim {
   ent_trade_work *tw;
   ent_trade_nested_work *nw; /* NULL unless theta_foreign != theta */
   ent_indicators_work *iw;
+  ent_indicators_totals *tot; /* [nb] this year's totals, record_year */
   ent_trade_opts topts;
   ent_trade_opts vopts;    /* the vulnerability solves: topts with the
                               Newton step tolerance ENT_SIM_VUL_TOL */
@@ -175,6 +176,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->emb0);
   ent_free(s->vul_w);
   ent_free(s->vul_have);
+  ent_free(s->tot);
   ent_free(s->arrow);
   ent_free(s->dash);
   ent_free(s->actor_dash);
@@ -314,8 +316,10 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
         ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(double));
     s->tw = ent_trade_work_alloc(nb);
     s->iw = ent_indicators_work_alloc(nb);
+    s->tot = ent_mallocarray(nb, sizeof *s->tot);
     s->link_v0 = ent_calloc(st->n_links ? st->n_links : 1, sizeof(double));
-    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw || !s->link_v0)
+    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw || !s->tot ||
+        !s->link_v0)
       goto nomem;
     if (st->theta_foreign != st->theta &&
         !(s->nw = ent_trade_nested_work_alloc(nb)))
@@ -922,7 +926,10 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
       REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
     }
-  /* pair series: all pairs for small systems, else pairs of actors */
+  /* pair series: all pairs for small systems, else pairs of actors; the
+   * dyad indicators from the blocs' totals, made once */
+  for (size_t i = 0; i < nb; i++) ent_indicators_totals_of(nb, s->X, i, &s->tot[i]);
+  int theta_ok = s->topts.theta > 0.0 && isfinite(s->topts.theta);
   for (size_t a = 0; a < nb; a++)
     for (size_t b = 0; b < nb; b++) {
       if (a == b) continue;
@@ -931,8 +938,9 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (!s->arrow) name_pair(ent, sizeof ent, st, a, b);
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
       ent_indicators_dyad dy;
-      if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
-          ENT_OK)
+      if (!theta_ok ||
+          ent_indicators_dyad_core(nb, s->X, s->gdp, a, b, s->topts.theta,
+                                   &s->tot[a], &s->tot[b], &dy) != ENT_OK)
         continue;
       REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
       REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);

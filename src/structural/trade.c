@@ -607,10 +607,13 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
   double YWhat = 0.0;
   for (size_t i = 0; i < n; i++) YWhat += w->w[i] * w->Y[i];
   YWhat /= YW;
+  double lnYWhat = log(YWhat);
   for (size_t j = 0; j < n; j++) {
     double lnP = -log(w->Phi[j]) / theta;
     double P = exp(lnP), Eh = w->Ep[j] / w->E[j];
-    double omr = exp(-((1.0 + theta) * w->lnw[j] - log(YWhat)) / theta);
+    /* exp(lnomr) is finite for lnomr <= 700: skipped when not wanted */
+    double lnomr = -((1.0 + theta) * w->lnw[j] - lnYWhat) / theta;
+    double omr = out->omr_hat || !(lnomr <= 700.0) ? exp(lnomr) : 1.0;
     double pown = w->pb[j * n + j] * w->m[j] / w->Phi[j];
     if (!isfinite(P) || !isfinite(Eh) || !isfinite(omr) || !(P > 0.0)) {
       info->fail = ENT_TRADE_FAIL_RESIDUAL;

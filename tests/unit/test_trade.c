@@ -1588,6 +1588,35 @@ static void test_newton_predict(void **state) {
   assert_true(with < without);
 }
 
+/* Outputs left NULL are not made (the outer multilateral resistance costs
+ * an exp a country): the outputs asked for keep their bits. */
+static void test_output_subset(void **state) {
+  (void)state;
+  ent_trade_problem *p = load_case("case4_flows.csv", "caseC_embargo_shock.csv");
+  size_t n = p->n;
+  ent_trade_work *w = ent_trade_work_alloc(n);
+  assert_non_null(w);
+  sol s;
+  sol_init(&s, n);
+  ent_trade_out all = {s.w, s.Eh, s.P, s.W, s.rw, s.omr, s.pown, s.Xn};
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  assert_int_equal(ent_trade_ge_solve(n, p->X, p->b, &o, NULL, w, &all, NULL),
+                   ENT_OK);
+  double wh[16], W[16];
+  assert_true(n <= 16);
+  ent_trade_out few = {0};
+  few.w_hat = wh;
+  few.welfare = W;
+  assert_int_equal(ent_trade_ge_solve(n, p->X, p->b, &o, NULL, w, &few, NULL),
+                   ENT_OK);
+  assert_memory_equal(wh, s.w, n * sizeof *wh);
+  assert_memory_equal(W, s.W, n * sizeof *W);
+  ent_trade_work_free(w);
+  sol_free(&s);
+  ent_trade_problem_destroy(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_case_A),
@@ -1605,6 +1634,7 @@ int main(void) {
       cmocka_unit_test(test_newton),
       cmocka_unit_test(test_newton_first),
       cmocka_unit_test(test_newton_predict),
+      cmocka_unit_test(test_output_subset),
       cmocka_unit_test(test_nested_ces),
       cmocka_unit_test(test_nested_newton),
       cmocka_unit_test(test_damping_and_warm_start),
