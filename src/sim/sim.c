@@ -352,6 +352,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->vopts = s->topts;
     s->vopts.tol = ENT_SIM_VUL_TOL;
     s->vopts.newton_predict = 1;
+    s->vopts.newton_chord = 1;
   }
   *out = s;
   return ENT_OK;
