@@ -261,7 +261,13 @@ static double newton_residual(ent_trade_work *w, size_t n, double YW) {
   return merit;
 }
 
-/* Jacobian dF_i/dz_k, z = ln w, at the current state (A current). */
+/* Jacobian dF_i/dz_k, z = ln w, at the current state (A current).
+ * g_ik = sum_j pb_ij pb_kj q_j / Phi_j is symmetric to the bit (each term's
+ * product pb_ij pb_kj is pb_kj pb_ij, summed in the same order): g_ik for
+ * k > i is kept in J's lower triangle, at (k, i), until row k uses it.
+ * In the multiplicative mode the term of k alone is made once per k
+ * (w->dz is free here); every J_ik gets the same operations in the same
+ * order as when made one by one. */
 static void newton_jacobian(ent_trade_work *w, size_t n,
                             const ent_trade_opts *o, double YW) {
   double theta = o->theta;
@@ -272,14 +278,24 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
     sy += w->w[j] * w->Y[j];
     se += w->w[j] * w->E[j];
   }
+  double *ck = w->dz; /* multiplicative mode: the term of k alone */
+  if (!add)
+    for (size_t k = 0; k < n; k++)
+      ck[k] = w->w[k] * w->Y[k] / sy - w->w[k] * w->E[k] / se;
   for (size_t i = 0; i + 1 < n; i++) {
     const double *pi = w->pb + i * n;
     double mi = w->m[i], Si = mi * w->A[i];
     double *Ji = w->J + i * n;
     for (size_t k = 0; k < n; k++) {
-      const double *pk = w->pb + k * n;
-      double g = 0.0; /* sum_j pb_ij pb_kj q_j / Phi_j */
-      for (size_t j = 0; j < n; j++) g += pi[j] * pk[j] * w->r[j];
+      double g; /* sum_j pb_ij pb_kj q_j / Phi_j */
+      if (k < i) {
+        g = Ji[k]; /* g_ki, kept by row k */
+      } else {
+        const double *pk = w->pb + k * n;
+        g = 0.0;
+        for (size_t j = 0; j < n; j++) g += pi[j] * pk[j] * w->r[j];
+        if (k > i) w->J[k * n + i] = g;
+      }
       /* d S_i / d z_k = -theta d_ik S_i + theta sum_j X'_ij pi'_kj
        *                 + sum_j X'_ij d ln E'_j / d z_k */
       double d = theta * mi * w->m[k] * g;
@@ -287,7 +303,7 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
       if (add)
         d += xik * w->w[k] * w->Y[k] / w->Ep[k];
       else
-        d += xik + Si * (w->w[k] * w->Y[k] / sy - w->w[k] * w->E[k] / se);
+        d += xik + Si * ck[k];
       if (k == i) d -= theta * Si + w->w[i] * w->Y[i];
       Ji[k] = d / w->Y[i];
     }
