@@ -75,6 +75,8 @@ struct ent_sim {
   ent_eum_work *ew;    /* baselines, for the largest issue */
   ent_align_item *align; /* [n_align] scratch of record_alignment */
   size_t n_align;
+  long *stake_of;      /* [n_issues * n_actors] the (last) stake of actor a
+                          in issue i, or -1: record_alignment */
   double *ew_x;        /* [largest n_stakes] first-dimension positions */
   double *fc, *fc_base;/* [n_issues] forecast median this / base year */
   /* structural state (NULL without a structure) */
@@ -157,6 +159,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->ws);
   ent_eum_work_free(s->ew);
   ent_free(s->align);
+  ent_free(s->stake_of);
   ent_free(s->ew_x);
   ent_free(s->iopts);
   ent_free(s->fc);
@@ -246,6 +249,21 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   return ENT_OK;
 }
 
+/* [n_issues * n_actors]: the (last) stake of actor a in issue i, or -1;
+ * NULL when out of memory. */
+static long *stakes_of_actors(const ent_model *m) {
+  size_t ni = m->n_issues, na = m->n_actors;
+  long *t = ent_mallocarray(ni * na > 0 ? ni * na : 1, sizeof(long));
+  if (!t) return NULL;
+  for (size_t i = 0; i < ni; i++) {
+    for (size_t a = 0; a < na; a++) t[i * na + a] = -1;
+    for (size_t k = 0; k < m->issues[i].n_stakes; k++)
+      if (m->issues[i].stakes[k].actor < na)
+        t[i * na + m->issues[i].stakes[k].actor] = (long)k;
+  }
+  return t;
+}
+
 ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
                          ent_sim **out, ent_diag *d) {
   *out = NULL;
@@ -286,6 +304,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
     goto nomem;
   size_t na = m->n_actors;
+  if (!(s->stake_of = stakes_of_actors(m))) goto nomem;
   if (na >= 2 && na <= ENT_SIM_NAMES_MAX) {
     if (!(s->actor_dash = ent_mallocarray(na * na, sizeof *s->actor_dash)))
       goto nomem;
@@ -836,11 +855,7 @@ static ent_status record_alignment(ent_sim *s, int t) {
       size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
       for (size_t i = 0; i < m->n_issues; i++) {
         const ent_issue *is = &m->issues[i];
-        long ka = -1, kb = -1;
-        for (size_t k = 0; k < is->n_stakes; k++) {
-          if (is->stakes[k].actor == a) ka = (long)k;
-          if (is->stakes[k].actor == b) kb = (long)k;
-        }
+        long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
         if (ka < 0 || kb < 0) continue;
         const issue_ws *q = &s->ws[i];
         size_t nd = is->n_dims;
