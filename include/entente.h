@@ -243,6 +243,12 @@ typedef struct ent_trade_opts {
                                when the error it leaves, predicted from the
                                quadratic rate s_k^3 / s_(k-1)^2, is below
                                tol / 100 (0) */
+  int newton_chord;         /* 1: after a full Newton step, chord steps
+                               with its factored Jacobian (no new one)
+                               while they contract at a rate rho <= 1/10;
+                               they stop when the error they leave,
+                               rho s_k / (1 - rho), is below tol / 1000
+                               (0) */
 } ent_trade_opts;
 
 ENT_API void ent_trade_opts_init(ent_trade_opts *o);

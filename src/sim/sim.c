@@ -75,6 +75,8 @@ struct ent_sim {
   ent_eum_work *ew;    /* baselines, for the largest issue */
   ent_align_item *align; /* [n_align] scratch of record_alignment */
   size_t n_align;
+  long *stake_of;      /* [n_issues * n_actors] the (last) stake of actor a
+                          in issue i, or -1: record_alignment */
   double *ew_x;        /* [largest n_stakes] first-dimension positions */
   double *fc, *fc_base;/* [n_issues] forecast median this / base year */
   /* structural state (NULL without a structure) */
@@ -92,6 +94,7 @@ struct ent_sim {
   ent_trade_work *tw;
   ent_trade_nested_work *nw; /* NULL unless theta_foreign != theta */
   ent_indicators_work *iw;
+  ent_indicators_totals *tot; /* [nb] this year's totals, record_year */
   ent_trade_opts topts;
   ent_trade_opts vopts;    /* the vulnerability solves: topts with the
                               Newton step tolerance ENT_SIM_VUL_TOL */
@@ -156,6 +159,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->ws);
   ent_eum_work_free(s->ew);
   ent_free(s->align);
+  ent_free(s->stake_of);
   ent_free(s->ew_x);
   ent_free(s->iopts);
   ent_free(s->fc);
@@ -175,6 +179,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->emb0);
   ent_free(s->vul_w);
   ent_free(s->vul_have);
+  ent_free(s->tot);
   ent_free(s->arrow);
   ent_free(s->dash);
   ent_free(s->actor_dash);
@@ -244,6 +249,21 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   return ENT_OK;
 }
 
+/* [n_issues * n_actors]: the (last) stake of actor a in issue i, or -1;
+ * NULL when out of memory. */
+static long *stakes_of_actors(const ent_model *m) {
+  size_t ni = m->n_issues, na = m->n_actors;
+  long *t = ent_mallocarray(ni * na > 0 ? ni * na : 1, sizeof(long));
+  if (!t) return NULL;
+  for (size_t i = 0; i < ni; i++) {
+    for (size_t a = 0; a < na; a++) t[i * na + a] = -1;
+    for (size_t k = 0; k < m->issues[i].n_stakes; k++)
+      if (m->issues[i].stakes[k].actor < na)
+        t[i * na + m->issues[i].stakes[k].actor] = (long)k;
+  }
+  return t;
+}
+
 ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
                          ent_sim **out, ent_diag *d) {
   *out = NULL;
@@ -284,6 +304,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
     goto nomem;
   size_t na = m->n_actors;
+  if (!(s->stake_of = stakes_of_actors(m))) goto nomem;
   if (na >= 2 && na <= ENT_SIM_NAMES_MAX) {
     if (!(s->actor_dash = ent_mallocarray(na * na, sizeof *s->actor_dash)))
       goto nomem;
@@ -314,8 +335,10 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
         ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(double));
     s->tw = ent_trade_work_alloc(nb);
     s->iw = ent_indicators_work_alloc(nb);
+    s->tot = ent_mallocarray(nb, sizeof *s->tot);
     s->link_v0 = ent_calloc(st->n_links ? st->n_links : 1, sizeof(double));
-    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw || !s->link_v0)
+    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw || !s->tot ||
+        !s->link_v0)
       goto nomem;
     if (st->theta_foreign != st->theta &&
         !(s->nw = ent_trade_nested_work_alloc(nb)))
@@ -348,6 +371,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->vopts = s->topts;
     s->vopts.tol = ENT_SIM_VUL_TOL;
     s->vopts.newton_predict = 1;
+    s->vopts.newton_chord = 1;
   }
   *out = s;
   return ENT_OK;
@@ -831,11 +855,7 @@ static ent_status record_alignment(ent_sim *s, int t) {
       size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
       for (size_t i = 0; i < m->n_issues; i++) {
         const ent_issue *is = &m->issues[i];
-        long ka = -1, kb = -1;
-        for (size_t k = 0; k < is->n_stakes; k++) {
-          if (is->stakes[k].actor == a) ka = (long)k;
-          if (is->stakes[k].actor == b) kb = (long)k;
-        }
+        long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
         if (ka < 0 || kb < 0) continue;
         const issue_ws *q = &s->ws[i];
         size_t nd = is->n_dims;
@@ -922,7 +942,10 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
       REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
     }
-  /* pair series: all pairs for small systems, else pairs of actors */
+  /* pair series: all pairs for small systems, else pairs of actors; the
+   * dyad indicators from the blocs' totals, made once */
+  for (size_t i = 0; i < nb; i++) ent_indicators_totals_of(nb, s->X, i, &s->tot[i]);
+  int theta_ok = s->topts.theta > 0.0 && isfinite(s->topts.theta);
   for (size_t a = 0; a < nb; a++)
     for (size_t b = 0; b < nb; b++) {
       if (a == b) continue;
@@ -931,8 +954,9 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (!s->arrow) name_pair(ent, sizeof ent, st, a, b);
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
       ent_indicators_dyad dy;
-      if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, NULL, &dy) !=
-          ENT_OK)
+      if (!theta_ok ||
+          ent_indicators_dyad_core(nb, s->X, s->gdp, a, b, s->topts.theta,
+                                   &s->tot[a], &s->tot[b], &dy) != ENT_OK)
         continue;
       REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
       REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);

@@ -206,6 +206,42 @@ ent_status ent_indicators_vulnerability_ge_newton(
 
 /* ------------------------------------------------------------ dyads */
 
+ent_status ent_indicators_dyad_core(size_t n, const double *X,
+                                   const double *G, size_t a, size_t b,
+                                   double theta,
+                                   const ent_indicators_totals *ta,
+                                   const ent_indicators_totals *tb,
+                                   ent_indicators_dyad *out) {
+  double Ga = G ? G[a] : ta->output, Gb = G ? G[b] : tb->output;
+  if (!(Ga > 0.0) || !(Gb > 0.0) || !(ta->trade > 0.0) ||
+      !(tb->trade > 0.0) || !(ta->imports > 0.0) || !(ta->exports > 0.0) ||
+      !(ta->absorption > 0.0) || !(tb->absorption > 0.0) ||
+      !(ta->output > 0.0))
+    return ENT_EINVAL;
+  /* the concentration indices of a are undefined on these (section 4) */
+  if (!isfinite(ta->imports) || !isfinite(ta->exports)) return ENT_EINVAL;
+  double xab = X[a * n + b], xba = X[b * n + a], T = xab + xba;
+
+  /* 1, 3: dependence. */
+  out->trade_dependence_ab = T / Ga;
+  out->trade_dependence_ba = T / Gb;
+  out->dependence_asymmetry = out->trade_dependence_ab - out->trade_dependence_ba;
+  out->export_dependence_ab = xab / Ga;
+  out->import_dependence_ab = xba / Ga;
+  /* 2: shares. */
+  out->trade_share_ab = T / ta->trade;
+  out->trade_share_ba = T / tb->trade;
+  /* 4: partner shares. */
+  out->import_share_b_in_a_imports = xba / ta->imports;
+  out->export_share_b_in_a_exports = xab / ta->exports;
+  /* 5.2: sensitivity and partial-equilibrium vulnerability. */
+  double pi_ba = xba / ta->absorption;
+  out->sensitivity_import_ab = pi_ba;
+  out->sensitivity_export_ab = xab / ta->output;
+  out->vulnerability_pe_ab = ent_indicators_vulnerability_pe(pi_ba, theta);
+  return ENT_OK;
+}
+
 ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *G,
                                 size_t a, size_t b, const ent_trade_opts *o,
                                 ent_indicators_work *w, ent_indicators_dyad *out) {
@@ -216,25 +252,15 @@ ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *
   ent_indicators_totals ta, tb;
   ent_indicators_totals_of(n, X, a, &ta);
   ent_indicators_totals_of(n, X, b, &tb);
-  double Ga = G ? G[a] : ta.output, Gb = G ? G[b] : tb.output;
-  if (!(Ga > 0.0) || !(Gb > 0.0) || !(ta.trade > 0.0) ||
-      !(tb.trade > 0.0) || !(ta.imports > 0.0) || !(ta.exports > 0.0) ||
-      !(ta.absorption > 0.0) || !(tb.absorption > 0.0) ||
-      !(ta.output > 0.0))
-    return ENT_EINVAL;
-  double xab = X[a * n + b], xba = X[b * n + a], T = xab + xba;
+  ent_status st = ent_indicators_dyad_core(n, X, G, a, b, o->theta, &ta, &tb, out);
+  if (st != ENT_OK) return st;
+  double Ga = G ? G[a] : ta.output;
+  double xab = X[a * n + b];
 
   /* 1, 3: dependence. */
-  out->trade_dependence_ab = T / Ga;
-  out->trade_dependence_ba = T / Gb;
-  out->dependence_asymmetry = out->trade_dependence_ab - out->trade_dependence_ba;
   out->weak_link = fmin(out->trade_dependence_ab, out->trade_dependence_ba);
-  out->export_dependence_ab = xab / Ga;
-  out->import_dependence_ab = xba / Ga;
   /* 2, 3: shares and openness. */
-  double sab = T / ta.trade, sba = T / tb.trade;
-  out->trade_share_ab = sab;
-  out->trade_share_ba = sba;
+  double sab = out->trade_share_ab, sba = out->trade_share_ba;
   out->share_gap = sab - sba;
   out->relative_share = ent_indicators_relative_share(sab, sba);
   out->openness_a = ta.trade / Ga;
@@ -242,9 +268,7 @@ ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *
   out->barbieri_symmetry = ent_indicators_symmetry(sab, sba);
   out->barbieri_interdependence = ent_indicators_interdependence(sab, sba);
   /* 4: concentration. */
-  out->import_share_b_in_a_imports = xba / ta.imports;
-  out->export_share_b_in_a_exports = xab / ta.exports;
-  ent_status st = ent_indicators_hhi_imports(n, X, a, &out->hhi_imports_a);
+  st = ent_indicators_hhi_imports(n, X, a, &out->hhi_imports_a);
   if (st == ENT_OK) st = ent_indicators_hhi_exports(n, X, a, &out->hhi_exports_a);
   if (st != ENT_OK) return st;
   out->hhi_imports_a_normalised =
@@ -253,11 +277,8 @@ ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *
   out->hirschman_exports_a = ent_indicators_hirschman(out->hhi_exports_a);
   out->vulnerability_proxy_ab =
       ent_indicators_vulnerability_proxy(sab, out->hhi_imports_a);
-  /* 5.2: sensitivity and vulnerability. */
-  double pi_ba = xba / ta.absorption, pi_ab = xab / tb.absorption;
-  out->sensitivity_import_ab = pi_ba;
-  out->sensitivity_export_ab = xab / ta.output;
-  out->vulnerability_pe_ab = ent_indicators_vulnerability_pe(pi_ba, o->theta);
+  /* 5.2: vulnerability. */
+  double pi_ab = xab / tb.absorption;
   out->vulnerability_pe_ba = ent_indicators_vulnerability_pe(pi_ab, o->theta);
   if (w) {
     st = ent_indicators_vulnerability_ge(n, X, a, b, ENT_IND_CUT_BOTH, o, w,

@@ -156,6 +156,20 @@ ENT_LOCAL ent_status ent_indicators_dyad_compute(size_t n, const double *X,
                                           size_t b, const ent_trade_opts *o,
                                           ent_indicators_work *w, ent_indicators_dyad *out);
 
+/* The columns of ent_indicators_dyad that need neither a solve nor the
+ * concentration indices -- the dependences, shares, sensitivities and
+ * vulnerability_pe_ab -- from the totals of a and b
+ * (ent_indicators_totals_of of the same X, made once for many pairs):
+ * the same values as ent_indicators_dyad_compute, and ENT_EINVAL in the
+ * same cases (theta > 0 and finite is the caller's).  The other fields
+ * are left as they are. */
+ENT_LOCAL ent_status ent_indicators_dyad_core(size_t n, const double *X,
+                                       const double *G, size_t a, size_t b,
+                                       double theta,
+                                       const ent_indicators_totals *ta,
+                                       const ent_indicators_totals *tb,
+                                       ent_indicators_dyad *out);
+
 /* COW CINC (section 6).  x is n_states * n_comp, row-major (state i,
  * component k; COW order milex, milper, irst, pec, tpop, upop, but any
  * components work).  A value < 0 (COW codes missing as -9) or NaN is

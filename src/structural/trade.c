@@ -97,6 +97,7 @@ void ent_trade_opts_init(ent_trade_opts *o) {
   o->newton_max_iter = 100;
   o->residual_tol = 1e-9;
   o->newton_predict = 0;
+  o->newton_chord = 0;
 }
 
 const char *ent_trade_fail_str(ent_trade_fail f) {
@@ -260,7 +261,13 @@ static double newton_residual(ent_trade_work *w, size_t n, double YW) {
   return merit;
 }
 
-/* Jacobian dF_i/dz_k, z = ln w, at the current state (A current). */
+/* Jacobian dF_i/dz_k, z = ln w, at the current state (A current).
+ * g_ik = sum_j pb_ij pb_kj q_j / Phi_j is symmetric to the bit (each term's
+ * product pb_ij pb_kj is pb_kj pb_ij, summed in the same order): g_ik for
+ * k > i is kept in J's lower triangle, at (k, i), until row k uses it.
+ * In the multiplicative mode the term of k alone is made once per k
+ * (w->dz is free here); every J_ik gets the same operations in the same
+ * order as when made one by one. */
 static void newton_jacobian(ent_trade_work *w, size_t n,
                             const ent_trade_opts *o, double YW) {
   double theta = o->theta;
@@ -271,14 +278,24 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
     sy += w->w[j] * w->Y[j];
     se += w->w[j] * w->E[j];
   }
+  double *ck = w->dz; /* multiplicative mode: the term of k alone */
+  if (!add)
+    for (size_t k = 0; k < n; k++)
+      ck[k] = w->w[k] * w->Y[k] / sy - w->w[k] * w->E[k] / se;
   for (size_t i = 0; i + 1 < n; i++) {
     const double *pi = w->pb + i * n;
     double mi = w->m[i], Si = mi * w->A[i];
     double *Ji = w->J + i * n;
     for (size_t k = 0; k < n; k++) {
-      const double *pk = w->pb + k * n;
-      double g = 0.0; /* sum_j pb_ij pb_kj q_j / Phi_j */
-      for (size_t j = 0; j < n; j++) g += pi[j] * pk[j] * w->r[j];
+      double g; /* sum_j pb_ij pb_kj q_j / Phi_j */
+      if (k < i) {
+        g = Ji[k]; /* g_ki, kept by row k */
+      } else {
+        const double *pk = w->pb + k * n;
+        g = 0.0;
+        for (size_t j = 0; j < n; j++) g += pi[j] * pk[j] * w->r[j];
+        if (k > i) w->J[k * n + i] = g;
+      }
       /* d S_i / d z_k = -theta d_ik S_i + theta sum_j X'_ij pi'_kj
        *                 + sum_j X'_ij d ln E'_j / d z_k */
       double d = theta * mi * w->m[k] * g;
@@ -286,7 +303,7 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
       if (add)
         d += xik * w->w[k] * w->Y[k] / w->Ep[k];
       else
-        d += xik + Si * (w->w[k] * w->Y[k] / sy - w->w[k] * w->E[k] / se);
+        d += xik + Si * ck[k];
       if (k == i) d -= theta * Si + w->w[i] * w->Y[i];
       Ji[k] = d / w->Y[i];
     }
@@ -295,8 +312,22 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
   for (size_t k = 0; k < n; k++) Jn[k] = w->w[k] * w->Y[k] / YW;
 }
 
-int ent_trade_lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
-                       double *x) {
+/* Solve with the factors of lu_factor: forward L y = P rhs, back U x = y. */
+static void lu_apply(const double *J, const size_t *perm, size_t n,
+                     const double *rhs, double *x) {
+  for (size_t i = 0; i < n; i++) { /* forward: L y = P rhs */
+    double s = rhs[perm[i]];
+    for (size_t k = 0; k < i; k++) s -= J[i * n + k] * x[k];
+    x[i] = s;
+  }
+  for (size_t i = n; i-- > 0;) { /* back: U x = y */
+    double s = x[i];
+    for (size_t k = i + 1; k < n; k++) s -= J[i * n + k] * x[k];
+    x[i] = s / J[i * n + i];
+  }
+}
+
+static int lu_factor(double *J, size_t *perm, size_t n) {
   for (size_t i = 0; i < n; i++) perm[i] = i;
   double scale = 0.0;
   for (size_t i = 0; i < n * n; i++)
@@ -325,22 +356,70 @@ int ent_trade_lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
       for (size_t k = c + 1; k < n; k++) J[i * n + k] -= f * J[c * n + k];
     }
   }
-  for (size_t i = 0; i < n; i++) { /* forward: L y = P rhs */
-    double s = rhs[perm[i]];
-    for (size_t k = 0; k < i; k++) s -= J[i * n + k] * x[k];
-    x[i] = s;
-  }
-  for (size_t i = n; i-- > 0;) { /* back: U x = y */
-    double s = x[i];
-    for (size_t k = i + 1; k < n; k++) s -= J[i * n + k] * x[k];
-    x[i] = s / J[i * n + i];
-  }
+  return 0;
+}
+
+int ent_trade_lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
+                       double *x) {
+  if (lu_factor(J, perm, n)) return -1;
+  lu_apply(J, perm, n, rhs, x);
   return 0;
 }
 
 /* Merit (max relative residual of section 5.2) at which no Newton step
  * can make progress any more: rounding level. */
 #define ENT_TRADE_MERIT_FLOOR (64.0 * DBL_EPSILON)
+
+/* Chord steps after a full Newton step (ent_trade_opts.newton_chord):
+ * slowest contraction rate accepted, and most steps in a row. */
+#define ENT_TRADE_CHORD_RATE 0.1
+#define ENT_TRADE_CHORD_MAX 4
+
+/* Chord steps dz = -J^-1 F from w->lnw with the factors of the last
+ * Newton step (w->J, w->perm), whose size was `prev`; the state and F are
+ * current at w->lnw.  Returns 0 when converged (the contraction rate
+ * rho = s_k / s_(k-1) predicts an error rho s_k / (1 - rho) below
+ * tol / 1000), the state current at w->lnw; 1 when a fresh
+ * Jacobian is needed (a step that does not lower the residual, a rate
+ * above ENT_TRADE_CHORD_RATE, ENT_TRADE_CHORD_MAX steps), with the state
+ * and F again current at w->lnw (the last accepted point). */
+static int chord(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                 double YW, double prev, double *merit, ent_trade_info *info,
+                 double *kappa) {
+  size_t where = 0;
+  for (int k = 0; k < ENT_TRADE_CHORD_MAX; k++) {
+    if (*merit == 0.0) return 0;
+    for (size_t i = 0; i < n; i++) w->ztry[i] = -w->F[i];
+    lu_apply(w->J, w->perm, n, w->ztry, w->dz);
+    double step = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      w->ztry[i] = w->lnw[i] + w->dz[i];
+      if (fabs(w->dz[i]) > step) step = fabs(w->dz[i]);
+    }
+    double rho = step / prev;
+    if (!(rho <= ENT_TRADE_CHORD_RATE) ||
+        state_from_lnw(w, n, o, w->ztry, kappa, &where))
+      break;
+    double mt = newton_residual(w, n, YW);
+    /* as in newton(): a step below tol need not lower a residual at
+     * rounding level */
+    if (!(mt < *merit || (step < o->tol && mt <= 2.0 * *merit))) break;
+    *merit = mt;
+    memcpy(w->lnw, w->ztry, n * sizeof *w->lnw);
+    info->chord_iterations++;
+    info->iterations++;
+    info->crit = step;
+    info->kappa = *kappa;
+    /* linear convergence at rate rho: the error left is about
+     * rho s_k / (1 - rho) (a step below tol is not enough here: unlike
+     * Newton's, the next one is not of its square's order) */
+    if (rho * step < 0.001 * o->tol * (1.0 - rho)) return 0;
+    prev = step;
+  }
+  state_from_lnw(w, n, o, w->lnw, kappa, &where);
+  *merit = newton_residual(w, n, YW);
+  return 1;
+}
 
 /* Newton from w->lnw (feasible).  Returns 0 when converged (last step
  * below tol; with `flat_ok` also when no step descends any more from a
@@ -404,6 +483,14 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
         step * step * step < 0.01 * o->tol * prev * prev)
       return 0;
     prev = t == 1.0 ? step : 0.0;
+    /* after a full step, chord steps with its factors while they
+     * contract fast; the next Newton step then follows chord steps, not
+     * this step (no quadratic prediction from it) */
+    if (o->newton_chord && t == 1.0) {
+      int before = info->chord_iterations;
+      if (chord(w, n, o, YW, step, &merit, info, kappa) == 0) return 0;
+      if (info->chord_iterations > before) prev = 0.0;
+    }
   }
   info->fail = ENT_TRADE_FAIL_MAXIT;
   return -1;
@@ -607,10 +694,13 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
   double YWhat = 0.0;
   for (size_t i = 0; i < n; i++) YWhat += w->w[i] * w->Y[i];
   YWhat /= YW;
+  double lnYWhat = log(YWhat);
   for (size_t j = 0; j < n; j++) {
     double lnP = -log(w->Phi[j]) / theta;
     double P = exp(lnP), Eh = w->Ep[j] / w->E[j];
-    double omr = exp(-((1.0 + theta) * w->lnw[j] - log(YWhat)) / theta);
+    /* exp(lnomr) is finite for lnomr <= 700: skipped when not wanted */
+    double lnomr = -((1.0 + theta) * w->lnw[j] - lnYWhat) / theta;
+    double omr = out->omr_hat || !(lnomr <= 700.0) ? exp(lnomr) : 1.0;
     double pown = w->pb[j * n + j] * w->m[j] / w->Phi[j];
     if (!isfinite(P) || !isfinite(Eh) || !isfinite(omr) || !(P > 0.0)) {
       info->fail = ENT_TRADE_FAIL_RESIDUAL;

@@ -51,6 +51,8 @@ typedef struct ent_trade_info {
   int iterations;        /* fixed-point iterations + Newton iterations */
   int fp_iterations;     /* fixed-point iterations, all attempts */
   int newton_iterations; /* 0 unless the Newton fallback ran */
+  int chord_iterations;  /* Newton steps that reused the last step's
+                            factored Jacobian (newton_chord), else 0 */
   int attempts;          /* fixed-point attempts (1 + restarts used) */
   double lambda;         /* damping of the last fixed-point attempt */
   double crit;           /* last max |d ln w| */

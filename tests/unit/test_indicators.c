@@ -111,6 +111,25 @@ static void test_expected_csv(void **state) {
         d.hirschman_imports_a,        d.sensitivity_import_ab,
         d.vulnerability_pe_ab,        d.vulnerability_ge_ab,
         d.vulnerability_ge_ba,        d.vulnerability_asymmetry};
+    /* the simulation's columns from totals made once: the same bits */
+    ent_indicators_totals ta, tb;
+    ent_indicators_totals_of(f->n, f->X, a, &ta);
+    ent_indicators_totals_of(f->n, f->X, b, &tb);
+    ent_indicators_dyad core;
+    memset(&core, 0, sizeof core);
+    assert_int_equal(ent_indicators_dyad_core(f->n, f->X, NULL, a, b, o.theta,
+                                              &ta, &tb, &core),
+                     ENT_OK);
+    const double cv[7][2] = {
+        {core.trade_dependence_ab, d.trade_dependence_ab},
+        {core.dependence_asymmetry, d.dependence_asymmetry},
+        {core.trade_share_ab, d.trade_share_ab},
+        {core.import_share_b_in_a_imports, d.import_share_b_in_a_imports},
+        {core.export_share_b_in_a_exports, d.export_share_b_in_a_exports},
+        {core.sensitivity_import_ab, d.sensitivity_import_ab},
+        {core.vulnerability_pe_ab, d.vulnerability_pe_ab}};
+    for (size_t k = 0; k < 7; k++)
+      assert_memory_equal(&cv[k][0], &cv[k][1], sizeof(double));
     for (size_t k = 0; k < 18; k++) {
       double want = ref_num(&t, r, ref_col(&t, cols[k]));
       if (rel_err(got[k], want) > 1e-9)
@@ -350,6 +369,31 @@ static void test_undefined(void **state) {
   assert_int_equal(ent_indicators_import_shares(3, X, 2, sh), ENT_EINVAL);
   const double G[3] = {10, 0, 5};
   assert_int_equal(ent_indicators_dyad_compute(3, X, G, 0, 1, &o, NULL, &d),
+                   ENT_EINVAL);
+  /* ent_indicators_dyad_core: undefined in the same cases */
+  ent_indicators_totals t[3];
+  for (size_t i = 0; i < 3; i++) ent_indicators_totals_of(3, X, i, &t[i]);
+  assert_int_equal(ent_indicators_dyad_core(3, X, NULL, 0, 1, 4.0, &t[0],
+                                            &t[1], &d),
+                   ENT_OK);
+  assert_int_equal(ent_indicators_dyad_core(3, X, NULL, 2, 0, 4.0, &t[2],
+                                            &t[0], &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core(3, X, NULL, 0, 2, 4.0, &t[0],
+                                            &t[2], &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core(3, X, G, 0, 1, 4.0, &t[0], &t[1],
+                                            &d),
+                   ENT_EINVAL);
+  /* non-finite imports: the concentration indices are undefined */
+  const double Xinf[9] = {10, 2, 0, HUGE_VAL, 20, 0, 0, 0, 5};
+  ent_indicators_totals_of(3, Xinf, 0, &t[0]);
+  ent_indicators_totals_of(3, Xinf, 1, &t[1]);
+  assert_int_equal(ent_indicators_dyad_compute(3, Xinf, NULL, 0, 1, &o, NULL,
+                                               &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core(3, Xinf, NULL, 0, 1, 4.0, &t[0],
+                                            &t[1], &d),
                    ENT_EINVAL);
 }
 

@@ -313,6 +313,7 @@ static int newton_case_p(const char *flows, const char *shock,
   o.deficit = mode;
   if (predict) {
     o.newton_predict = 1;
+    o.newton_chord = predict > 1;
     o.tol = 1e-9; /* the vulnerability solves' tolerance */
   }
   int iters = 0;
@@ -1588,6 +1589,132 @@ static void test_newton_predict(void **state) {
   assert_true(with < without);
 }
 
+/* Chord steps (newton_chord, the simulator's vulnerability solves): every
+ * reference case to the published values (newton_case_p), within 1e-11 of
+ * a fixed-point solve at 1e-14 from cold and from start points 10 % and
+ * 0.1 % off, with chord steps replacing Newton steps. */
+static void test_newton_chord(void **state) {
+  (void)state;
+  static const struct {
+    const char *flows, *shock;
+    ent_trade_deficit mode;
+    const char *c, *f;
+  } cases[] = {
+      {"case3_flows.csv", "caseA_shock.csv", ENT_TRADE_DEFICIT_ADDITIVE,
+       "caseA_country_expected.csv", "caseA_flows_expected.csv"},
+      {"case3_flows.csv", "caseB1_shock.csv", ENT_TRADE_DEFICIT_ADDITIVE,
+       "caseB1_country_expected.csv", "caseB1_flows_expected.csv"},
+      {"case3_flows.csv", "caseB2_shock.csv", ENT_TRADE_DEFICIT_ADDITIVE,
+       "caseB2_country_expected.csv", "caseB2_flows_expected.csv"},
+      {"case4_flows.csv", "caseC_sanction_shock.csv", ENT_TRADE_DEFICIT_ADDITIVE,
+       "caseC1_country_expected.csv", "caseC1_flows_expected.csv"},
+      {"case4_flows.csv", "caseC_sanction_shock.csv",
+       ENT_TRADE_DEFICIT_MULTIPLICATIVE, "caseC2_country_expected.csv",
+       "caseC2_flows_expected.csv"},
+      {"case4_flows.csv", "caseC_embargo_shock.csv", ENT_TRADE_DEFICIT_ADDITIVE,
+       "caseC3_country_expected.csv", "caseC3_flows_expected.csv"},
+      {"case4_flows.csv", "caseC_exportban_shock.csv",
+       ENT_TRADE_DEFICIT_ADDITIVE, "caseC4_country_expected.csv",
+       "caseC4_flows_expected.csv"},
+  };
+  int chords = 0, newton_with = 0, newton_without = 0;
+  double worst = 0.0;
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    newton_case_p(cases[k].flows, cases[k].shock, cases[k].mode, cases[k].c,
+                  cases[k].f, 2);
+    ent_trade_problem *p = load_case(cases[k].flows, cases[k].shock);
+    size_t n = p->n;
+    assert_true(n <= 16);
+    ent_trade_work *w = ent_trade_work_alloc(n);
+    assert_non_null(w);
+    ent_trade_opts tight;
+    ent_trade_opts_init(&tight);
+    tight.deficit = cases[k].mode;
+    tight.tol = 1e-14;
+    double wt[16], Wt[16];
+    ent_trade_out ot = {0};
+    ot.w_hat = wt;
+    ot.welfare = Wt;
+    assert_int_equal(ent_trade_ge_solve(n, p->X, p->b, &tight, NULL, w, &ot,
+                                        NULL),
+                     ENT_OK);
+    for (int start = 0; start < 3; start++) {
+      double w0[16];
+      for (size_t i = 0; i < n; i++)
+        w0[i] = start == 0   ? 1.0
+                : start == 1 ? 1.0 + 0.1 * (i % 2 ? 1.0 : -1.0)
+                             : wt[i] * (1.0 + 1e-3 * (i % 2 ? 1.0 : -1.0));
+      for (int with = 0; with < 2; with++) {
+        ent_trade_opts o;
+        ent_trade_opts_init(&o);
+        o.deficit = cases[k].mode;
+        o.tol = 1e-9;
+        o.newton_predict = 1;
+        o.newton_chord = with;
+        double wh[16], W[16];
+        ent_trade_out out = {0};
+        out.w_hat = wh;
+        out.welfare = W;
+        ent_trade_info info;
+        assert_int_equal(ent_trade_ge_solve_newton(n, p->X, p->b, &o, w0, w,
+                                                   &out, &info),
+                         ENT_OK);
+        assert_int_equal(info.fp_iterations, 0);
+        if (!with) {
+          assert_int_equal(info.chord_iterations, 0);
+          newton_without += info.newton_iterations;
+          continue;
+        }
+        chords += info.chord_iterations;
+        newton_with += info.newton_iterations;
+        for (size_t i = 0; i < n; i++) {
+          double e = fmax(fabs(W[i] - Wt[i]), fabs(log(wh[i] / wt[i])));
+          if (e > worst) worst = e;
+          if (!(e < 1e-11))
+            fail_msg("case %zu start %d country %zu: welfare %.17g, tight "
+                     "%.17g", k, start, i, W[i], Wt[i]);
+        }
+      }
+    }
+    ent_trade_work_free(w);
+    ent_trade_problem_destroy(p);
+  }
+  print_message("  chord: %d chord steps, Newton steps %d (without chord %d), "
+                "largest deviation from the 1e-14 solve %.2e\n",
+                chords, newton_with, newton_without, worst);
+  assert_true(chords > 0);
+  assert_true(newton_with < newton_without);
+}
+
+/* Outputs left NULL are not made (the outer multilateral resistance costs
+ * an exp a country): the outputs asked for keep their bits. */
+static void test_output_subset(void **state) {
+  (void)state;
+  ent_trade_problem *p = load_case("case4_flows.csv", "caseC_embargo_shock.csv");
+  size_t n = p->n;
+  ent_trade_work *w = ent_trade_work_alloc(n);
+  assert_non_null(w);
+  sol s;
+  sol_init(&s, n);
+  ent_trade_out all = {s.w, s.Eh, s.P, s.W, s.rw, s.omr, s.pown, s.Xn};
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  assert_int_equal(ent_trade_ge_solve(n, p->X, p->b, &o, NULL, w, &all, NULL),
+                   ENT_OK);
+  double wh[16], W[16];
+  assert_true(n <= 16);
+  ent_trade_out few = {0};
+  few.w_hat = wh;
+  few.welfare = W;
+  assert_int_equal(ent_trade_ge_solve(n, p->X, p->b, &o, NULL, w, &few, NULL),
+                   ENT_OK);
+  assert_memory_equal(wh, s.w, n * sizeof *wh);
+  assert_memory_equal(W, s.W, n * sizeof *W);
+  ent_trade_work_free(w);
+  sol_free(&s);
+  ent_trade_problem_destroy(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_case_A),
@@ -1605,6 +1732,8 @@ int main(void) {
       cmocka_unit_test(test_newton),
       cmocka_unit_test(test_newton_first),
       cmocka_unit_test(test_newton_predict),
+      cmocka_unit_test(test_newton_chord),
+      cmocka_unit_test(test_output_subset),
       cmocka_unit_test(test_nested_ces),
       cmocka_unit_test(test_nested_newton),
       cmocka_unit_test(test_damping_and_warm_start),
