@@ -394,6 +394,18 @@ static void test_turn0_checkpoints(void **state) {
 
 /* ------------------------------------------------------------ kernels */
 
+/* The last evaluation's election of x equals that of the scalar work
+ * ref, double for double (with_R: the risk attitudes R too). */
+static void same_election(const ent_smp_work *x, const ent_smp_work *ref,
+                          size_t N, int with_R) {
+  ent_smp_view vx, vr;
+  ent_smp_work_view(x, &vx);
+  ent_smp_work_view(ref, &vr);
+  assert_memory_equal(vx.risk_p, vr.risk_p, N * sizeof(double));
+  if (with_R) assert_memory_equal(vx.R, vr.R, N * sizeof(double));
+  assert_memory_equal(vx.win_prob, vr.win_prob, N * sizeof(double));
+}
+
 /* The SIMD kernels (challenges, coalitions, bargain sums; the 8-lane
  * challenge and coalition kernels where the CPU has AVX-512F/DQ, the
  * 4-lane ones where it has AVX2 -- forced without the 8-lane ones by
@@ -435,38 +447,21 @@ static void test_kernels_agree(void **state) {
         ent_diag *d = ent_diag_create();
         assert_int_equal(ent_smp_evaluate(wa, 0, p->x0, p->x0, d), ENT_OK);
         assert_int_equal(ent_smp_evaluate(wb, 0, p->x0, p->x0, d), ENT_OK);
-        { /* evaluations (the 8-lane distances, perspectives and own
-           * utilities where the CPU has AVX-512) and elections: SIMD
-           * coalitions == scalar coalitions */
-          ent_smp_view ea, eb;
-          ent_smp_work_view(wa, &ea);
-          ent_smp_work_view(wb, &eb);
-          assert_memory_equal(ea.risk_p, eb.risk_p, N * sizeof(double));
-          assert_memory_equal(ea.R, eb.R, N * sizeof(double));
-          assert_memory_equal(ea.win_prob, eb.win_prob, N * sizeof(double));
-        }
+        /* evaluations (the 8-lane distances, perspectives and own
+         * utilities where the CPU has AVX-512) and elections: SIMD
+         * coalitions == scalar coalitions */
+        same_election(wa, wb, N, 1);
         assert_int_equal(ent_smp_advance(wa, 0, p->x0, p->x0, xa, ia, d),
                          ENT_OK);
         assert_int_equal(ent_smp_advance(wb, 0, p->x0, p->x0, xb, ib, d),
                          ENT_OK);
         assert_int_equal(ent_smp_evaluate(wc, 0, p->x0, p->x0, d), ENT_OK);
-        { /* the 2-lane coalitions too */
-          ent_smp_view ec, eb;
-          ent_smp_work_view(wc, &ec);
-          ent_smp_work_view(wb, &eb);
-          assert_memory_equal(ec.risk_p, eb.risk_p, N * sizeof(double));
-          assert_memory_equal(ec.win_prob, eb.win_prob, N * sizeof(double));
-        }
+        same_election(wc, wb, N, 0); /* the 2-lane coalitions too */
         assert_int_equal(ent_smp_advance(wc, 0, p->x0, p->x0, xc, ic, d),
                          ENT_OK);
         assert_int_equal(ent_smp_evaluate(wd, 0, p->x0, p->x0, d), ENT_OK);
-        { /* the 4-lane coalitions without the 8-lane ones */
-          ent_smp_view ed, eb;
-          ent_smp_work_view(wd, &ed);
-          ent_smp_work_view(wb, &eb);
-          assert_memory_equal(ed.risk_p, eb.risk_p, N * sizeof(double));
-          assert_memory_equal(ed.win_prob, eb.win_prob, N * sizeof(double));
-        }
+        /* the 4-lane coalitions without the 8-lane ones */
+        same_election(wd, wb, N, 0);
         assert_int_equal(ent_smp_advance(wd, 0, p->x0, p->x0, xd, id, d),
                          ENT_OK);
         ent_smp_view va, vb;
