@@ -413,9 +413,96 @@ static double pass_small(size_t n, const double *x, const double *UT,
   return G;
 }
 
+#if EUM_SUMS_X86
+/* pass_small with 4-lane vectors (AVX, checked at run time), the same
+ * bits.  Every ordered pair (a, b) is one lane: the vote sum of (a, b)
+ * in the pair's own voter order, P[a*n + b] = sum_k max(v_k(a, b), +0)
+ * with v_k(a, b) = w_k (u_k(x_b) - u_k(x_a)) -- which is pass_small's
+ * positive sum of (a, b) for a < b, and for a > b its negative sum of
+ * (b, a): v_k(a, b) = -v_k(b, a) exactly (IEEE subtraction and
+ * multiplication are symmetric in sign), so max(v_k(a, b), +0) is
+ * pass_small's (v < 0 ? -v : +0) for (b, a), +0 for a zero, a NaN or
+ * the other sign.  The diagonal is w_k (u - u): +0, or NaN (-> +0) for
+ * a non-finite weight or utility, as pass_small leaves it.  |v_k(a, b)|
+ * for every (a, b) in row order is the voter's block of G's chain:
+ * added one after the other as pass_small adds them, plus the terms
+ * b = a, +0, which leave G (>= +0, finite here) unchanged.  A lane
+ * past n reads a zero utility; its vote sum is never stored and its
+ * term in G's chain is +0. */
+__attribute__((target("avx"))) static double
+pass_small_avx(size_t n, const double *x, const double *UT, const double *wt,
+               int global, double *P) {
+  enum { MAXP = EUM_SUMS_SMALL };
+  size_t np = (n + 3) & ~(size_t)3;
+  double u[MAXP + 4], acc[MAXP * MAXP], t[MAXP * MAXP];
+  const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0);
+  /* |v| with the lanes past n cleared (their terms +0 in G's chain);
+   * lane b of a block is live when b < n */
+  __m256d live[MAXP / 4];
+  for (size_t b = 0; b < np; b += 4)
+    live[b / 4] = _mm256_castsi256_pd(_mm256_set_epi64x(
+        b + 3 < n ? -1 : 0, b + 2 < n ? -1 : 0, b + 1 < n ? -1 : 0, -1));
+  for (size_t k = 0; k < n * np; k++) acc[k] = 0.0;
+  double G = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    const double *uk = UT + k * n;
+    for (size_t b = 0; b < n; b++) u[b] = uk[b];
+    for (size_t b = n; b < np; b++) u[b] = 0.0;
+    const __m256d w = _mm256_broadcast_sd(wt + k);
+    for (size_t a = 0; a < n; a++) {
+      const __m256d ua = _mm256_broadcast_sd(u + a);
+      double *pa = acc + a * np, *ta = t + a * np;
+      for (size_t b = 0; b < np; b += 4) {
+        __m256d v = _mm256_mul_pd(w, _mm256_sub_pd(_mm256_loadu_pd(u + b), ua));
+        __m256d pos = _mm256_and_pd(v, _mm256_cmp_pd(v, zero, _CMP_GT_OQ));
+        _mm256_storeu_pd(pa + b, _mm256_add_pd(_mm256_loadu_pd(pa + b), pos));
+        _mm256_storeu_pd(ta + b,
+                         _mm256_and_pd(live[b / 4], _mm256_andnot_pd(sign, v)));
+      }
+    }
+    if (!global) continue;
+    /* the voter's terms in row order, padding +0 included: n * np is a
+     * multiple of 4 */
+    for (size_t q = 0; q < n * np; q += 4) {
+      G += t[q];
+      G += t[q + 1];
+      G += t[q + 2];
+      G += t[q + 3];
+    }
+  }
+  for (size_t a = 0; a < n; a++)
+    for (size_t b = 0; b < n; b++) P[a * n + b] = acc[a * np + b];
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      if (x[i] == x[j]) P[i * n + j] = P[j * n + i] = 0.0;
+  return G;
+}
+#endif
+
+double ent_eum_sums_pass_with(size_t n, const double *x, const double *UT,
+                              const double *wt, int global, double *P,
+                              int simd) {
+  if (n < EUM_SUMS_SMALL) {
+#if EUM_SUMS_X86
+    if (simd && have_avx() && (!global || all_finite(n, UT, wt)))
+      return pass_small_avx(n, x, UT, wt, global, P);
+#endif
+    return pass_small(n, x, UT, wt, global, P);
+  }
+  double G = global ? ent_eum_sums_global_with(n, UT, wt, simd) : 0.0;
+  ent_eum_sums_votes_with(n, x, UT, wt, P, simd);
+  return G;
+}
+
 double ent_eum_sums_pass(size_t n, const double *x, const double *UT,
                          const double *wt, int global, double *P) {
-  if (n < EUM_SUMS_SMALL) return pass_small(n, x, UT, wt, global, P);
+  if (n < EUM_SUMS_SMALL) {
+#if EUM_SUMS_X86
+    if (have_avx() && (!global || all_finite(n, UT, wt)))
+      return pass_small_avx(n, x, UT, wt, global, P);
+#endif
+    return pass_small(n, x, UT, wt, global, P);
+  }
   double G = global ? ent_eum_sums_global(n, UT, wt) : 0.0;
   ent_eum_sums_votes(n, x, UT, wt, P);
   return G;

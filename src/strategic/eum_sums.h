@@ -32,8 +32,9 @@ ENT_LOCAL void ent_eum_sums_votes(size_t n, const double *x, const double *UT,
  * G as ent_eum_sums_global when `global` (else 0 is returned).  Below
  * EUM_SUMS_SMALL actors in one sweep over the voters, each term w_k
  * (u_k(x_j) - u_k(x_i)) computed once for the votes and for G, the vote
- * sums advancing while G's chain of additions waits on its latency; the
- * bits of the two separate sums. */
+ * sums advancing while G's chain of additions waits on its latency (with
+ * AVX: every ordered pair a lane of a 4-lane vector); the bits of the two
+ * separate sums. */
 ENT_LOCAL double ent_eum_sums_pass(size_t n, const double *x,
                                    const double *UT, const double *wt,
                                    int global, double *P);
@@ -43,6 +44,11 @@ ENT_LOCAL double ent_eum_sums_pass(size_t n, const double *x,
  * give the specification's bits. */
 ENT_LOCAL double ent_eum_sums_global_with(size_t n, const double *UT,
                                           const double *wt, int simd);
+/* ent_eum_sums_pass with the vector kernels (simd = 1, where the CPU has
+ * AVX) or the plain ones (simd = 0): for tests. */
+ENT_LOCAL double ent_eum_sums_pass_with(size_t n, const double *x,
+                                        const double *UT, const double *wt,
+                                        int global, double *P, int simd);
 ENT_LOCAL void ent_eum_sums_votes_with(size_t n, const double *x,
                                        const double *UT, const double *wt,
                                        double *P, int simd);

@@ -713,24 +713,27 @@ static void test_sums_pass_exact(void **state) {
   enum { MAXN = 40 };
   double UT[MAXN * MAXN], P[MAXN * MAXN], wt[MAXN], x[MAXN];
   uint64_t seed = 99u;
-  for (int trial = 0; trial < 203; trial++) {
+  for (int trial = 0; trial < 403; trial++) {
     size_t n = 1 + (size_t)(sm64(&seed) % MAXN);
     int kind = trial % 5, global = trial % 7 != 0;
-    if (trial >= 200) { /* inf - inf and NaN in the terms b = a alone */
-      n = trial == 200 ? 1 : 3;
+    if (trial >= 400) { /* inf - inf and NaN in the terms b = a alone */
+      n = trial == 400 ? 1 : 3;
       kind = 0;
       global = 1;
     }
     sums_problem(&seed, n, kind, UT, wt, x);
-    if (trial == 200) UT[0] = NAN;
-    if (trial == 201) UT[4] = INFINITY;
-    if (trial == 202) wt[1] = INFINITY;
+    if (trial == 400) UT[0] = NAN;
+    if (trial == 401) UT[4] = INFINITY;
+    if (trial == 402) wt[1] = INFINITY;
+    /* simd 0, 1: the plain and the vector kernels; 2: the default */
+    for (int simd = 0; simd < 3; simd++) {
     for (size_t i = 0; i < n * n; i++) P[i] = -1.0;
-    double g = ent_eum_sums_pass(n, x, UT, wt, global, P);
+    double g = simd < 2 ? ent_eum_sums_pass_with(n, x, UT, wt, global, P, simd)
+                        : ent_eum_sums_pass(n, x, UT, wt, global, P);
     double ref = global ? ent_eum_sums_global_serial(n, UT, wt) : 0.0;
     if (memcmp(&g, &ref, sizeof g) != 0)
-      fail_msg("trial %d (n %zu, kind %d): G %a, the chain %a", trial, n,
-               kind, g, ref);
+      fail_msg("trial %d (n %zu, kind %d, simd %d): G %a, the chain %a",
+               trial, n, kind, simd, g, ref);
     for (size_t i = 0; i < n; i++) {
       assert_true(P[i * n + i] == 0.0);
       for (size_t j = i + 1; j < n; j++) {
@@ -743,10 +746,11 @@ static void test_sums_pass_exact(void **state) {
         if (x[i] == x[j]) pos = neg = 0.0;
         if (memcmp(&P[i * n + j], &pos, sizeof pos) ||
             memcmp(&P[j * n + i], &neg, sizeof neg))
-          fail_msg("trial %d (n %zu, kind %d): pair (%zu, %zu) sums %a %a, "
-                   "voter by voter %a %a", trial, n, kind, i, j,
-                   P[i * n + j], P[j * n + i], pos, neg);
+          fail_msg("trial %d (n %zu, kind %d, simd %d): pair (%zu, %zu) "
+                   "sums %a %a, voter by voter %a %a", trial, n, kind, simd,
+                   i, j, P[i * n + j], P[j * n + i], pos, neg);
       }
+    }
     }
   }
 }
