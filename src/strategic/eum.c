@@ -36,6 +36,7 @@ struct ent_eum_work {
   double *xalt; /* [n] positions for risk_norm=own_positions */
   size_t *idx, *idx2; /* [n] sort scratch */
   int *best;    /* [n] chosen counterpart per receiver, -1 = none */
+  int *rep;     /* [n] first actor at the same position (fast path) */
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
   double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
@@ -52,6 +53,9 @@ struct ent_eum_work {
 /* Fewest actors for which a round uses more than one thread (below, the
  * cost of waking a thread is more than the work it would take). */
 #define EUM_PAR_MIN 96
+
+/* Most actors for which decide_row keeps its row's Us, Uf on the stack. */
+#define EUM_ROW_SHARE 64
 
 /* ------------------------------------------------------------ options */
 
@@ -390,15 +394,17 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->idx = ent_mallocarray(n, sizeof(size_t));
   w->idx2 = ent_mallocarray(n, sizeof(size_t));
   w->best = ent_mallocarray(n, sizeof(int));
+  w->rep = ent_mallocarray(n, sizeof(int));
   w->btype = ent_mallocarray(n, sizeof(int));
   w->mv = ent_mallocarray(n, sizeof *w->mv);
-  if (!ok || !w->idx || !w->idx2 || !w->best || !w->btype || !w->mv) {
+  if (!ok || !w->idx || !w->idx2 || !w->best || !w->rep || !w->btype ||
+      !w->mv) {
     ent_eum_work_free(w);
     return NULL;
   }
   w->bytes = sizeof *w + 3 * n * n * sizeof(double) +
              sizeof vec / sizeof vec[0] * n * sizeof(double) +
-             2 * n * sizeof(size_t) + 2 * n * sizeof(int) +
+             2 * n * sizeof(size_t) + 3 * n * sizeof(int) +
              n * sizeof *w->mv;
   return w;
 }
@@ -440,6 +446,7 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->idx);
   ent_free(w->idx2);
   ent_free(w->best);
+  ent_free(w->rep);
   ent_free(w->btype);
   ent_free(w->bkey);
   ent_free(w->bpos);
@@ -538,10 +545,18 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
 /* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
- * and u_a(x_k), into UT only (the fast path reads nothing else). */
+ * and u_a(x_k), into UT only (the fast path reads nothing else).  With
+ * `rep` (rep[b]: the first actor at x_b's position; rows in order, one
+ * thread) a utility of a position some earlier actor holds is copied:
+ * u_k(x_a) = u_k(x_rep[a]) was stored by row rep[a] < a, and u_a(x_k) =
+ * u_a(x_rep[k]) by this row (rep[k] > a) or by row rep[k] < a (rep[k] = a
+ * is d = 0, no call); the distance -- |x_k - x_a| with x_a == x_rep[a],
+ * +0 and -0 alike under fabs -- and so the call are the same. */
 static void utilities_row(size_t n, const double *x, double range,
-                          const double *rho, double *UT, size_t a) {
+                          const double *rho, double *UT, size_t a,
+                          const int *rep) {
   UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : pow(0.0, rho[a]);
+  int dup_a = rep && (size_t)rep[a] < a;
   for (size_t k = a + 1; k < n; k++) {
     double d = clamp01(fabs(x[k] - x[a]) / range);
     double uk, ua; /* u_k(x_a) and u_a(x_k) */
@@ -549,8 +564,12 @@ static void utilities_row(size_t n, const double *x, double range,
       uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow(d, rho[k]);
       ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow(d, rho[a]);
     } else {
-      uk = rho[k] == 1.0 ? d : pow(d, rho[k]);
-      ua = rho[a] == 1.0 ? d : pow(d, rho[a]);
+      uk = rho[k] == 1.0 ? d
+           : dup_a       ? UT[k * n + (size_t)rep[a]]
+                         : pow(d, rho[k]);
+      ua = rho[a] == 1.0                   ? d
+           : rep && (size_t)rep[k] < k     ? UT[a * n + (size_t)rep[k]]
+                                           : pow(d, rho[a]);
     }
     UT[k * n + a] = uk;
     UT[a * n + k] = ua;
@@ -564,7 +583,7 @@ static void utilities_row(size_t n, const double *x, double range,
  * calls pow for every entry).  Rows on `threads` threads at large n. */
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
-                           int fast, int threads) {
+                           int fast, int threads, const int *rep) {
   if (!fast) {
     for (size_t a = 0; a < n; a++)
       for (size_t k = 0; k < n; k++) {
@@ -576,11 +595,12 @@ static void fill_utilities(size_t n, const double *x, double range,
 #ifdef _OPENMP
   if (threads > 1 && n >= EUM_PAR_MIN) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
-    for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a);
+    for (size_t a = 0; a < n; a++)
+      utilities_row(n, x, range, rho, UT, a, NULL);
     return;
   }
 #endif
-  for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a);
+  for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a, rep);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -694,7 +714,8 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
  * adds as the specification writes. */
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
-  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads);
+  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
+                 w->rep);
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
@@ -725,6 +746,25 @@ static double security(const eu_ctx *c, size_t n, size_t i, const double *P) {
   double D = 0.0;
   for (size_t j = 0; j < n; j++)
     if (j != i) D += eu(c, j, i, P[j * n + i], 1.0);
+  return D;
+}
+
+/* security() of the fast path at Q = 1: each EU(j -> i; 1) as eu() gives
+ * it with rho = 1 -- Us and Uf of the linear branch, and the status quo
+ * term Q Uq = 1 x 0.0 = +0, whose subtraction leaves any value as it is
+ * (-0 - +0 is -0) -- in the same order, without the calls. */
+static double security_linear(const eu_ctx *c, size_t n, size_t i,
+                              const double *P) {
+  const double *x = c->x;
+  double s = c->sal[i], range = c->range, D = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    if (j == i) continue;
+    double d = clamp01(fabs(x[j] - x[i]) / range);
+    double Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
+    double Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
+    double p = P[j * n + i];
+    D += s * (p * Us + (1.0 - p) * Uf) + (1.0 - s) * Us;
+  }
   return D;
 }
 
@@ -824,6 +864,10 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   const eu_ctx c = *cp;
   const double *x = c.x;
   double range = c.range;
+  /* Us, Uf of (i, j) by j, for a later j at the same position (same d,
+   * same exponent r_i: the same calls); small n only */
+  double row_us[EUM_ROW_SHARE], row_uf[EUM_ROW_SHARE];
+  int share = !w->reference && n <= EUM_ROW_SHARE;
   w->best[i] = -1;
   for (size_t j = 0; j < n; j++) {
     size_t ij = i * n + j;
@@ -844,7 +888,16 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
        * (or equal exponents) also Us, Uf and Uq: 2 pow calls, not 6 */
       double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
       double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
-      eu_success_failure(d, ri, &Us, &Uf, 0);
+      if (share && (size_t)w->rep[j] < j) { /* x_rep[j] == x_j != x_i */
+        Us = row_us[w->rep[j]];
+        Uf = row_uf[w->rep[j]];
+      } else {
+        eu_success_failure(d, ri, &Us, &Uf, 0);
+      }
+      if (share) {
+        row_us[j] = Us;
+        row_uf[j] = Uf;
+      }
       a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
       if (rb != ri) {
         eu_success_failure(d, rb, &Us, &Uf, 0);
@@ -914,13 +967,23 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
     mu = o->mu_mean ? ent_eum_weighted_mean(pb, x)
                     : ent_eum_weighted_median(pb, x, w);
 
+  /* the first actor at each position (the fast path's shared terms) */
+  if (!w->reference && !degenerate)
+    for (size_t a = 0; a < n; a++) {
+      size_t b = 0;
+      while (b < a && !(x[b] == x[a])) b++;
+      w->rep[a] = (int)b;
+    }
   /* Step 1: risk pass, all exponents 1. */
   if (!degenerate) {
     for (size_t k = 0; k < n; k++) w->rho[k] = 1.0;
     double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
     if (tr) tr->G_risk = G;
     eu_ctx c = {x, pb->sal, range, o->Q, mu};
-    for (size_t i = 0; i < n; i++) w->D[i] = security(&c, n, i, w->P);
+    if (!w->reference && o->Q == 1.0)
+      for (size_t i = 0; i < n; i++) w->D[i] = security_linear(&c, n, i, w->P);
+    else
+      for (size_t i = 0; i < n; i++) w->D[i] = security(&c, n, i, w->P);
     risk_from_security(n, w->D, w->R, w->r);
     if (o->risk_own) risk_own_positions(n, x, range, o, mu, pb->sal, w);
   }
