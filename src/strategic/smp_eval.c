@@ -156,9 +156,49 @@ static void coalitions(ent_smp_vote rule, size_t K, size_t N,
  * each a, the pairs (a, b) with b < a four at a time, each lane the
  * scalar loop's operations in voter order (lanes with b >= a are thrown
  * away). */
+/* coal4_block for 2 <= K <= 4 options (the queues of a turn): every pair
+ * (a, b), b < a, is a lane -- (1,0) (2,0) (2,1) (3,0) in the first vector,
+ * (3,1) (3,2) in the second -- read straight from the rows, each lane
+ * the scalar loop's operations in voter order; the lanes of absent
+ * options (utility 0) are thrown away. */
+AVX2_INLINE void coal4_small(ent_smp_vote rule, size_t K, size_t N,
+                             const double *const *rows, const double *w,
+                             double *C) {
+  const double *r0 = rows[0], *r1 = rows[1];
+  const double *r2 = K > 2 ? rows[2] : NULL, *r3 = K > 3 ? rows[3] : NULL;
+  vd4 p0 = v4b(1e-8), m0 = v4b(1e-8), p1 = v4b(1e-8), m1 = v4b(1e-8);
+  for (size_t v = 0; v < N; v++) {
+    double t0 = r0[v], t1 = r1[v], t2 = r2 ? r2[v] : 0.0;
+    double t3 = r3 ? r3[v] : 0.0;
+    vd4 wv = v4b(w[v]);
+    vd4 ua = {t1, t2, t2, t3}, ub = {t0, t0, t1, t0};
+    vd4 z = v4vote(rule, wv, ua, ub);
+    p0 = p0 + v4pos(z);
+    m0 = m0 - v4neg(z);
+    if (r3) {
+      vd4 ua1 = {t3, t3, 0.0, 0.0}, ub1 = {t1, t2, 0.0, 0.0};
+      vd4 z1 = v4vote(rule, wv, ua1, ub1);
+      p1 = p1 + v4pos(z1);
+      m1 = m1 - v4neg(z1);
+    }
+  }
+  static const unsigned char pa[6] = {1, 2, 2, 3, 3, 3}, pb[6] = {0, 0, 1, 0, 1, 2};
+  size_t pairs = K * (K - 1) / 2;
+  for (size_t l = 0; l < pairs; l++) {
+    double p = l < 4 ? p0[l] : p1[l - 4], m = l < 4 ? m0[l] : m1[l - 4];
+    C[pa[l] * K + pb[l]] = p;
+    C[pb[l] * K + pa[l]] = m;
+  }
+  for (size_t a = 0; a < K; a++) C[a * K + a] = 1e-8;
+}
+
 AVX2_INLINE void coal4_block(ent_smp_vote rule, size_t K, size_t N,
                              const double *const *rows, const double *w,
                              double *T, double *C) {
+  if (K >= 2 && K <= 4) {
+    coal4_small(rule, K, N, rows, w, C);
+    return;
+  }
   size_t Kp = (K + 3) / 4 * 4;
   for (size_t v = 0; v < N; v++) {
     double *tv = T + v * Kp;

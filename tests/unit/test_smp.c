@@ -1189,6 +1189,54 @@ static void test_solver(void **state) {
   ent_smp_problem_destroy(p);
 }
 
+/* the workspace's inside, for elections on chosen rows (included here,
+ * after the tests above, whose locals its vector type names would shadow) */
+#include "strategic/smp_impl.h"
+
+/* Elections of 2 to 9 options on random utilities (ties and zeros among
+ * them): the 4-lane coalitions (the queues' kernel of 2 to 4 options with
+ * every pair a lane, and the blocks above) give the scalar coalitions'
+ * doubles, for every voting rule: C and the winning probabilities. */
+static void test_small_elections_agree(void **state) {
+  (void)state;
+  ent_smp_problem *p = load_case("dummyData_6Dim");
+  size_t N = p->n;
+  uint64_t seed = 42u;
+  enum { KMAX = 9 };
+  double *opt = malloc(KMAX * N * sizeof *opt);
+  assert_non_null(opt);
+  for (int ru = 0; ru < 6; ru++) {
+    ent_smp_opts o;
+    ent_smp_opts_default(&o);
+    o.vote = (ent_smp_vote)ru;
+    ent_smp_work *wv = ent_smp_work_alloc(p, &o), *ws = ent_smp_work_alloc(p, &o);
+    assert_non_null(wv);
+    assert_non_null(ws);
+    ent_smp_work_set_scalar(wv, 3);
+    ent_smp_work_set_scalar(ws, 1);
+    size_t kmax = wv->kmax < KMAX ? wv->kmax : KMAX;
+    for (int trial = 0; trial < 60; trial++) {
+      size_t K = 2 + (size_t)trial % (kmax - 1);
+      for (size_t k = 0; k < K * N; k++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned r = (unsigned)(seed >> 33);
+        opt[k] = r % 7 == 0 ? 0.0 : r % 11 == 0 ? 0.5 : (double)(r % 100000) / 1e5;
+      }
+      if (trial % 5 == 0) /* two equal options */
+        memcpy(opt + N, opt, N * sizeof *opt);
+      for (size_t m = 0; m < K; m++) wv->rows[m] = ws->rows[m] = opt + m * N;
+      assert_int_equal(ent_smp_election(wv, K, p->cap), ENT_OK);
+      assert_int_equal(ent_smp_election(ws, K, p->cap), ENT_OK);
+      assert_memory_equal(wv->C, ws->C, K * K * sizeof(double));
+      assert_memory_equal(wv->pi, ws->pi, K * sizeof(double));
+    }
+    ent_smp_work_free(wv);
+    ent_smp_work_free(ws);
+  }
+  free(opt);
+  ent_smp_problem_destroy(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_cases),
@@ -1196,6 +1244,7 @@ int main(void) {
       cmocka_unit_test(test_solver),
       cmocka_unit_test(test_turn0_checkpoints),
       cmocka_unit_test(test_kernels_agree),
+      cmocka_unit_test(test_small_elections_agree),
       cmocka_unit_test(test_degenerate),
       cmocka_unit_test(test_full_aborts),
       cmocka_unit_test(test_ktab_refusals),
