@@ -176,6 +176,22 @@ static int check_values(ent_diag *d, char *note, const char *file, size_t n,
 
 /* ------------------------------------------------------------ lifetime */
 
+/* prefix and i in decimal into buf (of at least strlen(prefix) + 21
+ * bytes): what snprintf(buf, size, "<prefix>%zu", i) writes, without
+ * snprintf's cost (a solver is allocated per issue of every run). */
+static void index_name(char *buf, const char *prefix, size_t i) {
+  char digits[24];
+  size_t nd = 0;
+  do {
+    digits[nd++] = (char)('0' + i % 10);
+    i /= 10;
+  } while (i);
+  size_t len = strlen(prefix);
+  memcpy(buf, prefix, len);
+  while (nd) buf[len++] = digits[--nd];
+  buf[len] = '\0';
+}
+
 /* The problem's arena: names (copied, or generated when NULL) and value
  * arrays of the sizes of `sp`; values are not set.  NULL when out of
  * memory. */
@@ -200,14 +216,14 @@ static ent_smp_problem *alloc_problem(const ent_smp_spec *sp) {
   if (!ar->failed) {
     char tmp[48];
     for (size_t i = 0; i < N; i++) {
-      snprintf(tmp, sizeof tmp, "A%zu", i);
+      index_name(tmp, "A", i);
       p->actor[i] = ent_arena_strdup(ar, sp->actor ? sp->actor[i] : tmp);
-      snprintf(tmp, sizeof tmp, "actor %zu", i);
+      index_name(tmp, "actor ", i);
       p->actor_desc[i] =
           ent_arena_strdup(ar, sp->actor_desc ? sp->actor_desc[i] : tmp);
     }
     for (size_t k = 0; k < M; k++) {
-      snprintf(tmp, sizeof tmp, "D%zu", k);
+      index_name(tmp, "D", k);
       p->dim[k] = ent_arena_strdup(ar, sp->dim ? sp->dim[k] : tmp);
     }
   }

@@ -1189,6 +1189,25 @@ static void test_solver(void **state) {
   ent_smp_problem_destroy(p);
 }
 
+/* A problem allocated without names gets A0, A1, ..., "actor 0", ...,
+ * D0, D1, ... (the names messages use). */
+static void test_generated_names(void **state) {
+  (void)state;
+  ent_smp_spec sp = {.n = 12, .m = 2};
+  ent_smp_problem *p = ent_smp_problem_alloc(&sp);
+  assert_non_null(p);
+  assert_string_equal(p->actor[0], "A0");
+  assert_string_equal(p->actor[7], "A7");
+  assert_string_equal(p->actor[10], "A10");
+  assert_string_equal(p->actor[11], "A11");
+  assert_string_equal(p->actor_desc[0], "actor 0");
+  assert_string_equal(p->actor_desc[11], "actor 11");
+  assert_string_equal(p->dim[0], "D0");
+  assert_string_equal(p->dim[1], "D1");
+  assert_string_equal(p->file, "<arrays>");
+  ent_smp_problem_destroy(p);
+}
+
 /* the workspace's inside, for elections on chosen rows (included here,
  * after the tests above, whose locals its vector type names would shadow) */
 #include "strategic/smp_impl.h"
@@ -1245,6 +1264,7 @@ int main(void) {
       cmocka_unit_test(test_turn0_checkpoints),
       cmocka_unit_test(test_kernels_agree),
       cmocka_unit_test(test_small_elections_agree),
+      cmocka_unit_test(test_generated_names),
       cmocka_unit_test(test_degenerate),
       cmocka_unit_test(test_full_aborts),
       cmocka_unit_test(test_ktab_refusals),
