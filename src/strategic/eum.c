@@ -48,6 +48,8 @@ struct ent_eum_work {
   uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
   size_t cap_hashes;
   ent_eum_hist *spare;  /* a history to fill again (ent_eum_work_recycle) */
+  const double *med_x;  /* x whose weighted median is med, or NULL */
+  double med;
 };
 
 /* Fewest actors for which a round uses more than one thread (below, the
@@ -546,12 +548,10 @@ static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
 /* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
  * and u_a(x_k), into UT only (the fast path reads nothing else).  With
- * `rep` (rep[b]: the first actor at x_b's position; rows in order, one
- * thread) a utility of a position some earlier actor holds is copied:
- * u_k(x_a) = u_k(x_rep[a]) was stored by row rep[a] < a, and u_a(x_k) =
- * u_a(x_rep[k]) by this row (rep[k] > a) or by row rep[k] < a (rep[k] = a
- * is d = 0, no call); the distance -- |x_k - x_a| with x_a == x_rep[a],
- * +0 and -0 alike under fabs -- and so the call are the same. */
+ * `rep` (rep[b]: first actor at x_b; rows in order, one thread) the
+ * utility of a position an earlier actor holds is copied: u_k(x_rep[a])
+ * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
+ * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike). */
 static void utilities_row(size_t n, const double *x, double range,
                           const double *rho, double *UT, size_t a,
                           const int *rep) {
@@ -749,10 +749,8 @@ static double security(const eu_ctx *c, size_t n, size_t i, const double *P) {
   return D;
 }
 
-/* security() of the fast path at Q = 1: each EU(j -> i; 1) as eu() gives
- * it with rho = 1 -- Us and Uf of the linear branch, and the status quo
- * term Q Uq = 1 x 0.0 = +0, whose subtraction leaves any value as it is
- * (-0 - +0 is -0) -- in the same order, without the calls. */
+/* security() of the fast path at Q = 1 without calls: eu()'s operations at
+ * rho = 1 in its order, less "- Q Uq" = "- +0" (no value changes). */
 static double security_linear(const eu_ctx *c, size_t n, size_t i,
                               const double *P) {
   const double *x = c->x;
@@ -964,11 +962,12 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   int degenerate = !(range > 0.0) || n < 2;
   double mu = 0.0;
   if (!degenerate)
-    mu = o->mu_mean ? ent_eum_weighted_mean(pb, x)
-                    : ent_eum_weighted_median(pb, x, w);
+    mu = o->mu_mean     ? ent_eum_weighted_mean(pb, x)
+         : w->med_x == x ? w->med /* the run's last median */
+                         : ent_eum_weighted_median(pb, x, w);
+  w->med_x = NULL;
 
-  /* the first actor at each position (the fast path's shared terms) */
-  if (!w->reference && !degenerate)
+  if (!w->reference && !degenerate) /* first actor at each position */
     for (size_t a = 0; a < n; a++) {
       size_t b = 0;
       while (b < a && !(x[b] == x[a])) b++;
@@ -1174,6 +1173,7 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
     double range = o->range == ENT_EUM_RANGE_CURRENT ? initial_range(o, x, n)
                                                       : h->range;
     ent_eum_trace tr = {0};
+    w->med_x = x, w->med = h->median[t - 1];
     tr.r = h->r + (t - 1) * n;
     tr.region = h->region + (t - 1) * n * n;
     tr.a = h->last_a;
