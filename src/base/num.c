@@ -45,6 +45,7 @@ __extension__ typedef unsigned __int128 u128;
 #if NUM_FAST
 
 #include "base/num_pow10.h"
+#include "base/num_binade.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NUM_LE 1
@@ -189,36 +190,65 @@ static const char PAIRS[] = "00010203040506070809101112131415161718192021222324"
                             "50515253545556575859606162636465666768697071727374"
                             "75767778798081828384858687888990919293949596979899";
 
-/* The 8 digits of v < 10^8 at o. */
-static inline __attribute__((always_inline)) void put8(char *o, uint32_t v) {
-  uint32_t a = v / 10000, b = v % 10000;
-  memcpy(o, PAIRS + 2 * (a / 100), 2);
-  memcpy(o + 2, PAIRS + 2 * (a % 100), 2);
-  memcpy(o + 4, PAIRS + 2 * (b / 100), 2);
-  memcpy(o + 6, PAIRS + 2 * (b % 100), 2);
+/* The 8 digits of v < 10^8 as text in a register, the first in the
+ * lowest byte: four pairs from the table, loaded side by side (nothing
+ * is stored and read back). */
+static inline uint64_t digits8_text(uint32_t v) {
+  uint32_t hi = v / 10000, lo = v % 10000;
+  uint16_t p0, p1, p2, p3;
+  memcpy(&p0, PAIRS + 2 * (hi / 100), 2);
+  memcpy(&p1, PAIRS + 2 * (hi % 100), 2);
+  memcpy(&p2, PAIRS + 2 * (lo / 100), 2);
+  memcpy(&p3, PAIRS + 2 * (lo % 100), 2);
+  if (!NUM_LE) { /* the pairs' bytes as a little-endian load gives them */
+    p0 = (uint16_t)(p0 >> 8 | p0 << 8);
+    p1 = (uint16_t)(p1 >> 8 | p1 << 8);
+    p2 = (uint16_t)(p2 >> 8 | p2 << 8);
+    p3 = (uint16_t)(p3 >> 8 | p3 << 8);
+  }
+  return (uint64_t)p0 | (uint64_t)p1 << 16 | (uint64_t)p2 << 32 |
+         (uint64_t)p3 << 48;
 }
 
-/* Writes "%.*g" of the digits w (p of them) and exponent X into buf
- * (ENT_NUM_BUF bytes: the copies below move fixed-size blocks, which may
- * reach past the text's end). */
-static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
-  /* w < 10^17 as 17 digits; its p digits are the last p */
-  char all[17 + 24];
-  all[0] = (char)('0' + (int)(w / 10000000000000000ull));
-  put8(all + 1, (uint32_t)(w / 100000000 % 100000000));
-  put8(all + 9, (uint32_t)(w % 100000000));
-  memset(all + 17, '0', 24);
-  const char *dg = all + 17 - p;
-  int nd = p;
-  while (nd > 1 && dg[nd - 1] == '0') nd--;
+/* The eight bytes of c at o, its lowest byte first (one store on a
+ * little-endian machine). */
+static inline void store8(char *o, uint64_t c) {
+  if (NUM_LE) {
+    memcpy(o, &c, 8);
+  } else {
+    for (int i = 0; i < 8; i++) o[i] = (char)(c >> (8 * i));
+  }
+}
+
+/* Writes "%.*g" of x = w17 10^(X-16) (w17 < 10^17: the digits scaled to
+ * seventeen, the precision p's digits first, then zeros) into buf
+ * (ENT_NUM_BUF bytes: the stores below move fixed-size blocks, which may
+ * reach past the text's end).  The digits are made in registers (the
+ * first digit d0 and two words of eight, the 16 after it; the three
+ * split off w17 side by side) and stored without being read back; the
+ * significant count from the words' '0' bytes. */
+static inline __attribute__((always_inline)) int put17(char *buf, int neg,
+                                                     uint64_t w17, int X,
+                                                     int p) {
+  uint64_t hi = w17 / 100000000, d0 = w17 / 10000000000000000ull;
+  uint64_t a = digits8_text((uint32_t)(hi - d0 * 100000000)),
+           b = digits8_text((uint32_t)(w17 - hi * 100000000));
+  /* significant digits: 17 less the '0' bytes at the top of b, a */
+  uint64_t za = a ^ 0x3030303030303030ull, zb = b ^ 0x3030303030303030ull;
+  int nd = zb ? 17 - (__builtin_clzll(zb) >> 3)
+              : za ? 9 - (__builtin_clzll(za) >> 3) : 1;
+  char c0 = (char)('0' + (int)d0);
   char *o = buf;
   if (neg) *o++ = '-';
   if (X < -4 || X >= p) {
-    *o++ = dg[0];
+    o[0] = c0;
     if (nd > 1) {
-      *o++ = '.';
-      memcpy(o, dg + 1, 16);
-      o += nd - 1;
+      o[1] = '.';
+      store8(o + 2, a);
+      store8(o + 10, b);
+      o += nd + 1;
+    } else {
+      o += 1;
     }
     *o++ = 'e';
     int ex = X;
@@ -231,22 +261,34 @@ static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
     memcpy(o, PAIRS + 2 * ex, 2);
     o += 2;
   } else if (X >= 0) {
-    /* the integer digits, then the fraction moved one place right */
-    memcpy(o, dg, 17);
+    /* the 17 digits, then the fraction again one place right of where
+     * it stood, after the point (t >> 8X: 0 <= X <= 15 here) */
+    o[0] = c0;
+    store8(o + 1, a);
+    store8(o + 9, b);
     if (nd > X + 1) {
-      memcpy(o + X + 2, dg + X + 1, 16);
+      u128 t = ((u128)b << 64 | a) >> (8 * X);
       o[X + 1] = '.';
+      store8(o + X + 2, (uint64_t)t);
+      store8(o + X + 10, (uint64_t)(t >> 64));
       o += nd + 1;
     } else {
       o += X + 1;
     }
   } else { /* 0.000ddd: -X - 1 zeros after the point */
     memcpy(o, "0.0000", 6);
-    memcpy(o + 1 - X, dg, 17);
+    o[1 - X] = c0;
+    store8(o + 2 - X, a);
+    store8(o + 10 - X, b);
     o += 1 - X + nd;
   }
   *o = '\0';
   return (int)(o - buf);
+}
+
+/* put17 of the p digits w (w < 10^p). */
+static int put_g(char *buf, int neg, uint64_t w, int X, int p) {
+  return put17(buf, neg, w * P10[17 - p], X, p);
 }
 
 int ent_num_g(char *buf, double x, int p, int *rt) {
@@ -306,10 +348,16 @@ static int fast_scale(uint64_t m, int e, int k, uint64_t *q, uint64_t *f,
 }
 
 /* shortest_digits' result when the truncated scaling decides every
- * rounding and round-trip question beyond its error; -1 otherwise. */
-static int fast_shortest(uint64_t m, int e, uint64_t *w, int *X, int *p) {
-  int b2 = 63 - __builtin_clzll(m) + e;
-  int x10 = b2 >= 0 ? (b2 * 1233) >> 12 : -((-b2 * 1233 + 4095) >> 12);
+ * rounding and round-trip question beyond its error, with the digits
+ * scaled to seventeen (*w17 = w 10^(17 - p)); -1 otherwise.  The general
+ * case of fast_shortest: any binade, a power of two's lower half
+ * interval, 128-bit distances. */
+static int fast_shortest_loop(uint64_t m, int e, uint64_t *w17, int *X, int *p) {
+  /* floor(log10 x) from the binade and one comparison (num_binade.h), so
+   * that the scaling below is mostly done once */
+  int s = __builtin_clzll(m), b2 = 63 - s + e;
+  int x10 = NUM_B2_LOG10[b2 - NUM_B2_MIN] +
+            ((m << s) >= NUM_B2_TEN[b2 - NUM_B2_MIN]);
   uint64_t q = 0, f = 0;
   u128 A = 0;
   int found = 0;
@@ -325,44 +373,6 @@ static int fast_shortest(uint64_t m, int e, uint64_t *w, int *X, int *p) {
   /* the fraction might reach 1: the floor would be uncertain */
   if (!found || f >= UINT64_MAX - 1) return -1;
   int lowhalf = m == (1ull << 52) && e > -1074;
-  if (!lowhalf) {
-    /* The loop below without branches on the data: both roundings and
-     * their round-trip tests, then one choice (a power of two's lower
-     * half-interval takes the loop). */
-    uint64_t q15 = q / 100, t15 = q - q15 * 100, q16 = q / 10,
-             t16 = q - q16 * 10;
-    int fz = f == 0;
-    int up15 = (t15 > 50) | ((t15 == 50) & ((int)(q15 & 1) | !fz));
-    int up16 = (t16 > 5) | ((t16 == 5) & ((int)(q16 & 1) | !fz));
-    int tie = ((t15 == 50) & !(q15 & 1) & fz) | ((t16 == 5) & !(q16 & 1) & fz);
-    u128 F = f, Ahi = A + 2;
-    /* the distances as in the loop, chosen by masks, not branches */
-    u128 k15 = -(u128)(unsigned)up15, k16 = -(u128)(unsigned)up16;
-    u128 d15 = ((((u128)(100 - t15) << 64) - F - 2) & k15) |
-               ((((u128)t15 << 64) + F) & ~k15);
-    u128 d16 = ((((u128)(10 - t16) << 64) - F - 2) & k16) |
-               ((((u128)t16 << 64) + F) & ~k16);
-    int rt15 = 2 * (d15 + 2) < A, no15 = 2 * d15 > Ahi;
-    int rt16 = 2 * (d16 + 2) < A, no16 = 2 * d16 > Ahi;
-    int up17 = f > (1ull << 63), mid17 = (f > (1ull << 63) - 2) & (up17 ^ 1);
-    /* undecided: a tie of 15 or 16 digits (either may be needed), a
-     * round trip too close to call, or 17 digits' half */
-    int und15 = (rt15 | no15) ^ 1, und16 = (rt16 | no16) ^ 1;
-    if (tie | und15 | (((rt15 | rt16) ^ 1) & (und16 | mid17))) return -1;
-    uint64_t s15 = -(uint64_t)rt15, s16 = -(uint64_t)(rt16 & (rt15 ^ 1)),
-             s17 = ~(s15 | s16);
-    uint64_t v = ((q15 + (uint64_t)up15) & s15) |
-                 ((q16 + (uint64_t)up16) & s16) | ((q + (uint64_t)up17) & s17);
-    int pp = 17 - 2 * rt15 - (rt16 & (rt15 ^ 1));
-    *X = x10;
-    if (v == P10[pp]) {
-      v = P10[pp - 1];
-      (*X)++;
-    }
-    *w = v;
-    *p = pp;
-    return 0;
-  }
   /* q / 100 and q / 10 by constants (multiplications, not divisions) */
   const uint64_t qps[2] = {q / 100, q / 10};
   for (int pp = 15; pp <= 16; pp++) {
@@ -396,12 +406,13 @@ static int fast_shortest(uint64_t m, int e, uint64_t *w, int *X, int *p) {
         return -1;
     }
     if (rt) {
-      *w = qp + (uint64_t)up;
+      uint64_t v = qp + (uint64_t)up;
       *X = x10;
-      if (*w == P10[pp]) {
-        *w = P10[pp - 1];
+      if (v == P10[pp]) {
+        v = P10[pp - 1];
         (*X)++;
       }
+      *w17 = v * u;
       *p = pp;
       return 0;
     }
@@ -414,13 +425,71 @@ static int fast_shortest(uint64_t m, int e, uint64_t *w, int *X, int *p) {
     up = 0;
   else
     return -1;
-  *w = q + (uint64_t)up;
+  *w17 = q + (uint64_t)up;
   *X = x10;
-  if (*w == P10[17]) {
-    *w = P10[16];
+  if (*w17 == P10[17]) {
+    *w17 = P10[16];
     (*X)++;
   }
   *p = 17;
+  return 0;
+}
+
+/* fast_shortest_loop's result, for most doubles in fewer operations:
+ * one scaling (the decimal exponent from the binade's table), the
+ * rounding and round-trip questions in 64 bits, no branch on the digits;
+ * anything else (a power of two, a subnormal's wide interval, a fraction
+ * next to 1, an exponent guess off by the truncation) goes to the loop. */
+static int fast_shortest(uint64_t m, int e, uint64_t *w17, int *X, int *p) {
+  int s = __builtin_clzll(m), b2 = 63 - s + e;
+  int x10 = NUM_B2_LOG10[b2 - NUM_B2_MIN] +
+            ((m << s) >= NUM_B2_TEN[b2 - NUM_B2_MIN]);
+  /* 16 - x10 lies in the table for every double (-324 <= x10 <= 308) */
+  const uint64_t *P = NUM_P10_MANT[16 - x10 - NUM_P10_MIN];
+  int sh = s - e - NUM_P10_EXP[16 - x10 - NUM_P10_MIN] - 64;
+  u128 H = mul_top(m << s, P); /* x 10^k in [H, H + 2) 2^-sh, as fast_scale */
+  /* sh - s >= 56: ulp 10^k 2^64 = P 2^-(sh - s) below 2^72 */
+  if (sh < 65 || sh > 127 || sh - s < 56 || m == (1ull << 52))
+    return fast_shortest_loop(m, e, w17, X, p);
+  uint64_t Hh = (uint64_t)(H >> 64), Hl = (uint64_t)H;
+  uint64_t q = Hh >> (sh - 64);
+  uint64_t f = (Hh << (128 - sh)) | (Hl >> (sh - 64));
+  /* in units of 2^-56 of q's last digit: the fraction F, and Aq = ulp
+   * 10^k 2^56 truncated (P's low word cannot reach the floor: the shift
+   * is at least 64); the truths in [F, F + 2) and [Aq, Aq + 2) */
+  uint64_t F = f >> 8, Aq = P[0] >> (sh - s - 56);
+  if (q < P10[16] || q >= P10[17] || F >= (1ull << 56) - 2)
+    return fast_shortest_loop(m, e, w17, X, p);
+  /* 15 and 16 digits: L = where x lies in the cell of the last kept
+   * digit (t the dropped digits), rounded up past its middle; d the
+   * distance to the rounded value, its truth in [d, d + 2) */
+  const uint64_t U15 = 100ull << 56, U16 = 10ull << 56;
+  uint64_t q15 = q / 100, q16 = q / 10;
+  uint64_t L15 = ((q - q15 * 100) << 56) + F, L16 = ((q - q16 * 10) << 56) + F;
+  int up15 = L15 > U15 / 2, up16 = L16 > U16 / 2;
+  /* (masks, not branches: the choices depend on the digits) */
+  uint64_t d15 = L15 ^ ((L15 ^ (U15 - 2 - L15)) & -(uint64_t)up15),
+           d16 = L16 ^ ((L16 ^ (U16 - 2 - L16)) & -(uint64_t)up16);
+  /* round trip surely (2 d < A) or surely not (2 d > A + 2) */
+  int rt15 = 2 * d15 + 4 < Aq, no15 = 2 * d15 > Aq + 2;
+  int rt16 = 2 * d16 + 4 < Aq, no16 = 2 * d16 > Aq + 2;
+  /* undecided: a cell's middle within the error (a tie, perhaps), a round
+   * trip too close to call, or 17 digits' half */
+  int mid = (L15 - (U15 / 2 - 1) <= 1) | (L16 - (U16 / 2 - 1) <= 1);
+  int mid17 = f - ((1ull << 63) - 1) <= 1;
+  if (mid | !(rt15 | no15) | (no15 & !(rt16 | no16)) | (no15 & no16 & mid17))
+    return fast_shortest_loop(m, e, w17, X, p);
+  uint64_t s15 = -(uint64_t)rt15, s16 = -(uint64_t)(rt16 & !rt15);
+  uint64_t v = (((q15 + (uint64_t)up15) * 100) & s15) |
+               (((q16 + (uint64_t)up16) * 10) & s16) |
+               ((q + (f > (1ull << 63))) & ~(s15 | s16));
+  *p = 17 - 2 * rt15 - (rt16 & !rt15);
+  *X = x10;
+  if (v == P10[17]) {
+    v = P10[16];
+    (*X)++;
+  }
+  *w17 = v;
   return 0;
 }
 
@@ -495,8 +564,9 @@ int ent_num_shortest(char *buf, double x) {
   uint64_t m, w;
   int e, X, p;
   decompose(ax, &m, &e);
-  if (fast_shortest(m, e, &w, &X, &p) && shortest_digits(m, e, &w, &X, &p))
-    return -1;
+  if (fast_shortest(m, e, &w, &X, &p) == 0)
+    return put17(buf, signbit(x) != 0, w, X, p);
+  if (shortest_digits(m, e, &w, &X, &p)) return -1;
   return put_g(buf, signbit(x) != 0, w, X, p);
 }
 

@@ -21,6 +21,10 @@
 #include "base/fileio.h"
 #include "base/num.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define MAX_FILE_BYTES ((size_t)256 << 20)
 
 /* Open-addressing index of country names (lookup only: the order of
@@ -481,13 +485,38 @@ static int check_shocks(const char *sfile, flows_parse *sp,
   return errors;
 }
 
+/* A shock of the fast reader: pair, beta (-HUGE_VAL: embargo) and the
+ * line of its row (the exporter's field starts the row: column 1). */
+typedef struct fast_shock {
+  uint32_t i, j;
+  double v;
+  int line;
+} fast_shock;
+
+/* One shock into pb: beta and b, and the warning of a shock on a zero
+ * flow, at the exporter's field (line, col). */
+static void shock_one(ent_trade_problem *pb, const char *sfile,
+                      const name_index *idx, size_t n, size_t i, size_t j,
+                      double v, int line, int col, ent_diag *d) {
+  size_t ij = i * n + j;
+  pb->beta[ij] = v;
+  pb->b[ij] = v == -HUGE_VAL ? 0.0 : exp(v);
+  if (pb->X[ij] == 0.0)
+    ent_diag_add(d, ENT_SEV_WARNING, ENT_OK, sfile, line, col,
+                 "shock on '%s' -> '%s' has no effect: the baseline flow "
+                 "is 0 (zero flows stay zero)",
+                 idx->names[i], idx->names[j]);
+}
+
 /* The problem of checked flows fp (or fx, n x n, from the fast reader)
- * and shocks sp (trade.c owns its layout
- * and lifetime); warns of shocks on zero flows.  NULL if out of memory. */
+ * and shocks sp (or fs, n_fs of them, from the fast reader) (trade.c owns
+ * its layout and lifetime); warns of shocks on zero flows.  NULL if out
+ * of memory. */
 static ent_trade_problem *build_problem(const char *sfile,
                                         const flows_parse *fp,
                                         const double *fx,
                                         const flows_parse *sp,
+                                        const fast_shock *fs, size_t n_fs,
                                         const name_index *idx, size_t n,
                                         ent_diag *d) {
   ent_trade_problem *pb = ent_trade_problem_alloc(n);
@@ -501,17 +530,11 @@ static ent_trade_problem *build_problem(const char *sfile,
   for (size_t k = 0; sp->e && k < sp->n_e; k++) {
     entry *e = &sp->e[k];
     if (!e->ok || e->i == (size_t)-1 || e->j == (size_t)-1) continue;
-    size_t ij = e->i * n + e->j;
-    pb->beta[ij] = e->v;
-    pb->b[ij] = e->v == -HUGE_VAL ? 0.0 : exp(e->v);
-    if (pb->X[ij] == 0.0) {
-      const ent_csv_field *fe = &e->row->fields[sp->hm.col[0]];
-      ent_diag_add(d, ENT_SEV_WARNING, ENT_OK, sfile, fe->line, fe->col,
-                   "shock on '%s' -> '%s' has no effect: the baseline flow "
-                   "is 0 (zero flows stay zero)",
-                   idx->names[e->i], idx->names[e->j]);
-    }
+    const ent_csv_field *fe = &e->row->fields[sp->hm.col[0]];
+    shock_one(pb, sfile, idx, n, e->i, e->j, e->v, fe->line, fe->col, d);
   }
+  for (size_t k = 0; k < n_fs; k++)
+    shock_one(pb, sfile, idx, n, fs[k].i, fs[k].j, fs[k].v, fs[k].line, 1, d);
   if (pb->arena.failed) {
     ent_trade_problem_destroy(pb);
     return NULL;
@@ -565,24 +588,61 @@ static size_t count_lf(const char *t, size_t len) {
 
 /* Bytes the fast reader leaves to the general one.  Eight bytes at a
  * time: a word without a control byte (other than line feed and tab), a
- * quote, DEL or a byte above 0x7f needs no closer look. */
-static int fast_plain(const char *t, size_t len) {
+ * quote, DEL or a byte above 0x7f needs no closer look.  *lines gets the
+ * number of line feeds (count_lf's) when the text is plain (1). */
+static int fast_plain(const char *t, size_t len, size_t *lines) {
   int high = 0;
-  size_t k = 0;
+  size_t k = 0, lf = 0;
   for (;;) {
     size_t stop = len;
-    for (; k + 8 <= len; k += 8) {
+#if defined(__SSE2__)
+    /* sixteen bytes at a time (SSE2, the same test as the words below: a
+     * signed byte below 0x20 is a control byte or one above 0x7f); the
+     * line feeds counted in byte lanes, summed before they can wrap */
+    const __m128i c20 = _mm_set1_epi8(0x20), cnl = _mm_set1_epi8('\n'),
+                  ctab = _mm_set1_epi8('\t'), cq = _mm_set1_epi8('"'),
+                  cdel = _mm_set1_epi8(0x7f), zero = _mm_setzero_si128();
+    __m128i acc = zero;
+    int run = 0;
+    for (; k + 16 <= len; k += 16) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + k));
+      __m128i nl = _mm_cmpeq_epi8(v, cnl);
+      __m128i ok_ctl = _mm_or_si128(nl, _mm_cmpeq_epi8(v, ctab));
+      __m128i odd = _mm_or_si128(
+          _mm_andnot_si128(ok_ctl, _mm_cmplt_epi8(v, c20)),
+          _mm_or_si128(_mm_cmpeq_epi8(v, cq), _mm_cmpeq_epi8(v, cdel)));
+      if (_mm_movemask_epi8(odd)) {
+        stop = k + 16;
+        break;
+      }
+      acc = _mm_sub_epi8(acc, nl);
+      if (++run == 255) {
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        lf += (size_t)_mm_cvtsi128_si32(sum) +
+              (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+        acc = zero;
+        run = 0;
+      }
+    }
+    __m128i sum = _mm_sad_epu8(acc, zero);
+    lf += (size_t)_mm_cvtsi128_si32(sum) +
+          (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sum, 8));
+#endif
+    for (; stop == len && k + 8 <= len; k += 8) {
       uint64_t v;
       memcpy(&v, t + k, 8);
       /* bytes below 0x20: (b & 0x7f) + 0x60 has no high bit, nor b */
       uint64_t ctl = ~(((v & SWAR_LOW7) + SWAR_ONES * 0x60) | v) & SWAR_HIGH;
       uint64_t del = ((v & SWAR_LOW7) + SWAR_ONES) & SWAR_HIGH; /* 0x7f */
-      uint64_t odd = (ctl & ~swar_eq(v, '\n') & ~swar_eq(v, '\t')) |
-                     swar_eq(v, '"') | (del & ~v) | (v & SWAR_HIGH);
+      uint64_t nl = swar_eq(v, '\n');
+      uint64_t odd = (ctl & ~nl & ~swar_eq(v, '\t')) | swar_eq(v, '"') |
+                     (del & ~v) | (v & SWAR_HIGH);
       if (odd) {
         stop = k + 8;
         break;
       }
+      /* one per line feed in each byte, summed into the top byte */
+      lf += (size_t)(((nl >> 7) * SWAR_ONES) >> 56);
     }
     for (; k < stop; k++) {
       unsigned char c = (unsigned char)t[k];
@@ -591,10 +651,12 @@ static int fast_plain(const char *t, size_t len) {
           !(c == '\r' && (k + 1 == len || t[k + 1] == '\n')))
         return 0;
       if (c >= 0x80) high = 1;
+      lf += c == '\n';
     }
     if (k >= len) break;
   }
   unsigned cp;
+  *lines = lf;
   return !high || ent_text_find_unsafe(t, len, &cp) == len;
 }
 
@@ -621,6 +683,28 @@ static int fast_fields(const char *s, const char *e, const char *f[3],
 static size_t fast_name(name_index *idx, const char *s, size_t n) {
   if (n == 0 || n > 200 || memchr(s, '\t', n)) return (size_t)-1;
   return index_find(idx, s, n, 1, 0, 0);
+}
+
+/* memcmp(a, b, n) == 0 for the short names of most files: 4..16 bytes
+ * as two overlapping words from each end, without a call. */
+static inline int same_name(const char *a, const char *b, size_t n) {
+  if (n >= 4 && n <= 8) {
+    uint32_t x0, y0, x1, y1;
+    memcpy(&x0, a, 4);
+    memcpy(&y0, b, 4);
+    memcpy(&x1, a + n - 4, 4);
+    memcpy(&y1, b + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n > 8 && n <= 16) {
+    uint64_t x0, y0, x1, y1;
+    memcpy(&x0, a, 8);
+    memcpy(&y0, b, 8);
+    memcpy(&x1, a + n - 8, 8);
+    memcpy(&y1, b + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  return memcmp(a, b, n) == 0;
 }
 
 /* The common line "name,name,number" with the number last and no tab
@@ -671,7 +755,7 @@ static int fast_rows(const char *t, size_t len, size_t pos, const size_t col[3],
       if (r == max_rows) return 0;
       pos = (size_t)(next - t);
       size_t i, j;
-      if (last && n[0] == last_n && memcmp(f[0], last, last_n) == 0) {
+      if (last && n[0] == last_n && same_name(f[0], last, last_n)) {
         i = last_i;
       } else {
         i = n[0] > 200 ? (size_t)-1 : index_find(idx, f[0], n[0], 1, 0, 0);
@@ -682,7 +766,7 @@ static int fast_rows(const char *t, size_t len, size_t pos, const size_t col[3],
       /* the importer is often the country after the previous one */
       size_t g = next_j < idx->count ? next_j : 0;
       if (g < idx->count && idx->len[g] == n[1] &&
-          memcmp(idx->names[g], f[1], n[1]) == 0)
+          same_name(idx->names[g], f[1], n[1]))
         j = g;
       else
         j = n[1] > 200 ? (size_t)-1 : index_find(idx, f[1], n[1], 1, 0, 0);
@@ -730,14 +814,25 @@ static double *fast_table(const fast_flow *fl, size_t rows, size_t n,
   double *sums = ent_calloc(2 * n, sizeof *sums);
   int ok = X && seen && sums;
   if (!ok) *nomem = 1;
+  /* the exporter's sum kept in a register while its rows follow each
+   * other (the same additions in the same order; only their finiteness
+   * is used) */
+  size_t cur = 0;
+  double acc = 0.0;
   for (size_t k = 0; ok && k < rows; k++) {
-    size_t ij = (size_t)fl[k].i * n + fl[k].j;
-    if (seen[ij] || (fl[k].i == fl[k].j && fl[k].v == 0.0)) ok = 0;
+    size_t i = fl[k].i, ij = i * n + fl[k].j;
+    if (seen[ij] || (i == fl[k].j && fl[k].v == 0.0)) ok = 0;
     seen[ij] = 1;
     X[ij] = fl[k].v;
-    sums[fl[k].i] += fl[k].v;
+    if (i != cur) {
+      sums[cur] = acc;
+      cur = i;
+      acc = sums[i];
+    }
+    acc += fl[k].v;
     sums[n + fl[k].j] += fl[k].v;
   }
+  sums[cur] = acc;
   for (size_t i = 0; ok && i < 2 * n; i++)
     if (!isfinite(sums[i])) ok = 0;
   ent_free(seen);
@@ -749,11 +844,16 @@ static double *fast_table(const fast_flow *fl, size_t rows, size_t n,
   return X;
 }
 
+/* The byte order mark's length at the start of t. */
+static size_t bom_len(const char *t, size_t len) {
+  return len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+/* The flows of a plain text (fast_plain). */
 static int fast_flows(const char *t, size_t len, size_t lines,
                       name_index *idx, double **out) {
   *out = NULL;
-  size_t pos = len >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-  if (!fast_plain(t + pos, len - pos)) return 0;
+  size_t pos = bom_len(t, len);
   /* the header: the first line that is not blank or a comment */
   const char *f[3];
   size_t n[3], col[3] = {3, 3, 3};
@@ -783,6 +883,87 @@ static int fast_flows(const char *t, size_t len, size_t lines,
   ent_free(fl);
   if (got < 0 || nomem) return -1;
   return *out != NULL;
+}
+
+/* The shock file read without the general CSV reader when it is plain
+ * (fast_plain), its header is exporter,importer,beta in this order, and
+ * every row is valid: two known names (as check_name accepts them), a
+ * beta that ent_num_parse reads with a finite exp(beta) (as
+ * ent_parse_double gives it) or -inf, -infinity, embargo in any case, no
+ * domestic pair, no pair twice.  Returns 1 (*out holds *n_out shocks in
+ * file order), 0 (use the general reader, which says what is wrong) or
+ * -1 (out of memory). */
+static int fast_shocks(const char *t, size_t len, name_index *idx, size_t n,
+                       fast_shock **out, size_t *n_out) {
+  *out = NULL;
+  *n_out = 0;
+  size_t pos = bom_len(t, len), lines = 0;
+  if (n < 2 || n > 46340 || !fast_plain(t + pos, len - pos, &lines)) return 0;
+  fast_shock *sh = ent_mallocarray(lines + 1, sizeof *sh);
+  unsigned char *seen = ent_calloc(n * n / 8 + 1, 1); /* a bit a pair */
+  if (!sh || !seen) {
+    ent_free(sh);
+    ent_free(seen);
+    return -1;
+  }
+  size_t r = 0;
+  int line = 0, header = 0, ok = 1;
+  while (ok && pos < len) {
+    const char *s = t + pos, *nl = memchr(s, '\n', len - pos);
+    const char *e = nl ? nl : t + len;
+    pos = nl ? (size_t)(nl - t) + 1 : len;
+    line++;
+    if (ent_is_blank(s, (size_t)(e - s)) || *s == '#') continue;
+    if (e > s && e[-1] == '\r') e--;
+    const char *f[3];
+    size_t fl[3];
+    if (!fast_fields(s, e, f, fl)) {
+      ok = 0;
+      break;
+    }
+    if (!header) {
+      for (int k = 0; k < 3; k++)
+        if (!eq_nocase(f[k], fl[k], SHOCK_COLS[k])) ok = 0;
+      header = 1;
+      continue;
+    }
+    size_t ij[2];
+    for (int k = 0; k < 2 && ok; k++) {
+      if (fl[k] == 0 || fl[k] > 200 || memchr(f[k], '\t', fl[k])) {
+        ok = 0;
+        break;
+      }
+      ij[k] = index_find(idx, f[k], fl[k], 0, 0, 0);
+      if (ij[k] >= n) ok = 0;
+    }
+    if (!ok) break;
+    double v;
+    if (eq_nocase(f[2], fl[2], "-inf") || eq_nocase(f[2], fl[2], "-infinity") ||
+        eq_nocase(f[2], fl[2], "embargo"))
+      v = -HUGE_VAL;
+    else if (fl[2] >= 128 || ent_num_parse(f[2], fl[2], &v) ||
+             !isfinite(exp(v)))
+      ok = 0;
+    size_t b = ij[0] * n + ij[1];
+    if (!ok || ij[0] == ij[1] || (seen[b / 8] >> (b % 8) & 1)) {
+      ok = 0;
+      break;
+    }
+    seen[b / 8] |= (unsigned char)(1u << (b % 8));
+    sh[r].i = (uint32_t)ij[0];
+    sh[r].j = (uint32_t)ij[1];
+    sh[r].v = v == 0.0 ? 0.0 : v; /* no -0 */
+    sh[r].line = line;
+    r++;
+  }
+  ent_free(seen);
+  if (!ok || !header) {
+    ent_free(sh);
+    return 0;
+  }
+  *out = sh;
+  *n_out = r;
+  return 1;
 }
 
 /* ------------------------------------------------------------ loading */
@@ -856,14 +1037,20 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
   flows_parse fp = {0}, sp = {0};
   int *seen = NULL, *sseen = NULL;
   double *fx = NULL; /* the flows of the fast reader */
+  fast_shock *fs = NULL; /* its shocks */
+  size_t n_fs = 0;
   ent_trade_problem *pb = NULL;
   memset(&idx, 0, sizeof idx);
   int errors = 0, table = 0;
 
-  /* Upper bound on names: two per line of the flows file. */
-  size_t lines = count_lf(ftext, flen), max_names = 2 + 2 * lines;
+  /* Upper bound on names: two per line of the flows file (the line feeds
+   * counted by the fast reader's first scan when the text is plain). */
+  size_t bom = bom_len(ftext, flen), lines = 0;
+  int plain = !ref && fast_plain(ftext + bom, flen - bom, &lines);
+  if (!plain) lines = count_lf(ftext, flen);
+  size_t max_names = 2 + 2 * lines;
   if (index_init(&idx, max_names)) goto done;
-  int fast = ref ? 0 : fast_flows(ftext, flen, lines, &idx, &fx);
+  int fast = plain ? fast_flows(ftext, flen, lines, &idx, &fx) : 0;
   if (fast < 0) goto done;
   /* The texts for the messages (the first text given a name is kept). */
   if (!fast || (stext && strcmp(ffile, sfile) == 0))
@@ -880,8 +1067,14 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
   }
   size_t n = idx.count;
 
-  /* The shock file. */
-  if (stext) {
+  /* The shock file: by the fast reader too when the flows were read by
+   * it (no errors so far); else, or when it gives up, the general one. */
+  int fast_s = 0;
+  if (stext && fast) {
+    fast_s = fast_shocks(stext, slen, &idx, n, &fs, &n_fs);
+    if (fast_s < 0) goto done;
+  }
+  if (stext && !fast_s) {
     if (parse_rows(sfile, stext, slen, SHOCK_COLS, 1, &idx, ffile, ref, &sp,
                    d))
       goto done;
@@ -898,7 +1091,7 @@ static ent_status load(const char *ffile, const char *ftext, size_t flen,
     goto done;
   }
 
-  pb = build_problem(sfile, &fp, fx, &sp, &idx, n, d);
+  pb = build_problem(sfile, &fp, fx, &sp, fs, n_fs, &idx, n, d);
   if (!pb) goto done;
   *out = pb;
   pb = NULL;
@@ -909,6 +1102,7 @@ done:
   ent_free(seen);
   ent_free(sseen);
   ent_free(fx);
+  ent_free(fs);
   ent_free(fp.e);
   ent_free(sp.e);
   ent_csv_free(fp.csv);

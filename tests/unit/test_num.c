@@ -352,6 +352,29 @@ static void test_shortest_many(void **state) {
     check_shortest(nextafter(x, INFINITY));
   }
   for (int k = -1074; k <= 1023; k++) check_shortest(ldexp(1.0, k));
+  /* each binade's largest double and its neighbour below (the decimal
+   * exponent comes from the binade and one comparison) */
+  for (int k = -1073; k <= 1024; k++) {
+    double top = nextafter(ldexp(1.0, k), 0.0);
+    check_shortest(top);
+    check_shortest(nextafter(top, 0.0));
+  }
+  /* every layout of the text: 1..17 significant digits (inner zeros, the
+   * last one not 0) at every decimal exponent of the fixed notation and
+   * past its edges (-5..16), shortest and in "%.15g", "%.16g", "%.17g" */
+  for (int it = 0; it < 20 * 17 * 27; it++) {
+    int nd = 1 + it % 17, ex = -7 + (it / 17) % 27;
+    char d[40];
+    size_t n = 0;
+    for (int i = 0; i < nd; i++)
+      d[n++] = (char)(i == 0 || i == nd - 1 ? '1' + (int)(mix(&s) % 9)
+                                            : '0' + (int)(mix(&s) % 10));
+    snprintf(d + n, sizeof d - n, "e%d", ex - nd + 1);
+    double x = strtod(d, NULL);
+    check_shortest(x);
+    check_shortest(-x);
+    for (int p = 15; p <= 17; p++) check_g(x, p);
+  }
   /* the fast path answers the common cases */
   char c[ENT_NUM_BUF];
   assert_int_equal(ent_num_shortest(c, 0x1.fffffffffffffp+1023), 23);

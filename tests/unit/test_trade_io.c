@@ -5,8 +5,9 @@
  * against ent_trade_result_write_ref (numbers through snprintf/strtod,
  * JSON through a cJSON tree, text through fprintf), on problems with
  * names that need quoting, escaping, UTF-8, truncation in the text table,
- * zero flows and embargoes; and the fast flows reader against the general
- * one (ent_trade_problem_load_files_ref) value for value.
+ * zero flows and embargoes; and the fast flows and shock readers against
+ * the general ones (ent_trade_problem_load_files_ref) value for value and
+ * message for message (text, severity, line, column).
  */
 #include <math.h>
 #include <stdint.h>
@@ -117,8 +118,13 @@ static void same_problem(const char *flows, const char *shock) {
   ent_status sb = ent_trade_problem_load_files_ref(fpath, spath, &b, db);
   assert_int_equal(sa, sb);
   assert_int_equal(ent_diag_count(da), ent_diag_count(db));
-  for (size_t k = 0; k < ent_diag_count(da); k++)
-    assert_string_equal(ent_diag_get(da, k)->msg, ent_diag_get(db, k)->msg);
+  for (size_t k = 0; k < ent_diag_count(da); k++) {
+    const ent_diag_item *x = ent_diag_get(da, k), *y = ent_diag_get(db, k);
+    assert_string_equal(x->msg, y->msg);
+    assert_int_equal(x->severity, y->severity);
+    assert_int_equal(x->line, y->line);
+    assert_int_equal(x->col, y->col);
+  }
   if (sa == ENT_OK) {
     size_t n = a->n;
     assert_int_equal(n, b->n);
@@ -192,6 +198,45 @@ static void test_reader(void **state) {
   same_problem("exporter,importer,flow\nA,A,10\nA,B,2.5\nB,B,7\n", shock);
   same_problem("exporter,importer,flow\nA,A,0\nA,B,2.5\nB,A,3\nB,B,7\n",
                shock);
+  /* shock files (the fast reader's and the general one's): warnings of
+   * shocks on zero flows at their lines past comments, blank lines, CRLF
+   * and a byte order mark; every spelling of an embargo; beta syntax;
+   * then what the general reader reports or reads (errors, quotes, other
+   * column orders, long numbers) */
+  const char *zf = "exporter,importer,flow\nA,A,10\nA,B,0\nB,A,3\nB,B,7\n"
+                   "A,C,0\nC,A,1\nC,B,0\nC,C,4\nB,C,2\n";
+  static const char *const shocks[] = {
+      "exporter,importer,beta\nA,B,-1\nB,A,-0.5\nC,B,embargo\n",
+      "\xEF\xBB\xBF# s\n\nexporter,importer,beta\r\n\r\nA,B,-1\r\n# c\r\n"
+      " C , B ,EMBARGO\r\n\tB,A, -Inf \r\nA,C,-INFINITY\r\n",
+      "exporter,importer,beta\nA,B,+.5\nA,C,-0\nB,A,1e-3\nC,A,-2.5E+1\n"
+      "B,C,0.30000000000000004\nC,B,-123456789012345678e-18",
+      "exporter,importer,beta\n",
+      "exporter,importer,beta\n\n#only comments\n",
+      "",
+      "exporter,importer,beta\nA,A,-1\n",
+      "exporter,importer,beta\nA,B,-1\nA,B,-2\n",
+      "exporter,importer,beta\nA,D,-1\nA,B,-2\n",
+      "exporter,importer,beta\nA,B,nan\n",
+      "exporter,importer,beta\nA,B,inf\n",
+      "exporter,importer,beta\nA,B,800\n",
+      "exporter,importer,beta\nA,B,1e-400\n",
+      "exporter,importer,beta\nA,B,\n",
+      "exporter,importer,beta\nA,B,-1,2\n",
+      "exporter,importer,beta\nA,B\n",
+      "exporter,importer,beta\n,B,-1\n",
+      "exporter,importer,beta\nA\tx,B,-1\n",
+      "exporter,importer,beta\n\"A\",B,-1\n",
+      "importer,exporter,beta\nA,B,-1\nC,B,-1\n",
+      "exporter,importer\nA,B\n",
+      "exporter,importer,beta,x\nA,B,-1,1\n",
+      "exporter,importer,beta\nA,B,-1e\n",
+      "exporter,importer,beta\nA,B,0x10\n",
+      "exporter,importer,beta\nA,B,0.000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000000000000000000000000000000000000"
+      "0000000000000000000000000000000000000000000000000000000001\n"};
+  for (size_t k = 0; k < sizeof shocks / sizeof shocks[0]; k++)
+    same_problem(zf, shocks[k]);
   /* random tables with machine-written numbers */
   uint64_t s = 77;
   char *text = malloc(1 << 20);
@@ -203,11 +248,27 @@ static void test_reader(void **state) {
       for (size_t j = 0; j < n; j++) {
         double v = i == j ? 1e3 * (1.0 + unif(&s)) : 1e2 * unif(&s);
         if (mix(&s) % 3 == 0) v = floor(v * 1000.0) / 1000.0;
-        len += (size_t)sprintf(text + len, (mix(&s) & 1) ? "N%zu,N%zu,%.17g\n"
-                                                          : "N%zu,N%zu,%.6e\n",
-                               i, j, v);
+        /* some tables name a country in UTF-8 (bytes above 0x7f in the
+         * middle of a long text) */
+        const char *pi = rep % 4 == 0 && i == n / 2 ? "\xC3\x91" : "N";
+        const char *pj = rep % 4 == 0 && j == n / 2 ? "\xC3\x91" : "N";
+        len += (size_t)sprintf(text + len, (mix(&s) & 1) ? "%s%zu,%s%zu,%.17g\n"
+                                                          : "%s%zu,%s%zu,%.6e\n",
+                               pi, i, pj, j, v);
       }
     same_problem(text, "exporter,importer,beta\nN1,N0,-0.25\n");
+    /* shocks on a tenth of the pairs, some of them embargoes */
+    char *sh = malloc(64 * n * n + 64);
+    assert_non_null(sh);
+    size_t sl = (size_t)sprintf(sh, "exporter,importer,beta\n");
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < n; j++)
+        if (i != j && mix(&s) % 10 == 0)
+          sl += (size_t)sprintf(sh + sl, (mix(&s) % 4) ? "N%zu,N%zu,%.17g\n"
+                                                        : "N%zu,N%zu,embargo\n",
+                                i, j, -2.0 * unif(&s));
+    same_problem(text, sh);
+    free(sh);
   }
   free(text);
 }
