@@ -499,6 +499,7 @@ static void free_work(ent_ensemble *e) {
     if (e->work[t].rng) gsl_rng_free(e->work[t].rng);
     ent_free(e->work[t].u);
     ent_free(e->work[t].x);
+    ent_free(e->work[t].qtmp);
   }
   ent_free(e->work);
   e->work = NULL;
@@ -525,7 +526,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free(e->hx);
   ent_free(e->h0);
   ent_free(e->buf);
-  ent_free((void *)e->unit_done);
+  ent_free(e->rows);
   ent_free(e->pend);
   ent_free(e->watch);
   ent_free(e);
@@ -661,16 +662,20 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   }
   e->buf_cap = units_per_step(e) * e->per_unit;
   e->buf = ent_mallocarray(e->buf_cap, e->rec_bytes);
-  e->unit_done = ent_mallocarray(e->buf_cap / e->per_unit + 1, sizeof *e->unit_done);
+  /* two samples per unit at most (Sobol' A and B) */
+  e->rows = ent_mallocarray(2 * (e->buf_cap / e->per_unit) + 2, sizeof *e->rows);
   e->n_work = o->threads;
   e->work = ent_calloc((size_t)e->n_work, sizeof *e->work);
-  if (!e->buf || !e->work || !e->unit_done) goto nomem;
+  if (!e->buf || !e->work || !e->rows) goto nomem;
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
     w->u = ent_calloc(2 * e->d + 1, sizeof(double));
     w->x = ent_calloc(e->d + 1, sizeof(double));
+    if (e->q && !(w->qtmp = ent_mallocarray(ent_qacc_block_scratch(e->q),
+                                            sizeof *w->qtmp)))
+      goto nomem;
     if (!w->model || !w->rng || !w->u || !w->x) goto nomem;
   }
   *out = e;
@@ -784,20 +789,38 @@ static size_t range_of(const ent_issue *is, double v) {
   return k;
 }
 
-/* One sample (a record that succeeded) into the statistics. */
-static void add_sample(ent_ensemble *e, unsigned char *rec) {
+/* The statistics of cells [c0, c1) (running mean and sd, quantiles) of
+ * the samples rows[0..n) (each a record's cell values), in row order.
+ * Calls on disjoint cell ranges may run at once on different threads;
+ * tmp: ent_qacc_block_scratch keys of the calling thread. */
+static void add_cells(ent_ensemble *e, const double *const *rows, size_t n,
+                      size_t c0, size_t c1, uint64_t *tmp) {
+  for (size_t c = c0; c < c1; c++) {
+    ent_welford *w = &e->w[c];
+    for (size_t r = 0; r < n; r++) {
+      double v = rows[r][c];
+      if (!isnan(v)) ent_welford_add(w, v);
+    }
+  }
+  ent_qacc_add_block(e->q, c0, c1, rows, n, tmp);
+}
+
+/* Cells of the statistics: the series, then per issue its outcome and its
+ * outcome by deciding model (two). */
+static size_t n_cells(const ent_ensemble *e) {
+  return e->S + 3 * e->m->n_issues;
+}
+
+/* One sample (a record that succeeded) into the statistics that are not
+ * per cell (add_cells does those); its cell values are *row. */
+static void add_sample(ent_ensemble *e, unsigned char *rec,
+                       const double **row) {
   const ent_model *m = e->m;
   const double *vals = rec_vals(e, rec) + e->d;
-  size_t nc = e->S + 3 * m->n_issues;
+  *row = vals;
   int32_t drawn;
   memcpy(&drawn, rec + 4, sizeof drawn);
   e->model_count[drawn ? 1 : 0]++;
-  for (size_t c = 0; c < nc; c++) {
-    double v = vals[c];
-    if (isnan(v)) continue;
-    ent_welford_add(&e->w[c], v);
-  }
-  ent_qacc_add_row(e->q, vals);
   size_t span = (size_t)(e->n_years ? e->n_years + 1 : 2);
   for (size_t i = 0; i < m->n_issues; i++) {
     const ent_issue *is = &m->issues[i];
@@ -837,9 +860,12 @@ static void add_sample(ent_ensemble *e, unsigned char *rec) {
   e->samples_ok++;
 }
 
-/* Reduce the per_unit records of one unit (rank 0, in unit order).
- * Returns a fatal status carried by a record (out of memory), else OK. */
-static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
+/* Reduce the per_unit records of one unit (rank 0, in unit order) into
+ * every statistic but the cells', whose samples (none, one, or two with
+ * Sobol' indices) are appended to rows[*nr..).  Returns a fatal status
+ * carried by a record (out of memory), else OK. */
+static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs,
+                              const double **rows, size_t *nr) {
   int failed = 0;
   for (size_t k = 0; k < e->per_unit; k++) {
     unsigned char *rec = recs + k * e->rec_bytes;
@@ -857,9 +883,9 @@ static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
     e->units_failed++;
     return ENT_OK;
   }
-  add_sample(e, recs);
+  add_sample(e, recs, &rows[(*nr)++]);
   if (e->o.sobol) {
-    add_sample(e, recs + e->rec_bytes);
+    add_sample(e, recs + e->rec_bytes, &rows[(*nr)++]);
     size_t h = e->h;
     double *fA = e->hy, *fB = e->hy + h, *fAB = e->hy + 2 * h;
     ent_ensemble_record_headline(e, recs, fA);
@@ -872,13 +898,46 @@ static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
   return ENT_OK;
 }
 
+/* The units' statistics other than the cells': reduce_unit on nu units of
+ * per_unit records from recs, in unit order, their samples into e->rows;
+ * their number in *nr.  Stops at a fatal status (later units skipped). */
+static ent_status reduce_rest(ent_ensemble *e, unsigned char *recs, size_t nu,
+                              size_t *nr) {
+  ent_status st = ENT_OK;
+  *nr = 0;
+  for (size_t u = 0; u < nu && st == ENT_OK; u++)
+    st = reduce_unit(e, recs + u * e->per_unit * e->rec_bytes, e->rows, nr);
+  return st;
+}
+
+/* Reduce nu units from recs on the calling thread: every statistic. */
+static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
+                               size_t nu) {
+  size_t nr;
+  ent_status st = reduce_rest(e, recs, nu, &nr);
+  if (nr < 8) {
+    /* few rows (a resumed forecast feeds one unit at a time): the value
+     * store's row buffer keeps writing whole cache lines */
+    size_t nc = n_cells(e);
+    for (size_t r = 0; r < nr; r++) {
+      for (size_t c = 0; c < nc; c++)
+        if (!isnan(e->rows[r][c])) ent_welford_add(&e->w[c], e->rows[r][c]);
+      ent_qacc_add_row(e->q, e->rows[r]);
+    }
+    return st;
+  }
+  ent_qacc_flush(e->q);
+  add_cells(e, e->rows, nr, 0, n_cells(e), e->work[0].qtmp);
+  return st;
+}
+
 ent_status ent_ensemble_feed(ent_ensemble *e, const void *rec, size_t len) {
   if (e->rank != 0 || len != e->rec_bytes || e->units_done >= e->n_units)
     return ENT_EINVAL;
   memcpy(e->pend + e->n_pend * e->rec_bytes, rec, len);
   if (++e->n_pend < e->per_unit) return ENT_OK;
   e->n_pend = 0;
-  ent_status st = reduce_unit(e, e->pend);
+  ent_status st = reduce_units(e, e->pend, 1);
   if (st == ENT_OK) e->units_done++;
   return st;
 }
@@ -916,50 +975,43 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
 }
 
 #ifdef _OPENMP
-/* Computes the units [first_unit, first_unit + nu) into out on the
- * threads and reduces each unit, in unit order, as soon as it and every
- * unit before it are computed, so that the reduction of one unit overlaps
- * the computing of later ones instead of following the whole step on one
- * thread.  Thread 0 is the reducer: after each member it computes it
- * reduces the units that are complete, and what is left when the threads
- * join is reduced then (by the same thread).  One thread only, always the
- * same one, keeps the statistics' working set (the cells' counters, the
- * open lines of the value store) in one core's cache; when any thread
- * could reduce, those lines moved between the cores with the reducer and
- * two threads spent ~6 % more CPU than one.  The units are reduced in the
- * serial order, so every result is the same as compute() then
- * reduce_unit() in turn.  Not for a step that may be canceled (its
- * members must not be added) nor for MPI ranks (rank 0 reduces after the
- * gather).  Returns the status of the first failed reduction (later units
- * are skipped). */
+/* Computes the units [first_unit, first_unit + nu) into e->buf on the
+ * threads, then reduces them on the threads too: the calling thread first adds, in
+ * unit order, what is not per cell (counts by range and class,
+ * sensitivity, conditions), then each thread adds the samples, in unit
+ * order, to the statistics of a fixed range of cells (the same range in
+ * every step, so that a core keeps the lines of its cells).  A cell's
+ * values arrive in the serial order, so every result is the same as
+ * compute() then reduce_units().  Not for a step that may be canceled
+ * (its members must not be added) nor for MPI ranks (rank 0 reduces after
+ * the gather).  Returns the status of the first failed reduction (later
+ * units are skipped). */
 static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
                                  size_t nu) {
-  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
+  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes, nc = n_cells(e);
   unsigned char *out = e->buf;
-  for (size_t u = 0; u < nu; u++)
-    atomic_store_explicit(&e->unit_done[u], 0u, memory_order_relaxed);
   atomic_size_t next = 0;
-  size_t red = 0; /* next unit to reduce: thread 0's */
+  size_t nr = 0;
   ent_status st = ENT_OK;
-#pragma omp parallel num_threads(e->n_work)
+  int nt = e->n_work;
+#pragma omp parallel num_threads(nt)
   {
-    int t = omp_get_thread_num();
-    work *w = &e->work[t];
+    work *w = &e->work[omp_get_thread_num()];
     for (;;) {
       size_t k = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
       if (k >= n) break;
       evaluate(e, w, first_unit * pu + k, out + k * rb);
-      atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
-      if (t != 0) continue;
-      while (red < nu && atomic_load_explicit(&e->unit_done[red],
-                                              memory_order_acquire) == pu) {
-        if (st == ENT_OK) st = reduce_unit(e, out + red * pu * rb);
-        red++;
-      }
     }
   }
-  for (; red < nu; red++)
-    if (st == ENT_OK) st = reduce_unit(e, out + red * pu * rb);
+  st = reduce_rest(e, out, nu, &nr);
+  ent_qacc_flush(e->q);
+#pragma omp parallel num_threads(nt)
+  {
+    int t = omp_get_thread_num(), tn = omp_get_num_threads();
+    size_t c0 = nc * (size_t)t / (size_t)tn;
+    size_t c1 = nc * (size_t)(t + 1) / (size_t)tn;
+    add_cells(e, e->rows, nr, c0, c1, e->work[t].qtmp);
+  }
   return st;
 }
 #endif
@@ -1015,9 +1067,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
     ent_free(displs);
   }
 #endif
-  if (e->rank == 0)
-    for (size_t u = 0; u < nb && st == ENT_OK; u++)
-      st = reduce_unit(e, e->buf + u * e->per_unit * e->rec_bytes);
+  if (e->rank == 0) st = reduce_units(e, e->buf, nb);
 #ifdef _OPENMP
 reduced:
 #endif

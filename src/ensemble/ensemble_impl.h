@@ -21,6 +21,7 @@ typedef struct work {
   gsl_rng *rng;
   double *u;  /* [2d] uniforms (A then B) */
   double *x;  /* [d] inputs of the evaluation */
+  uint64_t *qtmp; /* rank 0: ent_qacc_block_scratch keys (add_cells) */
 } work;
 
 /* One output cell of the series layout. */
@@ -93,8 +94,8 @@ struct ent_ensemble {
   /* batches */
   unsigned char *buf;     /* rank 0: records of a step; others: own part */
   size_t buf_cap;         /* records */
-  _Atomic unsigned *unit_done; /* [buf_cap / per_unit] members of each unit
-                                  of the step computed (compute_reduce) */
+  const double **rows;    /* rank 0: [2 buf_cap / per_unit] the samples of
+                             a step (their cell values), in unit order */
   unsigned long batch_first, batch_count; /* evaluations of the last step */
   unsigned char *pend;    /* resume: records of the unit being fed */
   size_t n_pend;

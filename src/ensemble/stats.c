@@ -232,14 +232,10 @@ static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
   for (size_t i = 0; i < n; i++) a[i] = dval(k0[i]);
 }
 
-void ent_qacc_add(ent_qacc *q, size_t c, double x) {
+/* x into the sketch of cell c (count checked); tmp holds 2 k keys. */
+static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
-  if (q->exact) {
-    if (q->nb) flush_rows(q);
-    q->val[c * q->n_max + q->len[c]++] = x;
-    return;
-  }
   size_t k = q->k, H = q->H;
   double *lv = q->val + c * H * k;
   uint32_t *len = q->len + c * H;
@@ -247,10 +243,52 @@ void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   lv[len[0]++] = x;
   for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
     double *a = lv + h * k, *up = lv + (h + 1) * k;
-    level_sort(a, k, h, q->tmp);
+    level_sort(a, k, h, tmp);
     for (size_t i = par[h]; i < k; i += 2) up[len[h + 1]++] = a[i];
     par[h] ^= 1;
     len[h] = 0;
+  }
+}
+
+void ent_qacc_add(ent_qacc *q, size_t c, double x) {
+  if (q->exact) {
+    if (q->count[c] >= q->n_max) return;
+    q->count[c]++;
+    if (q->nb) flush_rows(q);
+    q->val[c * q->n_max + q->len[c]++] = x;
+    return;
+  }
+  sketch_add(q, c, x, q->tmp);
+}
+
+void ent_qacc_flush(ent_qacc *q) {
+  if (q->exact && q->nb) flush_rows(q);
+}
+
+size_t ent_qacc_block_scratch(const ent_qacc *q) {
+  return q->exact ? 1 : 2 * q->k;
+}
+
+void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
+                        const double *const *rows, size_t n, uint64_t *tmp) {
+  if (!q->exact) {
+    for (size_t c = c0; c < c1; c++)
+      for (size_t r = 0; r < n; r++) {
+        double x = rows[r][c];
+        if (!isnan(x)) sketch_add(q, c, x, tmp);
+      }
+    return;
+  }
+  size_t n_max = q->n_max;
+  for (size_t c = c0; c < c1; c++) {
+    double *dst = q->val + c * n_max;
+    size_t cnt = q->count[c];
+    for (size_t r = 0; r < n && cnt < n_max; r++) {
+      double x = rows[r][c];
+      if (!isnan(x)) dst[cnt++] = x;
+    }
+    q->count[c] = cnt;
+    q->len[c] = (uint32_t)cnt;
   }
 }
 
