@@ -355,39 +355,50 @@ static int cell_is(const cell *c, const char *var, const char *ent, int year) {
          !strcmp(c->entity, ent);
 }
 
-/* Whether two entity names held in arrays of ENT_ENTITY_BYTES are the
- * same string (strcmp's answer), compared eight bytes at a time: the
- * lowest zero byte of a word of `a` ends the string, and the bytes after
- * it (which may differ) are masked off. */
+/* Entity names are compared eight bytes at a time: a cell knows in how
+ * many words of its name the terminating zero lies (ent_words) and which
+ * bytes of that last word are the name's and its zero (ent_mask); a run's
+ * point holds its name in an array of the same size, so whole words can
+ * be read, and the bytes after its zero (which may be anything) are masked
+ * off.  The same answer as strcmp. */
 enum { ENT_ENTITY_BYTES = 72 };
 _Static_assert(sizeof(((cell *)0)->entity) == ENT_ENTITY_BYTES &&
                    sizeof(((ent_series_point *)0)->entity) == ENT_ENTITY_BYTES,
-               "entity_eq reads whole entity arrays");
-static int entity_eq(const char *a, const char *b) {
+               "cell_is_point reads whole entity arrays");
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  for (size_t i = 0; i + 8 <= ENT_ENTITY_BYTES; i += 8) {
-    uint64_t x, y;
-    memcpy(&x, a + i, sizeof x);
-    memcpy(&y, b + i, sizeof y);
-    uint64_t z = (x - UINT64_C(0x0101010101010101)) & ~x &
-                 UINT64_C(0x8080808080808080);
-    if (z) /* 2 << bit - 1: the bytes up to the first zero byte */
-      return ((x ^ y) & ((UINT64_C(2) << __builtin_ctzll(z)) - 1)) == 0;
-    if (x != y) return 0;
-  }
-  return 1;
+#define ENT_ENTITY_WORDS 1
 #else
-  return !strcmp(a, b);
+#define ENT_ENTITY_WORDS 0
 #endif
+
+static void cell_set_words(cell *c) {
+  size_t len = strlen(c->entity); /* < ENT_ENTITY_BYTES */
+  size_t bytes = len % 8 + 1;     /* of the last word: the name's and 0 */
+  c->ent_words = (uint32_t)(len / 8 + 1);
+  c->ent_mask = bytes == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
 /* cell_is for a run's point (both entities are arrays of
  * ENT_ENTITY_BYTES). */
-static int cell_is_point(const cell *c, const ent_series_point *p) {
-  return c->year == p->year &&
-         (c->variable == p->variable || !strcmp(c->variable, p->variable)) &&
-         entity_eq(c->entity, p->entity);
+static inline int cell_is_point(const cell *c, const ent_series_point *p) {
+  if (c->year != p->year ||
+      (c->variable != p->variable && strcmp(c->variable, p->variable)))
+    return 0;
+#if ENT_ENTITY_WORDS
+  size_t last = c->ent_words - 1;
+  uint64_t x, y;
+  for (size_t i = 0; i < last; i++) {
+    memcpy(&x, c->entity + 8 * i, sizeof x);
+    memcpy(&y, p->entity + 8 * i, sizeof y);
+    if (x != y) return 0;
+  }
+  memcpy(&x, c->entity + 8 * last, sizeof x);
+  memcpy(&y, p->entity + 8 * last, sizeof y);
+  return ((x ^ y) & c->ent_mask) == 0;
+#else
+  return !strcmp(c->entity, p->entity);
+#endif
 }
 
 size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
@@ -414,6 +425,7 @@ static ent_status build_layout(ent_ensemble *e, const ent_run *r) {
     c->variable = p->variable;
     c->unit = p->unit;
     snprintf(c->entity, sizeof c->entity, "%s", p->entity);
+    cell_set_words(c);
     c->year = p->year;
     size_t f = ent_ensemble_find_cell(e, p->variable, p->entity, p->year);
     c->first = f != (size_t)-1 ? f : k;
