@@ -12,9 +12,12 @@
  * split over the MPI ranks in contiguous blocks and over each rank's
  * threads (OpenMP, dynamic schedule, one workspace per thread), the
  * records are gathered on rank 0 in unit order, and rank 0 reduces them
- * one by one in unit order.  Nothing in a member depends on which thread
- * or rank computed it, and the reduction order is fixed, so the output is
- * bit-identical for any thread and rank count.
+ * in unit order: first what is not per cell, unit by unit, then the
+ * cells' statistics, each cell taking the step's samples in unit order
+ * (on its threads, each a fixed range of cells).  Nothing in a member
+ * depends on which thread or rank computed it, and the order in which a
+ * statistic takes the members is fixed, so the output is bit-identical
+ * for any thread and rank count.
  *
  * Statistics per output cell (variable x entity x year of docs/
  * variables.md, plus each issue's final outcome): count, mean and sd
@@ -34,7 +37,6 @@
 #include "ensemble/ensemble.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -927,7 +929,12 @@ static ent_status reduce_rest(ent_ensemble *e, unsigned char *recs, size_t nu,
   return st;
 }
 
-/* Reduce nu units from recs on the calling thread: every statistic. */
+/* Reduce nu units from recs: every statistic.  What is not per cell on
+ * the calling thread; the cells' statistics on the forecast's threads,
+ * each a fixed range of cells (the same in every step, so that a core
+ * keeps the lines of its cells), a cell's samples in unit order: the same
+ * result as one thread adding the units one by one.  Returns the status
+ * of the first failed unit (later units are skipped). */
 static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
                                size_t nu) {
   size_t nr;
@@ -944,7 +951,21 @@ static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
     return st;
   }
   ent_qacc_flush(e->q);
-  add_cells(e, e->rows, nr, 0, n_cells(e), e->work[0].qtmp);
+  size_t nc = n_cells(e);
+#ifdef _OPENMP
+  if (e->n_work > 1) {
+#pragma omp parallel num_threads(e->n_work)
+    {
+      int t = omp_get_thread_num(), tn = omp_get_num_threads();
+      size_t c0 = nc * (size_t)t / (size_t)tn;
+      size_t c1 = nc * (size_t)(t + 1) / (size_t)tn;
+      add_cells(e, (const double *const *)e->rows, nr, c0, c1,
+                e->work[t].qtmp);
+    }
+    return st;
+  }
+#endif
+  add_cells(e, (const double *const *)e->rows, nr, 0, nc, e->work[0].qtmp);
   return st;
 }
 
@@ -991,48 +1012,6 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
   }
 }
 
-#ifdef _OPENMP
-/* Computes the units [first_unit, first_unit + nu) into e->buf on the
- * threads, then reduces them on the threads too: the calling thread first adds, in
- * unit order, what is not per cell (counts by range and class,
- * sensitivity, conditions), then each thread adds the samples, in unit
- * order, to the statistics of a fixed range of cells (the same range in
- * every step, so that a core keeps the lines of its cells).  A cell's
- * values arrive in the serial order, so every result is the same as
- * compute() then reduce_units().  Not for a step that may be canceled
- * (its members must not be added) nor for MPI ranks (rank 0 reduces after
- * the gather).  Returns the status of the first failed reduction (later
- * units are skipped). */
-static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
-                                 size_t nu) {
-  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes, nc = n_cells(e);
-  unsigned char *out = e->buf;
-  atomic_size_t next = 0;
-  size_t nr = 0;
-  ent_status st = ENT_OK;
-  int nt = e->n_work;
-#pragma omp parallel num_threads(nt)
-  {
-    work *w = &e->work[omp_get_thread_num()];
-    for (;;) {
-      size_t k = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
-      if (k >= n) break;
-      evaluate(e, w, first_unit * pu + k, out + k * rb);
-    }
-  }
-  st = reduce_rest(e, out, nu, &nr);
-  ent_qacc_flush(e->q);
-#pragma omp parallel num_threads(nt)
-  {
-    int t = omp_get_thread_num(), tn = omp_get_num_threads();
-    size_t c0 = nc * (size_t)t / (size_t)tn;
-    size_t c1 = nc * (size_t)(t + 1) / (size_t)tn;
-    add_cells(e, e->rows, nr, c0, c1, e->work[t].qtmp);
-  }
-  return st;
-}
-#endif
-
 enum { CTRL_GO = 0, CTRL_STOP = 1 };
 
 ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
@@ -1053,12 +1032,6 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   size_t mine = (size_t)(hi - lo) * e->per_unit;
   unsigned char *dst = e->buf;
   ent_status st = ENT_OK;
-#ifdef _OPENMP
-  if (e->size == 1 && !e->cancel && e->n_work > 1) {
-    st = compute_reduce(e, lo, nb);
-    goto reduced;
-  }
-#endif
   compute(e, lo * e->per_unit, mine, dst);
   if (canceled(e)) return ENT_ECANCELED;
 #ifdef ENT_HAVE_MPI
@@ -1085,9 +1058,6 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   }
 #endif
   if (e->rank == 0) st = reduce_units(e, e->buf, nb);
-#ifdef _OPENMP
-reduced:
-#endif
   if (e->rank == 0) {
     if (st != ENT_OK)
       ent_diag_add(d, ENT_SEV_ERROR, st, e->m->source, 0, 0,
