@@ -264,22 +264,32 @@ static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
   for (size_t i = 0; i < n; i++) a[i] = dval(k0[i]);
 }
 
-/* x into the sketch of cell c (count checked); tmp holds 2 k keys. */
-static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
-  if (q->count[c] >= q->n_max) return;
-  q->count[c]++;
+/* Level 0 of cell c's sketch is full: each full level (below the top),
+ * from 0 up, is sorted and every other value moves up.  tmp holds 2 k
+ * keys. */
+static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   size_t k = q->k, H = q->H;
   double *lv = q->val + c * H * k;
   uint32_t *len = q->len + c * H;
   uint8_t *par = q->parity + c * H;
-  lv[len[0]++] = x;
   for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
     double *a = lv + h * k, *up = lv + (h + 1) * k;
     level_sort(a, k, h, tmp);
-    for (size_t i = par[h]; i < k; i += 2) up[len[h + 1]++] = a[i];
+    uint32_t l = len[h + 1];
+    for (size_t i = par[h]; i < k; i += 2) up[l++] = a[i];
+    len[h + 1] = l;
     par[h] ^= 1;
     len[h] = 0;
   }
+}
+
+/* x into the sketch of cell c (count checked); tmp holds 2 k keys. */
+static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
+  if (q->count[c] >= q->n_max) return;
+  q->count[c]++;
+  uint32_t *len = q->len + c * q->H;
+  q->val[c * q->H * q->k + len[0]++] = x;
+  if (len[0] == q->k) sketch_compact(q, c, tmp);
 }
 
 void ent_qacc_add(ent_qacc *q, size_t c, double x) {
@@ -304,11 +314,20 @@ size_t ent_qacc_block_scratch(const ent_qacc *q) {
 void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
                         const double *const *rows, size_t n, uint64_t *tmp) {
   if (!q->exact) {
-    for (size_t c = c0; c < c1; c++)
+    size_t k = q->k, H = q->H, n_max = q->n_max;
+    for (size_t c = c0; c < c1; c++) {
+      double *l0 = q->val + c * H * k;
+      uint32_t *len = q->len + c * H;
+      size_t cnt = q->count[c];
       for (size_t r = 0; r < n; r++) {
         double x = rows[r][c];
-        if (!isnan(x)) sketch_add(q, c, x, tmp);
+        if (isnan(x) || cnt >= n_max) continue;
+        cnt++;
+        l0[len[0]++] = x;
+        if (len[0] == k) sketch_compact(q, c, tmp);
       }
+      q->count[c] = cnt;
+    }
     return;
   }
   size_t n_max = q->n_max;
