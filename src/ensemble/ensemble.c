@@ -37,6 +37,7 @@
 #include "ensemble/ensemble.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -541,6 +542,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free(e->h0);
   ent_free(e->buf);
   ent_free(e->rows);
+  ent_free((void *)e->unit_done);
   ent_free(e->pend);
   ent_free(e->watch);
   ent_free(e);
@@ -678,9 +680,10 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->buf = ent_mallocarray(e->buf_cap, e->rec_bytes);
   /* two samples per unit at most (Sobol' A and B) */
   e->rows = ent_mallocarray(2 * (e->buf_cap / e->per_unit) + 2, sizeof *e->rows);
+  e->unit_done = ent_mallocarray(e->buf_cap / e->per_unit + 1, sizeof *e->unit_done);
   e->n_work = o->threads;
   e->work = ent_calloc((size_t)e->n_work, sizeof *e->work);
-  if (!e->buf || !e->work || !e->rows) goto nomem;
+  if (!e->buf || !e->work || !e->rows || !e->unit_done) goto nomem;
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
@@ -930,13 +933,14 @@ static ent_status reduce_rest(ent_ensemble *e, unsigned char *recs, size_t nu,
 }
 
 /* Reduce nu units from recs: every statistic.  What is not per cell on
- * the calling thread; the cells' statistics on the forecast's threads,
- * each a fixed range of cells (the same in every step, so that a core
- * keeps the lines of its cells), a cell's samples in unit order: the same
- * result as one thread adding the units one by one.  Returns the status
- * of the first failed unit (later units are skipped). */
+ * the calling thread; the cells' statistics too, or with `threads` (not
+ * from inside a parallel region) on the forecast's threads, each a fixed
+ * range of cells (the same in every step, so that a core keeps the lines
+ * of its cells), a cell's samples in unit order: the same result as one
+ * thread adding the units one by one.  Returns the status of the first
+ * failed unit (later units are skipped). */
 static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
-                               size_t nu) {
+                               size_t nu, int threads) {
   size_t nr;
   ent_status st = reduce_rest(e, recs, nu, &nr);
   if (nr < 8) {
@@ -953,7 +957,7 @@ static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
   ent_qacc_flush(e->q);
   size_t nc = n_cells(e);
 #ifdef _OPENMP
-  if (e->n_work > 1) {
+  if (threads && e->n_work > 1) {
 #pragma omp parallel num_threads(e->n_work)
     {
       int t = omp_get_thread_num(), tn = omp_get_num_threads();
@@ -975,7 +979,7 @@ ent_status ent_ensemble_feed(ent_ensemble *e, const void *rec, size_t len) {
   memcpy(e->pend + e->n_pend * e->rec_bytes, rec, len);
   if (++e->n_pend < e->per_unit) return ENT_OK;
   e->n_pend = 0;
-  ent_status st = reduce_units(e, e->pend, 1);
+  ent_status st = reduce_units(e, e->pend, 1, 0);
   if (st == ENT_OK) e->units_done++;
   return st;
 }
@@ -1012,6 +1016,53 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
   }
 }
 
+#ifdef _OPENMP
+/* Computes the units [first_unit, first_unit + nu) into e->buf on the
+ * threads and reduces each unit, in unit order, as soon as it and every
+ * unit before it are computed, so that the reduction overlaps the
+ * computing of later units.  Thread 0 is the reducer: after each member
+ * it computes it reduces the units then complete (one thread, always the
+ * same, keeps the statistics' working set in one core's cache).  The
+ * units left when the threads join are reduced with every thread taking
+ * a range of the cells (reduce_units).  Every result is the same as
+ * compute() then reduce_units().  Not for a step that may be canceled
+ * (its members must not be added) nor for MPI ranks (rank 0 reduces after
+ * the gather).  Returns the status of the first failed reduction (later
+ * units are skipped). */
+static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
+                                 size_t nu) {
+  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
+  unsigned char *out = e->buf;
+  for (size_t u = 0; u < nu; u++)
+    atomic_store_explicit(&e->unit_done[u], 0u, memory_order_relaxed);
+  atomic_size_t next = 0;
+  size_t red = 0; /* next unit to reduce: thread 0's */
+  ent_status st = ENT_OK;
+#pragma omp parallel num_threads(e->n_work)
+  {
+    int t = omp_get_thread_num();
+    work *w = &e->work[t];
+    for (;;) {
+      size_t k = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
+      if (k >= n) break;
+      evaluate(e, w, first_unit * pu + k, out + k * rb);
+      atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
+      if (t != 0) continue;
+      size_t end = red;
+      while (end < nu && atomic_load_explicit(&e->unit_done[end],
+                                              memory_order_acquire) == pu)
+        end++;
+      if (end > red && st == ENT_OK)
+        st = reduce_units(e, out + red * pu * rb, end - red, 0);
+      red = end;
+    }
+  }
+  if (red < nu && st == ENT_OK)
+    st = reduce_units(e, out + red * pu * rb, nu - red, 1);
+  return st;
+}
+#endif
+
 enum { CTRL_GO = 0, CTRL_STOP = 1 };
 
 ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
@@ -1032,6 +1083,12 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   size_t mine = (size_t)(hi - lo) * e->per_unit;
   unsigned char *dst = e->buf;
   ent_status st = ENT_OK;
+#ifdef _OPENMP
+  if (e->size == 1 && !e->cancel && e->n_work > 1) {
+    st = compute_reduce(e, lo, nb);
+    goto reduced;
+  }
+#endif
   compute(e, lo * e->per_unit, mine, dst);
   if (canceled(e)) return ENT_ECANCELED;
 #ifdef ENT_HAVE_MPI
@@ -1057,7 +1114,10 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
     ent_free(displs);
   }
 #endif
-  if (e->rank == 0) st = reduce_units(e, e->buf, nb);
+  if (e->rank == 0) st = reduce_units(e, e->buf, nb, 1);
+#ifdef _OPENMP
+reduced:
+#endif
   if (e->rank == 0) {
     if (st != ENT_OK)
       ent_diag_add(d, ENT_SEV_ERROR, st, e->m->source, 0, 0,

@@ -98,6 +98,8 @@ struct ent_ensemble {
   size_t buf_cap;         /* records */
   const double **rows;    /* rank 0: [2 buf_cap / per_unit] the samples of
                              a step (their cell values), in unit order */
+  _Atomic unsigned *unit_done; /* [buf_cap / per_unit] members of each unit
+                                  of the step computed (compute_reduce) */
   unsigned long batch_first, batch_count; /* evaluations of the last step */
   unsigned char *pend;    /* resume: records of the unit being fed */
   size_t n_pend;
