@@ -943,9 +943,10 @@ static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
                                size_t nu, int threads) {
   size_t nr;
   ent_status st = reduce_rest(e, recs, nu, &nr);
-  if (nr < 8) {
-    /* few rows (a resumed forecast feeds one unit at a time): the value
-     * store's row buffer keeps writing whole cache lines */
+  if (nr < 8 && ent_qacc_exact(e->q)) {
+    /* few rows (thread 0 reducing a unit as it completes, a resumed
+     * forecast fed one unit at a time): the exact store's row buffer
+     * keeps writing whole cache lines */
     size_t nc = n_cells(e);
     for (size_t r = 0; r < nr; r++) {
       for (size_t c = 0; c < nc; c++)
