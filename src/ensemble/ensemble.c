@@ -12,9 +12,12 @@
  * split over the MPI ranks in contiguous blocks and over each rank's
  * threads (OpenMP, dynamic schedule, one workspace per thread), the
  * records are gathered on rank 0 in unit order, and rank 0 reduces them
- * one by one in unit order.  Nothing in a member depends on which thread
- * or rank computed it, and the reduction order is fixed, so the output is
- * bit-identical for any thread and rank count.
+ * in unit order: first what is not per cell, unit by unit, then the
+ * cells' statistics, each cell taking the step's samples in unit order
+ * (on its threads, each a fixed range of cells).  Nothing in a member
+ * depends on which thread or rank computed it, and the order in which a
+ * statistic takes the members is fixed, so the output is bit-identical
+ * for any thread and rank count.
  *
  * Statistics per output cell (variable x entity x year of docs/
  * variables.md, plus each issue's final outcome): count, mean and sd
@@ -355,39 +358,50 @@ static int cell_is(const cell *c, const char *var, const char *ent, int year) {
          !strcmp(c->entity, ent);
 }
 
-/* Whether two entity names held in arrays of ENT_ENTITY_BYTES are the
- * same string (strcmp's answer), compared eight bytes at a time: the
- * lowest zero byte of a word of `a` ends the string, and the bytes after
- * it (which may differ) are masked off. */
+/* Entity names are compared eight bytes at a time: a cell knows in how
+ * many words of its name the terminating zero lies (ent_words) and which
+ * bytes of that last word are the name's and its zero (ent_mask); a run's
+ * point holds its name in an array of the same size, so whole words can
+ * be read, and the bytes after its zero (which may be anything) are masked
+ * off.  The same answer as strcmp. */
 enum { ENT_ENTITY_BYTES = 72 };
 _Static_assert(sizeof(((cell *)0)->entity) == ENT_ENTITY_BYTES &&
                    sizeof(((ent_series_point *)0)->entity) == ENT_ENTITY_BYTES,
-               "entity_eq reads whole entity arrays");
-static int entity_eq(const char *a, const char *b) {
+               "cell_is_point reads whole entity arrays");
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  for (size_t i = 0; i + 8 <= ENT_ENTITY_BYTES; i += 8) {
-    uint64_t x, y;
-    memcpy(&x, a + i, sizeof x);
-    memcpy(&y, b + i, sizeof y);
-    uint64_t z = (x - UINT64_C(0x0101010101010101)) & ~x &
-                 UINT64_C(0x8080808080808080);
-    if (z) /* 2 << bit - 1: the bytes up to the first zero byte */
-      return ((x ^ y) & ((UINT64_C(2) << __builtin_ctzll(z)) - 1)) == 0;
-    if (x != y) return 0;
-  }
-  return 1;
+#define ENT_ENTITY_WORDS 1
 #else
-  return !strcmp(a, b);
+#define ENT_ENTITY_WORDS 0
 #endif
+
+static void cell_set_words(cell *c) {
+  size_t len = strlen(c->entity); /* < ENT_ENTITY_BYTES */
+  size_t bytes = len % 8 + 1;     /* of the last word: the name's and 0 */
+  c->ent_words = (uint32_t)(len / 8 + 1);
+  c->ent_mask = bytes == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
 /* cell_is for a run's point (both entities are arrays of
  * ENT_ENTITY_BYTES). */
-static int cell_is_point(const cell *c, const ent_series_point *p) {
-  return c->year == p->year &&
-         (c->variable == p->variable || !strcmp(c->variable, p->variable)) &&
-         entity_eq(c->entity, p->entity);
+static inline int cell_is_point(const cell *c, const ent_series_point *p) {
+  if (c->year != p->year ||
+      (c->variable != p->variable && strcmp(c->variable, p->variable)))
+    return 0;
+#if ENT_ENTITY_WORDS
+  size_t last = c->ent_words - 1;
+  uint64_t x, y;
+  for (size_t i = 0; i < last; i++) {
+    memcpy(&x, c->entity + 8 * i, sizeof x);
+    memcpy(&y, p->entity + 8 * i, sizeof y);
+    if (x != y) return 0;
+  }
+  memcpy(&x, c->entity + 8 * last, sizeof x);
+  memcpy(&y, p->entity + 8 * last, sizeof y);
+  return ((x ^ y) & c->ent_mask) == 0;
+#else
+  return !strcmp(c->entity, p->entity);
+#endif
 }
 
 size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
@@ -414,6 +428,7 @@ static ent_status build_layout(ent_ensemble *e, const ent_run *r) {
     c->variable = p->variable;
     c->unit = p->unit;
     snprintf(c->entity, sizeof c->entity, "%s", p->entity);
+    cell_set_words(c);
     c->year = p->year;
     size_t f = ent_ensemble_find_cell(e, p->variable, p->entity, p->year);
     c->first = f != (size_t)-1 ? f : k;
@@ -499,6 +514,7 @@ static void free_work(ent_ensemble *e) {
     if (e->work[t].rng) gsl_rng_free(e->work[t].rng);
     ent_free(e->work[t].u);
     ent_free(e->work[t].x);
+    ent_free(e->work[t].qtmp);
   }
   ent_free(e->work);
   e->work = NULL;
@@ -525,6 +541,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free(e->hx);
   ent_free(e->h0);
   ent_free(e->buf);
+  ent_free(e->rows);
   ent_free((void *)e->unit_done);
   ent_free(e->pend);
   ent_free(e->watch);
@@ -661,16 +678,21 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   }
   e->buf_cap = units_per_step(e) * e->per_unit;
   e->buf = ent_mallocarray(e->buf_cap, e->rec_bytes);
+  /* two samples per unit at most (Sobol' A and B) */
+  e->rows = ent_mallocarray(2 * (e->buf_cap / e->per_unit) + 2, sizeof *e->rows);
   e->unit_done = ent_mallocarray(e->buf_cap / e->per_unit + 1, sizeof *e->unit_done);
   e->n_work = o->threads;
   e->work = ent_calloc((size_t)e->n_work, sizeof *e->work);
-  if (!e->buf || !e->work || !e->unit_done) goto nomem;
+  if (!e->buf || !e->work || !e->rows || !e->unit_done) goto nomem;
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
     w->u = ent_calloc(2 * e->d + 1, sizeof(double));
     w->x = ent_calloc(e->d + 1, sizeof(double));
+    if (e->q && !(w->qtmp = ent_mallocarray(ent_qacc_block_scratch(e->q),
+                                            sizeof *w->qtmp)))
+      goto nomem;
     if (!w->model || !w->rng || !w->u || !w->x) goto nomem;
   }
   *out = e;
@@ -784,20 +806,43 @@ static size_t range_of(const ent_issue *is, double v) {
   return k;
 }
 
-/* One sample (a record that succeeded) into the statistics. */
-static void add_sample(ent_ensemble *e, unsigned char *rec) {
+/* The statistics of cells [c0, c1) (running mean and sd, quantiles) of
+ * the samples rows[0..n) (each a record's cell values), in row order.
+ * Calls on disjoint cell ranges may run at once on different threads;
+ * tmp: ent_qacc_block_scratch keys of the calling thread. */
+static void add_cells(ent_ensemble *e, const double *const *rows, size_t n,
+                      size_t c0, size_t c1, uint64_t *tmp) {
+  /* row by row over a few hundred cells at a time: the updates of one
+   * cell depend on each other (a division each), those of neighbouring
+   * cells do not, and the cells' sums stay in the first-level cache */
+  enum { CHUNK = 512 };
+  for (size_t a = c0; a < c1; a += CHUNK) {
+    size_t b = a + CHUNK < c1 ? a + CHUNK : c1;
+    for (size_t r = 0; r < n; r++) {
+      const double *x = rows[r];
+      for (size_t c = a; c < b; c++)
+        if (!isnan(x[c])) ent_welford_add(&e->w[c], x[c]);
+    }
+  }
+  ent_qacc_add_block(e->q, c0, c1, rows, n, tmp);
+}
+
+/* Cells of the statistics: the series, then per issue its outcome and its
+ * outcome by deciding model (two). */
+static size_t n_cells(const ent_ensemble *e) {
+  return e->S + 3 * e->m->n_issues;
+}
+
+/* One sample (a record that succeeded) into the statistics that are not
+ * per cell (add_cells does those); its cell values are *row. */
+static void add_sample(ent_ensemble *e, unsigned char *rec,
+                       const double **row) {
   const ent_model *m = e->m;
   const double *vals = rec_vals(e, rec) + e->d;
-  size_t nc = e->S + 3 * m->n_issues;
+  *row = vals;
   int32_t drawn;
   memcpy(&drawn, rec + 4, sizeof drawn);
   e->model_count[drawn ? 1 : 0]++;
-  for (size_t c = 0; c < nc; c++) {
-    double v = vals[c];
-    if (isnan(v)) continue;
-    ent_welford_add(&e->w[c], v);
-  }
-  ent_qacc_add_row(e->q, vals);
   size_t span = (size_t)(e->n_years ? e->n_years + 1 : 2);
   for (size_t i = 0; i < m->n_issues; i++) {
     const ent_issue *is = &m->issues[i];
@@ -837,9 +882,12 @@ static void add_sample(ent_ensemble *e, unsigned char *rec) {
   e->samples_ok++;
 }
 
-/* Reduce the per_unit records of one unit (rank 0, in unit order).
- * Returns a fatal status carried by a record (out of memory), else OK. */
-static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
+/* Reduce the per_unit records of one unit (rank 0, in unit order) into
+ * every statistic but the cells', whose samples (none, one, or two with
+ * Sobol' indices) are appended to rows[*nr..).  Returns a fatal status
+ * carried by a record (out of memory), else OK. */
+static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs,
+                              const double **rows, size_t *nr) {
   int failed = 0;
   for (size_t k = 0; k < e->per_unit; k++) {
     unsigned char *rec = recs + k * e->rec_bytes;
@@ -857,9 +905,9 @@ static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
     e->units_failed++;
     return ENT_OK;
   }
-  add_sample(e, recs);
+  add_sample(e, recs, &rows[(*nr)++]);
   if (e->o.sobol) {
-    add_sample(e, recs + e->rec_bytes);
+    add_sample(e, recs + e->rec_bytes, &rows[(*nr)++]);
     size_t h = e->h;
     double *fA = e->hy, *fB = e->hy + h, *fAB = e->hy + 2 * h;
     ent_ensemble_record_headline(e, recs, fA);
@@ -872,13 +920,67 @@ static ent_status reduce_unit(ent_ensemble *e, unsigned char *recs) {
   return ENT_OK;
 }
 
+/* The units' statistics other than the cells': reduce_unit on nu units of
+ * per_unit records from recs, in unit order, their samples into e->rows;
+ * their number in *nr.  Stops at a fatal status (later units skipped). */
+static ent_status reduce_rest(ent_ensemble *e, unsigned char *recs, size_t nu,
+                              size_t *nr) {
+  ent_status st = ENT_OK;
+  *nr = 0;
+  for (size_t u = 0; u < nu && st == ENT_OK; u++)
+    st = reduce_unit(e, recs + u * e->per_unit * e->rec_bytes, e->rows, nr);
+  return st;
+}
+
+/* Reduce nu units from recs: every statistic.  What is not per cell on
+ * the calling thread; the cells' statistics too, or with `threads` (not
+ * from inside a parallel region) on the forecast's threads, each a fixed
+ * range of cells (the same in every step, so that a core keeps the lines
+ * of its cells), a cell's samples in unit order: the same result as one
+ * thread adding the units one by one.  Returns the status of the first
+ * failed unit (later units are skipped). */
+static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
+                               size_t nu, int threads) {
+  size_t nr;
+  ent_status st = reduce_rest(e, recs, nu, &nr);
+  if (nr < 8 && ent_qacc_exact(e->q)) {
+    /* few rows (thread 0 reducing a unit as it completes, a resumed
+     * forecast fed one unit at a time): the exact store's row buffer
+     * keeps writing whole cache lines */
+    size_t nc = n_cells(e);
+    for (size_t r = 0; r < nr; r++) {
+      for (size_t c = 0; c < nc; c++)
+        if (!isnan(e->rows[r][c])) ent_welford_add(&e->w[c], e->rows[r][c]);
+      ent_qacc_add_row(e->q, e->rows[r]);
+    }
+    return st;
+  }
+  ent_qacc_flush(e->q);
+  size_t nc = n_cells(e);
+#ifdef _OPENMP
+  if (threads && e->n_work > 1) {
+#pragma omp parallel num_threads(e->n_work)
+    {
+      int t = omp_get_thread_num(), tn = omp_get_num_threads();
+      size_t c0 = nc * (size_t)t / (size_t)tn;
+      size_t c1 = nc * (size_t)(t + 1) / (size_t)tn;
+      add_cells(e, (const double *const *)e->rows, nr, c0, c1,
+                e->work[t].qtmp);
+    }
+    return st;
+  }
+#endif
+  add_cells(e, (const double *const *)e->rows, nr, 0, nc, e->work[0].qtmp);
+  return st;
+}
+
 ent_status ent_ensemble_feed(ent_ensemble *e, const void *rec, size_t len) {
   if (e->rank != 0 || len != e->rec_bytes || e->units_done >= e->n_units)
     return ENT_EINVAL;
   memcpy(e->pend + e->n_pend * e->rec_bytes, rec, len);
   if (++e->n_pend < e->per_unit) return ENT_OK;
   e->n_pend = 0;
-  ent_status st = reduce_unit(e, e->pend);
+  ent_status st = reduce_units(e, e->pend, 1, 0);
   if (st == ENT_OK) e->units_done++;
   return st;
 }
@@ -916,22 +1018,18 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
 }
 
 #ifdef _OPENMP
-/* Computes the units [first_unit, first_unit + nu) into out on the
+/* Computes the units [first_unit, first_unit + nu) into e->buf on the
  * threads and reduces each unit, in unit order, as soon as it and every
- * unit before it are computed, so that the reduction of one unit overlaps
- * the computing of later ones instead of following the whole step on one
- * thread.  Thread 0 is the reducer: after each member it computes it
- * reduces the units that are complete, and what is left when the threads
- * join is reduced then (by the same thread).  One thread only, always the
- * same one, keeps the statistics' working set (the cells' counters, the
- * open lines of the value store) in one core's cache; when any thread
- * could reduce, those lines moved between the cores with the reducer and
- * two threads spent ~6 % more CPU than one.  The units are reduced in the
- * serial order, so every result is the same as compute() then
- * reduce_unit() in turn.  Not for a step that may be canceled (its
- * members must not be added) nor for MPI ranks (rank 0 reduces after the
- * gather).  Returns the status of the first failed reduction (later units
- * are skipped). */
+ * unit before it are computed, so that the reduction overlaps the
+ * computing of later units.  Thread 0 is the reducer: after each member
+ * it computes it reduces the units then complete (one thread, always the
+ * same, keeps the statistics' working set in one core's cache).  The
+ * units left when the threads join are reduced with every thread taking
+ * a range of the cells (reduce_units).  Every result is the same as
+ * compute() then reduce_units().  Not for a step that may be canceled
+ * (its members must not be added) nor for MPI ranks (rank 0 reduces after
+ * the gather).  Returns the status of the first failed reduction (later
+ * units are skipped). */
 static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
                                  size_t nu) {
   size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
@@ -951,15 +1049,17 @@ static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
       evaluate(e, w, first_unit * pu + k, out + k * rb);
       atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
       if (t != 0) continue;
-      while (red < nu && atomic_load_explicit(&e->unit_done[red],
-                                              memory_order_acquire) == pu) {
-        if (st == ENT_OK) st = reduce_unit(e, out + red * pu * rb);
-        red++;
-      }
+      size_t end = red;
+      while (end < nu && atomic_load_explicit(&e->unit_done[end],
+                                              memory_order_acquire) == pu)
+        end++;
+      if (end > red && st == ENT_OK)
+        st = reduce_units(e, out + red * pu * rb, end - red, 0);
+      red = end;
     }
   }
-  for (; red < nu; red++)
-    if (st == ENT_OK) st = reduce_unit(e, out + red * pu * rb);
+  if (red < nu && st == ENT_OK)
+    st = reduce_units(e, out + red * pu * rb, nu - red, 1);
   return st;
 }
 #endif
@@ -1015,9 +1115,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
     ent_free(displs);
   }
 #endif
-  if (e->rank == 0)
-    for (size_t u = 0; u < nb && st == ENT_OK; u++)
-      st = reduce_unit(e, e->buf + u * e->per_unit * e->rec_bytes);
+  if (e->rank == 0) st = reduce_units(e, e->buf, nb, 1);
 #ifdef _OPENMP
 reduced:
 #endif

@@ -21,12 +21,15 @@ typedef struct work {
   gsl_rng *rng;
   double *u;  /* [2d] uniforms (A then B) */
   double *x;  /* [d] inputs of the evaluation */
+  uint64_t *qtmp; /* rank 0: ent_qacc_block_scratch keys (add_cells) */
 } work;
 
 /* One output cell of the series layout. */
 typedef struct cell {
   const char *variable, *unit; /* static strings of sim.c */
   char entity[72];             /* NUL-padded (calloc) */
+  uint32_t ent_words;          /* 8-byte words up to the name's zero */
+  uint64_t ent_mask;           /* the bytes of the last word compared */
   int year;
   size_t first; /* the first cell of the same key (ent_ensemble_find_cell) */
 } cell;
@@ -93,6 +96,8 @@ struct ent_ensemble {
   /* batches */
   unsigned char *buf;     /* rank 0: records of a step; others: own part */
   size_t buf_cap;         /* records */
+  const double **rows;    /* rank 0: [2 buf_cap / per_unit] the samples of
+                             a step (their cell values), in unit order */
   _Atomic unsigned *unit_done; /* [buf_cap / per_unit] members of each unit
                                   of the step computed (compute_reduce) */
   unsigned long batch_first, batch_count; /* evaluations of the last step */

@@ -187,10 +187,61 @@ static int has_negzero(const double *a, size_t n) {
   return z;
 }
 
+/* The highest set bit of x (not 0). */
+static int top_bit(uint64_t x) {
+#if defined(__GNUC__)
+  return 63 - __builtin_clzll(x);
+#else
+  int b = 0;
+  while (x >>= 1) b++;
+  return b;
+#endif
+}
+
+/* k[0..n) sorted ascending; tmp holds n keys.  Most significant digit
+ * first: the keys are distributed by the 8 bits below the highest bit in
+ * which any two differ (the bits above are the same in all), then each
+ * part alone the same way, down to parts of a few keys (insertion sort)
+ * or of equal keys.  Each level takes 8 bits from the part's keys, so the
+ * recursion is at most 8 deep; a sort of a cell's values (mostly of one
+ * sign and a few exponents) is one or two passes where a sort byte by
+ * byte from the lowest takes six to eight. */
+static void key_sort(uint64_t *k, size_t n, uint64_t *tmp) {
+  if (n <= 24) {
+    for (size_t i = 1; i < n; i++) {
+      uint64_t x = k[i];
+      size_t j = i;
+      for (; j > 0 && k[j - 1] > x; j--) k[j] = k[j - 1];
+      k[j] = x;
+    }
+    return;
+  }
+  uint64_t diff = 0, first = k[0];
+  for (size_t i = 1; i < n; i++) diff |= k[i] ^ first;
+  if (!diff) return; /* all the same */
+  int msb = top_bit(diff);
+  int shift = msb >= 7 ? msb - 7 : 0;
+  size_t cnt[256], at[256];
+  memset(cnt, 0, sizeof cnt);
+  for (size_t i = 0; i < n; i++) cnt[(k[i] >> shift) & 255]++;
+  size_t sum = 0;
+  for (int v = 0; v < 256; v++) {
+    at[v] = sum;
+    sum += cnt[v];
+  }
+  for (size_t i = 0; i < n; i++) tmp[at[(k[i] >> shift) & 255]++] = k[i];
+  memcpy(k, tmp, n * sizeof *k);
+  if (shift == 0) return; /* the last bits: every part is of equal keys */
+  for (size_t v = 0, lo = 0; v < 256; v++) {
+    if (cnt[v] > 1) key_sort(k + lo, cnt[v], tmp);
+    lo += cnt[v];
+  }
+}
+
 /* a[0..n) sorted ascending, the same array as qsort with cmp_double gives:
  * values equal under comparison are the same bits once no -0.0 is among
  * them (else qsort itself does it).  Level 0 holds values in arrival
- * order: LSD radix sort on the keys (bytes that all keys share skipped);
+ * order: radix sort of the keys (key_sort);
  * a full level above holds two sorted runs of n / 2 (two compactions of
  * the level below): merged.  tmp holds 2 n keys. */
 static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
@@ -207,50 +258,88 @@ static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
     memcpy(a, out, n * sizeof *a);
     return;
   }
-  uint64_t *k0 = tmp, *k1 = tmp + n;
-  size_t cnt[8][256];
-  memset(cnt, 0, sizeof cnt);
-  for (size_t i = 0; i < n; i++) {
-    uint64_t k = dkey(a[i]);
-    k0[i] = k;
-    for (int b = 0; b < 8; b++) cnt[b][(k >> (8 * b)) & 255]++;
-  }
-  for (int b = 0; b < 8; b++) {
-    size_t *c = cnt[b];
-    if (c[(k0[0] >> (8 * b)) & 255] == n) continue; /* one value of this byte */
-    size_t sum = 0;
-    for (int v = 0; v < 256; v++) {
-      size_t t = c[v];
-      c[v] = sum;
-      sum += t;
-    }
-    for (size_t i = 0; i < n; i++) k1[c[(k0[i] >> (8 * b)) & 255]++] = k0[i];
-    uint64_t *t = k0;
-    k0 = k1;
-    k1 = t;
-  }
+  uint64_t *k0 = tmp;
+  for (size_t i = 0; i < n; i++) k0[i] = dkey(a[i]);
+  key_sort(k0, n, tmp + n);
   for (size_t i = 0; i < n; i++) a[i] = dval(k0[i]);
 }
 
-void ent_qacc_add(ent_qacc *q, size_t c, double x) {
-  if (q->count[c] >= q->n_max) return;
-  q->count[c]++;
-  if (q->exact) {
-    if (q->nb) flush_rows(q);
-    q->val[c * q->n_max + q->len[c]++] = x;
-    return;
-  }
+/* Level 0 of cell c's sketch is full: each full level (below the top),
+ * from 0 up, is sorted and every other value moves up.  tmp holds 2 k
+ * keys. */
+static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   size_t k = q->k, H = q->H;
   double *lv = q->val + c * H * k;
   uint32_t *len = q->len + c * H;
   uint8_t *par = q->parity + c * H;
-  lv[len[0]++] = x;
   for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
     double *a = lv + h * k, *up = lv + (h + 1) * k;
-    level_sort(a, k, h, q->tmp);
-    for (size_t i = par[h]; i < k; i += 2) up[len[h + 1]++] = a[i];
+    level_sort(a, k, h, tmp);
+    uint32_t l = len[h + 1];
+    for (size_t i = par[h]; i < k; i += 2) up[l++] = a[i];
+    len[h + 1] = l;
     par[h] ^= 1;
     len[h] = 0;
+  }
+}
+
+/* x into the sketch of cell c (count checked); tmp holds 2 k keys. */
+static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
+  if (q->count[c] >= q->n_max) return;
+  q->count[c]++;
+  uint32_t *len = q->len + c * q->H;
+  q->val[c * q->H * q->k + len[0]++] = x;
+  if (len[0] == q->k) sketch_compact(q, c, tmp);
+}
+
+void ent_qacc_add(ent_qacc *q, size_t c, double x) {
+  if (q->exact) {
+    if (q->count[c] >= q->n_max) return;
+    q->count[c]++;
+    if (q->nb) flush_rows(q);
+    q->val[c * q->n_max + q->len[c]++] = x;
+    return;
+  }
+  sketch_add(q, c, x, q->tmp);
+}
+
+void ent_qacc_flush(ent_qacc *q) {
+  if (q->exact && q->nb) flush_rows(q);
+}
+
+size_t ent_qacc_block_scratch(const ent_qacc *q) {
+  return q->exact ? 1 : 2 * q->k;
+}
+
+void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
+                        const double *const *rows, size_t n, uint64_t *tmp) {
+  if (!q->exact) {
+    size_t k = q->k, H = q->H, n_max = q->n_max;
+    for (size_t c = c0; c < c1; c++) {
+      double *l0 = q->val + c * H * k;
+      uint32_t *len = q->len + c * H;
+      size_t cnt = q->count[c];
+      for (size_t r = 0; r < n; r++) {
+        double x = rows[r][c];
+        if (isnan(x) || cnt >= n_max) continue;
+        cnt++;
+        l0[len[0]++] = x;
+        if (len[0] == k) sketch_compact(q, c, tmp);
+      }
+      q->count[c] = cnt;
+    }
+    return;
+  }
+  size_t n_max = q->n_max;
+  for (size_t c = c0; c < c1; c++) {
+    double *dst = q->val + c * n_max;
+    size_t cnt = q->count[c];
+    for (size_t r = 0; r < n && cnt < n_max; r++) {
+      double x = rows[r][c];
+      if (!isnan(x)) dst[cnt++] = x;
+    }
+    q->count[c] = cnt;
+    q->len[c] = (uint32_t)cnt;
   }
 }
 

@@ -60,6 +60,18 @@ ENT_LOCAL void ent_qacc_add(ent_qacc *q, size_t c, double x);
 /* x[c] into cell c for every cell c (NaN: nothing); the same as
  * ent_qacc_add cell by cell, in less memory traffic. */
 ENT_LOCAL void ent_qacc_add_row(ent_qacc *q, const double *x);
+/* Rows rows[0..n) (each indexed by cell; NaN: nothing) into the cells
+ * [c0, c1) only, in row order: for those cells the same as ent_qacc_add_row
+ * row by row, and calls on disjoint cell ranges may run at once on
+ * different threads.  Rows added by ent_qacc_add_row must have been moved
+ * to their cells first (ent_qacc_flush).  tmp holds
+ * ent_qacc_block_scratch(q) keys of its own (one per thread). */
+ENT_LOCAL void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
+                                  const double *const *rows, size_t n,
+                                  uint64_t *tmp);
+ENT_LOCAL size_t ent_qacc_block_scratch(const ent_qacc *q);
+/* The rows added by ent_qacc_add_row into their cells. */
+ENT_LOCAL void ent_qacc_flush(ent_qacc *q);
 ENT_LOCAL size_t ent_qacc_count(const ent_qacc *q, size_t c);
 /* Quantiles p[0..np) (each in [0, 1]) of cell c into out; NAN when the
  * cell is empty.  `scratch` holds ent_qacc_scratch(q) doubles. */

@@ -4,9 +4,13 @@
  * type-7 values, the sketch's rank error against its stated bound on
  * uniform data (whose quantiles are known), and its determinism; the
  * order-statistic selection against qsort on data with many ties, runs
- * and signed zeros.
+ * and signed zeros; the sketch bit for bit against a plain compactor
+ * written here with qsort; rows added by cell ranges (the threads' way)
+ * against values added one by one.
  */
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -160,9 +164,18 @@ static void test_rows(void **state) {
     size_t budget = exact ? 1u << 24 : 16 * 1024;
     ent_qacc *a = ent_qacc_create(cells, n, budget);
     ent_qacc *b = ent_qacc_create(cells, n, budget);
+    ent_qacc *blk = ent_qacc_create(cells, n, budget);
     assert_int_equal(ent_qacc_exact(a), exact);
+    assert_int_equal(ent_qacc_exact(blk), exact);
+    uint64_t *tmp = malloc(ent_qacc_block_scratch(blk) * sizeof *tmp);
+    /* blk: batches of 1..23 rows by the cell ranges [0, 3) and [3, 7),
+     * the later range first; every fifth batch row by row instead */
+    double batch[23][7];
+    const double *rows[23];
+    size_t nb = 0, want_nb = 1, batches = 0;
     double x[7];
     for (size_t r = 0; r < 340; r++) {
+      for (size_t c = 0; c < cells; c++) batch[nb][c] = NAN;
       for (size_t c = 0; c < cells; c++)
         x[c] = gsl_rng_uniform(rng) < 0.2 * (double)(c % 3) ? NAN
                                                           : gsl_rng_uniform(rng);
@@ -174,19 +187,132 @@ static void test_rows(void **state) {
       }
       for (size_t c = 0; c < cells; c++)
         if (!isnan(x[c])) ent_qacc_add(b, c, x[c]);
+      memcpy(batch[nb], x, sizeof x);
+      rows[nb] = batch[nb];
+      if (++nb == want_nb || r == 339) {
+        if (batches++ % 5 == 4) {
+          for (size_t i = 0; i < nb; i++) ent_qacc_add_row(blk, rows[i]);
+        } else {
+          ent_qacc_flush(blk);
+          ent_qacc_add_block(blk, 3, 7, rows, nb, tmp);
+          ent_qacc_add_block(blk, 0, 3, rows, nb, tmp);
+        }
+        nb = 0;
+        want_nb = want_nb % 23 + 1;
+      }
     }
     double p[] = {0.0, 0.05, 0.5, 0.95, 1.0}, qa[5], qb[5];
     double *scratch = malloc(ent_qacc_scratch(a) * sizeof(double));
     for (size_t c = 0; c < cells; c++) {
       assert_int_equal(ent_qacc_count(a, c), ent_qacc_count(b, c));
+      assert_int_equal(ent_qacc_count(blk, c), ent_qacc_count(b, c));
       ent_qacc_quantiles(a, c, p, 5, qa, scratch);
       ent_qacc_quantiles(b, c, p, 5, qb, scratch);
       assert_memory_equal(qa, qb, sizeof qa);
+      ent_qacc_quantiles(blk, c, p, 5, qa, scratch);
+      assert_memory_equal(qa, qb, sizeof qa);
     }
     free(scratch);
+    free(tmp);
     ent_qacc_destroy(a);
     ent_qacc_destroy(b);
+    ent_qacc_destroy(blk);
   }
+  gsl_rng_free(rng);
+}
+
+/* ------------------------------------------------ reference compactor */
+
+typedef struct ref_wv {
+  double v, w;
+} ref_wv;
+
+static int cmp_wv(const void *a, const void *b) {
+  return cmp_d(&((const ref_wv *)a)->v, &((const ref_wv *)b)->v);
+}
+
+/* The sketch of stats.h written plainly: H levels of k values; a full
+ * level (below the top) is sorted with qsort and every other value, from
+ * an offset that alternates per level, moves up.  A quantile p is the
+ * first value, in value order, whose cumulative weight (2^level) reaches
+ * p times the total, else the last. */
+static void ref_sketch(const double *x, size_t n, size_t k, size_t H,
+                       const double *p, size_t np, double *out) {
+  double *lv = calloc(H * k, sizeof *lv);
+  size_t *len = calloc(H, sizeof *len);
+  int *par = calloc(H, sizeof *par);
+  for (size_t i = 0; i < n; i++) {
+    lv[len[0]++] = x[i];
+    for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
+      qsort(lv + h * k, k, sizeof *lv, cmp_d);
+      for (size_t j = (size_t)par[h]; j < k; j += 2)
+        lv[(h + 1) * k + len[h + 1]++] = lv[h * k + j];
+      par[h] ^= 1;
+      len[h] = 0;
+    }
+  }
+  ref_wv *w = malloc(H * k * sizeof *w);
+  size_t m = 0;
+  double total = 0.0;
+  for (size_t h = 0; h < H; h++)
+    for (size_t j = 0; j < len[h]; j++) {
+      w[m].v = lv[h * k + j];
+      w[m].w = ldexp(1.0, (int)h);
+      total += w[m++].w;
+    }
+  qsort(w, m, sizeof *w, cmp_wv);
+  for (size_t i = 0; i < np; i++) {
+    double cum = 0.0;
+    size_t j = 0;
+    for (; j + 1 < m; j++) {
+      cum += w[j].w;
+      if (cum >= p[i] * total) break;
+    }
+    out[i] = w[j].v;
+  }
+  free(w);
+  free(lv);
+  free(len);
+  free(par);
+}
+
+/* The sketch (k = 1024, 6 levels) against the reference on 20 000
+ * values of several shapes -- uniform, spread over many orders of
+ * magnitude and both signs, a few distinct values, subnormal and huge
+ * magnitudes, all equal, sorted: the same quantiles, bit for bit. */
+static void test_sketch_reference(void **state) {
+  (void)state;
+  size_t n = 20000;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 3);
+  double *x = malloc(n * sizeof *x);
+  const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+  double got[7], want[7];
+  for (int kind = 0; kind < 6; kind++) {
+    for (size_t i = 0; i < n; i++) {
+      double u = gsl_rng_uniform_pos(rng);
+      switch (kind) {
+      case 0: x[i] = u; break;
+      case 1: x[i] = (u < 0.3 ? -1.0 : 1.0) * exp(40.0 * (gsl_rng_uniform(rng) - 0.5)); break;
+      case 2: x[i] = floor(5.0 * u) - 2.0; break;
+      case 3: x[i] = u < 0.5 ? u * 1e-310 : u * 1e300; break;
+      case 4: x[i] = 42.125; break;
+      default: x[i] = 1000.0 + (double)i * 1e-9; break;
+      }
+    }
+    ent_qacc *q = ent_qacc_create(3, n, 150000);
+    assert_false(ent_qacc_exact(q));
+    assert_int_equal(ent_qacc_k(q), 1024);
+    size_t H = ent_qacc_levels(q);
+    for (size_t i = 0; i < n; i++) ent_qacc_add(q, 1, x[i]);
+    double *scratch = malloc(ent_qacc_scratch(q) * sizeof(double));
+    ent_qacc_quantiles(q, 1, p, 7, got, scratch);
+    ref_sketch(x, n, 1024, H, p, 7, want);
+    assert_memory_equal(got, want, sizeof got);
+    free(scratch);
+    ent_qacc_destroy(q);
+  }
+  free(x);
   gsl_rng_free(rng);
 }
 
@@ -197,6 +323,7 @@ int main(void) {
       cmocka_unit_test(test_sketch),
       cmocka_unit_test(test_select),
       cmocka_unit_test(test_rows),
+      cmocka_unit_test(test_sketch_reference),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
