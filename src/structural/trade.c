@@ -50,6 +50,7 @@ struct ent_trade_work {
   size_t *perm;           /* [n] LU row permutation */
   /* single-pair cuts (ent_trade_cut_prepare) */
   double *pb0;            /* [n*n] pi_ij of the baseline, no cut */
+  double *C;              /* [n*n] cut_jacobian's pb_kj r_j */
   size_t cut_n;           /* n of the prepared baseline, 0: none */
   double cut_YW;          /* its world output */
   /* 1: newton() and chord() move w and m multiplicatively from wa, ma
@@ -67,10 +68,11 @@ ent_trade_work *ent_trade_work_alloc(size_t n) {
   w->pb = ent_mallocarray(n * n, sizeof(double));
   w->J = ent_mallocarray(n * n, sizeof(double));
   w->pb0 = ent_mallocarray(n * n, sizeof(double));
+  w->C = ent_mallocarray(n * n, sizeof(double));
   /* One block for the vectors. */
   double *v = ent_mallocarray((size_t)N_VEC * n, sizeof(double));
   w->perm = ent_mallocarray(n, sizeof(size_t));
-  if (!w->pb || !w->J || !w->pb0 || !v || !w->perm) {
+  if (!w->pb || !w->J || !w->pb0 || !w->C || !v || !w->perm) {
     ent_free(v);
     w->Y = NULL;
     ent_trade_work_free(w);
@@ -89,6 +91,7 @@ void ent_trade_work_free(ent_trade_work *w) {
   ent_free(w->pb);
   ent_free(w->J);
   ent_free(w->pb0);
+  ent_free(w->C);
   ent_free(w->Y); /* the vector block */
   ent_free(w->perm);
   ent_free(w);
@@ -341,6 +344,76 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
   for (size_t k = 0; k < n; k++) Jn[k] = w->w[k] * w->Y[k] / YW;
 }
 
+/* sum_j a_j b_j, two partial sums (even and odd j). */
+static inline double dot2(const double *restrict a, const double *restrict b,
+                          size_t n) {
+  double s0 = 0.0, s1 = 0.0;
+  size_t j = 0;
+  for (; j + 2 <= n; j += 2) {
+    s0 += a[j] * b[j];
+    s1 += a[j + 1] * b[j + 1];
+  }
+  if (j < n) s0 += a[j] * b[j];
+  return s0 + s1;
+}
+
+/* newton_jacobian's matrix for the cut solves (w->mult), the same
+ * derivatives with fewer operations (not the same bits, which only the
+ * path to the solution depends on):
+ *   J_ik = (m_i / Y_i) (theta m_k g_ik + pb_ik v_k) [+ (S_i / Y_i) c_k]
+ *          - d_ik (theta S_i + w_i Y_i) / Y_i,
+ * v_k = q_k w_k Y_k / E'_k (additive deficits) or q_k (multiplicative,
+ * with the term c_k of newton_jacobian), and g_ik = sum_j pb_ij C_kj with
+ * C_kj = pb_kj q_j / Phi_j made once, each g_ik of k >= i once (kept in
+ * J's lower triangle as there). */
+static void cut_jacobian(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                         double YW) {
+  const double theta = o->theta;
+  int add = o->deficit == ENT_TRADE_DEFICIT_ADDITIVE;
+  const double *restrict pb = w->pb;
+  double *restrict C = w->C, *restrict r = w->r;
+  double *restrict v = w->ztry, *restrict ck = w->dz; /* free here */
+  double sy = 0.0, se = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    r[j] = w->q[j] / w->Phi[j];
+    sy += w->w[j] * w->Y[j];
+    se += w->w[j] * w->E[j];
+  }
+  for (size_t k = 0; k < n; k++) {
+    if (add) {
+      v[k] = w->q[k] * w->w[k] * w->Y[k] / w->Ep[k];
+    } else {
+      v[k] = w->q[k];
+      ck[k] = w->w[k] * w->Y[k] / sy - w->w[k] * w->E[k] / se;
+    }
+    const double *restrict pk = pb + k * n;
+    double *restrict Ck = C + k * n;
+    for (size_t j = 0; j < n; j++) Ck[j] = pk[j] * r[j];
+  }
+  for (size_t i = 0; i + 1 < n; i++) {
+    const double *restrict pi = pb + i * n;
+    double mi = w->m[i], Si = mi * w->A[i], yi = 1.0 / w->Y[i];
+    double ai = mi * yi, bi = Si * yi;
+    double diag = (theta * Si + w->w[i] * w->Y[i]) * yi;
+    double *Ji = w->J + i * n;
+    for (size_t k = 0; k < n; k++) {
+      double g;
+      if (k < i) {
+        g = Ji[k]; /* g_ki, kept by row k */
+      } else {
+        g = dot2(pi, C + k * n, n);
+        if (k > i) w->J[k * n + i] = g;
+      }
+      double d = ai * (theta * w->m[k] * g + pi[k] * v[k]);
+      if (!add) d += bi * ck[k];
+      if (k == i) d -= diag;
+      Ji[k] = d;
+    }
+  }
+  double *Jn = w->J + (n - 1) * n;
+  for (size_t k = 0; k < n; k++) Jn[k] = w->w[k] * w->Y[k] / YW;
+}
+
 /* Solve with the factors of lu_factor: forward L y = P rhs, back U x = y. */
 static void lu_apply(const double *J, const size_t *perm, size_t n,
                      const double *rhs, double *x) {
@@ -433,7 +506,7 @@ static double trial_point(ent_trade_work *w, size_t n, double t) {
  * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative; the
  * polynomial is evaluated to about one rounding): the small steps of the
  * cut solves, where a call of exp would cost several times as much. */
-static double exp_small(double x) {
+static inline double exp_small(double x) {
   if (!(fabs(x) < 0x1p-6)) return exp(x);
   return 1.0 +
          x * (1.0 +
@@ -541,7 +614,10 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
   double merit = newton_residual(w, n, YW), prev = 0.0;
   for (int it = 0; it < o->newton_max_iter; it++) {
     if (merit == 0.0) return 0;
-    newton_jacobian(w, n, o, YW);
+    if (w->mult)
+      cut_jacobian(w, n, o, YW);
+    else
+      newton_jacobian(w, n, o, YW);
     for (size_t i = 0; i < n; i++) w->ztry[i] = -w->F[i];
     if (ent_trade_lu_solve(w->J, w->perm, n, w->ztry, w->dz)) {
       info->fail = ENT_TRADE_FAIL_SINGULAR;
