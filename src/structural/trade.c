@@ -56,6 +56,7 @@ struct ent_trade_work {
   /* 1: newton() and chord() move w and m multiplicatively from wa, ma
    * (ent_trade_cut_solve); 0: along lnw (every other solve) */
   int mult;
+  double merit; /* mult mode: newton_residual of the current state */
 };
 
 enum { N_VEC = 18 };
@@ -502,12 +503,20 @@ static double trial_point(ent_trade_work *w, size_t n, double t) {
   return step;
 }
 
-/* exp(x), for |x| < 2^-6 by its Taylor polynomial of degree 7 (the
- * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative; the
- * polynomial is evaluated to about one rounding): the small steps of the
- * cut solves, where a call of exp would cost several times as much. */
+/* exp(x), for |x| < 2^-6 by a Taylor polynomial: degree 7 (the
+ * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative), degree 4
+ * for |x| < 2^-12 (x^5 / 5! < 2^-60 / 120 < 1e-20) and degree 2 for
+ * |x| < 2^-20 (x^3 / 3! < 2^-60 / 6 < 2e-19); each evaluated to about
+ * one rounding.  The small steps of the cut solves (chord steps ~1e-7,
+ * Newton steps from last year's equilibrium ~1e-3), where a call of exp
+ * would cost several times as much. */
 static inline double exp_small(double x) {
-  if (!(fabs(x) < 0x1p-6)) return exp(x);
+  double a = fabs(x);
+  if (a < 0x1p-20) return 1.0 + x * (1.0 + x * (1.0 / 2.0));
+  if (a < 0x1p-12)
+    return 1.0 +
+           x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
+  if (!(a < 0x1p-6)) return exp(x);
   return 1.0 +
          x * (1.0 +
               x * (1.0 / 2.0 +
@@ -521,20 +530,33 @@ static inline double exp_small(double x) {
  * d = 0, the accepted point), then the state. */
 static int state_mult(ent_trade_work *w, size_t n, const ent_trade_opts *o,
                       const double *d, double *kappa, size_t *where) {
-  double theta = o->theta;
+  const double theta = o->theta;
+  double *restrict W = w->w, *restrict M = w->m, *restrict Phi = w->Phi;
+  const double *restrict wa = w->wa, *restrict ma = w->ma;
   for (size_t i = 0; i < n; i++) {
-    w->w[i] = d ? w->wa[i] * exp_small(d[i]) : w->wa[i];
-    w->m[i] = d ? w->ma[i] * exp_small(-theta * d[i]) : w->ma[i];
-    w->Phi[i] = 0.0;
-    if (!(w->w[i] > 0.0) || !isfinite(w->w[i]) || !(w->m[i] > 0.0) ||
-        !isfinite(w->m[i])) {
+    double wi = wa[i], mi = ma[i];
+    if (d) {
+      wi *= exp_small(d[i]);
+      mi *= exp_small(-theta * d[i]);
+    }
+    W[i] = wi;
+    M[i] = mi;
+    Phi[i] = 0.0;
+    if (!(wi > 0.0) || !(wi < HUGE_VAL) || !(mi > 0.0) || !(mi < HUGE_VAL)) {
       *where = i;
       return -1;
     }
   }
-  return state_from_wm(w, n, o, kappa, where);
+  int rc = state_from_wm(w, n, o, kappa, where);
+  if (rc == 0) w->merit = newton_residual(w, n, w->cut_YW);
+  return rc;
 }
 
+/* newton_residual at the current state; in mult mode state_mult made it
+ * already. */
+static double residual_now(ent_trade_work *w, size_t n, double YW) {
+  return w->mult ? w->merit : newton_residual(w, n, YW);
+}
 static int trial_state(ent_trade_work *w, size_t n, const ent_trade_opts *o,
                        double *kappa, size_t *where) {
   return w->mult ? state_mult(w, n, o, w->ztry, kappa, where)
@@ -577,7 +599,7 @@ static int chord(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     double rho = step / prev;
     if (!(rho <= ENT_TRADE_CHORD_RATE) || trial_state(w, n, o, kappa, &where))
       break;
-    double mt = newton_residual(w, n, YW);
+    double mt = residual_now(w, n, YW);
     /* as in newton(): a step below tol need not lower a residual at
      * rounding level */
     if (!(mt < *merit || (step < o->tol && mt <= 2.0 * *merit))) break;
@@ -594,7 +616,7 @@ static int chord(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     prev = step;
   }
   at_point(w, n, o, kappa, &where);
-  *merit = newton_residual(w, n, YW);
+  *merit = residual_now(w, n, YW);
   return 1;
 }
 
@@ -611,7 +633,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     info->where = where;
     return -1;
   }
-  double merit = newton_residual(w, n, YW), prev = 0.0;
+  double merit = residual_now(w, n, YW), prev = 0.0;
   for (int it = 0; it < o->newton_max_iter; it++) {
     if (merit == 0.0) return 0;
     if (w->mult)
@@ -630,7 +652,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     for (int ls = 0; ls < 40; ls++, t *= 0.5) {
       step = trial_point(w, n, t);
       if (trial_state(w, n, o, kappa, &where)) continue;
-      double mt = newton_residual(w, n, YW);
+      double mt = residual_now(w, n, YW);
       /* A full step smaller than tol is accepted as it is: at that point
        * the merit sits at rounding level and need not decrease. */
       if (mt < merit || (t == 1.0 && step < o->tol && mt <= 2.0 * merit)) {
@@ -642,7 +664,7 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     if (!accepted) {
       /* Restore the state of the accepted point. */
       at_point(w, n, o, kappa, &where);
-      newton_residual(w, n, YW);
+      residual_now(w, n, YW);
       if (flat_ok && info->newton_iterations > 1 &&
           merit <= ENT_TRADE_MERIT_FLOOR)
         return 0;
