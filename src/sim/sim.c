@@ -100,10 +100,13 @@ struct ent_sim {
                               Newton step tolerance ENT_SIM_VUL_TOL */
   int reference;           /* o->reference: the previous kernels */
   int have_w_hat;          /* w_hat holds last year's equilibrium */
-  double *vul_w;           /* [nb*nb*nb] w_hat of the cut of (a, b), a < b,
-                              last year: the start of this year's solve;
-                              NULL for nb > ENT_SIM_WARM_MAX */
-  unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set */
+  double *vul_w;           /* [nb*nb*2nb] w_hat and w_hat^-theta of the
+                              cut of (a, b), a < b, last year: the start
+                              of this year's solve; [2nb] scratch for
+                              nb > ENT_SIM_WARM_MAX; NULL in reference
+                              runs */
+  unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set; NULL for
+                              nb > ENT_SIM_WARM_MAX */
   /* entity names of the recorded series, formatted once per run instead
    * of every year (NULL past ENT_SIM_NAMES_MAX blocs or actors: formatted
    * when recorded) */
@@ -347,9 +350,12 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     shocks_at(s, st->start, s->beta0, s->emb0);
     s->reference = o && o->reference;
     if (nb <= ENT_SIM_WARM_MAX && !s->reference) {
-      s->vul_w = ent_mallocarray(nb * nb * nb, sizeof(double));
+      s->vul_w = ent_mallocarray(nn * 2 * nb, sizeof(double));
       s->vul_have = ent_calloc(nn, 1);
       if (!s->vul_w || !s->vul_have) goto nomem;
+    } else if (!s->reference) {
+      s->vul_w = ent_mallocarray(2 * nb, sizeof(double));
+      if (!s->vul_w) goto nomem;
     }
     if (nb >= 2 && nb <= ENT_SIM_NAMES_MAX) {
       s->arrow = ent_mallocarray(nn, sizeof *s->arrow);
@@ -946,6 +952,10 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
    * dyad indicators from the blocs' totals, made once */
   for (size_t i = 0; i < nb; i++) ent_indicators_totals_of(nb, s->X, i, &s->tot[i]);
   int theta_ok = s->topts.theta > 0.0 && isfinite(s->topts.theta);
+  /* the GE vulnerabilities' shared baseline (a rejected X: every solve
+   * below reports the same error as before) */
+  if (s->iw && !s->reference)
+    (void)ent_indicators_vulnerability_prepare(nb, s->X, s->iw);
   for (size_t a = 0; a < nb; a++)
     for (size_t b = 0; b < nb; b++) {
       if (a == b) continue;
@@ -967,19 +977,22 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       REC(ENT_VAR_VULNERABILITY_PE, name, dy.vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
-        /* Newton from the same cut's equilibrium of last year (cold in
-         * the first year), or the previous cold fixed point */
-        double *wp = s->vul_w ? s->vul_w + (a * nb + b) * nb : NULL;
-        const double *start = wp && s->vul_have[a * nb + b] ? wp : NULL;
+        /* Newton and chord steps from the same cut's equilibrium of last
+         * year (cold in the first year), or the previous cold fixed
+         * point */
+        int warm = s->vul_have && s->vul_have[a * nb + b];
+        double *wp = !s->vul_w     ? NULL
+                     : s->vul_have ? s->vul_w + (a * nb + b) * 2 * nb
+                                   : s->vul_w;
         ent_status vs =
             s->reference
                 ? ent_indicators_vulnerability_ge(nb, s->X, a, b,
                                                   ENT_IND_CUT_BOTH, &s->topts,
                                                   s->iw, &va, &vb)
-                : ent_indicators_vulnerability_ge_newton(
-                      nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw,
-                      start, wp, &va, &vb);
-        if (vs == ENT_OK && wp) s->vul_have[a * nb + b] = 1;
+                : ent_indicators_vulnerability_ge_cut(
+                      nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw, wp,
+                      warm, &va, &vb);
+        if (vs == ENT_OK && s->vul_have) s->vul_have[a * nb + b] = 1;
         if (vs == ENT_OK) {
           char buf[72];
           const char *rev = s->arrow ? s->arrow[b * nb + a] : buf;

@@ -204,6 +204,39 @@ ent_status ent_indicators_vulnerability_ge_newton(
                        vul_j);
 }
 
+ent_status ent_indicators_vulnerability_prepare(size_t n, const double *X,
+                                               ent_indicators_work *w) {
+  if (!w || !X || n > w->cap) return ENT_EINVAL;
+  return ent_trade_cut_prepare(n, X, w->trade);
+}
+
+ent_status ent_indicators_vulnerability_ge_cut(
+    size_t n, const double *X, size_t i, size_t j, ent_indicators_cut cut,
+    const ent_trade_opts *o, ent_indicators_work *w, double *state, int warm,
+    double *vul_i, double *vul_j) {
+  if (!w || !o || !X || !state || n > w->cap || i >= n || j >= n || i == j)
+    return ENT_EINVAL;
+  int cut_ij = cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_EXPORTS;
+  int cut_ji = cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_IMPORTS;
+  double wi, wj;
+  ent_status st = ent_trade_cut_solve(n, i, j, cut_ij, cut_ji, o, w->trade,
+                                      state, warm, &wi, &wj, NULL);
+  if (st == ENT_OK) {
+    *vul_i = 1.0 - wi;
+    if (vul_j) *vul_j = 1.0 - wj;
+    return ENT_OK;
+  }
+  /* the full solve (Newton, then the fixed point), from the same start;
+   * it takes the workspace, so the baseline is prepared again after it */
+  st = vulnerability(n, X, i, j, cut, o, w, 1, warm ? state : NULL, state,
+                     vul_i, vul_j);
+  if (st == ENT_OK)
+    for (size_t k = 0; k < n; k++)
+      state[n + k] = exp(-o->theta * log(state[k]));
+  ent_status sp = ent_indicators_vulnerability_prepare(n, X, w);
+  return st != ENT_OK ? st : sp;
+}
+
 /* ------------------------------------------------------------ dyads */
 
 ent_status ent_indicators_dyad_core(size_t n, const double *X,

@@ -112,6 +112,27 @@ ENT_LOCAL ent_status ent_indicators_vulnerability_ge_newton(
     const ent_trade_opts *o, ent_indicators_work *w, const double *w_start,
     double *w_hat_out, double *vul_i, double *vul_j);
 
+/* The counterfactuals of many pairs of one baseline X, as a simulation
+ * records them every year: ent_indicators_vulnerability_prepare(n, X, w)
+ * once (ENT_EINVAL for an X the solver rejects), then for each pair
+ * ent_indicators_vulnerability_ge_cut with the same X and w (and no other
+ * solve with w in between).  state (2n doubles, kept by the caller per
+ * pair) is the start when `warm` -- w_hat and w_hat^-theta of the same
+ * cut a year before -- and receives this equilibrium on ENT_OK.  The
+ * solve is ent_trade_cut_solve (Newton and chord steps at o's
+ * tolerances, sharing the baseline's preparation, updating w_hat and
+ * w_hat^-theta by factors instead of exp of the log-wages), and the full
+ * ent_indicators_vulnerability_ge_newton from the same start if that
+ * fails.  Equal to ent_indicators_vulnerability_ge within the solver
+ * tolerances (docs/models/indicators.md). */
+ENT_LOCAL ent_status ent_indicators_vulnerability_prepare(size_t n,
+                                                      const double *X,
+                                                      ent_indicators_work *w);
+ENT_LOCAL ent_status ent_indicators_vulnerability_ge_cut(
+    size_t n, const double *X, size_t i, size_t j, ent_indicators_cut cut,
+    const ent_trade_opts *o, ent_indicators_work *w, double *state, int warm,
+    double *vul_i, double *vul_j);
+
 /* Every dyadic indicator for the ordered pair (a, b), the columns of
  * gravity-reference/indicators_expected.csv and more. */
 typedef struct ent_indicators_dyad {

@@ -46,10 +46,20 @@ struct ent_trade_work {
   double *best;           /* [n] log-wages of the smallest step seen */
   double *F, *dz, *ztry;  /* [n] Newton residual, step, trial point */
   double *r;              /* [n] q_j / Phi_j (Newton) */
+  double *wa, *ma;        /* [n] accepted w_hat, w_hat^-theta (cut solves) */
   size_t *perm;           /* [n] LU row permutation */
+  /* single-pair cuts (ent_trade_cut_prepare) */
+  double *pb0;            /* [n*n] pi_ij of the baseline, no cut */
+  double *C;              /* [n*n] cut_jacobian's pb_kj r_j */
+  size_t cut_n;           /* n of the prepared baseline, 0: none */
+  double cut_YW;          /* its world output */
+  /* 1: newton() and chord() move w and m multiplicatively from wa, ma
+   * (ent_trade_cut_solve); 0: along lnw (every other solve) */
+  int mult;
+  double merit; /* mult mode: newton_residual of the current state */
 };
 
-enum { N_VEC = 16 };
+enum { N_VEC = 18 };
 
 ent_trade_work *ent_trade_work_alloc(size_t n) {
   if (n == 0 || n > SIZE_MAX / n / sizeof(double)) return NULL;
@@ -58,10 +68,12 @@ ent_trade_work *ent_trade_work_alloc(size_t n) {
   w->cap = n;
   w->pb = ent_mallocarray(n * n, sizeof(double));
   w->J = ent_mallocarray(n * n, sizeof(double));
+  w->pb0 = ent_mallocarray(n * n, sizeof(double));
+  w->C = ent_mallocarray(n * n, sizeof(double));
   /* One block for the vectors. */
   double *v = ent_mallocarray((size_t)N_VEC * n, sizeof(double));
   w->perm = ent_mallocarray(n, sizeof(size_t));
-  if (!w->pb || !w->J || !v || !w->perm) {
+  if (!w->pb || !w->J || !w->pb0 || !w->C || !v || !w->perm) {
     ent_free(v);
     w->Y = NULL;
     ent_trade_work_free(w);
@@ -70,7 +82,7 @@ ent_trade_work *ent_trade_work_alloc(size_t n) {
   double **slots[N_VEC] = {&w->Y,   &w->E,  &w->D,   &w->lnw, &w->lnw_old,
                            &w->w,   &w->m,  &w->Phi, &w->Ep,  &w->q,
                            &w->A,   &w->best, &w->F, &w->dz,  &w->ztry,
-                           &w->r};
+                           &w->r,   &w->wa, &w->ma};
   for (size_t k = 0; k < N_VEC; k++) *slots[k] = v + k * n;
   return w;
 }
@@ -79,6 +91,8 @@ void ent_trade_work_free(ent_trade_work *w) {
   if (!w) return;
   ent_free(w->pb);
   ent_free(w->J);
+  ent_free(w->pb0);
+  ent_free(w->C);
   ent_free(w->Y); /* the vector block */
   ent_free(w->perm);
   ent_free(w);
@@ -161,6 +175,9 @@ static int prepare(size_t n, const double *X, const double *b,
   return 0;
 }
 
+static int state_from_wm(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                         double *kappa, size_t *where);
+
 /* From w->lnw: w, m, Phi, E', q (E1, E2).  Returns 0, or -1 if some E'_j
  * or Phi_j is not positive and finite (index in *where). */
 static int state_from_lnw(ent_trade_work *w, size_t n, const ent_trade_opts *o,
@@ -175,6 +192,13 @@ static int state_from_lnw(ent_trade_work *w, size_t n, const ent_trade_opts *o,
       return -1;
     }
   }
+  return state_from_wm(w, n, o, kappa, where);
+}
+
+/* The rest of the state from w->w and w->m (positive and finite), Phi
+ * zeroed: Phi, E', q. */
+static int state_from_wm(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                         double *kappa, size_t *where) {
   double *restrict Phi = w->Phi;
   for (size_t k = 0; k < n; k++) {
     const double *restrict row = w->pb + k * n;
@@ -321,6 +345,76 @@ static void newton_jacobian(ent_trade_work *w, size_t n,
   for (size_t k = 0; k < n; k++) Jn[k] = w->w[k] * w->Y[k] / YW;
 }
 
+/* sum_j a_j b_j, two partial sums (even and odd j). */
+static inline double dot2(const double *restrict a, const double *restrict b,
+                          size_t n) {
+  double s0 = 0.0, s1 = 0.0;
+  size_t j = 0;
+  for (; j + 2 <= n; j += 2) {
+    s0 += a[j] * b[j];
+    s1 += a[j + 1] * b[j + 1];
+  }
+  if (j < n) s0 += a[j] * b[j];
+  return s0 + s1;
+}
+
+/* newton_jacobian's matrix for the cut solves (w->mult), the same
+ * derivatives with fewer operations (not the same bits, which only the
+ * path to the solution depends on):
+ *   J_ik = (m_i / Y_i) (theta m_k g_ik + pb_ik v_k) [+ (S_i / Y_i) c_k]
+ *          - d_ik (theta S_i + w_i Y_i) / Y_i,
+ * v_k = q_k w_k Y_k / E'_k (additive deficits) or q_k (multiplicative,
+ * with the term c_k of newton_jacobian), and g_ik = sum_j pb_ij C_kj with
+ * C_kj = pb_kj q_j / Phi_j made once, each g_ik of k >= i once (kept in
+ * J's lower triangle as there). */
+static void cut_jacobian(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                         double YW) {
+  const double theta = o->theta;
+  int add = o->deficit == ENT_TRADE_DEFICIT_ADDITIVE;
+  const double *restrict pb = w->pb;
+  double *restrict C = w->C, *restrict r = w->r;
+  double *restrict v = w->ztry, *restrict ck = w->dz; /* free here */
+  double sy = 0.0, se = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    r[j] = w->q[j] / w->Phi[j];
+    sy += w->w[j] * w->Y[j];
+    se += w->w[j] * w->E[j];
+  }
+  for (size_t k = 0; k < n; k++) {
+    if (add) {
+      v[k] = w->q[k] * w->w[k] * w->Y[k] / w->Ep[k];
+    } else {
+      v[k] = w->q[k];
+      ck[k] = w->w[k] * w->Y[k] / sy - w->w[k] * w->E[k] / se;
+    }
+    const double *restrict pk = pb + k * n;
+    double *restrict Ck = C + k * n;
+    for (size_t j = 0; j < n; j++) Ck[j] = pk[j] * r[j];
+  }
+  for (size_t i = 0; i + 1 < n; i++) {
+    const double *restrict pi = pb + i * n;
+    double mi = w->m[i], Si = mi * w->A[i], yi = 1.0 / w->Y[i];
+    double ai = mi * yi, bi = Si * yi;
+    double diag = (theta * Si + w->w[i] * w->Y[i]) * yi;
+    double *Ji = w->J + i * n;
+    for (size_t k = 0; k < n; k++) {
+      double g;
+      if (k < i) {
+        g = Ji[k]; /* g_ki, kept by row k */
+      } else {
+        g = dot2(pi, C + k * n, n);
+        if (k > i) w->J[k * n + i] = g;
+      }
+      double d = ai * (theta * w->m[k] * g + pi[k] * v[k]);
+      if (!add) d += bi * ck[k];
+      if (k == i) d -= diag;
+      Ji[k] = d;
+    }
+  }
+  double *Jn = w->J + (n - 1) * n;
+  for (size_t k = 0; k < n; k++) Jn[k] = w->w[k] * w->Y[k] / YW;
+}
+
 /* Solve with the factors of lu_factor: forward L y = P rhs, back U x = y. */
 static void lu_apply(const double *J, const size_t *perm, size_t n,
                      const double *rhs, double *x) {
@@ -384,6 +478,107 @@ int ent_trade_lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
 #define ENT_TRADE_CHORD_RATE 0.1
 #define ENT_TRADE_CHORD_MAX 4
 
+/* Points of newton() and chord().  The accepted point is w->lnw (lnw
+ * mode) or w->wa, w->ma (w->mult, ent_trade_cut_solve: w_hat and
+ * w_hat^-theta moved by factors exp(d), exp(-theta d), no exp of the
+ * whole log-wage).  trial_point puts the step t dz there: in lnw mode the
+ * trial log-wages into ztry, in mult mode t dz itself; it returns
+ * max |t dz_i|.  trial_state makes the state of the trial point, at_point
+ * that of the accepted point, accept_trial moves the accepted point to
+ * the trial point.  In lnw mode every value is what it was before these
+ * helpers existed (the same operations). */
+static double trial_point(ent_trade_work *w, size_t n, double t) {
+  double step = 0.0;
+  if (w->mult) {
+    for (size_t i = 0; i < n; i++) {
+      w->ztry[i] = t * w->dz[i];
+      if (fabs(w->ztry[i]) > step) step = fabs(w->ztry[i]);
+    }
+    return step;
+  }
+  for (size_t i = 0; i < n; i++) {
+    w->ztry[i] = w->lnw[i] + t * w->dz[i];
+    if (fabs(t * w->dz[i]) > step) step = fabs(t * w->dz[i]);
+  }
+  return step;
+}
+
+/* exp(x), for |x| < 2^-6 by a Taylor polynomial: degree 7 (the
+ * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative), degree 4
+ * for |x| < 2^-12 (x^5 / 5! < 2^-60 / 120 < 1e-20) and degree 2 for
+ * |x| < 2^-20 (x^3 / 3! < 2^-60 / 6 < 2e-19); each evaluated to about
+ * one rounding.  The small steps of the cut solves (chord steps ~1e-7,
+ * Newton steps from last year's equilibrium ~1e-3), where a call of exp
+ * would cost several times as much. */
+static inline double exp_small(double x) {
+  double a = fabs(x);
+  if (a < 0x1p-20) return 1.0 + x * (1.0 + x * (1.0 / 2.0));
+  if (a < 0x1p-12)
+    return 1.0 +
+           x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
+  if (!(a < 0x1p-6)) return exp(x);
+  return 1.0 +
+         x * (1.0 +
+              x * (1.0 / 2.0 +
+                   x * (1.0 / 6.0 +
+                        x * (1.0 / 24.0 +
+                             x * (1.0 / 120.0 +
+                                  x * (1.0 / 720.0 + x * (1.0 / 5040.0)))))));
+}
+
+/* Mult mode: w = wa exp(d), m = ma exp(-theta d) for d in ztry (NULL:
+ * d = 0, the accepted point), then the state. */
+static int state_mult(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                      const double *d, double *kappa, size_t *where) {
+  const double theta = o->theta;
+  double *restrict W = w->w, *restrict M = w->m, *restrict Phi = w->Phi;
+  const double *restrict wa = w->wa, *restrict ma = w->ma;
+  for (size_t i = 0; i < n; i++) {
+    double wi = wa[i], mi = ma[i];
+    if (d) {
+      wi *= exp_small(d[i]);
+      mi *= exp_small(-theta * d[i]);
+    }
+    W[i] = wi;
+    M[i] = mi;
+    Phi[i] = 0.0;
+    if (!(wi > 0.0) || !(wi < HUGE_VAL) || !(mi > 0.0) || !(mi < HUGE_VAL)) {
+      *where = i;
+      return -1;
+    }
+  }
+  int rc = state_from_wm(w, n, o, kappa, where);
+  if (rc == 0) w->merit = newton_residual(w, n, w->cut_YW);
+  return rc;
+}
+
+/* newton_residual at the current state; in mult mode state_mult made it
+ * already. */
+static double residual_now(ent_trade_work *w, size_t n, double YW) {
+  return w->mult ? w->merit : newton_residual(w, n, YW);
+}
+static int trial_state(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                       double *kappa, size_t *where) {
+  return w->mult ? state_mult(w, n, o, w->ztry, kappa, where)
+                 : state_from_lnw(w, n, o, w->ztry, kappa, where);
+}
+
+static int at_point(ent_trade_work *w, size_t n, const ent_trade_opts *o,
+                    double *kappa, size_t *where) {
+  return w->mult ? state_mult(w, n, o, NULL, kappa, where)
+                 : state_from_lnw(w, n, o, w->lnw, kappa, where);
+}
+
+/* After trial_state of the trial point. */
+static void accept_trial(ent_trade_work *w, size_t n) {
+  if (w->mult) {
+    memcpy(w->wa, w->w, n * sizeof *w->wa);
+    memcpy(w->ma, w->m, n * sizeof *w->ma);
+  } else {
+    memcpy(w->lnw, w->ztry, n * sizeof *w->lnw);
+  }
+}
+
 /* Chord steps dz = -J^-1 F from w->lnw with the factors of the last
  * Newton step (w->J, w->perm), whose size was `prev`; the state and F are
  * current at w->lnw.  Returns 0 when converged (the contraction rate
@@ -400,21 +595,16 @@ static int chord(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     if (*merit == 0.0) return 0;
     for (size_t i = 0; i < n; i++) w->ztry[i] = -w->F[i];
     lu_apply(w->J, w->perm, n, w->ztry, w->dz);
-    double step = 0.0;
-    for (size_t i = 0; i < n; i++) {
-      w->ztry[i] = w->lnw[i] + w->dz[i];
-      if (fabs(w->dz[i]) > step) step = fabs(w->dz[i]);
-    }
+    double step = trial_point(w, n, 1.0);
     double rho = step / prev;
-    if (!(rho <= ENT_TRADE_CHORD_RATE) ||
-        state_from_lnw(w, n, o, w->ztry, kappa, &where))
+    if (!(rho <= ENT_TRADE_CHORD_RATE) || trial_state(w, n, o, kappa, &where))
       break;
-    double mt = newton_residual(w, n, YW);
+    double mt = residual_now(w, n, YW);
     /* as in newton(): a step below tol need not lower a residual at
      * rounding level */
     if (!(mt < *merit || (step < o->tol && mt <= 2.0 * *merit))) break;
     *merit = mt;
-    memcpy(w->lnw, w->ztry, n * sizeof *w->lnw);
+    accept_trial(w, n);
     info->chord_iterations++;
     info->iterations++;
     info->crit = step;
@@ -425,8 +615,8 @@ static int chord(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     if (rho * step < 0.001 * o->tol * (1.0 - rho)) return 0;
     prev = step;
   }
-  state_from_lnw(w, n, o, w->lnw, kappa, &where);
-  *merit = newton_residual(w, n, YW);
+  at_point(w, n, o, kappa, &where);
+  *merit = residual_now(w, n, YW);
   return 1;
 }
 
@@ -438,15 +628,18 @@ static int chord(ent_trade_work *w, size_t n, const ent_trade_opts *o,
 static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
                   double YW, ent_trade_info *info, int flat_ok, double *kappa) {
   size_t where = 0;
-  if (state_from_lnw(w, n, o, w->lnw, kappa, &where)) {
+  if (at_point(w, n, o, kappa, &where)) {
     info->fail = ENT_TRADE_FAIL_INFEASIBLE;
     info->where = where;
     return -1;
   }
-  double merit = newton_residual(w, n, YW), prev = 0.0;
+  double merit = residual_now(w, n, YW), prev = 0.0;
   for (int it = 0; it < o->newton_max_iter; it++) {
     if (merit == 0.0) return 0;
-    newton_jacobian(w, n, o, YW);
+    if (w->mult)
+      cut_jacobian(w, n, o, YW);
+    else
+      newton_jacobian(w, n, o, YW);
     for (size_t i = 0; i < n; i++) w->ztry[i] = -w->F[i];
     if (ent_trade_lu_solve(w->J, w->perm, n, w->ztry, w->dz)) {
       info->fail = ENT_TRADE_FAIL_SINGULAR;
@@ -457,13 +650,9 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
     double t = 1.0, step = 0.0;
     int accepted = 0;
     for (int ls = 0; ls < 40; ls++, t *= 0.5) {
-      step = 0.0;
-      for (size_t i = 0; i < n; i++) {
-        w->ztry[i] = w->lnw[i] + t * w->dz[i];
-        if (fabs(t * w->dz[i]) > step) step = fabs(t * w->dz[i]);
-      }
-      if (state_from_lnw(w, n, o, w->ztry, kappa, &where)) continue;
-      double mt = newton_residual(w, n, YW);
+      step = trial_point(w, n, t);
+      if (trial_state(w, n, o, kappa, &where)) continue;
+      double mt = residual_now(w, n, YW);
       /* A full step smaller than tol is accepted as it is: at that point
        * the merit sits at rounding level and need not decrease. */
       if (mt < merit || (t == 1.0 && step < o->tol && mt <= 2.0 * merit)) {
@@ -473,16 +662,16 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
       }
     }
     if (!accepted) {
-      /* Restore the state of lnw. */
-      state_from_lnw(w, n, o, w->lnw, kappa, &where);
-      newton_residual(w, n, YW);
+      /* Restore the state of the accepted point. */
+      at_point(w, n, o, kappa, &where);
+      residual_now(w, n, YW);
       if (flat_ok && info->newton_iterations > 1 &&
           merit <= ENT_TRADE_MERIT_FLOOR)
         return 0;
       info->fail = ENT_TRADE_FAIL_SINGULAR;
       return -1;
     }
-    memcpy(w->lnw, w->ztry, n * sizeof *w->lnw);
+    accept_trial(w, n);
     info->crit = step;
     info->kappa = *kappa;
     if (step < o->tol) return 0;
@@ -548,6 +737,8 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
     info->fail = ENT_TRADE_FAIL_BADARG;
     return ENT_EINVAL;
   }
+  w->mult = 0;
+  w->cut_n = 0; /* prepare() below overwrites the margins */
   if (prepare(n, X, b, w, &info->where)) {
     info->fail = ENT_TRADE_FAIL_BADARG;
     return ENT_EINVAL;
@@ -734,84 +925,100 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
   return ENT_OK;
 }
 
-/* ------------------------------------------------- conditional GE, misc */
+/* ------------------------------------------------- single-pair cuts */
 
-ent_status ent_trade_cge(size_t n, const double *X, const double *b,
-                         double tol, int max_iter, double *r, double *c,
-                         double *X_cge, int *iters) {
-  *iters = 0;
-  if (n == 0 || !(tol > 0.0) || max_iter < 1) return ENT_EINVAL;
-  /* X_cge holds K = b X while iterating. */
-  for (size_t i = 0; i < n; i++) {
-    if (!(X[i * n + i] > 0.0)) return ENT_EINVAL;
-    for (size_t j = 0; j < n; j++) {
-      double x = X[i * n + j], bb = b ? b[i * n + j] : 1.0;
-      if (!isfinite(x) || x < 0.0 || !isfinite(bb) || bb < 0.0)
-        return ENT_EINVAL;
-      X_cge[i * n + j] = bb * x;
-    }
-  }
-  /* Margins: Y into r's role via recomputation each sweep (no scratch). */
-  for (size_t i = 0; i < n; i++) c[i] = 1.0;
-  int ok = 0;
-  for (int it = 1; it <= max_iter; it++) {
-    *iters = it;
-    for (size_t i = 0; i < n; i++) {
-      double y = 0.0, s = 0.0;
-      for (size_t j = 0; j < n; j++) {
-        y += X[i * n + j];
-        s += X_cge[i * n + j] * c[j];
-      }
-      if (!(s > 0.0)) return ENT_ENOCONV;
-      r[i] = y / s;
-    }
-    for (size_t j = 0; j < n; j++) {
-      double e = 0.0, s = 0.0;
-      for (size_t i = 0; i < n; i++) {
-        e += X[i * n + j];
-        s += r[i] * X_cge[i * n + j];
-      }
-      if (!(s > 0.0)) return ENT_ENOCONV;
-      c[j] = e / s;
-    }
-    /* Columns hold exactly now; test the rows. */
-    double err = 0.0;
-    for (size_t i = 0; i < n; i++) {
-      double y = 0.0, s = 0.0;
-      for (size_t j = 0; j < n; j++) {
-        y += X[i * n + j];
-        s += r[i] * X_cge[i * n + j] * c[j];
-      }
-      double e = fabs(s - y) / y;
-      if (!(e <= err)) err = e;
-    }
-    if (!isfinite(err)) return ENT_ENOCONV;
-    if (err < tol) {
-      ok = 1;
-      break;
-    }
-  }
-  if (!ok) return ENT_ENOCONV;
-  double s = c[n - 1];
-  for (size_t i = 0; i < n; i++) {
-    c[i] /= s;
-    r[i] *= s;
-  }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < n; j++) X_cge[i * n + j] *= r[i] * c[j];
+ent_status ent_trade_cut_prepare(size_t n, const double *X,
+                                 ent_trade_work *w) {
+  if (!w || !X || n < 2 || n > w->cap) return ENT_EINVAL;
+  w->cut_n = 0;
+  w->mult = 0;
+  size_t where = 0;
+  if (prepare(n, X, NULL, w, &where)) return ENT_EINVAL;
+  memcpy(w->pb0, w->pb, n * n * sizeof *w->pb0);
+  double YW = 0.0; /* as ge_solve */
+  for (size_t i = 0; i < n; i++) YW += w->Y[i];
+  w->cut_YW = YW;
+  w->cut_n = n;
   return ENT_OK;
 }
 
-double ent_trade_tariff_equivalent(double beta, double theta) {
-  return expm1(-beta / theta);
-}
-
-double ent_trade_b_from_tariff(double t, double t2, double theta) {
-  return pow((1.0 + t2) / (1.0 + t), -theta);
-}
-
-double ent_trade_b_partial_coverage(double s, double beta_p) {
-  return (1.0 - s) + s * exp(beta_p);
+ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j, int cut_ij,
+                               int cut_ji, const ent_trade_opts *o,
+                               ent_trade_work *w, double *wm, int warm,
+                               double *welfare_i, double *welfare_j,
+                               ent_trade_info *info) {
+  ent_trade_info dummy;
+  if (!info) info = &dummy;
+  memset(info, 0, sizeof *info);
+  info->kappa = 1.0;
+  info->crit = HUGE_VAL;
+  info->residual = HUGE_VAL;
+  if (!w || !o || !wm || !welfare_i || n < 2 || n != w->cut_n || i >= n ||
+      j >= n || i == j || !opts_valid(o) || !o->newton) {
+    info->fail = ENT_TRADE_FAIL_BADARG;
+    return ENT_EINVAL;
+  }
+  const double theta = o->theta, YW = w->cut_YW;
+  /* pi_ij b_ij: the baseline's shares with the cut pairs at 0, as
+   * prepare() makes them for b = 0 there and 1 elsewhere */
+  memcpy(w->pb, w->pb0, n * n * sizeof *w->pb);
+  if (cut_ij) w->pb[i * n + j] = 0.0;
+  if (cut_ji) w->pb[j * n + i] = 0.0;
+  /* the start: wm moved to this baseline's numeraire (sum_k Y_k w_k =
+   * YW; w_hat^-theta by the same factor), or w_hat = 1 */
+  int started = 0;
+  if (warm) {
+    double sum = 0.0;
+    int ok = 1;
+    for (size_t k = 0; k < n; k++) {
+      if (!(wm[k] > 0.0) || !isfinite(wm[k]) || !(wm[n + k] > 0.0) ||
+          !isfinite(wm[n + k]))
+        ok = 0;
+      sum += w->Y[k] * wm[k];
+    }
+    double c = YW / sum;
+    if (ok && c > 0.0 && isfinite(c)) {
+      double cm = exp_small(-theta * log(c));
+      for (size_t k = 0; k < n; k++) {
+        w->wa[k] = wm[k] * c;
+        w->ma[k] = wm[n + k] * cm;
+      }
+      started = 1;
+    }
+  }
+  if (!started)
+    for (size_t k = 0; k < n; k++) w->wa[k] = w->ma[k] = 1.0;
+  double kappa = 1.0;
+  w->mult = 1;
+  int rc = newton(w, n, o, YW, info, 1, &kappa);
+  w->mult = 0;
+  if (rc) return ENT_ENOCONV;
+  /* newton() leaves the state and the row sums current at (wa, ma) */
+  info->kappa = kappa;
+  info->residual = adding_up(w, n);
+  if (!(info->residual < o->residual_tol)) {
+    info->fail = ENT_TRADE_FAIL_RESIDUAL;
+    return ENT_ENOCONV;
+  }
+  /* welfare as in ge_solve's outputs, for i and j only */
+  double wel[2];
+  size_t who[2] = {i, j};
+  for (int c = 0; c < 2; c++) {
+    size_t k = who[c];
+    double P = exp(-log(w->Phi[k]) / theta), Eh = w->Ep[k] / w->E[k];
+    wel[c] = Eh / P;
+    if (!isfinite(P) || !(P > 0.0) || !isfinite(wel[c])) {
+      info->fail = ENT_TRADE_FAIL_RESIDUAL;
+      info->where = k;
+      return ENT_ENOCONV;
+    }
+  }
+  *welfare_i = wel[0];
+  if (welfare_j) *welfare_j = wel[1];
+  memcpy(wm, w->wa, n * sizeof *wm);
+  memcpy(wm + n, w->ma, n * sizeof *wm);
+  info->fail = ENT_TRADE_FAIL_NONE;
+  return ENT_OK;
 }
 
 /* ------------------------------------------------------------ problems */

@@ -116,6 +116,39 @@ ENT_LOCAL ent_status ent_trade_ge_solve_newton(size_t n, const double *X,
                                                const ent_trade_out *out,
                                                ent_trade_info *info);
 
+/* Counterfactuals that remove the trade of one pair from a common
+ * baseline: the GE vulnerability indicators of a simulation year (15 such
+ * solves of one X at N = 6).  ent_trade_cut_prepare checks X (as
+ * ent_trade_ge_solve does) and keeps its margins and import shares in w:
+ * ENT_OK, or ENT_EINVAL (then every ent_trade_cut_solve returns
+ * ENT_EINVAL).  Any other solve with w discards them.
+ *
+ * ent_trade_cut_solve: the equilibrium of the prepared baseline with
+ * b_ij = 0 (cut_ij), b_ji = 0 (cut_ji) and b = 1 elsewhere, by the Newton
+ * and chord steps of ent_trade_ge_solve_newton (the same rules and
+ * tolerances in o, which must have o->newton) from wm when `warm` --
+ * wm[0..n) = w_hat, wm[n..2n) = w_hat^-theta, typically the same cut's
+ * equilibrium a year before, moved to this baseline's numeraire -- else
+ * from w_hat = 1.  Unlike that solver's steps, these move w_hat and
+ * w_hat^-theta by the factors exp(dz), exp(-theta dz) of the step (a
+ * short polynomial for a small step) instead of two exp of every
+ * log-wage; the pair stays consistent to a few roundings per step.  On
+ * ENT_OK: *welfare_i, *welfare_j (may be NULL) = E_hat / P_hat of i and
+ * j, and wm gets this equilibrium (the next start).  ENT_ENOCONV when
+ * the steps fail (no fixed-point fallback here: the caller's full solve
+ * is), ENT_EINVAL for invalid arguments or no prepared baseline of n
+ * countries.  Results agree with ent_trade_ge_solve to its tolerances,
+ * not in every bit. */
+ENT_LOCAL ent_status ent_trade_cut_prepare(size_t n, const double *X,
+                                           ent_trade_work *w);
+ENT_LOCAL ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j,
+                                         int cut_ij, int cut_ji,
+                                         const ent_trade_opts *o,
+                                         ent_trade_work *w, double *wm,
+                                         int warm, double *welfare_i,
+                                         double *welfare_j,
+                                         ent_trade_info *info);
+
 /* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
  * vs foreign composite with elasticity theta, among foreign suppliers
  * theta_f; theta_f == theta is the one-sector model.  Outputs (may be

@@ -347,6 +347,147 @@ static void test_vulnerability_ge(void **state) {
   assert_null(ent_indicators_work_alloc(0));
 }
 
+/* Deterministic flows of n <= 6 countries for "year" y: domestic sales
+ * dominate, trade falls with |i - j|, rows grow at different rates. */
+static void cut_flows(size_t n, int y, double *X) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      double g = 1.0 + 0.02 * (double)y * (double)(i + 1) / (double)n;
+      double x = i == j ? 900.0 + 150.0 * (double)i
+                        : 60.0 / (1.0 + fabs((double)i - (double)j)) +
+                              7.0 * (double)((i * 3 + j * 5) % 4);
+      X[i * n + j] = x * g;
+    }
+}
+
+/* The cut solves of a simulation year (ent_indicators_vulnerability_ge_cut:
+ * Newton and chord steps at the simulation's tolerances, a shared
+ * baseline, w_hat and w_hat^-theta moved by factors) against the
+ * reference of case B2 and against the full-precision fixed point
+ * (ent_indicators_vulnerability_ge at tol 1e-14). */
+static void test_vulnerability_cut(void **state) {
+  (void)state;
+  flows f;
+  load_flows("gravity/case3_flows.csv", "flow", &f);
+  ref_table t = ref_load("gravity/caseB2_country_expected.csv");
+  double W1 = ref_num(&t, 1, ref_col(&t, "welfare_hat"));
+  ref_free(&t);
+  ent_trade_opts fast, full;
+  ent_trade_opts_init(&fast);
+  fast.tol = 1e-9; /* the simulation's (sim.c ENT_SIM_VUL_TOL) */
+  fast.newton_predict = 1;
+  fast.newton_chord = 1;
+  ent_trade_opts_init(&full);
+  full.tol = 1e-14;
+  ent_indicators_work *w = ent_indicators_work_alloc(6);
+  assert_non_null(w);
+  /* cold, then warm from its own equilibrium */
+  double st[12], vi, vj;
+  assert_int_equal(ent_indicators_vulnerability_prepare(3, f.X, w), ENT_OK);
+  for (int warm = 0; warm < 2; warm++) {
+    assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                         3, f.X, 0, 1, ENT_IND_CUT_BOTH, &fast, w, st, warm, &vi, &vj),
+                     ENT_OK);
+    assert_rel(vi, 1.0 - W1, 1e-9);
+    assert_rel(vj, 1.0 - W1, 1e-9);
+  }
+  /* a start 10 % off (w_hat^-theta consistent with it) */
+  double off[3] = {0.9, 1.1, 0.95};
+  for (size_t k = 0; k < 3; k++) {
+    st[k] = off[k];
+    st[3 + k] = pow(off[k], -fast.theta);
+  }
+  assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                       3, f.X, 0, 1, ENT_IND_CUT_BOTH, &fast, w, st, 1,
+                       &vi, &vj),
+                   ENT_OK);
+  assert_rel(vi, 1.0 - W1, 1e-9);
+  /* one-directional cuts, both countries' losses */
+  for (int cut = ENT_IND_CUT_IMPORTS; cut <= ENT_IND_CUT_EXPORTS; cut++) {
+    double ri, rj;
+    assert_int_equal(ent_indicators_vulnerability_ge(
+                         3, f.X, 0, 2, (ent_indicators_cut)cut, &full, w, &ri, &rj),
+                     ENT_OK);
+    assert_int_equal(ent_indicators_vulnerability_prepare(3, f.X, w), ENT_OK);
+    assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                         3, f.X, 0, 2, (ent_indicators_cut)cut, &fast, w, st, 0, &vi, &vj),
+                     ENT_OK);
+    assert_true(fabs(vi - ri) <= 1e-12 && fabs(vj - rj) <= 1e-12);
+  }
+  /* Six countries over six "years", both deficit modes: every pair warm
+   * from its own equilibrium of the year before, within 1e-11 (absolute;
+   * the solve stops at a predicted error of 1e-12) of the full solve. */
+  double X[36], states[15][12];
+  for (int mode = 0; mode < 2; mode++) {
+    fast.deficit = full.deficit = mode ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
+                                       : ENT_TRADE_DEFICIT_ADDITIVE;
+    for (int y = 0; y < 6; y++) {
+      cut_flows(6, y, X);
+      double want_i[15], want_j[15];
+      size_t p = 0;
+      for (size_t a = 0; a < 6; a++)
+        for (size_t b = a + 1; b < 6; b++, p++)
+          assert_int_equal(ent_indicators_vulnerability_ge(
+                               6, X, a, b, ENT_IND_CUT_BOTH, &full, w,
+                               &want_i[p], &want_j[p]),
+                           ENT_OK);
+      assert_int_equal(ent_indicators_vulnerability_prepare(6, X, w), ENT_OK);
+      p = 0;
+      for (size_t a = 0; a < 6; a++)
+        for (size_t b = a + 1; b < 6; b++, p++) {
+          assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                               6, X, a, b, ENT_IND_CUT_BOTH, &fast, w,
+                               states[p], y > 0, &vi, &vj),
+                           ENT_OK);
+          assert_true(want_i[p] > 1e-4 && want_j[p] > 1e-4);
+          if (!(fabs(vi - want_i[p]) <= 1e-11 && fabs(vj - want_j[p]) <= 1e-11))
+            fail_msg("mode %d year %d pair %zu-%zu: %.17g %.17g, expected "
+                     "%.17g %.17g", mode, y, a, b, vi, vj, want_i[p], want_j[p]);
+        }
+    }
+  }
+  /* The fallback: without Newton (o->newton = 0) the cut solve declines
+   * and the full solve (its fixed point, here at 1e-12) answers; the next
+   * pair, Newton allowed again, still finds the prepared baseline. */
+  fast.deficit = full.deficit = ENT_TRADE_DEFICIT_ADDITIVE;
+  cut_flows(6, 0, X);
+  double ri, rj;
+  assert_int_equal(ent_indicators_vulnerability_ge(6, X, 1, 4, ENT_IND_CUT_BOTH,
+                                                   &full, w, &ri, &rj),
+                   ENT_OK);
+  assert_int_equal(ent_indicators_vulnerability_prepare(6, X, w), ENT_OK);
+  ent_trade_opts stuck = fast;
+  stuck.newton = 0;
+  stuck.tol = 1e-12;
+  assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                       6, X, 1, 4, ENT_IND_CUT_BOTH, &stuck, w, st, 0, &vi,
+                       &vj),
+                   ENT_OK);
+  assert_true(fabs(vi - ri) <= 1e-10 && fabs(vj - rj) <= 1e-10);
+  assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                       6, X, 1, 4, ENT_IND_CUT_BOTH, &fast, w, st, 1,
+                       &vi, &vj),
+                   ENT_OK);
+  assert_true(fabs(vi - ri) <= 1e-11 && fabs(vj - rj) <= 1e-11);
+  /* Errors: the same pair, no state, a baseline the solver rejects (no
+   * domestic sales) for every pair. */
+  assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                       6, X, 2, 2, ENT_IND_CUT_BOTH, &fast, w, st, 0,
+                       &vi, &vj),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                       6, X, 1, 2, ENT_IND_CUT_BOTH, &fast, w, NULL, 0, &vi,
+                       &vj),
+                   ENT_EINVAL);
+  X[3 * 6 + 3] = 0.0;
+  assert_int_equal(ent_indicators_vulnerability_prepare(6, X, w), ENT_EINVAL);
+  assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                       6, X, 0, 1, ENT_IND_CUT_BOTH, &fast, w, st, 0,
+                       &vi, &vj),
+                   ENT_EINVAL);
+  ent_indicators_work_free(w);
+}
+
 static void test_undefined(void **state) {
   (void)state;
   /* Country 2 trades with nobody: its shares and HHIs are undefined. */
@@ -453,6 +594,7 @@ int main(void) {
       cmocka_unit_test(test_identities),
       cmocka_unit_test(test_scalars),
       cmocka_unit_test(test_vulnerability_ge),
+      cmocka_unit_test(test_vulnerability_cut),
       cmocka_unit_test(test_undefined),
       cmocka_unit_test(test_cinc),
   };
