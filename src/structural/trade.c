@@ -694,6 +694,15 @@ static int newton(ent_trade_work *w, size_t n, const ent_trade_opts *o,
   return -1;
 }
 
+/* info cleared for a solve: nothing done yet, no residual reached. */
+static ent_trade_info *info_start(ent_trade_info *info) {
+  memset(info, 0, sizeof *info);
+  info->kappa = 1.0;
+  info->crit = HUGE_VAL;
+  info->residual = HUGE_VAL;
+  return info;
+}
+
 /* ------------------------------------------------------------ solver */
 
 static ent_status ge_solve(size_t n, const double *X, const double *b,
@@ -728,11 +737,7 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
                            ent_trade_work *w, const ent_trade_out *out,
                            ent_trade_info *info, int newton_first) {
   ent_trade_info dummy;
-  if (!info) info = &dummy;
-  memset(info, 0, sizeof *info);
-  info->kappa = 1.0;
-  info->crit = HUGE_VAL;
-  info->residual = HUGE_VAL;
+  info = info_start(info ? info : &dummy);
   if (!w || !o || !X || n == 0 || n > w->cap || !opts_valid(o)) {
     info->fail = ENT_TRADE_FAIL_BADARG;
     return ENT_EINVAL;
@@ -948,11 +953,7 @@ ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j, int cut_ij,
                                double *welfare_i, double *welfare_j,
                                ent_trade_info *info) {
   ent_trade_info dummy;
-  if (!info) info = &dummy;
-  memset(info, 0, sizeof *info);
-  info->kappa = 1.0;
-  info->crit = HUGE_VAL;
-  info->residual = HUGE_VAL;
+  info = info_start(info ? info : &dummy);
   if (!w || !o || !wm || !welfare_i || n < 2 || n != w->cut_n || i >= n ||
       j >= n || i == j || !opts_valid(o) || !o->newton) {
     info->fail = ENT_TRADE_FAIL_BADARG;

@@ -279,15 +279,22 @@ static void test_scalars(void **state) {
   assert_int_equal(ent_indicators_capability_log_ratio(0.1, NAN, &lr), ENT_EINVAL);
 }
 
+/* Case B2 of the gravity references: the flows of case 3 into f, and the
+ * published W_hat of country 1 under the embargo C1 <-> C2. */
+static double load_case_b2(flows *f) {
+  load_flows("gravity/case3_flows.csv", "flow", f);
+  ref_table t = ref_load("gravity/caseB2_country_expected.csv");
+  double W1 = ref_num(&t, 1, ref_col(&t, "welfare_hat"));
+  ref_free(&t);
+  return W1;
+}
+
 /* GE vulnerability: the symmetric case B2 is the embargo C1 <-> C2, so
  * VUL_12 = VUL_21 = 1 - W_hat_1 of caseB2_country_expected.csv. */
 static void test_vulnerability_ge(void **state) {
   (void)state;
   flows f;
-  load_flows("gravity/case3_flows.csv", "flow", &f);
-  ref_table t = ref_load("gravity/caseB2_country_expected.csv");
-  double W1 = ref_num(&t, 1, ref_col(&t, "welfare_hat"));
-  ref_free(&t);
+  double W1 = load_case_b2(&f);
   ent_trade_opts o;
   ent_trade_opts_init(&o);
   o.tol = 1e-14;
@@ -368,10 +375,7 @@ static void cut_flows(size_t n, int y, double *X) {
 static void test_vulnerability_cut(void **state) {
   (void)state;
   flows f;
-  load_flows("gravity/case3_flows.csv", "flow", &f);
-  ref_table t = ref_load("gravity/caseB2_country_expected.csv");
-  double W1 = ref_num(&t, 1, ref_col(&t, "welfare_hat"));
-  ref_free(&t);
+  double W1 = load_case_b2(&f);
   ent_trade_opts fast, full;
   ent_trade_opts_init(&fast);
   fast.tol = 1e-9; /* the simulation's (sim.c ENT_SIM_VUL_TOL) */
