@@ -956,6 +956,44 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
    * below reports the same error as before) */
   if (s->iw && !s->reference)
     (void)ent_indicators_vulnerability_prepare(nb, s->X, s->iw);
+  /* small systems with warm starts: the vulnerability solves of the pairs
+   * a < b that the loop below makes, made together first (side by side,
+   * the same bits), and those pairs' dyad indicators with them */
+  enum { VB = ENT_TRADE_LANES_NMAX * ENT_TRADE_LANES_NMAX };
+  ent_indicators_dyad vdy[VB];
+  ent_status vdy_st[VB], vst[VB];
+  double vva[VB], vvb[VB];
+  int batch = s->iw && !s->reference && s->vul_have && theta_ok &&
+              nb <= ENT_TRADE_LANES_NMAX;
+  if (batch) {
+    size_t ci[VB], cj[VB], cnt = 0;
+    double *wp[VB];
+    int warm[VB];
+    for (size_t a = 0; a < nb; a++)
+      for (size_t b = a + 1; b < nb; b++) {
+        if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0))
+          continue;
+        vdy_st[a * nb + b] = ent_indicators_dyad_core(
+            nb, s->X, s->gdp, a, b, s->topts.theta, &s->tot[a], &s->tot[b],
+            &vdy[a * nb + b]);
+        if (vdy_st[a * nb + b] != ENT_OK) continue;
+        ci[cnt] = a;
+        cj[cnt] = b;
+        warm[cnt] = s->vul_have[a * nb + b];
+        wp[cnt] = s->vul_w + (a * nb + b) * 2 * nb;
+        cnt++;
+      }
+    ent_status rc = ent_indicators_vulnerability_ge_cuts(
+        nb, s->X, cnt, ci, cj, ENT_IND_CUT_BOTH, &s->vopts, s->iw, wp, warm,
+        vva, vvb, vst);
+    if (rc != ENT_OK) return rc;
+    for (size_t k = cnt; k-- > 0;) { /* to the pairs' places, k <= a*nb+b */
+      size_t at = ci[k] * nb + cj[k];
+      vst[at] = vst[k];
+      vva[at] = vva[k];
+      vvb[at] = vvb[k];
+    }
+  }
   for (size_t a = 0; a < nb; a++)
     for (size_t b = 0; b < nb; b++) {
       if (a == b) continue;
@@ -964,10 +1002,15 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (!s->arrow) name_pair(ent, sizeof ent, st, a, b);
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
       ent_indicators_dyad dy;
-      if (!theta_ok ||
-          ent_indicators_dyad_core(nb, s->X, s->gdp, a, b, s->topts.theta,
-                                   &s->tot[a], &s->tot[b], &dy) != ENT_OK)
+      if (batch && a < b) {
+        if (vdy_st[a * nb + b] != ENT_OK) continue;
+        dy = vdy[a * nb + b];
+      } else if (!theta_ok ||
+                 ent_indicators_dyad_core(nb, s->X, s->gdp, a, b,
+                                          s->topts.theta, &s->tot[a],
+                                          &s->tot[b], &dy) != ENT_OK) {
         continue;
+      }
       REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
       REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);
       REC(ENT_VAR_PARTNER_SHARE, name, dy.trade_share_ab);
@@ -984,14 +1027,21 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         double *wp = !s->vul_w     ? NULL
                      : s->vul_have ? s->vul_w + (a * nb + b) * 2 * nb
                                    : s->vul_w;
-        ent_status vs =
-            s->reference
-                ? ent_indicators_vulnerability_ge(nb, s->X, a, b,
-                                                  ENT_IND_CUT_BOTH, &s->topts,
-                                                  s->iw, &va, &vb)
-                : ent_indicators_vulnerability_ge_cut(
-                      nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw, wp,
-                      warm, &va, &vb);
+        ent_status vs;
+        if (batch) {
+          vs = vst[a * nb + b];
+          va = vva[a * nb + b];
+          vb = vvb[a * nb + b];
+        } else {
+          vs = s->reference
+                   ? ent_indicators_vulnerability_ge(nb, s->X, a, b,
+                                                     ENT_IND_CUT_BOTH,
+                                                     &s->topts, s->iw, &va,
+                                                     &vb)
+                   : ent_indicators_vulnerability_ge_cut(
+                         nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw,
+                         wp, warm, &va, &vb);
+        }
         if (vs == ENT_OK && s->vul_have) s->vul_have[a * nb + b] = 1;
         if (vs == ENT_OK) {
           char buf[72];

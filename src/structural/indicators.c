@@ -237,6 +237,41 @@ ent_status ent_indicators_vulnerability_ge_cut(
   return st != ENT_OK ? st : sp;
 }
 
+ent_status ent_indicators_vulnerability_ge_cuts(
+    size_t n, const double *X, size_t count, const size_t *ci,
+    const size_t *cj, ent_indicators_cut cut, const ent_trade_opts *o,
+    ent_indicators_work *w, double *const *state, const int *warm,
+    double *vul_i, double *vul_j, ent_status *st) {
+  if (!w || !o || !X || !ci || !cj || !state || !warm || !vul_i || !st ||
+      n > w->cap)
+    return ENT_EINVAL;
+  int cut_ij = cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_EXPORTS;
+  int cut_ji = cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_IMPORTS;
+  for (size_t base = 0; base < count; base += ENT_TRADE_LANES) {
+    size_t cnt = count - base;
+    if (cnt > ENT_TRADE_LANES) cnt = ENT_TRADE_LANES;
+    double wi[ENT_TRADE_LANES], wj[ENT_TRADE_LANES];
+    unsigned char ok[ENT_TRADE_LANES];
+    ent_trade_cut_solve_lanes(n, cnt, ci + base, cj + base, cut_ij, cut_ji,
+                              o, w->trade, state + base, warm + base, wi, wj,
+                              ok, 1);
+    /* the lanes first: a scalar solve below may take the workspace and
+     * prepare the baseline again (the same values) */
+    for (size_t k = 0; k < cnt; k++)
+      if (ok[k]) {
+        st[base + k] = ENT_OK;
+        vul_i[base + k] = 1.0 - wi[k];
+        if (vul_j) vul_j[base + k] = 1.0 - wj[k];
+      }
+    for (size_t k = 0; k < cnt; k++)
+      if (!ok[k])
+        st[base + k] = ent_indicators_vulnerability_ge_cut(
+            n, X, ci[base + k], cj[base + k], cut, o, w, state[base + k],
+            warm[base + k], &vul_i[base + k], vul_j ? &vul_j[base + k] : NULL);
+  }
+  return ENT_OK;
+}
+
 /* ------------------------------------------------------------ dyads */
 
 ent_status ent_indicators_dyad_core(size_t n, const double *X,

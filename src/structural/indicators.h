@@ -133,6 +133,18 @@ ENT_LOCAL ent_status ent_indicators_vulnerability_ge_cut(
     const ent_trade_opts *o, ent_indicators_work *w, double *state, int warm,
     double *vul_i, double *vul_j);
 
+/* ent_indicators_vulnerability_ge_cut of `count` pairs (ci[k], cj[k])
+ * of the prepared baseline X, state[k] and warm[k] each pair's: the same
+ * results, bits and statuses (st[k]) as calling it for k = 0, 1, ...
+ * (pairs solved side by side with ent_trade_cut_solve_lanes where they
+ * take the usual path, the others one by one).  Returns ENT_EINVAL for
+ * invalid arrays (then nothing is solved), else ENT_OK. */
+ENT_LOCAL ent_status ent_indicators_vulnerability_ge_cuts(
+    size_t n, const double *X, size_t count, const size_t *ci,
+    const size_t *cj, ent_indicators_cut cut, const ent_trade_opts *o,
+    ent_indicators_work *w, double *const *state, const int *warm,
+    double *vul_i, double *vul_j, ent_status *st);
+
 /* Every dyadic indicator for the ordered pair (a, b), the columns of
  * gravity-reference/indicators_expected.csv and more. */
 typedef struct ent_indicators_dyad {

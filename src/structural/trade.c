@@ -26,6 +26,7 @@
  * opts.residual_tol: an iteration count is never trusted alone.
  */
 #include "structural/trade.h"
+#include "structural/trade_work.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -33,31 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct ent_trade_work {
-  size_t cap;
-  double *pb;     /* [n*n] pi_ij * b_ij */
-  double *J;      /* [n*n] Newton Jacobian, LU factors in place */
-  double *Y, *E, *D;      /* [n] baseline output, expenditure, deficit */
-  double *lnw, *lnw_old;  /* [n] log w_hat now / before the step */
-  double *w, *m;          /* [n] w_hat, w_hat^-theta */
-  double *Phi, *Ep, *q;   /* [n] Phi_hat, E', E'/Phi */
-  double *A;              /* [n] sum_j pb_ij q_j */
-  double *best;           /* [n] log-wages of the smallest step seen */
-  double *F, *dz, *ztry;  /* [n] Newton residual, step, trial point */
-  double *r;              /* [n] q_j / Phi_j (Newton) */
-  double *wa, *ma;        /* [n] accepted w_hat, w_hat^-theta (cut solves) */
-  size_t *perm;           /* [n] LU row permutation */
-  /* single-pair cuts (ent_trade_cut_prepare) */
-  double *pb0;            /* [n*n] pi_ij of the baseline, no cut */
-  double *C;              /* [n*n] cut_jacobian's pb_kj r_j */
-  size_t cut_n;           /* n of the prepared baseline, 0: none */
-  double cut_YW;          /* its world output */
-  /* 1: newton() and chord() move w and m multiplicatively from wa, ma
-   * (ent_trade_cut_solve); 0: along lnw (every other solve) */
-  int mult;
-  double merit; /* mult mode: newton_residual of the current state */
-};
 
 enum { N_VEC = 18 };
 
@@ -73,7 +49,9 @@ ent_trade_work *ent_trade_work_alloc(size_t n) {
   /* One block for the vectors. */
   double *v = ent_mallocarray((size_t)N_VEC * n, sizeof(double));
   w->perm = ent_mallocarray(n, sizeof(size_t));
-  if (!w->pb || !w->J || !w->pb0 || !w->C || !v || !w->perm) {
+  if (n <= ENT_TRADE_LANES_NMAX) w->lanes = ent_malloc(sizeof *w->lanes);
+  if (!w->pb || !w->J || !w->pb0 || !w->C || !v || !w->perm ||
+      (n <= ENT_TRADE_LANES_NMAX && !w->lanes)) {
     ent_free(v);
     w->Y = NULL;
     ent_trade_work_free(w);
@@ -95,6 +73,7 @@ void ent_trade_work_free(ent_trade_work *w) {
   ent_free(w->C);
   ent_free(w->Y); /* the vector block */
   ent_free(w->perm);
+  ent_free(w->lanes);
   ent_free(w);
 }
 
@@ -129,7 +108,7 @@ const char *ent_trade_fail_str(ent_trade_fail f) {
 
 /* ------------------------------------------------------------ kernels */
 
-static int opts_valid(const ent_trade_opts *o) {
+int ent_trade_opts_valid(const ent_trade_opts *o) {
   return isfinite(o->theta) && o->theta > 0.0 && isfinite(o->tol) &&
          o->tol > 0.0 && o->max_iter >= 0 && isfinite(o->lambda) &&
          o->lambda > 0.0 && o->lambda <= 1.0 && o->restarts >= 0 &&
@@ -473,10 +452,6 @@ int ent_trade_lu_solve(double *J, size_t *perm, size_t n, const double *rhs,
  * can make progress any more: rounding level. */
 #define ENT_TRADE_MERIT_FLOOR (64.0 * DBL_EPSILON)
 
-/* Chord steps after a full Newton step (ent_trade_opts.newton_chord):
- * slowest contraction rate accepted, and most steps in a row. */
-#define ENT_TRADE_CHORD_RATE 0.1
-#define ENT_TRADE_CHORD_MAX 4
 
 /* Points of newton() and chord().  The accepted point is w->lnw (lnw
  * mode) or w->wa, w->ma (w->mult, ent_trade_cut_solve: w_hat and
@@ -503,28 +478,6 @@ static double trial_point(ent_trade_work *w, size_t n, double t) {
   return step;
 }
 
-/* exp(x), for |x| < 2^-6 by a Taylor polynomial: degree 7 (the
- * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative), degree 4
- * for |x| < 2^-12 (x^5 / 5! < 2^-60 / 120 < 1e-20) and degree 2 for
- * |x| < 2^-20 (x^3 / 3! < 2^-60 / 6 < 2e-19); each evaluated to about
- * one rounding.  The small steps of the cut solves (chord steps ~1e-7,
- * Newton steps from last year's equilibrium ~1e-3), where a call of exp
- * would cost several times as much. */
-static inline double exp_small(double x) {
-  double a = fabs(x);
-  if (a < 0x1p-20) return 1.0 + x * (1.0 + x * (1.0 / 2.0));
-  if (a < 0x1p-12)
-    return 1.0 +
-           x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
-  if (!(a < 0x1p-6)) return exp(x);
-  return 1.0 +
-         x * (1.0 +
-              x * (1.0 / 2.0 +
-                   x * (1.0 / 6.0 +
-                        x * (1.0 / 24.0 +
-                             x * (1.0 / 120.0 +
-                                  x * (1.0 / 720.0 + x * (1.0 / 5040.0)))))));
-}
 
 /* Mult mode: w = wa exp(d), m = ma exp(-theta d) for d in ztry (NULL:
  * d = 0, the accepted point), then the state. */
@@ -536,8 +489,8 @@ static int state_mult(ent_trade_work *w, size_t n, const ent_trade_opts *o,
   for (size_t i = 0; i < n; i++) {
     double wi = wa[i], mi = ma[i];
     if (d) {
-      wi *= exp_small(d[i]);
-      mi *= exp_small(-theta * d[i]);
+      wi *= ent_trade_exp_small(d[i]);
+      mi *= ent_trade_exp_small(-theta * d[i]);
     }
     W[i] = wi;
     M[i] = mi;
@@ -738,7 +691,7 @@ static ent_status ge_solve(size_t n, const double *X, const double *b,
                            ent_trade_info *info, int newton_first) {
   ent_trade_info dummy;
   info = info_start(info ? info : &dummy);
-  if (!w || !o || !X || n == 0 || n > w->cap || !opts_valid(o)) {
+  if (!w || !o || !X || n == 0 || n > w->cap || !ent_trade_opts_valid(o)) {
     info->fail = ENT_TRADE_FAIL_BADARG;
     return ENT_EINVAL;
   }
@@ -955,7 +908,7 @@ ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j, int cut_ij,
   ent_trade_info dummy;
   info = info_start(info ? info : &dummy);
   if (!w || !o || !wm || !welfare_i || n < 2 || n != w->cut_n || i >= n ||
-      j >= n || i == j || !opts_valid(o) || !o->newton) {
+      j >= n || i == j || !ent_trade_opts_valid(o) || !o->newton) {
     info->fail = ENT_TRADE_FAIL_BADARG;
     return ENT_EINVAL;
   }
@@ -979,7 +932,7 @@ ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j, int cut_ij,
     }
     double c = YW / sum;
     if (ok && c > 0.0 && isfinite(c)) {
-      double cm = exp_small(-theta * log(c));
+      double cm = ent_trade_exp_small(-theta * log(c));
       for (size_t k = 0; k < n; k++) {
         w->wa[k] = wm[k] * c;
         w->ma[k] = wm[n + k] * cm;
@@ -1115,7 +1068,7 @@ ent_status ent_trade_solve(const ent_trade_problem *p, const ent_trade_opts *o,
     ent_trade_opts_init(&def);
     o = &def;
   }
-  if (!opts_valid(o)) {
+  if (!ent_trade_opts_valid(o)) {
     ent_diag_add(d, ENT_SEV_ERROR, ENT_EINVAL, NULL, 0, 0,
                  "invalid solver options (theta %g, tol %g, lambda %g)",
                  o->theta, o->tol, o->lambda);

@@ -149,6 +149,26 @@ ENT_LOCAL ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j,
                                          double *welfare_j,
                                          ent_trade_info *info);
 
+/* Cuts of the prepared baseline solved side by side, one cut per lane of
+ * ENT_TRADE_LANES, for n <= ENT_TRADE_LANES_NMAX: cut k removes
+ * ci[k] -> cj[k] (cut_ij) and cj[k] -> ci[k] (cut_ji) and starts from
+ * wm[k] when warm[k], as ent_trade_cut_solve(n, ci[k], cj[k], cut_ij,
+ * cut_ji, o, w, wm[k], warm[k], ...) would.  solved[k] = 1: the cut
+ * followed that solve's usual path (one Newton step, then chord steps
+ * until converged) and welfare_i[k], welfare_j[k] (may be NULL) and
+ * wm[k] got what ent_trade_cut_solve gives on ENT_OK, the same bits;
+ * solved[k] = 0: nothing of cut k was written, and the caller solves it
+ * with ent_trade_cut_solve (a second Newton step, a shortened step, a
+ * failure).  Returns the count solved (0 for invalid arguments, n too
+ * large or no prepared baseline).  simd: 0 the plain C kernel, else the
+ * widest this CPU runs (AVX2 or AVX-512, the same bits). */
+enum { ENT_TRADE_LANES = 8, ENT_TRADE_LANES_NMAX = 8 };
+ENT_LOCAL size_t ent_trade_cut_solve_lanes(
+    size_t n, size_t count, const size_t *ci, const size_t *cj, int cut_ij,
+    int cut_ji, const ent_trade_opts *o, ent_trade_work *w,
+    double *const *wm, const int *warm, double *welfare_i,
+    double *welfare_j, unsigned char *solved, int simd);
+
 /* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
  * vs foreign composite with elasticity theta, among foreign suppliers
  * theta_f; theta_f == theta is the one-sector model.  Outputs (may be

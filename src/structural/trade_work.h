@@ -1,0 +1,93 @@
+/*
+ * trade_work.h -- the GE trade solver's workspace and the helpers that
+ * trade.c and trade_lanes.c (its cut solves side by side) share.  Private
+ * to src/structural.
+ */
+#ifndef ENT_STRUCTURAL_TRADE_WORK_H
+#define ENT_STRUCTURAL_TRADE_WORK_H
+
+#include "structural/trade.h"
+
+#include <math.h>
+
+/* Chord steps after a full Newton step (ent_trade_opts.newton_chord):
+ * slowest contraction rate accepted, and most steps in a row. */
+#define ENT_TRADE_CHORD_RATE 0.1
+#define ENT_TRADE_CHORD_MAX 4
+
+struct ent_trade_work {
+  size_t cap;
+  double *pb;     /* [n*n] pi_ij * b_ij */
+  double *J;      /* [n*n] Newton Jacobian, LU factors in place */
+  double *Y, *E, *D;      /* [n] baseline output, expenditure, deficit */
+  double *lnw, *lnw_old;  /* [n] log w_hat now / before the step */
+  double *w, *m;          /* [n] w_hat, w_hat^-theta */
+  double *Phi, *Ep, *q;   /* [n] Phi_hat, E', E'/Phi */
+  double *A;              /* [n] sum_j pb_ij q_j */
+  double *best;           /* [n] log-wages of the smallest step seen */
+  double *F, *dz, *ztry;  /* [n] Newton residual, step, trial point */
+  double *r;              /* [n] q_j / Phi_j (Newton) */
+  double *wa, *ma;        /* [n] accepted w_hat, w_hat^-theta (cut solves) */
+  size_t *perm;           /* [n] LU row permutation */
+  /* single-pair cuts (ent_trade_cut_prepare) */
+  double *pb0;            /* [n*n] pi_ij of the baseline, no cut */
+  double *C;              /* [n*n] cut_jacobian's pb_kj r_j */
+  size_t cut_n;           /* n of the prepared baseline, 0: none */
+  double cut_YW;          /* its world output */
+  /* 1: newton() and chord() move w and m multiplicatively from wa, ma
+   * (ent_trade_cut_solve); 0: along lnw (every other solve) */
+  int mult;
+  double merit; /* mult mode: newton_residual of the current state */
+  struct ent_trade_lanes *lanes; /* ent_trade_cut_solve_lanes; NULL for
+                                    cap > ENT_TRADE_LANES_NMAX */
+};
+
+/* ent_trade_cut_solve_lanes' workspace (trade_lanes.c): a lane vector
+ * holds one value of every lane, the cut of that lane. */
+typedef double ent_trade_lv[ENT_TRADE_LANES];
+#define ENT_TL_N ENT_TRADE_LANES_NMAX
+struct ent_trade_lanes {
+  ent_trade_lv pb[ENT_TL_N][ENT_TL_N]; /* pi_ij b_ij of each lane's cut */
+  ent_trade_lv J[ENT_TL_N][ENT_TL_N];  /* Jacobian, then its LU factors */
+  ent_trade_lv C[ENT_TL_N][ENT_TL_N];  /* cut_jacobian's pb_kj r_j */
+  ent_trade_lv wa[ENT_TL_N], ma[ENT_TL_N]; /* accepted w_hat, w_hat^-theta */
+  ent_trade_lv W[ENT_TL_N], M[ENT_TL_N];   /* the point evaluated */
+  ent_trade_lv Phi[ENT_TL_N], Ep[ENT_TL_N], q[ENT_TL_N], A[ENT_TL_N];
+  ent_trade_lv F[ENT_TL_N], r[ENT_TL_N], v[ENT_TL_N], ck[ENT_TL_N];
+  ent_trade_lv d[ENT_TL_N], dz[ENT_TL_N], rhs[ENT_TL_N];
+  ent_trade_lv e1[ENT_TL_N], e2[ENT_TL_N]; /* exp(d), exp(-theta d) */
+  ent_trade_lv merit, mt, step, prev, sy, se, kappa, scale, best;
+  long long bad[ENT_TRADE_LANES];  /* nonzero: the lane left the path */
+  long long live[ENT_TRADE_LANES]; /* nonzero: still stepping */
+  int perm[ENT_TL_N][ENT_TRADE_LANES];
+  int piv[ENT_TRADE_LANES];
+};
+#undef ENT_TL_N
+
+/* exp(x), for |x| < 2^-6 by a Taylor polynomial: degree 7 (the
+ * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative), degree 4
+ * for |x| < 2^-12 (x^5 / 5! < 2^-60 / 120 < 1e-20) and degree 2 for
+ * |x| < 2^-20 (x^3 / 3! < 2^-60 / 6 < 2e-19); each evaluated to about
+ * one rounding.  The small steps of the cut solves (chord steps ~1e-7,
+ * Newton steps from last year's equilibrium ~1e-3), where a call of exp
+ * would cost several times as much. */
+static inline double ent_trade_exp_small(double x) {
+  double a = fabs(x);
+  if (a < 0x1p-20) return 1.0 + x * (1.0 + x * (1.0 / 2.0));
+  if (a < 0x1p-12)
+    return 1.0 +
+           x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
+  if (!(a < 0x1p-6)) return exp(x);
+  return 1.0 +
+         x * (1.0 +
+              x * (1.0 / 2.0 +
+                   x * (1.0 / 6.0 +
+                        x * (1.0 / 24.0 +
+                             x * (1.0 / 120.0 +
+                                  x * (1.0 / 720.0 + x * (1.0 / 5040.0)))))));
+}
+
+/* The options' checks of every solve. */
+ENT_LOCAL int ent_trade_opts_valid(const ent_trade_opts *o);
+
+#endif
