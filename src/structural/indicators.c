@@ -254,7 +254,7 @@ ent_status ent_indicators_vulnerability_ge_cuts(
     unsigned char ok[ENT_TRADE_LANES];
     ent_trade_cut_solve_lanes(n, cnt, ci + base, cj + base, cut_ij, cut_ji,
                               o, w->trade, state + base, warm + base, wi, wj,
-                              ok, 1);
+                              ok, ENT_TRADE_LANES);
     /* the lanes first: a scalar solve below may take the workspace and
      * prepare the baseline again (the same values) */
     for (size_t k = 0; k < cnt; k++)

@@ -49,7 +49,7 @@ ent_trade_work *ent_trade_work_alloc(size_t n) {
   /* One block for the vectors. */
   double *v = ent_mallocarray((size_t)N_VEC * n, sizeof(double));
   w->perm = ent_mallocarray(n, sizeof(size_t));
-  if (n <= ENT_TRADE_LANES_NMAX) w->lanes = ent_malloc(sizeof *w->lanes);
+  if (n <= ENT_TRADE_LANES_NMAX) w->lanes = ent_malloc(ENT_TRADE_LANES_BYTES);
   if (!w->pb || !w->J || !w->pb0 || !w->C || !v || !w->perm ||
       (n <= ENT_TRADE_LANES_NMAX && !w->lanes)) {
     ent_free(v);

@@ -160,14 +160,16 @@ ENT_LOCAL ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j,
  * solved[k] = 0: nothing of cut k was written, and the caller solves it
  * with ent_trade_cut_solve (a second Newton step, a shortened step, a
  * failure).  Returns the count solved (0 for invalid arguments, n too
- * large or no prepared baseline).  simd: 0 the plain C kernel, else the
- * widest this CPU runs (AVX2 or AVX-512, the same bits). */
+ * large or no prepared baseline).  lanes: the most cuts a group may
+ * step together, 2 (SSE2 or the compiler's generic vectors), 4 (AVX2) or
+ * 8 (AVX-512): the widest of these that this CPU runs; the same bits
+ * whichever. */
 enum { ENT_TRADE_LANES = 8, ENT_TRADE_LANES_NMAX = 8 };
 ENT_LOCAL size_t ent_trade_cut_solve_lanes(
     size_t n, size_t count, const size_t *ci, const size_t *cj, int cut_ij,
     int cut_ji, const ent_trade_opts *o, ent_trade_work *w,
     double *const *wm, const int *warm, double *welfare_i,
-    double *welfare_j, unsigned char *solved, int simd);
+    double *welfare_j, unsigned char *solved, int lanes);
 
 /* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
  * vs foreign composite with elasticity theta, among foreign suppliers

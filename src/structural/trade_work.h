@@ -38,31 +38,25 @@ struct ent_trade_work {
    * (ent_trade_cut_solve); 0: along lnw (every other solve) */
   int mult;
   double merit; /* mult mode: newton_residual of the current state */
-  struct ent_trade_lanes *lanes; /* ent_trade_cut_solve_lanes; NULL for
-                                    cap > ENT_TRADE_LANES_NMAX */
+  void *lanes; /* ent_trade_cut_solve_lanes, ENT_TRADE_LANES_BYTES; NULL
+                 for cap > ENT_TRADE_LANES_NMAX */
 };
 
-/* ent_trade_cut_solve_lanes' workspace (trade_lanes.c): a lane vector
- * holds one value of every lane, the cut of that lane. */
-typedef double ent_trade_lv[ENT_TRADE_LANES];
-#define ENT_TL_N ENT_TRADE_LANES_NMAX
-struct ent_trade_lanes {
-  ent_trade_lv pb[ENT_TL_N][ENT_TL_N]; /* pi_ij b_ij of each lane's cut */
-  ent_trade_lv J[ENT_TL_N][ENT_TL_N];  /* Jacobian, then its LU factors */
-  ent_trade_lv C[ENT_TL_N][ENT_TL_N];  /* cut_jacobian's pb_kj r_j */
-  ent_trade_lv wa[ENT_TL_N], ma[ENT_TL_N]; /* accepted w_hat, w_hat^-theta */
-  ent_trade_lv W[ENT_TL_N], M[ENT_TL_N];   /* the point evaluated */
-  ent_trade_lv Phi[ENT_TL_N], Ep[ENT_TL_N], q[ENT_TL_N], A[ENT_TL_N];
-  ent_trade_lv F[ENT_TL_N], r[ENT_TL_N], v[ENT_TL_N], ck[ENT_TL_N];
-  ent_trade_lv d[ENT_TL_N], dz[ENT_TL_N], rhs[ENT_TL_N];
-  ent_trade_lv e1[ENT_TL_N], e2[ENT_TL_N]; /* exp(d), exp(-theta d) */
-  ent_trade_lv merit, mt, step, prev, sy, se, kappa, scale, best;
-  long long bad[ENT_TRADE_LANES];  /* nonzero: the lane left the path */
-  long long live[ENT_TRADE_LANES]; /* nonzero: still stepping */
-  int perm[ENT_TL_N][ENT_TRADE_LANES];
-  int piv[ENT_TRADE_LANES];
-};
-#undef ENT_TL_N
+/* ent_trade_cut_solve_lanes' workspace (trade_lanes_kernel.h: the
+ * kernel of each vector width lays it out its own way in these bytes). */
+#define ENT_TRADE_LANES_BYTES 24576
+
+/* The kernels of trade_lanes_kernel.h, W lanes a group (2: SSE2 or the
+ * compiler's generic vectors, 4: AVX2, 8: AVX-512); arguments as
+ * ent_trade_cut_solve_lanes, checked by it. */
+#define ENT_TRADE_LANES_ARGS                                                \
+  size_t n, size_t count, const size_t *ci, const size_t *cj, int cut_ij,  \
+      int cut_ji, const ent_trade_opts *o, ent_trade_work *w,               \
+      double *const *wm, const int *warm, double *welfare_i,                \
+      double *welfare_j, unsigned char *solved
+ENT_LOCAL size_t ent_trade_lanes_w2(ENT_TRADE_LANES_ARGS);
+ENT_LOCAL size_t ent_trade_lanes_w4(ENT_TRADE_LANES_ARGS);
+ENT_LOCAL size_t ent_trade_lanes_w8(ENT_TRADE_LANES_ARGS);
 
 /* exp(x), for |x| < 2^-6 by a Taylor polynomial: degree 7 (the
  * remainder x^8 / 8! is below 2^-48 / 40320 < 1e-19, relative), degree 4

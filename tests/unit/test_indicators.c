@@ -367,6 +367,121 @@ static void cut_flows(size_t n, int y, double *X) {
     }
 }
 
+
+/* The cuts of a year side by side (ent_trade_cut_solve_lanes, and
+ * ent_indicators_vulnerability_ge_cuts over it) give the bits of the
+ * scalar cut solve (ent_trade_cut_solve, ent_indicators_vulnerability_ge_cut)
+ * pair by pair: six countries, both deficit modes, cold starts, warm
+ * starts from the year before and from years apart (larger first steps,
+ * so that some cuts leave the common path and are given back), each
+ * group width this CPU runs (2, 4, 8 lanes). */
+static void test_vulnerability_cut_lanes(void **state) {
+  (void)state;
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  o.tol = 1e-9; /* the simulation's (sim.c ENT_SIM_VUL_TOL) */
+  o.newton_predict = 1;
+  o.newton_chord = 1;
+  ent_trade_work *tw = ent_trade_work_alloc(6);
+  ent_indicators_work *iw = ent_indicators_work_alloc(6);
+  assert_non_null(tw);
+  assert_non_null(iw);
+  /* the years' order: consecutive, then jumps */
+  const int years[] = {0, 1, 2, 3, 9, 4, 12, 0, 5, 6};
+  const int ny = (int)(sizeof years / sizeof years[0]);
+  size_t ci[15], cj[15], p = 0;
+  for (size_t a = 0; a < 6; a++)
+    for (size_t b = a + 1; b < 6; b++, p++) {
+      ci[p] = a;
+      cj[p] = b;
+    }
+  size_t solved_total = 0, given_back = 0;
+  for (int mode = 0; mode < 2; mode++) {
+    o.deficit = mode ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
+                     : ENT_TRADE_DEFICIT_ADDITIVE;
+    for (int lanes = 2; lanes <= 8; lanes *= 2) {
+      double ss[15][12], sl[15][12], si[15][12], sc[15][12], X[36];
+      double *pl[15], *pc[15];
+      int warm[15];
+      for (p = 0; p < 15; p++) {
+        pl[p] = sl[p];
+        pc[p] = sc[p];
+      }
+      for (int y = 0; y < ny; y++) {
+        cut_flows(6, years[y], X);
+        for (p = 0; p < 15; p++) warm[p] = y > 0;
+        if (y == 3) warm[4] = 0; /* one cold pair among warm ones */
+        /* scalar, pair by pair */
+        double wi[15], wj[15];
+        ent_status st[15];
+        assert_int_equal(ent_trade_cut_prepare(6, X, tw), ENT_OK);
+        for (p = 0; p < 15; p++)
+          st[p] = ent_trade_cut_solve(6, ci[p], cj[p], 1, 1, &o, tw, ss[p],
+                                      warm[p], &wi[p], &wj[p], NULL);
+        /* side by side; the cuts given back solved by the scalar solve */
+        double li[15], lj[15];
+        unsigned char ok[15];
+        size_t got = ent_trade_cut_solve_lanes(6, 15, ci, cj, 1, 1, &o, tw,
+                                               pl, warm, li, lj, ok, lanes);
+        size_t cnt = 0;
+        for (p = 0; p < 15; p++) {
+          cnt += ok[p];
+          if (ok[p]) {
+            assert_int_equal(st[p], ENT_OK);
+            assert_memory_equal(&li[p], &wi[p], sizeof(double));
+            assert_memory_equal(&lj[p], &wj[p], sizeof(double));
+          } else {
+            assert_int_equal(ent_trade_cut_solve(6, ci[p], cj[p], 1, 1, &o,
+                                                 tw, sl[p], warm[p], &li[p],
+                                                 &lj[p], NULL),
+                             st[p]);
+            given_back++;
+          }
+          if (st[p] == ENT_OK)
+            assert_memory_equal(sl[p], ss[p], sizeof ss[p]);
+        }
+        assert_int_equal(got, cnt);
+        solved_total += cnt;
+        /* the indicators' wrapper against ent_indicators_vulnerability_ge_cut */
+        double vi[15], vj[15], ri, rj;
+        ent_status vs[15];
+        assert_int_equal(ent_indicators_vulnerability_prepare(6, X, iw),
+                         ENT_OK);
+        assert_int_equal(ent_indicators_vulnerability_ge_cuts(
+                             6, X, 15, ci, cj, ENT_IND_CUT_BOTH, &o, iw, pc,
+                             warm, vi, vj, vs),
+                         ENT_OK);
+        assert_int_equal(ent_indicators_vulnerability_prepare(6, X, iw),
+                         ENT_OK);
+        for (p = 0; p < 15; p++) {
+          assert_int_equal(ent_indicators_vulnerability_ge_cut(
+                               6, X, ci[p], cj[p], ENT_IND_CUT_BOTH, &o, iw,
+                               si[p], warm[p], &ri, &rj),
+                           vs[p]);
+          if (vs[p] != ENT_OK) continue;
+          assert_memory_equal(&vi[p], &ri, sizeof ri);
+          assert_memory_equal(&vj[p], &rj, sizeof rj);
+          assert_memory_equal(sc[p], si[p], sizeof si[p]);
+        }
+      }
+    }
+  }
+  /* most cuts take the common path, and some were given back */
+  assert_true(solved_total > 3 * given_back);
+  assert_true(given_back > 0);
+  /* invalid arguments: nothing solved, nothing written */
+  double one[12] = {0}, *pone = one, li, lj;
+  int wz = 0;
+  unsigned char ok1 = 1;
+  size_t same[1] = {2};
+  assert_int_equal(ent_trade_cut_solve_lanes(6, 1, same, same, 1, 1, &o, tw,
+                                             &pone, &wz, &li, &lj, &ok1, 8),
+                   0);
+  assert_int_equal(ok1, 0);
+  ent_trade_work_free(tw);
+  ent_indicators_work_free(iw);
+}
+
 /* The cut solves of a simulation year (ent_indicators_vulnerability_ge_cut:
  * Newton and chord steps at the simulation's tolerances, a shared
  * baseline, w_hat and w_hat^-theta moved by factors) against the
@@ -599,6 +714,7 @@ int main(void) {
       cmocka_unit_test(test_scalars),
       cmocka_unit_test(test_vulnerability_ge),
       cmocka_unit_test(test_vulnerability_cut),
+      cmocka_unit_test(test_vulnerability_cut_lanes),
       cmocka_unit_test(test_undefined),
       cmocka_unit_test(test_cinc),
   };
