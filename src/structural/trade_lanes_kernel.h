@@ -279,13 +279,14 @@ CL_INLINE void cl_lu_apply(struct cl_lanes *restrict g, size_t n) {
   g->step = step;
 }
 
-/* The trial point becomes the accepted point of every lane. */
+/* The trial point becomes the accepted point of the live lanes. */
 CL_INLINE void cl_accept(struct cl_lanes *restrict g, size_t n) {
+  Mk m = g->live;
   for (size_t i = 0; i < n; i++) {
-    g->wa[i] = g->W[i];
-    g->ma[i] = g->M[i];
+    g->wa[i] = v_sel(m, g->W[i], g->wa[i]);
+    g->ma[i] = v_sel(m, g->M[i], g->ma[i]);
   }
-  g->merit = g->mt;
+  g->merit = v_sel(m, g->mt, g->merit);
 }
 
 /* The steps of every lane: on return live[l] == 0 and bad[l] == 0 for a
@@ -332,94 +333,114 @@ CL_INLINE void cl_finish(const struct cl_lanes *restrict g, int l,
   jb->solved[k] = 1;
 }
 
+/* A lane leaves the lock step: converged (its results taken now, while
+ * the state is its own) or given back to the scalar solve. */
+CL_INLINE void cl_done(struct cl_lanes *restrict g, int l,
+                       const struct cl_job *jb) {
+  g->live[l] = 0;
+  cl_finish(g, l, jb);
+}
+CL_INLINE void cl_give_back(struct cl_lanes *restrict g, int l) {
+  g->live[l] = 0;
+  g->bad[l] = -1;
+}
+
+/* newton() with flat_ok and chord(), lane by lane.  Lanes step together:
+ * a Newton step (Jacobian, factors, a full step) for every live lane,
+ * then chord steps until each live lane converged or needs a fresh
+ * Jacobian (those wait, their accepted point kept, and take the next
+ * Newton step together).  A shortened step, a failure or the iteration
+ * limit gives the lane back. */
 CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
                         const struct cl_job *jb) {
   const ent_trade_work *w = jb->w;
   const ent_trade_opts *o = jb->o;
   const double tol = o->tol;
-  /* newton(): the state of the start */
+  V pnew = {0}; /* newton()'s prev: the last full Newton step, or 0 */
+  /* the state of the start */
   cl_state(g, n, w, o, 0);
-  int any = 0;
-  for (int l = 0; l < CLW; l++) {
-    g->merit[l] = g->mt[l];
-    if (!g->live[l]) continue;
-    if (g->bad[l] || o->newton_max_iter < 1) {
-      g->bad[l] = 1;
-      g->live[l] = 0;
-    } else if (g->merit[l] == 0.0) {
-      g->live[l] = 0;
-      cl_finish(g, l, jb);
+  g->merit = g->mt;
+  for (int l = 0; l < CLW; l++)
+    if (g->live[l] && g->bad[l]) cl_give_back(g, l);
+  for (int it = 0; it < o->newton_max_iter; it++) {
+    int any = 0;
+    for (int l = 0; l < CLW; l++) {
+      if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
+      any |= g->live[l] != 0;
     }
-    any |= g->live[l] != 0;
-  }
-  if (!any) return;
-  /* one Newton step, taken whole */
-  cl_jacobian(g, n, w, o);
-  cl_lu_factor(g, n);
-  cl_lu_apply(g, n);
-  cl_state(g, n, w, o, 1);
-  any = 0;
-  for (int l = 0; l < CLW; l++) {
-    if (!g->live[l]) continue;
-    double mt = g->mt[l], s = g->step[l];
-    if (g->bad[l] || !(mt < g->merit[l] || (s < tol && mt <= 2.0 * g->merit[l]))) {
-      g->bad[l] = 1;
-      g->live[l] = 0;
-    }
-  }
-  cl_accept(g, n);
-  for (int l = 0; l < CLW; l++) {
-    if (!g->live[l]) continue;
-    if (g->step[l] < tol) { /* converged */
-      g->live[l] = 0;
-      cl_finish(g, l, jb);
-    } else if (!o->newton_chord) {
-      g->bad[l] = 1; /* a second Newton step: the scalar solve's */
-      g->live[l] = 0;
-    }
-    g->prev[l] = g->step[l];
-    any |= g->live[l] != 0;
-  }
-  /* chord steps with its factors */
-  for (int k = 0; k < ENT_TRADE_CHORD_MAX && any; k++) {
-    for (int l = 0; l < CLW; l++)
-      if (g->live[l] && g->merit[l] == 0.0) {
-        g->live[l] = 0;
-        cl_finish(g, l, jb);
-      }
+    if (!any) return;
+    /* a Newton step, whole (else the scalar solve's line search) */
+    cl_jacobian(g, n, w, o);
+    cl_lu_factor(g, n);
     cl_lu_apply(g, n);
     cl_state(g, n, w, o, 1);
+    for (int l = 0; l < CLW; l++) {
+      if (!g->live[l]) continue;
+      double mt = g->mt[l], st = g->step[l], me = g->merit[l];
+      if (g->bad[l] || !(mt < me || (st < tol && mt <= 2.0 * me)))
+        cl_give_back(g, l);
+    }
+    cl_accept(g, n);
     any = 0;
     for (int l = 0; l < CLW; l++) {
       if (!g->live[l]) continue;
-      double s = g->step[l], rho = s / g->prev[l], mt = g->mt[l];
-      if (!(rho <= ENT_TRADE_CHORD_RATE) || g->bad[l] ||
-          !(mt < g->merit[l] || (s < tol && mt <= 2.0 * g->merit[l]))) {
-        g->bad[l] = 1;
-        g->live[l] = 0;
+      double st = g->step[l], pv = pnew[l];
+      if (st < tol ||
+          (o->newton_predict && pv > 0.0 && st < pv &&
+           st * st * st < 0.01 * tol * pv * pv)) {
+        cl_done(g, l, jb);
         continue;
       }
-      g->prev[l] = rho; /* kept for the test below */
-    }
-    cl_accept(g, n);
-    for (int l = 0; l < CLW; l++) {
-      if (!g->live[l]) continue;
-      double s = g->step[l], rho = g->prev[l];
-      if (rho * s < 0.001 * tol * (1.0 - rho)) {
-        g->live[l] = 0;
-        cl_finish(g, l, jb);
-        continue;
-      }
-      g->prev[l] = s;
+      pnew[l] = st;
       any = 1;
     }
-  }
-  /* past ENT_TRADE_CHORD_MAX chord steps: a fresh Jacobian, scalar */
-  for (int l = 0; l < CLW; l++)
-    if (g->live[l]) {
-      g->bad[l] = 1;
-      g->live[l] = 0;
+    if (!any) return;
+    if (!o->newton_chord) continue;
+    /* chord steps with its factors */
+    V cprev = g->step;
+    Mk again = {0}, chorded = {0};
+    for (int k = 0; k < ENT_TRADE_CHORD_MAX && any; k++) {
+      for (int l = 0; l < CLW; l++)
+        if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
+      cl_lu_apply(g, n);
+      Mk bad0 = g->bad;
+      cl_state(g, n, w, o, 1);
+      Mk fresh = g->bad & ~bad0; /* trial points that failed */
+      g->bad = bad0;
+      V rho = g->step / cprev;
+      for (int l = 0; l < CLW; l++) {
+        if (!g->live[l]) continue;
+        double mt = g->mt[l], st = g->step[l], me = g->merit[l];
+        if (!(rho[l] <= ENT_TRADE_CHORD_RATE) || fresh[l] ||
+            !(mt < me || (st < tol && mt <= 2.0 * me))) {
+          again[l] = -1; /* chord() returns 1 */
+          g->live[l] = 0;
+        }
+      }
+      cl_accept(g, n);
+      any = 0;
+      for (int l = 0; l < CLW; l++) {
+        if (!g->live[l]) continue;
+        double st = g->step[l];
+        chorded[l] = -1;
+        if (rho[l] * st < 0.001 * tol * (1.0 - rho[l])) {
+          cl_done(g, l, jb);
+          continue;
+        }
+        cprev[l] = st;
+        any = 1;
+      }
     }
+    /* a fresh Jacobian next for these: the state of the accepted point
+     * again (at_point), and no quadratic prediction after chord steps */
+    g->live = again | g->live;
+    if (!m_any(g->live)) return;
+    cl_state(g, n, w, o, 0);
+    g->merit = v_sel(g->live, g->mt, g->merit);
+    pnew = v_sel(chorded, (V){0}, pnew);
+  }
+  for (int l = 0; l < CLW; l++) /* the iteration limit */
+    if (g->live[l]) cl_give_back(g, l);
 }
 
 size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
@@ -432,7 +453,7 @@ size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
       for (size_t c = 0; c < n; c++)
         g->pb[r][c] = v_set(w->pb0[r * n + c]);
     for (int l = 0; l < CLW; l++) {
-      g->live[l] = (size_t)l < cnt;
+      g->live[l] = (size_t)l < cnt ? -1 : 0;
       g->bad[l] = 0;
       for (size_t k = 0; k < n; k++) g->wa[k][l] = g->ma[k][l] = 1.0;
       if (!g->live[l]) continue;
