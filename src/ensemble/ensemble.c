@@ -358,50 +358,22 @@ static int cell_is(const cell *c, const char *var, const char *ent, int year) {
          !strcmp(c->entity, ent);
 }
 
-/* Entity names are compared eight bytes at a time: a cell knows in how
- * many words of its name the terminating zero lies (ent_words) and which
- * bytes of that last word are the name's and its zero (ent_mask); a run's
- * point holds its name in an array of the same size, so whole words can
- * be read, and the bytes after its zero (which may be anything) are masked
- * off.  The same answer as strcmp. */
 enum { ENT_ENTITY_BYTES = 72 };
 _Static_assert(sizeof(((cell *)0)->entity) == ENT_ENTITY_BYTES &&
                    sizeof(((ent_series_point *)0)->entity) == ENT_ENTITY_BYTES,
-               "cell_is_point reads whole entity arrays");
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ENT_ENTITY_WORDS 1
-#else
-#define ENT_ENTITY_WORDS 0
-#endif
+               "a cell's entity holds what a run's point would");
 
-static void cell_set_words(cell *c) {
-  size_t len = strlen(c->entity); /* < ENT_ENTITY_BYTES */
-  size_t bytes = len % 8 + 1;     /* of the last word: the name's and 0 */
-  c->ent_words = (uint32_t)(len / 8 + 1);
-  c->ent_mask = bytes == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
-}
-
-/* cell_is for a run's point (both entities are arrays of
- * ENT_ENTITY_BYTES). */
-static inline int cell_is_point(const cell *c, const ent_series_point *p) {
-  if (c->year != p->year ||
-      (c->variable != p->variable && strcmp(c->variable, p->variable)))
+/* cell_is for a point a member's run passes to its sink (ent_run_sink):
+ * any string as entity, of which the first ENT_ENTITY_BYTES - 1 bytes
+ * are the name (as ent_run_record cuts it).  The same answer as cell_is
+ * on the point ent_run_record would store. */
+static inline int cell_is_key(const cell *c, const char *var, const char *ent,
+                              int year) {
+  if (c->year != year || (c->variable != var && strcmp(c->variable, var)))
     return 0;
-#if ENT_ENTITY_WORDS
-  size_t last = c->ent_words - 1;
-  uint64_t x, y;
-  for (size_t i = 0; i < last; i++) {
-    memcpy(&x, c->entity + 8 * i, sizeof x);
-    memcpy(&y, p->entity + 8 * i, sizeof y);
-    if (x != y) return 0;
-  }
-  memcpy(&x, c->entity + 8 * last, sizeof x);
-  memcpy(&y, p->entity + 8 * last, sizeof y);
-  return ((x ^ y) & c->ent_mask) == 0;
-#else
-  return !strcmp(c->entity, p->entity);
-#endif
+  return c->ent_len < ENT_ENTITY_BYTES - 1
+             ? !strcmp(c->entity, ent)
+             : !strncmp(c->entity, ent, ENT_ENTITY_BYTES - 1);
 }
 
 size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
@@ -428,7 +400,7 @@ static ent_status build_layout(ent_ensemble *e, const ent_run *r) {
     c->variable = p->variable;
     c->unit = p->unit;
     snprintf(c->entity, sizeof c->entity, "%s", p->entity);
-    cell_set_words(c);
+    c->ent_len = (uint32_t)strlen(c->entity); /* < ENT_ENTITY_BYTES */
     c->year = p->year;
     size_t f = ent_ensemble_find_cell(e, p->variable, p->entity, p->year);
     c->first = f != (size_t)-1 ? f : k;
@@ -706,6 +678,42 @@ fail:
 
 /* ------------------------------------------------------------ members */
 
+/* A member's points into its record, as its run records them: usually
+ * the point after cell c is cell c + 1; else (a member records fewer
+ * values than the nominal run) it is usually a few cells on, where a
+ * cell's `first` is what the hash would find; else the hash.  A point of
+ * no cell is dropped. */
+typedef struct member_sink {
+  const ent_ensemble *e;
+  double *vals; /* [S] the record's series values */
+  size_t c;     /* the cell after the last one written */
+} member_sink;
+
+static void member_point(void *ctx, const char *var, const char *ent,
+                         int year, double v) {
+  member_sink *ms = ctx;
+  const ent_ensemble *e = ms->e;
+  size_t c = ms->c, at = (size_t)-1;
+  if (c < e->S && cell_is_key(&e->cells[c], var, ent, year)) {
+    at = c;
+  } else {
+    size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
+    for (size_t j = c + 1; j < end && at == (size_t)-1; j++)
+      if (cell_is_key(&e->cells[j], var, ent, year)) at = e->cells[j].first;
+    if (at == (size_t)-1) {
+      /* the name as the run's point would hold it */
+      char name[ENT_ENTITY_BYTES];
+      size_t n = strnlen(ent, sizeof name - 1);
+      memcpy(name, ent, n);
+      name[n] = '\0';
+      at = ent_ensemble_find_cell(e, var, name, year);
+    }
+  }
+  if (at == (size_t)-1) return;
+  ms->vals[at] = v;
+  ms->c = at + 1;
+}
+
 /* Evaluation `ev` (unit ev / per_unit, variant ev % per_unit) into rec. */
 static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
                      unsigned char *rec) {
@@ -740,12 +748,29 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     w->ro.both_as = drawn ? ENT_ISSUE_SMP : ENT_ISSUE_EUM;
   }
   memcpy(rec + 4, &drawn, sizeof drawn);
+  /* the run, its points straight into the record (member_point) from
+   * the end of the first step on: the base year's stay in the run too,
+   * where the simulation reads some back */
   ent_diag *dg = ent_diag_create();
   ent_run *r = NULL;
-  ent_status st = dg ? ent_run_create(w->model, &w->ro, &r, dg) : ENT_ENOMEM;
+  ent_sim *sim = NULL;
+  member_sink ms = {e, vals + d, 0};
+  ent_status st = dg ? ent_sim_start(w->model, &w->ro, &sim, dg) : ENT_ENOMEM;
+  if (st == ENT_OK) {
+    st = ent_sim_step(sim, dg);
+    if (st == ENT_OK || st == ENT_CONTINUE) ent_sim_set_sink(sim, member_point, &ms);
+    while (st == ENT_CONTINUE) st = ent_sim_step(sim, dg);
+    if (st == ENT_OK) {
+      st = ent_sim_finish(sim, &r);
+    } else {
+      ent_sim_destroy(sim);
+    }
+  }
   int32_t s32 = (int32_t)st;
   memcpy(rec, &s32, sizeof s32);
   if (st != ENT_OK) {
+    /* a failed member's record holds no outputs */
+    for (size_t i = 0; i < e->S; i++) vals[d + i] = NAN;
     const ent_diag_item *it = dg ? ent_diag_get(dg, 0) : NULL;
     snprintf((char *)rec + 8, ENT_ENS_REC_HEAD - 8, "%.110s",
              it ? it->msg : ent_status_str(st));
@@ -753,27 +778,6 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     return;
   }
   ent_diag_destroy(dg);
-  /* series into the layout: usually the point after cell c is cell c + 1;
-   * else (a member records fewer values than the nominal run) it is
-   * usually a few cells on, where a cell's `first` is what the hash
-   * would find; else the hash */
-  size_t c = 0;
-  for (size_t p = 0; p < r->n_series; p++) {
-    const ent_series_point *pt = &r->series[p];
-    size_t at = (size_t)-1;
-    if (c < e->S && cell_is_point(&e->cells[c], pt)) {
-      at = c;
-    } else {
-      size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
-      for (size_t j = c + 1; j < end && at == (size_t)-1; j++)
-        if (cell_is_point(&e->cells[j], pt)) at = e->cells[j].first;
-      if (at == (size_t)-1)
-        at = ent_ensemble_find_cell(e, pt->variable, pt->entity, pt->year);
-    }
-    if (at == (size_t)-1) continue;
-    vals[d + at] = pt->value;
-    c = at + 1;
-  }
   for (size_t i = 0; i < m->n_issues; i++) {
     /* NULL: spatial-model issue */
     const ent_eum_hist *h = ent_issue_run_hist(&r->issues[i]);

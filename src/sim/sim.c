@@ -1142,6 +1142,16 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
   return ENT_CONTINUE;
 }
 
+void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx) {
+  ent_run *r = s->run;
+  for (size_t k = 0; k < r->n_series; k++) {
+    const ent_series_point *p = &r->series[k];
+    fn(ctx, p->variable, p->entity, p->year, p->value);
+  }
+  r->sink = fn;
+  r->sink_ctx = ctx;
+}
+
 ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
   *out = NULL;
   if (!s) return ENT_EINVAL;

@@ -114,6 +114,13 @@ typedef struct ent_run_driver {
   int has_alignment;
 } ent_run_driver;
 
+/* Where an ensemble member's points go instead of the run's series
+ * (ent_sim_set_sink): variable (static name), entity (any string; its
+ * first 71 bytes are its name, as in ent_series_point), year and the
+ * finite value, -0.0 made +0.0. */
+typedef void (*ent_run_sink)(void *ctx, const char *variable,
+                             const char *entity, int year, double v);
+
 struct ent_run {
   const ent_model *m;
   ent_issue_run *issues;
@@ -123,6 +130,8 @@ struct ent_run {
   int first_year, last_year; /* structural runs; 0 otherwise */
   ent_run_driver *drivers;   /* with opts->drivers and a time axis */
   size_t n_drivers;
+  ent_run_sink sink;         /* NULL: points into series */
+  void *sink_ctx;
 };
 
 /* Apply the EUM options of o (NULL: none) in order to an issue's options. */
@@ -137,8 +146,8 @@ ENT_LOCAL size_t ent_run_opts_count(const ent_run_opts *o);
 ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
                                      char *buf, size_t size);
 
-/* Append a value of a series to the run; -1 (nothing recorded) when v is
- * not finite or memory ran out. */
+/* Append a value of a series to the run (or pass it to the run's sink);
+ * -1 (nothing recorded) when v is not finite or memory ran out. */
 ENT_LOCAL int ent_run_record(ent_run *r, const char *var, const char *unit,
                              const char *entity, int year, double v);
 
@@ -150,5 +159,15 @@ ENT_LOCAL void ent_run_align_pair(const ent_model *m, char *buf, size_t size);
 /* Value of series (variable, entity, year), or NAN if the run has none. */
 ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
                                const char *entity, int year);
+
+/* From now on the run's points go to fn(ctx, ...) in the order recorded
+ * instead of into its series; the points recorded so far are passed to fn
+ * first, in order, and stay in the series as well.  For an ensemble
+ * member, which needs each value once in its record and not the 100-byte
+ * points: set it after the first step -- the base year's points must stay
+ * in the series, where channel flows scaled by an indicator read their
+ * base-year value back (ent_run_value) -- and read no series of the
+ * finished run but those. */
+ENT_LOCAL void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx);
 
 #endif /* ENT_SIM_H */
