@@ -689,26 +689,31 @@ typedef struct member_sink {
   size_t c;     /* the cell after the last one written */
 } member_sink;
 
+/* member_point's search for a point that is not the next cell's. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t member_find(const ent_ensemble *e, size_t c, const char *var,
+                          const char *ent, int year) {
+  size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
+  for (size_t j = c + 1; j < end; j++)
+    if (cell_is_key(&e->cells[j], var, ent, year)) return e->cells[j].first;
+  /* the name as the run's point would hold it */
+  char name[ENT_ENTITY_BYTES];
+  size_t n = strnlen(ent, sizeof name - 1);
+  memcpy(name, ent, n);
+  name[n] = '\0';
+  return ent_ensemble_find_cell(e, var, name, year);
+}
+
 static void member_point(void *ctx, const char *var, const char *ent,
                          int year, double v) {
   member_sink *ms = ctx;
   const ent_ensemble *e = ms->e;
-  size_t c = ms->c, at = (size_t)-1;
-  if (c < e->S && cell_is_key(&e->cells[c], var, ent, year)) {
-    at = c;
-  } else {
-    size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
-    for (size_t j = c + 1; j < end && at == (size_t)-1; j++)
-      if (cell_is_key(&e->cells[j], var, ent, year)) at = e->cells[j].first;
-    if (at == (size_t)-1) {
-      /* the name as the run's point would hold it */
-      char name[ENT_ENTITY_BYTES];
-      size_t n = strnlen(ent, sizeof name - 1);
-      memcpy(name, ent, n);
-      name[n] = '\0';
-      at = ent_ensemble_find_cell(e, var, name, year);
-    }
-  }
+  size_t c = ms->c;
+  size_t at = c < e->S && cell_is_key(&e->cells[c], var, ent, year)
+                  ? c
+                  : member_find(e, c, var, ent, year);
   if (at == (size_t)-1) return;
   ms->vals[at] = v;
   ms->c = at + 1;

@@ -43,6 +43,8 @@
 static void shocks_at(const ent_sim *s, int t, double *beta, double *emb);
 static void name_pair(char *buf, size_t size, const ent_structure *st,
                       size_t a, size_t b);
+static void join_names(char *buf, size_t size, const char *a, const char *sep,
+                       const char *b);
 
 /* ------------------------------------------------------------ the sim */
 
@@ -313,8 +315,8 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       goto nomem;
     for (size_t a = 0; a < na; a++)
       for (size_t b = a + 1; b < na; b++)
-        snprintf(s->actor_dash[a * na + b], sizeof(sim_name), "%s-%s",
-                 m->actors[a].id, m->actors[b].id);
+        join_names(s->actor_dash[a * na + b], sizeof(sim_name),
+                   m->actors[a].id, "-", m->actors[b].id);
   }
   const ent_structure *st = m->st;
   if (st) {
@@ -366,8 +368,8 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
           if (a == b) continue;
           name_pair(s->arrow[a * nb + b], sizeof(sim_name), st, a, b);
           if (a < b)
-            snprintf(s->dash[a * nb + b], sizeof(sim_name), "%s-%s",
-                     st->blocs[a].id, st->blocs[b].id);
+            join_names(s->dash[a * nb + b], sizeof(sim_name),
+                       st->blocs[a].id, "-", st->blocs[b].id);
         }
     }
     ent_trade_opts_init(&s->topts);
@@ -532,9 +534,21 @@ static double world_factor(const ent_sim *s, const double *gdp) {
   return now / base;
 }
 
+/* buf = a, sep, b joined, cut to size - 1 bytes and terminated: what
+ * snprintf(buf, size, "%s<sep>%s", a, b) writes (size > 0), without
+ * parsing a format (a run names some hundred pairs at its start). */
+static void join_names(char *buf, size_t size, const char *a, const char *sep,
+                       const char *b) {
+  const char *part[3] = {a, sep, b};
+  size_t at = 0;
+  for (int k = 0; k < 3; k++)
+    for (const char *p = part[k]; *p && at + 1 < size; p++) buf[at++] = *p;
+  buf[at] = '\0';
+}
+
 static void name_pair(char *buf, size_t size, const ent_structure *st,
                       size_t a, size_t b) {
-  snprintf(buf, size, "%s->%s", st->blocs[a].id, st->blocs[b].id);
+  join_names(buf, size, st->blocs[a].id, "->", st->blocs[b].id);
 }
 
 /* Indicator `id` for the ordered pair (a, b) of the current flows. */
