@@ -358,22 +358,51 @@ static int cell_is(const cell *c, const char *var, const char *ent, int year) {
          !strcmp(c->entity, ent);
 }
 
-enum { ENT_ENTITY_BYTES = 72 };
+/* Entity names are compared eight bytes at a time: a cell knows in how
+ * many words of its name the terminating zero lies (ent_words) and which
+ * bytes of that last word are the name's and its zero (ent_mask); a run
+ * passes its sink each name in an array of the same size (ENT_RUN_ENTITY,
+ * ent_run_record), so whole words can be read, and the bytes after its
+ * zero (which may be anything) are masked off.  The same answer as
+ * strcmp. */
+enum { ENT_ENTITY_BYTES = ENT_RUN_ENTITY };
 _Static_assert(sizeof(((cell *)0)->entity) == ENT_ENTITY_BYTES &&
                    sizeof(((ent_series_point *)0)->entity) == ENT_ENTITY_BYTES,
                "a cell's entity holds what a run's point would");
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ENT_ENTITY_WORDS 1
+#else
+#define ENT_ENTITY_WORDS 0
+#endif
+
+static void cell_set_words(cell *c) {
+  size_t len = strlen(c->entity); /* < ENT_ENTITY_BYTES */
+  size_t bytes = len % 8 + 1;     /* of the last word: the name's and 0 */
+  c->ent_words = (uint32_t)(len / 8 + 1);
+  c->ent_mask = bytes == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
+}
 
 /* cell_is for a point a member's run passes to its sink (ent_run_sink):
- * any string as entity, of which the first ENT_ENTITY_BYTES - 1 bytes
- * are the name (as ent_run_record cuts it).  The same answer as cell_is
- * on the point ent_run_record would store. */
+ * ent is an array of ENT_ENTITY_BYTES holding a name and its zero. */
 static inline int cell_is_key(const cell *c, const char *var, const char *ent,
                               int year) {
   if (c->year != year || (c->variable != var && strcmp(c->variable, var)))
     return 0;
-  return c->ent_len < ENT_ENTITY_BYTES - 1
-             ? !strcmp(c->entity, ent)
-             : !strncmp(c->entity, ent, ENT_ENTITY_BYTES - 1);
+#if ENT_ENTITY_WORDS
+  size_t last = c->ent_words - 1;
+  uint64_t x, y;
+  for (size_t i = 0; i < last; i++) {
+    memcpy(&x, c->entity + 8 * i, sizeof x);
+    memcpy(&y, ent + 8 * i, sizeof y);
+    if (x != y) return 0;
+  }
+  memcpy(&x, c->entity + 8 * last, sizeof x);
+  memcpy(&y, ent + 8 * last, sizeof y);
+  return ((x ^ y) & c->ent_mask) == 0;
+#else
+  return !strcmp(c->entity, ent);
+#endif
 }
 
 size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
@@ -400,7 +429,7 @@ static ent_status build_layout(ent_ensemble *e, const ent_run *r) {
     c->variable = p->variable;
     c->unit = p->unit;
     snprintf(c->entity, sizeof c->entity, "%s", p->entity);
-    c->ent_len = (uint32_t)strlen(c->entity); /* < ENT_ENTITY_BYTES */
+    cell_set_words(c);
     c->year = p->year;
     size_t f = ent_ensemble_find_cell(e, p->variable, p->entity, p->year);
     c->first = f != (size_t)-1 ? f : k;
@@ -698,12 +727,7 @@ static size_t member_find(const ent_ensemble *e, size_t c, const char *var,
   size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
   for (size_t j = c + 1; j < end; j++)
     if (cell_is_key(&e->cells[j], var, ent, year)) return e->cells[j].first;
-  /* the name as the run's point would hold it */
-  char name[ENT_ENTITY_BYTES];
-  size_t n = strnlen(ent, sizeof name - 1);
-  memcpy(name, ent, n);
-  name[n] = '\0';
-  return ent_ensemble_find_cell(e, var, name, year);
+  return ent_ensemble_find_cell(e, var, ent, year);
 }
 
 static void member_point(void *ctx, const char *var, const char *ent,

@@ -28,7 +28,8 @@ typedef struct work {
 typedef struct cell {
   const char *variable, *unit; /* static strings of sim.c */
   char entity[72];             /* NUL-padded (calloc) */
-  uint32_t ent_len;            /* strlen(entity) */
+  uint32_t ent_words;          /* 8-byte words up to the name's zero */
+  uint64_t ent_mask;           /* the bytes of the last word compared */
   int year;
   size_t first; /* the first cell of the same key (ent_ensemble_find_cell) */
 } cell;

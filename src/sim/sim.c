@@ -63,7 +63,7 @@ typedef struct issue_ws {
   int bargained;                  /* at least once */
 } issue_ws;
 
-typedef char sim_name[72]; /* as ent_series_point.entity */
+typedef char sim_name[ENT_RUN_ENTITY]; /* as ent_series_point.entity */
 
 struct ent_sim {
   const ent_model *m;
@@ -115,6 +115,10 @@ struct ent_sim {
   sim_name *arrow;         /* [nb*nb] "A->B", a != b */
   sim_name *dash;          /* [nb*nb] "A-B", a < b */
   sim_name *actor_dash;    /* [na*na] actors' "A-B", a < b */
+  sim_name *bloc_name;     /* [nb] the blocs' ids, as arrays: every entity
+                              recorded is one (ent_run_record) */
+  sim_name *chan_name;     /* [n_channels] the channels' ids */
+  sim_name *issue_name;    /* [n_issues] the issues' ids */
 };
 
 /* Largest bloc or actor count whose pair names are kept (nb^2 * 72
@@ -188,6 +192,9 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->arrow);
   ent_free(s->dash);
   ent_free(s->actor_dash);
+  ent_free(s->issue_name);
+  ent_free(s->chan_name);
+  ent_free(s->bloc_name);
   ent_free(s->w_hat);
   ent_free(s->welfare);
   ent_free(s->pressure);
@@ -269,6 +276,53 @@ static long *stakes_of_actors(const ent_model *m) {
   return t;
 }
 
+/* The entity names of the recorded series, each an array of
+ * ENT_RUN_ENTITY bytes (ent_run_record): the issues', blocs' and
+ * channels' ids, and the pairs' names made once for the whole run (up to
+ * ENT_SIM_NAMES_MAX actors or blocs; else each is made when recorded).
+ * ENT_ENOMEM or ENT_OK. */
+static ent_status sim_names(ent_sim *s) {
+  const ent_model *m = s->m;
+  const ent_structure *st = m->st;
+  size_t ni = m->n_issues, na = m->n_actors;
+  if (!(s->issue_name = ent_mallocarray(ni ? ni : 1, sizeof *s->issue_name)))
+    return ENT_ENOMEM;
+  for (size_t i = 0; i < ni; i++)
+    join_names(s->issue_name[i], sizeof(sim_name), m->issues[i].id, "", "");
+  if (na >= 2 && na <= ENT_SIM_NAMES_MAX) {
+    if (!(s->actor_dash = ent_mallocarray(na * na, sizeof *s->actor_dash)))
+      return ENT_ENOMEM;
+    for (size_t a = 0; a < na; a++)
+      for (size_t b = a + 1; b < na; b++)
+        join_names(s->actor_dash[a * na + b], sizeof(sim_name),
+                   m->actors[a].id, "-", m->actors[b].id);
+  }
+  if (!st) return ENT_OK;
+  size_t nb = s->nb, nn = nb * nb;
+  s->bloc_name = ent_mallocarray(nb ? nb : 1, sizeof *s->bloc_name);
+  s->chan_name = ent_mallocarray(st->n_channels ? st->n_channels : 1,
+                                 sizeof *s->chan_name);
+  if (!s->bloc_name || !s->chan_name) return ENT_ENOMEM;
+  for (size_t i = 0; i < nb; i++)
+    join_names(s->bloc_name[i], sizeof(sim_name), st->blocs[i].id, "", "");
+  for (size_t c = 0; c < st->n_channels; c++)
+    join_names(s->chan_name[c], sizeof(sim_name), st->channels[c].id, "", "");
+  if (nb >= 2 && nb <= ENT_SIM_NAMES_MAX) {
+    s->arrow = ent_mallocarray(nn, sizeof *s->arrow);
+    s->dash = ent_mallocarray(nn, sizeof *s->dash);
+    if (!s->arrow || !s->dash) return ENT_ENOMEM;
+    for (size_t a = 0; a < nb; a++)
+      for (size_t b = 0; b < nb; b++) {
+        if (a == b) continue;
+        name_pair(s->arrow[a * nb + b], sizeof(sim_name), st, a, b);
+        if (a < b)
+          join_names(s->dash[a * nb + b], sizeof(sim_name), st->blocs[a].id,
+                     "-", st->blocs[b].id);
+      }
+  }
+  return ENT_OK;
+}
+
 ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
                          ent_sim **out, ent_diag *d) {
   *out = NULL;
@@ -308,16 +362,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       !(s->ew = ent_eum_work_alloc(max_stakes)) ||
       !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
     goto nomem;
-  size_t na = m->n_actors;
   if (!(s->stake_of = stakes_of_actors(m))) goto nomem;
-  if (na >= 2 && na <= ENT_SIM_NAMES_MAX) {
-    if (!(s->actor_dash = ent_mallocarray(na * na, sizeof *s->actor_dash)))
-      goto nomem;
-    for (size_t a = 0; a < na; a++)
-      for (size_t b = a + 1; b < na; b++)
-        join_names(s->actor_dash[a * na + b], sizeof(sim_name),
-                   m->actors[a].id, "-", m->actors[b].id);
-  }
   const ent_structure *st = m->st;
   if (st) {
     size_t nb = st->n_blocs, nn = nb * nb;
@@ -359,19 +404,6 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       s->vul_w = ent_mallocarray(2 * nb, sizeof(double));
       if (!s->vul_w) goto nomem;
     }
-    if (nb >= 2 && nb <= ENT_SIM_NAMES_MAX) {
-      s->arrow = ent_mallocarray(nn, sizeof *s->arrow);
-      s->dash = ent_mallocarray(nn, sizeof *s->dash);
-      if (!s->arrow || !s->dash) goto nomem;
-      for (size_t a = 0; a < nb; a++)
-        for (size_t b = 0; b < nb; b++) {
-          if (a == b) continue;
-          name_pair(s->arrow[a * nb + b], sizeof(sim_name), st, a, b);
-          if (a < b)
-            join_names(s->dash[a * nb + b], sizeof(sim_name),
-                       st->blocs[a].id, "-", st->blocs[b].id);
-        }
-    }
     ent_trade_opts_init(&s->topts);
     s->topts.theta = st->theta;
     s->topts.deficit = st->multiplicative ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
@@ -381,6 +413,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->vopts.newton_predict = 1;
     s->vopts.newton_chord = 1;
   }
+  if (sim_names(s) != ENT_OK) goto nomem;
   *out = s;
   return ENT_OK;
 nomem:
@@ -935,7 +968,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   }
   int have_cinc = ent_indicators_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
   for (size_t i = 0; i < nb; i++) {
-    const char *id = st->blocs[i].id;
+    const char *id = s->bloc_name[i];
     REC(ENT_VAR_GDP, id, s->gdp[i]);
     REC(ENT_VAR_MILEX, id, s->milex[i]);
     if (have_cinc) REC(ENT_VAR_CAPABILITY_INDEX, id, cinc[i]);
@@ -1022,7 +1055,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
     double f = channel_flow(s, c, t);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, ch->id, t, f))
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, s->chan_name[c],
+                       t, f))
       return ENT_ENOMEM;
     int first = 1;
     for (size_t q = 0; q < c; q++)
@@ -1050,11 +1084,12 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     int dec = s->ws[i].decider;
     const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
     double fc, mean;
-    REC(ENT_VAR_ISSUE_FORECAST, m->issues[i].id, ir->forecast);
-    REC(ENT_VAR_BASELINE_MEDIAN, m->issues[i].id, ir->initial_median);
-    REC(ENT_VAR_BASELINE_MEAN, m->issues[i].id, ir->initial_mean);
+    const char *id = s->issue_name[i];
+    REC(ENT_VAR_ISSUE_FORECAST, id, ir->forecast);
+    REC(ENT_VAR_BASELINE_MEDIAN, id, ir->initial_median);
+    REC(ENT_VAR_BASELINE_MEAN, id, ir->initial_mean);
     if (b->outcome(ir->part[dec], 0, &fc, &mean) == 0)
-      REC(ENT_VAR_ISSUE_MEAN, m->issues[i].id, mean);
+      REC(ENT_VAR_ISSUE_MEAN, id, mean);
     /* further dimensions of a spatial issue: "issue/dimension" */
     for (size_t q = 1; q < m->issues[i].n_dims; q++) {
       if (b->outcome(ir->part[dec], q, &fc, &mean)) break;

@@ -97,11 +97,14 @@ static inline const ent_issue_smp *ent_issue_run_smp_ran(
  * issue's scale. */
 #define ENT_MODEL_DISAGREE 0.10
 
+/* Bytes of an entity name as recorded, its terminating zero included. */
+#define ENT_RUN_ENTITY 72
+
 /* One value of a yearly series (docs/variables.md). */
 typedef struct ent_series_point {
   const char *variable;  /* static name, e.g. "trade_flow" */
   const char *unit;      /* static unit text */
-  char entity[72];       /* "RUS->CHN", "RUS", a channel or issue id */
+  char entity[ENT_RUN_ENTITY]; /* "RUS->CHN", "RUS", a channel or issue id */
   int year;
   double value;          /* finite */
 } ent_series_point;
@@ -115,9 +118,9 @@ typedef struct ent_run_driver {
 } ent_run_driver;
 
 /* Where an ensemble member's points go instead of the run's series
- * (ent_sim_set_sink): variable (static name), entity (any string; its
- * first 71 bytes are its name, as in ent_series_point), year and the
- * finite value, -0.0 made +0.0. */
+ * (ent_sim_set_sink): variable (static name), entity (an array of
+ * ENT_RUN_ENTITY bytes, all readable, holding the name and its zero),
+ * year and the finite value, -0.0 made +0.0. */
 typedef void (*ent_run_sink)(void *ctx, const char *variable,
                              const char *entity, int year, double v);
 
@@ -147,7 +150,9 @@ ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
                                      char *buf, size_t size);
 
 /* Append a value of a series to the run (or pass it to the run's sink);
- * -1 (nothing recorded) when v is not finite or memory ran out. */
+ * -1 (nothing recorded) when v is not finite or memory ran out.  entity:
+ * an array of ENT_RUN_ENTITY bytes holding the name and its zero (a sink
+ * compares whole words of it). */
 ENT_LOCAL int ent_run_record(ent_run *r, const char *var, const char *unit,
                              const char *entity, int year, double v);
 
