@@ -128,13 +128,8 @@ void ent_run_destroy(ent_run *r) {
   ent_free(r);
 }
 
-/* ent_run_record into the series (kept apart so that a call that goes
- * to a sink saves no registers for it). */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int record_point(ent_run *r, const char *var, const char *unit,
-                        const char *entity, int year, double v) {
+int ent_run_record_point(ent_run *r, const char *var, const char *unit,
+                         const char *entity, int year, double v) {
   if (r->n_series == r->cap_series) {
     size_t cap = r->cap_series ? 2 * r->cap_series : 256;
     ent_series_point *p = ent_realloc(r->series, cap * sizeof *p);
@@ -152,17 +147,6 @@ static int record_point(ent_run *r, const char *var, const char *unit,
   p->year = year;
   p->value = v;
   return 0;
-}
-
-int ent_run_record(ent_run *r, const char *var, const char *unit,
-                   const char *entity, int year, double v) {
-  if (!isfinite(v)) return -1; /* never let NaN/Inf out */
-  if (v == 0.0) v = 0.0;       /* -0.0 too */
-  if (r->sink) {
-    r->sink(r->sink_ctx, var, entity, year, v);
-    return 0;
-  }
-  return record_point(r, var, unit, entity, year, v);
 }
 
 double ent_run_value(const ent_run *r, const char *variable,

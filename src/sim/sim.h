@@ -19,6 +19,8 @@
 #ifndef ENT_SIM_H
 #define ENT_SIM_H
 
+#include <math.h>
+
 #include "model/model.h"
 #include "sim/bargain.h"
 
@@ -149,12 +151,27 @@ ENT_LOCAL size_t ent_run_opts_count(const ent_run_opts *o);
 ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
                                      char *buf, size_t size);
 
+/* ent_run_record's store into the series (v finite, not -0.0). */
+ENT_LOCAL int ent_run_record_point(ent_run *r, const char *var,
+                                   const char *unit, const char *entity,
+                                   int year, double v);
+
 /* Append a value of a series to the run (or pass it to the run's sink);
  * -1 (nothing recorded) when v is not finite or memory ran out.  entity:
  * an array of ENT_RUN_ENTITY bytes holding the name and its zero (a sink
- * compares whole words of it). */
-ENT_LOCAL int ent_run_record(ent_run *r, const char *var, const char *unit,
-                             const char *entity, int year, double v);
+ * compares whole words of it).  Inline: a run records thousands of
+ * values a year. */
+static inline int ent_run_record(ent_run *r, const char *var,
+                                 const char *unit, const char *entity,
+                                 int year, double v) {
+  if (!isfinite(v)) return -1; /* never let NaN/Inf out */
+  if (v == 0.0) v = 0.0;       /* -0.0 too */
+  if (r->sink) {
+    r->sink(r->sink_ctx, var, entity, year, v);
+    return 0;
+  }
+  return ent_run_record_point(r, var, unit, entity, year, v);
+}
 
 /* The entity ("A-B") of the main pair's alignment: the first report pair
  * (else the first two actors) in the scenario's actor order; "" with fewer
