@@ -60,6 +60,8 @@ typedef struct issue_ws {
   double *cur;                    /* [nv] where the decider's bargaining
                                      stands (end of the last year) */
   unsigned char *forced;          /* [n_stakes] position shock this year */
+  double *item_sal;               /* [nv] this year's salience of each stake
+                                     on each dimension (record_alignment) */
   int bargained;                  /* at least once */
 } issue_ws;
 
@@ -161,6 +163,7 @@ void ent_sim_destroy(ent_sim *s) {
       ent_free(s->ws[i].ideal);
       ent_free(s->ws[i].cur);
       ent_free(s->ws[i].forced);
+      ent_free(s->ws[i].item_sal);
     }
   }
   ent_free(s->cap);
@@ -242,8 +245,9 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   q->ideal = ent_mallocarray(q->nv, sizeof(double));
   q->cur = ent_mallocarray(q->nv, sizeof(double));
   q->forced = ent_calloc(n ? n : 1, 1);
+  q->item_sal = ent_mallocarray(q->nv ? q->nv : 1, sizeof(double));
   if (!s->cap[i] || !s->sal[i] || !ir->cap || !ir->sal || !q->pos ||
-      !q->ideal || !q->cur || !q->forced)
+      !q->ideal || !q->cur || !q->forced || !q->item_sal)
     return ENT_ENOMEM;
   for (size_t k = 0; k < n; k++)
     for (size_t d = 0; d < m; d++)
@@ -895,6 +899,22 @@ static ent_status record_alignment(ent_sim *s, int t) {
   ent_run *r = s->run;
   size_t na = m->n_actors;
   char buf[160];
+  /* what every pair reads, made once: each stake's salience on each
+   * dimension (a spatial issue's dimensions weighted by its salience of
+   * the year) and the expected-utility histories */
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue *is = &m->issues[i];
+    issue_ws *q = &s->ws[i];
+    size_t nd = is->n_dims;
+    for (size_t k = 0; k < is->n_stakes; k++)
+      for (size_t d = 0; d < nd; d++)
+        q->item_sal[k * nd + d] =
+            nd > 1 ? is->stakes[k].sal_dims[d] *
+                         (is->stakes[k].salience > 0.0
+                              ? s->sal[i][k] / is->stakes[k].salience
+                              : 1.0)
+                   : s->sal[i][k];
+  }
   for (size_t a = 0; a < na; a++)
     for (size_t b = a + 1; b < na; b++) {
       if (na > 12) {
@@ -907,23 +927,17 @@ static ent_status record_alignment(ent_sim *s, int t) {
       }
       size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
       for (size_t i = 0; i < m->n_issues; i++) {
-        const ent_issue *is = &m->issues[i];
         long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
         if (ka < 0 || kb < 0) continue;
+        const ent_issue *is = &m->issues[i];
         const issue_ws *q = &s->ws[i];
         size_t nd = is->n_dims;
-        for (size_t d = 0; d < nd && n_items < s->n_align; d++) {
-          double sa = s->sal[i][ka], sb = s->sal[i][kb];
-          if (nd > 1) {
-            sa = is->stakes[ka].sal_dims[d] * (is->stakes[ka].salience > 0.0
-                     ? s->sal[i][ka] / is->stakes[ka].salience : 1.0);
-            sb = is->stakes[kb].sal_dims[d] * (is->stakes[kb].salience > 0.0
-                     ? s->sal[i][kb] / is->stakes[kb].salience : 1.0);
-          }
-          s->align[n_items++] = (ent_align_item){
-              q->cur[(size_t)ka * nd + d], q->cur[(size_t)kb * nd + d], sa, sb,
-              is->hi - is->lo};
-        }
+        const double *xa = q->cur + (size_t)ka * nd, *xb = q->cur + (size_t)kb * nd;
+        const double *sa = q->item_sal + (size_t)ka * nd;
+        const double *sb = q->item_sal + (size_t)kb * nd;
+        for (size_t d = 0; d < nd && n_items < s->n_align; d++)
+          s->align[n_items++] =
+              (ent_align_item){xa[d], xb[d], sa[d], sb[d], is->hi - is->lo};
         const ent_eum_hist *h = q->decider == ENT_BARGAIN_EUM
                                     ? ent_issue_run_hist(&r->issues[i])
                                     : NULL;
