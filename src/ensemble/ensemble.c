@@ -7,8 +7,10 @@
  * u), draws one uniform per uncertain number in declaration order (two
  * vectors A and B with Sobol' indices), maps them through the inverse
  * CDFs, applies the values to its thread's value copy of the model and
- * runs the unchanged simulation (ent_run_create).  Its outputs become a
- * record (ensemble.h).  A step computes a batch of units: the units are
+ * runs the unchanged simulation (ent_sim_start, ent_sim_step), whose
+ * recorded values go straight into the member's record from the end of
+ * the first step on (ent_sim_set_sink, member_point; ensemble.h).  A
+ * step computes a batch of units: the units are
  * split over the MPI ranks in contiguous blocks and over each rank's
  * threads (OpenMP, dynamic schedule, one workspace per thread), the
  * records are gathered on rank 0 in unit order, and rank 0 reduces them
