@@ -7,8 +7,10 @@
  * u), draws one uniform per uncertain number in declaration order (two
  * vectors A and B with Sobol' indices), maps them through the inverse
  * CDFs, applies the values to its thread's value copy of the model and
- * runs the unchanged simulation (ent_run_create).  Its outputs become a
- * record (ensemble.h).  A step computes a batch of units: the units are
+ * runs the unchanged simulation (ent_sim_start, ent_sim_step), whose
+ * recorded values go straight into the member's record from the end of
+ * the first step on (ent_sim_set_sink, member_point; ensemble.h).  A
+ * step computes a batch of units: the units are
  * split over the MPI ranks in contiguous blocks and over each rank's
  * threads (OpenMP, dynamic schedule, one workspace per thread), the
  * records are gathered on rank 0 in unit order, and rank 0 reduces them
@@ -360,14 +362,15 @@ static int cell_is(const cell *c, const char *var, const char *ent, int year) {
 
 /* Entity names are compared eight bytes at a time: a cell knows in how
  * many words of its name the terminating zero lies (ent_words) and which
- * bytes of that last word are the name's and its zero (ent_mask); a run's
- * point holds its name in an array of the same size, so whole words can
- * be read, and the bytes after its zero (which may be anything) are masked
- * off.  The same answer as strcmp. */
-enum { ENT_ENTITY_BYTES = 72 };
+ * bytes of that last word are the name's and its zero (ent_mask); a run
+ * passes its sink each name in an array of the same size (ENT_RUN_ENTITY,
+ * ent_run_record), so whole words can be read, and the bytes after its
+ * zero (which may be anything) are masked off.  The same answer as
+ * strcmp. */
+enum { ENT_ENTITY_BYTES = ENT_RUN_ENTITY };
 _Static_assert(sizeof(((cell *)0)->entity) == ENT_ENTITY_BYTES &&
                    sizeof(((ent_series_point *)0)->entity) == ENT_ENTITY_BYTES,
-               "cell_is_point reads whole entity arrays");
+               "a cell's entity holds what a run's point would");
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define ENT_ENTITY_WORDS 1
@@ -382,25 +385,25 @@ static void cell_set_words(cell *c) {
   c->ent_mask = bytes == 8 ? ~UINT64_C(0) : (UINT64_C(1) << (8 * bytes)) - 1;
 }
 
-/* cell_is for a run's point (both entities are arrays of
- * ENT_ENTITY_BYTES). */
-static inline int cell_is_point(const cell *c, const ent_series_point *p) {
-  if (c->year != p->year ||
-      (c->variable != p->variable && strcmp(c->variable, p->variable)))
+/* cell_is for a point a member's run passes to its sink (ent_run_sink):
+ * ent is an array of ENT_ENTITY_BYTES holding a name and its zero. */
+static inline int cell_is_key(const cell *c, const char *var, const char *ent,
+                              int year) {
+  if (c->year != year || (c->variable != var && strcmp(c->variable, var)))
     return 0;
 #if ENT_ENTITY_WORDS
   size_t last = c->ent_words - 1;
   uint64_t x, y;
   for (size_t i = 0; i < last; i++) {
     memcpy(&x, c->entity + 8 * i, sizeof x);
-    memcpy(&y, p->entity + 8 * i, sizeof y);
+    memcpy(&y, ent + 8 * i, sizeof y);
     if (x != y) return 0;
   }
   memcpy(&x, c->entity + 8 * last, sizeof x);
-  memcpy(&y, p->entity + 8 * last, sizeof y);
+  memcpy(&y, ent + 8 * last, sizeof y);
   return ((x ^ y) & c->ent_mask) == 0;
 #else
-  return !strcmp(c->entity, p->entity);
+  return !strcmp(c->entity, ent);
 #endif
 }
 
@@ -706,6 +709,42 @@ fail:
 
 /* ------------------------------------------------------------ members */
 
+/* A member's points into its record, as its run records them: usually
+ * the point after cell c is cell c + 1; else (a member records fewer
+ * values than the nominal run) it is usually a few cells on, where a
+ * cell's `first` is what the hash would find; else the hash.  A point of
+ * no cell is dropped. */
+typedef struct member_sink {
+  const ent_ensemble *e;
+  double *vals; /* [S] the record's series values */
+  size_t c;     /* the cell after the last one written */
+} member_sink;
+
+/* member_point's search for a point that is not the next cell's. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t member_find(const ent_ensemble *e, size_t c, const char *var,
+                          const char *ent, int year) {
+  size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
+  for (size_t j = c + 1; j < end; j++)
+    if (cell_is_key(&e->cells[j], var, ent, year)) return e->cells[j].first;
+  return ent_ensemble_find_cell(e, var, ent, year);
+}
+
+static void member_point(void *ctx, const char *var, const char *ent,
+                         int year, double v) {
+  member_sink *ms = ctx;
+  const ent_ensemble *e = ms->e;
+  size_t c = ms->c;
+  size_t at = c < e->S && cell_is_key(&e->cells[c], var, ent, year)
+                  ? c
+                  : member_find(e, c, var, ent, year);
+  if (at == (size_t)-1) return;
+  ms->vals[at] = v;
+  ms->c = at + 1;
+}
+
 /* Evaluation `ev` (unit ev / per_unit, variant ev % per_unit) into rec. */
 static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
                      unsigned char *rec) {
@@ -740,12 +779,29 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     w->ro.both_as = drawn ? ENT_ISSUE_SMP : ENT_ISSUE_EUM;
   }
   memcpy(rec + 4, &drawn, sizeof drawn);
+  /* the run, its points straight into the record (member_point) from
+   * the end of the first step on: the base year's stay in the run too,
+   * where the simulation reads some back */
   ent_diag *dg = ent_diag_create();
   ent_run *r = NULL;
-  ent_status st = dg ? ent_run_create(w->model, &w->ro, &r, dg) : ENT_ENOMEM;
+  ent_sim *sim = NULL;
+  member_sink ms = {e, vals + d, 0};
+  ent_status st = dg ? ent_sim_start(w->model, &w->ro, &sim, dg) : ENT_ENOMEM;
+  if (st == ENT_OK) {
+    st = ent_sim_step(sim, dg);
+    if (st == ENT_OK || st == ENT_CONTINUE) ent_sim_set_sink(sim, member_point, &ms);
+    while (st == ENT_CONTINUE) st = ent_sim_step(sim, dg);
+    if (st == ENT_OK) {
+      st = ent_sim_finish(sim, &r);
+    } else {
+      ent_sim_destroy(sim);
+    }
+  }
   int32_t s32 = (int32_t)st;
   memcpy(rec, &s32, sizeof s32);
   if (st != ENT_OK) {
+    /* a failed member's record holds no outputs */
+    for (size_t i = 0; i < e->S; i++) vals[d + i] = NAN;
     const ent_diag_item *it = dg ? ent_diag_get(dg, 0) : NULL;
     snprintf((char *)rec + 8, ENT_ENS_REC_HEAD - 8, "%.110s",
              it ? it->msg : ent_status_str(st));
@@ -753,27 +809,6 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     return;
   }
   ent_diag_destroy(dg);
-  /* series into the layout: usually the point after cell c is cell c + 1;
-   * else (a member records fewer values than the nominal run) it is
-   * usually a few cells on, where a cell's `first` is what the hash
-   * would find; else the hash */
-  size_t c = 0;
-  for (size_t p = 0; p < r->n_series; p++) {
-    const ent_series_point *pt = &r->series[p];
-    size_t at = (size_t)-1;
-    if (c < e->S && cell_is_point(&e->cells[c], pt)) {
-      at = c;
-    } else {
-      size_t end = c + ENT_ENS_LOOKAHEAD < e->S ? c + ENT_ENS_LOOKAHEAD : e->S;
-      for (size_t j = c + 1; j < end && at == (size_t)-1; j++)
-        if (cell_is_point(&e->cells[j], pt)) at = e->cells[j].first;
-      if (at == (size_t)-1)
-        at = ent_ensemble_find_cell(e, pt->variable, pt->entity, pt->year);
-    }
-    if (at == (size_t)-1) continue;
-    vals[d + at] = pt->value;
-    c = at + 1;
-  }
   for (size_t i = 0; i < m->n_issues; i++) {
     /* NULL: spatial-model issue */
     const ent_eum_hist *h = ent_issue_run_hist(&r->issues[i]);

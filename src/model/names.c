@@ -27,7 +27,7 @@ const char *const ent_names_vgroup_title[ENT_VGROUPS] = {
     "Other variables"};
 
 /* docs/variables.md, in its order; indexed by ent_var_id. */
-static const ent_var_info VARS[ENT_VARS] = {
+const ent_var_info ent_names_vars[ENT_VARS] = {
     {"trade_flow", "US$ bn", "Exports", "exports", ENT_VGROUP_TRADE},
     {"dependence", "share of GDP", "Dependence: bilateral trade over GDP",
      "dependence", ENT_VGROUP_TRADE},
@@ -94,11 +94,11 @@ static const ent_var_info VARS[ENT_VARS] = {
      "mean of the starting positions", ENT_VGROUP_OTHER},
 };
 
-const ent_var_info *ent_names_var(ent_var_id id) { return &VARS[id]; }
+const ent_var_info *ent_names_var(ent_var_id id) { return &ent_names_vars[id]; }
 
 const ent_var_info *ent_names_var_find(const char *name) {
   for (size_t i = 0; i < ENT_VARS; i++)
-    if (!strcmp(VARS[i].name, name)) return &VARS[i];
+    if (!strcmp(ent_names_vars[i].name, name)) return &ent_names_vars[i];
   return NULL;
 }
 

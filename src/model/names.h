@@ -109,9 +109,12 @@ typedef struct ent_var_info {
 ENT_LOCAL const ent_var_info *ent_names_var(ent_var_id id);
 /* The variable of a name, or NULL. */
 ENT_LOCAL const ent_var_info *ent_names_var_find(const char *name);
-/* Shorthands: the name and unit of `id`. */
-#define ENT_VNAME(id) (ent_names_var(id)->name)
-#define ENT_VUNIT(id) (ent_names_var(id)->unit)
+/* The table ent_names_var reads (constant), for the shorthands. */
+ENT_LOCAL extern const ent_var_info ent_names_vars[ENT_VARS];
+/* Shorthands: the name and unit of `id` (read from the table in place: a
+ * simulation records thousands of values a year through them). */
+#define ENT_VNAME(id) (ent_names_vars[id].name)
+#define ENT_VUNIT(id) (ent_names_vars[id].unit)
 
 /* ------------------------------------------------------------ gravity */
 

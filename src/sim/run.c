@@ -128,9 +128,8 @@ void ent_run_destroy(ent_run *r) {
   ent_free(r);
 }
 
-int ent_run_record(ent_run *r, const char *var, const char *unit,
-                   const char *entity, int year, double v) {
-  if (!isfinite(v)) return -1; /* never let NaN/Inf out */
+int ent_run_record_point(ent_run *r, const char *var, const char *unit,
+                         const char *entity, int year, double v) {
   if (r->n_series == r->cap_series) {
     size_t cap = r->cap_series ? 2 * r->cap_series : 256;
     ent_series_point *p = ent_realloc(r->series, cap * sizeof *p);
@@ -146,7 +145,7 @@ int ent_run_record(ent_run *r, const char *var, const char *unit,
   memcpy(p->entity, entity, n);
   p->entity[n] = '\0';
   p->year = year;
-  p->value = v == 0.0 ? 0.0 : v;
+  p->value = v;
   return 0;
 }
 

@@ -36,13 +36,12 @@
 #include "base/diag.h"
 #include "model/names.h"
 #include "sim/run_result.h"
+#include "sim/sim_names.h"
 #include "strategic/alignment.h"
 #include "structural/indicators.h"
 #include "structural/trade.h"
 
 static void shocks_at(const ent_sim *s, int t, double *beta, double *emb);
-static void name_pair(char *buf, size_t size, const ent_structure *st,
-                      size_t a, size_t b);
 
 /* ------------------------------------------------------------ the sim */
 
@@ -58,10 +57,10 @@ typedef struct issue_ws {
   double *cur;                    /* [nv] where the decider's bargaining
                                      stands (end of the last year) */
   unsigned char *forced;          /* [n_stakes] position shock this year */
+  double *item_sal;               /* [nv] this year's salience of each stake
+                                     on each dimension (record_alignment) */
   int bargained;                  /* at least once */
 } issue_ws;
-
-typedef char sim_name[72]; /* as ent_series_point.entity */
 
 struct ent_sim {
   const ent_model *m;
@@ -107,17 +106,9 @@ struct ent_sim {
                               runs */
   unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set; NULL for
                               nb > ENT_SIM_WARM_MAX */
-  /* entity names of the recorded series, formatted once per run instead
-   * of every year (NULL past ENT_SIM_NAMES_MAX blocs or actors: formatted
-   * when recorded) */
-  sim_name *arrow;         /* [nb*nb] "A->B", a != b */
-  sim_name *dash;          /* [nb*nb] "A-B", a < b */
-  sim_name *actor_dash;    /* [na*na] actors' "A-B", a < b */
+  ent_sim_names nm;         /* entity names of the recorded series,
+                              made once per run (sim_names.h) */
 };
-
-/* Largest bloc or actor count whose pair names are kept (nb^2 * 72
- * bytes each). */
-#define ENT_SIM_NAMES_MAX 32
 
 /* Largest bloc system whose vulnerability solves keep warm starts
  * (nb^3 doubles). */
@@ -155,6 +146,7 @@ void ent_sim_destroy(ent_sim *s) {
       ent_free(s->ws[i].ideal);
       ent_free(s->ws[i].cur);
       ent_free(s->ws[i].forced);
+      ent_free(s->ws[i].item_sal);
     }
   }
   ent_free(s->cap);
@@ -183,9 +175,7 @@ void ent_sim_destroy(ent_sim *s) {
   ent_free(s->vul_w);
   ent_free(s->vul_have);
   ent_free(s->tot);
-  ent_free(s->arrow);
-  ent_free(s->dash);
-  ent_free(s->actor_dash);
+  ent_sim_names_free(&s->nm);
   ent_free(s->w_hat);
   ent_free(s->welfare);
   ent_free(s->pressure);
@@ -233,8 +223,9 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   q->ideal = ent_mallocarray(q->nv, sizeof(double));
   q->cur = ent_mallocarray(q->nv, sizeof(double));
   q->forced = ent_calloc(n ? n : 1, 1);
+  q->item_sal = ent_mallocarray(q->nv ? q->nv : 1, sizeof(double));
   if (!s->cap[i] || !s->sal[i] || !ir->cap || !ir->sal || !q->pos ||
-      !q->ideal || !q->cur || !q->forced)
+      !q->ideal || !q->cur || !q->forced || !q->item_sal)
     return ENT_ENOMEM;
   for (size_t k = 0; k < n; k++)
     for (size_t d = 0; d < m; d++)
@@ -306,16 +297,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       !(s->ew = ent_eum_work_alloc(max_stakes)) ||
       !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
     goto nomem;
-  size_t na = m->n_actors;
   if (!(s->stake_of = stakes_of_actors(m))) goto nomem;
-  if (na >= 2 && na <= ENT_SIM_NAMES_MAX) {
-    if (!(s->actor_dash = ent_mallocarray(na * na, sizeof *s->actor_dash)))
-      goto nomem;
-    for (size_t a = 0; a < na; a++)
-      for (size_t b = a + 1; b < na; b++)
-        snprintf(s->actor_dash[a * na + b], sizeof(sim_name), "%s-%s",
-                 m->actors[a].id, m->actors[b].id);
-  }
   const ent_structure *st = m->st;
   if (st) {
     size_t nb = st->n_blocs, nn = nb * nb;
@@ -357,19 +339,6 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
       s->vul_w = ent_mallocarray(2 * nb, sizeof(double));
       if (!s->vul_w) goto nomem;
     }
-    if (nb >= 2 && nb <= ENT_SIM_NAMES_MAX) {
-      s->arrow = ent_mallocarray(nn, sizeof *s->arrow);
-      s->dash = ent_mallocarray(nn, sizeof *s->dash);
-      if (!s->arrow || !s->dash) goto nomem;
-      for (size_t a = 0; a < nb; a++)
-        for (size_t b = 0; b < nb; b++) {
-          if (a == b) continue;
-          name_pair(s->arrow[a * nb + b], sizeof(sim_name), st, a, b);
-          if (a < b)
-            snprintf(s->dash[a * nb + b], sizeof(sim_name), "%s-%s",
-                     st->blocs[a].id, st->blocs[b].id);
-        }
-    }
     ent_trade_opts_init(&s->topts);
     s->topts.theta = st->theta;
     s->topts.deficit = st->multiplicative ? ENT_TRADE_DEFICIT_MULTIPLICATIVE
@@ -379,6 +348,7 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->vopts.newton_predict = 1;
     s->vopts.newton_chord = 1;
   }
+  if (ent_sim_names_make(&s->nm, m) != ENT_OK) goto nomem;
   *out = s;
   return ENT_OK;
 nomem:
@@ -530,11 +500,6 @@ static double world_factor(const ent_sim *s, const double *gdp) {
     base += st->blocs[i].gdp;
   }
   return now / base;
-}
-
-static void name_pair(char *buf, size_t size, const ent_structure *st,
-                      size_t a, size_t b) {
-  snprintf(buf, size, "%s->%s", st->blocs[a].id, st->blocs[b].id);
 }
 
 /* Indicator `id` for the ordered pair (a, b) of the current flows. */
@@ -810,7 +775,7 @@ static double channel_flow(ent_sim *s, size_t c, int t) {
     } else {
       double v, v0;
       char ent[72];
-      name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
+      ent_sim_name_pair(ent, sizeof ent, st, lk->ent_a, lk->ent_b);
       v0 = ent_run_value(s->run, ent_model_indicator_name(lk->indicator), ent,
                          st->start);
       if (!indicator_value(s, lk->indicator, lk->ent_a, lk->ent_b, &v) &&
@@ -848,6 +813,22 @@ static ent_status record_alignment(ent_sim *s, int t) {
   ent_run *r = s->run;
   size_t na = m->n_actors;
   char buf[160];
+  /* what every pair reads, made once: each stake's salience on each
+   * dimension (a spatial issue's dimensions weighted by its salience of
+   * the year) and the expected-utility histories */
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue *is = &m->issues[i];
+    issue_ws *q = &s->ws[i];
+    size_t nd = is->n_dims;
+    for (size_t k = 0; k < is->n_stakes; k++)
+      for (size_t d = 0; d < nd; d++)
+        q->item_sal[k * nd + d] =
+            nd > 1 ? is->stakes[k].sal_dims[d] *
+                         (is->stakes[k].salience > 0.0
+                              ? s->sal[i][k] / is->stakes[k].salience
+                              : 1.0)
+                   : s->sal[i][k];
+  }
   for (size_t a = 0; a < na; a++)
     for (size_t b = a + 1; b < na; b++) {
       if (na > 12) {
@@ -860,23 +841,17 @@ static ent_status record_alignment(ent_sim *s, int t) {
       }
       size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
       for (size_t i = 0; i < m->n_issues; i++) {
-        const ent_issue *is = &m->issues[i];
         long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
         if (ka < 0 || kb < 0) continue;
+        const ent_issue *is = &m->issues[i];
         const issue_ws *q = &s->ws[i];
         size_t nd = is->n_dims;
-        for (size_t d = 0; d < nd && n_items < s->n_align; d++) {
-          double sa = s->sal[i][ka], sb = s->sal[i][kb];
-          if (nd > 1) {
-            sa = is->stakes[ka].sal_dims[d] * (is->stakes[ka].salience > 0.0
-                     ? s->sal[i][ka] / is->stakes[ka].salience : 1.0);
-            sb = is->stakes[kb].sal_dims[d] * (is->stakes[kb].salience > 0.0
-                     ? s->sal[i][kb] / is->stakes[kb].salience : 1.0);
-          }
-          s->align[n_items++] = (ent_align_item){
-              q->cur[(size_t)ka * nd + d], q->cur[(size_t)kb * nd + d], sa, sb,
-              is->hi - is->lo};
-        }
+        const double *xa = q->cur + (size_t)ka * nd, *xb = q->cur + (size_t)kb * nd;
+        const double *sa = q->item_sal + (size_t)ka * nd;
+        const double *sb = q->item_sal + (size_t)kb * nd;
+        for (size_t d = 0; d < nd && n_items < s->n_align; d++)
+          s->align[n_items++] =
+              (ent_align_item){xa[d], xb[d], sa[d], sb[d], is->hi - is->lo};
         const ent_eum_hist *h = q->decider == ENT_BARGAIN_EUM
                                     ? ent_issue_run_hist(&r->issues[i])
                                     : NULL;
@@ -890,8 +865,8 @@ static ent_status record_alignment(ent_sim *s, int t) {
         }
       }
       double sc;
-      const char *ent = s->actor_dash ? s->actor_dash[a * na + b] : buf;
-      if (!s->actor_dash)
+      const char *ent = s->nm.actor_dash ? s->nm.actor_dash[a * na + b] : buf;
+      if (!s->nm.actor_dash)
         snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
       if (ent_alignment_s(n_items, s->align, &sc) == 0)
         REC(ENT_VAR_ALIGNMENT, ent, sc);
@@ -921,7 +896,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   }
   int have_cinc = ent_indicators_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
   for (size_t i = 0; i < nb; i++) {
-    const char *id = st->blocs[i].id;
+    const char *id = s->nm.bloc_name[i];
     REC(ENT_VAR_GDP, id, s->gdp[i]);
     REC(ENT_VAR_MILEX, id, s->milex[i]);
     if (have_cinc) REC(ENT_VAR_CAPABILITY_INDEX, id, cinc[i]);
@@ -943,8 +918,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   for (size_t a = 0; a < nb; a++)
     for (size_t b = a + 1; b < nb; b++) {
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
-      const char *name = s->dash ? s->dash[a * nb + b] : ent;
-      if (!s->dash)
+      const char *name = s->nm.dash ? s->nm.dash[a * nb + b] : ent;
+      if (!s->nm.dash)
         snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
       REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
     }
@@ -998,8 +973,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     for (size_t b = 0; b < nb; b++) {
       if (a == b) continue;
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
-      const char *name = s->arrow ? s->arrow[a * nb + b] : ent;
-      if (!s->arrow) name_pair(ent, sizeof ent, st, a, b);
+      const char *name = s->nm.arrow ? s->nm.arrow[a * nb + b] : ent;
+      if (!s->nm.arrow) ent_sim_name_pair(ent, sizeof ent, st, a, b);
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
       ent_indicators_dyad dy;
       if (batch && a < b) {
@@ -1045,8 +1020,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         if (vs == ENT_OK && s->vul_have) s->vul_have[a * nb + b] = 1;
         if (vs == ENT_OK) {
           char buf[72];
-          const char *rev = s->arrow ? s->arrow[b * nb + a] : buf;
-          if (!s->arrow) name_pair(buf, sizeof buf, st, b, a);
+          const char *rev = s->nm.arrow ? s->nm.arrow[b * nb + a] : buf;
+          if (!s->nm.arrow) ent_sim_name_pair(buf, sizeof buf, st, b, a);
           REC(ENT_VAR_VULNERABILITY_GE, name, va);
           REC(ENT_VAR_VULNERABILITY_GE, rev, vb);
           REC(ENT_VAR_VULNERABILITY_ASYMMETRY, name, va - vb);
@@ -1058,7 +1033,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
     double f = channel_flow(s, c, t);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, ch->id, t, f))
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
+                       t, f))
       return ENT_ENOMEM;
     int first = 1;
     for (size_t q = 0; q < c; q++)
@@ -1071,10 +1047,10 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
       if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
           st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
         tot += channel_flow(s, q, t);
-    const char *name = s->arrow && ch->from != ch->to
-                           ? s->arrow[ch->from * nb + ch->to]
+    const char *name = s->nm.arrow && ch->from != ch->to
+                           ? s->nm.arrow[ch->from * nb + ch->to]
                            : ent;
-    if (name == ent) name_pair(ent, sizeof ent, st, ch->from, ch->to);
+    if (name == ent) ent_sim_name_pair(ent, sizeof ent, st, ch->from, ch->to);
     if (ent_run_record(r, channel_variable(ch->kind), ch->unit, name, t, tot))
       return ENT_ENOMEM;
   }
@@ -1086,11 +1062,12 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     int dec = s->ws[i].decider;
     const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
     double fc, mean;
-    REC(ENT_VAR_ISSUE_FORECAST, m->issues[i].id, ir->forecast);
-    REC(ENT_VAR_BASELINE_MEDIAN, m->issues[i].id, ir->initial_median);
-    REC(ENT_VAR_BASELINE_MEAN, m->issues[i].id, ir->initial_mean);
+    const char *id = s->nm.issue_name[i];
+    REC(ENT_VAR_ISSUE_FORECAST, id, ir->forecast);
+    REC(ENT_VAR_BASELINE_MEDIAN, id, ir->initial_median);
+    REC(ENT_VAR_BASELINE_MEAN, id, ir->initial_mean);
     if (b->outcome(ir->part[dec], 0, &fc, &mean) == 0)
-      REC(ENT_VAR_ISSUE_MEAN, m->issues[i].id, mean);
+      REC(ENT_VAR_ISSUE_MEAN, id, mean);
     /* further dimensions of a spatial issue: "issue/dimension" */
     for (size_t q = 1; q < m->issues[i].n_dims; q++) {
       if (b->outcome(ir->part[dec], q, &fc, &mean)) break;
@@ -1190,6 +1167,16 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
     return ENT_OK;
   }
   return ENT_CONTINUE;
+}
+
+void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx) {
+  ent_run *r = s->run;
+  for (size_t k = 0; k < r->n_series; k++) {
+    const ent_series_point *p = &r->series[k];
+    fn(ctx, p->variable, p->entity, p->year, p->value);
+  }
+  r->sink = fn;
+  r->sink_ctx = ctx;
 }
 
 ent_status ent_sim_finish(ent_sim *s, ent_run **out) {

@@ -19,6 +19,8 @@
 #ifndef ENT_SIM_H
 #define ENT_SIM_H
 
+#include <math.h>
+
 #include "model/model.h"
 #include "sim/bargain.h"
 
@@ -97,11 +99,14 @@ static inline const ent_issue_smp *ent_issue_run_smp_ran(
  * issue's scale. */
 #define ENT_MODEL_DISAGREE 0.10
 
+/* Bytes of an entity name as recorded, its terminating zero included. */
+#define ENT_RUN_ENTITY 72
+
 /* One value of a yearly series (docs/variables.md). */
 typedef struct ent_series_point {
   const char *variable;  /* static name, e.g. "trade_flow" */
   const char *unit;      /* static unit text */
-  char entity[72];       /* "RUS->CHN", "RUS", a channel or issue id */
+  char entity[ENT_RUN_ENTITY]; /* "RUS->CHN", "RUS", a channel or issue id */
   int year;
   double value;          /* finite */
 } ent_series_point;
@@ -114,6 +119,13 @@ typedef struct ent_run_driver {
   int has_alignment;
 } ent_run_driver;
 
+/* Where an ensemble member's points go instead of the run's series
+ * (ent_sim_set_sink): variable (static name), entity (an array of
+ * ENT_RUN_ENTITY bytes, all readable, holding the name and its zero),
+ * year and the finite value, -0.0 made +0.0. */
+typedef void (*ent_run_sink)(void *ctx, const char *variable,
+                             const char *entity, int year, double v);
+
 struct ent_run {
   const ent_model *m;
   ent_issue_run *issues;
@@ -123,6 +135,8 @@ struct ent_run {
   int first_year, last_year; /* structural runs; 0 otherwise */
   ent_run_driver *drivers;   /* with opts->drivers and a time axis */
   size_t n_drivers;
+  ent_run_sink sink;         /* NULL: points into series */
+  void *sink_ctx;
 };
 
 /* Apply the EUM options of o (NULL: none) in order to an issue's options. */
@@ -137,10 +151,27 @@ ENT_LOCAL size_t ent_run_opts_count(const ent_run_opts *o);
 ENT_LOCAL void ent_run_opts_describe(const ent_run_opts *o, size_t k,
                                      char *buf, size_t size);
 
-/* Append a value of a series to the run; -1 (nothing recorded) when v is
- * not finite or memory ran out. */
-ENT_LOCAL int ent_run_record(ent_run *r, const char *var, const char *unit,
-                             const char *entity, int year, double v);
+/* ent_run_record's store into the series (v finite, not -0.0). */
+ENT_LOCAL int ent_run_record_point(ent_run *r, const char *var,
+                                   const char *unit, const char *entity,
+                                   int year, double v);
+
+/* Append a value of a series to the run (or pass it to the run's sink);
+ * -1 (nothing recorded) when v is not finite or memory ran out.  entity:
+ * an array of ENT_RUN_ENTITY bytes holding the name and its zero (a sink
+ * compares whole words of it).  Inline: a run records thousands of
+ * values a year. */
+static inline int ent_run_record(ent_run *r, const char *var,
+                                 const char *unit, const char *entity,
+                                 int year, double v) {
+  if (!isfinite(v)) return -1; /* never let NaN/Inf out */
+  if (v == 0.0) v = 0.0;       /* -0.0 too */
+  if (r->sink) {
+    r->sink(r->sink_ctx, var, entity, year, v);
+    return 0;
+  }
+  return ent_run_record_point(r, var, unit, entity, year, v);
+}
 
 /* The entity ("A-B") of the main pair's alignment: the first report pair
  * (else the first two actors) in the scenario's actor order; "" with fewer
@@ -150,5 +181,15 @@ ENT_LOCAL void ent_run_align_pair(const ent_model *m, char *buf, size_t size);
 /* Value of series (variable, entity, year), or NAN if the run has none. */
 ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
                                const char *entity, int year);
+
+/* From now on the run's points go to fn(ctx, ...) in the order recorded
+ * instead of into its series; the points recorded so far are passed to fn
+ * first, in order, and stay in the series as well.  For an ensemble
+ * member, which needs each value once in its record and not the 100-byte
+ * points: set it after the first step -- the base year's points must stay
+ * in the series, where channel flows scaled by an indicator read their
+ * base-year value back (ent_run_value) -- and read no series of the
+ * finished run but those. */
+ENT_LOCAL void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx);
 
 #endif /* ENT_SIM_H */
