@@ -103,7 +103,7 @@ static void work_free_arrays(ent_smp_work *w) {
   void *ptrs[] = {w->D,      w->DT,     w->VT,      w->rho,     w->Uown,
                   w->UownT,  w->R,      w->risk_p,  w->win_prob, w->gsq,
                   w->C,      w->P,      w->pi,      w->q,       w->colsum,
-                  (void *)w->rows, w->rep, w->ui,   w->un,  w->g1, w->g2,    w->target,
+                  (void *)w->rows, w->rep, w->ui,   w->un,  w->g1, w->g2, w->Wp, w->Sp, w->target,
                   w->p_win,  w->gain,   w->y_init,  w->y_targ,  w->b_init,
                   w->b_targ, w->b_yI,   w->b_yJ,    w->b_u,     w->usq,
                   w->tmpI,   w->tmpJ,   w->q_start, w->q_len,   w->q_item,
@@ -177,10 +177,12 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->rows, w->kmax);
   ALLOC(w->CT, n * SMP_COAL_T_MAX);
   ALLOC(w->rep, n);
-  ALLOC(w->ui, n);
-  ALLOC(w->un, n);
-  ALLOC(w->g1, n);
-  ALLOC(w->g2, n);
+  ALLOC(w->ui, w->ld);
+  ALLOC(w->un, w->ld);
+  ALLOC(w->g1, w->ld);
+  ALLOC(w->g2, w->ld);
+  ALLOC(w->Wp, w->ld);
+  ALLOC(w->Sp, w->ld);
   ALLOC(w->target, n);
   ALLOC(w->p_win, n);
   ALLOC(w->gain, n);
@@ -203,6 +205,10 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
     ent_smp_work_free(w);
     return NULL;
   }
+  /* the kernels' padded rows: lanes past N read zeros */
+  double *pad[] = {w->ui, w->un, w->g1, w->g2, w->Wp, w->Sp};
+  for (size_t k = 0; k < sizeof pad / sizeof pad[0]; k++)
+    memset(pad[k], 0, w->ld * sizeof *pad[k]);
   /* Accommodation: dense only when it differs from the identity. */
   if (o->n_acc) {
     ALLOC(w->A, nn);

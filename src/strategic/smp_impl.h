@@ -45,8 +45,11 @@ struct ent_smp_work {
   const double **rows;     /* [kmax] option rows of voter utilities */
   int *rep;          /* [N] representatives of §7.2 */
   /* challenges and bargains */
-  double *ui, *un;   /* [N] kernel rows: U^i(n, i), U^i(n, n) */
-  double *g1, *g2;   /* [N] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
+  double *ui, *un;   /* [ld] kernel rows: U^i(n, i), U^i(n, n); padding 0 */
+  double *g1, *g2;   /* [ld] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
+  double *Wp, *Sp;   /* [ld] the problem's W and S, padding 0, for the
+                        vector loads of the challenge kernels (set by
+                        each turn) */
   int scalar_kernel; /* tests: 1 the scalar kernels, 2 the 2-lane vector
                         kernels only, 3 none wider than 4 lanes
                         (ent_smp_work_set_scalar) */
