@@ -765,7 +765,21 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
       if (st != ENT_OK) return st;
     }
   }
-  for (size_t i = 0; i < N; i++) {
+  /* win_prob[i] = pi of the last representative within 1e-3 of x_i.  A
+   * representative i is its own last one: the distance is symmetric
+   * ((a-b)^2 == (b-a)^2 bit for bit), no earlier representative was
+   * within 1e-3 of i (else i would not be one) and no later one was
+   * within 1e-3 of i (else it would not be one); so only the others
+   * search -- and a representative at a non-finite position, which is
+   * not within 1e-3 of itself. */
+  for (size_t i = 0, r0 = 0; i < N; i++) {
+    if (r0 < K && (size_t)w->rep[r0] == i) {
+      r0++;
+      if (all_finite(x + i * M, M)) {
+        w->win_prob[i] = w->pi[r0 - 1];
+        continue;
+      }
+    }
     size_t last = 0;
     for (size_t r = 0; r < K; r++) {
       const double *a = x + i * M, *b = x + (size_t)w->rep[r] * M;
