@@ -344,6 +344,31 @@ static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
 }
 
 
+/* Linear victory probabilities and the Conditional PCE in one pass (the
+ * defaults): q_a = Π_b P(a,b) in order b, with P(a,b) = C(a,b) / (C(a,b)
+ * + C(b,a)) -- victory()'s s1 / (s1 + s2) for a > b and its
+ * s2 / (s1 + s2) for a < b (an IEEE sum does not depend on the order of
+ * its two operands), and for a = b, 1e-8 / (1e-8 + 1e-8) = 0.5 exactly,
+ * victory()'s diagonal -- so the products and pi of the two steps bit
+ * for bit, without storing P. */
+static ent_status conditional_linear(size_t K, const double *C, double *pi,
+                                     double *q) {
+  for (size_t a = 0; a < K; a++) {
+    const double *Ca = C + a * K;
+    double prod = 1.0;
+    for (size_t b = 0; b < K; b++) {
+      double c = Ca[b], t = C[b * K + a];
+      prod = prod * (c / (c + t));
+    }
+    q[a] = prod;
+  }
+  double total = 0.0;
+  for (size_t a = 0; a < K; a++) total = total + q[a];
+  if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
+  for (size_t a = 0; a < K; a++) pi[a] = q[a] / total;
+  return ENT_OK;
+}
+
 /* Full election (§3.6): coalitions, victory probabilities, PCE -> w->pi.
  * Returns ENT_OK; ENT_ENOCONV if a Markov PCE needed >= 1000 iterations
  * (w->pi then holds the last iterate, which is finite); ENT_EINTERNAL if
@@ -366,6 +391,8 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   else
 #endif
     coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel == 1);
+  if (o->pce == ENT_SMP_PCE_CONDITIONAL && o->vpm == ENT_SMP_VPM_LINEAR)
+    return conditional_linear(K, C, pi, q);
   victory(o->vpm, K, C, P);
   if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
     double total = 0.0;

@@ -1248,6 +1248,28 @@ static void test_small_elections_agree(void **state) {
       assert_int_equal(ent_smp_election(ws, K, p->cap), ENT_OK);
       assert_memory_equal(wv->C, ws->C, K * K * sizeof(double));
       assert_memory_equal(wv->pi, ws->pi, K * sizeof(double));
+      /* Linear victory probabilities and the Conditional PCE (the
+       * defaults, computed in one pass) as smp.md §3.4-§3.5 write them:
+       * P(a,b) = s1 / (s1 + s2), P(b,a) = s2 / (s1 + s2) for a > b,
+       * P(a,a) = 1/2, q_a = Π_b P(a,b), π = q / Σ q */
+      double P[KMAX * KMAX], q[KMAX], total = 0.0;
+      for (size_t a = 0; a < K; a++) {
+        for (size_t b = 0; b < a; b++) {
+          double s1 = ws->C[a * K + b], s2 = ws->C[b * K + a];
+          P[a * K + b] = s1 / (s1 + s2);
+          P[b * K + a] = s2 / (s1 + s2);
+        }
+        P[a * K + a] = 0.5;
+      }
+      for (size_t a = 0; a < K; a++) {
+        q[a] = 1.0;
+        for (size_t b = 0; b < K; b++) q[a] = q[a] * P[a * K + b];
+        total = total + q[a];
+      }
+      for (size_t a = 0; a < K; a++) {
+        double pa = q[a] / total;
+        assert_memory_equal(&ws->pi[a], &pa, sizeof pa);
+      }
     }
     ent_smp_work_free(wv);
     ent_smp_work_free(ws);
