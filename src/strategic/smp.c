@@ -163,7 +163,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->DT, nn);
   ALLOC(w->VT, nn);
   ALLOC(w->rho, nn);
-  ALLOC(w->Uown, nn);
+  ALLOC(w->Uown, n * w->ld);
   ALLOC(w->UownT, nn);
   ALLOC(w->R, n);
   ALLOC(w->risk_p, n);
@@ -209,6 +209,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   double *pad[] = {w->ui, w->un, w->g1, w->g2, w->Wp, w->Sp};
   for (size_t k = 0; k < sizeof pad / sizeof pad[0]; k++)
     memset(pad[k], 0, w->ld * sizeof *pad[k]);
+  memset(w->Uown, 0, n * w->ld * sizeof *w->Uown);
   /* Accommodation: dense only when it differs from the identity. */
   if (o->n_acc) {
     ALLOC(w->A, nn);

@@ -550,7 +550,7 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
     }
 #endif
   for (; a < N; a++) {
-    const double *ua = w->Uown + a * N;
+    const double *ua = w->Uown + a * w->ld;
     double s = u[a];
     for (size_t n = 0; n < N; n++)
       if (n != I && n != J) s = s + ua[n];
@@ -691,7 +691,7 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
      * for every voter a. */
     double Nd = (double)N;
     for (size_t a = 0; a < N; a++) {
-      const double *ua = w->Uown + a * N;
+      const double *ua = w->Uown + a * w->ld;
       double s = 0.0;
       for (size_t n = 0; n < N; n++) s = s + ua[n];
       w->usq[a] = s / Nd;
