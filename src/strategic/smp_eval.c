@@ -402,8 +402,73 @@ static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
  * its two operands), and for a = b, 1e-8 / (1e-8 + 1e-8) = 0.5 exactly,
  * victory()'s diagonal -- so the products and pi of the two steps bit
  * for bit, without storing P. */
-static ent_status conditional_linear(size_t K, const double *C, double *pi,
-                                     double *q) {
+#if SMP_HAVE_AVX2
+/* The products q_a of conditional_linear for K <= 8 options with the
+ * options a in lanes (4 lanes, AVX2; 8, AVX-512F/DQ; checked at run
+ * time): C(a,b) gathered down column b, C(b,a) loaded along row b, the
+ * same division and product in each lane, so the same doubles.  Dead
+ * lanes compute 1 / (1 + 1) and are never stored. */
+__attribute__((target("avx2"))) static void cond_q4(size_t K,
+                                                    const double *C,
+                                                    double *q) {
+  for (size_t a0 = 0; a0 < K; a0 += 4) {
+    long long live[4], idx[4];
+    for (int l = 0; l < 4; l++) {
+      live[l] = a0 + (size_t)l < K ? -1 : 0;
+      idx[l] = (long long)((a0 + (size_t)l) * K);
+    }
+    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)live);
+    __m256i ix = _mm256_loadu_si256((const __m256i *)(const void *)idx);
+    __m256d one = _mm256_set1_pd(1.0);
+    vd4 prod = v4b(1.0);
+    for (size_t b = 0; b < K; b++) {
+      __m256d col = _mm256_mask_i64gather_pd(
+          one, C + b, ix, _mm256_castsi256_pd(m), 8);
+      __m256d row = _mm256_blendv_pd(
+          one, _mm256_maskload_pd(C + b * K + a0, m), _mm256_castsi256_pd(m));
+      vd4 c = (vd4)col, t = (vd4)row;
+      prod = prod * (c / (c + t));
+    }
+    for (size_t l = 0; l < 4 && a0 + l < K; l++) q[a0 + l] = prod[l];
+  }
+}
+#endif
+#if SMP_HAVE_AVX512
+__attribute__((target("avx512f,avx512dq"))) static void cond_q8(size_t K,
+                                                                const double *C,
+                                                                double *q) {
+  __mmask8 live = (__mmask8)((1u << K) - 1u);
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i ix = _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)K));
+  __m512d one = _mm512_set1_pd(1.0);
+  vd8 prod = v8b(1.0);
+  for (size_t b = 0; b < K; b++) {
+    vd8 c = (vd8)_mm512_mask_i64gather_pd(one, live, ix, C + b, 8);
+    vd8 t = (vd8)_mm512_mask_loadu_pd(one, live, C + b * K);
+    prod = prod * (c / (c + t));
+  }
+  _mm512_mask_storeu_pd(q, live, (__m512d)prod);
+}
+#endif
+
+static ent_status conditional_linear(const ent_smp_work *w, size_t K,
+                                     const double *C, double *pi, double *q) {
+  int lanes = 0;
+#if SMP_HAVE_AVX2
+  if (K <= 8 && w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3))
+    lanes = 4;
+#endif
+#if SMP_HAVE_AVX512
+  if (K <= 8 && w->avx512 && w->scalar_kernel == 0) lanes = 8;
+#endif
+#if SMP_HAVE_AVX512
+  if (lanes == 8) cond_q8(K, C, q);
+  else
+#endif
+#if SMP_HAVE_AVX2
+  if (lanes == 4) cond_q4(K, C, q);
+  else
+#endif
   for (size_t a = 0; a < K; a++) {
     const double *Ca = C + a * K;
     double prod = 1.0;
@@ -486,7 +551,7 @@ static ent_status election_tail(ent_smp_work *w, size_t K) {
   const ent_smp_opts *o = w->o;
   double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
   if (o->pce == ENT_SMP_PCE_CONDITIONAL && o->vpm == ENT_SMP_VPM_LINEAR)
-    return conditional_linear(K, C, pi, q);
+    return conditional_linear(w, K, C, pi, q);
   victory(o->vpm, K, C, P);
   if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
     double total = 0.0;

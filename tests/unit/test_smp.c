@@ -1229,8 +1229,10 @@ static void test_small_elections_agree(void **state) {
     ent_smp_opts_default(&o);
     o.vote = (ent_smp_vote)ru;
     ent_smp_work *wv = ent_smp_work_alloc(p, &o), *ws = ent_smp_work_alloc(p, &o);
+    ent_smp_work *wx = ent_smp_work_alloc(p, &o);
     assert_non_null(wv);
     assert_non_null(ws);
+    assert_non_null(wx);
     ent_smp_work_set_scalar(wv, 3);
     ent_smp_work_set_scalar(ws, 1);
     size_t kmax = wv->kmax < KMAX ? wv->kmax : KMAX;
@@ -1248,6 +1250,11 @@ static void test_small_elections_agree(void **state) {
       assert_int_equal(ent_smp_election(ws, K, p->cap), ENT_OK);
       assert_memory_equal(wv->C, ws->C, K * K * sizeof(double));
       assert_memory_equal(wv->pi, ws->pi, K * sizeof(double));
+      /* and the widest kernels of this CPU (8 lanes with AVX-512) */
+      for (size_t m = 0; m < K; m++) wx->rows[m] = opt + m * N;
+      assert_int_equal(ent_smp_election(wx, K, p->cap), ENT_OK);
+      assert_memory_equal(wx->C, ws->C, K * K * sizeof(double));
+      assert_memory_equal(wx->pi, ws->pi, K * sizeof(double));
       /* Linear victory probabilities and the Conditional PCE (the
        * defaults, computed in one pass) as smp.md §3.4-§3.5 write them:
        * P(a,b) = s1 / (s1 + s2), P(b,a) = s2 / (s1 + s2) for a > b,
@@ -1273,6 +1280,7 @@ static void test_small_elections_agree(void **state) {
     }
     ent_smp_work_free(wv);
     ent_smp_work_free(ws);
+    ent_smp_work_free(wx);
   }
   free(opt);
   ent_smp_problem_destroy(p);
