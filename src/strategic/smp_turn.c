@@ -143,6 +143,71 @@ static void kernel_rows(ent_smp_work *w, size_t i) {
   }
 }
 
+/* kernel_rows with the third parties n in lanes (4 lanes, AVX2; 8,
+ * AVX-512F/DQ; checked at run time): D(n, i) gathered down column i and
+ * D(n, n) down the diagonal, util_f as v4util / v8util and the two sums
+ * lane for lane, so the same doubles; lanes past N are never stored (the
+ * rows' padding stays 0). */
+#if SMP_HAVE_AVX2
+__attribute__((target("avx2"))) static void kernel_rows4(ent_smp_work *w,
+                                                         size_t i) {
+  size_t N = w->n, ld = w->ld;
+  const double *rh = w->rho + i * N;
+  for (size_t n0 = 0; n0 < N; n0 += 4) {
+    size_t L = N - n0 < 4 ? N - n0 : 4;
+    long long live[4], ic[4], id[4];
+    for (size_t l = 0; l < 4; l++) {
+      size_t n = n0 + l;
+      live[l] = l < L ? -1 : 0;
+      ic[l] = (long long)(n * ld + i);
+      id[l] = (long long)(n * ld + n);
+    }
+    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)live);
+    __m256d md = _mm256_castsi256_pd(m), zero = _mm256_setzero_pd();
+    vd4 dc = (vd4)_mm256_mask_i64gather_pd(
+        zero, w->D, _mm256_loadu_si256((const __m256i *)(const void *)ic),
+        md, 8);
+    vd4 dd = (vd4)_mm256_mask_i64gather_pd(
+        zero, w->D, _mm256_loadu_si256((const __m256i *)(const void *)id),
+        md, 8);
+    vd4 r = (vd4)_mm256_maskload_pd(rh + n0, m);
+    vd4 ui = v4util(dc, r), un = v4util(dd, r);
+    vd4 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
+    _mm256_maskstore_pd(w->ui + n0, m, (__m256d)ui);
+    _mm256_maskstore_pd(w->un + n0, m, (__m256d)un);
+    _mm256_maskstore_pd(w->g1 + n0, m, (__m256d)g1);
+    _mm256_maskstore_pd(w->g2 + n0, m, (__m256d)g2);
+  }
+}
+#endif
+#if SMP_HAVE_AVX512
+__attribute__((target("avx512f,avx512dq"))) static void
+kernel_rows8(ent_smp_work *w, size_t i) {
+  size_t N = w->n, ld = w->ld;
+  const double *rh = w->rho + i * N;
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  for (size_t n0 = 0; n0 < N; n0 += 8) {
+    size_t left = N - n0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    __m512i n = _mm512_add_epi64(step, _mm512_set1_epi64((long long)n0));
+    __m512i nld = _mm512_mullo_epi64(n, _mm512_set1_epi64((long long)ld));
+    __m512i ic = _mm512_add_epi64(nld, _mm512_set1_epi64((long long)i));
+    __m512i id = _mm512_add_epi64(nld, n);
+    __m512d zero = _mm512_setzero_pd();
+    vd8 dc = (vd8)_mm512_mask_i64gather_pd(zero, live, ic, w->D, 8);
+    vd8 dd = (vd8)_mm512_mask_i64gather_pd(zero, live, id, w->D, 8);
+    vd8 r = (vd8)_mm512_maskz_loadu_pd(live, rh + n0);
+    vd8 ui = v8util(dc, r), un = v8util(dd, r);
+    vd8 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
+    _mm512_mask_storeu_pd(w->ui + n0, live, (__m512d)ui);
+    _mm512_mask_storeu_pd(w->un + n0, live, (__m512d)un);
+    _mm512_mask_storeu_pd(w->g1 + n0, live, (__m512d)g1);
+    _mm512_mask_storeu_pd(w->g2 + n0, live, (__m512d)g2);
+  }
+}
+#endif
+
 /* Scalar SemiCommit sums for the contest i -> j, starting from A, B. */
 static void semi_scalar(const ent_smp_work *w, size_t i, size_t j, double *A,
                         double *B) {
@@ -410,7 +475,17 @@ static void choose_target(ent_smp_work *w, size_t i) {
   ent_smp_vote rule = w->o->vote;
   int semi = w->o->tpc == ENT_SMP_TPC_SEMI;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
-  kernel_rows(w, i);
+#if SMP_HAVE_AVX512
+  if (w->avx512 && w->scalar_kernel == 0)
+    kernel_rows8(w, i);
+  else
+#endif
+#if SMP_HAVE_AVX2
+  if (w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3))
+    kernel_rows4(w, i);
+  else
+#endif
+    kernel_rows(w, i);
   double uii = w->un[i];
   int best = -1;
   double best_gain = -1.0, best_p = 0.0;
@@ -608,6 +683,53 @@ principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
 }
 #endif
 
+/* u[a] = (u[a] + Σ_{n != I, J} U^a(a, n)) / N for every voter a, the
+ * voters in lanes (4 lanes, AVX2; 8, AVX-512F/DQ; checked at run time):
+ * bargain_sums' additions in order n and then the division of a turn,
+ * lane for lane, so the same doubles.  With I = J = N (no n skipped) and
+ * u = 0 on entry, the status quo's utilities. */
+#if SMP_HAVE_AVX2
+__attribute__((target("avx2"))) static void sums4(const ent_smp_work *w,
+                                                  size_t I, size_t J,
+                                                  double *u) {
+  size_t N = w->n;
+  const double *UT = w->UownT;
+  const vd4 Nd = v4b((double)N);
+  for (size_t a0 = 0; a0 < N; a0 += 4) {
+    long long live[4];
+    for (size_t l = 0; l < 4; l++) live[l] = a0 + l < N ? -1 : 0;
+    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)live);
+    vd4 t = (vd4)_mm256_maskload_pd(u + a0, m);
+    for (size_t n = 0; n < N; n++) {
+      if (n == I || n == J) continue;
+      t = t + (vd4)_mm256_maskload_pd(UT + n * N + a0, m);
+    }
+    t = t / Nd;
+    _mm256_maskstore_pd(u + a0, m, (__m256d)t);
+  }
+}
+#endif
+#if SMP_HAVE_AVX512
+__attribute__((target("avx512f,avx512dq"))) static void
+sums8(const ent_smp_work *w, size_t I, size_t J, double *u) {
+  size_t N = w->n;
+  const double *UT = w->UownT;
+  const vd8 Nd = v8b((double)N);
+  for (size_t a0 = 0; a0 < N; a0 += 8) {
+    size_t left = N - a0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    vd8 t = (vd8)_mm512_maskz_loadu_pd(live, u + a0);
+    for (size_t n = 0; n < N; n++) {
+      if (n == I || n == J) continue;
+      t = t + (vd8)_mm512_maskz_loadu_pd(live, UT + n * N + a0);
+    }
+    t = t / Nd;
+    _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
+  }
+}
+#endif
+
 /* Advances state (x, xi) by one turn into (xn, xin): targets (§5.3),
  * bargains (§5.4-§5.5), queues and their elections (§5.6-§5.7), then the
  * accommodation of ideals (§5.8).
@@ -690,6 +812,23 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
     /* §5.7 utilities: of the status quo, and of each bargain's outcome,
      * for every voter a. */
     double Nd = (double)N;
+    int lanes = 0;
+#if SMP_HAVE_AVX2
+    if (w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3))
+      lanes = 4;
+#endif
+#if SMP_HAVE_AVX512
+    if (w->avx512 && w->scalar_kernel == 0) lanes = 8;
+#endif
+    if (lanes) {
+      for (size_t a = 0; a < N; a++) w->usq[a] = 0.0;
+#if SMP_HAVE_AVX512
+      if (lanes == 8) sums8(w, N, N, w->usq);
+#endif
+#if SMP_HAVE_AVX2
+      if (lanes == 4) sums4(w, N, N, w->usq);
+#endif
+    } else
     for (size_t a = 0; a < N; a++) {
       const double *ua = w->Uown + a * w->ld;
       double s = 0.0;
@@ -713,6 +852,18 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
         double s = 0.0 + util_f(distance(xa, sa, pb->ssq[a], yI, M), ra);
         u[a] = s + util_f(distance(xa, sa, pb->ssq[a], yJ, M), ra);
       }
+#if SMP_HAVE_AVX512
+      if (lanes == 8) {
+        sums8(w, I, J, u);
+        continue;
+      }
+#endif
+#if SMP_HAVE_AVX2
+      if (lanes == 4) {
+        sums4(w, I, J, u);
+        continue;
+      }
+#endif
       bargain_sums(w, I, J, u);
       for (size_t a = 0; a < N; a++) u[a] = u[a] / Nd;
     }
