@@ -25,18 +25,23 @@
  *     in coalitions, 4 voters in bargain utilities) advance side by side in
  *     SIMD lanes, each lane doing the scalar operations in the scalar order
  *     (see "SIMD lanes" below); where the CPU has AVX2 the challenge
- *     kernel and the coalitions of elections of up to SMP_COAL_T_MAX
- *     options (their utilities copied voter-major, CT) take 4 lanes in one
- *     vector, and 8 where it has AVX-512F/DQ (coalitions of more than 4
- *     options); the scalar forms stay as the reference and the tests
- *     check all forms agree bit for bit.
+ *     kernel (a whole block of targets: principals, third parties,
+ *     expected change), the kernel rows, the utility sums of a turn, the
+ *     Conditional PCE's products (up to 8 options) and the coalitions of
+ *     elections of up to SMP_COAL_T_MAX options (their utilities
+ *     voter-major, CT) take 4 lanes in one vector, and 8 where it has
+ *     AVX-512F/DQ (coalitions of more than 4 options); the scalar forms
+ *     stay as the reference and the tests check all forms agree bit for
+ *     bit.
  *
  * Memory layout: D[a*ld + b] = D_a(x_b) with ld = N rounded up to 8, the
  * widest kernel's lanes (zero padding), so D(n, j..j+7) is one contiguous
- * load; DT is the
- * transpose.  Election utilities are option-major (one row of N voter
- * utilities per option); UownT[n*N + a] = U^a(a, n) is contiguous in the
- * voter a.
+ * load; Uown has the same stride (zero padding).  The evaluation's
+ * elections read voter-major tables (1 - D, Uown) where the vector
+ * coalitions run; otherwise DT (the transpose of D) and VT give
+ * option-major rows.  Queue elections are option-major (one row of N
+ * voter utilities per option); UownT[n*N + a] = U^a(a, n) is contiguous
+ * in the voter a.
  */
 #include "strategic/smp_impl.h"
 
