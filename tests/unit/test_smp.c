@@ -406,6 +406,8 @@ static void same_election(const ent_smp_work *x, const ent_smp_work *ref,
   assert_memory_equal(vx.win_prob, vr.win_prob, N * sizeof(double));
 }
 
+static void same_evaluation(const ent_smp_work *x, const ent_smp_work *ref);
+
 /* The SIMD kernels (challenges, coalitions, bargain sums; the 8-lane
  * challenge and coalition kernels where the CPU has AVX-512F/DQ, the
  * 4-lane ones where it has AVX2 -- forced without the 8-lane ones by
@@ -462,6 +464,11 @@ static void test_kernels_agree(void **state) {
         assert_int_equal(ent_smp_evaluate(wd, 0, p->x0, p->x0, d), ENT_OK);
         /* the 4-lane coalitions without the 8-lane ones */
         same_election(wd, wb, N, 0);
+        /* the evaluation's distances (padding 0), perspectives and own
+         * utilities (8 lanes where the CPU has AVX-512) == the scalar
+         * forms */
+        same_evaluation(wa, wb);
+        same_evaluation(wd, wb);
         assert_int_equal(ent_smp_advance(wd, 0, p->x0, p->x0, xd, id, d),
                          ENT_OK);
         ent_smp_view va, vb;
@@ -1211,6 +1218,15 @@ static void test_generated_names(void **state) {
 /* the workspace's inside, for elections on chosen rows (included here,
  * after the tests above, whose locals its vector type names would shadow) */
 #include "strategic/smp_impl.h"
+
+/* Work x's evaluation arrays equal ref's bit for bit: D (padding 0
+ * included), rho and the own utilities (Uown, padding 0 included). */
+static void same_evaluation(const ent_smp_work *x, const ent_smp_work *ref) {
+  size_t N = ref->n, ld = ref->ld;
+  assert_memory_equal(x->D, ref->D, N * ld * sizeof(double));
+  assert_memory_equal(x->rho, ref->rho, N * N * sizeof(double));
+  assert_memory_equal(x->Uown, ref->Uown, N * ld * sizeof(double));
+}
 
 /* Elections of 2 to 9 options on random utilities (ties and zeros among
  * them): the 4-lane coalitions (the queues' kernel of 2 to 4 options with
