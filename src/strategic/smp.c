@@ -25,18 +25,23 @@
  *     in coalitions, 4 voters in bargain utilities) advance side by side in
  *     SIMD lanes, each lane doing the scalar operations in the scalar order
  *     (see "SIMD lanes" below); where the CPU has AVX2 the challenge
- *     kernel and the coalitions of elections of up to SMP_COAL_T_MAX
- *     options (their utilities copied voter-major, CT) take 4 lanes in one
- *     vector, and 8 where it has AVX-512F/DQ (coalitions of more than 4
- *     options); the scalar forms stay as the reference and the tests
- *     check all forms agree bit for bit.
+ *     kernel (a whole block of targets: principals, third parties,
+ *     expected change), the kernel rows, the utility sums of a turn, the
+ *     Conditional PCE's products (up to 8 options) and the coalitions of
+ *     elections of up to SMP_COAL_T_MAX options (their utilities
+ *     voter-major, CT) take 4 lanes in one vector, and 8 where it has
+ *     AVX-512F/DQ (coalitions of more than 4 options); the scalar forms
+ *     stay as the reference and the tests check all forms agree bit for
+ *     bit.
  *
  * Memory layout: D[a*ld + b] = D_a(x_b) with ld = N rounded up to 8, the
  * widest kernel's lanes (zero padding), so D(n, j..j+7) is one contiguous
- * load; DT is the
- * transpose.  Election utilities are option-major (one row of N voter
- * utilities per option); UownT[n*N + a] = U^a(a, n) is contiguous in the
- * voter a.
+ * load; Uown has the same stride (zero padding).  The evaluation's
+ * elections read voter-major tables (1 - D, Uown) where the vector
+ * coalitions run; otherwise DT (the transpose of D) and VT give
+ * option-major rows.  Queue elections are option-major (one row of N
+ * voter utilities per option); UownT[n*N + a] = U^a(a, n) is contiguous
+ * in the voter a.
  */
 #include "strategic/smp_impl.h"
 
@@ -103,7 +108,7 @@ static void work_free_arrays(ent_smp_work *w) {
   void *ptrs[] = {w->D,      w->DT,     w->VT,      w->rho,     w->Uown,
                   w->UownT,  w->R,      w->risk_p,  w->win_prob, w->gsq,
                   w->C,      w->P,      w->pi,      w->q,       w->colsum,
-                  (void *)w->rows, w->rep, w->ui,   w->un,  w->g1, w->g2,    w->target,
+                  (void *)w->rows, w->rep, w->ui,   w->un,  w->g1, w->g2, w->Wp, w->Sp, w->target,
                   w->p_win,  w->gain,   w->y_init,  w->y_targ,  w->b_init,
                   w->b_targ, w->b_yI,   w->b_yJ,    w->b_u,     w->usq,
                   w->tmpI,   w->tmpJ,   w->q_start, w->q_len,   w->q_item,
@@ -163,7 +168,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->DT, nn);
   ALLOC(w->VT, nn);
   ALLOC(w->rho, nn);
-  ALLOC(w->Uown, nn);
+  ALLOC(w->Uown, n * w->ld);
   ALLOC(w->UownT, nn);
   ALLOC(w->R, n);
   ALLOC(w->risk_p, n);
@@ -177,10 +182,12 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->rows, w->kmax);
   ALLOC(w->CT, n * SMP_COAL_T_MAX);
   ALLOC(w->rep, n);
-  ALLOC(w->ui, n);
-  ALLOC(w->un, n);
-  ALLOC(w->g1, n);
-  ALLOC(w->g2, n);
+  ALLOC(w->ui, w->ld);
+  ALLOC(w->un, w->ld);
+  ALLOC(w->g1, w->ld);
+  ALLOC(w->g2, w->ld);
+  ALLOC(w->Wp, w->ld);
+  ALLOC(w->Sp, w->ld);
   ALLOC(w->target, n);
   ALLOC(w->p_win, n);
   ALLOC(w->gain, n);
@@ -203,6 +210,11 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
     ent_smp_work_free(w);
     return NULL;
   }
+  /* the kernels' padded rows: lanes past N read zeros */
+  double *pad[] = {w->ui, w->un, w->g1, w->g2, w->Wp, w->Sp};
+  for (size_t k = 0; k < sizeof pad / sizeof pad[0]; k++)
+    memset(pad[k], 0, w->ld * sizeof *pad[k]);
+  memset(w->Uown, 0, n * w->ld * sizeof *w->Uown);
   /* Accommodation: dense only when it differs from the identity. */
   if (o->n_acc) {
     ALLOC(w->A, nn);

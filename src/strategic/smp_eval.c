@@ -192,24 +192,17 @@ AVX2_INLINE void coal4_small(ent_smp_vote rule, size_t K, size_t N,
   for (size_t a = 0; a < K; a++) C[a * K + a] = 1e-8;
 }
 
-AVX2_INLINE void coal4_block(ent_smp_vote rule, size_t K, size_t N,
-                             const double *const *rows, const double *w,
-                             double *T, double *C) {
-  if (K >= 2 && K <= 4) {
-    coal4_small(rule, K, N, rows, w, C);
-    return;
-  }
-  size_t Kp = (K + 3) / 4 * 4;
-  for (size_t v = 0; v < N; v++) {
-    double *tv = T + v * Kp;
-    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
-    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
-  }
+/* The pairs (a, b), b < a, of K options from the voter-major utilities
+ * T (T[v*ld + o] = utility of option o to voter v; ld >= K rounded up to
+ * 4, the padding finite), four b at a time. */
+AVX2_INLINE void coal4_core(ent_smp_vote rule, size_t K, size_t N,
+                            const double *T, size_t ld, const double *w,
+                            double *C) {
   for (size_t a = 0; a < K; a++) {
     for (size_t b0 = 0; b0 < a; b0 += 4) {
       vd4 p = v4b(1e-8), m = v4b(1e-8);
       for (size_t v = 0; v < N; v++) {
-        const double *tv = T + v * Kp;
+        const double *tv = T + v * ld;
         vd4 ub;
         memcpy(&ub, tv + b0, sizeof ub);
         vd4 z = v4vote(rule, v4b(w[v]), v4b(tv[a]), ub);
@@ -223,6 +216,22 @@ AVX2_INLINE void coal4_block(ent_smp_vote rule, size_t K, size_t N,
     }
     C[a * K + a] = 1e-8;
   }
+}
+
+AVX2_INLINE void coal4_block(ent_smp_vote rule, size_t K, size_t N,
+                             const double *const *rows, const double *w,
+                             double *T, double *C) {
+  if (K >= 2 && K <= 4) {
+    coal4_small(rule, K, N, rows, w, C);
+    return;
+  }
+  size_t Kp = (K + 3) / 4 * 4;
+  for (size_t v = 0; v < N; v++) {
+    double *tv = T + v * Kp;
+    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
+    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
+  }
+  coal4_core(rule, K, N, T, Kp, w, C);
 }
 
 typedef void (*coal4_fn)(size_t K, size_t N, const double *const *rows,
@@ -243,26 +252,40 @@ COAL4_FN(ASYMPROSP)
 static const coal4_fn coal4_table[6] = {coal4_BINARY,  coal4_PROPBIN,
                                         coal4_PROP,    coal4_PROPCBC,
                                         coal4_CUBIC,   coal4_ASYMPROSP};
+
+/* The cores on a voter-major table (election_vm). */
+typedef void (*coalt_fn)(size_t K, size_t N, const double *T, size_t ld,
+                         const double *w, double *C);
+#define COAL4T_FN(RULE)                                                     \
+  __attribute__((target("avx2"))) static void coal4t_##RULE(                \
+      size_t K, size_t N, const double *T, size_t ld, const double *w,      \
+      double *C) {                                                          \
+    coal4_core(ENT_SMP_VOTE_##RULE, K, N, T, ld, w, C);                     \
+  }
+COAL4T_FN(BINARY)
+COAL4T_FN(PROPBIN)
+COAL4T_FN(PROP)
+COAL4T_FN(PROPCBC)
+COAL4T_FN(CUBIC)
+COAL4T_FN(ASYMPROSP)
+#undef COAL4T_FN
+static const coalt_fn coal4t_table[6] = {coal4t_BINARY,  coal4t_PROPBIN,
+                                         coal4t_PROP,    coal4t_PROPCBC,
+                                         coal4t_CUBIC,   coal4t_ASYMPROSP};
 #endif
 
 #if SMP_HAVE_AVX512
 /* coal4_block with 8 lanes (AVX-512F/DQ, checked at run time): Kp is K
  * rounded up to 8 (<= SMP_COAL_T_MAX), pairs (a, b) with b < a eight at a
  * time, each lane the scalar loop's operations in voter order. */
-AVX512_INLINE void coal8_block(ent_smp_vote rule, size_t K, size_t N,
-                               const double *const *rows, const double *w,
-                               double *T, double *C) {
-  size_t Kp = (K + 7) / 8 * 8;
-  for (size_t v = 0; v < N; v++) {
-    double *tv = T + v * Kp;
-    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
-    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
-  }
+AVX512_INLINE void coal8_core(ent_smp_vote rule, size_t K, size_t N,
+                              const double *T, size_t ld, const double *w,
+                              double *C) {
   for (size_t a = 0; a < K; a++) {
     for (size_t b0 = 0; b0 < a; b0 += 8) {
       vd8 p = v8b(1e-8), m = v8b(1e-8);
       for (size_t v = 0; v < N; v++) {
-        const double *tv = T + v * Kp;
+        const double *tv = T + v * ld;
         vd8 ub;
         memcpy(&ub, tv + b0, sizeof ub);
         vd8 z = v8vote(rule, v8b(w[v]), v8b(tv[a]), ub);
@@ -276,6 +299,18 @@ AVX512_INLINE void coal8_block(ent_smp_vote rule, size_t K, size_t N,
     }
     C[a * K + a] = 1e-8;
   }
+}
+
+AVX512_INLINE void coal8_block(ent_smp_vote rule, size_t K, size_t N,
+                               const double *const *rows, const double *w,
+                               double *T, double *C) {
+  size_t Kp = (K + 7) / 8 * 8;
+  for (size_t v = 0; v < N; v++) {
+    double *tv = T + v * Kp;
+    for (size_t o = 0; o < K; o++) tv[o] = rows[o][v];
+    for (size_t o = K; o < Kp; o++) tv[o] = 0.0;
+  }
+  coal8_core(rule, K, N, T, Kp, w, C);
 }
 
 #define COAL8_FN(RULE)                                                      \
@@ -294,6 +329,22 @@ COAL8_FN(ASYMPROSP)
 static const coal4_fn coal8_table[6] = {coal8_BINARY,  coal8_PROPBIN,
                                         coal8_PROP,    coal8_PROPCBC,
                                         coal8_CUBIC,   coal8_ASYMPROSP};
+#define COAL8T_FN(RULE)                                                     \
+  __attribute__((target("avx512f,avx512dq"))) static void coal8t_##RULE(    \
+      size_t K, size_t N, const double *T, size_t ld, const double *w,      \
+      double *C) {                                                          \
+    coal8_core(ENT_SMP_VOTE_##RULE, K, N, T, ld, w, C);                     \
+  }
+COAL8T_FN(BINARY)
+COAL8T_FN(PROPBIN)
+COAL8T_FN(PROP)
+COAL8T_FN(PROPCBC)
+COAL8T_FN(CUBIC)
+COAL8T_FN(ASYMPROSP)
+#undef COAL8T_FN
+static const coalt_fn coal8t_table[6] = {coal8t_BINARY,  coal8t_PROPBIN,
+                                         coal8t_PROP,    coal8t_PROPCBC,
+                                         coal8t_CUBIC,   coal8t_ASYMPROSP};
 #endif
 
 /* Victory probabilities (§3.4) from coalitions C into P. */
@@ -344,6 +395,98 @@ static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
 }
 
 
+/* Linear victory probabilities and the Conditional PCE in one pass (the
+ * defaults): q_a = Π_b P(a,b) in order b, with P(a,b) = C(a,b) / (C(a,b)
+ * + C(b,a)) -- victory()'s s1 / (s1 + s2) for a > b and its
+ * s2 / (s1 + s2) for a < b (an IEEE sum does not depend on the order of
+ * its two operands), and for a = b, 1e-8 / (1e-8 + 1e-8) = 0.5 exactly,
+ * victory()'s diagonal -- so the products and pi of the two steps bit
+ * for bit, without storing P. */
+#if SMP_HAVE_AVX2
+/* The products q_a of conditional_linear for K <= 8 options with the
+ * options a in lanes (4 lanes, AVX2; 8, AVX-512F/DQ; checked at run
+ * time): C(a,b) gathered down column b, C(b,a) loaded along row b, the
+ * same division and product in each lane, so the same doubles.  Dead
+ * lanes compute 1 / (1 + 1) and are never stored. */
+__attribute__((target("avx2"))) static void cond_q4(size_t K,
+                                                    const double *C,
+                                                    double *q) {
+  for (size_t a0 = 0; a0 < K; a0 += 4) {
+    long long live[4], idx[4];
+    for (int l = 0; l < 4; l++) {
+      live[l] = a0 + (size_t)l < K ? -1 : 0;
+      idx[l] = (long long)((a0 + (size_t)l) * K);
+    }
+    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)live);
+    __m256i ix = _mm256_loadu_si256((const __m256i *)(const void *)idx);
+    __m256d one = _mm256_set1_pd(1.0);
+    vd4 prod = v4b(1.0);
+    for (size_t b = 0; b < K; b++) {
+      __m256d col = _mm256_mask_i64gather_pd(
+          one, C + b, ix, _mm256_castsi256_pd(m), 8);
+      __m256d row = _mm256_blendv_pd(
+          one, _mm256_maskload_pd(C + b * K + a0, m), _mm256_castsi256_pd(m));
+      vd4 c = (vd4)col, t = (vd4)row;
+      prod = prod * (c / (c + t));
+    }
+    for (size_t l = 0; l < 4 && a0 + l < K; l++) q[a0 + l] = prod[l];
+  }
+}
+#endif
+#if SMP_HAVE_AVX512
+__attribute__((target("avx512f,avx512dq"))) static void cond_q8(size_t K,
+                                                                const double *C,
+                                                                double *q) {
+  __mmask8 live = (__mmask8)((1u << K) - 1u);
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i ix = _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)K));
+  __m512d one = _mm512_set1_pd(1.0);
+  vd8 prod = v8b(1.0);
+  for (size_t b = 0; b < K; b++) {
+    vd8 c = (vd8)_mm512_mask_i64gather_pd(one, live, ix, C + b, 8);
+    vd8 t = (vd8)_mm512_mask_loadu_pd(one, live, C + b * K);
+    prod = prod * (c / (c + t));
+  }
+  _mm512_mask_storeu_pd(q, live, (__m512d)prod);
+}
+#endif
+
+static ent_status conditional_linear(const ent_smp_work *w, size_t K,
+                                     const double *C, double *pi, double *q) {
+  int lanes = 0;
+#if SMP_HAVE_AVX2
+  if (K <= 8 && w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3))
+    lanes = 4;
+#endif
+#if SMP_HAVE_AVX512
+  if (K <= 8 && w->avx512 && w->scalar_kernel == 0) lanes = 8;
+#endif
+#if SMP_HAVE_AVX512
+  if (lanes == 8) cond_q8(K, C, q);
+  else
+#endif
+#if SMP_HAVE_AVX2
+  if (lanes == 4) cond_q4(K, C, q);
+  else
+#endif
+  for (size_t a = 0; a < K; a++) {
+    const double *Ca = C + a * K;
+    double prod = 1.0;
+    for (size_t b = 0; b < K; b++) {
+      double c = Ca[b], t = C[b * K + a];
+      prod = prod * (c / (c + t));
+    }
+    q[a] = prod;
+  }
+  double total = 0.0;
+  for (size_t a = 0; a < K; a++) total = total + q[a];
+  if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
+  for (size_t a = 0; a < K; a++) pi[a] = q[a] / total;
+  return ENT_OK;
+}
+
+static ent_status election_tail(ent_smp_work *w, size_t K);
+
 /* Full election (§3.6): coalitions, victory probabilities, PCE -> w->pi.
  * Returns ENT_OK; ENT_ENOCONV if a Markov PCE needed >= 1000 iterations
  * (w->pi then holds the last iterate, which is finite); ENT_EINTERNAL if
@@ -352,7 +495,7 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
                             const double *weights) {
   const ent_smp_opts *o = w->o;
   size_t N = w->n;
-  double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
+  double *C = w->C;
 #if SMP_HAVE_AVX512
   /* up to 4 options, one 4-lane block per option does it all */
   if (w->avx512 && w->scalar_kernel == 0 && K > 4 && K <= SMP_COAL_T_MAX)
@@ -366,6 +509,49 @@ ent_status ent_smp_election(ent_smp_work *w, size_t K,
   else
 #endif
     coalitions(o->vote, K, N, w->rows, weights, C, w->scalar_kernel == 1);
+  return election_tail(w, K);
+}
+
+/* 1 if the elections of up to K options can take voter-major tables
+ * (election_vm): the 4- or 8-lane coalitions of this CPU. */
+static int election_vm_ok(const ent_smp_work *w, size_t K) {
+  (void)w;
+  (void)K;
+#if SMP_HAVE_AVX2
+  return w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3) &&
+         K <= SMP_COAL_T_MAX;
+#else
+  return 0;
+#endif
+}
+
+/* ent_smp_election from the voter-major table T (T[v*ld + o] = voter v's
+ * utility of option o; ld >= K rounded up to 8, the padding finite):
+ * the same coalitions as from option rows, without the transposition.
+ * Only where election_vm_ok. */
+static ent_status election_vm(ent_smp_work *w, size_t K, const double *T,
+                              size_t ld, const double *weights) {
+#if SMP_HAVE_AVX2
+  coalt_fn fn = coal4t_table[w->o->vote];
+#if SMP_HAVE_AVX512
+  if (w->avx512 && w->scalar_kernel == 0) fn = coal8t_table[w->o->vote];
+#endif
+  fn(K, w->n, T, ld, weights, w->C);
+#else
+  (void)T;
+  (void)ld;
+  (void)weights;
+#endif
+  return election_tail(w, K);
+}
+
+/* Victory probabilities and the PCE of an election whose coalitions are
+ * in w->C. */
+static ent_status election_tail(ent_smp_work *w, size_t K) {
+  const ent_smp_opts *o = w->o;
+  double *C = w->C, *P = w->P, *pi = w->pi, *q = w->q;
+  if (o->pce == ENT_SMP_PCE_CONDITIONAL && o->vpm == ENT_SMP_VPM_LINEAR)
+    return conditional_linear(w, K, C, pi, q);
   victory(o->vpm, K, C, P);
   if (o->pce == ENT_SMP_PCE_CONDITIONAL) {
     double total = 0.0;
@@ -496,7 +682,7 @@ static void perspectives(ent_smp_work *w) {
     double ra = w->rho[a * N + a];
     for (size_t b = 0; b < N; b++) {
       double u = util_f(w->D[a * w->ld + b], ra);
-      w->Uown[a * N + b] = u;
+      w->Uown[a * w->ld + b] = u;
       w->UownT[b * N + a] = u;
     }
   }
@@ -514,9 +700,11 @@ live8(size_t left) {
   return left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
 }
 
-/* D(a, ·) and DT(·, a): distances of every position from a's ideal. */
+/* D(a, ·) and (with_dt) DT(·, a): distances of every position from a's
+ * ideal. */
 __attribute__((target("avx512f,avx512dq"))) static void
-distances8(ent_smp_work *w, size_t a, const double *x, const double *xi) {
+distances8(ent_smp_work *w, size_t a, const double *x, const double *xi,
+           int with_dt) {
   size_t N = w->n, M = w->m, ld = w->ld;
   const double *xa = xi + a * M, *sa = w->pb->sal + a * M;
   const __m512d ssq = _mm512_set1_pd(w->pb->ssq[a]);
@@ -542,6 +730,7 @@ distances8(ent_smp_work *w, size_t a, const double *x, const double *xi) {
     }
     __m512d d = _mm512_sqrt_pd(_mm512_div_pd(num, ssq));
     _mm512_mask_storeu_pd(Da + b0, live, d);
+    if (!with_dt) continue;
     _mm512_storeu_pd(lane, d);
     for (size_t l = 0; l < 8 && b0 + l < N; l++)
       w->DT[(b0 + l) * N + a] = lane[l];
@@ -586,7 +775,7 @@ uown_row8(ent_smp_work *w, size_t a) {
   size_t N = w->n;
   vd8 ra = v8b(w->rho[a * N + a]);
   const double *Da = w->D + a * w->ld;
-  double *out = w->Uown + a * N, lane[8];
+  double *out = w->Uown + a * w->ld, lane[8];
   for (size_t b0 = 0; b0 < N; b0 += 8) {
     __mmask8 live = live8(N - b0);
     vd8 u = v8util((vd8)_mm512_loadu_pd(Da + b0), ra); /* padded row */
@@ -613,28 +802,44 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
   const double *sal = pb->sal, *ssq = pb->ssq;
   ent_status st;
 
+  /* Both elections (K <= N options) from voter-major tables where the
+   * CPU's vector coalitions take them: V's rows are 1 - D's, the own
+   * utilities' are Uown's (both with stride ld); else from option rows
+   * (VT, UownT). */
+  int vmaj = election_vm_ok(w, N);
+  size_t ld = w->ld;
+
   /* §4.1 distances D(a,b) = D_a(x_b) and risk-neutral values V. */
 #if SMP_HAVE_AVX512
   int wide = w->avx512 && w->scalar_kernel == 0;
   if (wide)
-    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi);
+    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi, !vmaj);
   else
 #endif
   for (size_t a = 0; a < N; a++)
     for (size_t b = 0; b < N; b++) {
       double dab = distance(xi + a * M, sal + a * M, ssq[a], x + b * M, M);
-      w->D[a * w->ld + b] = dab;
-      w->DT[b * N + a] = dab;
+      w->D[a * ld + b] = dab;
+      if (!vmaj) w->DT[b * N + a] = dab;
     }
   /* util_f(d, 0) is 1 - d bit for bit for a distance d (a square root:
    * +0 <= d, or NaN): (1 - d)(1 + d 0) with d 0 = +0 for d <= 1, and
    * (1 - d)(1 + 0) above (inf included); x 1 == x; NaN stays d's NaN */
-  for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
+  if (vmaj) {
+    /* voter-major: CT[v*ld + o] = V(v, o); padding 1 - 0 */
+    for (size_t k = 0; k < N * ld; k++) w->CT[k] = 1.0 - w->D[k];
+  } else {
+    for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
+  }
 
   /* §4.2 risk inference: election over the N positions (duplicates
    * kept), capability-weighted. */
-  for (size_t oi = 0; oi < N; oi++) w->rows[oi] = w->VT + oi * N;
-  st = ent_smp_election(w, N, pb->cap);
+  if (vmaj) {
+    st = election_vm(w, N, w->CT, ld, pb->cap);
+  } else {
+    for (size_t oi = 0; oi < N; oi++) w->rows[oi] = w->VT + oi * N;
+    st = ent_smp_election(w, N, pb->cap);
+  }
   if (st != ENT_OK) {
     st = ent_smp_election_failed(w, st, state, "risk inference", d);
     if (st != ENT_OK) return st;
@@ -757,15 +962,41 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
      * every victory probability 1/2, a uniform distribution. */
     for (size_t r = 0; r < K; r++) w->pi[r] = 1.0 / (double)K;
   } else {
-    for (size_t r = 0; r < K; r++)
-      w->rows[r] = w->UownT + (size_t)w->rep[r] * N;
-    st = ent_smp_election(w, K, pb->cap);
+    if (vmaj && K == N) { /* every position its own representative */
+      st = election_vm(w, K, w->Uown, ld, pb->cap);
+    } else if (vmaj) {
+      for (size_t v = 0; v < N; v++) {
+        const double *uv = w->Uown + v * ld;
+        double *tv = w->CT + v * ld;
+        for (size_t r = 0; r < K; r++) tv[r] = uv[w->rep[r]];
+        for (size_t r = K; r < ld; r++) tv[r] = 0.0;
+      }
+      st = election_vm(w, K, w->CT, ld, pb->cap);
+    } else {
+      for (size_t r = 0; r < K; r++)
+        w->rows[r] = w->UownT + (size_t)w->rep[r] * N;
+      st = ent_smp_election(w, K, pb->cap);
+    }
     if (st != ENT_OK) {
       st = ent_smp_election_failed(w, st, state, "winning probabilities", d);
       if (st != ENT_OK) return st;
     }
   }
-  for (size_t i = 0; i < N; i++) {
+  /* win_prob[i] = pi of the last representative within 1e-3 of x_i.  A
+   * representative i is its own last one: the distance is symmetric
+   * ((a-b)^2 == (b-a)^2 bit for bit), no earlier representative was
+   * within 1e-3 of i (else i would not be one) and no later one was
+   * within 1e-3 of i (else it would not be one); so only the others
+   * search -- and a representative at a non-finite position, which is
+   * not within 1e-3 of itself. */
+  for (size_t i = 0, r0 = 0; i < N; i++) {
+    if (r0 < K && (size_t)w->rep[r0] == i) {
+      r0++;
+      if (all_finite(x + i * M, M)) {
+        w->win_prob[i] = w->pi[r0 - 1];
+        continue;
+      }
+    }
     size_t last = 0;
     for (size_t r = 0; r < K; r++) {
       const double *a = x + i * M, *b = x + (size_t)w->rep[r] * M;

@@ -31,10 +31,12 @@ struct ent_smp_work {
   /* state */
   size_t ld;         /* row stride of D: N rounded up to SMP_LD_ROUND */
   double *D;         /* [N*ld] D(a,b) = D_a(x_b) at D[a*ld + b]; padding 0 */
-  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b) */
-  double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral */
+  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b), and */
+  double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral: only
+                        where the elections take option rows
+                        (smp_eval.c, election_vm_ok) */
   double *rho;       /* [N*N] rho[h*N + i] = ρ(R_h, R_i) */
-  double *Uown;      /* [N*N] Uown[a*N + n] = U^a(a, n) */
+  double *Uown;      /* [N*ld] Uown[a*ld + n] = U^a(a, n); padding 0 */
   double *UownT;     /* [N*N] transpose of Uown */
   double *R, *risk_p, *win_prob; /* [N] */
   double *gsq;       /* [N] Σ_j g(D(i,j))^2 for the §4.4 norms */
@@ -45,15 +47,18 @@ struct ent_smp_work {
   const double **rows;     /* [kmax] option rows of voter utilities */
   int *rep;          /* [N] representatives of §7.2 */
   /* challenges and bargains */
-  double *ui, *un;   /* [N] kernel rows: U^i(n, i), U^i(n, n) */
-  double *g1, *g2;   /* [N] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
+  double *ui, *un;   /* [ld] kernel rows: U^i(n, i), U^i(n, n); padding 0 */
+  double *g1, *g2;   /* [ld] SemiCommit sums (ui+ui)+un, (ui+ui)+ui */
+  double *Wp, *Sp;   /* [ld] the problem's W and S, padding 0, for the
+                        vector loads of the challenge kernels (set by
+                        each turn) */
   int scalar_kernel; /* tests: 1 the scalar kernels, 2 the 2-lane vector
                         kernels only, 3 none wider than 4 lanes
                         (ent_smp_work_set_scalar) */
   int avx2;          /* the CPU has AVX2: 4-lane kernels */
   int avx512;        /* the CPU has AVX-512F/DQ: 8-lane kernels */
   double *CT;        /* [N * SMP_COAL_T_MAX] options' utilities voter-major
-                        for the 4-lane coalitions (smp_eval.c) */
+                        for the 4- and 8-lane coalitions (smp_eval.c) */
   int *target;       /* [N] */
   double *p_win, *gain;          /* [N] */
   double *y_init, *y_targ;       /* [N*M] B_I per initiator */

@@ -143,6 +143,71 @@ static void kernel_rows(ent_smp_work *w, size_t i) {
   }
 }
 
+/* kernel_rows with the third parties n in lanes (4 lanes, AVX2; 8,
+ * AVX-512F/DQ; checked at run time): D(n, i) gathered down column i and
+ * D(n, n) down the diagonal, util_f as v4util / v8util and the two sums
+ * lane for lane, so the same doubles; lanes past N are never stored (the
+ * rows' padding stays 0). */
+#if SMP_HAVE_AVX2
+__attribute__((target("avx2"))) static void kernel_rows4(ent_smp_work *w,
+                                                         size_t i) {
+  size_t N = w->n, ld = w->ld;
+  const double *rh = w->rho + i * N;
+  for (size_t n0 = 0; n0 < N; n0 += 4) {
+    size_t L = N - n0 < 4 ? N - n0 : 4;
+    long long live[4], ic[4], id[4];
+    for (size_t l = 0; l < 4; l++) {
+      size_t n = n0 + l;
+      live[l] = l < L ? -1 : 0;
+      ic[l] = (long long)(n * ld + i);
+      id[l] = (long long)(n * ld + n);
+    }
+    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)live);
+    __m256d md = _mm256_castsi256_pd(m), zero = _mm256_setzero_pd();
+    vd4 dc = (vd4)_mm256_mask_i64gather_pd(
+        zero, w->D, _mm256_loadu_si256((const __m256i *)(const void *)ic),
+        md, 8);
+    vd4 dd = (vd4)_mm256_mask_i64gather_pd(
+        zero, w->D, _mm256_loadu_si256((const __m256i *)(const void *)id),
+        md, 8);
+    vd4 r = (vd4)_mm256_maskload_pd(rh + n0, m);
+    vd4 ui = v4util(dc, r), un = v4util(dd, r);
+    vd4 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
+    _mm256_maskstore_pd(w->ui + n0, m, (__m256d)ui);
+    _mm256_maskstore_pd(w->un + n0, m, (__m256d)un);
+    _mm256_maskstore_pd(w->g1 + n0, m, (__m256d)g1);
+    _mm256_maskstore_pd(w->g2 + n0, m, (__m256d)g2);
+  }
+}
+#endif
+#if SMP_HAVE_AVX512
+__attribute__((target("avx512f,avx512dq"))) static void
+kernel_rows8(ent_smp_work *w, size_t i) {
+  size_t N = w->n, ld = w->ld;
+  const double *rh = w->rho + i * N;
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  for (size_t n0 = 0; n0 < N; n0 += 8) {
+    size_t left = N - n0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    __m512i n = _mm512_add_epi64(step, _mm512_set1_epi64((long long)n0));
+    __m512i nld = _mm512_mullo_epi64(n, _mm512_set1_epi64((long long)ld));
+    __m512i ic = _mm512_add_epi64(nld, _mm512_set1_epi64((long long)i));
+    __m512i id = _mm512_add_epi64(nld, n);
+    __m512d zero = _mm512_setzero_pd();
+    vd8 dc = (vd8)_mm512_mask_i64gather_pd(zero, live, ic, w->D, 8);
+    vd8 dd = (vd8)_mm512_mask_i64gather_pd(zero, live, id, w->D, 8);
+    vd8 r = (vd8)_mm512_maskz_loadu_pd(live, rh + n0);
+    vd8 ui = v8util(dc, r), un = v8util(dd, r);
+    vd8 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
+    _mm512_mask_storeu_pd(w->ui + n0, live, (__m512d)ui);
+    _mm512_mask_storeu_pd(w->un + n0, live, (__m512d)un);
+    _mm512_mask_storeu_pd(w->g1 + n0, live, (__m512d)g1);
+    _mm512_mask_storeu_pd(w->g2 + n0, live, (__m512d)g2);
+  }
+}
+#endif
+
 /* Scalar SemiCommit sums for the contest i -> j, starting from A, B. */
 static void semi_scalar(const ent_smp_work *w, size_t i, size_t j, double *A,
                         double *B) {
@@ -226,18 +291,34 @@ static const semi_fn semi_table[2][6] = {
      semi_CUBIC_half, semi_ASYMPROSP_half}};
 #endif
 
-/* The same block in one 4-lane vector (AVX2, checked at run time): the
- * operations of semi_block lane for lane, so the same doubles. */
+/* A whole block of 4 targets j0 .. j0+3 of initiator i in one 4-lane
+ * vector (AVX2, checked at run time): the principals' votes (§5.2), the
+ * SemiCommit sums of semi_block and the expected change of `consider`,
+ * each lane the scalar operations in the scalar order, so the same
+ * doubles.  "Add z if positive" is branch-free here too: 1e-10 + (+0.0)
+ * and A + (+0.0) leave the positive sums as they are.  The lane j = i and
+ * lanes past N (D, Wp, Sp, ui, un padded with 0) are computed from finite
+ * values and never considered.  Fills g and p (4 lanes each). */
 #if SMP_HAVE_AVX2
-AVX2_INLINE void semi_block4(ent_smp_vote rule, const ent_smp_work *w,
-                             size_t i, size_t j0, vd *A, vd *B) {
+AVX2_INLINE void target_block4(ent_smp_vote rule, const ent_smp_work *w,
+                               size_t i, size_t j0, double *g, double *p) {
   size_t N = w->n, ld = w->ld;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
   const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
   long long j = (long long)j0;
   const vm4 jl = {j, j + 1, j + 2, j + 3};
-  const vd4 A0 = {A[0][0], A[0][1], A[1][0], A[1][1]};
-  const vd4 B0 = {B[0][0], B[0][1], B[1][0], B[1][1]};
+  vd4 dij, Wj, uji, ujj, Sj;
+  memcpy(&dij, D + i * ld + j0, sizeof dij);
+  memcpy(&Wj, w->Wp + j0, sizeof Wj);
+  memcpy(&Sj, w->Sp + j0, sizeof Sj);
+  memcpy(&uji, ui + j0, sizeof uji);
+  memcpy(&ujj, un + j0, sizeof ujj);
+  vd4 uii = v4b(un[i]);
+  vd4 uij = v4util(dij, v4b(rh[i]));
+  vd4 za = v4vote(rule, v4b(W[i]), uii, uij);
+  vd4 zb = v4vote(rule, Wj, uji, ujj);
+  const vd4 A0 = (v4b(1e-10) + v4pos(za)) + v4pos(zb);
+  const vd4 B0 = (v4b(1e-10) - v4neg(za)) - v4neg(zb);
   vd4 As = A0, Bs = B0;
   for (size_t n = 0; n < N; n++) {
     if (n == i) continue;
@@ -250,61 +331,73 @@ AVX2_INLINE void semi_block4(ent_smp_vote rule, const ent_smp_work *w,
     vd4 z = v4vote(rule, wn, uin, uj);
     vd4 Ap = A0 + v4pos(z);
     vd4 Bp = B0 - v4neg(z);
-    vd4 p = Ap / (Ap + Bp);
-    vd4 q = v4b(1.0) - p;
+    vd4 pp = Ap / (Ap + Bp);
+    vd4 q = v4b(1.0) - pp;
     vd4 uj2 = uj + uj;
     vd4 l1 = uj2 + uj;
     vd4 l2 = uj2 + unn;
-    vd4 ji = (p * g1n) + (q * l1);
-    vd4 jj = (p * g2n) + (q * l2);
+    vd4 ji = (pp * g1n) + (q * l1);
+    vd4 jj = (pp * g2n) + (q * l2);
     vd4 z2 = v4vote(rule, wn, ji, jj);
     z2 = (vd4)((vm4)z2 & (jl != nn)); /* the term n = j is skipped */
     As = As + v4pos(z2);
     Bs = Bs - v4neg(z2);
   }
-  for (int l = 0; l < 4; l++) {
-    A[l / 2][l % 2] = As[l];
-    B[l / 2][l % 2] = Bs[l];
-  }
+  /* expected_change lane for lane */
+  vd4 pij = As / (As + Bs), pji = Bs / (As + Bs);
+  vd4 usq = uii + uij, uwin = uii + uii, ulose = uij + uij;
+  vd4 ucontest = pij * uwin + pji * ulose;
+  vd4 uchlg = (v4b(1.0) - Sj) * uwin + Sj * ucontest;
+  vd4 gain = uchlg - usq;
+  memcpy(g, &gain, sizeof gain);
+  memcpy(p, &pij, sizeof pij);
 }
 
-#define SEMI4_FN(RULE)                                                      \
-  __attribute__((target("avx2"))) static void semi4_##RULE(                 \
-      const ent_smp_work *w, size_t i, size_t j0, vd *A, vd *B) {           \
-    semi_block4(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                       \
+typedef void (*target_fn)(const ent_smp_work *w, size_t i, size_t j0,
+                          double *g, double *p);
+#define TARGET4_FN(RULE)                                                    \
+  __attribute__((target("avx2"))) static void target4_##RULE(               \
+      const ent_smp_work *w, size_t i, size_t j0, double *g, double *p) {   \
+    target_block4(ENT_SMP_VOTE_##RULE, w, i, j0, g, p);                     \
   }
-SEMI4_FN(BINARY)
-SEMI4_FN(PROPBIN)
-SEMI4_FN(PROP)
-SEMI4_FN(PROPCBC)
-SEMI4_FN(CUBIC)
-SEMI4_FN(ASYMPROSP)
-#undef SEMI4_FN
-static const semi_fn semi4_table[6] = {semi4_BINARY,  semi4_PROPBIN,
-                                       semi4_PROP,    semi4_PROPCBC,
-                                       semi4_CUBIC,   semi4_ASYMPROSP};
+TARGET4_FN(BINARY)
+TARGET4_FN(PROPBIN)
+TARGET4_FN(PROP)
+TARGET4_FN(PROPCBC)
+TARGET4_FN(CUBIC)
+TARGET4_FN(ASYMPROSP)
+#undef TARGET4_FN
+static const target_fn target4_table[6] = {
+    target4_BINARY, target4_PROPBIN, target4_PROP,
+    target4_PROPCBC, target4_CUBIC, target4_ASYMPROSP};
 
 int ent_smp_have_avx2(void) { return __builtin_cpu_supports("avx2") != 0; }
 #else
 int ent_smp_have_avx2(void) { return 0; }
 #endif
 
-/* The block of 8 targets j0 .. j0+7 in one 8-lane vector (AVX-512F/DQ,
- * checked at run time): semi_block4's operations lane for lane.  A, B
- * hold A0, B0 of the 8 lanes on entry and the sums on return; D's rows
- * are padded to 8 (SMP_LD_ROUND), so lanes past N read 0 and are thrown
- * away by the caller. */
+/* target_block4 with 8 lanes (AVX-512F/DQ, checked at run time): the
+ * block of 8 targets j0 .. j0+7, the same operations lane for lane. */
 #if SMP_HAVE_AVX512
-AVX512_INLINE void semi_block8(ent_smp_vote rule, const ent_smp_work *w,
-                               size_t i, size_t j0, double *A, double *B) {
+AVX512_INLINE void target_block8(ent_smp_vote rule, const ent_smp_work *w,
+                                 size_t i, size_t j0, double *g, double *p) {
   size_t N = w->n, ld = w->ld;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
   const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
   long long j = (long long)j0;
   const vm8 jl = {j, j + 1, j + 2, j + 3, j + 4, j + 5, j + 6, j + 7};
-  vd8 A0, B0;
-  memcpy(&A0, A, sizeof A0);
-  memcpy(&B0, B, sizeof B0);
+  vd8 dij, Wj, uji, ujj, Sj;
+  memcpy(&dij, D + i * ld + j0, sizeof dij);
+  memcpy(&Wj, w->Wp + j0, sizeof Wj);
+  memcpy(&Sj, w->Sp + j0, sizeof Sj);
+  memcpy(&uji, ui + j0, sizeof uji);
+  memcpy(&ujj, un + j0, sizeof ujj);
+  vd8 uii = v8b(un[i]);
+  vd8 uij = v8util(dij, v8b(rh[i]));
+  vd8 za = v8vote(rule, v8b(W[i]), uii, uij);
+  vd8 zb = v8vote(rule, Wj, uji, ujj);
+  const vd8 A0 = (v8b(1e-10) + v8pos(za)) + v8pos(zb);
+  const vd8 B0 = (v8b(1e-10) - v8neg(za)) - v8neg(zb);
   vd8 As = A0, Bs = B0;
   for (size_t n = 0; n < N; n++) {
     if (n == i) continue;
@@ -318,39 +411,42 @@ AVX512_INLINE void semi_block8(ent_smp_vote rule, const ent_smp_work *w,
     vd8 z = v8vote(rule, wn, uin, uj);
     vd8 Ap = A0 + v8pos(z);
     vd8 Bp = B0 - v8neg(z);
-    vd8 p = Ap / (Ap + Bp);
-    vd8 q = v8b(1.0) - p;
+    vd8 pp = Ap / (Ap + Bp);
+    vd8 q = v8b(1.0) - pp;
     vd8 uj2 = uj + uj;
     vd8 l1 = uj2 + uj;
     vd8 l2 = uj2 + unn;
-    vd8 ji = (p * g1n) + (q * l1);
-    vd8 jj = (p * g2n) + (q * l2);
+    vd8 ji = (pp * g1n) + (q * l1);
+    vd8 jj = (pp * g2n) + (q * l2);
     vd8 z2 = v8vote(rule, wn, ji, jj);
     z2 = (vd8)((vm8)z2 & (jl != nn)); /* the term n = j is skipped */
     As = As + v8pos(z2);
     Bs = Bs - v8neg(z2);
   }
-  memcpy(A, &As, sizeof As);
-  memcpy(B, &Bs, sizeof Bs);
+  vd8 pij = As / (As + Bs), pji = Bs / (As + Bs);
+  vd8 usq = uii + uij, uwin = uii + uii, ulose = uij + uij;
+  vd8 ucontest = pij * uwin + pji * ulose;
+  vd8 uchlg = (v8b(1.0) - Sj) * uwin + Sj * ucontest;
+  vd8 gain = uchlg - usq;
+  memcpy(g, &gain, sizeof gain);
+  memcpy(p, &pij, sizeof pij);
 }
 
-typedef void (*semi8_fn)(const ent_smp_work *w, size_t i, size_t j0,
-                         double *A, double *B);
-#define SEMI8_FN(RULE)                                                      \
-  __attribute__((target("avx512f,avx512dq"))) static void semi8_##RULE(     \
-      const ent_smp_work *w, size_t i, size_t j0, double *A, double *B) {   \
-    semi_block8(ENT_SMP_VOTE_##RULE, w, i, j0, A, B);                       \
+#define TARGET8_FN(RULE)                                                    \
+  __attribute__((target("avx512f,avx512dq"))) static void target8_##RULE(   \
+      const ent_smp_work *w, size_t i, size_t j0, double *g, double *p) {   \
+    target_block8(ENT_SMP_VOTE_##RULE, w, i, j0, g, p);                     \
   }
-SEMI8_FN(BINARY)
-SEMI8_FN(PROPBIN)
-SEMI8_FN(PROP)
-SEMI8_FN(PROPCBC)
-SEMI8_FN(CUBIC)
-SEMI8_FN(ASYMPROSP)
-#undef SEMI8_FN
-static const semi8_fn semi8_table[6] = {semi8_BINARY,  semi8_PROPBIN,
-                                        semi8_PROP,    semi8_PROPCBC,
-                                        semi8_CUBIC,   semi8_ASYMPROSP};
+TARGET8_FN(BINARY)
+TARGET8_FN(PROPBIN)
+TARGET8_FN(PROP)
+TARGET8_FN(PROPCBC)
+TARGET8_FN(CUBIC)
+TARGET8_FN(ASYMPROSP)
+#undef TARGET8_FN
+static const target_fn target8_table[6] = {
+    target8_BINARY, target8_PROPBIN, target8_PROP,
+    target8_PROPCBC, target8_CUBIC, target8_ASYMPROSP};
 
 int ent_smp_have_avx512(void) {
   return __builtin_cpu_supports("avx512f") &&
@@ -379,44 +475,48 @@ static void choose_target(ent_smp_work *w, size_t i) {
   ent_smp_vote rule = w->o->vote;
   int semi = w->o->tpc == ENT_SMP_TPC_SEMI;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
-  kernel_rows(w, i);
+#if SMP_HAVE_AVX512
+  if (w->avx512 && w->scalar_kernel == 0)
+    kernel_rows8(w, i);
+  else
+#endif
+#if SMP_HAVE_AVX2
+  if (w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3))
+    kernel_rows4(w, i);
+  else
+#endif
+    kernel_rows(w, i);
   double uii = w->un[i];
   int best = -1;
   double best_gain = -1.0, best_p = 0.0;
+#if SMP_HAVE_AVX2
+  /* the whole estimate in 8 or 4 lanes, then the choice in target order */
+  if (semi && w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3)) {
+    size_t L = 4;
+    target_fn fn = target4_table[rule];
 #if SMP_HAVE_AVX512
-  if (semi && w->avx512 && w->scalar_kernel == 0) {
-    for (size_t j0 = 0; j0 < N; j0 += 8) {
-      double A[8], B[8], uij[8];
-      for (size_t l = 0; l < 8; l++) {
-        A[l] = B[l] = 1e-10;
-        uij[l] = 0.0;
-      }
-      for (size_t l = 0; l < 8 && j0 + l < N; l++) {
-        size_t j = j0 + l;
-        if (j == i) continue;
-        uij[l] = util_f(D[i * ld + j], rh[i]);
-        principals(rule, W[i], W[j], uii, uij[l], w->ui[j], w->un[j], &A[l],
-                   &B[l]);
-      }
-      semi8_table[rule](w, i, j0, A, B);
-      for (size_t l = 0; l < 8 && j0 + l < N; l++)
-        if (j0 + l != i)
-          consider(w, j0 + l, A[l], B[l], uii, uij[l], &best, &best_gain,
-                   &best_p);
+    if (w->avx512 && w->scalar_kernel == 0) {
+      L = 8;
+      fn = target8_table[rule];
+    }
+#endif
+    for (size_t j0 = 0; j0 < N; j0 += L) {
+      double g[8], p[8];
+      fn(w, i, j0, g, p);
+      for (size_t l = 0; l < L && j0 + l < N; l++)
+        if (j0 + l != i && g[l] > 1e-5 && g[l] > best_gain) {
+          best = (int)(j0 + l);
+          best_gain = g[l];
+          best_p = p[l];
+        }
     }
     goto done;
   }
 #endif
 #if SMP_HAVE_VEC
   if (semi && w->scalar_kernel != 1) {
-    int four = SMP_HAVE_AVX2 && w->avx2 &&
-               (w->scalar_kernel == 0 || w->scalar_kernel == 3);
-    (void)four;
     for (size_t j0 = 0; j0 < N; j0 += ENT_SMP_LANES) {
       semi_fn fn = semi_table[j0 + 2 >= N][rule];
-#if SMP_HAVE_AVX2
-      if (four) fn = semi4_table[rule];
-#endif
       vd A[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
       vd B[2] = {{1e-10, 1e-10}, {1e-10, 1e-10}};
       double uij[ENT_SMP_LANES] = {0.0, 0.0, 0.0, 0.0};
@@ -525,7 +625,7 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
     }
 #endif
   for (; a < N; a++) {
-    const double *ua = w->Uown + a * N;
+    const double *ua = w->Uown + a * w->ld;
     double s = u[a];
     for (size_t n = 0; n < N; n++)
       if (n != I && n != J) s = s + ua[n];
@@ -583,6 +683,53 @@ principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
 }
 #endif
 
+/* u[a] = (u[a] + Σ_{n != I, J} U^a(a, n)) / N for every voter a, the
+ * voters in lanes (4 lanes, AVX2; 8, AVX-512F/DQ; checked at run time):
+ * bargain_sums' additions in order n and then the division of a turn,
+ * lane for lane, so the same doubles.  With I = J = N (no n skipped) and
+ * u = 0 on entry, the status quo's utilities. */
+#if SMP_HAVE_AVX2
+__attribute__((target("avx2"))) static void sums4(const ent_smp_work *w,
+                                                  size_t I, size_t J,
+                                                  double *u) {
+  size_t N = w->n;
+  const double *UT = w->UownT;
+  const vd4 Nd = v4b((double)N);
+  for (size_t a0 = 0; a0 < N; a0 += 4) {
+    long long live[4];
+    for (size_t l = 0; l < 4; l++) live[l] = a0 + l < N ? -1 : 0;
+    __m256i m = _mm256_loadu_si256((const __m256i *)(const void *)live);
+    vd4 t = (vd4)_mm256_maskload_pd(u + a0, m);
+    for (size_t n = 0; n < N; n++) {
+      if (n == I || n == J) continue;
+      t = t + (vd4)_mm256_maskload_pd(UT + n * N + a0, m);
+    }
+    t = t / Nd;
+    _mm256_maskstore_pd(u + a0, m, (__m256d)t);
+  }
+}
+#endif
+#if SMP_HAVE_AVX512
+__attribute__((target("avx512f,avx512dq"))) static void
+sums8(const ent_smp_work *w, size_t I, size_t J, double *u) {
+  size_t N = w->n;
+  const double *UT = w->UownT;
+  const vd8 Nd = v8b((double)N);
+  for (size_t a0 = 0; a0 < N; a0 += 8) {
+    size_t left = N - a0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    vd8 t = (vd8)_mm512_maskz_loadu_pd(live, u + a0);
+    for (size_t n = 0; n < N; n++) {
+      if (n == I || n == J) continue;
+      t = t + (vd8)_mm512_maskz_loadu_pd(live, UT + n * N + a0);
+    }
+    t = t / Nd;
+    _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
+  }
+}
+#endif
+
 /* Advances state (x, xi) by one turn into (xn, xin): targets (§5.3),
  * bargains (§5.4-§5.5), queues and their elections (§5.6-§5.7), then the
  * accommodation of ideals (§5.8).
@@ -600,6 +747,8 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
   ent_status st;
 
   memcpy(xn, x, N * M * sizeof *x);
+  memcpy(w->Wp, pb->W, N * sizeof *pb->W);
+  memcpy(w->Sp, pb->S, N * sizeof *pb->S);
   for (size_t i = 0; i < N; i++) {
     w->target[i] = -1;
     w->p_win[i] = w->gain[i] = 0.0;
@@ -663,8 +812,25 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
     /* §5.7 utilities: of the status quo, and of each bargain's outcome,
      * for every voter a. */
     double Nd = (double)N;
+    int lanes = 0;
+#if SMP_HAVE_AVX2
+    if (w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3))
+      lanes = 4;
+#endif
+#if SMP_HAVE_AVX512
+    if (w->avx512 && w->scalar_kernel == 0) lanes = 8;
+#endif
+    if (lanes) {
+      for (size_t a = 0; a < N; a++) w->usq[a] = 0.0;
+#if SMP_HAVE_AVX512
+      if (lanes == 8) sums8(w, N, N, w->usq);
+#endif
+#if SMP_HAVE_AVX2
+      if (lanes == 4) sums4(w, N, N, w->usq);
+#endif
+    } else
     for (size_t a = 0; a < N; a++) {
-      const double *ua = w->Uown + a * N;
+      const double *ua = w->Uown + a * w->ld;
       double s = 0.0;
       for (size_t n = 0; n < N; n++) s = s + ua[n];
       w->usq[a] = s / Nd;
@@ -686,6 +852,18 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
         double s = 0.0 + util_f(distance(xa, sa, pb->ssq[a], yI, M), ra);
         u[a] = s + util_f(distance(xa, sa, pb->ssq[a], yJ, M), ra);
       }
+#if SMP_HAVE_AVX512
+      if (lanes == 8) {
+        sums8(w, I, J, u);
+        continue;
+      }
+#endif
+#if SMP_HAVE_AVX2
+      if (lanes == 4) {
+        sums4(w, I, J, u);
+        continue;
+      }
+#endif
       bargain_sums(w, I, J, u);
       for (size_t a = 0; a < N; a++) u[a] = u[a] / Nd;
     }

@@ -406,6 +406,8 @@ static void same_election(const ent_smp_work *x, const ent_smp_work *ref,
   assert_memory_equal(vx.win_prob, vr.win_prob, N * sizeof(double));
 }
 
+static void same_evaluation(const ent_smp_work *x, const ent_smp_work *ref);
+
 /* The SIMD kernels (challenges, coalitions, bargain sums; the 8-lane
  * challenge and coalition kernels where the CPU has AVX-512F/DQ, the
  * 4-lane ones where it has AVX2 -- forced without the 8-lane ones by
@@ -462,6 +464,11 @@ static void test_kernels_agree(void **state) {
         assert_int_equal(ent_smp_evaluate(wd, 0, p->x0, p->x0, d), ENT_OK);
         /* the 4-lane coalitions without the 8-lane ones */
         same_election(wd, wb, N, 0);
+        /* the evaluation's distances (padding 0), perspectives and own
+         * utilities (8 lanes where the CPU has AVX-512) == the scalar
+         * forms */
+        same_evaluation(wa, wb);
+        same_evaluation(wd, wb);
         assert_int_equal(ent_smp_advance(wd, 0, p->x0, p->x0, xd, id, d),
                          ENT_OK);
         ent_smp_view va, vb;
@@ -1212,6 +1219,15 @@ static void test_generated_names(void **state) {
  * after the tests above, whose locals its vector type names would shadow) */
 #include "strategic/smp_impl.h"
 
+/* Work x's evaluation arrays equal ref's bit for bit: D (padding 0
+ * included), rho and the own utilities (Uown, padding 0 included). */
+static void same_evaluation(const ent_smp_work *x, const ent_smp_work *ref) {
+  size_t N = ref->n, ld = ref->ld;
+  assert_memory_equal(x->D, ref->D, N * ld * sizeof(double));
+  assert_memory_equal(x->rho, ref->rho, N * N * sizeof(double));
+  assert_memory_equal(x->Uown, ref->Uown, N * ld * sizeof(double));
+}
+
 /* Elections of 2 to 9 options on random utilities (ties and zeros among
  * them): the 4-lane coalitions (the queues' kernel of 2 to 4 options with
  * every pair a lane, and the blocks above) give the scalar coalitions'
@@ -1229,8 +1245,10 @@ static void test_small_elections_agree(void **state) {
     ent_smp_opts_default(&o);
     o.vote = (ent_smp_vote)ru;
     ent_smp_work *wv = ent_smp_work_alloc(p, &o), *ws = ent_smp_work_alloc(p, &o);
+    ent_smp_work *wx = ent_smp_work_alloc(p, &o);
     assert_non_null(wv);
     assert_non_null(ws);
+    assert_non_null(wx);
     ent_smp_work_set_scalar(wv, 3);
     ent_smp_work_set_scalar(ws, 1);
     size_t kmax = wv->kmax < KMAX ? wv->kmax : KMAX;
@@ -1248,9 +1266,37 @@ static void test_small_elections_agree(void **state) {
       assert_int_equal(ent_smp_election(ws, K, p->cap), ENT_OK);
       assert_memory_equal(wv->C, ws->C, K * K * sizeof(double));
       assert_memory_equal(wv->pi, ws->pi, K * sizeof(double));
+      /* and the widest kernels of this CPU (8 lanes with AVX-512) */
+      for (size_t m = 0; m < K; m++) wx->rows[m] = opt + m * N;
+      assert_int_equal(ent_smp_election(wx, K, p->cap), ENT_OK);
+      assert_memory_equal(wx->C, ws->C, K * K * sizeof(double));
+      assert_memory_equal(wx->pi, ws->pi, K * sizeof(double));
+      /* Linear victory probabilities and the Conditional PCE (the
+       * defaults, computed in one pass) as smp.md §3.4-§3.5 write them:
+       * P(a,b) = s1 / (s1 + s2), P(b,a) = s2 / (s1 + s2) for a > b,
+       * P(a,a) = 1/2, q_a = Π_b P(a,b), π = q / Σ q */
+      double P[KMAX * KMAX], q[KMAX], total = 0.0;
+      for (size_t a = 0; a < K; a++) {
+        for (size_t b = 0; b < a; b++) {
+          double s1 = ws->C[a * K + b], s2 = ws->C[b * K + a];
+          P[a * K + b] = s1 / (s1 + s2);
+          P[b * K + a] = s2 / (s1 + s2);
+        }
+        P[a * K + a] = 0.5;
+      }
+      for (size_t a = 0; a < K; a++) {
+        q[a] = 1.0;
+        for (size_t b = 0; b < K; b++) q[a] = q[a] * P[a * K + b];
+        total = total + q[a];
+      }
+      for (size_t a = 0; a < K; a++) {
+        double pa = q[a] / total;
+        assert_memory_equal(&ws->pi[a], &pa, sizeof pa);
+      }
     }
     ent_smp_work_free(wv);
     ent_smp_work_free(ws);
+    ent_smp_work_free(wx);
   }
   free(opt);
   ent_smp_problem_destroy(p);
