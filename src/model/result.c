@@ -91,17 +91,17 @@ double ent_result_value(const ent_result *r, const char *var, const char *ent,
   return c->bands ? c->st.q[ENT_Q_MEDIAN] : c->value;
 }
 
-/* Series of (var, ent) among the first n, or (size_t)-1; `hint` is tried
- * first (cells of one series often follow each other). */
-static size_t find_series(const ent_result *r, size_t n, const char *var,
-                          const char *ent, size_t hint) {
-  if (hint < n && !strcmp(r->series[hint].variable, var) &&
-      !strcmp(r->series[hint].entity, ent))
-    return hint;
-  for (size_t g = 0; g < n; g++)
-    if (!strcmp(r->series[g].variable, var) && !strcmp(r->series[g].entity, ent))
-      return g;
-  return (size_t)-1;
+/* The slot of series (var, ent) in the open-addressing table sh of
+ * mask + 1 slots (series index + 1, 0 free), keyed by the cells' hash
+ * with year 0: its slot when present, else the free slot where it goes. */
+static size_t series_slot(const ent_result *r, const size_t *sh, size_t mask,
+                          const char *var, const char *ent) {
+  size_t s = key_hash(var, ent, 0) & mask;
+  for (; sh[s]; s = (s + 1) & mask) {
+    const ent_result_series *g = &r->series[sh[s] - 1];
+    if (!strcmp(g->variable, var) && !strcmp(g->entity, ent)) break;
+  }
+  return s;
 }
 
 ent_status ent_result_index(ent_result *r, size_t *dup) {
@@ -111,8 +111,10 @@ ent_status ent_result_index(ent_result *r, size_t *dup) {
   r->hash = ent_result_alloc(r, hs, sizeof *r->hash);
   r->series = ent_result_alloc(r, n, sizeof *r->series);
   size_t *grp = ent_malloc((n ? n : 1) * sizeof *grp);
-  if (!r->hash || !r->series || !grp) {
+  size_t *sh = ent_calloc(hs, sizeof *sh); /* the series by (var, ent) */
+  if (!r->hash || !r->series || !grp || !sh) {
     ent_free(grp);
+    ent_free(sh);
     return ENT_ENOMEM;
   }
   r->hash_mask = hs - 1;
@@ -127,21 +129,24 @@ ent_status ent_result_index(ent_result *r, size_t *dup) {
     if (!seen) r->hash[s] = k + 1;
     else if (dup && *dup == (size_t)-1) *dup = k; /* the first one stays */
   }
-  /* groups, then their years */
-  size_t ng = 0, hint = 0;
+  /* groups (in the order of their first cells), then their years */
+  size_t ng = 0;
   for (size_t k = 0; k < n && st == ENT_OK; k++) {
     const ent_result_cell *c = &r->cells[k];
-    size_t g = find_series(r, ng, c->variable, c->entity, hint);
-    if (g == (size_t)-1) {
+    size_t at = series_slot(r, sh, hs - 1, c->variable, c->entity);
+    size_t g = sh[at] - 1;
+    if (!sh[at]) {
       g = ng++;
+      sh[at] = g + 1;
       r->series[g].variable = c->variable;
       r->series[g].entity = c->entity;
       r->series[g].unit = c->unit;
       r->series[g].bands = c->bands;
     }
     r->series[g].n++;
-    grp[k] = hint = g;
+    grp[k] = g;
   }
+  ent_free(sh);
   for (size_t g = 0; g < ng && st == ENT_OK; g++) {
     ent_result_series *s = &r->series[g];
     s->years = ent_result_alloc(r, s->n, sizeof *s->years);
