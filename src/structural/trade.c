@@ -921,24 +921,13 @@ ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j, int cut_ij,
   /* the start: wm moved to this baseline's numeraire (sum_k Y_k w_k =
    * YW; w_hat^-theta by the same factor), or w_hat = 1 */
   int started = 0;
-  if (warm) {
-    double sum = 0.0;
-    int ok = 1;
+  double wc, mc;
+  if (warm && ent_trade_warm_factors(n, w->Y, YW, theta, wm, &wc, &mc)) {
     for (size_t k = 0; k < n; k++) {
-      if (!(wm[k] > 0.0) || !isfinite(wm[k]) || !(wm[n + k] > 0.0) ||
-          !isfinite(wm[n + k]))
-        ok = 0;
-      sum += w->Y[k] * wm[k];
+      w->wa[k] = wm[k] * wc;
+      w->ma[k] = wm[n + k] * mc;
     }
-    double c = YW / sum;
-    if (ok && c > 0.0 && isfinite(c)) {
-      double cm = ent_trade_exp_small(-theta * log(c));
-      for (size_t k = 0; k < n; k++) {
-        w->wa[k] = wm[k] * c;
-        w->ma[k] = wm[n + k] * cm;
-      }
-      started = 1;
-    }
+    started = 1;
   }
   if (!started)
     for (size_t k = 0; k < n; k++) w->wa[k] = w->ma[k] = 1.0;

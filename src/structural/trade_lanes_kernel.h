@@ -68,15 +68,9 @@ CL_INLINE int m_any(Mk m) {
  * the live lanes whose |x| is 2^-6 or more (NaN included). */
 CL_INLINE V cl_exp_small(V x, Mk live) {
   V a = v_abs(x);
-  V p2 = 1.0 + x * (1.0 + x * (1.0 / 2.0));
-  V p4 = 1.0 + x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
-  V p7 = 1.0 +
-         x * (1.0 +
-              x * (1.0 / 2.0 +
-                   x * (1.0 / 6.0 +
-                        x * (1.0 / 24.0 +
-                             x * (1.0 / 120.0 +
-                                  x * (1.0 / 720.0 + x * (1.0 / 5040.0)))))));
+  V p2 = ENT_TRADE_EXP_P2(x);
+  V p4 = ENT_TRADE_EXP_P4(x);
+  V p7 = ENT_TRADE_EXP_P7(x);
   V y = v_sel(a < 0x1p-20, p2, v_sel(a < 0x1p-12, p4, p7));
   Mk big = ~(a < 0x1p-6) & live;
   if (m_any(big))
@@ -463,17 +457,8 @@ size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
       if (!warm[k]) continue;
       /* the start of ent_trade_cut_solve */
       const double *s = wm[k];
-      double sum = 0.0;
-      int ok = 1;
-      for (size_t h = 0; h < n; h++) {
-        if (!(s[h] > 0.0) || !isfinite(s[h]) || !(s[n + h] > 0.0) ||
-            !isfinite(s[n + h]))
-          ok = 0;
-        sum += w->Y[h] * s[h];
-      }
-      double c = YW / sum;
-      if (ok && c > 0.0 && isfinite(c)) {
-        double cm = ent_trade_exp_small(-theta * log(c));
+      double c, cm;
+      if (ent_trade_warm_factors(n, w->Y, YW, theta, s, &c, &cm)) {
         for (size_t h = 0; h < n; h++) {
           g->wa[h][l] = s[h] * c;
           g->ma[h][l] = s[n + h] * cm;

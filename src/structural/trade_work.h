@@ -65,20 +65,48 @@ ENT_LOCAL size_t ent_trade_lanes_w8(ENT_TRADE_LANES_ARGS);
  * one rounding.  The small steps of the cut solves (chord steps ~1e-7,
  * Newton steps from last year's equilibrium ~1e-3), where a call of exp
  * would cost several times as much. */
+#define ENT_TRADE_EXP_P2(x) (1.0 + (x) * (1.0 + (x) * (1.0 / 2.0)))
+#define ENT_TRADE_EXP_P4(x)                                                 \
+  (1.0 +                                                                    \
+   (x) * (1.0 + (x) * (1.0 / 2.0 + (x) * (1.0 / 6.0 + (x) * (1.0 / 24.0)))))
+#define ENT_TRADE_EXP_P7(x)                                                 \
+  (1.0 +                                                                    \
+   (x) * (1.0 +                                                             \
+          (x) * (1.0 / 2.0 +                                                \
+                 (x) * (1.0 / 6.0 +                                         \
+                        (x) * (1.0 / 24.0 +                                 \
+                               (x) * (1.0 / 120.0 +                         \
+                                      (x) * (1.0 / 720.0 +                  \
+                                             (x) * (1.0 / 5040.0))))))))
+/* (The polynomials are macros so that the lanes of trade_lanes_kernel.h
+ * evaluate the same expressions on vectors: the same bits.) */
 static inline double ent_trade_exp_small(double x) {
   double a = fabs(x);
-  if (a < 0x1p-20) return 1.0 + x * (1.0 + x * (1.0 / 2.0));
-  if (a < 0x1p-12)
-    return 1.0 +
-           x * (1.0 + x * (1.0 / 2.0 + x * (1.0 / 6.0 + x * (1.0 / 24.0))));
+  if (a < 0x1p-20) return ENT_TRADE_EXP_P2(x);
+  if (a < 0x1p-12) return ENT_TRADE_EXP_P4(x);
   if (!(a < 0x1p-6)) return exp(x);
-  return 1.0 +
-         x * (1.0 +
-              x * (1.0 / 2.0 +
-                   x * (1.0 / 6.0 +
-                        x * (1.0 / 24.0 +
-                             x * (1.0 / 120.0 +
-                                  x * (1.0 / 720.0 + x * (1.0 / 5040.0)))))));
+  return ENT_TRADE_EXP_P7(x);
+}
+
+/* A warm start's move to a baseline's numeraire: wm[0..n) (w_hat) times
+ * *c = YW / sum_k Y_k wm_k, wm[n..2n) (w_hat^-theta) times *cm = c^-theta.
+ * 0 (no move) when some wm is not positive and finite or c is not. */
+static inline int ent_trade_warm_factors(size_t n, const double *Y, double YW,
+                                         double theta, const double *wm,
+                                         double *c, double *cm) {
+  double sum = 0.0;
+  int ok = 1;
+  for (size_t k = 0; k < n; k++) {
+    if (!(wm[k] > 0.0) || !isfinite(wm[k]) || !(wm[n + k] > 0.0) ||
+        !isfinite(wm[n + k]))
+      ok = 0;
+    sum += Y[k] * wm[k];
+  }
+  double f = YW / sum;
+  if (!ok || !(f > 0.0) || !isfinite(f)) return 0;
+  *c = f;
+  *cm = ent_trade_exp_small(-theta * log(f));
+  return 1;
 }
 
 /* The options' checks of every solve. */
