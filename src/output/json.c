@@ -3,33 +3,41 @@
  */
 #include "output/json.h"
 
+#include "base/cjson_print.h"
+
 #include <math.h>
 #include <string.h>
 
-ent_status ent_json_emit(cJSON *root, FILE *fp) {
-  if (!root) return ENT_ENOMEM;
-  char *s = cJSON_Print(root);
+/* root's text (cJSON_Print's bytes) and a newline into b, then root
+ * deleted; -1 when root is NULL or printing failed. */
+static int json_print(cJSON *root, ent_strbuf *b) {
+  if (!root) return -1;
+  int bad = ent_cjson_print(b, root, 1);
   cJSON_Delete(root);
-  if (!s) return ENT_ENOMEM;
-  int bad = fputs(s, fp) < 0 || fputc('\n', fp) == EOF;
-  cJSON_free(s);
+  ent_strbuf_append(b, "\n", 1);
+  return bad || b->failed ? -1 : 0;
+}
+
+ent_status ent_json_emit(cJSON *root, FILE *fp) {
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  if (json_print(root, &b)) {
+    ent_strbuf_free(&b);
+    return ENT_ENOMEM;
+  }
+  int bad = fwrite(b.data, 1, b.len, fp) != b.len;
+  ent_strbuf_free(&b);
   return bad || fflush(fp) ? ENT_EIO : ENT_OK;
 }
 
 char *ent_json_text(cJSON *root) {
-  if (!root) return NULL;
-  char *s = cJSON_Print(root);
-  cJSON_Delete(root);
-  if (!s) return NULL;
-  size_t n = strlen(s);
-  char *out = ent_malloc(n + 2);
-  if (out) {
-    memcpy(out, s, n);
-    out[n] = '\n';
-    out[n + 1] = '\0';
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  if (json_print(root, &b)) {
+    ent_strbuf_free(&b);
+    return NULL;
   }
-  cJSON_free(s);
-  return out;
+  return ent_strbuf_take(&b);
 }
 
 void ent_json_num(cJSON *o, const char *k, double v) {

@@ -10,8 +10,8 @@
 
 #include "model/result.h"
 
-/* Print root (cJSON_Print, tab-indented) and a newline to fp, then delete
- * root.  ENT_ENOMEM when root is NULL or printing failed, ENT_EIO when
+/* Print root (cJSON_Print's bytes, tab-indented, through
+ * base/cjson_print.h) and a newline to fp, then delete root.  ENT_ENOMEM when root is NULL or printing failed, ENT_EIO when
  * writing or flushing failed. */
 ENT_LOCAL ent_status ent_json_emit(cJSON *root, FILE *fp);
 /* The same into memory (caller frees with ent_free); NULL on failure. */

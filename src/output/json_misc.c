@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/cjson_print.h"
 #include "output/assumptions.h"
 #include "output/json.h"
 #include "output/render.h"
@@ -299,11 +300,11 @@ ent_status ent_json_smp(const ent_smp_run *r, FILE *fp) {
       if (!v) bad = 1;
       else cJSON_AddItemToArray(deg, v);
     }
-  char *txt = bad ? NULL : cJSON_PrintUnformatted(root);
+  char *txt = bad ? NULL : ent_cjson_text(root, 0);
   cJSON_Delete(root);
   if (!txt) return ENT_ENOMEM;
   int rc = fputs(txt, fp) < 0 || fputc('\n', fp) == EOF;
-  cJSON_free(txt);
+  ent_free(txt);
   return rc || ferror(fp) ? ENT_EIO : ENT_OK;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/cjson_print.h"
 #include "base/diag.h"
 #include "ensemble/ensemble.h"
 #include "sim/sim.h"
@@ -113,12 +114,12 @@ ent_status ent_store_list(ent_store *s, ent_format f, FILE *fp) {
     return st;
   }
   if (arr) {
-    char *t = cJSON_Print(arr);
+    char *t = ent_cjson_text(arr, 1);
     cJSON_Delete(arr);
     if (!t) st = ENT_ENOMEM;
     else {
       if (fputs(t, fp) < 0 || fputc('\n', fp) == EOF) st = ENT_EIO;
-      cJSON_free(t);
+      ent_free(t);
     }
   } else if (b.failed) {
     st = ENT_ENOMEM;

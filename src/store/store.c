@@ -57,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cjson_print.h"
 #include "base/diag.h"
 #include "model/names.h"
 #include "sim/sim.h"
@@ -428,7 +429,7 @@ static char *options_json(const ent_run_opts *ro, const ent_ensemble_opts *o) {
     cJSON_AddItemToArray(kv, cJSON_CreateString(one));
   }
   if (ro && !ro->robustness) cJSON_AddFalseToObject(j, "robustness");
-  char *s = cJSON_PrintUnformatted(j);
+  char *s = ent_cjson_text(j, 0);
   cJSON_Delete(j);
   return s;
 }
@@ -774,7 +775,7 @@ ent_status ent_store_save_run(ent_store *s, const ent_model *m,
     st = db_fail(s, d, "cannot save the series");
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  cJSON_free(opts);
+  ent_free(opts);
   return st;
 }
 
@@ -810,7 +811,7 @@ ent_status ent_store_save_forecast(ent_store *s, const ent_model *m,
   sqlite3_finalize(q);
   if (st == ENT_OK && exec(s, "COMMIT")) st = db_fail(s, d, "cannot commit");
   if (st != ENT_OK && began) exec(s, "ROLLBACK");
-  cJSON_free(opts);
+  ent_free(opts);
   return st;
 }
 

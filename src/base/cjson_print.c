@@ -1,0 +1,200 @@
+/*
+ * cjson_print.c -- see cjson_print.h.  The tree is walked as cJSON lays it
+ * out (child, next, type, valuedouble, valueint, valuestring, string),
+ * writing into an ent_strbuf: room is reserved before each piece, then the
+ * bytes go straight in.
+ *
+ * Prefixes: ent_cjson_.
+ */
+#include "base/cjson_print.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/num.h"
+
+/* Room for n more bytes at b->data + b->len; NULL when out of memory. */
+static char *room(ent_strbuf *b, size_t n) {
+  return ent_strbuf_reserve(b, n) ? NULL : b->data + b->len;
+}
+
+/* Advances the text to end (inside the reserved room), keeping the NUL. */
+static void advance(ent_strbuf *b, char *end) {
+  b->len = (size_t)(end - b->data);
+  b->data[b->len] = '\0';
+}
+
+static int put(ent_strbuf *b, const char *s, size_t n) {
+  char *o = room(b, n);
+  if (!o) return -1;
+  memcpy(o, s, n);
+  advance(b, o + n);
+  return 0;
+}
+
+/* s quoted and escaped (NULL as ""). */
+static int put_string(ent_strbuf *b, const char *s) {
+  if (!s) return put(b, "\"\"", 2);
+  size_t n = strlen(s);
+  if (n > (SIZE_MAX - 2) / 6) return -1;
+  char *o = room(b, 6 * n + 2); /* every byte could become \u00xx */
+  if (!o) return -1;
+  static const char hex[] = "0123456789abcdef";
+  *o++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char c = *p;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      *o++ = (char)c;
+      continue;
+    }
+    *o++ = '\\';
+    switch (c) {
+    case '"': *o++ = '"'; break;
+    case '\\': *o++ = '\\'; break;
+    case '\b': *o++ = 'b'; break;
+    case '\f': *o++ = 'f'; break;
+    case '\n': *o++ = 'n'; break;
+    case '\r': *o++ = 'r'; break;
+    case '\t': *o++ = 't'; break;
+    default:
+      memcpy(o, "u00", 3);
+      o[3] = hex[c >> 4];
+      o[4] = hex[c & 15];
+      o += 5;
+      break;
+    }
+  }
+  *o++ = '"';
+  advance(b, o);
+  return 0;
+}
+
+/* The integer v (|v| < 10^15: "%.15g" prints all its digits) at o, with
+ * a '-' when neg (-0 too); the end. */
+static char *put_integer(char *o, int neg, uint64_t v) {
+  if (neg) *o++ = '-';
+  char tmp[20];
+  int k = 0;
+  do {
+    tmp[k++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (k) *o++ = tmp[--k];
+  return o;
+}
+
+/* strtod of the n bytes at s (a "%g" text). */
+static double read_back(const char *s, int n) {
+  double v;
+  return ent_num_parse(s, (size_t)n, &v) == 0 ? v : strtod(s, NULL);
+}
+
+/* cJSON's test of a 15-digit text that read back as t for x: equal
+ * within the larger magnitude times DBL_EPSILON. */
+static int close_enough(double t, double x) {
+  double big = fabs(t) > fabs(x) ? fabs(t) : fabs(x);
+  return fabs(t - x) <= big * DBL_EPSILON;
+}
+
+/* "%1.*g" of x at o (room for ENT_NUM_BUF bytes); the length; *rt as in
+ * ent_num_g when rt != NULL. */
+static int put_g(char *o, double x, int p, int *rt) {
+  int n = ent_num_g(o, x, p, rt);
+  if (n >= 0) return n;
+  n = snprintf(o, ENT_NUM_BUF, "%1.*g", p, x);
+  if (rt) *rt = strtod(o, NULL) == x;
+  return n;
+}
+
+static int put_number(ent_strbuf *b, const cJSON *item) {
+  char *o = room(b, ENT_NUM_BUF);
+  if (!o) return -1;
+  double x = item->valuedouble;
+  if (isnan(x) || isinf(x)) {
+    memcpy(o, "null", 4);
+    o += 4;
+  } else if (fabs(x) < 1e15 && fabs(x) == (double)(uint64_t)fabs(x)) {
+    o = put_integer(o, signbit(x) != 0, (uint64_t)fabs(x));
+  } else {
+    int rt;
+    int n = put_g(o, x, 15, &rt);
+    if (!rt && !close_enough(read_back(o, n), x)) n = put_g(o, x, 17, NULL);
+    o += n;
+  }
+  advance(b, o);
+  return 0;
+}
+
+/* Tabs to a depth. */
+static int put_tabs(ent_strbuf *b, size_t depth) {
+  char *o = room(b, depth);
+  if (!o) return -1;
+  memset(o, '\t', depth);
+  advance(b, o + depth);
+  return 0;
+}
+
+static int put_value(ent_strbuf *b, const cJSON *item, size_t depth, int fmt);
+
+/* Depth counts the containers open around a member, this one included. */
+static int put_array(ent_strbuf *b, const cJSON *a, size_t depth, int fmt) {
+  if (put(b, "[", 1)) return -1;
+  for (const cJSON *c = a->child; c; c = c->next) {
+    if (put_value(b, c, depth + 1, fmt)) return -1;
+    if (c->next && put(b, ", ", fmt ? 2 : 1)) return -1;
+  }
+  return put(b, "]", 1);
+}
+
+static int put_object(ent_strbuf *b, const cJSON *obj, size_t depth,
+                      int fmt) {
+  depth++;
+  if (put(b, "{\n", fmt ? 2 : 1)) return -1;
+  for (const cJSON *c = obj->child; c; c = c->next) {
+    if (fmt && put_tabs(b, depth)) return -1;
+    if (put_string(b, c->string) || put(b, ":\t", fmt ? 2 : 1) ||
+        put_value(b, c, depth, fmt))
+      return -1;
+    if (c->next ? put(b, ",\n", fmt ? 2 : 1) : fmt && put(b, "\n", 1))
+      return -1;
+  }
+  if (fmt && put_tabs(b, depth - 1)) return -1;
+  return put(b, "}", 1);
+}
+
+static int put_value(ent_strbuf *b, const cJSON *item, size_t depth, int fmt) {
+  if (!item) return -1;
+  switch (item->type & 0xFF) {
+  case cJSON_NULL: return put(b, "null", 4);
+  case cJSON_False: return put(b, "false", 5);
+  case cJSON_True: return put(b, "true", 4);
+  case cJSON_Number: return put_number(b, item);
+  case cJSON_Raw:
+    return item->valuestring
+               ? put(b, item->valuestring, strlen(item->valuestring))
+               : -1;
+  case cJSON_String: return put_string(b, item->valuestring);
+  case cJSON_Array: return put_array(b, item, depth, fmt);
+  case cJSON_Object: return put_object(b, item, depth, fmt);
+  default: return -1;
+  }
+}
+
+int ent_cjson_print(ent_strbuf *b, const cJSON *item, int formatted) {
+  if (b->failed) return -1;
+  return put_value(b, item, 0, formatted != 0) || b->failed ? -1 : 0;
+}
+
+char *ent_cjson_text(const cJSON *item, int formatted) {
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  if (ent_cjson_print(&b, item, formatted)) {
+    ent_strbuf_free(&b);
+    return NULL;
+  }
+  return ent_strbuf_take(&b);
+}
