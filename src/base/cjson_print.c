@@ -17,15 +17,16 @@
 
 #include "base/num.h"
 
-/* Room for n more bytes at b->data + b->len; NULL when out of memory. */
-static char *room(ent_strbuf *b, size_t n) {
+/* Room for n more bytes at b->data + b->len (and the NUL); NULL when out
+ * of memory.  The text is NUL-terminated once, at the end. */
+static inline char *room(ent_strbuf *b, size_t n) {
+  if (b->len + n < b->cap) return b->data + b->len;
   return ent_strbuf_reserve(b, n) ? NULL : b->data + b->len;
 }
 
-/* Advances the text to end (inside the reserved room), keeping the NUL. */
-static void advance(ent_strbuf *b, char *end) {
+/* Advances the text to end, inside the room reserved. */
+static inline void advance(ent_strbuf *b, char *end) {
   b->len = (size_t)(end - b->data);
-  b->data[b->len] = '\0';
 }
 
 static int put(ent_strbuf *b, const char *s, size_t n) {
@@ -36,17 +37,30 @@ static int put(ent_strbuf *b, const char *s, size_t n) {
   return 0;
 }
 
-/* s quoted and escaped (NULL as ""). */
-static int put_string(ent_strbuf *b, const char *s) {
-  if (!s) return put(b, "\"\"", 2);
-  size_t n = strlen(s);
-  if (n > (SIZE_MAX - 2) / 6) return -1;
-  char *o = room(b, 6 * n + 2); /* every byte could become \u00xx */
+static inline int put1(ent_strbuf *b, char c) {
+  char *o = room(b, 1);
   if (!o) return -1;
+  *o = c;
+  advance(b, o + 1);
+  return 0;
+}
+
+/* Two bytes, or the first alone (the unformatted layout). */
+static inline int put2(ent_strbuf *b, char c, char d, int both) {
+  char *o = room(b, 2);
+  if (!o) return -1;
+  o[0] = c;
+  o[1] = d;
+  advance(b, o + 1 + both);
+  return 0;
+}
+
+/* s (n bytes) quoted and escaped at o (room for 6 n + 2 bytes); the end. */
+static char *escape(char *o, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   *o++ = '"';
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    unsigned char c = *p;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
     if (c >= 0x20 && c != '"' && c != '\\') {
       *o++ = (char)c;
       continue;
@@ -69,7 +83,32 @@ static int put_string(ent_strbuf *b, const char *s) {
     }
   }
   *o++ = '"';
+  return o;
+}
+
+/* An object member's start: depth tabs (formatted), the key quoted and
+ * escaped (NULL as ""), ':' and a tab (formatted). */
+static int put_key(ent_strbuf *b, const char *key, size_t depth, int fmt) {
+  size_t n = key ? strlen(key) : 0;
+  if (n > (SIZE_MAX - 4 - depth) / 6) return -1;
+  char *o = room(b, depth + 6 * n + 4); /* every byte could be \u00xx */
+  if (!o) return -1;
+  if (fmt)
+    for (size_t i = 0; i < depth; i++) *o++ = '\t';
+  o = escape(o, key ? key : "", n);
+  *o++ = ':';
+  if (fmt) *o++ = '\t';
   advance(b, o);
+  return 0;
+}
+
+/* s quoted and escaped (NULL as ""). */
+static int put_string(ent_strbuf *b, const char *s) {
+  size_t n = s ? strlen(s) : 0;
+  if (n > (SIZE_MAX - 2) / 6) return -1;
+  char *o = room(b, 6 * n + 2);
+  if (!o) return -1;
+  advance(b, escape(o, s ? s : "", n));
   return 0;
 }
 
@@ -129,41 +168,34 @@ static int put_number(ent_strbuf *b, const cJSON *item) {
   return 0;
 }
 
-/* Tabs to a depth. */
-static int put_tabs(ent_strbuf *b, size_t depth) {
-  char *o = room(b, depth);
-  if (!o) return -1;
-  memset(o, '\t', depth);
-  advance(b, o + depth);
-  return 0;
-}
-
 static int put_value(ent_strbuf *b, const cJSON *item, size_t depth, int fmt);
 
 /* Depth counts the containers open around a member, this one included. */
 static int put_array(ent_strbuf *b, const cJSON *a, size_t depth, int fmt) {
-  if (put(b, "[", 1)) return -1;
+  if (put1(b, '[')) return -1;
   for (const cJSON *c = a->child; c; c = c->next) {
     if (put_value(b, c, depth + 1, fmt)) return -1;
-    if (c->next && put(b, ", ", fmt ? 2 : 1)) return -1;
+    if (c->next && put2(b, ',', ' ', fmt)) return -1;
   }
-  return put(b, "]", 1);
+  return put1(b, ']');
 }
 
 static int put_object(ent_strbuf *b, const cJSON *obj, size_t depth,
                       int fmt) {
   depth++;
-  if (put(b, "{\n", fmt ? 2 : 1)) return -1;
+  if (put2(b, '{', '\n', fmt)) return -1;
   for (const cJSON *c = obj->child; c; c = c->next) {
-    if (fmt && put_tabs(b, depth)) return -1;
-    if (put_string(b, c->string) || put(b, ":\t", fmt ? 2 : 1) ||
-        put_value(b, c, depth, fmt))
+    if (put_key(b, c->string, depth, fmt) || put_value(b, c, depth, fmt))
       return -1;
-    if (c->next ? put(b, ",\n", fmt ? 2 : 1) : fmt && put(b, "\n", 1))
-      return -1;
+    if (c->next ? put2(b, ',', '\n', fmt) : fmt && put1(b, '\n')) return -1;
   }
-  if (fmt && put_tabs(b, depth - 1)) return -1;
-  return put(b, "}", 1);
+  char *o = room(b, depth);
+  if (!o) return -1;
+  if (fmt)
+    for (size_t i = 1; i < depth; i++) *o++ = '\t';
+  *o++ = '}';
+  advance(b, o);
+  return 0;
 }
 
 static int put_value(ent_strbuf *b, const cJSON *item, size_t depth, int fmt) {
@@ -186,7 +218,9 @@ static int put_value(ent_strbuf *b, const cJSON *item, size_t depth, int fmt) {
 
 int ent_cjson_print(ent_strbuf *b, const cJSON *item, int formatted) {
   if (b->failed) return -1;
-  return put_value(b, item, 0, formatted != 0) || b->failed ? -1 : 0;
+  int bad = put_value(b, item, 0, formatted != 0) || b->failed;
+  if (b->data) b->data[b->len] = '\0';
+  return bad ? -1 : 0;
 }
 
 char *ent_cjson_text(const cJSON *item, int formatted) {
