@@ -4,12 +4,15 @@
 # only which libraries.
 #
 # A static binary (the default build): no program interpreter, not a PIE,
-# no dynamic section; `--help`, `--version`, a small `run`, a forecast on
-# 2 threads (the same numbers as on 1) open no shared object (strace),
-# `report` none but cJSON's (it reads a JSON document: cairo is linked); `run --format json` opens libcjson (and the libc copy it
-# brings) only, and writes what the dynamically linked entente-mpi writes;
-# started by mpirun/srun (its environment variables) it execs entente-mpi
-# from its own directory, and without one there it stops with a message.
+# no dynamic section; `--help`, `--version`, a small `run` and a forecast
+# on 2 threads (the same numbers as on 1) open no shared object (strace),
+# `report` none but cJSON's (it reads a JSON document; cairo is linked in)
+# and `run --format json` libcjson only (with the libc copy it brings).
+# Where the dynamically linked entente-mpi is built beside it, the JSON,
+# the charts and a 130-actor EUM problem on 1 and 3 threads (OpenMP entry
+# points: omp_threads.c against libgomp) are the same bytes as its; under
+# mpirun/srun (their environment variables) it execs entente-mpi from its
+# own directory, and without one there it stops with a message.
 #
 # A dynamic binary (sanitizer builds, -Dcli_static=false): it names none
 # of libm, libgomp, cairo, cJSON and MPI as needed, and at run time
@@ -93,6 +96,27 @@ if ! grep -q 'INTERP' "$TMP/phdr"; then
   none "report" "$(echo "$libs" | grep -v '^libcjson\|^ld-linux\|^libc\.so')"
   ls "$TMP/rep"/*.png >/dev/null 2>&1 && ls "$TMP/rep"/*.svg >/dev/null 2>&1 && ok ||
     bad "report wrote no PNG or SVG chart"
+  # the OpenMP entry points of the static binary (omp_threads.c) against
+  # libgomp's (entente-mpi): a 130-actor EUM problem, past the 96 actors
+  # from which a round runs its dynamic loops and sections on threads
+  python3 -c '
+import random
+r = random.Random(11)
+print("actor,capability,position,salience")
+for i in range(130):
+    print("A%d,%.3f,%.2f,%.1f" % (i, r.uniform(1, 100), r.uniform(0, 100), r.uniform(10, 100)))
+' >"$TMP/eum130.csv" 2>/dev/null || echo "NOTE: no python3: the EUM thread check is skipped"
+  if [ -s "$TMP/eum130.csv" ] && [ -x "$SIB" ]; then
+    "$SIB" eum "$TMP/eum130.csv" --rounds 3 --format json >"$TMP/eum-ref.json"
+    for opt in prob=global prob=pair; do
+      for t in 1 3; do
+        "$E" eum "$TMP/eum130.csv" --rounds 3 --threads $t --option $opt --format json >"$TMP/eum.json" 2>&1
+        "$SIB" eum "$TMP/eum130.csv" --rounds 3 --threads $t --option $opt --format json >"$TMP/eum-sib.json" 2>&1
+        [ -s "$TMP/eum.json" ] && cmp -s "$TMP/eum.json" "$TMP/eum-sib.json" && ok ||
+          bad "eum of 130 actors, $opt, $t threads: differs from entente-mpi's"
+      done
+    done
+  fi
   if [ -x "$SIB" ]; then
     "$SIB" report --json "$TMP/f1" --out "$TMP/rep-sib" >/dev/null 2>&1
     diff -r "$TMP/rep" "$TMP/rep-sib" >/dev/null && ok || bad "report: charts differ from entente-mpi's"
