@@ -18,6 +18,7 @@
  */
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -89,6 +90,20 @@ static void load(void) {
                  "JSON cannot be written", &fn.name);
   CJSON_FUNCTIONS(RESOLVE, RESOLVE)
 #undef RESOLVE
+#ifdef ENT_CLI_STATIC
+  /* A static binary (meson.build): libcjson.so.1 comes with a second copy
+   * of libc.so.6, its own malloc among it.  cJSON's allocations are routed
+   * to the program's malloc and free, so that the program has one heap and
+   * a string from cJSON_Print is freed by the allocator that made it
+   * whichever side frees it.  (The rest of that libc copy cJSON uses --
+   * snprintf, sscanf, strtod, localeconv -- keeps no state across calls;
+   * neither copy's locale is ever changed from "C".) */
+  void (*init_hooks)(cJSON_Hooks *hooks);
+  cli_dl_resolve(h, ENT_CJSON_SONAME, "cJSON_InitHooks",
+                 "JSON cannot be written", &init_hooks);
+  cJSON_Hooks hooks = {malloc, free};
+  init_hooks(&hooks);
+#endif
 }
 
 #define WRAPPER(ret, name, params, args)                                       \

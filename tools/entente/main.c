@@ -6,6 +6,12 @@
  */
 #include <stdio.h>
 #include <string.h>
+#ifdef ENT_CLI_MPI_SIBLING
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+#endif
 
 #include <gsl/gsl_errno.h>
 
@@ -43,7 +49,42 @@ static void usage(FILE *fp) {
           "Exit status: 0 success, 1 failure, 2 bad input or usage.\n");
 }
 
+#ifdef ENT_CLI_MPI_SIBLING
+/* The static binary (meson.build) cannot load Open MPI: a static glibc
+ * program that dlopens a library gets a second copy of libc with it, and
+ * Open MPI's threads and plugins are not safe with that.  Started by
+ * mpirun/srun, it replaces itself with its dynamically linked sibling
+ * (ENT_CLI_MPI_SIBLING, the same sources linked dynamically, installed in
+ * the same directory), found next to /proc/self/exe, with the same
+ * arguments and environment.  Does not return. */
+static void exec_mpi_sibling(char **argv) {
+  static const char sibling[] = ENT_CLI_MPI_SIBLING;
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  const char *why = "cannot read /proc/self/exe";
+  if (n > 0) {
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (slash && (size_t)(slash + 1 - path) + sizeof sibling <= sizeof path) {
+      memcpy(slash + 1, sibling, sizeof sibling);
+      execv(path, argv);
+      why = strerror(errno);
+    } else {
+      why = "path too long";
+    }
+  }
+  fprintf(stderr,
+          "entente: error: started by mpirun/srun: this static binary runs "
+          "MPI through %s in its directory, which cannot be run (%s)\n",
+          sibling, why);
+  exit(EXIT_FAIL);
+}
+#endif
+
 int main(int argc, char **argv) {
+#ifdef ENT_CLI_MPI_SIBLING
+  if (ent_ensemble_mpi_launched()) exec_mpi_sibling(argv);
+#endif
   if (argc < 2) {
     usage(stderr);
     return EXIT_USAGE;
