@@ -187,13 +187,6 @@ static uint64_t dkey(double x) {
   return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
 }
 
-static double dval(uint64_t k) {
-  uint64_t u = k >> 63 ? k & ~(UINT64_C(1) << 63) : ~k;
-  double x;
-  memcpy(&x, &u, sizeof x);
-  return x;
-}
-
 static int has_negzero(const double *a, size_t n) {
   int z = 0;
   for (size_t i = 0; i < n; i++) z |= a[i] == 0.0 && signbit(a[i]);
@@ -211,68 +204,66 @@ static int top_bit(uint64_t x) {
 #endif
 }
 
-enum { KS_SMALL = 24 }; /* parts of at most this many keys: insertion */
+enum { KS_SMALL = 24 }; /* parts of at most this many values: insertion */
 
-static void insertion_keys(uint64_t *k, size_t n) {
+static void insertion_sort(double *a, size_t n) {
   for (size_t i = 1; i < n; i++) {
-    uint64_t x = k[i];
+    double x = a[i];
     size_t j = i;
-    for (; j > 0 && k[j - 1] > x; j--) k[j] = k[j - 1];
-    k[j] = x;
+    for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+    a[j] = x;
   }
 }
 
-/* k[0..n) sorted ascending, into k or tmp (n keys; the other is
- * overwritten): returns which.  Most significant digit first: the keys
- * are distributed by the 11 bits (8 for a part of at most 256 keys) below
- * the highest bit in which any two differ (the bits above are the same in
- * all); a part of more than KS_SMALL keys is sorted the same way, and
- * then one insertion pass over the whole sorts the small parts -- a key
- * never moves past the start of its part, since every key before it is
- * below it, so the pass costs what sorting each part alone would, without
- * a loop over the parts.  A cell's values (mostly of one sign and a few
- * exponents) are distributed once, and most parts hold one to three
- * keys. */
-static uint64_t *key_sort(uint64_t *k, size_t n, uint64_t *tmp) {
+/* a[0..n) (no NaN, no -0.0) sorted ascending, into a or tmp (n values; the
+ * other is overwritten): returns which.  Most significant digit first, on
+ * the values' sort keys (dkey): the values are distributed by their keys'
+ * offset from the least key, in 2048 parts (256 for a part of at most 256
+ * values) over the span of the keys; a part of more than KS_SMALL values
+ * is sorted the same way, and then one insertion pass over the whole
+ * sorts the small parts -- a value never moves past the start of its
+ * part, every value before it being below it, so the pass costs what
+ * sorting each part alone would, without a loop over the parts.  A cell's
+ * values (mostly of one sign and a few exponents) are distributed once,
+ * most parts then holding one to three.  Without -0.0 values equal under
+ * comparison are the same bits, so this is the array qsort gives. */
+static double *dsort(double *a, size_t n, double *tmp) {
   if (n <= KS_SMALL) {
-    insertion_keys(k, n);
-    return k;
+    insertion_sort(a, n);
+    return a;
   }
-  uint64_t diff = 0, first = k[0];
-  for (size_t i = 1; i < n; i++) diff |= k[i] ^ first;
-  if (!diff) return k; /* all the same */
-  int msb = top_bit(diff), bits = n > 256 ? 11 : 8;
+  uint64_t lo = dkey(a[0]), hi = lo;
+  for (size_t i = 1; i < n; i++) {
+    uint64_t x = dkey(a[i]);
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  if (lo == hi) return a; /* all the same */
+  int bits = n > 256 ? 11 : 8, msb = top_bit(hi - lo);
   int shift = msb >= bits - 1 ? msb - (bits - 1) : 0;
-  size_t parts = (size_t)1 << bits, mask = parts - 1;
-  uint32_t at[2048];
+  size_t parts = (size_t)1 << bits;
+  uint32_t at[2048], sum = 0, big = 0;
   memset(at, 0, parts * sizeof *at);
-  for (size_t i = 0; i < n; i++) at[(k[i] >> shift) & mask]++;
-  uint32_t sum = 0, big = 0;
+  for (size_t i = 0; i < n; i++) at[(dkey(a[i]) - lo) >> shift]++;
   for (size_t v = 0; v < parts; v++) {
     uint32_t c = at[v];
     at[v] = sum;
     sum += c;
     big |= c > KS_SMALL;
   }
-  for (size_t i = 0; i < n; i++) tmp[at[(k[i] >> shift) & mask]++] = k[i];
+  for (size_t i = 0; i < n; i++) tmp[at[(dkey(a[i]) - lo) >> shift]++] = a[i];
   /* at[v]: the end of part v */
-  if (shift == 0) return tmp; /* the last bits: every part is of equal keys */
+  if (shift == 0) return tmp; /* the last bits: every part is of equal values */
   if (big) {
-    for (size_t v = 0, lo = 0; v < parts; lo = at[v++]) {
-      size_t c = at[v] - lo;
+    for (size_t v = 0, b = 0; v < parts; b = at[v++]) {
+      size_t c = at[v] - b;
       if (c <= KS_SMALL) continue;
-      uint64_t *s = key_sort(tmp + lo, c, k + lo);
-      if (s != tmp + lo) memcpy(tmp + lo, s, c * sizeof *s);
+      double *s = dsort(tmp + b, c, a + b);
+      if (s != tmp + b) memcpy(tmp + b, s, c * sizeof *s);
     }
   }
-  insertion_keys(tmp, n);
+  insertion_sort(tmp, n);
   return tmp;
-}
-
-/* The sort keys of a[0..n) (no -0.0) sorted, in tmp[0..2 n). */
-static const uint64_t *sorted_keys(const double *a, size_t n, uint64_t *tmp) {
-  for (size_t i = 0; i < n; i++) tmp[i] = dkey(a[i]);
-  return key_sort(tmp, n, tmp + n);
 }
 
 void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
@@ -280,38 +271,41 @@ void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
     qsort(a, n, sizeof *a, cmp_double);
     return;
   }
-  const uint64_t *s = sorted_keys(a, n, tmp);
-  for (size_t i = 0; i < n; i++) a[i] = dval(s[i]);
+  double *s = dsort(a, n, (double *)(void *)tmp);
+  if (s != a) memcpy(a, s, n * sizeof *a);
 }
 
 void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
                     double *out, double *cat) {
-  size_t w = 0, o = 0, i = 0, j = 0, sel = (size_t)(par & 1);
+  size_t sel = (size_t)(par & 1);
   if (has_negzero(a, m) || has_negzero(b, m)) {
     memcpy(cat, a, m * sizeof *a);
     memcpy(cat + m, b, m * sizeof *b);
     qsort(cat, 2 * m, sizeof *cat, cmp_double);
-    for (size_t t = sel; t < 2 * m; t += 2) out[w++] = cat[t];
+    for (size_t t = sel, w = 0; t < 2 * m; t += 2) out[w++] = cat[t];
     return;
   }
-  /* without a branch on the comparison: every merged value is written at
-   * out[w], and w moves on only for the values taken (o of parity sel);
-   * the last write may land at out[m] */
-  while (i < m && j < m) {
+  /* from both ends at once, two chains of comparisons the processor
+   * overlaps: the first m merged values from the fronts, the last m from
+   * the backs.  Within its m steps neither end runs out of a run (after t
+   * steps from the front, i + j = t < m), so no bound is checked; the
+   * next index depends on the comparison, not a branch.  Equal values are
+   * the same bits, so which run gives one does not matter. */
+  size_t i = 0, j = 0, ia = m - 1, jb = m - 1;
+  for (size_t t = 0; t < m; t++) {
     double x = a[i], y = b[j];
     size_t tb = y < x;
-    out[w] = tb ? y : x;
+    double lo = tb ? y : x;
     j += tb;
     i += 1 - tb;
-    w += (o++ & 1) == sel;
-  }
-  for (; i < m; i++) {
-    out[w] = a[i];
-    w += (o++ & 1) == sel;
-  }
-  for (; j < m; j++) {
-    out[w] = b[j];
-    w += (o++ & 1) == sel;
+    double xa = a[ia], yb = b[jb];
+    size_t ta = xa > yb;
+    double hi = ta ? xa : yb;
+    ia -= ta;
+    jb -= 1 - ta;
+    size_t back = 2 * m - 1 - t;
+    if ((t & 1) == sel) out[t >> 1] = lo;
+    if ((back & 1) == sel) out[back >> 1] = hi;
   }
 }
 
@@ -334,8 +328,8 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
     qsort(cv, k, sizeof *cv, cmp_double);
     for (size_t i = 0; i < half; i++) run[i] = cv[2 * i + par[0]];
   } else {
-    const uint64_t *s = sorted_keys(cv, k, tmp + k);
-    for (size_t i = 0; i < half; i++) run[i] = dval(s[2 * i + par[0]]);
+    const double *s = dsort(cv, k, (double *)(void *)(tmp + k));
+    for (size_t i = 0; i < half; i++) run[i] = s[2 * i + par[0]];
   }
   par[0] ^= 1;
   len[0] = 0;
@@ -463,15 +457,6 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
 }
 
 /* ------------------------------------------------------------ selection */
-
-static void insertion_sort(double *a, size_t n) {
-  for (size_t i = 1; i < n; i++) {
-    double x = a[i];
-    size_t j = i;
-    for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
-    a[j] = x;
-  }
-}
 
 static double median3(double x, double y, double z) {
   if (x < y) return y < z ? y : (x < z ? z : x);
