@@ -400,6 +400,69 @@ static void test_merge_half(void **state) {
   gsl_rng_free(rng);
 }
 
+/* Exact quantiles of cells of 130 to 3000 values of adversarial shapes,
+ * fed in blocks of rows (the forecast's way: selected while copied out of
+ * the store) and one by one, against type 7 on a qsort'ed copy: the same
+ * bits (the same value where zeros of both signs are among them). */
+static void test_exact_large(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 29);
+  const size_t sizes[] = {130, 1000, 3000};
+  const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+  double *x = malloc(3000 * sizeof *x), *sorted = malloc(3000 * sizeof *x);
+  double *scratch = malloc(3000 * sizeof *scratch);
+  for (size_t si = 0; si < 3; si++)
+    for (int kind = 0; kind < 12; kind++) {
+      size_t n = sizes[si];
+      adversarial(x, n, kind, rng);
+      memcpy(sorted, x, n * sizeof *x);
+      qsort(sorted, n, sizeof *sorted, cmp_d);
+      double want[7];
+      for (int i = 0; i < 7; i++) {
+        double h = (double)(n - 1) * p[i];
+        size_t lo = (size_t)floor(h);
+        double delta = h - (double)lo;
+        want[i] = lo + 1 < n && delta > 0.0
+                      ? sorted[lo] + delta * (sorted[lo + 1] - sorted[lo])
+                      : sorted[lo];
+      }
+      ent_qacc *a = ent_qacc_create(2, n, 1 << 20);
+      ent_qacc *b = ent_qacc_create(2, n, 1 << 20);
+      assert_true(ent_qacc_exact(a));
+      const double *rows[16];
+      double row[16][2];
+      uint64_t tmp[1];
+      for (size_t r0 = 0; r0 < n; r0 += 16) {
+        size_t nr = n - r0 < 16 ? n - r0 : 16;
+        for (size_t r = 0; r < nr; r++) {
+          row[r][0] = NAN;
+          row[r][1] = x[r0 + r];
+          rows[r] = row[r];
+        }
+        ent_qacc_add_block(a, 0, 2, rows, nr, tmp);
+      }
+      for (size_t i = 0; i < n; i++) ent_qacc_add(b, 1, x[i]);
+      double got[7], got2[7];
+      ent_qacc_quantiles(a, 1, p, 7, got, scratch);
+      ent_qacc_quantiles(b, 1, p, 7, got2, scratch);
+      for (int i = 0; i < 7; i++) {
+        if (kind == 7) {
+          assert_true(got[i] == want[i] && got2[i] == want[i]);
+        } else {
+          assert_memory_equal(&got[i], &want[i], sizeof got[i]);
+          assert_memory_equal(&got2[i], &want[i], sizeof got2[i]);
+        }
+      }
+      ent_qacc_destroy(a);
+      ent_qacc_destroy(b);
+    }
+  free(x);
+  free(sorted);
+  free(scratch);
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -410,6 +473,7 @@ int main(void) {
       cmocka_unit_test(test_sketch_reference),
       cmocka_unit_test(test_sort_doubles),
       cmocka_unit_test(test_merge_half),
+      cmocka_unit_test(test_exact_large),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
