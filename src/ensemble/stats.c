@@ -463,14 +463,6 @@ static double median3(double x, double y, double z) {
   return x < z ? x : (y < z ? z : y);
 }
 
-/* The pivot select_ranks takes for a[0..n) (n >= 128). */
-static double pivot_of(const double *a, size_t n) {
-  size_t s = n / 8, mid = n / 2;
-  return median3(median3(a[0], a[s], a[2 * s]),
-                 median3(a[mid - s], a[mid], a[mid + s]),
-                 median3(a[n - 1 - 2 * s], a[n - 1 - s], a[n - 1]));
-}
-
 /* Moves the values of a[lo..hi) below piv to the front (Lomuto's scheme
  * without a branch on the comparison); returns where the rest starts. */
 static size_t part_lt(double *a, size_t lo, size_t hi, double piv) {
@@ -519,7 +511,10 @@ static void select_ranks(double *a, size_t lo, size_t hi, const size_t *r,
     size_t mid = lo + n / 2;
     double piv;
     if (n >= 128) {
-      piv = pivot_of(a + lo, n);
+      size_t s = n / 8;
+      piv = median3(median3(a[lo], a[lo + s], a[lo + 2 * s]),
+                    median3(a[mid - s], a[mid], a[mid + s]),
+                    median3(a[hi - 1 - 2 * s], a[hi - 1 - s], a[hi - 1]));
     } else {
       piv = median3(a[lo], a[mid], a[hi - 1]);
     }
@@ -542,13 +537,11 @@ static void select_ranks(double *a, size_t lo, size_t hi, const size_t *r,
   }
 }
 
-/* ent_select_ranks on a[0..n) (no -0.0), or with src, on the values of
- * src[0..n) put in a: then the first partition is made while copying
- * (the values below the pivot from the front of a, the rest from the
- * back, each value written to both ends and the one it belongs to moved
- * on: no load waits on a store, as in the in-place partition). */
-static void select_core(const double *src, double *a, size_t n,
-                        size_t *ranks, size_t nr) {
+int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
+  if (has_negzero(a, n)) {
+    gsl_sort(a, 1, n);
+    return 1;
+  }
   /* ascending, without repeats */
   for (size_t i = 1; i < nr; i++) {
     size_t x = ranks[i], j = i;
@@ -560,36 +553,7 @@ static void select_core(const double *src, double *a, size_t n,
     if (ranks[i] < n && (m == 0 || ranks[i] != ranks[m - 1])) ranks[m++] = ranks[i];
   int depth = 4;
   for (size_t k = n; k > 1; k >>= 1) depth += 2;
-  if (src && (n < 128 || m == 0)) {
-    memcpy(a, src, n * sizeof *a);
-  } else if (src) {
-    double piv = pivot_of(src, n);
-    size_t f = 0, b = n;
-    for (size_t i = 0; i < n; i++) {
-      double x = src[i];
-      size_t below = x < piv;
-      a[f] = x;
-      a[b - 1] = x;
-      f += below;
-      b -= 1 - below;
-    }
-    if (f > 0) { /* else the pivot is the least value: as without src */
-      size_t nl = 0;
-      while (nl < m && ranks[nl] < f) nl++;
-      select_ranks(a, 0, f, ranks, nl, depth - 1);
-      select_ranks(a, f, n, ranks + nl, m - nl, depth - 1);
-      return;
-    }
-  }
   select_ranks(a, 0, n, ranks, m, depth);
-}
-
-int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
-  if (has_negzero(a, n)) {
-    gsl_sort(a, 1, n);
-    return 1;
-  }
-  select_core(NULL, a, n, ranks, nr);
   return 0;
 }
 
@@ -645,11 +609,7 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   }
   if (q->exact) {
     size_t n = q->len[c];
-    const double *src = q->val + c * q->n_max;
-    /* the rows not yet in their cells, or a -0.0: copied, and
-     * ent_select_ranks (or gsl_sort); else selected while copied */
-    int copy = q->nb > 0 || np > ENT_QACC_MAX_P || has_negzero(src, n);
-    if (copy) memcpy(scratch, src, n * sizeof(double));
+    memcpy(scratch, q->val + c * q->n_max, n * sizeof(double));
     for (size_t r = 0; r < q->nb; r++) {
       double x = q->rows[r * q->cells + c];
       if (!isnan(x)) scratch[n++] = x;
@@ -668,11 +628,7 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
         ranks[nr++] = lo < n ? lo : n - 1;
         if (lo + 1 < n && h - (double)lo > 0.0) ranks[nr++] = lo + 1;
       }
-      if (copy) {
-        ent_select_ranks(scratch, n, ranks, nr);
-      } else {
-        select_core(src, scratch, n, ranks, nr);
-      }
+      ent_select_ranks(scratch, n, ranks, nr);
     }
     for (size_t i = 0; i < np; i++) {
       double h = (double)(n - 1) * p[i];
