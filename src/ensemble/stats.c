@@ -276,7 +276,7 @@ void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
 }
 
 void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
-                    double *out, double *cat) {
+                         double *out, double *cat) {
   size_t sel = (size_t)(par & 1);
   if (has_negzero(a, m) || has_negzero(b, m)) {
     memcpy(cat, a, m * sizeof *a);
@@ -340,7 +340,8 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
       len[h] += (uint32_t)half;
       return;
     }
-    ent_qacc_merge_half(lv, run, half, par[h], next, (double *)(void *)(tmp + 2 * k));
+    ent_qacc_merge_half(lv, run, half, par[h], next,
+                        (double *)(void *)(tmp + 2 * k));
     double *t = run;
     run = next;
     next = t;
