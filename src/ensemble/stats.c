@@ -32,7 +32,8 @@ struct ent_qacc {
   size_t cells, n_max;
   int exact;
   size_t k, H;          /* sketch: values per level, levels */
-  double *val;          /* exact: [cells][n_max]; sketch: [cells][H][k] */
+  size_t stride;        /* sketch: doubles per cell (lv_off) */
+  double *val;          /* exact: [cells][n_max]; sketch: [cells][stride] */
   uint32_t *len;        /* exact: [cells]; sketch: [cells][H] */
   uint8_t *parity;      /* sketch: [cells][H] next offset of a compaction */
   size_t *count;        /* [cells] values added */
@@ -42,7 +43,7 @@ struct ent_qacc {
    * lines instead of one value per row */
   double *rows;
   size_t nb;
-  uint64_t *tmp;        /* sketch: [2 k] sorting scratch */
+  uint64_t *tmp;        /* sketch: [3 k] sorting scratch */
 };
 
 enum { QACC_ROWS = 16 };
@@ -61,6 +62,17 @@ static void advise_huge(void *p, size_t bytes) {
   (void)p;
   (void)bytes;
 #endif
+}
+
+/* Where level h of a cell's sketch starts in its values.  Level 0 (values
+ * in arrival order) and the top level (never compacted) hold up to k
+ * values; a level between holds none or k / 2 between compactions (one
+ * compaction of the level below: a second one fills it, and it is
+ * compacted at once, merged with the incoming run in scratch), so it has
+ * room for k / 2 only.  A cell then takes (H + 2) k / 2 values instead of
+ * H k, which is less memory to touch first and to walk. */
+static size_t lv_off(size_t k, size_t h) {
+  return h == 0 ? 0 : k + (h - 1) * (k / 2);
 }
 
 /* Levels so that the top level never overflows: k 2^(H-1) >= n. */
@@ -94,11 +106,12 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     }
     q->k = k;
     q->H = levels_for(k, q->n_max);
-    q->val = ent_mallocarray(nc * q->H, k * sizeof(double));
-    advise_huge(q->val, nc * q->H * k * sizeof(double));
+    q->stride = q->H < 2 ? k : lv_off(k, q->H - 1) + k;
+    q->val = ent_mallocarray(nc, q->stride * sizeof(double));
+    advise_huge(q->val, nc * q->stride * sizeof(double));
     q->len = ent_calloc(nc * q->H, sizeof *q->len);
     q->parity = ent_calloc(nc * q->H, 1);
-    q->tmp = ent_mallocarray(2 * k, sizeof *q->tmp);
+    q->tmp = ent_mallocarray(3 * k, sizeof *q->tmp);
   }
   q->count = ent_calloc(nc, sizeof *q->count);
   if (!q->val || !q->len || !q->count || (!q->exact && !q->parity) ||
@@ -174,13 +187,6 @@ static uint64_t dkey(double x) {
   return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
 }
 
-static double dval(uint64_t k) {
-  uint64_t u = k >> 63 ? k & ~(UINT64_C(1) << 63) : ~k;
-  double x;
-  memcpy(&x, &u, sizeof x);
-  return x;
-}
-
 static int has_negzero(const double *a, size_t n) {
   int z = 0;
   for (size_t i = 0; i < n; i++) z |= a[i] == 0.0 && signbit(a[i]);
@@ -198,97 +204,158 @@ static int top_bit(uint64_t x) {
 #endif
 }
 
-/* k[0..n) sorted ascending; tmp holds n keys.  Most significant digit
- * first: the keys are distributed by the 8 bits below the highest bit in
- * which any two differ (the bits above are the same in all), then each
- * part alone the same way, down to parts of a few keys (insertion sort)
- * or of equal keys.  Each level takes 8 bits from the part's keys, so the
- * recursion is at most 8 deep; a sort of a cell's values (mostly of one
- * sign and a few exponents) is one or two passes where a sort byte by
- * byte from the lowest takes six to eight. */
-static void key_sort(uint64_t *k, size_t n, uint64_t *tmp) {
-  if (n <= 24) {
-    for (size_t i = 1; i < n; i++) {
-      uint64_t x = k[i];
-      size_t j = i;
-      for (; j > 0 && k[j - 1] > x; j--) k[j] = k[j - 1];
-      k[j] = x;
-    }
-    return;
-  }
-  uint64_t diff = 0, first = k[0];
-  for (size_t i = 1; i < n; i++) diff |= k[i] ^ first;
-  if (!diff) return; /* all the same */
-  int msb = top_bit(diff);
-  int shift = msb >= 7 ? msb - 7 : 0;
-  size_t cnt[256], at[256];
-  memset(cnt, 0, sizeof cnt);
-  for (size_t i = 0; i < n; i++) cnt[(k[i] >> shift) & 255]++;
-  size_t sum = 0;
-  for (int v = 0; v < 256; v++) {
-    at[v] = sum;
-    sum += cnt[v];
-  }
-  for (size_t i = 0; i < n; i++) tmp[at[(k[i] >> shift) & 255]++] = k[i];
-  memcpy(k, tmp, n * sizeof *k);
-  if (shift == 0) return; /* the last bits: every part is of equal keys */
-  for (size_t v = 0, lo = 0; v < 256; v++) {
-    if (cnt[v] > 1) key_sort(k + lo, cnt[v], tmp);
-    lo += cnt[v];
+enum { KS_SMALL = 24 }; /* parts of at most this many values: insertion */
+
+static void insertion_sort(double *a, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    double x = a[i];
+    size_t j = i;
+    for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
+    a[j] = x;
   }
 }
 
-/* a[0..n) sorted ascending, the same array as qsort with cmp_double gives:
- * values equal under comparison are the same bits once no -0.0 is among
- * them (else qsort itself does it).  Level 0 holds values in arrival
- * order: radix sort of the keys (key_sort);
- * a full level above holds two sorted runs of n / 2 (two compactions of
- * the level below): merged.  tmp holds 2 n keys. */
-static void level_sort(double *a, size_t n, size_t h, uint64_t *tmp) {
+/* a[0..n) (no NaN, no -0.0) sorted ascending, into a or tmp (n values; the
+ * other is overwritten): returns which.  Most significant digit first, on
+ * the values' sort keys (dkey): the values are distributed by their keys'
+ * offset from the least key, in 2048 parts (256 for a part of at most 256
+ * values) over the span of the keys; a part of more than KS_SMALL values
+ * is sorted the same way, and then one insertion pass over the whole
+ * sorts the small parts -- a value never moves past the start of its
+ * part, every value before it being below it, so the pass costs what
+ * sorting each part alone would, without a loop over the parts.  A cell's
+ * values (mostly of one sign and a few exponents) are distributed once,
+ * most parts then holding one to three.  Without -0.0 values equal under
+ * comparison are the same bits, so this is the array qsort gives. */
+static double *dsort(double *a, size_t n, double *tmp) {
+  if (n <= KS_SMALL) {
+    insertion_sort(a, n);
+    return a;
+  }
+  uint64_t lo = dkey(a[0]), hi = lo;
+  for (size_t i = 1; i < n; i++) {
+    uint64_t x = dkey(a[i]);
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  if (lo == hi) return a; /* all the same */
+  int bits = n > 256 ? 11 : 8, msb = top_bit(hi - lo);
+  int shift = msb >= bits - 1 ? msb - (bits - 1) : 0;
+  size_t parts = (size_t)1 << bits;
+  uint32_t at[2048], sum = 0, big = 0;
+  memset(at, 0, parts * sizeof *at);
+  for (size_t i = 0; i < n; i++) at[(dkey(a[i]) - lo) >> shift]++;
+  for (size_t v = 0; v < parts; v++) {
+    uint32_t c = at[v];
+    at[v] = sum;
+    sum += c;
+    big |= c > KS_SMALL;
+  }
+  for (size_t i = 0; i < n; i++) tmp[at[(dkey(a[i]) - lo) >> shift]++] = a[i];
+  /* at[v]: the end of part v */
+  if (shift == 0) return tmp; /* the last bits: every part is of equal values */
+  if (big) {
+    for (size_t v = 0, b = 0; v < parts; b = at[v++]) {
+      size_t c = at[v] - b;
+      if (c <= KS_SMALL) continue;
+      double *s = dsort(tmp + b, c, a + b);
+      if (s != tmp + b) memcpy(tmp + b, s, c * sizeof *s);
+    }
+  }
+  insertion_sort(tmp, n);
+  return tmp;
+}
+
+void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
   if (has_negzero(a, n)) {
     qsort(a, n, sizeof *a, cmp_double);
     return;
   }
-  if (h > 0) {
-    size_t m = n / 2, i = 0, j = m, o = 0;
-    double *out = (double *)tmp;
-    while (i < m && j < n) out[o++] = a[j] < a[i] ? a[j++] : a[i++];
-    while (i < m) out[o++] = a[i++];
-    while (j < n) out[o++] = a[j++];
-    memcpy(a, out, n * sizeof *a);
-    return;
-  }
-  uint64_t *k0 = tmp;
-  for (size_t i = 0; i < n; i++) k0[i] = dkey(a[i]);
-  key_sort(k0, n, tmp + n);
-  for (size_t i = 0; i < n; i++) a[i] = dval(k0[i]);
+  double *s = dsort(a, n, (double *)(void *)tmp);
+  if (s != a) memcpy(a, s, n * sizeof *a);
 }
 
-/* Level 0 of cell c's sketch is full: each full level (below the top),
- * from 0 up, is sorted and every other value moves up.  tmp holds 2 k
- * keys. */
+void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
+                         double *out, double *cat) {
+  size_t sel = (size_t)(par & 1);
+  if (has_negzero(a, m) || has_negzero(b, m)) {
+    memcpy(cat, a, m * sizeof *a);
+    memcpy(cat + m, b, m * sizeof *b);
+    qsort(cat, 2 * m, sizeof *cat, cmp_double);
+    for (size_t t = sel, w = 0; t < 2 * m; t += 2) out[w++] = cat[t];
+    return;
+  }
+  /* from both ends at once, two chains of comparisons the processor
+   * overlaps: the first m merged values from the fronts, the last m from
+   * the backs.  Within its m steps neither end runs out of a run (after t
+   * steps from the front, i + j = t < m), so no bound is checked; the
+   * next index depends on the comparison, not a branch.  Equal values are
+   * the same bits, so which run gives one does not matter. */
+  size_t i = 0, j = 0, ia = m - 1, jb = m - 1;
+  for (size_t t = 0; t < m; t++) {
+    double x = a[i], y = b[j];
+    size_t tb = y < x;
+    double lo = tb ? y : x;
+    j += tb;
+    i += 1 - tb;
+    double xa = a[ia], yb = b[jb];
+    size_t ta = xa > yb;
+    double hi = ta ? xa : yb;
+    ia -= ta;
+    jb -= 1 - ta;
+    size_t back = 2 * m - 1 - t;
+    if ((t & 1) == sel) out[t >> 1] = lo;
+    if ((back & 1) == sel) out[back >> 1] = hi;
+  }
+}
+
+/* Level 0 of cell c's sketch is full: it is sorted and every other value
+ * (from the level's alternating offset) moves up; a level above that then
+ * holds two runs of k / 2 is compacted the same way, up to the top level.
+ * Sorted as qsort with cmp_double would (values equal under comparison
+ * are the same bits once no -0.0 is among them; else qsort itself does
+ * it): level 0 (arrival order) by radix sort of its keys, a level above
+ * (its run, then the incoming one) by merging the two runs, only the
+ * values that move up written.  tmp holds 3 k keys. */
 static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
-  size_t k = q->k, H = q->H;
-  double *lv = q->val + c * H * k;
+  size_t k = q->k, H = q->H, half = k / 2;
+  double *cv = q->val + c * q->stride;
   uint32_t *len = q->len + c * H;
   uint8_t *par = q->parity + c * H;
-  for (size_t h = 0; h + 1 < H && len[h] == k; h++) {
-    double *a = lv + h * k, *up = lv + (h + 1) * k;
-    level_sort(a, k, h, tmp);
-    uint32_t l = len[h + 1];
-    for (size_t i = par[h]; i < k; i += 2) up[l++] = a[i];
-    len[h + 1] = l;
+  if (H < 2 || len[0] < k) return;
+  double *run = (double *)(void *)tmp, *next = (double *)(void *)(tmp + k);
+  if (has_negzero(cv, k)) {
+    qsort(cv, k, sizeof *cv, cmp_double);
+    for (size_t i = 0; i < half; i++) run[i] = cv[2 * i + par[0]];
+  } else {
+    const double *s = dsort(cv, k, (double *)(void *)(tmp + k));
+    for (size_t i = 0; i < half; i++) run[i] = s[2 * i + par[0]];
+  }
+  par[0] ^= 1;
+  len[0] = 0;
+  for (size_t h = 1;; h++) {
+    double *lv = cv + lv_off(k, h);
+    if (h + 1 == H || len[h] == 0) {
+      memcpy(lv + len[h], run, half * sizeof *lv);
+      len[h] += (uint32_t)half;
+      return;
+    }
+    ent_qacc_merge_half(lv, run, half, par[h], next,
+                        (double *)(void *)(tmp + 2 * k));
+    double *t = run;
+    run = next;
+    next = t;
     par[h] ^= 1;
     len[h] = 0;
   }
 }
 
-/* x into the sketch of cell c (count checked); tmp holds 2 k keys. */
+/* x into the sketch of cell c (count checked); tmp holds 3 k keys. */
 static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
   uint32_t *len = q->len + c * q->H;
-  q->val[c * q->H * q->k + len[0]++] = x;
+  q->val[c * q->stride + len[0]++] = x;
   if (len[0] == q->k) sketch_compact(q, c, tmp);
 }
 
@@ -308,35 +375,82 @@ void ent_qacc_flush(ent_qacc *q) {
 }
 
 size_t ent_qacc_block_scratch(const ent_qacc *q) {
-  return q->exact ? 1 : 2 * q->k;
+  return q->exact ? 1 : 3 * q->k;
 }
+
+/* Asks for the lines that cell values will be written to a few cells
+ * ahead: a cell's stream is far from the previous cell's, so the stores
+ * would otherwise wait for each line in turn.  Only a hint. */
+static void prefetch_lines(const double *p, size_t n) {
+#if defined(__GNUC__)
+  for (size_t i = 0; i < n; i += 8) __builtin_prefetch(p + i, 1, 3);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+enum { QACC_AHEAD = 4, QACC_PF_MAX = 32 }; /* cells ahead; values at most */
 
 void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
                         const double *const *rows, size_t n, uint64_t *tmp) {
+  size_t n_max = q->n_max, pf = n < QACC_PF_MAX ? n : QACC_PF_MAX;
   if (!q->exact) {
-    size_t k = q->k, H = q->H, n_max = q->n_max;
+    size_t k = q->k, H = q->H, stride = q->stride;
     for (size_t c = c0; c < c1; c++) {
-      double *l0 = q->val + c * H * k;
-      uint32_t *len = q->len + c * H;
-      size_t cnt = q->count[c];
-      for (size_t r = 0; r < n; r++) {
-        double x = rows[r][c];
-        if (isnan(x) || cnt >= n_max) continue;
-        cnt++;
-        l0[len[0]++] = x;
-        if (len[0] == k) sketch_compact(q, c, tmp);
+      if (c + QACC_AHEAD < c1) {
+        size_t a = c + QACC_AHEAD;
+        prefetch_lines(q->val + a * stride + q->len[a * H], pf);
       }
+      double *l0 = q->val + c * stride;
+      uint32_t *len = q->len + c * H;
+      size_t cnt = q->count[c], l = len[0];
+      if (cnt + n <= n_max) {
+        /* no count check; a NaN is written and not kept (l < k here) */
+        size_t kept = 0;
+        for (size_t r = 0; r < n; r++) {
+          double x = rows[r][c];
+          size_t keep = !isnan(x);
+          l0[l] = x;
+          l += keep;
+          kept += keep;
+          if (l == k) {
+            len[0] = (uint32_t)l;
+            sketch_compact(q, c, tmp);
+            l = len[0];
+          }
+        }
+        cnt += kept;
+      } else {
+        for (size_t r = 0; r < n; r++) {
+          double x = rows[r][c];
+          if (isnan(x) || cnt >= n_max) continue;
+          cnt++;
+          l0[l++] = x;
+          if (l == k) {
+            len[0] = (uint32_t)l;
+            sketch_compact(q, c, tmp);
+            l = len[0];
+          }
+        }
+      }
+      len[0] = (uint32_t)l;
       q->count[c] = cnt;
     }
     return;
   }
-  size_t n_max = q->n_max;
+  (void)tmp;
   for (size_t c = c0; c < c1; c++) {
+    if (c + QACC_AHEAD < c1) {
+      size_t a = c + QACC_AHEAD;
+      prefetch_lines(q->val + a * n_max + q->count[a], pf);
+    }
     double *dst = q->val + c * n_max;
     size_t cnt = q->count[c];
     for (size_t r = 0; r < n && cnt < n_max; r++) {
       double x = rows[r][c];
-      if (!isnan(x)) dst[cnt++] = x;
+      dst[cnt] = x;
+      cnt += !isnan(x);
     }
     q->count[c] = cnt;
     q->len[c] = (uint32_t)cnt;
@@ -344,15 +458,6 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
 }
 
 /* ------------------------------------------------------------ selection */
-
-static void insertion_sort(double *a, size_t n) {
-  for (size_t i = 1; i < n; i++) {
-    double x = a[i];
-    size_t j = i;
-    for (; j > 0 && a[j - 1] > x; j--) a[j] = a[j - 1];
-    a[j] = x;
-  }
-}
 
 static double median3(double x, double y, double z) {
   if (x < y) return y < z ? y : (x < z ? z : x);
@@ -457,7 +562,7 @@ int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr) {
 
 size_t ent_qacc_scratch(const ent_qacc *q) {
   /* sketch: two arrays of H k weighted values, then level 0's values and
-   * their 2 k sort keys (level_sort) */
+   * their 2 k sort keys (ent_qacc_sort_level) */
   return q->exact ? q->n_max : 4 * q->H * q->k + 3 * q->k;
 }
 
@@ -550,7 +655,7 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   double total = 0.0;
   int negzero = 0;
   for (size_t h = 0; h < H; h++) {
-    const double *a = q->val + (c * H + h) * k;
+    const double *a = q->val + c * q->stride + lv_off(k, h);
     size_t len = q->len[c * H + h];
     double weight = ldexp(1.0, (int)h);
     negzero |= has_negzero(a, len);
@@ -572,12 +677,12 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
     qsort(w, m, sizeof *w, cmp_wv);
   } else {
     /* level 0, first in w, all of weight 1: its values sorted as in
-     * ent_qacc_add (level_sort; without -0.0 equal values are the same
+     * ent_qacc_add (ent_qacc_sort_level; without -0.0 equal values are the same
      * bits, so this is the array a sort of w by value gives) */
     size_t n0 = q->len[c * H];
     double *v0 = scratch + 4 * H * k;
     for (size_t i = 0; i < n0; i++) v0[i] = w[i].v;
-    if (n0 > 1) level_sort(v0, n0, 0, (uint64_t *)(void *)(v0 + k));
+    if (n0 > 1) ent_qacc_sort_level(v0, n0, (uint64_t *)(void *)(v0 + k));
     for (size_t i = 0; i < n0; i++) w[i].v = v0[i];
     run[nrun] = m;
     /* bottom-up: merge neighbouring runs until one is left */

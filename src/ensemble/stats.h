@@ -88,4 +88,17 @@ ENT_LOCAL size_t ent_qacc_scratch(const ent_qacc *q);
  * Reorders ranks too.  Returns 1 when it sorted, else 0.  a holds no NaN. */
 ENT_LOCAL int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr);
 
+/* a[0..n) sorted ascending: the same array as qsort by value gives (a
+ * radix sort of the values' keys; values equal under comparison are the
+ * same bits when no -0.0 is among them, and when one is, qsort sorts).
+ * a holds no NaN; tmp holds n keys.  The sketch's level sort. */
+ENT_LOCAL void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp);
+
+/* The sketch's compaction of two sorted runs a[0..m) and b[0..m) (no NaN):
+ * the values at positions par, par + 2, ... (par 0 or 1) of the array
+ * that qsort by value gives for a then b, into out[0..m); out holds
+ * m values, cat 2 m (used when a -0.0 is among them). */
+ENT_LOCAL void ent_qacc_merge_half(const double *a, const double *b, size_t m,
+                              int par, double *out, double *cat);
+
 #endif /* ENT_STATS_H */

@@ -6,8 +6,11 @@
  * order-statistic selection against qsort on data with many ties, runs
  * and signed zeros; the sketch bit for bit against a plain compactor
  * written here with qsort; rows added by cell ranges (the threads' way)
- * against values added one by one.
+ * against values added one by one; the sketch's level sort and its
+ * compaction of two runs against qsort, bit for bit, on adversarial
+ * inputs (ties, infinities, subnormals, signed zeros, sorted, reversed).
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -279,7 +282,8 @@ static void ref_sketch(const double *x, size_t n, size_t k, size_t H,
 /* The sketch (k = 1024, 6 levels) against the reference on 20 000
  * values of several shapes -- uniform, spread over many orders of
  * magnitude and both signs, a few distinct values, subnormal and huge
- * magnitudes, all equal, sorted: the same quantiles, bit for bit. */
+ * magnitudes, all equal, sorted, zeros of both signs, infinities: the
+ * same quantiles, bit for bit. */
 static void test_sketch_reference(void **state) {
   (void)state;
   size_t n = 20000;
@@ -288,7 +292,7 @@ static void test_sketch_reference(void **state) {
   double *x = malloc(n * sizeof *x);
   const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
   double got[7], want[7];
-  for (int kind = 0; kind < 6; kind++) {
+  for (int kind = 0; kind < 8; kind++) {
     for (size_t i = 0; i < n; i++) {
       double u = gsl_rng_uniform_pos(rng);
       switch (kind) {
@@ -297,7 +301,9 @@ static void test_sketch_reference(void **state) {
       case 2: x[i] = floor(5.0 * u) - 2.0; break;
       case 3: x[i] = u < 0.5 ? u * 1e-310 : u * 1e300; break;
       case 4: x[i] = 42.125; break;
-      default: x[i] = 1000.0 + (double)i * 1e-9; break;
+      case 5: x[i] = 1000.0 + (double)i * 1e-9; break;
+      case 6: x[i] = u < 0.3 ? 0.0 : u < 0.5 ? -0.0 : u - 0.75; break;
+      default: x[i] = u < 0.1 ? INFINITY : u < 0.2 ? -INFINITY : (double)(i % 97); break;
       }
     }
     ent_qacc *q = ent_qacc_create(3, n, 150000);
@@ -316,6 +322,147 @@ static void test_sketch_reference(void **state) {
   gsl_rng_free(rng);
 }
 
+/* x[0..n) of shape `kind` (0..11), drawn from rng. */
+static void adversarial(double *x, size_t n, int kind, gsl_rng *rng) {
+  for (size_t i = 0; i < n; i++) {
+    double u = gsl_rng_uniform(rng);
+    switch (kind) {
+    case 0: x[i] = u; break;
+    case 1: x[i] = floor(3.0 * u); break;                     /* 3 values */
+    case 2: x[i] = 7.5; break;                                /* all equal */
+    case 3: x[i] = (double)i; break;                          /* sorted */
+    case 4: x[i] = -(double)i; break;                         /* reversed */
+    case 5: x[i] = u < 0.2 ? INFINITY : u < 0.4 ? -INFINITY : u - 0.5; break;
+    case 6: x[i] = (u - 0.5) * 1e-310; break;                 /* subnormal */
+    case 7: x[i] = u < 0.5 ? 0.0 : u < 0.75 ? -0.0 : u; break; /* signed 0 */
+    case 8: x[i] = (u < 0.5 ? -1.0 : 1.0) * ldexp(1.0 + u, (int)(2000.0 * u) - 1000);
+      break;                                                  /* exponents */
+    case 9: x[i] = 1.0 + (double)(i % 7) * 0x1p-52; break;    /* last bits */
+    case 10: x[i] = i % 2 ? DBL_MIN : -DBL_MAX; break;
+    default: x[i] = 1e11 * (1.0 + 0.2 * (u + gsl_rng_uniform(rng) - 1.0)); break;
+    }
+  }
+}
+
+/* The level sort against qsort, bit for bit. */
+static void test_sort_doubles(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 17);
+  const size_t sizes[] = {0, 1, 2, 3, 24, 25, 100, 256, 257, 1000, 1024, 2048, 5000};
+  size_t nmax = 5000;
+  double *a = malloc(nmax * sizeof *a), *b = malloc(nmax * sizeof *b);
+  uint64_t *tmp = malloc(2 * nmax * sizeof *tmp);
+  for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+    for (int kind = 0; kind < 12; kind++) {
+      size_t n = sizes[si];
+      adversarial(a, n, kind, rng);
+      memcpy(b, a, n * sizeof *a);
+      qsort(b, n, sizeof *b, cmp_d);
+      ent_qacc_sort_level(a, n, tmp);
+      assert_memory_equal(a, b, n * sizeof *a);
+    }
+  free(a);
+  free(b);
+  free(tmp);
+  gsl_rng_free(rng);
+}
+
+/* The compaction of two sorted runs against qsort of the two, every
+ * other value from either offset, bit for bit. */
+static void test_merge_half(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 23);
+  const size_t sizes[] = {1, 2, 3, 32, 512, 777};
+  size_t mmax = 777;
+  double *a = malloc(2 * mmax * sizeof *a), *cat = malloc(2 * mmax * sizeof *cat);
+  double *out = malloc((mmax + 1) * sizeof *out), *want = malloc(mmax * sizeof *want);
+  for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+    for (int kind = 0; kind < 12; kind++)
+      for (int par = 0; par < 2; par++) {
+        size_t m = sizes[si];
+        adversarial(a, 2 * m, kind, rng);
+        if (kind == 3) /* the second run below the first */
+          for (size_t i = 0; i < m; i++) a[m + i] = -1.0 - (double)i;
+        qsort(a, m, sizeof *a, cmp_d);
+        qsort(a + m, m, sizeof *a, cmp_d);
+        memcpy(cat, a, 2 * m * sizeof *a);
+        qsort(cat, 2 * m, sizeof *cat, cmp_d);
+        for (size_t i = 0; i < m; i++) want[i] = cat[2 * i + (size_t)par];
+        ent_qacc_merge_half(a, a + m, m, par, out, cat);
+        assert_memory_equal(out, want, m * sizeof *out);
+      }
+  free(a);
+  free(cat);
+  free(out);
+  free(want);
+  gsl_rng_free(rng);
+}
+
+/* Exact quantiles of cells of 130 to 3000 values of adversarial shapes,
+ * fed in blocks of rows (the forecast's way: selected while copied out of
+ * the store) and one by one, against type 7 on a qsort'ed copy: the same
+ * bits (the same value where zeros of both signs are among them). */
+static void test_exact_large(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 29);
+  const size_t sizes[] = {130, 1000, 3000};
+  const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+  double *x = malloc(3000 * sizeof *x), *sorted = malloc(3000 * sizeof *x);
+  double *scratch = malloc(3000 * sizeof *scratch);
+  for (size_t si = 0; si < 3; si++)
+    for (int kind = 0; kind < 12; kind++) {
+      size_t n = sizes[si];
+      adversarial(x, n, kind, rng);
+      memcpy(sorted, x, n * sizeof *x);
+      qsort(sorted, n, sizeof *sorted, cmp_d);
+      double want[7];
+      for (int i = 0; i < 7; i++) {
+        double h = (double)(n - 1) * p[i];
+        size_t lo = (size_t)floor(h);
+        double delta = h - (double)lo;
+        want[i] = lo + 1 < n && delta > 0.0
+                      ? sorted[lo] + delta * (sorted[lo + 1] - sorted[lo])
+                      : sorted[lo];
+      }
+      ent_qacc *a = ent_qacc_create(2, n, 1 << 20);
+      ent_qacc *b = ent_qacc_create(2, n, 1 << 20);
+      assert_true(ent_qacc_exact(a));
+      const double *rows[16];
+      double row[16][2];
+      uint64_t tmp[1];
+      for (size_t r0 = 0; r0 < n; r0 += 16) {
+        size_t nr = n - r0 < 16 ? n - r0 : 16;
+        for (size_t r = 0; r < nr; r++) {
+          row[r][0] = NAN;
+          row[r][1] = x[r0 + r];
+          rows[r] = row[r];
+        }
+        ent_qacc_add_block(a, 0, 2, rows, nr, tmp);
+      }
+      for (size_t i = 0; i < n; i++) ent_qacc_add(b, 1, x[i]);
+      double got[7], got2[7];
+      ent_qacc_quantiles(a, 1, p, 7, got, scratch);
+      ent_qacc_quantiles(b, 1, p, 7, got2, scratch);
+      for (int i = 0; i < 7; i++) {
+        if (kind == 7) {
+          assert_true(got[i] == want[i] && got2[i] == want[i]);
+        } else {
+          assert_memory_equal(&got[i], &want[i], sizeof got[i]);
+          assert_memory_equal(&got2[i], &want[i], sizeof got2[i]);
+        }
+      }
+      ent_qacc_destroy(a);
+      ent_qacc_destroy(b);
+    }
+  free(x);
+  free(sorted);
+  free(scratch);
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -324,6 +471,9 @@ int main(void) {
       cmocka_unit_test(test_select),
       cmocka_unit_test(test_rows),
       cmocka_unit_test(test_sketch_reference),
+      cmocka_unit_test(test_sort_doubles),
+      cmocka_unit_test(test_merge_half),
+      cmocka_unit_test(test_exact_large),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
