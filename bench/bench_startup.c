@@ -5,8 +5,8 @@
  * the built-in one, beside (bench/meson.build)
  *   - entente-dynamic: the same code linked as before the seventh round
  *     (dynamic: libc mapped by the loader, libm, libgomp, cJSON and cairo
- *     loaded on first use; the link entente-mpi and the sanitizer builds
- *     keep), now that entente is a static executable,
+ *     loaded on first use; the link that the static binary's sibling
+ *     of that name and the sanitizer builds keep),
  *   - entente-libm: the same code linked as before the second round of
  *     start-up work (libm.so.6 loaded and libgomp's constructor run at
  *     start, ELF headers, code and constants in separate mappings, the

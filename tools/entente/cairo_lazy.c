@@ -14,6 +14,8 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 
@@ -68,6 +70,17 @@ static struct cairo_fns {
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+#ifdef ENT_CLI_STATIC
+/* The static binary draws no charts: main.c hands `report` and `score
+ * --report` to its dynamically linked sibling before anything runs (cairo
+ * cannot be loaded into a static program).  Any other path that would
+ * draw stops here with a message. */
+static void load(void) {
+  fprintf(stderr, "entente: error: charts cannot be drawn by this static "
+                  "binary; run the command with entente-dynamic\n");
+  exit(EXIT_FAIL);
+}
+#else
 static void resolve(void *h, const char *name, void *slot) {
   cli_dl_resolve(h, ENT_CAIRO_SONAME, name, "charts cannot be drawn", slot);
 }
@@ -117,6 +130,7 @@ static void load(void) {
   resolve(h, "cairo_text_extents", &fn.text_extents);
   resolve(h, "cairo_translate", &fn.translate);
 }
+#endif
 
 void cairo_arc(cairo_t *cr, double xc, double yc, double radius, double angle1, double angle2) {
   pthread_once(&once, load);

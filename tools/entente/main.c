@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#ifdef ENT_CLI_MPI_SIBLING
+#ifdef ENT_CLI_SIBLING
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -49,16 +49,18 @@ static void usage(FILE *fp) {
           "Exit status: 0 success, 1 failure, 2 bad input or usage.\n");
 }
 
-#ifdef ENT_CLI_MPI_SIBLING
-/* The static binary (meson.build) cannot load Open MPI: a static glibc
- * program that dlopens a library gets a second copy of libc with it, and
- * Open MPI's threads and plugins are not safe with that.  Started by
- * mpirun/srun, it replaces itself with its dynamically linked sibling
- * (ENT_CLI_MPI_SIBLING, the same sources linked dynamically, installed in
- * the same directory), found next to /proc/self/exe, with the same
- * arguments and environment.  Does not return. */
-static void exec_mpi_sibling(char **argv) {
-  static const char sibling[] = ENT_CLI_MPI_SIBLING;
+#ifdef ENT_CLI_SIBLING
+/* The static binary (meson.build) cannot load Open MPI or cairo: a static
+ * glibc program that dlopens a library gets a second copy of libc with it,
+ * and Open MPI's threads and plugins, and pixman's thread-local data
+ * under cairo, are not safe with that (docs/performance.md, "Seventh
+ * round").  Started by mpirun/srun, or for a command that draws charts, it
+ * replaces itself with its dynamically linked sibling (ENT_CLI_SIBLING,
+ * the same sources linked dynamically, installed in the same directory),
+ * found next to /proc/self/exe, with the same arguments and environment.
+ * Does not return. */
+static void exec_sibling(char **argv, const char *what) {
+  static const char sibling[] = ENT_CLI_SIBLING;
   char path[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
   const char *why = "cannot read /proc/self/exe";
@@ -74,16 +76,31 @@ static void exec_mpi_sibling(char **argv) {
     }
   }
   fprintf(stderr,
-          "entente: error: started by mpirun/srun: this static binary runs "
-          "MPI through %s in its directory, which cannot be run (%s)\n",
-          sibling, why);
+          "entente: error: %s: this static binary runs it through %s in its "
+          "directory, which cannot be run (%s)\n",
+          what, sibling, why);
   exit(EXIT_FAIL);
+}
+
+/* Whether the command line draws charts: `report`, or `score` with
+ * --report (cairo_lazy.c stops any other path that would). */
+static int draws_charts(int argc, char **argv) {
+  if (argc < 2) return 0;
+  if (!strcmp(argv[1], "report")) return 1;
+  if (strcmp(argv[1], "score")) return 0;
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    if (!strcmp(argv[i], "--report") || !strncmp(argv[i], "--report=", 9))
+      return 1;
+  }
+  return 0;
 }
 #endif
 
 int main(int argc, char **argv) {
-#ifdef ENT_CLI_MPI_SIBLING
-  if (ent_ensemble_mpi_launched()) exec_mpi_sibling(argv);
+#ifdef ENT_CLI_SIBLING
+  if (ent_ensemble_mpi_launched()) exec_sibling(argv, "started by mpirun/srun");
+  if (draws_charts(argc, argv)) exec_sibling(argv, "charts");
 #endif
   if (argc < 2) {
     usage(stderr);

@@ -7,7 +7,7 @@
  * "Seventh round"), and libgomp.so.1 cannot be loaded into a static
  * program (its threads would come from a second copy of libc that knows
  * nothing of the program's thread-local storage).  The dynamic link
- * (entente-mpi, sanitizer builds, -Dcli_static=false) keeps libgomp
+ * (entente-dynamic, sanitizer builds, -Dcli_static=false) keeps libgomp
  * (gomp_lazy.c).
  *
  * What the library's regions need (gomp_lazy.c's list: a function missing
