@@ -6,9 +6,12 @@
  * memory budget (256 MB: exact up to about 5 900 members, a sketch
  * beyond).  The values are synthetic: a bell of a cell's own scale, with
  * a few cells of a handful of distinct values.  Prints CPU time beside
- * wall time (benchutil.h).  It times the current store only; to compare
- * with an earlier one, build this file against that commit's
- * src/ensemble/stats.c (docs/performance.md, seventh round).
+ * wall time (benchutil.h).  It times the current store only; the previous
+ * one (commit 8658abd) is the documented figure it prints beside the
+ * 10 000-member sketch: this program built against that commit's
+ * src/ensemble/stats.c, lowest of three runs (docs/performance.md,
+ * seventh round, statistics).  To compare with another store, build this
+ * file against its stats.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,10 @@
 #include "ensemble/stats.h"
 
 enum { CELLS = 5632, BLOCK = 16 };
+
+/* The previous store (8658abd) at 10 000 members, 256 MB: CPU seconds,
+ * documented (see above). */
+static const double prev_feed_10k = 1.262, prev_quant_10k = 0.167;
 
 static void run(size_t n, size_t budget_mb) {
   size_t rec = CELLS + 512; /* a record's doubles: its cells and more */
@@ -64,6 +71,12 @@ static void run(size_t n, size_t budget_mb) {
   printf("| %6zu | %-17s | %7.3f | %7.3f | %6.2f | %7.3f | %7.3f |\n", n, mode,
          feed_cpu, feed_wall, 1e9 * feed_cpu / ((double)n * CELLS), q_cpu,
          q_wall);
+  if (n == 10000 && budget_mb == 256)
+    printf("previous store (8658abd, documented: lowest of three at load 6): feed %.3f s, "
+           "quantiles %.3f s; ratio previous / this run: feed %.2fx, "
+           "quantiles %.2fx\n",
+           prev_feed_10k, prev_quant_10k, prev_feed_10k / feed_cpu,
+           prev_quant_10k / q_cpu);
   if (sink == 42.0) printf("\n"); /* keeps the reads */
   free(scratch);
   free(tmp);
