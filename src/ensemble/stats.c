@@ -380,13 +380,17 @@ size_t ent_qacc_block_scratch(const ent_qacc *q) {
 
 /* Asks for the lines that cell values will be written to a few cells
  * ahead: a cell's stream is far from the previous cell's, so the stores
- * would otherwise wait for each line in turn.  Only a hint. */
-static void prefetch_lines(const double *p, size_t n) {
+ * would otherwise wait for each line in turn.  Only a hint.  The n values
+ * from p are at most the `room` left in the array (no address past its
+ * end is formed). */
+static void prefetch_lines(const double *p, size_t n, size_t room) {
 #if defined(__GNUC__)
+  if (n > room) n = room;
   for (size_t i = 0; i < n; i += 8) __builtin_prefetch(p + i, 1, 3);
 #else
   (void)p;
   (void)n;
+  (void)room;
 #endif
 }
 
@@ -400,7 +404,8 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
     for (size_t c = c0; c < c1; c++) {
       if (c + QACC_AHEAD < c1) {
         size_t a = c + QACC_AHEAD;
-        prefetch_lines(q->val + a * stride + q->len[a * H], pf);
+        prefetch_lines(q->val + a * stride + q->len[a * H], pf,
+                       k - q->len[a * H]);
       }
       double *l0 = q->val + c * stride;
       uint32_t *len = q->len + c * H;
@@ -443,7 +448,8 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
   for (size_t c = c0; c < c1; c++) {
     if (c + QACC_AHEAD < c1) {
       size_t a = c + QACC_AHEAD;
-      prefetch_lines(q->val + a * n_max + q->count[a], pf);
+      prefetch_lines(q->val + a * n_max + q->count[a], pf,
+                     n_max - q->count[a]);
     }
     double *dst = q->val + c * n_max;
     size_t cnt = q->count[c];

@@ -7,9 +7,12 @@
  * values kept, the order statistics selected at the end, R's type 7 /
  * GSL's interpolation);
  * beyond, each cell keeps a deterministic compactor sketch (the
- * Munro-Paterson / KLL scheme without randomness): H levels of k values;
- * a full level is sorted and every other value (alternating offset) moves
- * up with twice the weight.  Its rank error is at most (H - 1) / k of the
+ * Munro-Paterson / KLL scheme without randomness): H levels of k values
+ * (the levels between the bottom and the top never hold more than k / 2,
+ * and are given that room); a full level is sorted -- level 0 by a radix
+ * sort, a level above by merging the two sorted runs it receives -- and
+ * every other value (alternating offset) moves up with twice the weight.
+ * Its rank error is at most (H - 1) / k of the
  * number of values, and the state depends only on the order of the values,
  * so feeding members in index order gives the same result on any number of
  * threads or ranks.
@@ -44,7 +47,11 @@ typedef struct ent_qacc ent_qacc;
 
 /* Quantile accumulator for `cells` cells of at most n_max values each,
  * using at most about budget_bytes (exact when cells * n_max doubles fit,
- * else a sketch with the largest k that fits, at least 64).  NULL when out
+ * else a sketch with the largest k for which cells * H * k doubles fit,
+ * at least 64 -- the rule of the stores before the middle levels took
+ * k / 2 values, kept so that k, and every result, stay the same; a
+ * cell now takes (H + 2) k / 2 values, so the store stays below the
+ * budget).  NULL when out
  * of memory. */
 ENT_LOCAL ent_qacc *ent_qacc_create(size_t cells, size_t n_max,
                                     size_t budget_bytes);

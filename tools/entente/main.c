@@ -64,7 +64,9 @@ static void exec_sibling(char **argv, const char *what) {
   char path[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
   const char *why = "cannot read /proc/self/exe";
-  if (n > 0) {
+  if (n >= (ssize_t)sizeof path - 1) {
+    why = "path too long"; /* perhaps cut short by readlink */
+  } else if (n > 0) {
     path[n] = '\0';
     char *slash = strrchr(path, '/');
     if (slash && (size_t)(slash + 1 - path) + sizeof sibling <= sizeof path) {
