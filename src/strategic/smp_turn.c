@@ -292,66 +292,20 @@ static const semi_fn semi_table[2][6] = {
 #endif
 
 /* A whole block of 4 targets j0 .. j0+3 of initiator i in one 4-lane
- * vector (AVX2, checked at run time): the principals' votes (§5.2), the
- * SemiCommit sums of semi_block and the expected change of `consider`,
- * each lane the scalar operations in the scalar order, so the same
- * doubles.  "Add z if positive" is branch-free here too: 1e-10 + (+0.0)
- * and A + (+0.0) leave the positive sums as they are.  The lane j = i and
- * lanes past N (D, Wp, Sp, ui, un padded with 0) are computed from finite
- * values and never considered.  Fills g and p (4 lanes each). */
+ * vector (AVX2, checked at run time): smp_target_lanes.h's body. */
 #if SMP_HAVE_AVX2
-AVX2_INLINE void target_block4(ent_smp_vote rule, const ent_smp_work *w,
-                               size_t i, size_t j0, double *g, double *p) {
-  size_t N = w->n, ld = w->ld;
-  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
-  const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
-  long long j = (long long)j0;
-  const vm4 jl = {j, j + 1, j + 2, j + 3};
-  vd4 dij, Wj, uji, ujj, Sj;
-  memcpy(&dij, D + i * ld + j0, sizeof dij);
-  memcpy(&Wj, w->Wp + j0, sizeof Wj);
-  memcpy(&Sj, w->Sp + j0, sizeof Sj);
-  memcpy(&uji, ui + j0, sizeof uji);
-  memcpy(&ujj, un + j0, sizeof ujj);
-  vd4 uii = v4b(un[i]);
-  vd4 uij = v4util(dij, v4b(rh[i]));
-  vd4 za = v4vote(rule, v4b(W[i]), uii, uij);
-  vd4 zb = v4vote(rule, Wj, uji, ujj);
-  const vd4 A0 = (v4b(1e-10) + v4pos(za)) + v4pos(zb);
-  const vd4 B0 = (v4b(1e-10) - v4neg(za)) - v4neg(zb);
-  vd4 As = A0, Bs = B0;
-  for (size_t n = 0; n < N; n++) {
-    if (n == i) continue;
-    vd4 wn = v4b(W[n]), rn = v4b(rh[n]), uin = v4b(ui[n]), unn = v4b(un[n]);
-    vd4 g1n = v4b(g1[n]), g2n = v4b(g2[n]);
-    vm4 nn = {(long long)n, (long long)n, (long long)n, (long long)n};
-    vd4 dj;
-    memcpy(&dj, D + n * ld + j0, sizeof dj);
-    vd4 uj = v4util(dj, rn);
-    vd4 z = v4vote(rule, wn, uin, uj);
-    vd4 Ap = A0 + v4pos(z);
-    vd4 Bp = B0 - v4neg(z);
-    vd4 pp = Ap / (Ap + Bp);
-    vd4 q = v4b(1.0) - pp;
-    vd4 uj2 = uj + uj;
-    vd4 l1 = uj2 + uj;
-    vd4 l2 = uj2 + unn;
-    vd4 ji = (pp * g1n) + (q * l1);
-    vd4 jj = (pp * g2n) + (q * l2);
-    vd4 z2 = v4vote(rule, wn, ji, jj);
-    z2 = (vd4)((vm4)z2 & (jl != nn)); /* the term n = j is skipped */
-    As = As + v4pos(z2);
-    Bs = Bs - v4neg(z2);
-  }
-  /* expected_change lane for lane */
-  vd4 pij = As / (As + Bs), pji = Bs / (As + Bs);
-  vd4 usq = uii + uij, uwin = uii + uii, ulose = uij + uij;
-  vd4 ucontest = pij * uwin + pji * ulose;
-  vd4 uchlg = (v4b(1.0) - Sj) * uwin + Sj * ucontest;
-  vd4 gain = uchlg - usq;
-  memcpy(g, &gain, sizeof gain);
-  memcpy(p, &pij, sizeof pij);
-}
+#define TL_NAME target_block4
+#define TL_ATTR AVX2_INLINE
+#define TL_VD vd4
+#define TL_VM vm4
+#define TL_IOTA ((vm4){0, 1, 2, 3})
+#define TL_ZERO ((vm4){0})
+#define TL_B v4b
+#define TL_UTIL v4util
+#define TL_VOTE v4vote
+#define TL_POS v4pos
+#define TL_NEG v4neg
+#include "strategic/smp_target_lanes.h"
 
 typedef void (*target_fn)(const ent_smp_work *w, size_t i, size_t j0,
                           double *g, double *p);
@@ -379,58 +333,18 @@ int ent_smp_have_avx2(void) { return 0; }
 /* target_block4 with 8 lanes (AVX-512F/DQ, checked at run time): the
  * block of 8 targets j0 .. j0+7, the same operations lane for lane. */
 #if SMP_HAVE_AVX512
-AVX512_INLINE void target_block8(ent_smp_vote rule, const ent_smp_work *w,
-                                 size_t i, size_t j0, double *g, double *p) {
-  size_t N = w->n, ld = w->ld;
-  const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
-  const double *ui = w->ui, *un = w->un, *g1 = w->g1, *g2 = w->g2;
-  long long j = (long long)j0;
-  const vm8 jl = {j, j + 1, j + 2, j + 3, j + 4, j + 5, j + 6, j + 7};
-  vd8 dij, Wj, uji, ujj, Sj;
-  memcpy(&dij, D + i * ld + j0, sizeof dij);
-  memcpy(&Wj, w->Wp + j0, sizeof Wj);
-  memcpy(&Sj, w->Sp + j0, sizeof Sj);
-  memcpy(&uji, ui + j0, sizeof uji);
-  memcpy(&ujj, un + j0, sizeof ujj);
-  vd8 uii = v8b(un[i]);
-  vd8 uij = v8util(dij, v8b(rh[i]));
-  vd8 za = v8vote(rule, v8b(W[i]), uii, uij);
-  vd8 zb = v8vote(rule, Wj, uji, ujj);
-  const vd8 A0 = (v8b(1e-10) + v8pos(za)) + v8pos(zb);
-  const vd8 B0 = (v8b(1e-10) - v8neg(za)) - v8neg(zb);
-  vd8 As = A0, Bs = B0;
-  for (size_t n = 0; n < N; n++) {
-    if (n == i) continue;
-    vd8 wn = v8b(W[n]), rn = v8b(rh[n]), uin = v8b(ui[n]), unn = v8b(un[n]);
-    vd8 g1n = v8b(g1[n]), g2n = v8b(g2[n]);
-    long long nl = (long long)n;
-    vm8 nn = {nl, nl, nl, nl, nl, nl, nl, nl};
-    vd8 dj;
-    memcpy(&dj, D + n * ld + j0, sizeof dj);
-    vd8 uj = v8util(dj, rn);
-    vd8 z = v8vote(rule, wn, uin, uj);
-    vd8 Ap = A0 + v8pos(z);
-    vd8 Bp = B0 - v8neg(z);
-    vd8 pp = Ap / (Ap + Bp);
-    vd8 q = v8b(1.0) - pp;
-    vd8 uj2 = uj + uj;
-    vd8 l1 = uj2 + uj;
-    vd8 l2 = uj2 + unn;
-    vd8 ji = (pp * g1n) + (q * l1);
-    vd8 jj = (pp * g2n) + (q * l2);
-    vd8 z2 = v8vote(rule, wn, ji, jj);
-    z2 = (vd8)((vm8)z2 & (jl != nn)); /* the term n = j is skipped */
-    As = As + v8pos(z2);
-    Bs = Bs - v8neg(z2);
-  }
-  vd8 pij = As / (As + Bs), pji = Bs / (As + Bs);
-  vd8 usq = uii + uij, uwin = uii + uii, ulose = uij + uij;
-  vd8 ucontest = pij * uwin + pji * ulose;
-  vd8 uchlg = (v8b(1.0) - Sj) * uwin + Sj * ucontest;
-  vd8 gain = uchlg - usq;
-  memcpy(g, &gain, sizeof gain);
-  memcpy(p, &pij, sizeof pij);
-}
+#define TL_NAME target_block8
+#define TL_ATTR AVX512_INLINE
+#define TL_VD vd8
+#define TL_VM vm8
+#define TL_IOTA ((vm8){0, 1, 2, 3, 4, 5, 6, 7})
+#define TL_ZERO ((vm8){0})
+#define TL_B v8b
+#define TL_UTIL v8util
+#define TL_VOTE v8vote
+#define TL_POS v8pos
+#define TL_NEG v8neg
+#include "strategic/smp_target_lanes.h"
 
 #define TARGET8_FN(RULE)                                                    \
   __attribute__((target("avx512f,avx512dq"))) static void target8_##RULE(   \
