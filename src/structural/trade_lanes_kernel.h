@@ -15,6 +15,10 @@ enum { CL_N = ENT_TRADE_LANES_NMAX };
 
 #define CL_INLINE static inline __attribute__((always_inline))
 
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
 /* The helpers below take and return lane vectors; all are inlined
  * (static, always_inline), so no call passes one by the ABI GCC warns
  * about. */
@@ -38,6 +42,7 @@ struct cl_lanes {
   V d[CL_N], dz[CL_N], rhs[CL_N];
   V merit, mt, step, prev;
   Mk bad;  /* nonzero: the lane left the usual path */
+  int swapped; /* cl_lu_factor swapped rows in some lane */
   Mk live; /* nonzero: still stepping */
   Mk perm[CL_N]; /* LU row permutation */
 };
@@ -58,20 +63,35 @@ CL_INLINE Mk m_set(long long x) {
   for (int l = 0; l < CLW; l++) v[l] = x;
   return v;
 }
+/* Some lane of m nonzero: one test instruction where the object is
+ * compiled for it (masks here are all ones or zero in every lane). */
 CL_INLINE int m_any(Mk m) {
+#if CLW == 8 && defined(__AVX512F__)
+  return _mm512_test_epi64_mask((__m512i)m, (__m512i)m) != 0;
+#elif CLW == 4 && defined(__AVX__)
+  return !_mm256_testz_si256((__m256i)m, (__m256i)m);
+#elif CLW == 2 && defined(__SSE2__)
+  return _mm_movemask_pd((__m128d)m) != 0;
+#else
   long long r = 0;
   for (int l = 0; l < CLW; l++) r |= m[l];
   return r != 0;
+#endif
 }
 
-/* exp_small of every lane: the three polynomials in vectors, exp() for
- * the live lanes whose |x| is 2^-6 or more (NaN included). */
+/* exp_small of every live lane: the polynomials in vectors, each only
+ * when a live lane needs it (a chord step's |x| is mostly below 2^-20:
+ * the degree 2 alone), exp() for the live lanes whose |x| is 2^-6 or
+ * more (NaN included).  A lane not live gets some value, never read. */
 CL_INLINE V cl_exp_small(V x, Mk live) {
   V a = v_abs(x);
-  V p2 = ENT_TRADE_EXP_P2(x);
-  V p4 = ENT_TRADE_EXP_P4(x);
-  V p7 = ENT_TRADE_EXP_P7(x);
-  V y = v_sel(a < 0x1p-20, p2, v_sel(a < 0x1p-12, p4, p7));
+  V y = ENT_TRADE_EXP_P2(x);
+  Mk m4 = ~(a < 0x1p-20) & live;
+  if (m_any(m4)) {
+    Mk m7 = ~(a < 0x1p-12) & live;
+    y = v_sel(m4, ENT_TRADE_EXP_P4(x), y);
+    if (m_any(m7)) y = v_sel(m7, ENT_TRADE_EXP_P7(x), y);
+  }
   Mk big = ~(a < 0x1p-6) & live;
   if (m_any(big))
     for (int l = 0; l < CLW; l++)
@@ -212,6 +232,7 @@ CL_INLINE void cl_lu_factor(struct cl_lanes *restrict g, size_t n) {
     }
   }
   Mk bad = g->bad | ~(scale > 0.0) | ~(scale <= DBL_MAX);
+  g->swapped = 0;
   for (size_t c = 0; c < n; c++) {
     Mk piv = m_set((long long)c);
     V best = v_abs(g->J[c][c]);
@@ -222,7 +243,8 @@ CL_INLINE void cl_lu_factor(struct cl_lanes *restrict g, size_t n) {
       best = v_sel(up, a, best);
     }
     bad |= ~(best > 1e-14 * scale);
-    if (m_any(piv != (long long)c))
+    if (m_any(piv != (long long)c)) {
+      g->swapped = 1;
       for (size_t i = c + 1; i < n; i++) {
         Mk m = piv == (long long)i;
         if (!m_any(m)) continue;
@@ -235,6 +257,7 @@ CL_INLINE void cl_lu_factor(struct cl_lanes *restrict g, size_t n) {
         g->perm[c] = m_sel(m, g->perm[i], t);
         g->perm[i] = m_sel(m, t, g->perm[i]);
       }
+    }
     V pv = g->J[c][c];
     for (size_t i = c + 1; i < n; i++) {
       V f = g->J[i][c] / pv;
@@ -254,8 +277,9 @@ CL_INLINE void cl_lu_factor(struct cl_lanes *restrict g, size_t n) {
 CL_INLINE void cl_lu_apply(struct cl_lanes *restrict g, size_t n) {
   for (size_t i = 0; i < n; i++) g->rhs[i] = -g->F[i];
   for (size_t i = 0; i < n; i++) {
-    V s;
-    for (int l = 0; l < CLW; l++) s[l] = g->rhs[g->perm[i][l]][l];
+    V s = g->rhs[i]; /* the permutation: none unless rows were swapped */
+    if (g->swapped)
+      for (int l = 0; l < CLW; l++) s[l] = g->rhs[g->perm[i][l]][l];
     for (size_t k = 0; k < i; k++) s = s - g->J[i][k] * g->dz[k];
     g->dz[i] = s;
   }
