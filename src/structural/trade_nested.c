@@ -328,8 +328,8 @@ static void nested_jacobian(ent_trade_nested_work *w, size_t n, double th,
     for (size_t l = 0; l < n; l++) {
       const double *al = w->a + l * n;
       double d = xi[i] * w->h[l * n + i];
-      for (size_t j = 0; j < n; j++)
-        if (j != i) d += xi[j] * al[j];
+      for (size_t j = 0; j < i; j++) d += xi[j] * al[j]; /* j != i, in order */
+      for (size_t j = i + 1; j < n; j++) d += xi[j] * al[j];
       if (l == i) d -= thf * foreign + w->w[i] * w->Y[i];
       Ji[l] = d / w->Y[i];
     }
