@@ -381,16 +381,23 @@ ent_status ent_indicators_cinc(size_t n_states, size_t n_comp, const double *x,
   if (!x || !cinc || n_states == 0 || n_comp == 0) return ENT_EINVAL;
   for (size_t i = 0; i < n_states * n_comp; i++)
     if (isinf(x[i])) return ENT_EINVAL;
-  for (size_t k = 0; k < n_comp; k++)
-    if (!isfinite(component_total(n_states, n_comp, x, k))) return ENT_EINVAL;
-  /* O(n_states^2 n_comp): the totals are recomputed per state so that no
-   * scratch is needed; n_states is the size of a state system (< 300). */
+  /* the totals of the first CINC_KEEP components kept (the same sums);
+   * those of further components recomputed per state, so that no
+   * scratch is needed: O(n_states^2) each, n_states < 300 */
+  enum { CINC_KEEP = 8 };
+  double kept[CINC_KEEP];
+  for (size_t k = 0; k < n_comp; k++) {
+    double tot = component_total(n_states, n_comp, x, k);
+    if (!isfinite(tot)) return ENT_EINVAL;
+    if (k < CINC_KEEP) kept[k] = tot;
+  }
   for (size_t i = 0; i < n_states; i++) {
     double sum = 0.0;
     size_t avail = 0;
     for (size_t k = 0; k < n_comp; k++) {
       double v = x[i * n_comp + k];
-      double tot = component_total(n_states, n_comp, x, k);
+      double tot = k < CINC_KEEP ? kept[k]
+                                 : component_total(n_states, n_comp, x, k);
       double r = tot > 0.0 && !missing(v) ? v / tot : -1.0;
       if (share) share[i * n_comp + k] = r;
       if (r >= 0.0) {
