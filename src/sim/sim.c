@@ -513,9 +513,25 @@ static int indicator_value(ent_sim *s, int id, size_t a, size_t b,
   }
   ent_indicators_dyad dy;
   int ge = id == ENT_IND_VULNERABILITY_GE || id == ENT_IND_VULNERABILITY_ASYMMETRY;
-  if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, ge ? s->iw : NULL,
-                           &dy) != ENT_OK)
-    return -1;
+  if (ge) {
+    if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, s->iw,
+                                    &dy) != ENT_OK)
+      return -1;
+  } else {
+    /* the fields below are ent_indicators_dyad_core's: its totals and
+     * checks only (where they pass, the concentration indices that
+     * ent_indicators_dyad_compute goes on to make cannot fail: the same
+     * sums, positive and finite) */
+    ent_indicators_totals ta, tb;
+    if (a >= nb || b >= nb || a == b || !(s->topts.theta > 0.0) ||
+        !isfinite(s->topts.theta))
+      return -1;
+    ent_indicators_totals_of(nb, s->X, a, &ta);
+    ent_indicators_totals_of(nb, s->X, b, &tb);
+    if (ent_indicators_dyad_core(nb, s->X, s->gdp, a, b, s->topts.theta, &ta,
+                                 &tb, &dy) != ENT_OK)
+      return -1;
+  }
   switch (id) {
   case ENT_IND_DEPENDENCE: *out = dy.trade_dependence_ab; break;
   case ENT_IND_DEPENDENCE_ASYMMETRY: *out = dy.dependence_asymmetry; break;
@@ -554,10 +570,14 @@ static ent_status trade_step(ent_sim *s, int t, ent_diag *d) {
   double *beta = s->Xstar, *emb = s->b;
   shocks_at(s, t, beta, emb);
   for (size_t k = 0; k < nn; k++) {
+    if (k % (nb + 1) == 0) { /* domestic flows: never shocked */
+      s->b[k] = 1.0;
+      continue;
+    }
     double e = s->emb0[k] > 0.0 ? emb[k] / s->emb0[k] : 1.0;
     double lb = s->beta_link[k] - s->beta_link_base[k];
-    s->b[k] = exp(beta[k] - s->beta0[k] + lb) * e;
-    if (k % (nb + 1) == 0) s->b[k] = 1.0; /* domestic flows: never shocked */
+    double x = beta[k] - s->beta0[k] + lb;
+    s->b[k] = (x == 0.0 ? 1.0 : exp(x)) * e; /* exp(+-0) is 1 exactly */
   }
   ent_trade_info info;
   ent_trade_out out = {0};
@@ -802,6 +822,29 @@ static const char *channel_variable(ent_channel_kind k) {
       return ENT_ENOMEM;                                                 \
   } while (0)
 
+/* What record_alignment reads of issue i for every pair: its positions
+ * and saliences per dimension, its range, and the expected-utility
+ * history it was decided by (NULL if none, or no round). */
+typedef struct align_issue {
+  const double *cur, *sal;
+  const ent_eum_hist *h;
+  size_t nd;
+  double range;
+} align_issue;
+
+static void align_issue_of(const ent_sim *s, size_t i, align_issue *p) {
+  const ent_issue *is = &s->m->issues[i];
+  const issue_ws *q = &s->ws[i];
+  p->cur = q->cur;
+  p->sal = q->item_sal;
+  p->nd = is->n_dims;
+  p->range = is->hi - is->lo;
+  p->h = q->decider == ENT_BARGAIN_EUM
+             ? ent_issue_run_hist(&s->run->issues[i])
+             : NULL;
+  if (p->h && !(p->h->n_rounds > 0)) p->h = NULL;
+}
+
 /* Alignment of every unordered pair of actors in year t ("A-B", A before
  * B in the scenario's order; only the report's pairs past 12 actors):
  * the S score over the issues both hold a position on (docs/models/
@@ -829,6 +872,20 @@ static ent_status record_alignment(ent_sim *s, int t) {
                               : 1.0)
                    : s->sal[i][k];
   }
+  /* each region's class counts, and each issue's facts, made once (the
+   * issues past ALIGN_ISSUES made per pair as they come) */
+  unsigned char coop_of[ENT_REGION_COUNT], conf_of[ENT_REGION_COUNT];
+  for (int g = 0; g < ENT_REGION_COUNT; g++) {
+    ent_class c = ent_run_region_class((ent_eum_region)g);
+    coop_of[g] = c == ENT_CLASS_AGREEMENT || c == ENT_CLASS_COMPROMISE;
+    conf_of[g] = c == ENT_CLASS_CONFLICT;
+  }
+  enum { ALIGN_ISSUES = 32 };
+  align_issue ai[ALIGN_ISSUES];
+  size_t n_ai = m->n_issues < ALIGN_ISSUES ? m->n_issues : ALIGN_ISSUES;
+  for (size_t i = 0; i < n_ai; i++) align_issue_of(s, i, &ai[i]);
+  ent_align_item *align = s->align;
+  size_t n_align = s->n_align;
   for (size_t a = 0; a < na; a++)
     for (size_t b = a + 1; b < na; b++) {
       if (na > 12) {
@@ -840,35 +897,34 @@ static ent_status record_alignment(ent_sim *s, int t) {
         if (!listed) continue;
       }
       size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
+      const long *sa_of = s->stake_of + a, *sb_of = s->stake_of + b;
       for (size_t i = 0; i < m->n_issues; i++) {
-        long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
+        long ka = sa_of[i * na], kb = sb_of[i * na];
         if (ka < 0 || kb < 0) continue;
-        const ent_issue *is = &m->issues[i];
-        const issue_ws *q = &s->ws[i];
-        size_t nd = is->n_dims;
-        const double *xa = q->cur + (size_t)ka * nd, *xb = q->cur + (size_t)kb * nd;
-        const double *sa = q->item_sal + (size_t)ka * nd;
-        const double *sb = q->item_sal + (size_t)kb * nd;
-        for (size_t d = 0; d < nd && n_items < s->n_align; d++)
-          s->align[n_items++] =
-              (ent_align_item){xa[d], xb[d], sa[d], sb[d], is->hi - is->lo};
-        const ent_eum_hist *h = q->decider == ENT_BARGAIN_EUM
-                                    ? ent_issue_run_hist(&r->issues[i])
-                                    : NULL;
-        if (h && h->n_rounds > 0) {
-          ent_eum_region g = ent_eum_hist_region(h, h->n_rounds, (size_t)ka,
-                                                 (size_t)kb);
-          ent_class c = ent_run_region_class(g);
+        align_issue more;
+        const align_issue *p = i < n_ai ? &ai[i] : &more;
+        if (i >= n_ai) align_issue_of(s, i, &more);
+        size_t nd = p->nd;
+        const double *xa = p->cur + (size_t)ka * nd, *xb = p->cur + (size_t)kb * nd;
+        const double *sa = p->sal + (size_t)ka * nd, *sb = p->sal + (size_t)kb * nd;
+        for (size_t d = 0; d < nd && n_items < n_align; d++)
+          align[n_items++] =
+              (ent_align_item){xa[d], xb[d], sa[d], sb[d], p->range};
+        if (p->h) {
+          ent_eum_region g = ent_eum_hist_region(p->h, p->h->n_rounds,
+                                                 (size_t)ka, (size_t)kb);
           n_classed++;
-          n_coop += c == ENT_CLASS_AGREEMENT || c == ENT_CLASS_COMPROMISE;
-          n_conf += c == ENT_CLASS_CONFLICT;
+          if ((unsigned)g < ENT_REGION_COUNT) {
+            n_coop += coop_of[g];
+            n_conf += conf_of[g];
+          }
         }
       }
       double sc;
       const char *ent = s->nm.actor_dash ? s->nm.actor_dash[a * na + b] : buf;
       if (!s->nm.actor_dash)
         snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
-      if (ent_alignment_s(n_items, s->align, &sc) == 0)
+      if (ent_alignment_s(n_items, align, &sc) == 0)
         REC(ENT_VAR_ALIGNMENT, ent, sc);
       if (n_classed) {
         REC(ENT_VAR_COOPERATION_SHARE, ent, (double)n_coop / (double)n_classed);
@@ -889,7 +945,10 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   size_t nb = s->nb;
   char ent[72];
   /* bloc series */
-  double cinc_x[2 * 300] = {0}, cinc[300] = {0};
+  /* nb <= 300 (scenario_struct.c); only the first nb are read, so the
+   * arrays are not cleared whole (7 kB a year) */
+  double cinc_x[2 * 300], cinc[300];
+  cinc_x[0] = cinc_x[1] = 0.0; /* written below; GCC cannot tell nb > 0 */
   for (size_t i = 0; i < nb; i++) {
     cinc_x[2 * i] = s->milex[i];
     cinc_x[2 * i + 1] = s->gdp[i];
@@ -1029,10 +1088,15 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         }
       }
     }
-  /* channels: per channel, and totals per kind and route */
+  /* channels: per channel, and totals per kind and route (the flows of
+   * the first CHAN_KEEP channels made once) */
+  enum { CHAN_KEEP = 64 };
+  double flow[CHAN_KEEP];
+  size_t n_kept = st->n_channels < CHAN_KEEP ? st->n_channels : CHAN_KEEP;
+  for (size_t c = 0; c < n_kept; c++) flow[c] = channel_flow(s, c, t);
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
-    double f = channel_flow(s, c, t);
+    double f = c < n_kept ? flow[c] : channel_flow(s, c, t);
     if (ent_run_record(r, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
                        t, f))
       return ENT_ENOMEM;
@@ -1046,7 +1110,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
     for (size_t q = c; q < st->n_channels; q++)
       if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
           st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
-        tot += channel_flow(s, q, t);
+        tot += q < n_kept ? flow[q] : channel_flow(s, q, t);
     const char *name = s->nm.arrow && ch->from != ch->to
                            ? s->nm.arrow[ch->from * nb + ch->to]
                            : ent;
