@@ -104,8 +104,9 @@ struct ent_sim {
                               of this year's solve; [2nb] scratch for
                               nb > ENT_SIM_WARM_MAX; NULL in reference
                               runs */
-  unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set; NULL for
-                              nb > ENT_SIM_WARM_MAX */
+  unsigned char *vul_have; /* [nb*nb] vul_w of (a, b) is set (nonzero:
+                              1 + the cut's work last year, record_year's
+                              order); NULL for nb > ENT_SIM_WARM_MAX */
   ent_sim_names nm;         /* entity names of the recorded series,
                               made once per run (sim_names.h) */
 };
@@ -513,25 +514,13 @@ static int indicator_value(ent_sim *s, int id, size_t a, size_t b,
   }
   ent_indicators_dyad dy;
   int ge = id == ENT_IND_VULNERABILITY_GE || id == ENT_IND_VULNERABILITY_ASYMMETRY;
-  if (ge) {
-    if (ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts, s->iw,
-                                    &dy) != ENT_OK)
-      return -1;
-  } else {
-    /* the fields below are ent_indicators_dyad_core's: its totals and
-     * checks only (where they pass, the concentration indices that
-     * ent_indicators_dyad_compute goes on to make cannot fail: the same
-     * sums, positive and finite) */
-    ent_indicators_totals ta, tb;
-    if (a >= nb || b >= nb || a == b || !(s->topts.theta > 0.0) ||
-        !isfinite(s->topts.theta))
-      return -1;
-    ent_indicators_totals_of(nb, s->X, a, &ta);
-    ent_indicators_totals_of(nb, s->X, b, &tb);
-    if (ent_indicators_dyad_core(nb, s->X, s->gdp, a, b, s->topts.theta, &ta,
-                                 &tb, &dy) != ENT_OK)
-      return -1;
-  }
+  /* without a GE solve, the core's columns alone: the same values and
+   * failures (indicators.h) */
+  if ((ge ? ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts,
+                                        s->iw, &dy)
+          : ent_indicators_dyad_core_of(nb, s->X, s->gdp, a, b,
+                                        s->topts.theta, &dy)) != ENT_OK)
+    return -1;
   switch (id) {
   case ENT_IND_DEPENDENCE: *out = dy.trade_dependence_ab; break;
   case ENT_IND_DEPENDENCE_ASYMMETRY: *out = dy.dependence_asymmetry; break;
@@ -822,9 +811,8 @@ static const char *channel_variable(ent_channel_kind k) {
       return ENT_ENOMEM;                                                 \
   } while (0)
 
-/* What record_alignment reads of issue i for every pair: its positions
- * and saliences per dimension, its range, and the expected-utility
- * history it was decided by (NULL if none, or no round). */
+/* What record_alignment reads of issue i for every pair (h: the EUM
+ * history it was decided by, NULL if none or no round). */
 typedef struct align_issue {
   const double *cur, *sal;
   const ent_eum_hist *h;
@@ -839,9 +827,8 @@ static void align_issue_of(const ent_sim *s, size_t i, align_issue *p) {
   p->sal = q->item_sal;
   p->nd = is->n_dims;
   p->range = is->hi - is->lo;
-  p->h = q->decider == ENT_BARGAIN_EUM
-             ? ent_issue_run_hist(&s->run->issues[i])
-             : NULL;
+  p->h = q->decider == ENT_BARGAIN_EUM ? ent_issue_run_hist(&s->run->issues[i])
+                                       : NULL;
   if (p->h && !(p->h->n_rounds > 0)) p->h = NULL;
 }
 
@@ -872,8 +859,7 @@ static ent_status record_alignment(ent_sim *s, int t) {
                               : 1.0)
                    : s->sal[i][k];
   }
-  /* each region's class counts, and each issue's facts, made once (the
-   * issues past ALIGN_ISSUES made per pair as they come) */
+  /* each region's class counts, and each issue's facts, made once */
   unsigned char coop_of[ENT_REGION_COUNT], conf_of[ENT_REGION_COUNT];
   for (int g = 0; g < ENT_REGION_COUNT; g++) {
     ent_class c = ent_run_region_class((ent_eum_region)g);
@@ -945,9 +931,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   size_t nb = s->nb;
   char ent[72];
   /* bloc series */
-  /* nb <= 300 (scenario_struct.c); only the first nb are read, so the
-   * arrays are not cleared whole (7 kB a year) */
-  double cinc_x[2 * 300], cinc[300];
+  double cinc_x[2 * 300], cinc[300]; /* nb <= 300; not cleared whole */
   cinc_x[0] = cinc_x[1] = 0.0; /* written below; GCC cannot tell nb > 0 */
   for (size_t i = 0; i < nb; i++) {
     cinc_x[2 * i] = s->milex[i];
@@ -997,6 +981,7 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
   ent_indicators_dyad vdy[VB];
   ent_status vdy_st[VB], vst[VB];
   double vva[VB], vvb[VB];
+  unsigned char vwork[VB], key[VB], work[VB]; /* work: of the cut solves */
   int batch = s->iw && !s->reference && s->vul_have && theta_ok &&
               nb <= ENT_TRADE_LANES_NMAX;
   if (batch) {
@@ -1013,19 +998,21 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         if (vdy_st[a * nb + b] != ENT_OK) continue;
         ci[cnt] = a;
         cj[cnt] = b;
-        warm[cnt] = s->vul_have[a * nb + b];
+        warm[cnt] = s->vul_have[a * nb + b] != 0; /* 1 + last year's work */
+        key[cnt] = warm[cnt] ? s->vul_have[a * nb + b] : 255; /* cold: most */
         wp[cnt] = s->vul_w + (a * nb + b) * 2 * nb;
         cnt++;
       }
     ent_status rc = ent_indicators_vulnerability_ge_cuts(
         nb, s->X, cnt, ci, cj, ENT_IND_CUT_BOTH, &s->vopts, s->iw, wp, warm,
-        vva, vvb, vst);
+        vva, vvb, vst, key, work);
     if (rc != ENT_OK) return rc;
     for (size_t k = cnt; k-- > 0;) { /* to the pairs' places, k <= a*nb+b */
       size_t at = ci[k] * nb + cj[k];
       vst[at] = vst[k];
       vva[at] = vva[k];
       vvb[at] = vvb[k];
+      vwork[at] = work[k] < 255 ? (unsigned char)(work[k] + 1) : 255;
     }
   }
   for (size_t a = 0; a < nb; a++)
@@ -1076,7 +1063,8 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
                          nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw,
                          wp, warm, &va, &vb);
         }
-        if (vs == ENT_OK && s->vul_have) s->vul_have[a * nb + b] = 1;
+        if (vs == ENT_OK && s->vul_have)
+          s->vul_have[a * nb + b] = batch ? vwork[a * nb + b] : 1;
         if (vs == ENT_OK) {
           char buf[72];
           const char *rev = s->nm.arrow ? s->nm.arrow[b * nb + a] : buf;
@@ -1088,11 +1076,9 @@ static ent_status record_year(ent_sim *s, int t, int base_year) {
         }
       }
     }
-  /* channels: per channel, and totals per kind and route (the flows of
-   * the first CHAN_KEEP channels made once) */
-  enum { CHAN_KEEP = 64 };
-  double flow[CHAN_KEEP];
-  size_t n_kept = st->n_channels < CHAN_KEEP ? st->n_channels : CHAN_KEEP;
+  /* channels: per channel, and totals per kind and route (flows made once) */
+  double flow[64];
+  size_t n_kept = st->n_channels < 64 ? st->n_channels : 64;
   for (size_t c = 0; c < n_kept; c++) flow[c] = channel_flow(s, c, t);
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];

@@ -241,33 +241,59 @@ ent_status ent_indicators_vulnerability_ge_cuts(
     size_t n, const double *X, size_t count, const size_t *ci,
     const size_t *cj, ent_indicators_cut cut, const ent_trade_opts *o,
     ent_indicators_work *w, double *const *state, const int *warm,
-    double *vul_i, double *vul_j, ent_status *st) {
+    double *vul_i, double *vul_j, ent_status *st, const unsigned char *order,
+    unsigned char *steps) {
   if (!w || !o || !X || !ci || !cj || !state || !warm || !vul_i || !st ||
       n > w->cap)
     return ENT_EINVAL;
   int cut_ij = cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_EXPORTS;
   int cut_ji = cut == ENT_IND_CUT_BOTH || cut == ENT_IND_CUT_IMPORTS;
-  for (size_t base = 0; base < count; base += ENT_TRADE_LANES) {
-    size_t cnt = count - base;
-    if (cnt > ENT_TRADE_LANES) cnt = ENT_TRADE_LANES;
-    double wi[ENT_TRADE_LANES], wj[ENT_TRADE_LANES];
-    unsigned char ok[ENT_TRADE_LANES];
-    ent_trade_cut_solve_lanes(n, cnt, ci + base, cj + base, cut_ij, cut_ji,
-                              o, w->trade, state + base, warm + base, wi, wj,
-                              ok, ENT_TRADE_LANES);
-    /* the lanes first: a scalar solve below may take the workspace and
-     * prepare the baseline again (the same values) */
-    for (size_t k = 0; k < cnt; k++)
-      if (ok[k]) {
-        st[base + k] = ENT_OK;
-        vul_i[base + k] = 1.0 - wi[k];
-        if (vul_j) vul_j[base + k] = 1.0 - wj[k];
+  enum { BLK = 64 };
+  for (size_t b0 = 0; b0 < count; b0 += BLK) {
+    size_t m = count - b0 < BLK ? count - b0 : BLK;
+    /* the block's pairs by key (insertion, stable), gathered */
+    size_t ix[BLK], ci2[BLK], cj2[BLK];
+    double *s2[BLK];
+    int w2[BLK];
+    for (size_t k = 0; k < m; k++) {
+      size_t at = k;
+      for (; order && at > 0 && order[b0 + ix[at - 1]] > order[b0 + k]; at--)
+        ix[at] = ix[at - 1];
+      ix[at] = k;
+    }
+    for (size_t k = 0; k < m; k++) {
+      size_t p = b0 + ix[k];
+      ci2[k] = ci[p];
+      cj2[k] = cj[p];
+      s2[k] = state[p];
+      w2[k] = warm[p];
+    }
+    for (size_t base = 0; base < m; base += ENT_TRADE_LANES) {
+      size_t cnt = m - base;
+      if (cnt > ENT_TRADE_LANES) cnt = ENT_TRADE_LANES;
+      double wi[ENT_TRADE_LANES], wj[ENT_TRADE_LANES];
+      unsigned char ok[ENT_TRADE_LANES], ws[ENT_TRADE_LANES];
+      ent_trade_cut_solve_lanes(n, cnt, ci2 + base, cj2 + base, cut_ij,
+                                cut_ji, o, w->trade, s2 + base, w2 + base, wi,
+                                wj, ok, ws, ENT_TRADE_LANES);
+      /* the lanes first: a scalar solve below may take the workspace and
+       * prepare the baseline again (the same values) */
+      for (size_t k = 0; k < cnt; k++) {
+        size_t p = b0 + ix[base + k];
+        if (steps) steps[p] = ws[k];
+        if (!ok[k]) continue;
+        st[p] = ENT_OK;
+        vul_i[p] = 1.0 - wi[k];
+        if (vul_j) vul_j[p] = 1.0 - wj[k];
       }
-    for (size_t k = 0; k < cnt; k++)
-      if (!ok[k])
-        st[base + k] = ent_indicators_vulnerability_ge_cut(
-            n, X, ci[base + k], cj[base + k], cut, o, w, state[base + k],
-            warm[base + k], &vul_i[base + k], vul_j ? &vul_j[base + k] : NULL);
+      for (size_t k = 0; k < cnt; k++) {
+        size_t p = b0 + ix[base + k];
+        if (!ok[k])
+          st[p] = ent_indicators_vulnerability_ge_cut(
+              n, X, ci[p], cj[p], cut, o, w, state[p], warm[p], &vul_i[p],
+              vul_j ? &vul_j[p] : NULL);
+      }
+    }
   }
   return ENT_OK;
 }
@@ -308,6 +334,17 @@ ent_status ent_indicators_dyad_core(size_t n, const double *X,
   out->sensitivity_export_ab = xab / ta->output;
   out->vulnerability_pe_ab = ent_indicators_vulnerability_pe(pi_ba, theta);
   return ENT_OK;
+}
+
+ent_status ent_indicators_dyad_core_of(size_t n, const double *X,
+                                      const double *G, size_t a, size_t b,
+                                      double theta, ent_indicators_dyad *out) {
+  if (!X || a >= n || b >= n || a == b || !(theta > 0.0) || !isfinite(theta))
+    return ENT_EINVAL;
+  ent_indicators_totals ta, tb;
+  ent_indicators_totals_of(n, X, a, &ta);
+  ent_indicators_totals_of(n, X, b, &tb);
+  return ent_indicators_dyad_core(n, X, G, a, b, theta, &ta, &tb, out);
 }
 
 ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *G,

@@ -137,13 +137,19 @@ ENT_LOCAL ent_status ent_indicators_vulnerability_ge_cut(
  * of the prepared baseline X, state[k] and warm[k] each pair's: the same
  * results, bits and statuses (st[k]) as calling it for k = 0, 1, ...
  * (pairs solved side by side with ent_trade_cut_solve_lanes where they
- * take the usual path, the others one by one).  Returns ENT_EINVAL for
- * invalid arrays (then nothing is solved), else ENT_OK. */
+ * take the usual path, the others one by one).  order (may be NULL): a
+ * key a pair; the pairs go to the lanes by ascending key (stable, in
+ * blocks of 64 pairs), so that pairs of like work (a key such as last
+ * year's steps) step together -- the results are the same in any order.
+ * steps (may be NULL): each pair's work, as ent_trade_cut_solve_lanes
+ * gives it (255: solved one by one).  Returns ENT_EINVAL for invalid
+ * arrays (then nothing is solved), else ENT_OK. */
 ENT_LOCAL ent_status ent_indicators_vulnerability_ge_cuts(
     size_t n, const double *X, size_t count, const size_t *ci,
     const size_t *cj, ent_indicators_cut cut, const ent_trade_opts *o,
     ent_indicators_work *w, double *const *state, const int *warm,
-    double *vul_i, double *vul_j, ent_status *st);
+    double *vul_i, double *vul_j, ent_status *st, const unsigned char *order,
+    unsigned char *steps);
 
 /* Every dyadic indicator for the ordered pair (a, b), the columns of
  * gravity-reference/indicators_expected.csv and more. */
@@ -202,6 +208,14 @@ ENT_LOCAL ent_status ent_indicators_dyad_core(size_t n, const double *X,
                                        const ent_indicators_totals *ta,
                                        const ent_indicators_totals *tb,
                                        ent_indicators_dyad *out);
+
+/* ent_indicators_dyad_core for one pair, its totals made here; also
+ * checks the arguments as ent_indicators_dyad_compute does (ENT_EINVAL
+ * for a, b out of range or equal, theta not positive and finite). */
+ENT_LOCAL ent_status ent_indicators_dyad_core_of(size_t n, const double *X,
+                                          const double *G, size_t a,
+                                          size_t b, double theta,
+                                          ent_indicators_dyad *out);
 
 /* COW CINC (section 6).  x is n_states * n_comp, row-major (state i,
  * component k; COW order milex, milper, irst, pec, tpop, upop, but any

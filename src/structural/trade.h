@@ -159,7 +159,11 @@ ENT_LOCAL ent_status ent_trade_cut_solve(size_t n, size_t i, size_t j,
  * wm[k] got what ent_trade_cut_solve gives on ENT_OK, the same bits;
  * solved[k] = 0: nothing of cut k was written, and the caller solves it
  * with ent_trade_cut_solve (a second Newton step, a shortened step, a
- * failure).  Returns the count solved (0 for invalid arguments, n too
+ * failure).  steps (may be NULL): steps[k] = the work of a solved cut,
+ * 2 a Newton step and 1 a chord step (at most 254), 255 for a cut not
+ * solved -- for a caller that groups cuts of like work next time (the
+ * order of the cuts changes no bits).  Returns the count solved (0 for
+ * invalid arguments, n too
  * large or no prepared baseline).  lanes: the most cuts a group may
  * step together, 2 (SSE2 or the compiler's generic vectors), 4 (AVX2) or
  * 8 (AVX-512): the widest of these that this CPU runs; the same bits
@@ -169,7 +173,8 @@ ENT_LOCAL size_t ent_trade_cut_solve_lanes(
     size_t n, size_t count, const size_t *ci, const size_t *cj, int cut_ij,
     int cut_ji, const ent_trade_opts *o, ent_trade_work *w,
     double *const *wm, const int *warm, double *welfare_i,
-    double *welfare_j, unsigned char *solved, int lanes);
+    double *welfare_j, unsigned char *solved, unsigned char *steps,
+    int lanes);
 
 /* Nested-CES extension (trade_nested.c, docs/models/gravity.md): home
  * vs foreign composite with elasticity theta, among foreign suppliers

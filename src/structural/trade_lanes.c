@@ -67,9 +67,11 @@ size_t ent_trade_cut_solve_lanes(size_t n, size_t count, const size_t *ci,
                                  const ent_trade_opts *o, ent_trade_work *w,
                                  double *const *wm, const int *warm,
                                  double *welfare_i, double *welfare_j,
-                                 unsigned char *solved, int lanes) {
+                                 unsigned char *solved, unsigned char *steps,
+                                 int lanes) {
   if (!solved) return 0;
   for (size_t k = 0; k < count; k++) solved[k] = 0;
+  for (size_t k = 0; steps && k < count; k++) steps[k] = 255;
   if (!w || !w->lanes || !o || !ci || !cj || !wm || !warm || !welfare_i ||
       n < 2 || n > ENT_TRADE_LANES_NMAX || n != w->cut_n ||
       !ent_trade_opts_valid(o) || !o->newton)
@@ -77,5 +79,5 @@ size_t ent_trade_cut_solve_lanes(size_t n, size_t count, const size_t *ci,
   for (size_t k = 0; k < count; k++)
     if (ci[k] >= n || cj[k] >= n || ci[k] == cj[k] || !wm[k]) return 0;
   return cl_kernel(lanes)(n, count, ci, cj, cut_ij, cut_ji, o, w, wm, warm,
-                          welfare_i, welfare_j, solved);
+                          welfare_i, welfare_j, solved, steps);
 }

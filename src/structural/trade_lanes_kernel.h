@@ -45,6 +45,7 @@ struct cl_lanes {
   int swapped; /* cl_lu_factor swapped rows in some lane */
   Mk live; /* nonzero: still stepping */
   Mk perm[CL_N]; /* LU row permutation */
+  Mk nst; /* each lane's work: 2 a Newton step, 1 a chord step */
 };
 _Static_assert(sizeof(struct cl_lanes) <= ENT_TRADE_LANES_BYTES,
                "trade_work.h: ENT_TRADE_LANES_BYTES too small");
@@ -388,6 +389,7 @@ CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
     }
     if (!any) return;
     /* a Newton step, whole (else the scalar solve's line search) */
+    g->nst = g->nst + (g->live & 2);
     cl_jacobian(g, n, w, o);
     cl_lu_factor(g, n);
     cl_lu_apply(g, n);
@@ -420,6 +422,7 @@ CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
     for (int k = 0; k < ENT_TRADE_CHORD_MAX && any; k++) {
       for (int l = 0; l < CLW; l++)
         if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
+      g->nst = g->nst + (g->live & 1);
       cl_lu_apply(g, n);
       Mk bad0 = g->bad;
       cl_state(g, n, w, o, 1);
@@ -470,6 +473,7 @@ size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
     for (size_t r = 0; r < n; r++)
       for (size_t c = 0; c < n; c++)
         g->pb[r][c] = v_set(w->pb0[r * n + c]);
+    g->nst = m_set(0);
     for (int l = 0; l < CLW; l++) {
       g->live[l] = (size_t)l < cnt ? -1 : 0;
       g->bad[l] = 0;
@@ -492,7 +496,11 @@ size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
     struct cl_job jb = {n, base, w, o, ci, cj, wm, welfare_i, welfare_j,
                         solved};
     cl_steps(g, n, &jb);
-    for (size_t l = 0; l < cnt; l++) done += solved[base + l];
+    for (size_t l = 0; l < cnt; l++) {
+      done += solved[base + l];
+      if (steps && solved[base + l])
+        steps[base + l] = g->nst[l] < 254 ? (unsigned char)g->nst[l] : 254;
+    }
   }
   return done;
 }

@@ -53,7 +53,7 @@ struct ent_trade_work {
   size_t n, size_t count, const size_t *ci, const size_t *cj, int cut_ij,  \
       int cut_ji, const ent_trade_opts *o, ent_trade_work *w,               \
       double *const *wm, const int *warm, double *welfare_i,                \
-      double *welfare_j, unsigned char *solved
+      double *welfare_j, unsigned char *solved, unsigned char *steps
 ENT_LOCAL size_t ent_trade_lanes_w2(ENT_TRADE_LANES_ARGS);
 ENT_LOCAL size_t ent_trade_lanes_w4(ENT_TRADE_LANES_ARGS);
 ENT_LOCAL size_t ent_trade_lanes_w8(ENT_TRADE_LANES_ARGS);

@@ -130,6 +130,13 @@ static void test_expected_csv(void **state) {
         {core.vulnerability_pe_ab, d.vulnerability_pe_ab}};
     for (size_t k = 0; k < 7; k++)
       assert_memory_equal(&cv[k][0], &cv[k][1], sizeof(double));
+    /* and with the totals made for the pair (the simulation's links) */
+    ent_indicators_dyad one;
+    memset(&one, 0, sizeof one);
+    assert_int_equal(ent_indicators_dyad_core_of(f->n, f->X, NULL, a, b,
+                                                 o.theta, &one),
+                     ENT_OK);
+    assert_memory_equal(&one, &core, sizeof one);
     for (size_t k = 0; k < 18; k++) {
       double want = ref_num(&t, r, ref_col(&t, cols[k]));
       if (rel_err(got[k], want) > 1e-9)
@@ -429,12 +436,16 @@ static void test_vulnerability_cut_lanes(void **state) {
                                       warm[p], &wi[p], &wj[p], NULL);
         /* side by side; the cuts given back solved by the scalar solve */
         double li[15], lj[15];
-        unsigned char ok[15];
+        unsigned char ok[15], ws[15];
         size_t got = ent_trade_cut_solve_lanes(6, 15, ci, cj, 1, 1, &o, tw,
-                                               pl, warm, li, lj, ok, lanes);
+                                               pl, warm, li, lj, ok, ws,
+                                               lanes);
         size_t cnt = 0;
         for (p = 0; p < 15; p++) {
           cnt += ok[p];
+          /* the work: a Newton step (2) at least when solved */
+          if (ok[p]) assert_in_range(ws[p], 2, 254);
+          else assert_int_equal(ws[p], 255);
           if (ok[p]) {
             assert_int_equal(st[p], ENT_OK);
             assert_memory_equal(&li[p], &wi[p], sizeof(double));
@@ -453,12 +464,16 @@ static void test_vulnerability_cut_lanes(void **state) {
         solved_total += cnt;
         /* the indicators' wrapper against ent_indicators_vulnerability_ge_cut */
         double vi[15], vj[15], ri, rj;
+        /* the pairs to the lanes in another order: the same results */
+        unsigned char key[15], vw[15];
+        for (p = 0; p < 15; p++) key[p] = (unsigned char)((p * 7) % 5);
         ent_status vs[15];
         assert_int_equal(ent_indicators_vulnerability_prepare(6, X, iw),
                          ENT_OK);
         assert_int_equal(ent_indicators_vulnerability_ge_cuts(
                              6, X, 15, ci, cj, ENT_IND_CUT_BOTH, &o, iw, pc,
-                             warm, vi, vj, vs),
+                             warm, vi, vj, vs, lanes == 4 ? key : NULL,
+                             lanes == 2 ? NULL : vw),
                          ENT_OK);
         assert_int_equal(ent_indicators_vulnerability_prepare(6, X, iw),
                          ENT_OK);
@@ -486,7 +501,8 @@ static void test_vulnerability_cut_lanes(void **state) {
   unsigned char ok1 = 1;
   size_t same[1] = {2};
   assert_int_equal(ent_trade_cut_solve_lanes(6, 1, same, same, 1, 1, &o, tw,
-                                             &pone, &wz, &li, &lj, &ok1, 8),
+                                             &pone, &wz, &li, &lj, &ok1, NULL,
+                                             8),
                    0);
   assert_int_equal(ok1, 0);
   ent_trade_work_free(tw);
@@ -655,6 +671,23 @@ static void test_undefined(void **state) {
                    ENT_EINVAL);
   assert_int_equal(ent_indicators_dyad_core(3, X, G, 0, 1, 4.0, &t[0], &t[1],
                                             &d),
+                   ENT_EINVAL);
+  /* ent_indicators_dyad_core_of: those, and the arguments */
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 1, 4.0, &d),
+                   ENT_OK);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 2, 0, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 2, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, G, 0, 1, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 0, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 3, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 1, 0.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 1, NAN, &d),
                    ENT_EINVAL);
   /* non-finite imports: the concentration indices are undefined */
   const double Xinf[9] = {10, 2, 0, HUGE_VAL, 20, 0, 0, 0, 5};
