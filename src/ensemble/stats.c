@@ -32,9 +32,10 @@ struct ent_qacc {
   size_t cells, n_max;
   int exact;
   size_t k, H;          /* sketch: values per level, levels */
-  size_t stride;        /* sketch: doubles per cell (lv_off) */
+  size_t stride;        /* sketch: doubles per cell (sketch_stride) */
   double *val;          /* exact: [cells][n_max]; sketch: [cells][stride] */
   uint32_t *len;        /* exact: [cells]; sketch: [cells][H] */
+  uint32_t *base;       /* sketch: [cells] where level 0 starts */
   uint8_t *parity;      /* sketch: [cells][H] next offset of a compaction */
   size_t *count;        /* [cells] values added */
   /* exact: rows added by ent_qacc_add_row, not yet moved to their cells
@@ -64,18 +65,38 @@ static void advise_huge(void *p, size_t bytes) {
 #endif
 }
 
-/* Where level h of a cell's sketch starts in its values.  Level 0 (values
- * in arrival order) and the top level (never compacted) hold up to k
- * values; a level between holds none or k / 2 between compactions (one
+/* A cell's levels lie one after the other from the top level down, each
+ * taking only the values it holds, level 0 (values in arrival order) last:
+ * level h starts after the levels above it, level 0 at base.  A level
+ * between the bottom and the top holds none or k / 2 values (one
  * compaction of the level below: a second one fills it, and it is
- * compacted at once, merged with the incoming run in scratch), so it has
- * room for k / 2 only.  A cell then takes (H + 2) k / 2 values instead of
- * H k, which is less memory to touch first and to walk. */
-static size_t lv_off(size_t k, size_t h) {
-  return h == 0 ? 0 : k + (h - 1) * (k / 2);
+ * compacted at once, merged with the incoming run in scratch), and a
+ * compaction that ends in level j empties the levels below it, so the
+ * levels above a level never move while it holds values: the layout is a
+ * stack.  A cell then needs room only for the most its levels hold at once
+ * for n_max values (sketch_stride), not for every level full: less memory
+ * to touch first (the kernel zeroes each page) and to walk. */
+
+/* Levels so that the top level never overflows: k 2^(H-1) >= n (below). */
+static size_t levels_for(size_t k, size_t n);
+
+/* The most values a cell's H levels of k hold at once for n values: after
+ * c compactions (one per k values) level h, 0 < h < H - 1, holds k / 2
+ * when bit h - 1 of c is set (a binary counter carrying into the next
+ * level), the top level k / 2 per 2^(H-2) compactions, and level 0 up to
+ * k before the next compaction (after the last, the rest of the n). */
+static size_t sketch_stride(size_t k, size_t H, size_t n) {
+  if (H < 2) return k;
+  size_t half = k / 2, C = n / k, most = 0;
+  for (size_t c = 0; c <= C; c++) {
+    size_t held = (c >> (H - 2)) * half;
+    for (size_t h = 1; h + 1 < H; h++) held += ((c >> (h - 1)) & 1) * half;
+    held += c < C ? k : n - C * k;
+    most = held > most ? held : most;
+  }
+  return most;
 }
 
-/* Levels so that the top level never overflows: k 2^(H-1) >= n. */
 static size_t levels_for(size_t k, size_t n) {
   size_t H = 1;
   while ((double)k * ldexp(1.0, (int)H - 1) < (double)n) H++;
@@ -106,15 +127,17 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     }
     q->k = k;
     q->H = levels_for(k, q->n_max);
-    q->stride = q->H < 2 ? k : lv_off(k, q->H - 1) + k;
+    q->stride = sketch_stride(k, q->H, q->n_max);
     q->val = ent_mallocarray(nc, q->stride * sizeof(double));
     advise_huge(q->val, nc * q->stride * sizeof(double));
     q->len = ent_calloc(nc * q->H, sizeof *q->len);
     q->parity = ent_calloc(nc * q->H, 1);
+    q->base = ent_calloc(nc, sizeof *q->base);
     q->tmp = ent_mallocarray(3 * k, sizeof *q->tmp);
   }
   q->count = ent_calloc(nc, sizeof *q->count);
-  if (!q->val || !q->len || !q->count || (!q->exact && !q->parity) ||
+  if (!q->val || !q->len || !q->count ||
+      (!q->exact && (!q->parity || !q->base)) ||
       (q->exact && !q->rows) || (!q->exact && !q->tmp)) {
     ent_qacc_destroy(q);
     return NULL;
@@ -127,6 +150,7 @@ void ent_qacc_destroy(ent_qacc *q) {
   ent_free(q->val);
   ent_free(q->len);
   ent_free(q->parity);
+  ent_free(q->base);
   ent_free(q->count);
   ent_free(q->rows);
   ent_free(q->tmp);
@@ -324,20 +348,26 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   uint8_t *par = q->parity + c * H;
   if (H < 2 || len[0] < k) return;
   double *run = (double *)(void *)tmp, *next = (double *)(void *)(tmp + k);
-  if (has_negzero(cv, k)) {
-    qsort(cv, k, sizeof *cv, cmp_double);
-    for (size_t i = 0; i < half; i++) run[i] = cv[2 * i + par[0]];
+  double *l0 = cv + q->base[c];
+  if (has_negzero(l0, k)) {
+    qsort(l0, k, sizeof *l0, cmp_double);
+    for (size_t i = 0; i < half; i++) run[i] = l0[2 * i + par[0]];
   } else {
-    const double *s = dsort(cv, k, (double *)(void *)(tmp + k));
+    const double *s = dsort(l0, k, (double *)(void *)(tmp + k));
     for (size_t i = 0; i < half; i++) run[i] = s[2 * i + par[0]];
   }
   par[0] ^= 1;
   len[0] = 0;
+  /* pos: where level h starts (level 1 ends where level 0 starts); the
+   * levels below h are empty once the run reaches h */
+  size_t pos = q->base[c];
   for (size_t h = 1;; h++) {
-    double *lv = cv + lv_off(k, h);
+    pos -= len[h];
+    double *lv = cv + pos;
     if (h + 1 == H || len[h] == 0) {
       memcpy(lv + len[h], run, half * sizeof *lv);
       len[h] += (uint32_t)half;
+      q->base[c] = (uint32_t)(pos + len[h]);
       return;
     }
     ent_qacc_merge_half(lv, run, half, par[h], next,
@@ -355,7 +385,7 @@ static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
   uint32_t *len = q->len + c * q->H;
-  q->val[c * q->stride + len[0]++] = x;
+  q->val[c * q->stride + q->base[c] + len[0]++] = x;
   if (len[0] == q->k) sketch_compact(q, c, tmp);
 }
 
@@ -404,10 +434,10 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
     for (size_t c = c0; c < c1; c++) {
       if (c + QACC_AHEAD < c1) {
         size_t a = c + QACC_AHEAD;
-        prefetch_lines(q->val + a * stride + q->len[a * H], pf,
-                       k - q->len[a * H]);
+        size_t at = q->base[a] + q->len[a * H];
+        prefetch_lines(q->val + a * stride + at, pf, stride - at);
       }
-      double *l0 = q->val + c * stride;
+      double *l0 = q->val + c * stride + q->base[c];
       uint32_t *len = q->len + c * H;
       size_t cnt = q->count[c], l = len[0];
       if (cnt + n <= n_max) {
@@ -423,6 +453,7 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
             len[0] = (uint32_t)l;
             sketch_compact(q, c, tmp);
             l = len[0];
+            l0 = q->val + c * stride + q->base[c];
           }
         }
         cnt += kept;
@@ -436,6 +467,7 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
             len[0] = (uint32_t)l;
             sketch_compact(q, c, tmp);
             l = len[0];
+            l0 = q->val + c * stride + q->base[c];
           }
         }
       }
@@ -660,9 +692,11 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   size_t run[2 * 64 + 2];
   double total = 0.0;
   int negzero = 0;
+  size_t pos = q->base[c] + q->len[c * H];
   for (size_t h = 0; h < H; h++) {
-    const double *a = q->val + c * q->stride + lv_off(k, h);
     size_t len = q->len[c * H + h];
+    pos -= len; /* level h starts after the levels above it */
+    const double *a = q->val + c * q->stride + pos;
     double weight = ldexp(1.0, (int)h);
     negzero |= has_negzero(a, len);
     if (len == 0) continue;

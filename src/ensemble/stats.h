@@ -8,8 +8,10 @@
  * GSL's interpolation);
  * beyond, each cell keeps a deterministic compactor sketch (the
  * Munro-Paterson / KLL scheme without randomness): H levels of k values
- * (the levels between the bottom and the top never hold more than k / 2,
- * and are given that room); a full level is sorted -- level 0 by a radix
+ * (the levels between the bottom and the top never hold more than k / 2;
+ * a cell's levels are packed one after the other, each taking the values
+ * it holds, in room for the most they hold at once); a full level is
+ * sorted -- level 0 by a radix
  * sort, a level above by merging the two sorted runs it receives -- and
  * every other value (alternating offset) moves up with twice the weight.
  * Its rank error is at most (H - 1) / k of the
@@ -50,8 +52,8 @@ typedef struct ent_qacc ent_qacc;
  * else a sketch with the largest k for which cells * H * k doubles fit,
  * at least 64 -- the rule of the stores before the middle levels took
  * k / 2 values, kept so that k, and every result, stay the same; a
- * cell now takes (H + 2) k / 2 values, so the store stays below the
- * budget).  NULL when out
+ * cell now takes at most (H + 2) k / 2 values, so the store stays below
+ * the budget).  NULL when out
  * of memory. */
 ENT_LOCAL ent_qacc *ent_qacc_create(size_t cells, size_t n_max,
                                     size_t budget_bytes);

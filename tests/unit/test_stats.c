@@ -463,6 +463,61 @@ static void test_exact_large(void **state) {
   gsl_rng_free(rng);
 }
 
+/* The sketch's levels packed as a stack in each cell's values: three
+ * cells of different shapes fed in blocks of 13 rows (some values NaN)
+ * for several n_max, their quantiles read every 1 499 values and at the
+ * end, each against the reference on the values fed so far, bit for bit
+ * -- a level written over a neighbour's values, or over its own cell's,
+ * would show. */
+static void test_sketch_stack(void **state) {
+  (void)state;
+  const size_t nmax[] = {3000, 6000, 10000, 10240, 20000};
+  const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+  enum { CELLS = 3, BLOCK = 13 };
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 11);
+  for (size_t t = 0; t < sizeof nmax / sizeof *nmax; t++) {
+    size_t n = nmax[t];
+    double *x = malloc(CELLS * n * sizeof *x); /* [cell][i], NaN kept out */
+    double *rowv = malloc(BLOCK * CELLS * sizeof *rowv);
+    size_t fed[CELLS] = {0};
+    for (size_t c = 0; c < CELLS; c++) adversarial(x + c * n, n, (int)(3 * c + t) % 12, rng);
+    ent_qacc *q = ent_qacc_create(CELLS, n, CELLS * n * sizeof(double) / 2);
+    assert_false(ent_qacc_exact(q));
+    uint64_t *tmp = malloc(ent_qacc_block_scratch(q) * sizeof *tmp);
+    double *scratch = malloc(ent_qacc_scratch(q) * sizeof(double));
+    size_t k = ent_qacc_k(q), H = ent_qacc_levels(q);
+    for (size_t r0 = 0, next = 1499; fed[0] < n;) {
+      const double *rows[BLOCK];
+      size_t nr = 0;
+      for (; nr < BLOCK; nr++) {
+        for (size_t c = 0; c < CELLS; c++) {
+          int skip = c == 2 && (r0 + nr) % 5 == 0; /* cell 2: a NaN */
+          rowv[nr * CELLS + c] = skip || fed[c] >= n ? NAN : x[c * n + fed[c]++];
+        }
+        rows[nr] = rowv + nr * CELLS;
+      }
+      r0 += nr;
+      ent_qacc_add_block(q, 0, CELLS, rows, nr, tmp);
+      if (fed[0] < next && fed[0] < n) continue;
+      next += 1499;
+      for (size_t c = 0; c < CELLS; c++) {
+        double got[7], want[7];
+        assert_int_equal(ent_qacc_count(q, c), fed[c]);
+        ent_qacc_quantiles(q, c, p, 7, got, scratch);
+        ref_sketch(x + c * n, fed[c], k, H, p, 7, want);
+        assert_memory_equal(got, want, sizeof got);
+      }
+    }
+    free(tmp);
+    free(scratch);
+    free(rowv);
+    free(x);
+    ent_qacc_destroy(q);
+  }
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -474,6 +529,7 @@ int main(void) {
       cmocka_unit_test(test_sort_doubles),
       cmocka_unit_test(test_merge_half),
       cmocka_unit_test(test_exact_large),
+      cmocka_unit_test(test_sketch_stack),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
