@@ -11,7 +11,7 @@
  * (the levels between the bottom and the top never hold more than k / 2;
  * a cell's levels are packed one after the other, each taking the values
  * it holds, in room for the most they hold at once); a full level is
- * sorted -- level 0 by a radix
+ * sorted -- level 0 by a distribution
  * sort, a level above by merging the two sorted runs it receives -- and
  * every other value (alternating offset) moves up with twice the weight.
  * Its rank error is at most (H - 1) / k of the
@@ -98,7 +98,8 @@ ENT_LOCAL size_t ent_qacc_scratch(const ent_qacc *q);
 ENT_LOCAL int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr);
 
 /* a[0..n) sorted ascending: the same array as qsort by value gives (a
- * radix sort of the values' keys; values equal under comparison are the
+ * distribution sort by the values' offsets from the least, or their
+ * keys' top bits; values equal under comparison are the
  * same bits when no -0.0 is among them, and when one is, qsort sorts).
  * a holds no NaN; tmp holds n keys.  The sketch's level sort. */
 ENT_LOCAL void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp);

@@ -322,7 +322,7 @@ static void test_sketch_reference(void **state) {
   gsl_rng_free(rng);
 }
 
-/* x[0..n) of shape `kind` (0..11), drawn from rng. */
+/* x[0..n) of shape `kind` (0..13), drawn from rng. */
 static void adversarial(double *x, size_t n, int kind, gsl_rng *rng) {
   for (size_t i = 0; i < n; i++) {
     double u = gsl_rng_uniform(rng);
@@ -339,6 +339,8 @@ static void adversarial(double *x, size_t n, int kind, gsl_rng *rng) {
       break;                                                  /* exponents */
     case 9: x[i] = 1.0 + (double)(i % 7) * 0x1p-52; break;    /* last bits */
     case 10: x[i] = i % 2 ? DBL_MIN : -DBL_MAX; break;
+    case 12: x[i] = i == n / 3 ? 1e300 : 1.0 + u; break;      /* outlier */
+    case 13: x[i] = u < 0.01 ? DBL_MAX : u < 0.02 ? -DBL_MAX : u; break;
     default: x[i] = 1e11 * (1.0 + 0.2 * (u + gsl_rng_uniform(rng) - 1.0)); break;
     }
   }
@@ -354,7 +356,7 @@ static void test_sort_doubles(void **state) {
   double *a = malloc(nmax * sizeof *a), *b = malloc(nmax * sizeof *b);
   uint64_t *tmp = malloc(2 * nmax * sizeof *tmp);
   for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
-    for (int kind = 0; kind < 12; kind++) {
+    for (int kind = 0; kind < 14; kind++) {
       size_t n = sizes[si];
       adversarial(a, n, kind, rng);
       memcpy(b, a, n * sizeof *a);
@@ -481,7 +483,7 @@ static void test_sketch_stack(void **state) {
     double *x = malloc(CELLS * n * sizeof *x); /* [cell][i], NaN kept out */
     double *rowv = malloc(BLOCK * CELLS * sizeof *rowv);
     size_t fed[CELLS] = {0};
-    for (size_t c = 0; c < CELLS; c++) adversarial(x + c * n, n, (int)(3 * c + t) % 12, rng);
+    for (size_t c = 0; c < CELLS; c++) adversarial(x + c * n, n, (int)(3 * c + t) % 14, rng);
     ent_qacc *q = ent_qacc_create(CELLS, n, CELLS * n * sizeof(double) / 2);
     assert_false(ent_qacc_exact(q));
     uint64_t *tmp = malloc(ent_qacc_block_scratch(q) * sizeof *tmp);
