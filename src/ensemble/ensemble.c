@@ -847,61 +847,7 @@ static size_t range_of(const ent_issue *is, double v) {
  * tmp: ent_qacc_block_scratch keys of the calling thread. */
 static void add_cells(ent_ensemble *e, const double *const *rows, size_t n,
                       size_t c0, size_t c1, uint64_t *tmp) {
-  /* row by row over a few hundred cells at a time: the updates of one
-   * cell depend on each other (a division each), those of neighbouring
-   * cells do not, and the cells' sums stay in the first-level cache */
-  enum { CHUNK = 512 };
-  for (size_t a = c0; a < c1; a += CHUNK) {
-    size_t b = a + CHUNK < c1 ? a + CHUNK : c1, c = a;
-#if defined(__GNUC__)
-    /* two cells at a time in vector lanes, on copies of their sums (count
-     * as a double, exact below 2^53): each lane's operations are
-     * ent_welford_add's, rounded alike, so the sums are the same bits; a
-     * NaN lane adds 0 to its count and keeps its mean and m2 (a select,
-     * not arithmetic: mean + 0 would turn -0.0 into +0.0) */
-    typedef double v2 __attribute__((vector_size(16)));
-    typedef long long m2v __attribute__((vector_size(16)));
-    double cnt[CHUNK], mean[CHUNK], m2[CHUNK];
-    size_t nv = (b - a) & ~(size_t)1;
-    for (size_t i = 0; i < nv; i++) {
-      cnt[i] = (double)e->w[a + i].n;
-      mean[i] = e->w[a + i].mean;
-      m2[i] = e->w[a + i].m2;
-    }
-    const v2 one = {1.0, 1.0};
-    for (size_t r = 0; r < n; r++) {
-      const double *x = rows[r] + a;
-      for (size_t i = 0; i < nv; i += 2) {
-        v2 xv, nc, mv, sv;
-        memcpy(&xv, x + i, sizeof xv);
-        memcpy(&nc, cnt + i, sizeof nc);
-        memcpy(&mv, mean + i, sizeof mv);
-        memcpy(&sv, m2 + i, sizeof sv);
-        m2v keep = xv == xv;
-        nc += (v2)((m2v)one & keep);
-        v2 d = xv - mv;
-        v2 m1 = mv + d / nc;
-        v2 s1 = sv + d * (xv - m1);
-        mv = (v2)(((m2v)m1 & keep) | ((m2v)mv & ~keep));
-        sv = (v2)(((m2v)s1 & keep) | ((m2v)sv & ~keep));
-        memcpy(cnt + i, &nc, sizeof nc);
-        memcpy(mean + i, &mv, sizeof mv);
-        memcpy(m2 + i, &sv, sizeof sv);
-      }
-    }
-    for (size_t i = 0; i < nv; i++) {
-      e->w[a + i].n = (size_t)cnt[i];
-      e->w[a + i].mean = mean[i];
-      e->w[a + i].m2 = m2[i];
-    }
-    c = a + nv;
-#endif
-    for (size_t r = 0; r < n && c < b; r++) {
-      const double *x = rows[r];
-      for (size_t j = c; j < b; j++)
-        if (!isnan(x[j])) ent_welford_add(&e->w[j], x[j]);
-    }
-  }
+  ent_welford_add_block(e->w, c0, c1, rows, n);
   ent_qacc_add_block(e->q, c0, c1, rows, n, tmp);
 }
 

@@ -1,7 +1,8 @@
 /*
  * stats.c -- see stats.h.
  *
- * Prefixes: ent_welford_ (running mean and sd), ent_qacc_ (quantile
+ * Prefixes: ent_welford_ (running mean and sd, also a block of rows two
+ * cells at a time), ent_qacc_ (quantile
  * accumulators: exact, or a sketch past the memory budget), ent_select_
  * (order statistics by selection).
  */
@@ -26,6 +27,65 @@ double ent_welford_sd(const ent_welford *w) {
   if (w->n < 2) return 0.0;
   double v = w->m2 / (double)(w->n - 1);
   return v > 0.0 ? sqrt(v) : 0.0;
+}
+
+void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
+                           const double *const *rows, size_t n) {
+  /* row by row over a few hundred cells at a time: the updates of one
+   * cell depend on each other (a division each), those of neighbouring
+   * cells do not, and the cells' sums stay in the first-level cache */
+  enum { CHUNK = 512 };
+  for (size_t a = c0; a < c1; a += CHUNK) {
+    size_t b = a + CHUNK < c1 ? a + CHUNK : c1, c = a;
+#if defined(__GNUC__)
+    /* two cells at a time in vector lanes, on copies of their sums (count
+     * as a double, exact below 2^53): each lane's operations are
+     * ent_welford_add's, rounded alike, so the sums are the same bits; a
+     * NaN lane adds 0 to its count and keeps its mean and m2 by a select
+     * (whatever the arithmetic on the NaN gave is dropped) */
+    typedef double v2 __attribute__((vector_size(16)));
+    typedef long long m2v __attribute__((vector_size(16)));
+    double cnt[CHUNK], mean[CHUNK], m2[CHUNK];
+    size_t nv = (b - a) & ~(size_t)1;
+    for (size_t i = 0; i < nv; i++) {
+      cnt[i] = (double)w[a + i].n;
+      mean[i] = w[a + i].mean;
+      m2[i] = w[a + i].m2;
+    }
+    const v2 one = {1.0, 1.0};
+    for (size_t r = 0; r < n; r++) {
+      const double *x = rows[r] + a;
+      for (size_t i = 0; i < nv; i += 2) {
+        v2 xv, nc, mv, sv;
+        memcpy(&xv, x + i, sizeof xv);
+        memcpy(&nc, cnt + i, sizeof nc);
+        memcpy(&mv, mean + i, sizeof mv);
+        memcpy(&sv, m2 + i, sizeof sv);
+        m2v keep = xv == xv;
+        nc += (v2)((m2v)one & keep);
+        v2 d = xv - mv;
+        v2 m1 = mv + d / nc;
+        v2 s1 = sv + d * (xv - m1);
+        mv = (v2)(((m2v)m1 & keep) | ((m2v)mv & ~keep));
+        sv = (v2)(((m2v)s1 & keep) | ((m2v)sv & ~keep));
+        memcpy(cnt + i, &nc, sizeof nc);
+        memcpy(mean + i, &mv, sizeof mv);
+        memcpy(m2 + i, &sv, sizeof sv);
+      }
+    }
+    for (size_t i = 0; i < nv; i++) {
+      w[a + i].n = (size_t)cnt[i];
+      w[a + i].mean = mean[i];
+      w[a + i].m2 = m2[i];
+    }
+    c = a + nv;
+#endif
+    for (size_t r = 0; r < n && c < b; r++) {
+      const double *x = rows[r];
+      for (size_t j = c; j < b; j++)
+        if (!isnan(x[j])) ent_welford_add(&w[j], x[j]);
+    }
+  }
 }
 
 struct ent_qacc {

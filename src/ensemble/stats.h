@@ -42,6 +42,12 @@ static inline void ent_welford_add(ent_welford *w, double x) {
   w->m2 += d * (x - w->mean);
 }
 
+/* Rows rows[0..n) (each indexed by cell; NaN: nothing) into w[c] for the
+ * cells c of [c0, c1): the same sums, bit for bit, as ent_welford_add row
+ * by row and cell by cell. */
+ENT_LOCAL void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
+                                     const double *const *rows, size_t n);
+
 /* Sample standard deviation (n - 1); 0 for n < 2. */
 ENT_LOCAL double ent_welford_sd(const ent_welford *w);
 

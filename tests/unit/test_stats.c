@@ -520,6 +520,43 @@ static void test_sketch_stack(void **state) {
   gsl_rng_free(rng);
 }
 
+/* ent_welford_add_block against ent_welford_add value by value, bit for
+ * bit: 1 203 cells (odd, over several chunks) from cell 5, 37 rows of
+ * adversarial shapes (a cell's values of one shape), NaN in some lanes
+ * (a cell's first value among them), -0.0 values. */
+static void test_welford_block(void **state) {
+  (void)state;
+  enum { CELLS = 1210, ROWS = 37, C0 = 5 };
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 23);
+  double *x = malloc(CELLS * ROWS * sizeof *x), col[ROWS];
+  for (size_t c = 0; c < CELLS; c++) {
+    adversarial(col, ROWS, (int)(c % 14), rng);
+    for (size_t r = 0; r < ROWS; r++) {
+      int gap = (c % 3 == 0 && (r + c) % 4 == 0) || (c % 7 == 1 && r == 0);
+      x[r * CELLS + c] = gap ? NAN : c % 11 == 4 ? -0.0 : col[r];
+    }
+  }
+  const double *rows[ROWS];
+  for (size_t r = 0; r < ROWS; r++) rows[r] = x + r * CELLS;
+  ent_welford *a = calloc(CELLS, sizeof *a), *b = calloc(CELLS, sizeof *b);
+  ent_welford_add_block(a, C0, CELLS, rows, 20);
+  ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
+  for (size_t r = 0; r < ROWS; r++)
+    for (size_t c = C0; c < CELLS; c++)
+      if (!isnan(rows[r][c])) ent_welford_add(&b[c], rows[r][c]);
+  for (size_t c = 0; c < CELLS; c++) {
+    assert_int_equal(a[c].n, b[c].n);
+    assert_memory_equal(&a[c].mean, &b[c].mean, sizeof(double));
+    assert_memory_equal(&a[c].m2, &b[c].m2, sizeof(double));
+  }
+  assert_int_equal(b[C0 + 1].n, ROWS - 9); /* cell 6: a NaN in 9 rows */
+  free(a);
+  free(b);
+  free(x);
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -532,6 +569,7 @@ int main(void) {
       cmocka_unit_test(test_merge_half),
       cmocka_unit_test(test_exact_large),
       cmocka_unit_test(test_sketch_stack),
+      cmocka_unit_test(test_welford_block),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
