@@ -847,18 +847,7 @@ static size_t range_of(const ent_issue *is, double v) {
  * tmp: ent_qacc_block_scratch keys of the calling thread. */
 static void add_cells(ent_ensemble *e, const double *const *rows, size_t n,
                       size_t c0, size_t c1, uint64_t *tmp) {
-  /* row by row over a few hundred cells at a time: the updates of one
-   * cell depend on each other (a division each), those of neighbouring
-   * cells do not, and the cells' sums stay in the first-level cache */
-  enum { CHUNK = 512 };
-  for (size_t a = c0; a < c1; a += CHUNK) {
-    size_t b = a + CHUNK < c1 ? a + CHUNK : c1;
-    for (size_t r = 0; r < n; r++) {
-      const double *x = rows[r];
-      for (size_t c = a; c < b; c++)
-        if (!isnan(x[c])) ent_welford_add(&e->w[c], x[c]);
-    }
-  }
+  ent_welford_add_block(e->w, c0, c1, rows, n);
   ent_qacc_add_block(e->q, c0, c1, rows, n, tmp);
 }
 

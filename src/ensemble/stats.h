@@ -8,8 +8,10 @@
  * GSL's interpolation);
  * beyond, each cell keeps a deterministic compactor sketch (the
  * Munro-Paterson / KLL scheme without randomness): H levels of k values
- * (the levels between the bottom and the top never hold more than k / 2,
- * and are given that room); a full level is sorted -- level 0 by a radix
+ * (the levels between the bottom and the top never hold more than k / 2;
+ * a cell's levels are packed one after the other, each taking the values
+ * it holds, in room for the most they hold at once); a full level is
+ * sorted -- level 0 by a distribution
  * sort, a level above by merging the two sorted runs it receives -- and
  * every other value (alternating offset) moves up with twice the weight.
  * Its rank error is at most (H - 1) / k of the
@@ -40,6 +42,12 @@ static inline void ent_welford_add(ent_welford *w, double x) {
   w->m2 += d * (x - w->mean);
 }
 
+/* Rows rows[0..n) (each indexed by cell; NaN: nothing) into w[c] for the
+ * cells c of [c0, c1): the same sums, bit for bit, as ent_welford_add row
+ * by row and cell by cell. */
+ENT_LOCAL void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
+                                     const double *const *rows, size_t n);
+
 /* Sample standard deviation (n - 1); 0 for n < 2. */
 ENT_LOCAL double ent_welford_sd(const ent_welford *w);
 
@@ -50,8 +58,8 @@ typedef struct ent_qacc ent_qacc;
  * else a sketch with the largest k for which cells * H * k doubles fit,
  * at least 64 -- the rule of the stores before the middle levels took
  * k / 2 values, kept so that k, and every result, stay the same; a
- * cell now takes (H + 2) k / 2 values, so the store stays below the
- * budget).  NULL when out
+ * cell now takes at most (H + 2) k / 2 values, so the store stays below
+ * the budget).  NULL when out
  * of memory. */
 ENT_LOCAL ent_qacc *ent_qacc_create(size_t cells, size_t n_max,
                                     size_t budget_bytes);
@@ -96,7 +104,8 @@ ENT_LOCAL size_t ent_qacc_scratch(const ent_qacc *q);
 ENT_LOCAL int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr);
 
 /* a[0..n) sorted ascending: the same array as qsort by value gives (a
- * radix sort of the values' keys; values equal under comparison are the
+ * distribution sort by the values' offsets from the least, or their
+ * keys' top bits; values equal under comparison are the
  * same bits when no -0.0 is among them, and when one is, qsort sorts).
  * a holds no NaN; tmp holds n keys.  The sketch's level sort. */
 ENT_LOCAL void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp);

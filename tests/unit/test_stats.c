@@ -322,7 +322,7 @@ static void test_sketch_reference(void **state) {
   gsl_rng_free(rng);
 }
 
-/* x[0..n) of shape `kind` (0..11), drawn from rng. */
+/* x[0..n) of shape `kind` (0..13), drawn from rng. */
 static void adversarial(double *x, size_t n, int kind, gsl_rng *rng) {
   for (size_t i = 0; i < n; i++) {
     double u = gsl_rng_uniform(rng);
@@ -339,6 +339,8 @@ static void adversarial(double *x, size_t n, int kind, gsl_rng *rng) {
       break;                                                  /* exponents */
     case 9: x[i] = 1.0 + (double)(i % 7) * 0x1p-52; break;    /* last bits */
     case 10: x[i] = i % 2 ? DBL_MIN : -DBL_MAX; break;
+    case 12: x[i] = i == n / 3 ? 1e300 : 1.0 + u; break;      /* outlier */
+    case 13: x[i] = u < 0.01 ? DBL_MAX : u < 0.02 ? -DBL_MAX : u; break;
     default: x[i] = 1e11 * (1.0 + 0.2 * (u + gsl_rng_uniform(rng) - 1.0)); break;
     }
   }
@@ -354,7 +356,7 @@ static void test_sort_doubles(void **state) {
   double *a = malloc(nmax * sizeof *a), *b = malloc(nmax * sizeof *b);
   uint64_t *tmp = malloc(2 * nmax * sizeof *tmp);
   for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
-    for (int kind = 0; kind < 12; kind++) {
+    for (int kind = 0; kind < 14; kind++) {
       size_t n = sizes[si];
       adversarial(a, n, kind, rng);
       memcpy(b, a, n * sizeof *a);
@@ -463,6 +465,98 @@ static void test_exact_large(void **state) {
   gsl_rng_free(rng);
 }
 
+/* The sketch's levels packed as a stack in each cell's values: three
+ * cells of different shapes fed in blocks of 13 rows (some values NaN)
+ * for several n_max, their quantiles read every 1 499 values and at the
+ * end, each against the reference on the values fed so far, bit for bit
+ * -- a level written over a neighbour's values, or over its own cell's,
+ * would show. */
+static void test_sketch_stack(void **state) {
+  (void)state;
+  const size_t nmax[] = {3000, 6000, 10000, 10240, 20000};
+  const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+  enum { CELLS = 3, BLOCK = 13 };
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 11);
+  for (size_t t = 0; t < sizeof nmax / sizeof *nmax; t++) {
+    size_t n = nmax[t];
+    double *x = malloc(CELLS * n * sizeof *x); /* [cell][i], NaN kept out */
+    double *rowv = malloc(BLOCK * CELLS * sizeof *rowv);
+    size_t fed[CELLS] = {0};
+    for (size_t c = 0; c < CELLS; c++) adversarial(x + c * n, n, (int)(3 * c + t) % 14, rng);
+    ent_qacc *q = ent_qacc_create(CELLS, n, CELLS * n * sizeof(double) / 2);
+    assert_false(ent_qacc_exact(q));
+    uint64_t *tmp = malloc(ent_qacc_block_scratch(q) * sizeof *tmp);
+    double *scratch = malloc(ent_qacc_scratch(q) * sizeof(double));
+    size_t k = ent_qacc_k(q), H = ent_qacc_levels(q);
+    for (size_t r0 = 0, next = 1499; fed[0] < n;) {
+      const double *rows[BLOCK];
+      size_t nr = 0;
+      for (; nr < BLOCK; nr++) {
+        for (size_t c = 0; c < CELLS; c++) {
+          int skip = c == 2 && (r0 + nr) % 5 == 0; /* cell 2: a NaN */
+          rowv[nr * CELLS + c] = skip || fed[c] >= n ? NAN : x[c * n + fed[c]++];
+        }
+        rows[nr] = rowv + nr * CELLS;
+      }
+      r0 += nr;
+      ent_qacc_add_block(q, 0, CELLS, rows, nr, tmp);
+      if (fed[0] < next && fed[0] < n) continue;
+      next += 1499;
+      for (size_t c = 0; c < CELLS; c++) {
+        double got[7], want[7];
+        assert_int_equal(ent_qacc_count(q, c), fed[c]);
+        ent_qacc_quantiles(q, c, p, 7, got, scratch);
+        ref_sketch(x + c * n, fed[c], k, H, p, 7, want);
+        assert_memory_equal(got, want, sizeof got);
+      }
+    }
+    free(tmp);
+    free(scratch);
+    free(rowv);
+    free(x);
+    ent_qacc_destroy(q);
+  }
+  gsl_rng_free(rng);
+}
+
+/* ent_welford_add_block against ent_welford_add value by value, bit for
+ * bit: 1 203 cells (odd, over several chunks) from cell 5, 37 rows of
+ * adversarial shapes (a cell's values of one shape), NaN in some lanes
+ * (a cell's first value among them), -0.0 values. */
+static void test_welford_block(void **state) {
+  (void)state;
+  enum { CELLS = 1210, ROWS = 37, C0 = 5 };
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 23);
+  double *x = malloc(CELLS * ROWS * sizeof *x), col[ROWS];
+  for (size_t c = 0; c < CELLS; c++) {
+    adversarial(col, ROWS, (int)(c % 14), rng);
+    for (size_t r = 0; r < ROWS; r++) {
+      int gap = (c % 3 == 0 && (r + c) % 4 == 0) || (c % 7 == 1 && r == 0);
+      x[r * CELLS + c] = gap ? NAN : c % 11 == 4 ? -0.0 : col[r];
+    }
+  }
+  const double *rows[ROWS];
+  for (size_t r = 0; r < ROWS; r++) rows[r] = x + r * CELLS;
+  ent_welford *a = calloc(CELLS, sizeof *a), *b = calloc(CELLS, sizeof *b);
+  ent_welford_add_block(a, C0, CELLS, rows, 20);
+  ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
+  for (size_t r = 0; r < ROWS; r++)
+    for (size_t c = C0; c < CELLS; c++)
+      if (!isnan(rows[r][c])) ent_welford_add(&b[c], rows[r][c]);
+  for (size_t c = 0; c < CELLS; c++) {
+    assert_int_equal(a[c].n, b[c].n);
+    assert_memory_equal(&a[c].mean, &b[c].mean, sizeof(double));
+    assert_memory_equal(&a[c].m2, &b[c].m2, sizeof(double));
+  }
+  assert_int_equal(b[C0 + 1].n, ROWS - 9); /* cell 6: a NaN in 9 rows */
+  free(a);
+  free(b);
+  free(x);
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -474,6 +568,8 @@ int main(void) {
       cmocka_unit_test(test_sort_doubles),
       cmocka_unit_test(test_merge_half),
       cmocka_unit_test(test_exact_large),
+      cmocka_unit_test(test_sketch_stack),
+      cmocka_unit_test(test_welford_block),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
