@@ -1,0 +1,353 @@
+/*
+ * sim_record.c -- the record of a simulated year (part of sim.c: the
+ * struct is sim_impl.h): every series of docs/variables.md for year t --
+ * the economy, trade and its indicators (the GE vulnerability cuts), the
+ * channels' flows, the issues' outcomes and the actors' alignment.
+ *
+ * Prefixes: ent_sim_ (the parts of sim.c, declared in sim_impl.h).
+ */
+#include "sim/sim_impl.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/diag.h"
+#include "model/names.h"
+#include "sim/run_result.h"
+#include "strategic/alignment.h"
+#include "structural/indicators.h"
+static const char *channel_variable(ent_channel_kind k) {
+  switch (k) {
+  case ENT_CHANNEL_GAS: return ENT_VNAME(ENT_VAR_GAS_FLOW);
+  case ENT_CHANNEL_OIL: return ENT_VNAME(ENT_VAR_OIL_FLOW);
+  case ENT_CHANNEL_ARMS: return ENT_VNAME(ENT_VAR_ARMS_TRANSFER);
+  default: return ENT_VNAME(ENT_VAR_CHANNEL_FLOW);
+  }
+}
+
+/* Record variable `id` (names.h: its name and unit) of `ent` in year t. */
+#define REC(id, ent, v)                                                  \
+  do {                                                                   \
+    if (ent_run_record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
+      return ENT_ENOMEM;                                                 \
+  } while (0)
+
+/* What record_alignment reads of issue i for every pair (h: the EUM
+ * history it was decided by, NULL if none or no round). */
+typedef struct align_issue {
+  const double *cur, *sal;
+  const ent_eum_hist *h;
+  size_t nd;
+  double range;
+} align_issue;
+
+static void align_issue_of(const ent_sim *s, size_t i, align_issue *p) {
+  const ent_issue *is = &s->m->issues[i];
+  const issue_ws *q = &s->ws[i];
+  p->cur = q->cur;
+  p->sal = q->item_sal;
+  p->nd = is->n_dims;
+  p->range = is->hi - is->lo;
+  p->h = q->decider == ENT_BARGAIN_EUM ? ent_issue_run_hist(&s->run->issues[i])
+                                       : NULL;
+  if (p->h && !(p->h->n_rounds > 0)) p->h = NULL;
+}
+
+/* Alignment of every unordered pair of actors in year t ("A-B", A before
+ * B in the scenario's order; only the report's pairs past 12 actors):
+ * the S score over the issues both hold a position on (docs/models/
+ * alignment.md), and the shares of those issues, among the ones the
+ * expected-utility model decided, in agreement or compromise and in
+ * conflict after the last round. */
+static ent_status record_alignment(ent_sim *s, int t) {
+  const ent_model *m = s->m;
+  ent_run *r = s->run;
+  size_t na = m->n_actors;
+  char buf[160];
+  /* what every pair reads, made once: each stake's salience on each
+   * dimension (a spatial issue's dimensions weighted by its salience of
+   * the year) and the expected-utility histories */
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue *is = &m->issues[i];
+    issue_ws *q = &s->ws[i];
+    size_t nd = is->n_dims;
+    for (size_t k = 0; k < is->n_stakes; k++)
+      for (size_t d = 0; d < nd; d++)
+        q->item_sal[k * nd + d] =
+            nd > 1 ? is->stakes[k].sal_dims[d] *
+                         (is->stakes[k].salience > 0.0
+                              ? s->sal[i][k] / is->stakes[k].salience
+                              : 1.0)
+                   : s->sal[i][k];
+  }
+  /* each region's class counts, and each issue's facts, made once */
+  unsigned char coop_of[ENT_REGION_COUNT], conf_of[ENT_REGION_COUNT];
+  for (int g = 0; g < ENT_REGION_COUNT; g++) {
+    ent_class c = ent_run_region_class((ent_eum_region)g);
+    coop_of[g] = c == ENT_CLASS_AGREEMENT || c == ENT_CLASS_COMPROMISE;
+    conf_of[g] = c == ENT_CLASS_CONFLICT;
+  }
+  enum { ALIGN_ISSUES = 32 };
+  align_issue ai[ALIGN_ISSUES];
+  size_t n_ai = m->n_issues < ALIGN_ISSUES ? m->n_issues : ALIGN_ISSUES;
+  for (size_t i = 0; i < n_ai; i++) align_issue_of(s, i, &ai[i]);
+  ent_align_item *align = s->align;
+  size_t n_align = s->n_align;
+  for (size_t a = 0; a < na; a++)
+    for (size_t b = a + 1; b < na; b++) {
+      if (na > 12) {
+        int listed = 0;
+        for (size_t p = 0; p < m->n_pairs; p++)
+          if ((m->pairs[p][0] == a && m->pairs[p][1] == b) ||
+              (m->pairs[p][0] == b && m->pairs[p][1] == a))
+            listed = 1;
+        if (!listed) continue;
+      }
+      size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
+      const long *sa_of = s->stake_of + a, *sb_of = s->stake_of + b;
+      for (size_t i = 0; i < m->n_issues; i++) {
+        long ka = sa_of[i * na], kb = sb_of[i * na];
+        if (ka < 0 || kb < 0) continue;
+        align_issue more;
+        const align_issue *p = i < n_ai ? &ai[i] : &more;
+        if (i >= n_ai) align_issue_of(s, i, &more);
+        size_t nd = p->nd;
+        const double *xa = p->cur + (size_t)ka * nd, *xb = p->cur + (size_t)kb * nd;
+        const double *sa = p->sal + (size_t)ka * nd, *sb = p->sal + (size_t)kb * nd;
+        for (size_t d = 0; d < nd && n_items < n_align; d++)
+          align[n_items++] =
+              (ent_align_item){xa[d], xb[d], sa[d], sb[d], p->range};
+        if (p->h) {
+          ent_eum_region g = ent_eum_hist_region(p->h, p->h->n_rounds,
+                                                 (size_t)ka, (size_t)kb);
+          n_classed++;
+          if ((unsigned)g < ENT_REGION_COUNT) {
+            n_coop += coop_of[g];
+            n_conf += conf_of[g];
+          }
+        }
+      }
+      double sc;
+      const char *ent = s->nm.actor_dash ? s->nm.actor_dash[a * na + b] : buf;
+      if (!s->nm.actor_dash)
+        snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
+      if (ent_alignment_s(n_items, align, &sc) == 0)
+        REC(ENT_VAR_ALIGNMENT, ent, sc);
+      if (n_classed) {
+        REC(ENT_VAR_COOPERATION_SHARE, ent, (double)n_coop / (double)n_classed);
+        REC(ENT_VAR_CONFLICT_SHARE, ent, (double)n_conf / (double)n_classed);
+      }
+    }
+  return ENT_OK;
+}
+
+/* Record every series of year t (docs/variables.md).
+ * Long: one block per family of series (blocs, pairs, channels, issues,
+ * indicators) in the order of docs/variables.md, sharing the year's
+ * state. */
+ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
+  const ent_model *m = s->m;
+  const ent_structure *st = m->st;
+  ent_run *r = s->run;
+  size_t nb = s->nb;
+  char ent[72];
+  /* bloc series */
+  double cinc_x[2 * 300], cinc[300]; /* nb <= 300; not cleared whole */
+  cinc_x[0] = cinc_x[1] = 0.0; /* written below; GCC cannot tell nb > 0 */
+  for (size_t i = 0; i < nb; i++) {
+    cinc_x[2 * i] = s->milex[i];
+    cinc_x[2 * i + 1] = s->gdp[i];
+  }
+  int have_cinc = ent_indicators_cinc(nb, 2, cinc_x, cinc, NULL) == ENT_OK;
+  for (size_t i = 0; i < nb; i++) {
+    const char *id = s->nm.bloc_name[i];
+    REC(ENT_VAR_GDP, id, s->gdp[i]);
+    REC(ENT_VAR_MILEX, id, s->milex[i]);
+    if (have_cinc) REC(ENT_VAR_CAPABILITY_INDEX, id, cinc[i]);
+    REC(ENT_VAR_WELFARE_CHANGE, id, base_year ? 0.0 : 100.0 * (s->welfare[i] - 1.0));
+    double ex = 0.0, im = 0.0, hhi = 0.0;
+    for (size_t j = 0; j < nb; j++)
+      if (j != i) {
+        ex += s->X[i * nb + j];
+        im += s->X[j * nb + i];
+      }
+    for (size_t j = 0; j < nb && im > 0.0; j++)
+      if (j != i) hhi += (s->X[j * nb + i] / im) * (s->X[j * nb + i] / im);
+    REC(ENT_VAR_EXPORTS, id, ex);
+    REC(ENT_VAR_IMPORTS, id, im);
+    if (im > 0.0) REC(ENT_VAR_HHI_IMPORTS, id, hhi);
+    REC(ENT_VAR_SANCTIONS_PRESSURE, id, s->pressure[i]);
+  }
+  /* bilateral trade of each unordered pair, "A-B" in bloc order */
+  for (size_t a = 0; a < nb; a++)
+    for (size_t b = a + 1; b < nb; b++) {
+      if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
+      const char *name = s->nm.dash ? s->nm.dash[a * nb + b] : ent;
+      if (!s->nm.dash)
+        snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
+      REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
+    }
+  /* pair series: all pairs for small systems, else pairs of actors; the
+   * dyad indicators from the blocs' totals, made once */
+  for (size_t i = 0; i < nb; i++) ent_indicators_totals_of(nb, s->X, i, &s->tot[i]);
+  int theta_ok = s->topts.theta > 0.0 && isfinite(s->topts.theta);
+  /* the GE vulnerabilities' shared baseline (a rejected X: every solve
+   * below reports the same error as before) */
+  if (s->iw && !s->reference)
+    (void)ent_indicators_vulnerability_prepare(nb, s->X, s->iw);
+  /* small systems with warm starts: the vulnerability solves of the pairs
+   * a < b that the loop below makes, made together first (side by side,
+   * the same bits), and those pairs' dyad indicators with them */
+  enum { VB = ENT_TRADE_LANES_NMAX * ENT_TRADE_LANES_NMAX };
+  ent_indicators_dyad vdy[VB];
+  ent_status vdy_st[VB], vst[VB];
+  double vva[VB], vvb[VB];
+  unsigned char vwork[VB], key[VB], work[VB]; /* work: of the cut solves */
+  int batch = s->iw && !s->reference && s->vul_have && theta_ok &&
+              nb <= ENT_TRADE_LANES_NMAX;
+  if (batch) {
+    size_t ci[VB], cj[VB], cnt = 0;
+    double *wp[VB];
+    int warm[VB];
+    for (size_t a = 0; a < nb; a++)
+      for (size_t b = a + 1; b < nb; b++) {
+        if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0))
+          continue;
+        vdy_st[a * nb + b] = ent_indicators_dyad_core(
+            nb, s->X, s->gdp, a, b, s->topts.theta, &s->tot[a], &s->tot[b],
+            &vdy[a * nb + b]);
+        if (vdy_st[a * nb + b] != ENT_OK) continue;
+        ci[cnt] = a;
+        cj[cnt] = b;
+        warm[cnt] = s->vul_have[a * nb + b] != 0; /* 1 + last year's work */
+        key[cnt] = warm[cnt] ? s->vul_have[a * nb + b] : 255; /* cold: most */
+        wp[cnt] = s->vul_w + (a * nb + b) * 2 * nb;
+        cnt++;
+      }
+    ent_status rc = ent_indicators_vulnerability_ge_cuts(
+        nb, s->X, cnt, ci, cj, ENT_IND_CUT_BOTH, &s->vopts, s->iw, wp, warm,
+        vva, vvb, vst, key, work);
+    if (rc != ENT_OK) return rc;
+    for (size_t k = cnt; k-- > 0;) { /* to the pairs' places, k <= a*nb+b */
+      size_t at = ci[k] * nb + cj[k];
+      vst[at] = vst[k];
+      vva[at] = vva[k];
+      vvb[at] = vvb[k];
+      vwork[at] = work[k] < 255 ? (unsigned char)(work[k] + 1) : 255;
+    }
+  }
+  for (size_t a = 0; a < nb; a++)
+    for (size_t b = 0; b < nb; b++) {
+      if (a == b) continue;
+      if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
+      const char *name = s->nm.arrow ? s->nm.arrow[a * nb + b] : ent;
+      if (!s->nm.arrow) ent_sim_name_pair(ent, sizeof ent, st, a, b);
+      REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
+      ent_indicators_dyad dy;
+      if (batch && a < b) {
+        if (vdy_st[a * nb + b] != ENT_OK) continue;
+        dy = vdy[a * nb + b];
+      } else if (!theta_ok ||
+                 ent_indicators_dyad_core(nb, s->X, s->gdp, a, b,
+                                          s->topts.theta, &s->tot[a],
+                                          &s->tot[b], &dy) != ENT_OK) {
+        continue;
+      }
+      REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
+      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);
+      REC(ENT_VAR_PARTNER_SHARE, name, dy.trade_share_ab);
+      REC(ENT_VAR_IMPORT_SHARE, name, dy.import_share_b_in_a_imports);
+      REC(ENT_VAR_EXPORT_SHARE, name, dy.export_share_b_in_a_exports);
+      REC(ENT_VAR_SENSITIVITY, name, dy.sensitivity_import_ab);
+      REC(ENT_VAR_VULNERABILITY_PE, name, dy.vulnerability_pe_ab);
+      if (a < b && s->iw) {
+        double va, vb;
+        /* Newton and chord steps from the same cut's equilibrium of last
+         * year (cold in the first year), or the previous cold fixed
+         * point */
+        int warm = s->vul_have && s->vul_have[a * nb + b];
+        double *wp = !s->vul_w     ? NULL
+                     : s->vul_have ? s->vul_w + (a * nb + b) * 2 * nb
+                                   : s->vul_w;
+        ent_status vs;
+        if (batch) {
+          vs = vst[a * nb + b];
+          va = vva[a * nb + b];
+          vb = vvb[a * nb + b];
+        } else {
+          vs = s->reference
+                   ? ent_indicators_vulnerability_ge(nb, s->X, a, b,
+                                                     ENT_IND_CUT_BOTH,
+                                                     &s->topts, s->iw, &va,
+                                                     &vb)
+                   : ent_indicators_vulnerability_ge_cut(
+                         nb, s->X, a, b, ENT_IND_CUT_BOTH, &s->vopts, s->iw,
+                         wp, warm, &va, &vb);
+        }
+        if (vs == ENT_OK && s->vul_have)
+          s->vul_have[a * nb + b] = batch ? vwork[a * nb + b] : 1;
+        if (vs == ENT_OK) {
+          char buf[72];
+          const char *rev = s->nm.arrow ? s->nm.arrow[b * nb + a] : buf;
+          if (!s->nm.arrow) ent_sim_name_pair(buf, sizeof buf, st, b, a);
+          REC(ENT_VAR_VULNERABILITY_GE, name, va);
+          REC(ENT_VAR_VULNERABILITY_GE, rev, vb);
+          REC(ENT_VAR_VULNERABILITY_ASYMMETRY, name, va - vb);
+          REC(ENT_VAR_VULNERABILITY_ASYMMETRY, rev, vb - va);
+        }
+      }
+    }
+  /* channels: per channel, and totals per kind and route (flows made once) */
+  double flow[64];
+  size_t n_kept = st->n_channels < 64 ? st->n_channels : 64;
+  for (size_t c = 0; c < n_kept; c++) flow[c] = ent_sim_channel_flow(s, c, t);
+  for (size_t c = 0; c < st->n_channels; c++) {
+    const ent_channel *ch = &st->channels[c];
+    double f = c < n_kept ? flow[c] : ent_sim_channel_flow(s, c, t);
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
+                       t, f))
+      return ENT_ENOMEM;
+    int first = 1;
+    for (size_t q = 0; q < c; q++)
+      if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
+          st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
+        first = 0;
+    if (!first) continue;
+    double tot = 0.0;
+    for (size_t q = c; q < st->n_channels; q++)
+      if (st->channels[q].kind == ch->kind && st->channels[q].from == ch->from &&
+          st->channels[q].to == ch->to && !strcmp(st->channels[q].unit, ch->unit))
+        tot += q < n_kept ? flow[q] : ent_sim_channel_flow(s, q, t);
+    const char *name = s->nm.arrow && ch->from != ch->to
+                           ? s->nm.arrow[ch->from * nb + ch->to]
+                           : ent;
+    if (name == ent) ent_sim_name_pair(ent, sizeof ent, st, ch->from, ch->to);
+    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, name, t, tot))
+      return ENT_ENOMEM;
+  }
+  ent_status rc = record_alignment(s, t);
+  if (rc != ENT_OK) return rc;
+  /* issue forecasts: the deciding model's outcome */
+  for (size_t i = 0; i < m->n_issues; i++) {
+    const ent_issue_run *ir = &r->issues[i];
+    int dec = s->ws[i].decider;
+    const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
+    double fc, mean;
+    const char *id = s->nm.issue_name[i];
+    REC(ENT_VAR_ISSUE_FORECAST, id, ir->forecast);
+    REC(ENT_VAR_BASELINE_MEDIAN, id, ir->initial_median);
+    REC(ENT_VAR_BASELINE_MEAN, id, ir->initial_mean);
+    if (b->outcome(ir->part[dec], 0, &fc, &mean) == 0)
+      REC(ENT_VAR_ISSUE_MEAN, id, mean);
+    /* further dimensions of a spatial issue: "issue/dimension" */
+    for (size_t q = 1; q < m->issues[i].n_dims; q++) {
+      if (b->outcome(ir->part[dec], q, &fc, &mean)) break;
+      snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
+      REC(ENT_VAR_ISSUE_FORECAST, ent, fc);
+      REC(ENT_VAR_ISSUE_MEAN, ent, mean);
+    }
+  }
+  return ENT_OK;
+}
