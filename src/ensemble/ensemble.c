@@ -7,9 +7,10 @@
  * u), draws one uniform per uncertain number in declaration order (two
  * vectors A and B with Sobol' indices), maps them through the inverse
  * CDFs, applies the values to its thread's value copy of the model and
- * runs the unchanged simulation (ent_sim_start, ent_sim_step), whose
- * recorded values go straight into the member's record from the end of
- * the first step on (ent_sim_set_sink, member_point; ensemble.h).  A
+ * runs the unchanged simulation (ent_sim_start for the thread's first
+ * member, ent_sim_restart of the same sim for the next; ent_sim_step),
+ * whose recorded values go straight into the member's record from the end
+ * of the first step on (ent_sim_set_sink, member_point; ensemble.h).  A
  * step computes a batch of units: the units are
  * split over the MPI ranks in contiguous blocks and over each rank's
  * threads (OpenMP, dynamic schedule, one workspace per thread), the
@@ -513,11 +514,14 @@ static ent_status build_headlines(ent_ensemble *e) {
 
 static void free_work(ent_ensemble *e) {
   for (int t = 0; e->work && t < e->n_work; t++) {
+    ent_sim_destroy(e->work[t].sim); /* before its model */
     ent_model_destroy(e->work[t].model);
     if (e->work[t].rng) gsl_rng_free(e->work[t].rng);
     ent_free(e->work[t].u);
     ent_free(e->work[t].x);
     ent_free(e->work[t].qtmp);
+    ent_diag_destroy(e->work[t].dg);
+    ent_free(e->work[t].name);
   }
   ent_free(e->work);
   e->work = NULL;
@@ -693,10 +697,11 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
     w->rng = gsl_rng_alloc(gsl_rng_mt19937);
     w->u = ent_calloc(2 * e->d + 1, sizeof(double));
     w->x = ent_calloc(e->d + 1, sizeof(double));
+    w->name = ent_calloc(e->S + 1, sizeof *w->name);
     if (e->q && !(w->qtmp = ent_mallocarray(ent_qacc_block_scratch(e->q),
                                             sizeof *w->qtmp)))
       goto nomem;
-    if (!w->model || !w->rng || !w->u || !w->x) goto nomem;
+    if (!w->model || !w->rng || !w->u || !w->x || !w->name) goto nomem;
   }
   *out = e;
   return ENT_OK;
@@ -718,7 +723,14 @@ typedef struct member_sink {
   const ent_ensemble *e;
   double *vals; /* [S] the record's series values */
   size_t c;     /* the cell after the last one written */
+  const ent_sim *sim;
+  const char **name; /* the thread's work.name */
+  const cell *cells; /* e's, and their number */
+  size_t S;
 } member_sink;
+
+/* work.name of a cell whose point came with a name made on the fly. */
+static const char member_no_name[1];
 
 /* member_point's search for a point that is not the next cell's. */
 #if defined(__GNUC__)
@@ -732,17 +744,41 @@ static size_t member_find(const ent_ensemble *e, size_t c, const char *var,
   return ent_ensemble_find_cell(e, var, ent, year);
 }
 
+/* member_point for a point that is not the next cell's with a kept name:
+ * the next cell's after comparing names (then its name kept if it stays
+ * as it is: ent_sim_name_fixed), else member_find's. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void member_point_find(member_sink *ms, const char *var,
+                              const char *ent, int year, double v) {
+  const ent_ensemble *e = ms->e;
+  size_t c = ms->c, at = c;
+  if (c < e->S && cell_is_key(&e->cells[c], var, ent, year)) {
+    if (ms->name[c] != member_no_name)
+      ms->name[c] = ent_sim_name_fixed(ms->sim, ent) ? ent : member_no_name;
+  } else {
+    at = member_find(e, c, var, ent, year);
+    if (at == (size_t)-1) return;
+  }
+  ms->vals[at] = v;
+  ms->c = at + 1;
+}
+
+/* A point of the next cell that comes with the name of the sim the cell's
+ * point came with before (a name that stays as it is, at the same place)
+ * is the cell's without comparing names. */
 static void member_point(void *ctx, const char *var, const char *ent,
                          int year, double v) {
   member_sink *ms = ctx;
-  const ent_ensemble *e = ms->e;
   size_t c = ms->c;
-  size_t at = c < e->S && cell_is_key(&e->cells[c], var, ent, year)
-                  ? c
-                  : member_find(e, c, var, ent, year);
-  if (at == (size_t)-1) return;
-  ms->vals[at] = v;
-  ms->c = at + 1;
+  if (c < ms->S && ms->name[c] == ent && ms->cells[c].variable == var &&
+      ms->cells[c].year == year) {
+    ms->vals[c] = v;
+    ms->c = c + 1;
+    return;
+  }
+  member_point_find(ms, var, ent, year, v);
 }
 
 /* Evaluation `ev` (unit ev / per_unit, variant ev % per_unit) into rec. */
@@ -782,20 +818,26 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   /* the run, its points straight into the record (member_point) from
    * the end of the first step on: the base year's stay in the run too,
    * where the simulation reads some back */
-  ent_diag *dg = ent_diag_create();
-  ent_run *r = NULL;
-  ent_sim *sim = NULL;
-  member_sink ms = {e, vals + d, 0};
-  ent_status st = dg ? ent_sim_start(w->model, &w->ro, &sim, dg) : ENT_ENOMEM;
+  if (!w->dg) w->dg = ent_diag_create();
+  ent_diag *dg = w->dg;
+  const ent_run *r = NULL;
+  ent_status st = ENT_ENOMEM;
+  if (dg && w->sim) {
+    st = ent_sim_restart(w->sim, &w->ro); /* the thread's last member's */
+  } else if (dg) {
+    st = ent_sim_start(w->model, &w->ro, &w->sim, dg);
+    if (st == ENT_OK) memset(w->name, 0, (e->S ? e->S : 1) * sizeof *w->name);
+  }
+  member_sink ms = {e, vals + d, 0, w->sim, w->name, e->cells, e->S};
   if (st == ENT_OK) {
-    st = ent_sim_step(sim, dg);
-    if (st == ENT_OK || st == ENT_CONTINUE) ent_sim_set_sink(sim, member_point, &ms);
-    while (st == ENT_CONTINUE) st = ent_sim_step(sim, dg);
-    if (st == ENT_OK) {
-      st = ent_sim_finish(sim, &r);
-    } else {
-      ent_sim_destroy(sim);
-    }
+    st = ent_sim_step(w->sim, dg);
+    if (st == ENT_OK || st == ENT_CONTINUE) ent_sim_set_sink(w->sim, member_point, &ms);
+    while (st == ENT_CONTINUE) st = ent_sim_step(w->sim, dg);
+    if (st == ENT_OK) st = ent_sim_result(w->sim, &r);
+  }
+  if (st != ENT_OK) { /* the next member starts afresh */
+    ent_sim_destroy(w->sim);
+    w->sim = NULL;
   }
   int32_t s32 = (int32_t)st;
   memcpy(rec, &s32, sizeof s32);
@@ -805,10 +847,12 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     const ent_diag_item *it = dg ? ent_diag_get(dg, 0) : NULL;
     snprintf((char *)rec + 8, ENT_ENS_REC_HEAD - 8, "%.110s",
              it ? it->msg : ent_status_str(st));
-    ent_diag_destroy(dg);
-    return;
   }
-  ent_diag_destroy(dg);
+  if (dg && ent_diag_count(dg)) { /* the next member's must be empty */
+    ent_diag_destroy(dg);
+    w->dg = NULL;
+  }
+  if (st != ENT_OK) return;
   for (size_t i = 0; i < m->n_issues; i++) {
     /* NULL: spatial-model issue */
     const ent_eum_hist *h = ent_issue_run_hist(&r->issues[i]);
@@ -826,7 +870,6 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
         cls[q++] = (unsigned char)ent_run_region_class(reg);
       }
   }
-  ent_run_destroy(r);
 }
 
 /* ------------------------------------------------------------ reduction */

@@ -14,7 +14,8 @@
 #include "ensemble/stats.h"
 
 /* One thread's workspace: a value copy of the model, a generator and the
- * draws.  Allocated once per forecast, never shared. */
+ * draws, and the simulation its members run one after the other
+ * (ent_sim_restart).  Allocated once per forecast, never shared. */
 typedef struct work {
   ent_model *model;
   ent_run_opts ro;    /* the ensemble's, with this member's drawn model */
@@ -22,6 +23,10 @@ typedef struct work {
   double *u;  /* [2d] uniforms (A then B) */
   double *x;  /* [d] inputs of the evaluation */
   uint64_t *qtmp; /* rank 0: ent_qacc_block_scratch keys (add_cells) */
+  ent_sim *sim;   /* the last member's simulation, or NULL */
+  ent_diag *dg;   /* its diagnostics, empty, or NULL */
+  const char **name; /* [S] per cell: a name of `sim` (ent_sim_name_fixed)
+                        a point of the cell came with, or NULL (member_point) */
 } work;
 
 /* One output cell of the series layout. */

@@ -46,6 +46,15 @@ ent_status ent_track_init(ent_track *t, size_t nv) {
   return t->end ? ENT_OK : ENT_ENOMEM;
 }
 
+void ent_track_reset(ent_track *t) {
+  double *end = t->end;
+  size_t nv = t->nv;
+  memset(t, 0, sizeof *t);
+  t->nv = nv;
+  t->end = end;
+  memset(end, 0, (nv ? nv : 1) * sizeof *end);
+}
+
 void ent_track_free(ent_track *t) {
   if (!t) return;
   ent_free(t->end);

@@ -13,6 +13,9 @@
  *                        model's own history where it keeps one;
  *   result_alloc / result_free  the model's part of the issue run
  *                        (ent_issue_run.part[id]), owned by the run;
+ *   result_reset         a part (and the workspace it ran in) put back as
+ *                        result_alloc and a first run leave them, its
+ *                        memory kept (a sim restarted, ent_sim_restart);
  *   run                  one bargaining on this year's inputs, the results
  *                        into the part (replacing last year's);
  *   outcome              the read-out: forecast and weighted mean on a
@@ -99,6 +102,8 @@ ENT_LOCAL void ent_track_push(ent_track *t, const double *v, size_t n);
 ENT_LOCAL double ent_track_settle(ent_track *t, double raw, int window,
                                   double tol);
 ENT_LOCAL ent_status ent_track_init(ent_track *t, size_t nv);
+/* t as ent_track_init leaves it, its end array kept (zeroed). */
+ENT_LOCAL void ent_track_reset(ent_track *t);
 ENT_LOCAL void ent_track_free(ent_track *t);
 
 typedef struct ent_bargainer {
@@ -112,6 +117,10 @@ typedef struct ent_bargainer {
    * when out of memory. */
   void *(*result_alloc)(const ent_issue *is);
   void (*result_free)(void *part);
+  /* part as result_alloc gives it, and work ready for a run as work_alloc
+   * gives it (what the part held that work can fill again goes back to
+   * work): a first run after it computes what a fresh one would. */
+  void (*result_reset)(void *part, void *work);
   ent_status (*run)(void *work, const ent_bargain_in *in, void *part,
                     ent_diag *d);
   /* Forecast and weighted mean on dimension q of the last run: 0, or -1

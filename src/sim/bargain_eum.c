@@ -21,7 +21,9 @@
  * Invariant: the workspace is sized for the issue's stakes; a run
  * allocates nothing once the histories exist: the history a run replaces
  * goes back to the workspace (ent_eum_work_recycle) and is filled by the
- * next run.
+ * next run.  A part reset (a restarted sim) hands its history to the
+ * workspace's `keep`, which its first run recycles in place of the part's:
+ * the two histories of an issue serve every later run.
  */
 #include "sim/bargain.h"
 
@@ -32,11 +34,13 @@ typedef struct eum_work {
   ent_eum_work *w;
   double *x; /* [n_stakes] start positions (reflected for that variant) */
   size_t n;
+  ent_eum_hist *keep; /* a reset part's history, recycled by the next run */
 } eum_work;
 
 static void work_free(void *work) {
   eum_work *e = work;
   if (!e) return;
+  ent_eum_hist_free(e->keep);
   ent_eum_work_free(e->w);
   ent_free(e->x);
   ent_free(e);
@@ -81,6 +85,25 @@ static void *result_alloc(const ent_issue *is) {
     return NULL;
   }
   return r;
+}
+
+static void result_reset(void *part, void *work) {
+  ent_issue_eum *r = part;
+  eum_work *e = work;
+  if (e) {
+    if (e->keep) ent_eum_work_recycle(e->w, e->keep);
+    e->keep = r->hist;
+  } else {
+    ent_eum_hist_free(r->hist);
+  }
+  ent_track t = r->track, lm = r->lm, rf = r->rf;
+  memset(r, 0, sizeof *r);
+  r->track = t;
+  r->lm = lm;
+  r->rf = rf;
+  ent_track_reset(&r->track);
+  ent_track_reset(&r->lm);
+  ent_track_reset(&r->rf);
 }
 
 /* Read-outs looked at to settle a forecast: the options' window, and at
@@ -146,7 +169,9 @@ static ent_status run(void *work, const ent_bargain_in *in, void *part,
   ent_eum_hist *h = NULL;
   ent_status st = year(e, in, eo, 0, &r->track, &h, &r->forecast);
   if (st != ENT_OK) return st;
-  /* last year's history is filled again next time: no allocation */
+  /* last year's history is filled again next time: no allocation (the
+   * first run after a reset: the history the reset kept) */
+  if (!r->hist) r->hist = e->keep, e->keep = NULL;
   ent_eum_work_recycle(e->w, r->hist);
   r->hist = h;
   if (!in->robustness) return ENT_OK;
@@ -176,6 +201,6 @@ static int outcome(const void *part, size_t q, double *forecast,
 }
 
 const ent_bargainer ent_bargain_eum = {
-    "eum", work_alloc, work_free, work_size, result_alloc, result_free, run,
-    outcome,
+    "eum",        work_alloc, work_free, work_size, result_alloc, result_free,
+    result_reset, run,       outcome,
 };

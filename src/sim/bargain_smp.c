@@ -88,6 +88,20 @@ static void *result_alloc(const ent_issue *is) {
   return r;
 }
 
+static void result_reset(void *part, void *work) {
+  (void)work; /* the solver sets all it reads on each run */
+  ent_issue_smp *r = part;
+  size_t n = r->n, m = r->m;
+  memset(r->likely, 0, m * sizeof(double));
+  memset(r->mean, 0, m * sizeof(double));
+  memset(r->final, 0, n * m * sizeof(double));
+  memset(r->win, 0, (n ? n : 1) * sizeof(double));
+  r->ran = r->turns = r->converged = 0;
+  r->note = NULL;
+  r->forecast = 0.0;
+  ent_track_reset(&r->track);
+}
+
 static ent_status run(void *work, const ent_bargain_in *in, void *part,
                       ent_diag *d) {
   smp_work *s = work;
@@ -176,6 +190,6 @@ static int outcome(const void *part, size_t q, double *forecast,
 }
 
 const ent_bargainer ent_bargain_smp = {
-    "smp", work_alloc, work_free, work_size, result_alloc, result_free, run,
-    outcome,
+    "smp",        work_alloc, work_free, work_size, result_alloc, result_free,
+    result_reset, run,       outcome,
 };

@@ -24,7 +24,9 @@
  * Invariants: every recorded value is finite; flows stay >= 0; the run
  * allocates its state once in ent_sim_start -- each issue's inputs,
  * bargaining workspaces and result parts included -- and a step allocates
- * only the expected-utility histories it keeps (and series records).
+ * only the expected-utility histories it keeps (and series records);
+ * ent_sim_restart puts all of it back as a start leaves it, for the next
+ * run of the same model (an ensemble member), without allocating.
  */
 #include "sim/sim.h"
 
@@ -62,9 +64,12 @@ void ent_sim_destroy(ent_sim *s) {
   for (size_t i = 0; i < s->m->n_issues; i++) {
     if (s->cap) ent_free(s->cap[i]);
     if (s->sal) ent_free(s->sal[i]);
-    for (int b = 0; s->ws && b < ENT_BARGAIN_COUNT; b++)
+    for (int b = 0; s->ws && b < ENT_BARGAIN_COUNT; b++) {
       if (s->ws[i].work[b])
         ent_bargain_get((ent_bargain_id)b)->work_free(s->ws[i].work[b]);
+      if (s->ws[i].spare[b])
+        ent_bargain_get((ent_bargain_id)b)->result_free(s->ws[i].spare[b]);
+    }
     if (s->ws) {
       ent_free(s->ws[i].pos);
       ent_free(s->ws[i].ideal);
@@ -117,10 +122,19 @@ int ent_sim_year(const ent_sim *s) {
   return s && s->m->st && s->year >= s->m->st->start ? s->year : 0;
 }
 
+/* p (n elements, n > 0) zeroed: allocated on a start, cleared on a
+ * restart.  NULL when out of memory. */
+#define ENT_SIM_ZERO(p, n)                                                  \
+  ((p) ? memset((p), 0, (n) * sizeof *(p)) : ((p) = ent_calloc((n), sizeof *(p))))
+/* p (n elements) allocated once, its values left to the run. */
+#define ENT_SIM_ONCE(p, n) ((p) ? (p) : ((p) = ent_mallocarray((n), sizeof *(p))))
+
 /* Issue i's inputs, run and workspaces: the model(s) it uses (the run
  * option overrides the issue; the expected-utility model bargains on one
  * dimension only), one workspace and one result part per model that will
- * run.  ENT_ENOMEM or ENT_OK. */
+ * run.  On a restart the buffers, workspaces and parts are kept and put
+ * back as a start leaves them; a part of a model the issue no longer uses
+ * waits in `spare`.  ENT_ENOMEM or ENT_OK. */
 static ent_status issue_start(ent_sim *s, size_t i) {
   const ent_issue *is = &s->m->issues[i];
   ent_issue_run *ir = &s->run->issues[i];
@@ -137,74 +151,75 @@ static ent_status issue_start(ent_sim *s, size_t i) {
   if (is->n_dims > 1) ir->model = ENT_ISSUE_SMP;
   ent_bargain_pick(ir->model, s->o ? s->o->smp_beside : 1, &q->decider,
                    &q->beside);
-  s->cap[i] = ent_mallocarray(n, sizeof(double));
-  s->sal[i] = ent_mallocarray(n, sizeof(double));
-  ir->cap = ent_calloc(n, sizeof(double));
-  ir->sal = ent_calloc(n, sizeof(double));
+  ir->forecast = ir->initial_median = ir->initial_mean = 0.0;
+  q->bargained = 0;
   size_t m = is->n_dims;
   q->nv = n * m;
-  q->pos = ent_mallocarray(q->nv, sizeof(double));
-  q->ideal = ent_mallocarray(q->nv, sizeof(double));
-  q->cur = ent_mallocarray(q->nv, sizeof(double));
-  q->forced = ent_calloc(n ? n : 1, 1);
-  q->item_sal = ent_mallocarray(q->nv ? q->nv : 1, sizeof(double));
-  if (!s->cap[i] || !s->sal[i] || !ir->cap || !ir->sal || !q->pos ||
-      !q->ideal || !q->cur || !q->forced || !q->item_sal)
+  if (!ENT_SIM_ONCE(s->cap[i], n) || !ENT_SIM_ONCE(s->sal[i], n) ||
+      !ENT_SIM_ZERO(ir->cap, n ? n : 1) || !ENT_SIM_ZERO(ir->sal, n ? n : 1) ||
+      !ENT_SIM_ONCE(q->pos, q->nv) || !ENT_SIM_ONCE(q->ideal, q->nv) ||
+      !ENT_SIM_ONCE(q->cur, q->nv) || !ENT_SIM_ZERO(q->forced, n ? n : 1) ||
+      !ENT_SIM_ONCE(q->item_sal, q->nv ? q->nv : 1))
     return ENT_ENOMEM;
   for (size_t k = 0; k < n; k++)
     for (size_t d = 0; d < m; d++)
       q->pos[k * m + d] =
           m > 1 ? is->stakes[k].pos_dims[d] : is->stakes[k].position;
   memcpy(q->cur, q->pos, q->nv * sizeof(double));
-  int use[2] = {q->decider, q->beside};
-  for (int u = 0; u < 2; u++) {
-    if (use[u] < 0) continue;
-    const ent_bargainer *b = ent_bargain_get((ent_bargain_id)use[u]);
-    q->work[use[u]] = b->work_alloc(is, s->m->source);
-    ir->part[use[u]] = b->result_alloc(is);
-    if (!q->work[use[u]] || !ir->part[use[u]]) return ENT_ENOMEM;
+  for (int b = 0; b < ENT_BARGAIN_COUNT; b++) {
+    const ent_bargainer *bg = ent_bargain_get((ent_bargain_id)b);
+    if (!ir->part[b]) ir->part[b] = q->spare[b], q->spare[b] = NULL;
+    if (b != q->decider && b != q->beside) {
+      q->spare[b] = ir->part[b]; /* its workspace stays */
+      ir->part[b] = NULL;
+    } else if (ir->part[b]) {
+      bg->result_reset(ir->part[b], q->work[b]);
+    } else {
+      if (!q->work[b]) q->work[b] = bg->work_alloc(is, s->m->source);
+      ir->part[b] = bg->result_alloc(is);
+      if (!q->work[b] || !ir->part[b]) return ENT_ENOMEM;
+    }
   }
   return ENT_OK;
 }
 
-/* [n_issues * n_actors]: the (last) stake of actor a in issue i, or -1;
- * NULL when out of memory. */
-static long *stakes_of_actors(const ent_model *m) {
+/* t [n_issues * n_actors]: the (last) stake of actor a in issue i, or -1. */
+static void stakes_of_actors(const ent_model *m, long *t) {
   size_t ni = m->n_issues, na = m->n_actors;
-  long *t = ent_mallocarray(ni * na > 0 ? ni * na : 1, sizeof(long));
-  if (!t) return NULL;
   for (size_t i = 0; i < ni; i++) {
     for (size_t a = 0; a < na; a++) t[i * na + a] = -1;
     for (size_t k = 0; k < m->issues[i].n_stakes; k++)
       if (m->issues[i].stakes[k].actor < na)
         t[i * na + m->issues[i].stakes[k].actor] = (long)k;
   }
-  return t;
 }
 
-ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
-                         ent_sim **out, ent_diag *d) {
-  *out = NULL;
-  if (!m) return ENT_EINVAL;
-  ent_sim *s = ent_calloc(1, sizeof *s);
-  if (!s) return ENT_ENOMEM;
-  s->m = m;
+/* Long: the state of a run before its first step, in s (zeroed by a
+ * start; a restart's buffers kept) -- what is allocated once per run,
+ * allocated if missing, every value set as a start sets it.  ENT_OK or
+ * ENT_ENOMEM. */
+static ent_status sim_setup(ent_sim *s, const ent_run_opts *o) {
+  const ent_model *m = s->m;
   s->o = o;
-  size_t ni = m->n_issues;
-  s->run = ent_calloc(1, sizeof *s->run);
-  s->iopts = ent_calloc(ni ? ni : 1, sizeof *s->iopts);
-  s->cap = ent_calloc(ni ? ni : 1, sizeof *s->cap);
-  s->sal = ent_calloc(ni ? ni : 1, sizeof *s->sal);
-  s->fc = ent_calloc(ni ? ni : 1, sizeof *s->fc);
-  s->fc_base = ent_calloc(ni ? ni : 1, sizeof *s->fc_base);
-  s->ws = ent_calloc(ni ? ni : 1, sizeof *s->ws);
-  if (!s->run || !s->iopts || !s->cap || !s->sal || !s->fc || !s->fc_base ||
-      !s->ws)
-    goto nomem;
+  size_t ni = m->n_issues, n1 = ni ? ni : 1;
+  s->year = 0;
+  s->done = 0;
+  s->have_w_hat = 0;
+  if (!s->run && (!(s->run = ent_calloc(1, sizeof *s->run)) ||
+                  !(s->run->issues = ent_calloc(n1, sizeof *s->run->issues)) ||
+                  !(s->ws = ent_calloc(n1, sizeof *s->ws)) ||
+                  !(s->cap = ent_calloc(n1, sizeof *s->cap)) ||
+                  !(s->sal = ent_calloc(n1, sizeof *s->sal))))
+    return ENT_ENOMEM;
+  if (!ENT_SIM_ZERO(s->iopts, n1) || !ENT_SIM_ZERO(s->fc, n1) ||
+      !ENT_SIM_ZERO(s->fc_base, n1))
+    return ENT_ENOMEM;
   s->run->m = m;
-  s->run->issues = ent_calloc(ni ? ni : 1, sizeof *s->run->issues);
-  if (!s->run->issues) goto nomem;
   s->run->n_issues = ni;
+  s->run->n_series = 0; /* a restart's points are the run's again */
+  s->run->first_year = s->run->last_year = 0;
+  s->run->sink = NULL;
+  s->run->sink_ctx = NULL;
   size_t max_stakes = 1;
   for (size_t i = 0; i < ni; i++) {
     const ent_issue *is = &m->issues[i];
@@ -213,18 +228,21 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
      * the command line may still set them */
     if (m->st) s->iopts[i].rounds = m->dyn.rounds_per_year;
     ent_run_opts_apply(o, &s->iopts[i]);
-    if (issue_start(s, i) != ENT_OK) goto nomem;
+    if (issue_start(s, i) != ENT_OK) return ENT_ENOMEM;
     if (is->n_stakes > max_stakes) max_stakes = is->n_stakes;
   }
+  s->n_align = 0;
   for (size_t i = 0; i < ni; i++) s->n_align += m->issues[i].n_dims;
-  if (!(s->align = ent_calloc(s->n_align ? s->n_align : 1, sizeof *s->align)) ||
-      !(s->ew = ent_eum_work_alloc(max_stakes)) ||
-      !(s->ew_x = ent_mallocarray(max_stakes, sizeof(double))))
-    goto nomem;
-  if (!(s->stake_of = stakes_of_actors(m))) goto nomem;
+  size_t nsa = ni * m->n_actors;
+  if (!ENT_SIM_ZERO(s->align, s->n_align ? s->n_align : 1) ||
+      !(s->ew || (s->ew = ent_eum_work_alloc(max_stakes))) ||
+      !ENT_SIM_ONCE(s->ew_x, max_stakes) ||
+      !ENT_SIM_ONCE(s->stake_of, nsa ? nsa : 1))
+    return ENT_ENOMEM;
+  stakes_of_actors(m, s->stake_of);
   const ent_structure *st = m->st;
   if (st) {
-    size_t nb = st->n_blocs, nn = nb * nb;
+    size_t nb = st->n_blocs, nn = nb * nb, nc = st->n_channels;
     s->nb = nb;
     s->year = st->start - 1;
     s->run->first_year = st->start;
@@ -232,36 +250,34 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     double **vec[] = {&s->gdp,   &s->milex,   &s->gdp_prev,
                       &s->w_hat, &s->welfare, &s->pressure};
     for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++)
-      if (!(*vec[k] = ent_calloc(nb, sizeof(double)))) goto nomem;
+      if (!ENT_SIM_ZERO(*vec[k], nb)) return ENT_ENOMEM;
     double **mat[] = {&s->X,         &s->X0,        &s->Xg,
                       &s->Xstar,     &s->b,         &s->beta_link,
                       &s->beta_link_base, &s->beta_link_next,
                       &s->beta0,     &s->emb0};
     for (size_t k = 0; k < sizeof mat / sizeof mat[0]; k++)
-      if (!(*mat[k] = ent_calloc(nn, sizeof(double)))) goto nomem;
-    s->decided = ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(int));
-    s->chan_base_trade =
-        ent_calloc(st->n_channels ? st->n_channels : 1, sizeof(double));
-    s->tw = ent_trade_work_alloc(nb);
-    s->iw = ent_indicators_work_alloc(nb);
-    s->tot = ent_mallocarray(nb, sizeof *s->tot);
-    s->link_v0 = ent_calloc(st->n_links ? st->n_links : 1, sizeof(double));
-    if (!s->decided || !s->chan_base_trade || !s->tw || !s->iw || !s->tot ||
-        !s->link_v0)
-      goto nomem;
-    if (st->theta_foreign != st->theta &&
-        !(s->nw = ent_trade_nested_work_alloc(nb)))
-      goto nomem;
-    for (size_t c = 0; c < st->n_channels; c++) s->decided[c] = INT_MAX;
+      if (!ENT_SIM_ZERO(*mat[k], nn)) return ENT_ENOMEM;
+    if (!ENT_SIM_ONCE(s->decided, nc ? nc : 1) ||
+        !ENT_SIM_ZERO(s->chan_base_trade, nc ? nc : 1) ||
+        !(s->tw || (s->tw = ent_trade_work_alloc(nb))) ||
+        !(s->iw || (s->iw = ent_indicators_work_alloc(nb))) ||
+        !ENT_SIM_ONCE(s->tot, nb) ||
+        !ENT_SIM_ZERO(s->link_v0, st->n_links ? st->n_links : 1))
+      return ENT_ENOMEM;
+    if (st->theta_foreign == st->theta) { /* theta may be a member's draw */
+      ent_trade_nested_work_free(s->nw);
+      s->nw = NULL;
+    } else if (!s->nw && !(s->nw = ent_trade_nested_work_alloc(nb))) {
+      return ENT_ENOMEM;
+    }
+    for (size_t c = 0; c < nc; c++) s->decided[c] = INT_MAX;
     shocks_at(s, st->start, s->beta0, s->emb0);
     s->reference = o && o->reference;
     if (nb <= ENT_SIM_WARM_MAX && !s->reference) {
-      s->vul_w = ent_mallocarray(nn * 2 * nb, sizeof(double));
-      s->vul_have = ent_calloc(nn, 1);
-      if (!s->vul_w || !s->vul_have) goto nomem;
-    } else if (!s->reference) {
-      s->vul_w = ent_mallocarray(2 * nb, sizeof(double));
-      if (!s->vul_w) goto nomem;
+      if (!ENT_SIM_ONCE(s->vul_w, nn * 2 * nb) || !ENT_SIM_ZERO(s->vul_have, nn))
+        return ENT_ENOMEM;
+    } else if (!s->reference && !ENT_SIM_ONCE(s->vul_w, 2 * nb)) {
+      return ENT_ENOMEM;
     }
     ent_trade_opts_init(&s->topts);
     s->topts.theta = st->theta;
@@ -272,12 +288,35 @@ ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
     s->vopts.newton_predict = 1;
     s->vopts.newton_chord = 1;
   }
-  if (ent_sim_names_make(&s->nm, m) != ENT_OK) goto nomem;
+  if (!s->named && ent_sim_names_make(&s->nm, m) != ENT_OK) return ENT_ENOMEM;
+  s->named = 1;
+  return ENT_OK;
+}
+
+ent_status ent_sim_start(const ent_model *m, const ent_run_opts *o,
+                         ent_sim **out, ent_diag *d) {
+  (void)d;
+  *out = NULL;
+  if (!m) return ENT_EINVAL;
+  ent_sim *s = ent_calloc(1, sizeof *s);
+  if (!s) return ENT_ENOMEM;
+  s->m = m;
+  if (sim_setup(s, o) != ENT_OK) {
+    ent_sim_destroy(s);
+    return ENT_ENOMEM;
+  }
   *out = s;
   return ENT_OK;
-nomem:
-  ent_sim_destroy(s);
-  return ENT_ENOMEM;
+}
+
+int ent_sim_name_fixed(const ent_sim *s, const char *p) {
+  return s && s->named && ent_sim_names_hold(&s->nm, s->m, p);
+}
+
+ent_status ent_sim_restart(ent_sim *s, const ent_run_opts *o) {
+  if (!s || !s->run || (s->m->st && s->reference != (o && o->reference)))
+    return ENT_EINVAL;
+  return sim_setup(s, o);
 }
 
 /* ------------------------------------------------------------ bargaining */
@@ -818,21 +857,26 @@ void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx) {
   r->sink_ctx = ctx;
 }
 
-ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
+ent_status ent_sim_result(ent_sim *s, const ent_run **out) {
   *out = NULL;
-  if (!s) return ENT_EINVAL;
-  ent_run *r = s->run;
-  s->run = NULL;
+  if (!s || !s->run) return ENT_EINVAL;
   /* an issue never bargained (stopped before the first step): such a run
    * is not usable */
-  for (size_t i = 0; i < r->n_issues; i++)
-    if (!s->ws[i].bargained) {
-      ent_sim_destroy(s);
-      ent_run_destroy(r);
-      return ENT_EINVAL;
-    }
-  if (s->m->st) r->last_year = s->year;
-  ent_sim_destroy(s);
-  *out = r;
+  for (size_t i = 0; i < s->run->n_issues; i++)
+    if (!s->ws[i].bargained) return ENT_EINVAL;
+  if (s->m->st) s->run->last_year = s->year;
+  *out = s->run;
   return ENT_OK;
+}
+
+ent_status ent_sim_finish(ent_sim *s, ent_run **out) {
+  *out = NULL;
+  const ent_run *r = NULL;
+  ent_status st = ent_sim_result(s, &r);
+  if (st == ENT_OK) {
+    *out = s->run;
+    s->run = NULL;
+  }
+  ent_sim_destroy(s);
+  return st;
 }

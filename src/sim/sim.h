@@ -192,4 +192,23 @@ ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
  * finished run but those. */
 ENT_LOCAL void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx);
 
+/* Put s back as ent_sim_start(m, o) leaves it, m being the model s was
+ * started on -- its numbers may have changed since, not its shape (an
+ * ensemble member's draw, ent_uncertain_apply) -- keeping what s
+ * allocated: a run after it allocates nothing but what outgrows the last
+ * one.  o as ent_sim_start takes it (the same `reference`).  ENT_OK,
+ * ENT_EINVAL (s finished, or another `reference`) or ENT_ENOMEM (then
+ * only ent_sim_destroy). */
+ENT_LOCAL ent_status ent_sim_restart(ent_sim *s, const ent_run_opts *o);
+
+/* The run of s so far, still owned by s (until ent_sim_restart or
+ * ent_sim_destroy): what ent_sim_finish would hand over -- ENT_EINVAL
+ * when an issue was never bargained. */
+ENT_LOCAL ent_status ent_sim_result(ent_sim *s, const ent_run **out);
+
+/* 1 when p points into the entity names s made at its start, which stay
+ * as they are, at the same place, until s is destroyed (a restart keeps
+ * them); 0 for any other array (a name made on the fly). */
+ENT_LOCAL int ent_sim_name_fixed(const ent_sim *s, const char *p);
+
 #endif /* ENT_SIM_H */

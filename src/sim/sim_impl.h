@@ -29,6 +29,8 @@ typedef struct issue_ws {
   double *item_sal;               /* [nv] this year's salience of each stake
                                      on each dimension (record_alignment) */
   int bargained;                  /* at least once */
+  void *spare[ENT_BARGAIN_COUNT]; /* parts of models the issue used before
+                                     a restart and uses no more */
 } issue_ws;
 
 struct ent_sim {
@@ -37,6 +39,7 @@ struct ent_sim {
   ent_run *run;
   int year;         /* last year done; start - 1 before the first step */
   int done;
+  int named;        /* nm made (once: a restart keeps the model's names) */
   ent_eum_opts *iopts; /* [n_issues] effective options */
   double **cap, **sal; /* [n_issues][n_stakes] this year's inputs */
   struct issue_ws *ws; /* [n_issues] bargaining workspaces */

@@ -4,6 +4,7 @@
  */
 #include "sim/sim_names.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -30,6 +31,24 @@ void ent_sim_names_free(ent_sim_names *nm) {
   ent_free(nm->chan_name);
   ent_free(nm->bloc_name);
   memset(nm, 0, sizeof *nm);
+}
+
+/* Is p among the n names from t?  Compared as integers: the tables are
+ * separate objects. */
+static int in_table(const void *t, size_t n, const char *p) {
+  uintptr_t a = (uintptr_t)t, x = (uintptr_t)(const void *)p;
+  return t && x >= a && x - a < n * sizeof(ent_sim_name);
+}
+
+int ent_sim_names_hold(const ent_sim_names *nm, const ent_model *m,
+                       const char *p) {
+  size_t ni = m->n_issues, na = m->n_actors;
+  size_t nb = m->st ? m->st->n_blocs : 0, nc = m->st ? m->st->n_channels : 0;
+  return in_table(nm->issue_name, ni ? ni : 1, p) ||
+         in_table(nm->actor_dash, na * na, p) ||
+         in_table(nm->bloc_name, nb ? nb : 1, p) ||
+         in_table(nm->chan_name, nc ? nc : 1, p) ||
+         in_table(nm->arrow, nb * nb, p) || in_table(nm->dash, nb * nb, p);
 }
 
 ent_status ent_sim_names_make(ent_sim_names *nm, const ent_model *m) {

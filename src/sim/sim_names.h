@@ -33,6 +33,9 @@ typedef struct ent_sim_names {
  * ENT_OK or ENT_ENOMEM (then ent_sim_names_free releases what was made). */
 ent_status ent_sim_names_make(ent_sim_names *nm, const ent_model *m);
 void ent_sim_names_free(ent_sim_names *nm);
+/* 1 when p points into one of the names of *nm (made for m), else 0. */
+int ent_sim_names_hold(const ent_sim_names *nm, const ent_model *m,
+                       const char *p);
 
 /* buf = a, sep, b joined, cut to size - 1 bytes and terminated: what
  * snprintf(buf, size, "%s<sep>%s", a, b) writes (size > 0), without

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 
+#include "ensemble/uncertain.h"
 #include "input/scenario.h"
 #include "sim/sim.h"
 #include "testutil.h"
@@ -467,7 +468,8 @@ static void test_bargainer_table(void **state) {
     assert_non_null(b);
     assert_string_equal(b->name, names[id]);
     assert_true(b->work_alloc && b->work_free && b->work_size &&
-                b->result_alloc && b->result_free && b->run && b->outcome);
+                b->result_alloc && b->result_free && b->result_reset &&
+                b->run && b->outcome);
     void *w = b->work_alloc(is, m->source), *part = b->result_alloc(is);
     assert_non_null(w);
     assert_non_null(part);
@@ -491,6 +493,121 @@ static void test_bargainer_table(void **state) {
   ent_diag_destroy(d);
 }
 
+/* Two runs the same bit for bit: every point, and every issue's inputs,
+ * outcome and each model's part. */
+static void assert_same_run(const ent_run *a, const ent_run *b) {
+  assert_int_equal(a->n_series, b->n_series);
+  assert_int_equal(a->last_year, b->last_year);
+  for (size_t k = 0; k < a->n_series; k++) {
+    const ent_series_point *p = &a->series[k], *q = &b->series[k];
+    assert_string_equal(p->variable, q->variable);
+    assert_string_equal(p->entity, q->entity);
+    assert_int_equal(p->year, q->year);
+    assert_memory_equal(&p->value, &q->value, sizeof p->value);
+  }
+  assert_int_equal(a->n_issues, b->n_issues);
+  for (size_t i = 0; i < a->n_issues; i++) {
+    const ent_issue_run *x = &a->issues[i], *y = &b->issues[i];
+    size_t n = x->issue->n_stakes;
+    assert_int_equal(x->model, y->model);
+    assert_memory_equal(&x->forecast, &y->forecast, sizeof x->forecast);
+    assert_memory_equal(&x->initial_median, &y->initial_median, sizeof(double));
+    assert_memory_equal(x->cap, y->cap, n * sizeof(double));
+    assert_memory_equal(x->sal, y->sal, n * sizeof(double));
+    for (int id = 0; id < ENT_BARGAIN_COUNT; id++) {
+      assert_true(!x->part[id] == !y->part[id]);
+      const ent_bargainer *bg = ent_bargain_get((ent_bargain_id)id);
+      for (size_t q = 0; x->part[id] && q < x->issue->n_dims; q++) {
+        double f1 = 0, m1 = 0, f2 = 0, m2 = 0;
+        assert_int_equal(bg->outcome(x->part[id], q, &f1, &m1),
+                         bg->outcome(y->part[id], q, &f2, &m2));
+        assert_memory_equal(&f1, &f2, sizeof f1);
+        assert_memory_equal(&m1, &m2, sizeof m1);
+      }
+    }
+    const ent_eum_hist *h1 = ent_issue_run_hist(x), *h2 = ent_issue_run_hist(y);
+    assert_true(!h1 == !h2);
+    if (h1) {
+      assert_int_equal(h1->n_rounds, h2->n_rounds);
+      assert_memory_equal(h1->x, h2->x, (size_t)(h1->n_rounds + 1) * n * sizeof(double));
+      assert_memory_equal(h1->median, h2->median, (size_t)(h1->n_rounds + 1) * sizeof(double));
+    }
+    const ent_issue_smp *s1 = ent_issue_run_smp(x), *s2 = ent_issue_run_smp(y);
+    if (s1) {
+      assert_int_equal(s1->ran, s2->ran);
+      assert_memory_equal(s1->final, s2->final, s1->n * s1->m * sizeof(double));
+      assert_memory_equal(s1->win, s2->win, s1->n * sizeof(double));
+      assert_memory_equal(&s1->forecast, &s2->forecast, sizeof(double));
+    }
+  }
+}
+
+/* Every step of a run from a fresh start on model m with options o. */
+static ent_run *fresh_run(const ent_model *m, const ent_run_opts *o) {
+  ent_diag *d = ent_diag_create();
+  ent_sim *s;
+  ent_run *r;
+  assert_int_equal(ent_sim_start(m, o, &s, d), ENT_OK);
+  ent_status st;
+  while ((st = ent_sim_step(s, d)) == ENT_CONTINUE) continue;
+  assert_int_equal(st, ENT_OK);
+  assert_int_equal(ent_sim_finish(s, &r), ENT_OK);
+  ent_diag_destroy(d);
+  return r;
+}
+
+/* A restarted sim computes what a fresh start computes: after a run of
+ * other numbers (another draw of the uncertain ones) and another deciding
+ * model, finished or stopped part-way, the same run bit for bit, with the
+ * robustness variants and the model beside the decider. */
+static void test_restart(void **state) {
+  (void)state;
+  ent_diag *d = ent_diag_create();
+  ent_model *base = NULL;
+  assert_int_equal(ent_builtin_load("russia-china-uncertain", &base, d), ENT_OK);
+  ent_model *m = ent_model_clone(base);
+  assert_non_null(m);
+  size_t nu = m->n_uparams;
+  assert_true(nu > 0);
+  double *x1 = calloc(nu, sizeof(double)), *x2 = calloc(nu, sizeof(double));
+  for (size_t k = 0; k < nu; k++) {
+    x1[k] = ent_dist_quantile(&m->uparams[k].dist, 0.2);
+    x2[k] = ent_dist_quantile(&m->uparams[k].dist, 0.9);
+  }
+  ent_run_opts *o1 = ent_run_opts_create(), *o2 = ent_run_opts_create();
+  o1->models = ENT_ISSUE_BOTH; /* EUM decides, SMP beside */
+  o2->models = ENT_ISSUE_SMP;
+  ent_uncertain_apply(m, x1);
+  ent_run *r1 = fresh_run(m, o1);
+  ent_uncertain_apply(m, x2);
+  ent_run *r2 = fresh_run(m, o2);
+  ent_sim *s;
+  const ent_run *r;
+  assert_int_equal(ent_sim_start(m, o2, &s, d), ENT_OK);
+  for (int k = 0; k < 3; k++) assert_int_equal(ent_sim_step(s, d), ENT_CONTINUE);
+  for (int pass = 0; pass < 4; pass++) { /* x1/o1, x2/o2, x1/o1, x2/o2 */
+    int one = pass % 2 == 0;
+    ent_uncertain_apply(m, one ? x1 : x2);
+    assert_int_equal(ent_sim_restart(s, one ? o1 : o2), ENT_OK);
+    assert_int_equal(ent_sim_result(s, &r), ENT_EINVAL); /* not bargained */
+    ent_status st;
+    while ((st = ent_sim_step(s, d)) == ENT_CONTINUE) continue;
+    assert_int_equal(st, ENT_OK);
+    assert_int_equal(ent_sim_result(s, &r), ENT_OK);
+    assert_same_run(one ? r1 : r2, r);
+  }
+  ent_sim_destroy(s);
+  ent_run_destroy(r1);
+  ent_run_destroy(r2);
+  ent_run_opts_destroy(o1);
+  ent_run_opts_destroy(o2);
+  free(x1);
+  free(x2);
+  ent_model_destroy(m);
+  ent_model_destroy(base);
+  ent_diag_destroy(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_step_api),
@@ -503,6 +620,7 @@ int main(void) {
       cmocka_unit_test(test_builtin_claims),
       cmocka_unit_test(test_run_opts_typed),
       cmocka_unit_test(test_bargainer_table),
+      cmocka_unit_test(test_restart),
   };
   return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }
