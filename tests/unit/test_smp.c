@@ -1302,6 +1302,27 @@ static void test_small_elections_agree(void **state) {
   ent_smp_problem_destroy(p);
 }
 
+/* §7.2's "within 1e-3" without a square root: s < ent_smp_close_sq()
+ * exactly when sqrt(s) < 1e-3, for the doubles around the threshold (a
+ * few thousand ulps either side), and at 0, 1e-6 and 1e-7. */
+static void test_close_threshold(void **state) {
+  (void)state;
+  double T = ent_smp_close_sq();
+  assert_true(T > 0.9e-6 && T < 1.1e-6);
+  assert_true(sqrt(T) >= 1e-3);
+  uint64_t b;
+  memcpy(&b, &T, sizeof b);
+  for (int64_t k = -3000; k <= 3000; k++) {
+    uint64_t c = b + (uint64_t)k;
+    double s;
+    memcpy(&s, &c, sizeof s);
+    assert_int_equal(s < T, sqrt(s) < 1e-3);
+  }
+  const double fixed[] = {0.0, 1e-6, 1e-7, 2e-6};
+  for (size_t k = 0; k < 4; k++)
+    assert_int_equal(fixed[k] < T, sqrt(fixed[k]) < 1e-3);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_cases),
@@ -1310,6 +1331,7 @@ int main(void) {
       cmocka_unit_test(test_turn0_checkpoints),
       cmocka_unit_test(test_kernels_agree),
       cmocka_unit_test(test_small_elections_agree),
+      cmocka_unit_test(test_close_threshold),
       cmocka_unit_test(test_generated_names),
       cmocka_unit_test(test_degenerate),
       cmocka_unit_test(test_full_aborts),
