@@ -230,7 +230,6 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   }
   w->avx2 = ent_smp_have_avx2();
   w->avx512 = ent_smp_have_avx512();
-  w->close_sq = ent_smp_close_sq();
   ent_smp_work_reset(w);
   return w;
 }

@@ -31,34 +31,6 @@ static double rho_adjust(ent_smp_radj a, double rh, double ri) {
   }
 }
 
-/* Index of the highest set bit of c != 0. */
-ENT_INLINE unsigned top_bit(uint64_t c) {
-#if defined(__GNUC__)
-  return 63u - (unsigned)__builtin_clzll(c);
-#else
-  unsigned j = 63;
-  while (!(c >> j)) j--;
-  return j;
-#endif
-}
-
-/* One ulp up (+1) or down (-1) from a positive finite double: its bit
- * pattern, read as an integer, is monotone in the value. */
-static double ulp_step(double t, int dir) {
-  uint64_t b;
-  memcpy(&b, &t, sizeof b);
-  b = dir > 0 ? b + 1u : b - 1u;
-  memcpy(&t, &b, sizeof t);
-  return t;
-}
-
-double ent_smp_close_sq(void) {
-  double t = 1e-6;
-  while (sqrt(t) >= 1e-3) t = ulp_step(t, -1);
-  while (!(sqrt(t) >= 1e-3)) t = ulp_step(t, +1);
-  return t;
-}
-
 #define RHO_LOOP(ADJ)                                                       \
   for (size_t h = 0; h < N; h++)                                            \
     for (size_t i = 0; i < N; i++)                                          \
@@ -821,88 +793,6 @@ uown_row8(ent_smp_work *w, size_t a) {
 }
 #endif
 
-/* §4.4's norms (see the evaluation): gsq, then -2 if ||V - U|| <= 1e-6,
- * else the first h with ||U^h - U|| <= 1e-6, else -1.  g(d) is written
- * (1 - d) * (d <= 1 ? d : 1): (1 - d) * 1 == 1 - d, so the spec's g
- * without a data-dependent branch. */
-static long norms_scalar(ent_smp_work *w) {
-  size_t N = w->n, ld = w->ld;
-  for (size_t i = 0; i < N; i++) {
-    const double *Di = w->D + i * ld;
-    double s = 0.0;
-    for (size_t j = 0; j < N; j++) {
-      double dd = Di[j];
-      double g = (1.0 - dd) * (dd <= 1.0 ? dd : 1.0);
-      s += g * g;
-    }
-    w->gsq[i] = s;
-  }
-  double nv = 0.0;
-  for (size_t i = 0; i < N; i++) nv += w->R[i] * w->R[i] * w->gsq[i];
-  if (!(sqrt(nv) > 1e-6)) return -2;
-  for (size_t h = 0; h < N; h++) {
-    double s = 0.0;
-    for (size_t i = 0; i < N; i++) {
-      double e = w->rho[h * N + i] - w->R[i];
-      s += e * e * w->gsq[i];
-    }
-    if (!(sqrt(s) > 1e-6)) return (long)h;
-  }
-  return -1;
-}
-
-#if SMP_HAVE_AVX512
-/* norms_scalar with each sum's terms in 8 lanes (AVX-512F/DQ, checked at
- * run time), the scalar operations lane for lane, then added to the sum
- * in the scalar order: the same doubles.  D's rows are padded to ld (a
- * multiple of 8); rho, R and gsq are read with masks. */
-__attribute__((target("avx512f,avx512dq"))) static long
-norms8(ent_smp_work *w) {
-  size_t N = w->n, ld = w->ld;
-  double t[8];
-  const vd8 one = v8b(1.0);
-  for (size_t i = 0; i < N; i++) {
-    const double *Di = w->D + i * ld;
-    double s = 0.0;
-    for (size_t j0 = 0; j0 < N; j0 += 8) {
-      vd8 dd = (vd8)_mm512_loadu_pd(Di + j0);
-      vd8 g = (one - dd) * v8sel(dd <= one, dd, one);
-      vd8 gg = g * g;
-      memcpy(t, &gg, sizeof t);
-      size_t L = N - j0 < 8 ? N - j0 : 8;
-      for (size_t l = 0; l < L; l++) s += t[l];
-    }
-    w->gsq[i] = s;
-  }
-  double nv = 0.0;
-  for (size_t i0 = 0; i0 < N; i0 += 8) {
-    __mmask8 live = live8(N - i0);
-    vd8 r = (vd8)_mm512_maskz_loadu_pd(live, w->R + i0);
-    vd8 gs = (vd8)_mm512_maskz_loadu_pd(live, w->gsq + i0);
-    vd8 v = (r * r) * gs;
-    memcpy(t, &v, sizeof t);
-    size_t L = N - i0 < 8 ? N - i0 : 8;
-    for (size_t l = 0; l < L; l++) nv += t[l];
-  }
-  if (!(sqrt(nv) > 1e-6)) return -2;
-  for (size_t h = 0; h < N; h++) {
-    const double *rh = w->rho + h * N;
-    double s = 0.0;
-    for (size_t i0 = 0; i0 < N; i0 += 8) {
-      __mmask8 live = live8(N - i0);
-      vd8 e = (vd8)_mm512_maskz_loadu_pd(live, rh + i0) -
-              (vd8)_mm512_maskz_loadu_pd(live, w->R + i0);
-      vd8 v = (e * e) * (vd8)_mm512_maskz_loadu_pd(live, w->gsq + i0);
-      memcpy(t, &v, sizeof t);
-      size_t L = N - i0 < 8 ? N - i0 : 8;
-      for (size_t l = 0; l < L; l++) s += t[l];
-    }
-    if (!(sqrt(s) > 1e-6)) return (long)h;
-  }
-  return -1;
-}
-#endif
-
 /* Evaluates state (x, xi): distances and risk-neutral utilities (§4.1),
  * risk inference (§4.2), perspective attitudes and own utilities (§4.3),
  * the §4.4 sanity norms and the winning probabilities (§4.5).
@@ -1019,13 +909,27 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
    *   V(i,j)   - Ū(i,j) = -g(D(i,j)) R_i,
    * so ‖U^h - Ū‖_F^2 = Σ_i (ρ_hi - R_i)^2 G_i with G_i = Σ_j g_ij^2. */
   if (!w->degenerate) {
-    long bad_h;
-#if SMP_HAVE_AVX512
-    if (wide)
-      bad_h = norms8(w);
-    else
-#endif
-      bad_h = norms_scalar(w);
+    for (size_t i = 0; i < N; i++) {
+      double s = 0.0;
+      for (size_t j = 0; j < N; j++) {
+        double dd = w->D[i * w->ld + j];
+        double g = dd <= 1.0 ? (1.0 - dd) * dd : (1.0 - dd);
+        s += g * g;
+      }
+      w->gsq[i] = s;
+    }
+    double nv = 0.0;
+    for (size_t i = 0; i < N; i++) nv += w->R[i] * w->R[i] * w->gsq[i];
+    long bad_h = -1;
+    if (!(sqrt(nv) > 1e-6)) bad_h = -2;
+    for (size_t h = 0; h < N && bad_h == -1; h++) {
+      double s = 0.0;
+      for (size_t i = 0; i < N; i++) {
+        double e = w->rho[h * N + i] - w->R[i];
+        s += e * e * w->gsq[i];
+      }
+      if (!(sqrt(s) > 1e-6)) bad_h = (long)h;
+    }
     if (bad_h != -1) {
       char what[160];
       if (bad_h == -2)
@@ -1051,37 +955,8 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
     }
   }
 
-  /* §7.2 winning probabilities over the distinct positions.  Up to 64
-   * actors, which positions are within 1e-3 of which is a table of bits,
-   * near[i] bit j: the sum of squares s(i, j) < close_sq (sqrt(s) < 1e-3
-   * exactly, ent_smp_close_sq); s(i, j) and s(j, i) are the same double
-   * ((a-b)^2 == (b-a)^2 bit for bit, summed in the same order k), so each
-   * pair is computed once. */
+  /* §7.2 winning probabilities over the distinct positions. */
   size_t K = 0;
-  uint64_t near[64], reps = 0;
-  unsigned char rank[64];
-  if (N <= 64) {
-    const double T = w->close_sq;
-    for (size_t i = 0; i < N; i++) {
-      const double *a = x + i * M;
-      uint64_t bits = 0;
-      for (size_t j = 0; j <= i; j++) {
-        const double *b = x + j * M;
-        double s = 0.0;
-        for (size_t k = 0; k < M; k++) s += (a[k] - b[k]) * (a[k] - b[k]);
-        uint64_t c = s < T;
-        bits |= c << j;
-        if (j < i) near[j] |= c << i;
-      }
-      near[i] = bits;
-    }
-    for (size_t i = 0; i < N; i++)
-      if (!(near[i] & reps)) {
-        reps |= (uint64_t)1 << i;
-        rank[i] = (unsigned char)K;
-        w->rep[K++] = (int)i;
-      }
-  } else
   for (size_t i = 0; i < N; i++) {
     int found = 0;
     for (size_t r = 0; r < K && !found; r++) {
@@ -1123,18 +998,7 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
    * within 1e-3 of i (else i would not be one) and no later one was
    * within 1e-3 of i (else it would not be one); so only the others
    * search -- and a representative at a non-finite position, which is
-   * not within 1e-3 of itself.  With the table of bits: the last
-   * representative near i (bit i itself for a representative at a finite
-   * position), or the first when none is. */
-  if (N <= 64) {
-    for (size_t i = 0; i < N; i++) {
-      uint64_t c = near[i] & reps;
-      size_t last = 0;
-      if (c) last = rank[top_bit(c)];
-      w->win_prob[i] = w->pi[last];
-    }
-    return ENT_OK;
-  }
+   * not within 1e-3 of itself. */
   for (size_t i = 0, r0 = 0; i < N; i++) {
     if (r0 < K && (size_t)w->rep[r0] == i) {
       r0++;

@@ -40,8 +40,6 @@ struct ent_smp_work {
   double *UownT;     /* [N*N] transpose of Uown */
   double *R, *risk_p, *win_prob; /* [N] */
   double *gsq;       /* [N] Σ_j g(D(i,j))^2 for the §4.4 norms */
-  double close_sq;   /* §7.2's "within 1e-3" as s < close_sq on the sum
-                        of squares s (ent_smp_close_sq) */
   int degenerate;
   /* elections */
   double *C, *P;     /* [kmax*kmax] coalitions (later Q), victory probs */
@@ -314,10 +312,6 @@ ENT_LOCAL int ent_smp_have_avx512(void);
 /* D's row stride is N rounded up to this (the widest kernel's lanes), so
  * D(n, j..j+7) of a block is one load inside the row, padding 0. */
 #define SMP_LD_ROUND 8
-
-/* The least double T with sqrt(T) >= 1e-3: sqrt is correctly rounded and
- * so monotone, hence sqrt(s) < 1e-3 exactly when s < T (smp_eval.c). */
-ENT_LOCAL double ent_smp_close_sq(void);
 
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };

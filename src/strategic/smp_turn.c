@@ -370,22 +370,6 @@ int ent_smp_have_avx512(void) {
 int ent_smp_have_avx512(void) { return 0; }
 #endif
 
-/* take ? a : b by bit masks (take is 0 or 1): selects whose operands
- * are data dependent, kept free of branches that would be mispredicted;
- * the chosen double's bits unchanged. */
-ENT_INLINE int sel_i(int take, int a, int b) {
-  int m = -take;
-  return (a & m) | (b & ~m);
-}
-ENT_INLINE double sel_d(int take, double a, double b) {
-  uint64_t ua, ub, m = (uint64_t)0 - (uint64_t)take;
-  memcpy(&ua, &a, sizeof ua);
-  memcpy(&ub, &b, sizeof ub);
-  ua = (ua & m) | (ub & ~m);
-  memcpy(&a, &ua, sizeof a);
-  return a;
-}
-
 /* Keep the running best target of i (§5.3). */
 static void consider(ent_smp_work *w, size_t j, double A, double B,
                      double uii, double uij, int *best, double *best_gain,
@@ -433,15 +417,12 @@ static void choose_target(ent_smp_work *w, size_t i) {
     for (size_t j0 = 0; j0 < N; j0 += L) {
       double g[8], p[8];
       fn(w, i, j0, g, p);
-      /* consider()'s test without data-dependent branches (selects) */
-      size_t Lb = N - j0 < L ? N - j0 : L;
-      for (size_t l = 0; l < Lb; l++) {
-        double gl = g[l];
-        int take = (j0 + l != i) & (gl > 1e-5) & (gl > best_gain);
-        best = sel_i(take, (int)(j0 + l), best);
-        best_gain = sel_d(take, gl, best_gain);
-        best_p = sel_d(take, p[l], best_p);
-      }
+      for (size_t l = 0; l < L && j0 + l < N; l++)
+        if (j0 + l != i && g[l] > 1e-5 && g[l] > best_gain) {
+          best = (int)(j0 + l);
+          best_gain = g[l];
+          best_p = p[l];
+        }
     }
     goto done;
   }
@@ -852,14 +833,9 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
             break;
           }
         }
-      } else { /* the first largest, by selects (bv == pi[best]) */
-        double bv = w->pi[0];
-        for (size_t m = 1; m < K; m++) {
-          double v = w->pi[m];
-          int take = v > bv;
-          best = (size_t)sel_i(take, (int)m, (int)best);
-          bv = sel_d(take, v, bv);
-        }
+      } else {
+        for (size_t m = 1; m < K; m++)
+          if (w->pi[m] > w->pi[best]) best = m;
       }
       int b = items[best];
       if (b < 0) continue; /* status quo */

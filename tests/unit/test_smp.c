@@ -1302,25 +1302,37 @@ static void test_small_elections_agree(void **state) {
   ent_smp_problem_destroy(p);
 }
 
-/* §7.2's "within 1e-3" without a square root: s < ent_smp_close_sq()
- * exactly when sqrt(s) < 1e-3, for the doubles around the threshold (a
- * few thousand ulps either side), and at 0, 1e-6 and 1e-7. */
-static void test_close_threshold(void **state) {
+/* §4.4's norms: BigRAdjust=Full makes every actor estimate utilities
+ * exactly as their owners do (||U^h - U|| = 0 for every h), so the first
+ * actor is reported -- an error when strict, a warning otherwise -- while
+ * the default (OneThird) passes on the same state. */
+static void test_norms_report(void **state) {
   (void)state;
-  double T = ent_smp_close_sq();
-  assert_true(T > 0.9e-6 && T < 1.1e-6);
-  assert_true(sqrt(T) >= 1e-3);
-  uint64_t b;
-  memcpy(&b, &T, sizeof b);
-  for (int64_t k = -3000; k <= 3000; k++) {
-    uint64_t c = b + (uint64_t)k;
-    double s;
-    memcpy(&s, &c, sizeof s);
-    assert_int_equal(s < T, sqrt(s) < 1e-3);
-  }
-  const double fixed[] = {0.0, 1e-6, 1e-7, 2e-6};
-  for (size_t k = 0; k < 4; k++)
-    assert_int_equal(fixed[k] < T, sqrt(fixed[k]) < 1e-3);
+  ent_smp_problem *p = load_case("SOE-Policy");
+  for (int strict = 0; strict < 2; strict++)
+    for (int full = 0; full < 2; full++) {
+      ent_smp_opts o;
+      ent_smp_opts_default(&o);
+      char why[200];
+      if (full)
+        assert_int_equal(
+            ent_smp_opts_set(&o, "BigRAdjust", "Full", why, sizeof why), 0);
+      o.strict = strict;
+      ent_smp_work *w = ent_smp_work_alloc(p, &o);
+      assert_non_null(w);
+      ent_diag *d = ent_diag_create();
+      ent_status st = ent_smp_evaluate(w, 0, p->x0, p->x0, d);
+      assert_int_equal(st, full && strict ? ENT_EINPUT : ENT_OK);
+      assert_int_equal(ent_diag_count(d), (size_t)full);
+      if (full) {
+        const ent_diag_item *it = ent_diag_get(d, 0);
+        assert_non_null(strstr(it->msg, "estimates every utility exactly"));
+        assert_non_null(strstr(it->msg, p->actor[0]));
+      }
+      ent_diag_destroy(d);
+      ent_smp_work_free(w);
+    }
+  ent_smp_problem_destroy(p);
 }
 
 int main(void) {
@@ -1331,7 +1343,7 @@ int main(void) {
       cmocka_unit_test(test_turn0_checkpoints),
       cmocka_unit_test(test_kernels_agree),
       cmocka_unit_test(test_small_elections_agree),
-      cmocka_unit_test(test_close_threshold),
+      cmocka_unit_test(test_norms_report),
       cmocka_unit_test(test_generated_names),
       cmocka_unit_test(test_degenerate),
       cmocka_unit_test(test_full_aborts),
