@@ -700,9 +700,8 @@ live8(size_t left) {
   return left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
 }
 
-/* D(a, ·) and (with_dt) DT(·, a), else V's voter-major row a of the
- * evaluation's elections, CT(a, ·) = 1 - D(a, ·) (padding 1 - 0):
- * distances of every position from a's ideal. */
+/* D(a, ·) and (with_dt) DT(·, a): distances of every position from a's
+ * ideal. */
 __attribute__((target("avx512f,avx512dq"))) static void
 distances8(ent_smp_work *w, size_t a, const double *x, const double *xi,
            int with_dt) {
@@ -731,12 +730,7 @@ distances8(ent_smp_work *w, size_t a, const double *x, const double *xi,
     }
     __m512d d = _mm512_sqrt_pd(_mm512_div_pd(num, ssq));
     _mm512_mask_storeu_pd(Da + b0, live, d);
-    if (!with_dt) { /* V's voter-major row: 1 - d, padding 1 - 0 */
-      const __m512d one = _mm512_set1_pd(1.0);
-      _mm512_storeu_pd(w->CT + a * ld + b0,
-                       _mm512_mask_sub_pd(one, live, one, d));
-      continue;
-    }
+    if (!with_dt) continue;
     _mm512_storeu_pd(lane, d);
     for (size_t l = 0; l < 8 && b0 + l < N; l++)
       w->DT[(b0 + l) * N + a] = lane[l];
@@ -832,11 +826,7 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
    * +0 <= d, or NaN): (1 - d)(1 + d 0) with d 0 = +0 for d <= 1, and
    * (1 - d)(1 + 0) above (inf included); x 1 == x; NaN stays d's NaN */
   if (vmaj) {
-    /* voter-major: CT[v*ld + o] = V(v, o); padding 1 - 0 (distances8
-     * wrote it) */
-#if SMP_HAVE_AVX512
-    if (!wide)
-#endif
+    /* voter-major: CT[v*ld + o] = V(v, o); padding 1 - 0 */
     for (size_t k = 0; k < N * ld; k++) w->CT[k] = 1.0 - w->D[k];
   } else {
     for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
