@@ -1302,6 +1302,39 @@ static void test_small_elections_agree(void **state) {
   ent_smp_problem_destroy(p);
 }
 
+/* §4.4's norms: BigRAdjust=Full makes every actor estimate utilities
+ * exactly as their owners do (||U^h - U|| = 0 for every h), so the first
+ * actor is reported -- an error when strict, a warning otherwise -- while
+ * the default (OneThird) passes on the same state. */
+static void test_norms_report(void **state) {
+  (void)state;
+  ent_smp_problem *p = load_case("SOE-Policy");
+  for (int strict = 0; strict < 2; strict++)
+    for (int full = 0; full < 2; full++) {
+      ent_smp_opts o;
+      ent_smp_opts_default(&o);
+      char why[200];
+      if (full)
+        assert_int_equal(
+            ent_smp_opts_set(&o, "BigRAdjust", "Full", why, sizeof why), 0);
+      o.strict = strict;
+      ent_smp_work *w = ent_smp_work_alloc(p, &o);
+      assert_non_null(w);
+      ent_diag *d = ent_diag_create();
+      ent_status st = ent_smp_evaluate(w, 0, p->x0, p->x0, d);
+      assert_int_equal(st, full && strict ? ENT_EINPUT : ENT_OK);
+      assert_int_equal(ent_diag_count(d), (size_t)full);
+      if (full) {
+        const ent_diag_item *it = ent_diag_get(d, 0);
+        assert_non_null(strstr(it->msg, "estimates every utility exactly"));
+        assert_non_null(strstr(it->msg, p->actor[0]));
+      }
+      ent_diag_destroy(d);
+      ent_smp_work_free(w);
+    }
+  ent_smp_problem_destroy(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_cases),
@@ -1310,6 +1343,7 @@ int main(void) {
       cmocka_unit_test(test_turn0_checkpoints),
       cmocka_unit_test(test_kernels_agree),
       cmocka_unit_test(test_small_elections_agree),
+      cmocka_unit_test(test_norms_report),
       cmocka_unit_test(test_generated_names),
       cmocka_unit_test(test_degenerate),
       cmocka_unit_test(test_full_aborts),
