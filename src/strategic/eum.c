@@ -41,6 +41,8 @@ struct ent_eum_work {
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
   double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
+  double sf[4 * ENT_EUM_POW_WHOLE * ENT_EUM_POW_WHOLE]; /* Us, Uf, bUs, bUf
+                   of every pair in one round, n <= ENT_EUM_POW_WHOLE */
   int threads;  /* threads for the O(n^3) sums and the decisions at
                    n >= EUM_PAR_MIN (1 by default) */
   int reference;/* 1: every EU term evaluated as eu() writes it (the
@@ -686,9 +688,11 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
  * time, each in its own voter order (eum_sums.c); the reference path
  * adds as the specification writes. */
 static double prepare_pass(size_t n, const double *x, double range,
-                           const double *rho, int per_pair, ent_eum_work *w) {
-  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
-                 w->rep);
+                           const double *rho, int per_pair, ent_eum_work *w,
+                           int have_ut) {
+  if (!have_ut)
+    fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
+                   w->rep);
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
@@ -840,10 +844,17 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
    * copied (same d, same exponent r_i: the same calls) */
   double row_us[EUM_ROW_SHARE], row_uf[EUM_ROW_SHARE];
   double row_bus[EUM_ROW_SHARE], row_buf[EUM_ROW_SHARE];
+  double *us = row_us, *uf = row_uf, *bus = row_bus, *buf = row_buf;
   int share = !w->reference && n <= EUM_ROW_SHARE && !degenerate;
-  if (share)
-    ent_eum_pow_row_sf(n, i, x, range, w->r, o->b_own, w->rep, row_us,
-                       row_uf, row_bus, row_buf);
+  if (share && n <= ENT_EUM_POW_WHOLE) { /* the round's, in w->sf */
+    us = w->sf + i * n;
+    uf = us + n * n;
+    bus = uf + n * n;
+    buf = bus + n * n;
+  } else if (share) {
+    ent_eum_pow_row_sf(n, i, x, range, w->r, o->b_own, w->rep, us, uf, bus,
+                       buf);
+  }
   w->best[i] = -1;
   for (size_t j = 0; j < n; j++) {
     size_t ij = i * n + j;
@@ -865,16 +876,16 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
       double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
       double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
       if (share) {
-        Us = row_us[j];
-        Uf = row_uf[j];
+        Us = us[j];
+        Uf = uf[j];
       } else {
         eu_success_failure(d, ri, &Us, &Uf, 0);
       }
       a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
       if (rb != ri) {
         if (share) {
-          Us = row_bus[j];
-          Uf = row_buf[j];
+          Us = bus[j];
+          Uf = buf[j];
         } else {
           eu_success_failure(d, rb, &Us, &Uf, 0);
         }
@@ -955,7 +966,7 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   /* Step 1: risk pass, all exponents 1. */
   if (!degenerate) {
     for (size_t k = 0; k < n; k++) w->rho[k] = 1.0;
-    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
+    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w, 0);
     if (tr) tr->G_risk = G;
     eu_ctx c = {x, pb->sal, range, o->Q, mu};
     if (!w->reference && o->Q == 1.0)
@@ -974,7 +985,11 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   /* Step 2: decision pass with exponents r. */
   if (!degenerate) {
     for (size_t k = 0; k < n; k++) w->rho[k] = o->votes_linear ? 1.0 : w->r[k];
-    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
+    int whole = !w->reference && n <= ENT_EUM_POW_WHOLE; /* one batch */
+    if (whole)
+      ent_eum_pow_decision(n, x, range, w->rho, w->r, o->b_own, w->rep,
+                           w->UT, w->sf);
+    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w, whole);
     if (tr) tr->G_decision = G;
     if (tr && tr->P) memcpy(tr->P, w->P, n * n * sizeof *w->P);
   }

@@ -70,7 +70,7 @@
 /* m's intervals start at 0x1.6ap-1 ~ 0.707 */
 #define POW_OFF 0x3fe6a00000000000ull
 /* calls collected before one ent_eum_pow_n */
-#define EUM_POW_BATCH 512
+#define EUM_POW_BATCH 1536
 #define POW_LN2_HI 0x1.62e42fefa3800p-1
 #define POW_LN2_LO 0x1.ef35793c76730p-45
 #define POW_C1 0x1.62e42fefa0000p-8
@@ -311,6 +311,8 @@ typedef long long pw_vi8 __attribute__((vector_size(64)));
 typedef unsigned long long pw_vu8 __attribute__((vector_size(64)));
 
 #define PL_NAME pow_lanes4
+#define PL_BLOCK pow_block4
+#define PL_W 4
 #define PL_ATTR __attribute__((target("avx2,fma")))
 #define PL_VD pw_vd4
 #define PL_VI pw_vi4
@@ -323,6 +325,8 @@ typedef unsigned long long pw_vu8 __attribute__((vector_size(64)));
 #include "strategic/eum_pow_lanes.h"
 
 #define PL_NAME pow_lanes8
+#define PL_BLOCK pow_block8
+#define PL_W 8
 #define PL_ATTR __attribute__((target("avx512f")))
 #define PL_VD pw_vd8
 #define PL_VI pw_vi8
@@ -347,45 +351,29 @@ int ent_eum_pow_lanes(void) {
   return 1;
 }
 
-typedef unsigned (*pow_kernel)(const double *, const double *, double *);
+typedef size_t (*pow_kernel)(size_t, const double *, const double *,
+                             double *, unsigned *);
 
 size_t ent_eum_pow_n(size_t m, const double *x, const double *y, double *out,
                      int vector) {
   int W = vector ? ent_eum_pow_lanes() : 1;
-  size_t calls = 0, k = 0;
 #if POW_X86
   if (W > 1) {
     pow_kernel f = W == 8 ? pow_lanes8 : pow_lanes4;
-    size_t w = (size_t)W;
-    for (; k < m; k += w) {
-      double xb[8], yb[8], ob[8];
-      const double *xs = x + k, *ys = y + k;
-      double *os = out + k;
-      size_t nl = m - k < w ? m - k : w;
-      if (nl < w) { /* the tail: pad with 1/2 ^ 1/2 */
-        for (size_t l = 0; l < w; l++) {
-          xb[l] = l < nl ? x[k + l] : 0.5;
-          yb[l] = l < nl ? y[k + l] : 0.5;
-        }
-        xs = xb;
-        ys = yb;
-        os = ob;
-      }
-      unsigned bad = f(xs, ys, os);
-      if (nl < w) memcpy(out + k, ob, nl * sizeof *ob);
-      bad &= (1u << nl) - 1u;
-      while (bad) {
-        unsigned l = (unsigned)__builtin_ctz(bad);
-        out[k + l] = pow(x[k + l], y[k + l]);
-        calls++;
-        bad &= bad - 1u;
-      }
+    unsigned list[EUM_POW_BATCH];
+    size_t calls = 0;
+    for (size_t k = 0; k < m; k += EUM_POW_BATCH) {
+      size_t c = m - k < EUM_POW_BATCH ? m - k : EUM_POW_BATCH;
+      size_t nbad = f(c, x + k, y + k, out + k, list);
+      for (size_t q = 0; q < nbad; q++)
+        out[k + list[q]] = pow(x[k + list[q]], y[k + list[q]]);
+      calls += nbad;
     }
     return calls;
   }
 #endif
   (void)W;
-  for (; k < m; k++) out[k] = pow(x[k], y[k]);
+  for (size_t k = 0; k < m; k++) out[k] = pow(x[k], y[k]);
   return m;
 }
 
@@ -393,19 +381,20 @@ size_t ent_eum_pow_n(size_t m, const double *x, const double *y, double *out,
 
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
-/* Arguments of pending calls and where each result goes (`aff`: as
- * 2 - 4 pow, the utilities of success and failure; else as pow). */
+/* Arguments of pending calls and where each result goes (from index aff0
+ * on as 2 - 4 pow, the utilities of success and failure; before, as
+ * pow). */
 typedef struct pw_batch {
-  size_t m;
-  int aff;
+  size_t m, aff0;
   double x[EUM_POW_BATCH], y[EUM_POW_BATCH], o[EUM_POW_BATCH];
   double *dst[EUM_POW_BATCH];
 } pw_batch;
 
 static void batch_flush(pw_batch *b) {
   ent_eum_pow_n(b->m, b->x, b->y, b->o, 1);
-  for (size_t q = 0; q < b->m; q++)
-    *b->dst[q] = b->aff ? 2.0 - 4.0 * b->o[q] : b->o[q];
+  size_t q = 0;
+  for (; q < b->aff0 && q < b->m; q++) *b->dst[q] = b->o[q];
+  for (; q < b->m; q++) *b->dst[q] = 2.0 - 4.0 * b->o[q];
   b->m = 0;
 }
 
@@ -482,7 +471,7 @@ void ent_eum_pow_utilities(size_t n, const double *x, double range,
                            const double *rho, double *UT, const int *rep) {
   pw_batch b;
   b.m = 0;
-  b.aff = 0;
+  b.aff0 = EUM_POW_BATCH; /* no result as 2 - 4 pow */
   size_t a0 = 0;
   while (a0 < n) {
     /* rows a0 .. a1-1: at most 2 (n - a) calls each, together <= the
@@ -518,24 +507,54 @@ static void success_failure(pw_batch *b, double d, double rho, double *Us,
   }
 }
 
-void ent_eum_pow_row_sf(size_t n, size_t i, const double *x, double range,
-                        const double *r, int b_own, const int *rep,
-                        double *us, double *uf, double *bus, double *buf) {
-  pw_batch b;
-  b.m = 0;
-  b.aff = 1;
+/* The calls of receiver i's Us, Uf (ent_eum_pow_row_sf) into b; the
+ * copies after its flush (`copy`). */
+static void row_sf(pw_batch *b, int copy, size_t n, size_t i,
+                   const double *x, double range, const double *r, int b_own,
+                   const int *rep, double *us, double *uf, double *bus,
+                   double *buf) {
   double ri = r[i];
   for (size_t j = 0; j < n; j++) {
     if (j == i || x[i] == x[j]) continue;
-    double d = clamp01(fabs(x[i] - x[j]) / range);
-    if ((size_t)rep[j] >= j) success_failure(&b, d, ri, us + j, uf + j);
-    if (b_own && r[j] != ri) success_failure(&b, d, r[j], bus + j, buf + j);
-    if (b.m + 4 > EUM_POW_BATCH) batch_flush(&b);
-  }
-  batch_flush(&b);
-  for (size_t j = 0; j < n; j++)
-    if (j != i && !(x[i] == x[j]) && (size_t)rep[j] < j) {
-      us[j] = us[rep[j]]; /* x_rep[j] == x_j != x_i: computed above */
-      uf[j] = uf[rep[j]];
+    if (copy) {
+      if ((size_t)rep[j] < j) { /* x_rep[j] == x_j != x_i: computed */
+        us[j] = us[rep[j]];
+        uf[j] = uf[rep[j]];
+      }
+      continue;
     }
+    double d = clamp01(fabs(x[i] - x[j]) / range);
+    if ((size_t)rep[j] >= j) success_failure(b, d, ri, us + j, uf + j);
+    if (b_own && r[j] != ri) success_failure(b, d, r[j], bus + j, buf + j);
+  }
+}
+
+void ent_eum_pow_row_sf(size_t n, size_t i, const double *x, double range,
+                        const double *r, int b_own, const int *rep,
+                        double *us, double *uf, double *bus, double *buf) {
+  pw_batch b; /* at most 4 (n - 1) calls: n <= EUM_POW_BATCH / 4 */
+  b.m = b.aff0 = 0;
+  row_sf(&b, 0, n, i, x, range, r, b_own, rep, us, uf, bus, buf);
+  batch_flush(&b);
+  row_sf(&b, 1, n, i, x, range, r, b_own, rep, us, uf, bus, buf);
+}
+
+void ent_eum_pow_decision(size_t n, const double *x, double range,
+                          const double *rho, const double *r, int b_own,
+                          const int *rep, double *UT, double *sf) {
+  pw_batch b;
+  b.m = b.aff0 = 0;
+  for (size_t a = 0; a < n; a++)
+    utilities_row(n, x, range, rho, UT, a, rep, &b, 0);
+  b.aff0 = b.m;
+  size_t nn = n * n;
+  for (size_t i = 0; i < n; i++) /* n (n + 1) + 4 n (n - 1) calls */
+    row_sf(&b, 0, n, i, x, range, r, b_own, rep, sf + i * n, sf + nn + i * n,
+           sf + 2 * nn + i * n, sf + 3 * nn + i * n);
+  batch_flush(&b);
+  for (size_t a = 0; a < n; a++)
+    utilities_row(n, x, range, rho, UT, a, rep, NULL, 1);
+  for (size_t i = 0; i < n; i++)
+    row_sf(&b, 1, n, i, x, range, r, b_own, rep, sf + i * n, sf + nn + i * n,
+           sf + 2 * nn + i * n, sf + 3 * nn + i * n);
 }

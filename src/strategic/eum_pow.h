@@ -49,4 +49,15 @@ ENT_LOCAL void ent_eum_pow_row_sf(size_t n, size_t i, const double *x,
                                   const int *rep, double *us, double *uf,
                                   double *bus, double *buf);
 
+/* The decision pass's calls in one batch, for n <= ENT_EUM_POW_WHOLE
+ * actors (one thread, rep as eum.c's): the utilities into UT as
+ * ent_eum_pow_utilities with exponents rho, and every receiver i's Us,
+ * Uf, bUs, bUf as ent_eum_pow_row_sf into sf[i*n + j], sf[n*n + i*n + j],
+ * sf[2*n*n + ...], sf[3*n*n + ...]. */
+#define ENT_EUM_POW_WHOLE 16
+ENT_LOCAL void ent_eum_pow_decision(size_t n, const double *x, double range,
+                                    const double *rho, const double *r,
+                                    int b_own, const int *rep, double *UT,
+                                    double *sf);
+
 #endif

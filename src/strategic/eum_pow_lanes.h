@@ -4,14 +4,15 @@
  * error bound of eum_pow.c.  Lanes whose result is not certainly glibc's
  * are flagged in the returned bit mask and left to the caller.
  *
- * Included by eum_pow.c once per width with PL_NAME, PL_ATTR (target
+ * Included by eum_pow.c once per width with PL_NAME, PL_BLOCK (names of
+ * the loop and of one vector), PL_W (lanes), PL_ATTR (target
  * attribute), PL_VD / PL_VI / PL_VU (double, signed and unsigned 64-bit
  * vectors of PL_W lanes), PL_FMA(a, b, c) (a*b + c rounded once),
  * PL_GATHER(table, index), PL_B(c) (c in every lane) and PL_MASK(v) (bit k set where lane k of an
  * integer vector is nonzero) defined; undefines them.  No include guard.
  */
-PL_ATTR static unsigned PL_NAME(const double *xp, const double *yp,
-                                double *out) {
+PL_ATTR static inline __attribute__((always_inline)) unsigned
+PL_BLOCK(const double *xp, const double *yp, double *out) {
   PL_VD x, y;
   memcpy(&x, xp, sizeof x);
   memcpy(&y, yp, sizeof y);
@@ -111,7 +112,38 @@ PL_ATTR static unsigned PL_NAME(const double *xp, const double *yp,
   memcpy(out, &res, sizeof res);
   return PL_MASK(bad);
 }
+
+/* out[k] for k < m (m <= EUM_POW_BATCH), PL_W lanes at a time, the
+ * arguments past m padded with 1/2; the k to be called into list.
+ * Returns their number. */
+PL_ATTR static size_t PL_NAME(size_t m, const double *x, const double *y,
+                              double *out, unsigned *list) {
+  size_t nbad = 0, k = 0;
+  for (; k + PL_W <= m; k += PL_W) {
+    unsigned bad = PL_BLOCK(x + k, y + k, out + k);
+    for (unsigned l = 0; l < PL_W; l++) { /* no branch on bad lanes */
+      list[nbad] = (unsigned)k + l;
+      nbad += (bad >> l) & 1u;
+    }
+  }
+  if (k < m) {
+    double xb[PL_W], yb[PL_W], ob[PL_W];
+    for (size_t l = 0; l < PL_W; l++) {
+      xb[l] = k + l < m ? x[k + l] : 0.5;
+      yb[l] = k + l < m ? y[k + l] : 0.5;
+    }
+    unsigned bad = PL_BLOCK(xb, yb, ob);
+    for (unsigned l = 0; k + l < m; l++) {
+      out[k + l] = ob[l];
+      list[nbad] = (unsigned)k + l;
+      nbad += (bad >> l) & 1u;
+    }
+  }
+  return nbad;
+}
 #undef PL_NAME
+#undef PL_BLOCK
+#undef PL_W
 #undef PL_ATTR
 #undef PL_VD
 #undef PL_VI
