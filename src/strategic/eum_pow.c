@@ -36,13 +36,18 @@
  * doubles (relative error < 2^-104) and the polynomials' remainders are
  * above; every other operation is exact (two-sum, two-product by FMA,
  * Sterbenz) but the additions of the low parts and the two double-
- * precision polynomial tails.  The absolute error of Y is below 2^-74
- * (the tails 2^-75 and 2^-76, |r^3 p(r)| < 2^-25 summed with 9 roundings
- * of at most 2^-78, |k ln2_lo| < 2^-37 rounded to 2^-90, y log x's low
- * part |y| < 4 times that), that of exp(s) below 2^-78, so |a/z - 1| <
- * 2^-73 and E < 2^-73 2^53 ULP = 2^-20 ULP; POW_MARGIN allows 2^-12.
- * ent_eum_pow_n's unit test compares 10^8 random pairs and constructed
- * near-midpoint cases with glibc's pow bit for bit (tests/unit/test_eum.c).
+ * precision polynomial tails.  log x is renormalised (two-sum) before
+ * the product with y, s before its polynomial, so the low parts left out
+ * of the polynomials' tails weigh below 2^-70 of a ULP.  The absolute
+ * error of log x is below 2^-74.5 (remainder 2^-75.2, the tail |r^3 p(r)|
+ * < 2^-25 rounded about 3 times at 2^-78, |k ln2_lo| < 2^-37 rounded at
+ * 2^-90, the lower parts at 2^-89); times |y| <= 4 and with y log x's own
+ * roundings (< 2^-97) the error of Y is below 2^-72.4; that of exp(s) is
+ * below 2^-77, so |a/z - 1| < 2^-72 and E < 2^-72 2^53 ULP = 2^-19 ULP;
+ * POW_MARGIN allows 2^-12, 128 times that.
+ * The unit test (tests/unit/test_eum_pow.c) compares 10^8 seeded random
+ * pairs and constructed near-midpoint cases with glibc's pow bit for bit;
+ * the largest error measured against __float128 powq was 2^-72.9.
  *
  * The tables below were computed with Python's decimal module at 60
  * digits (docs/performance.md, "Eighth round"): c_i = RN(2 / (lo_i +
@@ -65,12 +70,13 @@
 #define POW_X86 0
 #endif
 
-/* see the header comment: 0.04 ULP + 0.01 ULP + 2^-12 */
+/* see the header comment: 0.04 ULP (glibc) + 0.01 ULP (safety) + 2^-12
+ * (this code's error, below 2^-19) */
 #define POW_MARGIN (0.05 + 0x1p-12)
 /* m's intervals start at 0x1.6ap-1 ~ 0.707 */
 #define POW_OFF 0x3fe6a00000000000ull
-/* calls collected before one ent_eum_pow_n */
-#define EUM_POW_BATCH 1536
+/* arguments per call of a kernel loop */
+#define EUM_POW_BATCH 512
 #define POW_LN2_HI 0x1.62e42fefa3800p-1
 #define POW_LN2_LO 0x1.ef35793c76730p-45
 #define POW_C1 0x1.62e42fefa0000p-8
@@ -375,186 +381,4 @@ size_t ent_eum_pow_n(size_t m, const double *x, const double *y, double *out,
   (void)W;
   for (size_t k = 0; k < m; k++) out[k] = pow(x[k], y[k]);
   return m;
-}
-
-/* ------------------------------------------- the model's calls, batched */
-
-static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
-
-/* Arguments of pending calls and where each result goes (from index aff0
- * on as 2 - 4 pow, the utilities of success and failure; before, as
- * pow). */
-typedef struct pw_batch {
-  size_t m, aff0;
-  double x[EUM_POW_BATCH], y[EUM_POW_BATCH], o[EUM_POW_BATCH];
-  double *dst[EUM_POW_BATCH];
-} pw_batch;
-
-static void batch_flush(pw_batch *b) {
-  ent_eum_pow_n(b->m, b->x, b->y, b->o, 1);
-  size_t q = 0;
-  for (; q < b->aff0 && q < b->m; q++) *b->dst[q] = b->o[q];
-  for (; q < b->m; q++) *b->dst[q] = 2.0 - 4.0 * b->o[q];
-  b->m = 0;
-}
-
-/* pow(x, y) into *dst: now (b NULL) or at the batch's flush */
-static inline void batch_pow(pw_batch *b, double x, double y, double *dst) {
-  if (!b) {
-    *dst = pow(x, y);
-    return;
-  }
-  b->x[b->m] = x;
-  b->y[b->m] = y;
-  b->dst[b->m++] = dst;
-}
-
-/* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
- * and u_a(x_k), into UT only (the fast path reads nothing else).  With
- * `rep` (rep[b]: first actor at x_b; rows in order, one thread) the
- * utility of a position an earlier actor holds is copied: u_k(x_rep[a])
- * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
- * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike).  The
- * calls to pow go to batch `b` (NULL: at once).  A copied utility is read from an entry written with a call of
- * an earlier row or earlier in this row, so only with b NULL or with
- * `copy`: the second sweep of a row whose calls have been flushed
- * (`copy` set, b NULL: no call, only the copies). */
-static void utilities_row(size_t n, const double *x, double range,
-                          const double *rho, double *UT, size_t a,
-                          const int *rep, pw_batch *b, int copy) {
-  if (!copy) {
-    if (rho[a] == 1.0 || rho[a] > 0.0)
-      UT[a * n + a] = 0.0;
-    else
-      batch_pow(b, 0.0, rho[a], UT + a * n + a);
-  }
-  int dup_a = rep && (size_t)rep[a] < a;
-  for (size_t k = a + 1; k < n; k++) {
-    double d = clamp01(fabs(x[k] - x[a]) / range);
-    double *uk = UT + k * n + a, *ua = UT + a * n + k;
-    if (d == 0.0 || d == 1.0) {
-      if (copy) continue;
-      if (rho[k] == 1.0 || rho[k] > 0.0)
-        *uk = d;
-      else
-        batch_pow(b, d, rho[k], uk);
-      if (rho[a] == 1.0 || rho[a] > 0.0)
-        *ua = d;
-      else
-        batch_pow(b, d, rho[a], ua);
-      continue;
-    }
-    if (rho[k] == 1.0) {
-      if (!copy) *uk = d;
-    } else if (dup_a) {
-      if (copy || !b) *uk = UT[k * n + (size_t)rep[a]];
-    } else if (!copy) {
-      batch_pow(b, d, rho[k], uk);
-    }
-    if (rho[a] == 1.0) {
-      if (!copy) *ua = d;
-    } else if (rep && (size_t)rep[k] < k) {
-      if (copy || !b) *ua = UT[a * n + (size_t)rep[k]];
-    } else if (!copy) {
-      batch_pow(b, d, rho[a], ua);
-    }
-  }
-}
-
-void ent_eum_pow_utilities_row(size_t n, const double *x, double range,
-                               const double *rho, double *UT, size_t a,
-                               const int *rep) {
-  utilities_row(n, x, range, rho, UT, a, rep, NULL, 0);
-}
-
-void ent_eum_pow_utilities(size_t n, const double *x, double range,
-                           const double *rho, double *UT, const int *rep) {
-  pw_batch b;
-  b.m = 0;
-  b.aff0 = EUM_POW_BATCH; /* no result as 2 - 4 pow */
-  size_t a0 = 0;
-  while (a0 < n) {
-    /* rows a0 .. a1-1: at most 2 (n - a) calls each, together <= the
-     * batch (a row too long for it alone: calls at once) */
-    size_t a1 = a0, calls = 0;
-    while (a1 < n && calls + 2 * (n - a1) <= EUM_POW_BATCH)
-      calls += 2 * (n - a1++);
-    if (a1 == a0) {
-      utilities_row(n, x, range, rho, UT, a0++, rep, NULL, 0);
-      continue;
-    }
-    for (size_t a = a0; a < a1; a++)
-      utilities_row(n, x, range, rho, UT, a, rep, &b, 0);
-    batch_flush(&b);
-    for (size_t a = a0; a < a1; a++)
-      utilities_row(n, x, range, rho, UT, a, rep, NULL, 1);
-    a0 = a1;
-  }
-}
-
-/* eum.c's eu_success_failure(d, rho, ...) of the fast path (exact = 0). */
-static void success_failure(pw_batch *b, double d, double rho, double *Us,
-                            double *Uf) {
-  if (rho == 1.0) {
-    *Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
-    *Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
-  } else if (d == 1.0 && rho > 0.0) {
-    *Us = 2.0 - 4.0 * 0.0;
-    *Uf = 2.0 - 4.0 * 1.0;
-  } else {
-    batch_pow(b, 0.5 - 0.5 * d, rho, Us);
-    batch_pow(b, 0.5 + 0.5 * d, rho, Uf);
-  }
-}
-
-/* The calls of receiver i's Us, Uf (ent_eum_pow_row_sf) into b; the
- * copies after its flush (`copy`). */
-static void row_sf(pw_batch *b, int copy, size_t n, size_t i,
-                   const double *x, double range, const double *r, int b_own,
-                   const int *rep, double *us, double *uf, double *bus,
-                   double *buf) {
-  double ri = r[i];
-  for (size_t j = 0; j < n; j++) {
-    if (j == i || x[i] == x[j]) continue;
-    if (copy) {
-      if ((size_t)rep[j] < j) { /* x_rep[j] == x_j != x_i: computed */
-        us[j] = us[rep[j]];
-        uf[j] = uf[rep[j]];
-      }
-      continue;
-    }
-    double d = clamp01(fabs(x[i] - x[j]) / range);
-    if ((size_t)rep[j] >= j) success_failure(b, d, ri, us + j, uf + j);
-    if (b_own && r[j] != ri) success_failure(b, d, r[j], bus + j, buf + j);
-  }
-}
-
-void ent_eum_pow_row_sf(size_t n, size_t i, const double *x, double range,
-                        const double *r, int b_own, const int *rep,
-                        double *us, double *uf, double *bus, double *buf) {
-  pw_batch b; /* at most 4 (n - 1) calls: n <= EUM_POW_BATCH / 4 */
-  b.m = b.aff0 = 0;
-  row_sf(&b, 0, n, i, x, range, r, b_own, rep, us, uf, bus, buf);
-  batch_flush(&b);
-  row_sf(&b, 1, n, i, x, range, r, b_own, rep, us, uf, bus, buf);
-}
-
-void ent_eum_pow_decision(size_t n, const double *x, double range,
-                          const double *rho, const double *r, int b_own,
-                          const int *rep, double *UT, double *sf) {
-  pw_batch b;
-  b.m = b.aff0 = 0;
-  for (size_t a = 0; a < n; a++)
-    utilities_row(n, x, range, rho, UT, a, rep, &b, 0);
-  b.aff0 = b.m;
-  size_t nn = n * n;
-  for (size_t i = 0; i < n; i++) /* n (n + 1) + 4 n (n - 1) calls */
-    row_sf(&b, 0, n, i, x, range, r, b_own, rep, sf + i * n, sf + nn + i * n,
-           sf + 2 * nn + i * n, sf + 3 * nn + i * n);
-  batch_flush(&b);
-  for (size_t a = 0; a < n; a++)
-    utilities_row(n, x, range, rho, UT, a, rep, NULL, 1);
-  for (size_t i = 0; i < n; i++)
-    row_sf(&b, 1, n, i, x, range, r, b_own, rep, sf + i * n, sf + nn + i * n,
-           sf + 2 * nn + i * n, sf + 3 * nn + i * n);
 }
