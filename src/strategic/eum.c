@@ -16,7 +16,6 @@
  * Decisions use exact comparisons (section 8): no epsilons.
  */
 #include "strategic/eum.h"
-#include "strategic/eum_pow.h"
 #include "strategic/eum_sums.h"
 
 #include <math.h>
@@ -41,8 +40,6 @@ struct ent_eum_work {
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
   double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
-  double sf[4 * ENT_EUM_POW_WHOLE * ENT_EUM_POW_WHOLE]; /* Us, Uf, bUs, bUf
-                   of every pair in one round, n <= ENT_EUM_POW_WHOLE */
   int threads;  /* threads for the O(n^3) sums and the decisions at
                    n >= EUM_PAR_MIN (1 by default) */
   int reference;/* 1: every EU term evaluated as eu() writes it (the
@@ -549,13 +546,41 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
+/* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
+ * and u_a(x_k), into UT only (the fast path reads nothing else).  With
+ * `rep` (rep[b]: first actor at x_b; rows in order, one thread) the
+ * utility of a position an earlier actor holds is copied: u_k(x_rep[a])
+ * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
+ * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike). */
+static void utilities_row(size_t n, const double *x, double range,
+                          const double *rho, double *UT, size_t a,
+                          const int *rep) {
+  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : pow(0.0, rho[a]);
+  int dup_a = rep && (size_t)rep[a] < a;
+  for (size_t k = a + 1; k < n; k++) {
+    double d = clamp01(fabs(x[k] - x[a]) / range);
+    double uk, ua; /* u_k(x_a) and u_a(x_k) */
+    if (d == 0.0 || d == 1.0) {
+      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow(d, rho[k]);
+      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow(d, rho[a]);
+    } else {
+      uk = rho[k] == 1.0 ? d
+           : dup_a       ? UT[k * n + (size_t)rep[a]]
+                         : pow(d, rho[k]);
+      ua = rho[a] == 1.0                   ? d
+           : rep && (size_t)rep[k] < k     ? UT[a * n + (size_t)rep[k]]
+                                           : pow(d, rho[a]);
+    }
+    UT[k * n + a] = uk;
+    UT[a * n + k] = ua;
+  }
+}
+
 /* u_k(p) = (|x_k - p| / R)^rho_k for every voter k and position a:
  * UT[k*n + a], and for the reference path also U[a*n + k].  The distance
  * of (a, k) is that of (k, a); pow(0, rho) = 0 and pow(1, rho) = 1
- * exactly (rho > 0), so those need no call (`fast`: eum_pow.c, the
- * utilities of a position an earlier actor holds copied, the calls in
- * lanes; the reference path calls pow for every entry).  Rows on
- * `threads` threads at large n. */
+ * exactly (rho > 0), so those need no call (`fast`; the reference path
+ * calls pow for every entry).  Rows on `threads` threads at large n. */
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
                            int fast, int threads, const int *rep) {
@@ -571,11 +596,11 @@ static void fill_utilities(size_t n, const double *x, double range,
   if (threads > 1 && n >= EUM_PAR_MIN) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
     for (size_t a = 0; a < n; a++)
-      ent_eum_pow_utilities_row(n, x, range, rho, UT, a, NULL);
+      utilities_row(n, x, range, rho, UT, a, NULL);
     return;
   }
 #endif
-  ent_eum_pow_utilities(n, x, range, rho, UT, rep);
+  for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a, rep);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -688,11 +713,9 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
  * time, each in its own voter order (eum_sums.c); the reference path
  * adds as the specification writes. */
 static double prepare_pass(size_t n, const double *x, double range,
-                           const double *rho, int per_pair, ent_eum_work *w,
-                           int have_ut) {
-  if (!have_ut)
-    fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
-                   w->rep);
+                           const double *rho, int per_pair, ent_eum_work *w) {
+  fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
+                 w->rep);
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
@@ -839,22 +862,10 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   const eu_ctx c = *cp;
   const double *x = c.x;
   double range = c.range;
-  /* small n: Us, Uf of (i, j) by j, computed before the loop with the
-   * calls in lanes (eum_pow.c), those of a later j at the same position
-   * copied (same d, same exponent r_i: the same calls) */
+  /* Us, Uf of (i, j) by j, for a later j at the same position (same d,
+   * same exponent r_i: the same calls); small n only */
   double row_us[EUM_ROW_SHARE], row_uf[EUM_ROW_SHARE];
-  double row_bus[EUM_ROW_SHARE], row_buf[EUM_ROW_SHARE];
-  double *us = row_us, *uf = row_uf, *bus = row_bus, *buf = row_buf;
-  int share = !w->reference && n <= EUM_ROW_SHARE && !degenerate;
-  if (share && n <= ENT_EUM_POW_WHOLE) { /* the round's, in w->sf */
-    us = w->sf + i * n;
-    uf = us + n * n;
-    bus = uf + n * n;
-    buf = bus + n * n;
-  } else if (share) {
-    ent_eum_pow_row_sf(n, i, x, range, w->r, o->b_own, w->rep, us, uf, bus,
-                       buf);
-  }
+  int share = !w->reference && n <= EUM_ROW_SHARE;
   w->best[i] = -1;
   for (size_t j = 0; j < n; j++) {
     size_t ij = i * n + j;
@@ -875,20 +886,19 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
        * (or equal exponents) also Us, Uf and Uq: 2 pow calls, not 6 */
       double ri = w->r[i], rb = o->b_own ? w->r[j] : ri;
       double d = clamp01(fabs(x[i] - x[j]) / range), Us, Uf;
-      if (share) {
-        Us = us[j];
-        Uf = uf[j];
+      if (share && (size_t)w->rep[j] < j) { /* x_rep[j] == x_j != x_i */
+        Us = row_us[w->rep[j]];
+        Uf = row_uf[w->rep[j]];
       } else {
         eu_success_failure(d, ri, &Us, &Uf, 0);
       }
+      if (share) {
+        row_us[j] = Us;
+        row_uf[j] = Uf;
+      }
       a = eu_from(&c, i, j, w->P[ij], ri, d, Us, Uf, w->uq[i]);
       if (rb != ri) {
-        if (share) {
-          Us = bus[j];
-          Uf = buf[j];
-        } else {
-          eu_success_failure(d, rb, &Us, &Uf, 0);
-        }
+        eu_success_failure(d, rb, &Us, &Uf, 0);
         b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[j]);
       } else {
         b = eu_from(&c, j, i, w->P[j * n + i], rb, d, Us, Uf, w->uq[i]);
@@ -966,7 +976,7 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   /* Step 1: risk pass, all exponents 1. */
   if (!degenerate) {
     for (size_t k = 0; k < n; k++) w->rho[k] = 1.0;
-    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w, 0);
+    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
     if (tr) tr->G_risk = G;
     eu_ctx c = {x, pb->sal, range, o->Q, mu};
     if (!w->reference && o->Q == 1.0)
@@ -985,11 +995,7 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   /* Step 2: decision pass with exponents r. */
   if (!degenerate) {
     for (size_t k = 0; k < n; k++) w->rho[k] = o->votes_linear ? 1.0 : w->r[k];
-    int whole = !w->reference && n <= ENT_EUM_POW_WHOLE; /* one batch */
-    if (whole)
-      ent_eum_pow_decision(n, x, range, w->rho, w->r, o->b_own, w->rep,
-                           w->UT, w->sf);
-    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w, whole);
+    double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
     if (tr) tr->G_decision = G;
     if (tr && tr->P) memcpy(tr->P, w->P, n * n * sizeof *w->P);
   }
