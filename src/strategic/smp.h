@@ -242,6 +242,18 @@ ENT_LOCAL ent_status ent_smp_evaluate(ent_smp_work *w, int state,
                                       const double *x, const double *xi,
                                       ent_diag *d);
 
+/* ent_smp_evaluate for a state whose winning probabilities nobody reads
+ * (a turn follows and overwrites them; smp_solver.c): *won = 1 when
+ * they were computed as ent_smp_evaluate does; 0 when they were skipped
+ * because their election provably succeeds with finite values (or
+ * the state is degenerate) -- w's win_prob, pi and representatives are
+ * then stale.  The status and every other output are ent_smp_evaluate's,
+ * bit for bit. */
+ENT_LOCAL ent_status ent_smp_evaluate_for_turn(ent_smp_work *w, int state,
+                                               const double *x,
+                                               const double *xi, int *won,
+                                               ent_diag *d);
+
 /* One turn (§5) from the state last evaluated, which must be (x, xi):
  * writes the next positions and ideals to xn, xin (N*M; may not alias
  * x, xi).  Returns ENT_OK or an error as ent_smp_evaluate does. */

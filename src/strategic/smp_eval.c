@@ -787,6 +787,77 @@ uown_row8(ent_smp_work *w, size_t a) {
 }
 #endif
 
+/* 1 if the election of the winning probabilities (§7.2) of the state
+ * just evaluated -- its §4.3 attitudes in w->R, its distances in w->D --
+ * cannot fail and yields finite values, so that a caller that does not
+ * read them may skip it (ent_smp_evaluate_for_turn); 0 if that is not
+ * proven (the election is then held).  Only for the Conditional PCE with
+ * linear victory probabilities (conditional_linear), whose one failure
+ * is a Condorcet product total that is not positive and finite
+ * (ENT_EINTERNAL); the Markov PCEs can warn or fail on their iteration
+ * limit, the other VPMs can overflow, so they are never skipped.
+ *
+ * Proof.  Positions and saliences were checked into [0, 1] and the
+ * capabilities into (0, 1e8] (smp_problem.c), so every distance is in
+ * [0, 1]: |e| = |xi_k - y_k| <= 1, |e s_k| <= s_k, each term g^2 <= s_k^2
+ * and, rounding and sums in the same order being monotone, num <= ssq,
+ * num / ssq <= 1 and its square root <= 1 (the AVX-512 path does the
+ * same operations).  With every R_i finite and |R_i| <= r, each ρ is a
+ * convex combination of two R's (rho_adjust), |ρ| <= r (1 + 4 eps), so
+ * every utility (1 - d)(1 + d ρ) has |u| <= (1 + r)(1 + 8 eps) and every
+ * difference |Δu| <= U = 2 (1 + r)(1 + 1e-12).  A vote of weight c_v is
+ * at most c_v vmax in magnitude (vote(): 1 for Binary, U + 1 for
+ * PropBin, U for Prop and AsymProsp, U + U^3 for PropCbc and Cubic, the
+ * roundings inside the factor 2 below), so each coalition C(b, a) =
+ * 1e-8 + a rounded sum of at most N such non-negative terms is <= T =
+ * 2e-8 + 2 Σ c_v vmax, and each C(a, b) >= 1e-8 (non-negative terms
+ * added to 1e-8).  Each factor C(a,b) / (C(a,b) + C(b,a)) of a product
+ * q_a is therefore in [f, 1] with f = 1e-8 / (1e-8 + T) (1 - 1e-9) (the
+ * last factor covers the two roundings of the division and this
+ * bound's own), the diagonal one is 1/2 exactly, and q_a >= f^(K-1) / 2
+ * >= p = f^(N-1) / 2 (K <= N options, f < 1), each of its at most 250
+ * rounded products losing at most one rounding (partial products are
+ * at least the final one).  When the rounded p is above 1e-290 -- far
+ * above the subnormals, the relative roundings of both products being
+ * below 1e-13 -- each q_a is a normal number in (0, 1], their total in
+ * (0, K], and the election returns ENT_OK with finite π = q / total.  A
+ * non-finite R_i (whose run fails anyway) is never skipped. */
+static int win_unfailing(const ent_smp_work *w) {
+  const ent_smp_opts *o = w->o;
+  if (o->pce != ENT_SMP_PCE_CONDITIONAL || o->vpm != ENT_SMP_VPM_LINEAR)
+    return 0;
+  size_t N = w->n;
+  double r = 0.0, cw = 0.0;
+  for (size_t i = 0; i < N; i++) {
+    double a = fabs(w->R[i]);
+    if (!isfinite(a)) return 0;
+    if (a > r) r = a;
+    cw = cw + w->pb->cap[i];
+  }
+  double U = 2.0 * (1.0 + r) * (1.0 + 1e-12), vmax;
+  switch (o->vote) { /* |vote()| / c_v for |Δu| <= U */
+  case ENT_SMP_VOTE_BINARY:
+    vmax = 1.0;
+    break;
+  case ENT_SMP_VOTE_PROPBIN:
+    vmax = U + 1.0;
+    break;
+  case ENT_SMP_VOTE_PROPCBC:
+  case ENT_SMP_VOTE_CUBIC:
+    vmax = U + U * U * U;
+    break;
+  case ENT_SMP_VOTE_PROP:
+  case ENT_SMP_VOTE_ASYMPROSP:
+  default:
+    vmax = U;
+    break;
+  }
+  double T = 2e-8 + 2.0 * cw * vmax;
+  double f = (1e-8 / (1e-8 + T)) * (1.0 - 1e-9), p = 0.5;
+  for (size_t i = 1; i < N; i++) p = p * f;
+  return p > 1e-290;
+}
+
 /* Evaluates state (x, xi): distances and risk-neutral utilities (§4.1),
  * risk inference (§4.2), perspective attitudes and own utilities (§4.3),
  * the §4.4 sanity norms and the winning probabilities (§4.5).
@@ -794,8 +865,8 @@ uown_row8(ent_smp_work *w, size_t a) {
  * same workspace arrays; kept in one function so that the order of every
  * sum -- on which bit-for-bit agreement with KTAB rests -- reads as the
  * spec writes it. */
-ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
-                            const double *xi, ent_diag *d) {
+static ent_status evaluate(ent_smp_work *w, int state, const double *x,
+                          const double *xi, int *won, ent_diag *d) {
   const ent_smp_problem *pb = w->pb;
   const ent_smp_opts *o = w->o;
   size_t N = w->n, M = w->m;
@@ -945,7 +1016,13 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
     }
   }
 
-  /* §7.2 winning probabilities over the distinct positions. */
+  /* §7.2 winning probabilities over the distinct positions: skipped when
+   * the caller will not read them (won != NULL) and their election
+   * provably succeeds (win_unfailing). */
+  if (won) {
+    *won = !(w->degenerate || win_unfailing(w));
+    if (!*won) return ENT_OK;
+  }
   size_t K = 0;
   for (size_t i = 0; i < N; i++) {
     int found = 0;
@@ -1007,4 +1084,15 @@ ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
     w->win_prob[i] = w->pi[last];
   }
   return ENT_OK;
+}
+
+ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
+                            const double *xi, ent_diag *d) {
+  return evaluate(w, state, x, xi, NULL, d);
+}
+
+ent_status ent_smp_evaluate_for_turn(ent_smp_work *w, int state,
+                                     const double *x, const double *xi,
+                                     int *won, ent_diag *d) {
+  return evaluate(w, state, x, xi, won, d);
 }

@@ -8,7 +8,10 @@
  * operation -- state 0 is (x0, x0); each turn advances the last evaluated
  * state into the other buffer pair and evaluates it; the §6 stopping rule
  * is the same expression on ent_smp_state_distance; a non-finite value in
- * any state is reported after the loop as the run reports it -- and the
+ * any state is reported after the loop as the run reports it; only state
+ * 0's winning probabilities, which a turn overwrites, may be skipped
+ * where their election provably succeeds (ent_smp_evaluate_for_turn) --
+ * and the
  * workspace is reset to its freshly allocated state before each run, so
  * the last state is the run's last state bit for bit (test_smp checks
  * every reference case and option variant).
@@ -90,13 +93,24 @@ ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
   memcpy(s->xi[0], pb->x0, NM * sizeof(double));
   ent_smp_view v; /* the evaluation's arrays (stable pointers) */
   ent_smp_work_view(w, &v);
-  st = ent_smp_evaluate(w, 0, s->x[0], s->xi[0], d);
+  int limit = s->max_turns > 0 ? s->max_turns : o->max_turns;
+  /* State 0's winning probabilities are read only when no turn follows:
+   * a turn's evaluation overwrites s->win, and a failed turn fails the
+   * run.  The turn reads none of them (ent_smp_advance runs its own
+   * elections from w's distances, attitudes and utilities), so with a
+   * turn to come they may be skipped where ent_smp_evaluate_for_turn
+   * proves their election succeeds with finite values -- the status,
+   * the messages and s->win of every successful run as before. */
+  int won = 1;
+  if (limit >= 1)
+    st = ent_smp_evaluate_for_turn(w, 0, s->x[0], s->xi[0], &won, d);
+  else
+    st = ent_smp_evaluate(w, 0, s->x[0], s->xi[0], d);
   if (st != ENT_OK) return st;
   finite = all_finite(s->x[0], NM) && all_finite(s->xi[0], NM) &&
-           all_finite(v.win_prob, N) && all_finite(v.R, N);
-  memcpy(s->win, v.win_prob, N * sizeof *s->win);
+           (!won || all_finite(v.win_prob, N)) && all_finite(v.R, N);
+  if (won) memcpy(s->win, v.win_prob, N * sizeof *s->win);
   double d10 = 0.0;
-  int limit = s->max_turns > 0 ? s->max_turns : o->max_turns;
   for (int t = 1; t <= limit; t++) {
     const double *x = s->x[cur], *xi = s->xi[cur];
     double *xn = s->x[1 - cur], *xin = s->xi[1 - cur];

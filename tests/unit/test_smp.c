@@ -892,6 +892,82 @@ static void test_options(void **state) {
 }
 
 /* Turn limits and stopping ratio as parameters. */
+/* ent_smp_evaluate_for_turn against ent_smp_evaluate on state 0: *won
+ * and the next state.  Skipped (won 0) on the reference cases with the
+ * default Conditional PCE (dummyData_3Dim; the larger cases need not
+ * pass the bound); held (won 1, the same winning probabilities)
+ * under a Markov PCE and where the bound does not hold (40 actors at the
+ * largest capability); skipped again for 12 actors of capabilities 1 to
+ * 12. */
+static int eval_turn_pair(const ent_smp_problem *p, const ent_smp_opts *o) {
+  size_t N = p->n, M = p->m;
+  ent_smp_work *wa = ent_smp_work_alloc(p, o), *wb = ent_smp_work_alloc(p, o);
+  assert_non_null(wa);
+  assert_non_null(wb);
+  double *xa = calloc(2 * N * M, sizeof *xa), *xb = calloc(2 * N * M, sizeof *xb);
+  assert_non_null(xa);
+  assert_non_null(xb);
+  int won = -1;
+  assert_int_equal(ent_smp_evaluate(wa, 0, p->x0, p->x0, NULL), ENT_OK);
+  assert_int_equal(ent_smp_evaluate_for_turn(wb, 0, p->x0, p->x0, &won, NULL),
+                   ENT_OK);
+  ent_smp_view va, vb;
+  ent_smp_work_view(wa, &va);
+  ent_smp_work_view(wb, &vb);
+  assert_memory_equal(va.R, vb.R, N * sizeof *va.R);
+  if (won) assert_memory_equal(va.win_prob, vb.win_prob, N * sizeof *va.R);
+  assert_int_equal(ent_smp_advance(wa, 0, p->x0, p->x0, xa, xa + N * M, NULL),
+                   ENT_OK);
+  assert_int_equal(ent_smp_advance(wb, 0, p->x0, p->x0, xb, xb + N * M, NULL),
+                   ENT_OK);
+  assert_memory_equal(xa, xb, 2 * N * M * sizeof *xa);
+  ent_smp_work_view(wa, &va);
+  ent_smp_work_view(wb, &vb);
+  assert_memory_equal(va.p_win, vb.p_win, N * sizeof *va.p_win);
+  assert_memory_equal(va.gain, vb.gain, N * sizeof *va.gain);
+  assert_memory_equal(va.target, vb.target, N * sizeof *va.target);
+  free(xa);
+  free(xb);
+  ent_smp_work_free(wa);
+  ent_smp_work_free(wb);
+  return won;
+}
+
+static void test_evaluate_for_turn(void **state) {
+  (void)state;
+  ent_smp_opts o;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    ent_smp_problem *p = load_case(cases[c]);
+    ent_smp_opts_default(&o);
+    int won = eval_turn_pair(p, &o);
+    /* the bound holds for the smaller cases only */
+    if (c == 0) assert_int_equal(won, 0);
+    o.pce = ENT_SMP_PCE_MARKOV_INCENTIVE;
+    assert_int_equal(eval_turn_pair(p, &o), 1);
+    ent_smp_problem_destroy(p);
+  }
+  enum { NB = 40 };
+  double cap[NB], pos[NB], sal[NB];
+  for (size_t i = 0; i < NB; i++) {
+    cap[i] = 1e8;
+    pos[i] = (double)((i * 37) % 101);
+    sal[i] = 20.0 + (double)(i % 7) * 10.0;
+  }
+  ent_smp_spec sp = {.file = "t", .n = NB, .m = 1, .cap = cap, .pos = pos,
+                     .sal = sal};
+  ent_smp_problem *q = NULL;
+  assert_int_equal(ent_smp_problem_create(&sp, &q, NULL), ENT_OK);
+  ent_smp_opts_default(&o);
+  assert_int_equal(eval_turn_pair(q, &o), 1);
+  for (size_t i = 0; i < NB; i++) cap[i] = 1.0 + (double)i;
+  ent_smp_problem_destroy(q);
+  q = NULL;
+  sp.n = 12; /* 12 actors of capabilities 1 .. 12 */
+  assert_int_equal(ent_smp_problem_create(&sp, &q, NULL), ENT_OK);
+  assert_int_equal(eval_turn_pair(q, &o), 0);
+  ent_smp_problem_destroy(q);
+}
+
 static void test_stop_rule(void **state) {
   (void)state;
   ent_smp_problem *p = load_case("SOE-Pol-Comp");
@@ -1351,6 +1427,7 @@ int main(void) {
       cmocka_unit_test(test_csv_errors),
       cmocka_unit_test(test_bom_crlf_quotes),
       cmocka_unit_test(test_options),
+      cmocka_unit_test(test_evaluate_for_turn),
       cmocka_unit_test(test_stop_rule),
       cmocka_unit_test(test_determinism),
       cmocka_unit_test(test_rng),
