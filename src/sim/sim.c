@@ -28,7 +28,7 @@
  * ent_sim_restart puts all of it back as a start leaves it, for the next
  * run of the same model (an ensemble member), without allocating.
  */
-#include "sim/sim.h"
+#include "sim/sim_impl.h"
 
 #include <limits.h>
 #include <math.h>
@@ -38,16 +38,11 @@
 #include "base/diag.h"
 #include "model/names.h"
 #include "sim/run_result.h"
-#include "sim/sim_names.h"
-#include "strategic/alignment.h"
-#include "structural/indicators.h"
-#include "structural/trade.h"
 
 static void shocks_at(const ent_sim *s, int t, double *beta, double *emb);
 
-/* ------------------------------------------------------------ the sim */
-
-#include "sim/sim_impl.h"
+/* ------------------------------------------------------------ the sim
+ * (its state: sim_impl.h; the record of a year: sim_record.c) */
 
 static double clamp(double v, double lo, double hi) {
   return v < lo ? lo : v > hi ? hi : v;

@@ -8,16 +8,12 @@
  */
 #include "sim/sim_impl.h"
 
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/diag.h"
 #include "model/names.h"
 #include "sim/run_result.h"
-#include "strategic/alignment.h"
-#include "structural/indicators.h"
 static const char *channel_variable(ent_channel_kind k) {
   switch (k) {
   case ENT_CHANNEL_GAS: return ENT_VNAME(ENT_VAR_GAS_FLOW);
