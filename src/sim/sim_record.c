@@ -51,46 +51,146 @@ static void align_issue_of(const ent_sim *s, size_t i, align_issue *p) {
   if (p->h && !(p->h->n_rounds > 0)) p->h = NULL;
 }
 
+/* Stake k's salience of the year on each dimension of issue i into the
+ * issue's item_sal: a spatial issue's dimensions weighted by its salience
+ * of the year. */
+static void stake_sal(ent_sim *s, size_t i, size_t k) {
+  const ent_issue *is = &s->m->issues[i];
+  double *out = s->ws[i].item_sal + k * is->n_dims;
+  if (is->n_dims == 1) {
+    out[0] = s->sal[i][k];
+    return;
+  }
+  for (size_t d = 0; d < is->n_dims; d++)
+    out[d] = is->stakes[k].sal_dims[d] *
+             (is->stakes[k].salience > 0.0
+                  ? s->sal[i][k] / is->stakes[k].salience
+                  : 1.0);
+}
+
+/* What a pair of actors has of the year: the S score's sums over the
+ * issues both hold a position on, and the counts of those issues the
+ * expected-utility model decided, in agreement or compromise and in
+ * conflict. */
+typedef struct align_pair {
+  ent_align_sum sum;
+  unsigned n_classed, n_coop, n_conf;
+} align_pair;
+
+/* Issue i's part of pair p (stakes ka of actor a, kb of b): its items in
+ * dimension order, and its class. */
+static void align_add(align_pair *p, const align_issue *f, long ka, long kb,
+                      const unsigned char *coop_of,
+                      const unsigned char *conf_of) {
+  size_t nd = f->nd;
+  const double *xa = f->cur + (size_t)ka * nd, *xb = f->cur + (size_t)kb * nd;
+  const double *sa = f->sal + (size_t)ka * nd, *sb = f->sal + (size_t)kb * nd;
+  for (size_t d = 0; d < nd; d++)
+    ent_alignment_add(&p->sum, xa[d], xb[d], sa[d], sb[d], f->range);
+  if (f->h) {
+    ent_eum_region g =
+        ent_eum_hist_region(f->h, f->h->n_rounds, (size_t)ka, (size_t)kb);
+    p->n_classed++;
+    if ((unsigned)g < ENT_REGION_COUNT) {
+      p->n_coop += coop_of[g];
+      p->n_conf += conf_of[g];
+    }
+  }
+}
+
+/* Up to this many actors record_alignment goes issue by issue, with the
+ * pairs' sums side by side; more go pair by pair (the report's pairs). */
+enum { ALIGN_ACTORS = 16, ALIGN_PAIRS = ALIGN_ACTORS * (ALIGN_ACTORS - 1) / 2 };
+
+/* Where the pairs (a, b), b > a, of na actors start in the order (0, 1),
+ * (0, 2) ... (1, 2) ...: pair (a, b) at pair_at(na, a) + b (unsigned
+ * arithmetic: a * na - (a + 1)(a + 2) / 2 wraps for a = 0, b brings it
+ * back). */
+static size_t pair_at(size_t na, size_t a) {
+  return a * na - (a + 1) * (a + 2) / 2;
+}
+
 /* Alignment of every unordered pair of actors in year t ("A-B", A before
  * B in the scenario's order; only the report's pairs past 12 actors):
  * the S score over the issues both hold a position on (docs/models/
  * alignment.md), and the shares of those issues, among the ones the
  * expected-utility model decided, in agreement or compromise and in
- * conflict after the last round. */
+ * conflict after the last round.  A pair's items are its issues in
+ * order, each issue's dimensions in order, whichever way the sums are
+ * made. */
 static ent_status record_alignment(ent_sim *s, int t) {
   const ent_model *m = s->m;
   ent_run *r = s->run;
-  size_t na = m->n_actors;
+  size_t na = m->n_actors, ni = m->n_issues;
   char buf[160];
-  /* what every pair reads, made once: each stake's salience on each
-   * dimension (a spatial issue's dimensions weighted by its salience of
-   * the year) and the expected-utility histories */
-  for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_issue *is = &m->issues[i];
-    issue_ws *q = &s->ws[i];
-    size_t nd = is->n_dims;
-    for (size_t k = 0; k < is->n_stakes; k++)
-      for (size_t d = 0; d < nd; d++)
-        q->item_sal[k * nd + d] =
-            nd > 1 ? is->stakes[k].sal_dims[d] *
-                         (is->stakes[k].salience > 0.0
-                              ? s->sal[i][k] / is->stakes[k].salience
-                              : 1.0)
-                   : s->sal[i][k];
-  }
-  /* each region's class counts, and each issue's facts, made once */
+  /* each region's class counts, made once */
   unsigned char coop_of[ENT_REGION_COUNT], conf_of[ENT_REGION_COUNT];
   for (int g = 0; g < ENT_REGION_COUNT; g++) {
     ent_class c = ent_run_region_class((ent_eum_region)g);
     coop_of[g] = c == ENT_CLASS_AGREEMENT || c == ENT_CLASS_COMPROMISE;
     conf_of[g] = c == ENT_CLASS_CONFLICT;
   }
-  enum { ALIGN_ISSUES = 32 };
-  align_issue ai[ALIGN_ISSUES];
-  size_t n_ai = m->n_issues < ALIGN_ISSUES ? m->n_issues : ALIGN_ISSUES;
-  for (size_t i = 0; i < n_ai; i++) align_issue_of(s, i, &ai[i]);
-  ent_align_item *align = s->align;
-  size_t n_align = s->n_align;
+  align_pair pr[ALIGN_PAIRS];
+  int by_issue = na <= ALIGN_ACTORS;
+  if (by_issue) {
+    /* issue by issue: the actors holding a stake (in actor order), their
+     * saliences of the year, and every pair of them; pair (a, b) at
+     * pair_at(a) + b */
+    size_t np = na * (na - 1) / 2;
+    memset(pr, 0, np * sizeof *pr);
+    for (size_t i = 0; i < ni; i++) {
+      size_t who[ALIGN_ACTORS], n = 0;
+      long k[ALIGN_ACTORS];
+      const long *of = s->stake_of + i * na;
+      for (size_t a = 0; a < na; a++)
+        if (of[a] >= 0) {
+          who[n] = a;
+          k[n++] = of[a];
+        }
+      if (n < 2) continue;
+      align_issue f;
+      align_issue_of(s, i, &f);
+      if (f.nd > 1) {
+        for (size_t x = 0; x < n; x++) stake_sal(s, i, (size_t)k[x]);
+        for (size_t x = 0; x < n; x++) {
+          size_t at = pair_at(na, who[x]);
+          for (size_t y = x + 1; y < n; y++)
+            align_add(&pr[at + who[y]], &f, k[x], k[y], coop_of, conf_of);
+        }
+        continue;
+      }
+      /* one dimension (align_add's work, spelt out): the positions and
+       * saliences side by side, the history's row of each stake */
+      double xs[ALIGN_ACTORS], ss[ALIGN_ACTORS];
+      const double *sal = s->sal[i];
+      for (size_t x = 0; x < n; x++) {
+        xs[x] = f.cur[k[x]];
+        ss[x] = sal[k[x]];
+      }
+      size_t hn = f.h ? f.h->n : 0;
+      const uint8_t *last =
+          f.h ? f.h->region + (size_t)(f.h->n_rounds - 1) * hn * hn : NULL;
+      for (size_t x = 0; x + 1 < n; x++) {
+        size_t at = pair_at(na, who[x]);
+        const uint8_t *g_of = last ? last + (size_t)k[x] * hn : NULL;
+        for (size_t y = x + 1; y < n; y++) {
+          align_pair *p = &pr[at + who[y]];
+          ent_alignment_add(&p->sum, xs[x], xs[y], ss[x], ss[y], f.range);
+          if (g_of) {
+            unsigned g = g_of[k[y]];
+            p->n_classed++;
+            if (g < ENT_REGION_COUNT) {
+              p->n_coop += coop_of[g];
+              p->n_conf += conf_of[g];
+            }
+          }
+        }
+      }
+    }
+  } else {
+    for (size_t i = 0; i < ni; i++)
+      for (size_t q = 0; q < m->issues[i].n_stakes; q++) stake_sal(s, i, q);
+  }
   for (size_t a = 0; a < na; a++)
     for (size_t b = a + 1; b < na; b++) {
       if (na > 12) {
@@ -101,39 +201,31 @@ static ent_status record_alignment(ent_sim *s, int t) {
             listed = 1;
         if (!listed) continue;
       }
-      size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
-      const long *sa_of = s->stake_of + a, *sb_of = s->stake_of + b;
-      for (size_t i = 0; i < m->n_issues; i++) {
-        long ka = sa_of[i * na], kb = sb_of[i * na];
-        if (ka < 0 || kb < 0) continue;
-        align_issue more;
-        const align_issue *p = i < n_ai ? &ai[i] : &more;
-        if (i >= n_ai) align_issue_of(s, i, &more);
-        size_t nd = p->nd;
-        const double *xa = p->cur + (size_t)ka * nd, *xb = p->cur + (size_t)kb * nd;
-        const double *sa = p->sal + (size_t)ka * nd, *sb = p->sal + (size_t)kb * nd;
-        for (size_t d = 0; d < nd && n_items < n_align; d++)
-          align[n_items++] =
-              (ent_align_item){xa[d], xb[d], sa[d], sb[d], p->range};
-        if (p->h) {
-          ent_eum_region g = ent_eum_hist_region(p->h, p->h->n_rounds,
-                                                 (size_t)ka, (size_t)kb);
-          n_classed++;
-          if ((unsigned)g < ENT_REGION_COUNT) {
-            n_coop += coop_of[g];
-            n_conf += conf_of[g];
-          }
+      align_pair one;
+      const align_pair *p = &one;
+      if (by_issue) {
+        p = &pr[pair_at(na, a) + b];
+      } else { /* pair by pair */
+        memset(&one, 0, sizeof one);
+        for (size_t i = 0; i < ni; i++) {
+          long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
+          if (ka < 0 || kb < 0) continue;
+          align_issue f;
+          align_issue_of(s, i, &f);
+          align_add(&one, &f, ka, kb, coop_of, conf_of);
         }
       }
       double sc;
       const char *ent = s->nm.actor_dash ? s->nm.actor_dash[a * na + b] : buf;
       if (!s->nm.actor_dash)
         snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
-      if (ent_alignment_s(n_items, align, &sc) == 0)
+      if (ent_alignment_end(&p->sum, &sc) == 0)
         REC(ENT_VAR_ALIGNMENT, ent, sc);
-      if (n_classed) {
-        REC(ENT_VAR_COOPERATION_SHARE, ent, (double)n_coop / (double)n_classed);
-        REC(ENT_VAR_CONFLICT_SHARE, ent, (double)n_conf / (double)n_classed);
+      if (p->n_classed) {
+        REC(ENT_VAR_COOPERATION_SHARE, ent,
+            (double)p->n_coop / (double)p->n_classed);
+        REC(ENT_VAR_CONFLICT_SHARE, ent,
+            (double)p->n_conf / (double)p->n_classed);
       }
     }
   return ENT_OK;
