@@ -199,6 +199,14 @@ static inline int ent_run_record(ent_run *r, const char *var,
   return r->keep ? ent_run_record_point(r, var, unit, entity, year, v) : 0;
 }
 
+/* ent_run_record of points k = 0..n-1 in order (v[k] finite): -1 as soon
+ * as one fails. */
+ENT_LOCAL int ent_run_record_block(ent_run *r, size_t n,
+                                   const char *const *var,
+                                   const char *const *unit,
+                                   const char *const *entity, int year,
+                                   const double *v);
+
 /* The entity ("A-B") of the main pair's alignment: the first report pair
  * (else the first two actors) in the scenario's actor order; "" with fewer
  * than two actors. */

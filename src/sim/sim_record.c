@@ -23,11 +23,51 @@ static const char *channel_variable(ent_channel_kind k) {
   }
 }
 
-/* Record variable `id` (names.h: its name and unit) of `ent` in year t. */
+/* The year's points not yet passed to the run, recorded together
+ * (ent_run_record_block) when PEND are waiting and at the end of the
+ * year, in order.  A waiting point's entity must stay as it is until
+ * then: the sim's names do; a buffer of this file that holds a name is
+ * flushed before it is written again (FLUSH).  A value that is not
+ * finite fails the year at once, as ent_run_record's -1 did. */
+enum { PEND = 128 };
+typedef struct pend {
+  ent_run *r;
+  int year;
+  size_t n;
+  const char *var[PEND], *unit[PEND], *ent[PEND];
+  double v[PEND];
+} pend;
+
+static int pend_flush(pend *p) {
+  size_t n = p->n;
+  p->n = 0;
+  return n ? ent_run_record_block(p->r, n, p->var, p->unit, p->ent, p->year,
+                                  p->v)
+           : 0;
+}
+
+static inline int pend_add(pend *p, const char *var, const char *unit,
+                           const char *ent, double v) {
+  if (!isfinite(v)) return -1;
+  size_t k = p->n;
+  p->var[k] = var;
+  p->unit[k] = unit;
+  p->ent[k] = ent;
+  p->v[k] = v;
+  p->n = k + 1;
+  return k + 1 == PEND ? pend_flush(p) : 0;
+}
+
+/* Record variable `id` (names.h: its name and unit) of `ent` in year t
+ * (pend `pd`). */
 #define REC(id, ent, v)                                                  \
   do {                                                                   \
-    if (ent_run_record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
+    if (pend_add(pd, ENT_VNAME(id), ENT_VUNIT(id), ent, v))              \
       return ENT_ENOMEM;                                                 \
+  } while (0)
+#define FLUSH()                                                          \
+  do {                                                                   \
+    if (pend_flush(pd)) return ENT_ENOMEM;                               \
   } while (0)
 
 /* What record_alignment reads of issue i for every pair (h: the EUM
@@ -118,9 +158,8 @@ static size_t pair_at(size_t na, size_t a) {
  * conflict after the last round.  A pair's items are its issues in
  * order, each issue's dimensions in order, whichever way the sums are
  * made. */
-static ent_status record_alignment(ent_sim *s, int t) {
+static ent_status record_alignment(ent_sim *s, pend *pd) {
   const ent_model *m = s->m;
-  ent_run *r = s->run;
   size_t na = m->n_actors, ni = m->n_issues;
   char buf[160];
   /* each region's class counts, made once */
@@ -217,8 +256,10 @@ static ent_status record_alignment(ent_sim *s, int t) {
       }
       double sc;
       const char *ent = s->nm.actor_dash ? s->nm.actor_dash[a * na + b] : buf;
-      if (!s->nm.actor_dash)
+      if (!s->nm.actor_dash) {
+        FLUSH();
         snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
+      }
       if (ent_alignment_end(&p->sum, &sc) == 0)
         REC(ENT_VAR_ALIGNMENT, ent, sc);
       if (p->n_classed) {
@@ -238,9 +279,12 @@ static ent_status record_alignment(ent_sim *s, int t) {
 ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
   const ent_model *m = s->m;
   const ent_structure *st = m->st;
-  ent_run *r = s->run;
   size_t nb = s->nb;
   char ent[72];
+  pend pdv, *pd = &pdv; /* not cleared: n says what is set */
+  pdv.r = s->run;
+  pdv.year = t;
+  pdv.n = 0;
   /* bloc series */
   double cinc_x[2 * 300], cinc[300]; /* nb <= 300; not cleared whole */
   cinc_x[0] = cinc_x[1] = 0.0; /* written below; GCC cannot tell nb > 0 */
@@ -273,8 +317,10 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
     for (size_t b = a + 1; b < nb; b++) {
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
       const char *name = s->nm.dash ? s->nm.dash[a * nb + b] : ent;
-      if (!s->nm.dash)
+      if (!s->nm.dash) {
+        FLUSH();
         snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
+      }
       REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
     }
   /* pair series: all pairs for small systems, else pairs of actors; the
@@ -331,7 +377,10 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
       if (a == b) continue;
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
       const char *name = s->nm.arrow ? s->nm.arrow[a * nb + b] : ent;
-      if (!s->nm.arrow) ent_sim_name_pair(ent, sizeof ent, st, a, b);
+      if (!s->nm.arrow) {
+        FLUSH();
+        ent_sim_name_pair(ent, sizeof ent, st, a, b);
+      }
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
       ent_indicators_dyad dy;
       if (batch && a < b) {
@@ -379,7 +428,10 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
         if (vs == ENT_OK) {
           char buf[72];
           const char *rev = s->nm.arrow ? s->nm.arrow[b * nb + a] : buf;
-          if (!s->nm.arrow) ent_sim_name_pair(buf, sizeof buf, st, b, a);
+          if (!s->nm.arrow) {
+            FLUSH();
+            ent_sim_name_pair(buf, sizeof buf, st, b, a);
+          }
           REC(ENT_VAR_VULNERABILITY_GE, name, va);
           REC(ENT_VAR_VULNERABILITY_GE, rev, vb);
           REC(ENT_VAR_VULNERABILITY_ASYMMETRY, name, va - vb);
@@ -387,15 +439,18 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
         }
       }
     }
-  /* channels: per channel, and totals per kind and route (flows made once) */
+  /* channels: per channel, and totals per kind and route (flows made
+   * once; a flow scaled by an indicator reads the base year's value of it
+   * back from the run: the points so far recorded first) */
+  FLUSH();
   double flow[64];
   size_t n_kept = st->n_channels < 64 ? st->n_channels : 64;
   for (size_t c = 0; c < n_kept; c++) flow[c] = ent_sim_channel_flow(s, c, t);
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
     double f = c < n_kept ? flow[c] : ent_sim_channel_flow(s, c, t);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
-                       t, f))
+    if (pend_add(pd, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
+                 f))
       return ENT_ENOMEM;
     int first = 1;
     for (size_t q = 0; q < c; q++)
@@ -411,15 +466,18 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
     const char *name = s->nm.arrow && ch->from != ch->to
                            ? s->nm.arrow[ch->from * nb + ch->to]
                            : ent;
-    if (name == ent) ent_sim_name_pair(ent, sizeof ent, st, ch->from, ch->to);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, name, t, tot))
+    if (name == ent) {
+      FLUSH();
+      ent_sim_name_pair(ent, sizeof ent, st, ch->from, ch->to);
+    }
+    if (pend_add(pd, channel_variable(ch->kind), ch->unit, name, tot))
       return ENT_ENOMEM;
   }
-  ent_status rc = record_alignment(s, t);
+  ent_status rc = record_alignment(s, pd);
   if (rc != ENT_OK) return rc;
   /* issue forecasts: the deciding model's outcome */
   for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_issue_run *ir = &r->issues[i];
+    const ent_issue_run *ir = &s->run->issues[i];
     int dec = s->ws[i].decider;
     const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
     double fc, mean;
@@ -432,10 +490,12 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
     /* further dimensions of a spatial issue: "issue/dimension" */
     for (size_t q = 1; q < m->issues[i].n_dims; q++) {
       if (b->outcome(ir->part[dec], q, &fc, &mean)) break;
+      FLUSH();
       snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
       REC(ENT_VAR_ISSUE_FORECAST, ent, fc);
       REC(ENT_VAR_ISSUE_MEAN, ent, mean);
     }
   }
+  FLUSH();
   return ENT_OK;
 }
