@@ -382,23 +382,24 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
         ent_sim_name_pair(ent, sizeof ent, st, a, b);
       }
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
-      ent_indicators_dyad dy;
+      ent_indicators_dyad own;
+      const ent_indicators_dyad *dy = &own; /* the batch's, not copied */
       if (batch && a < b) {
         if (vdy_st[a * nb + b] != ENT_OK) continue;
-        dy = vdy[a * nb + b];
+        dy = &vdy[a * nb + b];
       } else if (!theta_ok ||
                  ent_indicators_dyad_core(nb, s->X, s->gdp, a, b,
                                           s->topts.theta, &s->tot[a],
-                                          &s->tot[b], &dy) != ENT_OK) {
+                                          &s->tot[b], &own) != ENT_OK) {
         continue;
       }
-      REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
-      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);
-      REC(ENT_VAR_PARTNER_SHARE, name, dy.trade_share_ab);
-      REC(ENT_VAR_IMPORT_SHARE, name, dy.import_share_b_in_a_imports);
-      REC(ENT_VAR_EXPORT_SHARE, name, dy.export_share_b_in_a_exports);
-      REC(ENT_VAR_SENSITIVITY, name, dy.sensitivity_import_ab);
-      REC(ENT_VAR_VULNERABILITY_PE, name, dy.vulnerability_pe_ab);
+      REC(ENT_VAR_DEPENDENCE, name, dy->trade_dependence_ab);
+      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy->dependence_asymmetry);
+      REC(ENT_VAR_PARTNER_SHARE, name, dy->trade_share_ab);
+      REC(ENT_VAR_IMPORT_SHARE, name, dy->import_share_b_in_a_imports);
+      REC(ENT_VAR_EXPORT_SHARE, name, dy->export_share_b_in_a_exports);
+      REC(ENT_VAR_SENSITIVITY, name, dy->sensitivity_import_ab);
+      REC(ENT_VAR_VULNERABILITY_PE, name, dy->vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
         /* Newton and chord steps from the same cut's equilibrium of last
