@@ -9,8 +9,8 @@
  * CDFs, applies the values to its thread's value copy of the model and
  * runs the unchanged simulation (ent_sim_start for the thread's first
  * member, ent_sim_restart of the same sim for the next; ent_sim_step),
- * whose recorded values go straight into the member's record from the end
- * of the first step on (ent_sim_set_sink, member_point; ensemble.h).  A
+ * whose recorded values go straight into the member's record (ent_sim_set_sink
+ * before the first step: the run's slots, member_point; ensemble.h).  A
  * step computes a batch of units: the units are
  * split over the MPI ranks in contiguous blocks and over each rank's
  * threads (OpenMP, dynamic schedule, one workspace per thread), the
@@ -718,15 +718,17 @@ fail:
  * the point after cell c is cell c + 1; else (a member records fewer
  * values than the nominal run) it is usually a few cells on, where a
  * cell's `first` is what the hash would find; else the hash.  A point of
- * no cell is dropped. */
+ * no cell is dropped.  The run itself writes a point of the next cell
+ * that comes with the name of the sim the cell's point came with before
+ * (a name that stays as it is, at the same place), the cell's variable
+ * and year, without comparing names (ent_run_slots: the thread's
+ * work.name); member_point has every other point. */
 typedef struct member_sink {
+  ent_run_slots sl;   /* vals: [S] the record's series values; key: name;
+                         at: the cell after the last one written */
+  ent_run_slot *name; /* the thread's work.name */
   const ent_ensemble *e;
-  double *vals; /* [S] the record's series values */
-  size_t c;     /* the cell after the last one written */
   const ent_sim *sim;
-  const char **name; /* the thread's work.name */
-  const cell *cells; /* e's, and their number */
-  size_t S;
 } member_sink;
 
 /* work.name of a cell whose point came with a name made on the fly. */
@@ -744,41 +746,30 @@ static size_t member_find(const ent_ensemble *e, size_t c, const char *var,
   return ent_ensemble_find_cell(e, var, ent, year);
 }
 
-/* member_point for a point that is not the next cell's with a kept name:
- * the next cell's after comparing names (then its name kept if it stays
- * as it is: ent_sim_name_fixed), else member_find's. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void member_point_find(member_sink *ms, const char *var,
-                              const char *ent, int year, double v) {
+/* A point the run did not place: the next cell's after comparing names
+ * (then the cell's slot kept, with its name if that stays as it is --
+ * ent_sim_name_fixed -- else marked never to be trusted), else
+ * member_find's. */
+static void member_point(void *ctx, const char *var, const char *ent,
+                         int year, double v) {
+  member_sink *ms = ctx;
   const ent_ensemble *e = ms->e;
-  size_t c = ms->c, at = c;
-  if (c < e->S && cell_is_key(&e->cells[c], var, ent, year)) {
-    if (ms->name[c] != member_no_name)
-      ms->name[c] = ent_sim_name_fixed(ms->sim, ent) ? ent : member_no_name;
+  ent_run_slot *key = ms->name;
+  size_t c = ms->sl.at, at = c;
+  if (c < e->S && key[c].entity == ent && e->cells[c].variable == var &&
+      e->cells[c].year == year) {
+    /* the slot's point (the run's test, when it is not the run's) */
+  } else if (c < e->S && cell_is_key(&e->cells[c], var, ent, year)) {
+    if (key[c].entity != member_no_name)
+      key[c] = (ent_run_slot){
+          ent_sim_name_fixed(ms->sim, ent) ? ent : member_no_name,
+          e->cells[c].variable, e->cells[c].year};
   } else {
     at = member_find(e, c, var, ent, year);
     if (at == (size_t)-1) return;
   }
-  ms->vals[at] = v;
-  ms->c = at + 1;
-}
-
-/* A point of the next cell that comes with the name of the sim the cell's
- * point came with before (a name that stays as it is, at the same place)
- * is the cell's without comparing names. */
-static void member_point(void *ctx, const char *var, const char *ent,
-                         int year, double v) {
-  member_sink *ms = ctx;
-  size_t c = ms->c;
-  if (c < ms->S && ms->name[c] == ent && ms->cells[c].variable == var &&
-      ms->cells[c].year == year) {
-    ms->vals[c] = v;
-    ms->c = c + 1;
-    return;
-  }
-  member_point_find(ms, var, ent, year, v);
+  ms->sl.vals[at] = v;
+  ms->sl.at = at + 1;
 }
 
 /* Evaluation `ev` (unit ev / per_unit, variant ev % per_unit) into rec. */
@@ -815,9 +806,9 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     w->ro.both_as = drawn ? ENT_ISSUE_SMP : ENT_ISSUE_EUM;
   }
   memcpy(rec + 4, &drawn, sizeof drawn);
-  /* the run, its points straight into the record (member_point) from
-   * the end of the first step on: the base year's stay in the run too,
-   * where the simulation reads some back */
+  /* the run, its points straight into the record (its slots, else
+   * member_point): the base year's stay in the run too, where the
+   * simulation reads some back */
   if (!w->dg) w->dg = ent_diag_create();
   ent_diag *dg = w->dg;
   const ent_run *r = NULL;
@@ -828,10 +819,10 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     st = ent_sim_start(w->model, &w->ro, &w->sim, dg);
     if (st == ENT_OK) memset(w->name, 0, (e->S ? e->S : 1) * sizeof *w->name);
   }
-  member_sink ms = {e, vals + d, 0, w->sim, w->name, e->cells, e->S};
+  member_sink ms = {{vals + d, w->name, 0, e->S}, w->name, e, w->sim};
   if (st == ENT_OK) {
+    ent_sim_set_sink(w->sim, member_point, &ms, &ms.sl);
     st = ent_sim_step(w->sim, dg);
-    if (st == ENT_OK || st == ENT_CONTINUE) ent_sim_set_sink(w->sim, member_point, &ms);
     while (st == ENT_CONTINUE) st = ent_sim_step(w->sim, dg);
     if (st == ENT_OK) st = ent_sim_result(w->sim, &r);
   }

@@ -25,8 +25,11 @@ typedef struct work {
   uint64_t *qtmp; /* rank 0: ent_qacc_block_scratch keys (add_cells) */
   ent_sim *sim;   /* the last member's simulation, or NULL */
   ent_diag *dg;   /* its diagnostics, empty, or NULL */
-  const char **name; /* [S] per cell: a name of `sim` (ent_sim_name_fixed)
-                        a point of the cell came with, or NULL (member_point) */
+  ent_run_slot *name; /* [S] per cell: the point of the cell the run of
+                          `sim` fills in place -- a name of `sim`
+                          (ent_sim_name_fixed) a point of the cell came
+                          with, the cell's variable and year -- or none
+                          (member_point) */
 } work;
 
 /* One output cell of the series layout. */

@@ -149,6 +149,46 @@ int ent_run_record_point(ent_run *r, const char *var, const char *unit,
   return 0;
 }
 
+int ent_run_record_block(ent_run *r, size_t n, const char *const *var,
+                         const char *const *unit, const char *const *entity,
+                         int year, const double *v) {
+  ent_run_slots *q = r->slots;
+  if (r->sink && q) {
+    /* an ensemble member's year: the first year's points into the series
+     * too; ent_run_record's test of the slot, run by run of points that
+     * pass it (no call inside), each point that does not to the sink */
+    for (size_t k = 0; r->keep && k < n; k++)
+      if (ent_run_record_point(r, var[k], unit[k], entity[k], year,
+                               v[k] + 0.0))
+        return -1;
+    const ent_run_slot *key = q->key;
+    double *vals = q->vals;
+    size_t at = q->at, ns = q->n, k = 0;
+    while (k < n) {
+      size_t lim = n - k < ns - at ? n - k : ns - at, j = 0;
+      const ent_run_slot *kp = key + at;
+      for (; j < lim; j++) {
+        if (kp[j].entity != entity[k + j] || kp[j].variable != var[k + j] ||
+            kp[j].year != year)
+          break;
+        vals[at + j] = v[k + j] + 0.0; /* -0.0 made +0.0, else the same */
+      }
+      at += j;
+      k += j;
+      if (k == n) break;
+      q->at = at;
+      r->sink(r->sink_ctx, var[k], entity[k], year, v[k] + 0.0);
+      at = q->at;
+      k++;
+    }
+    q->at = at;
+    return 0;
+  }
+  for (size_t k = 0; k < n; k++)
+    if (ent_run_record(r, var[k], unit[k], entity[k], year, v[k])) return -1;
+  return 0;
+}
+
 double ent_run_value(const ent_run *r, const char *variable,
                      const char *entity, int year) {
   for (size_t k = 0; k < r->n_series; k++) {

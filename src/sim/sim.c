@@ -215,6 +215,8 @@ static ent_status sim_setup(ent_sim *s, const ent_run_opts *o) {
   s->run->first_year = s->run->last_year = 0;
   s->run->sink = NULL;
   s->run->sink_ctx = NULL;
+  s->run->slots = NULL;
+  s->run->keep = 0;
   size_t max_stakes = 1;
   for (size_t i = 0; i < ni; i++) {
     const ent_issue *is = &m->issues[i];
@@ -833,6 +835,7 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
       s->decided[lk->channel] = t;
   }
   rc = ent_sim_record_year(s, t, base_year);
+  s->run->keep = 0; /* the base year's points kept (ent_sim_set_sink) */
   if (rc != ENT_OK) return rc;
   s->year = t;
   if (last) {
@@ -842,7 +845,8 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
   return ENT_CONTINUE;
 }
 
-void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx) {
+void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx,
+                      ent_run_slots *slots) {
   ent_run *r = s->run;
   for (size_t k = 0; k < r->n_series; k++) {
     const ent_series_point *p = &r->series[k];
@@ -850,6 +854,9 @@ void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx) {
   }
   r->sink = fn;
   r->sink_ctx = ctx;
+  r->slots = slots;
+  /* before the first step: its points stay in the series too */
+  r->keep = !s->done && (!s->m->st || s->year < s->m->st->start);
 }
 
 ent_status ent_sim_result(ent_sim *s, const ent_run **out) {

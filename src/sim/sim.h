@@ -126,6 +126,22 @@ typedef struct ent_run_driver {
 typedef void (*ent_run_sink)(void *ctx, const char *variable,
                              const char *entity, int year, double v);
 
+/* The point a sink expects in a slot: the same entity and variable
+ * pointers and the year (an entity pointer no run passes: none). */
+typedef struct ent_run_slot {
+  const char *entity, *variable;
+  int year;
+} ent_run_slot;
+
+/* A sink's next slot, which the run fills itself (ent_run_record, no
+ * call): a point that is key[at]'s goes to vals[at] and at moves on;
+ * any other point goes to the sink, which may move at (and fill key). */
+typedef struct ent_run_slots {
+  double *vals;            /* [n] */
+  const ent_run_slot *key; /* [n] */
+  size_t at, n;
+} ent_run_slots;
+
 struct ent_run {
   const ent_model *m;
   ent_issue_run *issues;
@@ -137,6 +153,9 @@ struct ent_run {
   size_t n_drivers;
   ent_run_sink sink;         /* NULL: points into series */
   void *sink_ctx;
+  ent_run_slots *slots;      /* with a sink: the slots it expects, or NULL */
+  int keep;                  /* with a sink: the points go into series too
+                                (the first year, ent_sim_set_sink) */
 };
 
 /* Apply the EUM options of o (NULL: none) in order to an issue's options. */
@@ -156,7 +175,8 @@ ENT_LOCAL int ent_run_record_point(ent_run *r, const char *var,
                                    const char *unit, const char *entity,
                                    int year, double v);
 
-/* Append a value of a series to the run (or pass it to the run's sink);
+/* Append a value of a series to the run (or pass it to the run's sink:
+ * into its next slot when the point is the slot's);
  * -1 (nothing recorded) when v is not finite or memory ran out.  entity:
  * an array of ENT_RUN_ENTITY bytes holding the name and its zero (a sink
  * compares whole words of it).  Inline: a run records thousands of
@@ -166,12 +186,26 @@ static inline int ent_run_record(ent_run *r, const char *var,
                                  int year, double v) {
   if (!isfinite(v)) return -1; /* never let NaN/Inf out */
   if (v == 0.0) v = 0.0;       /* -0.0 too */
-  if (r->sink) {
+  if (!r->sink) return ent_run_record_point(r, var, unit, entity, year, v);
+  ent_run_slots *q = r->slots;
+  size_t c = q ? q->at : 0;
+  if (q && c < q->n && q->key[c].entity == entity &&
+      q->key[c].variable == var && q->key[c].year == year) {
+    q->vals[c] = v;
+    q->at = c + 1;
+  } else {
     r->sink(r->sink_ctx, var, entity, year, v);
-    return 0;
   }
-  return ent_run_record_point(r, var, unit, entity, year, v);
+  return r->keep ? ent_run_record_point(r, var, unit, entity, year, v) : 0;
 }
+
+/* ent_run_record of points k = 0..n-1 in order (v[k] finite): -1 as soon
+ * as one fails. */
+ENT_LOCAL int ent_run_record_block(ent_run *r, size_t n,
+                                   const char *const *var,
+                                   const char *const *unit,
+                                   const char *const *entity, int year,
+                                   const double *v);
 
 /* The entity ("A-B") of the main pair's alignment: the first report pair
  * (else the first two actors) in the scenario's actor order; "" with fewer
@@ -183,14 +217,16 @@ ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
                                const char *entity, int year);
 
 /* From now on the run's points go to fn(ctx, ...) in the order recorded
- * instead of into its series; the points recorded so far are passed to fn
+ * instead of into its series -- those of slots' next slot into the slot
+ * (slots may be NULL: none); the points recorded so far are passed to fn
  * first, in order, and stay in the series as well.  For an ensemble
  * member, which needs each value once in its record and not the 100-byte
- * points: set it after the first step -- the base year's points must stay
- * in the series, where channel flows scaled by an indicator read their
- * base-year value back (ent_run_value) -- and read no series of the
- * finished run but those. */
-ENT_LOCAL void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx);
+ * points.  Set before the first step, the first step's points (the base
+ * year's) go into the series as well: channel flows scaled by an
+ * indicator read their base-year value back (ent_run_value), and no
+ * series of the finished run but those may be read. */
+ENT_LOCAL void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx,
+                                ent_run_slots *slots);
 
 /* Put s back as ent_sim_start(m, o) leaves it, m being the model s was
  * started on -- its numbers may have changed since, not its shape (an

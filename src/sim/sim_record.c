@@ -23,11 +23,51 @@ static const char *channel_variable(ent_channel_kind k) {
   }
 }
 
-/* Record variable `id` (names.h: its name and unit) of `ent` in year t. */
+/* The year's points not yet passed to the run, recorded together
+ * (ent_run_record_block) when PEND are waiting and at the end of the
+ * year, in order.  A waiting point's entity must stay as it is until
+ * then: the sim's names do; a buffer of this file that holds a name is
+ * flushed before it is written again (FLUSH).  A value that is not
+ * finite fails the year at once, as ent_run_record's -1 did. */
+enum { PEND = 128 };
+typedef struct pend {
+  ent_run *r;
+  int year;
+  size_t n;
+  const char *var[PEND], *unit[PEND], *ent[PEND];
+  double v[PEND];
+} pend;
+
+static int pend_flush(pend *p) {
+  size_t n = p->n;
+  p->n = 0;
+  return n ? ent_run_record_block(p->r, n, p->var, p->unit, p->ent, p->year,
+                                  p->v)
+           : 0;
+}
+
+static inline int pend_add(pend *p, const char *var, const char *unit,
+                           const char *ent, double v) {
+  if (!isfinite(v)) return -1;
+  size_t k = p->n;
+  p->var[k] = var;
+  p->unit[k] = unit;
+  p->ent[k] = ent;
+  p->v[k] = v;
+  p->n = k + 1;
+  return k + 1 == PEND ? pend_flush(p) : 0;
+}
+
+/* Record variable `id` (names.h: its name and unit) of `ent` in year t
+ * (pend `pd`). */
 #define REC(id, ent, v)                                                  \
   do {                                                                   \
-    if (ent_run_record(r, ENT_VNAME(id), ENT_VUNIT(id), ent, t, v))              \
+    if (pend_add(pd, ENT_VNAME(id), ENT_VUNIT(id), ent, v))              \
       return ENT_ENOMEM;                                                 \
+  } while (0)
+#define FLUSH()                                                          \
+  do {                                                                   \
+    if (pend_flush(pd)) return ENT_ENOMEM;                               \
   } while (0)
 
 /* What record_alignment reads of issue i for every pair (h: the EUM
@@ -51,46 +91,145 @@ static void align_issue_of(const ent_sim *s, size_t i, align_issue *p) {
   if (p->h && !(p->h->n_rounds > 0)) p->h = NULL;
 }
 
+/* Stake k's salience of the year on each dimension of issue i into the
+ * issue's item_sal: a spatial issue's dimensions weighted by its salience
+ * of the year. */
+static void stake_sal(ent_sim *s, size_t i, size_t k) {
+  const ent_issue *is = &s->m->issues[i];
+  double *out = s->ws[i].item_sal + k * is->n_dims;
+  if (is->n_dims == 1) {
+    out[0] = s->sal[i][k];
+    return;
+  }
+  for (size_t d = 0; d < is->n_dims; d++)
+    out[d] = is->stakes[k].sal_dims[d] *
+             (is->stakes[k].salience > 0.0
+                  ? s->sal[i][k] / is->stakes[k].salience
+                  : 1.0);
+}
+
+/* What a pair of actors has of the year: the S score's sums over the
+ * issues both hold a position on, and the counts of those issues the
+ * expected-utility model decided, in agreement or compromise and in
+ * conflict. */
+typedef struct align_pair {
+  ent_align_sum sum;
+  unsigned n_classed, n_coop, n_conf;
+} align_pair;
+
+/* Issue i's part of pair p (stakes ka of actor a, kb of b): its items in
+ * dimension order, and its class. */
+static void align_add(align_pair *p, const align_issue *f, long ka, long kb,
+                      const unsigned char *coop_of,
+                      const unsigned char *conf_of) {
+  size_t nd = f->nd;
+  const double *xa = f->cur + (size_t)ka * nd, *xb = f->cur + (size_t)kb * nd;
+  const double *sa = f->sal + (size_t)ka * nd, *sb = f->sal + (size_t)kb * nd;
+  for (size_t d = 0; d < nd; d++)
+    ent_alignment_add(&p->sum, xa[d], xb[d], sa[d], sb[d], f->range);
+  if (f->h) {
+    ent_eum_region g =
+        ent_eum_hist_region(f->h, f->h->n_rounds, (size_t)ka, (size_t)kb);
+    p->n_classed++;
+    if ((unsigned)g < ENT_REGION_COUNT) {
+      p->n_coop += coop_of[g];
+      p->n_conf += conf_of[g];
+    }
+  }
+}
+
+/* Up to this many actors record_alignment goes issue by issue, with the
+ * pairs' sums side by side; more go pair by pair (the report's pairs). */
+enum { ALIGN_ACTORS = 16, ALIGN_PAIRS = ALIGN_ACTORS * (ALIGN_ACTORS - 1) / 2 };
+
+/* Where the pairs (a, b), b > a, of na actors start in the order (0, 1),
+ * (0, 2) ... (1, 2) ...: pair (a, b) at pair_at(na, a) + b (unsigned
+ * arithmetic: a * na - (a + 1)(a + 2) / 2 wraps for a = 0, b brings it
+ * back). */
+static size_t pair_at(size_t na, size_t a) {
+  return a * na - (a + 1) * (a + 2) / 2;
+}
+
 /* Alignment of every unordered pair of actors in year t ("A-B", A before
  * B in the scenario's order; only the report's pairs past 12 actors):
  * the S score over the issues both hold a position on (docs/models/
  * alignment.md), and the shares of those issues, among the ones the
  * expected-utility model decided, in agreement or compromise and in
- * conflict after the last round. */
-static ent_status record_alignment(ent_sim *s, int t) {
+ * conflict after the last round.  A pair's items are its issues in
+ * order, each issue's dimensions in order, whichever way the sums are
+ * made. */
+static ent_status record_alignment(ent_sim *s, pend *pd) {
   const ent_model *m = s->m;
-  ent_run *r = s->run;
-  size_t na = m->n_actors;
+  size_t na = m->n_actors, ni = m->n_issues;
   char buf[160];
-  /* what every pair reads, made once: each stake's salience on each
-   * dimension (a spatial issue's dimensions weighted by its salience of
-   * the year) and the expected-utility histories */
-  for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_issue *is = &m->issues[i];
-    issue_ws *q = &s->ws[i];
-    size_t nd = is->n_dims;
-    for (size_t k = 0; k < is->n_stakes; k++)
-      for (size_t d = 0; d < nd; d++)
-        q->item_sal[k * nd + d] =
-            nd > 1 ? is->stakes[k].sal_dims[d] *
-                         (is->stakes[k].salience > 0.0
-                              ? s->sal[i][k] / is->stakes[k].salience
-                              : 1.0)
-                   : s->sal[i][k];
-  }
-  /* each region's class counts, and each issue's facts, made once */
+  /* each region's class counts, made once */
   unsigned char coop_of[ENT_REGION_COUNT], conf_of[ENT_REGION_COUNT];
   for (int g = 0; g < ENT_REGION_COUNT; g++) {
     ent_class c = ent_run_region_class((ent_eum_region)g);
     coop_of[g] = c == ENT_CLASS_AGREEMENT || c == ENT_CLASS_COMPROMISE;
     conf_of[g] = c == ENT_CLASS_CONFLICT;
   }
-  enum { ALIGN_ISSUES = 32 };
-  align_issue ai[ALIGN_ISSUES];
-  size_t n_ai = m->n_issues < ALIGN_ISSUES ? m->n_issues : ALIGN_ISSUES;
-  for (size_t i = 0; i < n_ai; i++) align_issue_of(s, i, &ai[i]);
-  ent_align_item *align = s->align;
-  size_t n_align = s->n_align;
+  align_pair pr[ALIGN_PAIRS];
+  int by_issue = na <= ALIGN_ACTORS;
+  if (by_issue) {
+    /* issue by issue: the actors holding a stake (in actor order), their
+     * saliences of the year, and every pair of them; pair (a, b) at
+     * pair_at(a) + b */
+    size_t np = na * (na - 1) / 2;
+    memset(pr, 0, np * sizeof *pr);
+    for (size_t i = 0; i < ni; i++) {
+      size_t who[ALIGN_ACTORS], n = 0;
+      long k[ALIGN_ACTORS];
+      const long *of = s->stake_of + i * na;
+      for (size_t a = 0; a < na; a++)
+        if (of[a] >= 0) {
+          who[n] = a;
+          k[n++] = of[a];
+        }
+      if (n < 2) continue;
+      align_issue f;
+      align_issue_of(s, i, &f);
+      if (f.nd > 1) {
+        for (size_t x = 0; x < n; x++) stake_sal(s, i, (size_t)k[x]);
+        for (size_t x = 0; x < n; x++) {
+          size_t at = pair_at(na, who[x]);
+          for (size_t y = x + 1; y < n; y++)
+            align_add(&pr[at + who[y]], &f, k[x], k[y], coop_of, conf_of);
+        }
+        continue;
+      }
+      /* one dimension (align_add's work, spelt out): the positions and
+       * saliences side by side, the history's row of each stake */
+      double xs[ALIGN_ACTORS], ss[ALIGN_ACTORS];
+      const double *sal = s->sal[i];
+      for (size_t x = 0; x < n; x++) {
+        xs[x] = f.cur[k[x]];
+        ss[x] = sal[k[x]];
+      }
+      size_t hn = f.h ? f.h->n : 0;
+      const uint8_t *last =
+          f.h ? f.h->region + (size_t)(f.h->n_rounds - 1) * hn * hn : NULL;
+      for (size_t x = 0; x + 1 < n; x++) {
+        size_t at = pair_at(na, who[x]);
+        const uint8_t *g_of = last ? last + (size_t)k[x] * hn : NULL;
+        for (size_t y = x + 1; y < n; y++) {
+          align_pair *p = &pr[at + who[y]];
+          ent_alignment_add(&p->sum, xs[x], xs[y], ss[x], ss[y], f.range);
+          if (g_of) {
+            unsigned g = g_of[k[y]];
+            p->n_classed++;
+            if (g < ENT_REGION_COUNT) {
+              p->n_coop += coop_of[g];
+              p->n_conf += conf_of[g];
+            }
+          }
+        }
+      }
+    }
+  } else {
+    for (size_t i = 0; i < ni; i++)
+      for (size_t q = 0; q < m->issues[i].n_stakes; q++) stake_sal(s, i, q);
+  }
   for (size_t a = 0; a < na; a++)
     for (size_t b = a + 1; b < na; b++) {
       if (na > 12) {
@@ -101,39 +240,33 @@ static ent_status record_alignment(ent_sim *s, int t) {
             listed = 1;
         if (!listed) continue;
       }
-      size_t n_items = 0, n_classed = 0, n_coop = 0, n_conf = 0;
-      const long *sa_of = s->stake_of + a, *sb_of = s->stake_of + b;
-      for (size_t i = 0; i < m->n_issues; i++) {
-        long ka = sa_of[i * na], kb = sb_of[i * na];
-        if (ka < 0 || kb < 0) continue;
-        align_issue more;
-        const align_issue *p = i < n_ai ? &ai[i] : &more;
-        if (i >= n_ai) align_issue_of(s, i, &more);
-        size_t nd = p->nd;
-        const double *xa = p->cur + (size_t)ka * nd, *xb = p->cur + (size_t)kb * nd;
-        const double *sa = p->sal + (size_t)ka * nd, *sb = p->sal + (size_t)kb * nd;
-        for (size_t d = 0; d < nd && n_items < n_align; d++)
-          align[n_items++] =
-              (ent_align_item){xa[d], xb[d], sa[d], sb[d], p->range};
-        if (p->h) {
-          ent_eum_region g = ent_eum_hist_region(p->h, p->h->n_rounds,
-                                                 (size_t)ka, (size_t)kb);
-          n_classed++;
-          if ((unsigned)g < ENT_REGION_COUNT) {
-            n_coop += coop_of[g];
-            n_conf += conf_of[g];
-          }
+      align_pair one;
+      const align_pair *p = &one;
+      if (by_issue) {
+        p = &pr[pair_at(na, a) + b];
+      } else { /* pair by pair */
+        memset(&one, 0, sizeof one);
+        for (size_t i = 0; i < ni; i++) {
+          long ka = s->stake_of[i * na + a], kb = s->stake_of[i * na + b];
+          if (ka < 0 || kb < 0) continue;
+          align_issue f;
+          align_issue_of(s, i, &f);
+          align_add(&one, &f, ka, kb, coop_of, conf_of);
         }
       }
       double sc;
       const char *ent = s->nm.actor_dash ? s->nm.actor_dash[a * na + b] : buf;
-      if (!s->nm.actor_dash)
+      if (!s->nm.actor_dash) {
+        FLUSH();
         snprintf(buf, sizeof buf, "%s-%s", m->actors[a].id, m->actors[b].id);
-      if (ent_alignment_s(n_items, align, &sc) == 0)
+      }
+      if (ent_alignment_end(&p->sum, &sc) == 0)
         REC(ENT_VAR_ALIGNMENT, ent, sc);
-      if (n_classed) {
-        REC(ENT_VAR_COOPERATION_SHARE, ent, (double)n_coop / (double)n_classed);
-        REC(ENT_VAR_CONFLICT_SHARE, ent, (double)n_conf / (double)n_classed);
+      if (p->n_classed) {
+        REC(ENT_VAR_COOPERATION_SHARE, ent,
+            (double)p->n_coop / (double)p->n_classed);
+        REC(ENT_VAR_CONFLICT_SHARE, ent,
+            (double)p->n_conf / (double)p->n_classed);
       }
     }
   return ENT_OK;
@@ -146,9 +279,12 @@ static ent_status record_alignment(ent_sim *s, int t) {
 ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
   const ent_model *m = s->m;
   const ent_structure *st = m->st;
-  ent_run *r = s->run;
   size_t nb = s->nb;
   char ent[72];
+  pend pdv, *pd = &pdv; /* not cleared: n says what is set */
+  pdv.r = s->run;
+  pdv.year = t;
+  pdv.n = 0;
   /* bloc series */
   double cinc_x[2 * 300], cinc[300]; /* nb <= 300; not cleared whole */
   cinc_x[0] = cinc_x[1] = 0.0; /* written below; GCC cannot tell nb > 0 */
@@ -181,8 +317,10 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
     for (size_t b = a + 1; b < nb; b++) {
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
       const char *name = s->nm.dash ? s->nm.dash[a * nb + b] : ent;
-      if (!s->nm.dash)
+      if (!s->nm.dash) {
+        FLUSH();
         snprintf(ent, sizeof ent, "%s-%s", st->blocs[a].id, st->blocs[b].id);
+      }
       REC(ENT_VAR_BILATERAL_TRADE, name, s->X[a * nb + b] + s->X[b * nb + a]);
     }
   /* pair series: all pairs for small systems, else pairs of actors; the
@@ -239,25 +377,29 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
       if (a == b) continue;
       if (nb > 20 && (st->blocs[a].actor < 0 || st->blocs[b].actor < 0)) continue;
       const char *name = s->nm.arrow ? s->nm.arrow[a * nb + b] : ent;
-      if (!s->nm.arrow) ent_sim_name_pair(ent, sizeof ent, st, a, b);
+      if (!s->nm.arrow) {
+        FLUSH();
+        ent_sim_name_pair(ent, sizeof ent, st, a, b);
+      }
       REC(ENT_VAR_TRADE_FLOW, name, s->X[a * nb + b]);
-      ent_indicators_dyad dy;
+      ent_indicators_dyad own;
+      const ent_indicators_dyad *dy = &own; /* the batch's, not copied */
       if (batch && a < b) {
         if (vdy_st[a * nb + b] != ENT_OK) continue;
-        dy = vdy[a * nb + b];
+        dy = &vdy[a * nb + b];
       } else if (!theta_ok ||
                  ent_indicators_dyad_core(nb, s->X, s->gdp, a, b,
                                           s->topts.theta, &s->tot[a],
-                                          &s->tot[b], &dy) != ENT_OK) {
+                                          &s->tot[b], &own) != ENT_OK) {
         continue;
       }
-      REC(ENT_VAR_DEPENDENCE, name, dy.trade_dependence_ab);
-      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy.dependence_asymmetry);
-      REC(ENT_VAR_PARTNER_SHARE, name, dy.trade_share_ab);
-      REC(ENT_VAR_IMPORT_SHARE, name, dy.import_share_b_in_a_imports);
-      REC(ENT_VAR_EXPORT_SHARE, name, dy.export_share_b_in_a_exports);
-      REC(ENT_VAR_SENSITIVITY, name, dy.sensitivity_import_ab);
-      REC(ENT_VAR_VULNERABILITY_PE, name, dy.vulnerability_pe_ab);
+      REC(ENT_VAR_DEPENDENCE, name, dy->trade_dependence_ab);
+      REC(ENT_VAR_DEPENDENCE_ASYMMETRY, name, dy->dependence_asymmetry);
+      REC(ENT_VAR_PARTNER_SHARE, name, dy->trade_share_ab);
+      REC(ENT_VAR_IMPORT_SHARE, name, dy->import_share_b_in_a_imports);
+      REC(ENT_VAR_EXPORT_SHARE, name, dy->export_share_b_in_a_exports);
+      REC(ENT_VAR_SENSITIVITY, name, dy->sensitivity_import_ab);
+      REC(ENT_VAR_VULNERABILITY_PE, name, dy->vulnerability_pe_ab);
       if (a < b && s->iw) {
         double va, vb;
         /* Newton and chord steps from the same cut's equilibrium of last
@@ -287,7 +429,10 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
         if (vs == ENT_OK) {
           char buf[72];
           const char *rev = s->nm.arrow ? s->nm.arrow[b * nb + a] : buf;
-          if (!s->nm.arrow) ent_sim_name_pair(buf, sizeof buf, st, b, a);
+          if (!s->nm.arrow) {
+            FLUSH();
+            ent_sim_name_pair(buf, sizeof buf, st, b, a);
+          }
           REC(ENT_VAR_VULNERABILITY_GE, name, va);
           REC(ENT_VAR_VULNERABILITY_GE, rev, vb);
           REC(ENT_VAR_VULNERABILITY_ASYMMETRY, name, va - vb);
@@ -295,15 +440,18 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
         }
       }
     }
-  /* channels: per channel, and totals per kind and route (flows made once) */
+  /* channels: per channel, and totals per kind and route (flows made
+   * once; a flow scaled by an indicator reads the base year's value of it
+   * back from the run: the points so far recorded first) */
+  FLUSH();
   double flow[64];
   size_t n_kept = st->n_channels < 64 ? st->n_channels : 64;
   for (size_t c = 0; c < n_kept; c++) flow[c] = ent_sim_channel_flow(s, c, t);
   for (size_t c = 0; c < st->n_channels; c++) {
     const ent_channel *ch = &st->channels[c];
     double f = c < n_kept ? flow[c] : ent_sim_channel_flow(s, c, t);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
-                       t, f))
+    if (pend_add(pd, channel_variable(ch->kind), ch->unit, s->nm.chan_name[c],
+                 f))
       return ENT_ENOMEM;
     int first = 1;
     for (size_t q = 0; q < c; q++)
@@ -319,15 +467,18 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
     const char *name = s->nm.arrow && ch->from != ch->to
                            ? s->nm.arrow[ch->from * nb + ch->to]
                            : ent;
-    if (name == ent) ent_sim_name_pair(ent, sizeof ent, st, ch->from, ch->to);
-    if (ent_run_record(r, channel_variable(ch->kind), ch->unit, name, t, tot))
+    if (name == ent) {
+      FLUSH();
+      ent_sim_name_pair(ent, sizeof ent, st, ch->from, ch->to);
+    }
+    if (pend_add(pd, channel_variable(ch->kind), ch->unit, name, tot))
       return ENT_ENOMEM;
   }
-  ent_status rc = record_alignment(s, t);
+  ent_status rc = record_alignment(s, pd);
   if (rc != ENT_OK) return rc;
   /* issue forecasts: the deciding model's outcome */
   for (size_t i = 0; i < m->n_issues; i++) {
-    const ent_issue_run *ir = &r->issues[i];
+    const ent_issue_run *ir = &s->run->issues[i];
     int dec = s->ws[i].decider;
     const ent_bargainer *b = ent_bargain_get((ent_bargain_id)dec);
     double fc, mean;
@@ -340,10 +491,12 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
     /* further dimensions of a spatial issue: "issue/dimension" */
     for (size_t q = 1; q < m->issues[i].n_dims; q++) {
       if (b->outcome(ir->part[dec], q, &fc, &mean)) break;
+      FLUSH();
       snprintf(ent, sizeof ent, "%s/%s", m->issues[i].id, m->issues[i].dims[q]);
       REC(ENT_VAR_ISSUE_FORECAST, ent, fc);
       REC(ENT_VAR_ISSUE_MEAN, ent, mean);
     }
   }
+  FLUSH();
   return ENT_OK;
 }

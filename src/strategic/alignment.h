@@ -20,6 +20,8 @@
 #ifndef ENT_ALIGNMENT_H
 #define ENT_ALIGNMENT_H
 
+#include <math.h>
+
 #include "base/util.h"
 
 /* One issue as the pair sees it: both positions, both saliences in [0, 1],
@@ -32,5 +34,29 @@ typedef struct ent_align_item {
  * weight is 0 (nothing shared). */
 ENT_LOCAL int ent_alignment_s(size_t n, const ent_align_item *items,
                               double *s);
+
+/* S item by item, for a caller that has no array of items: the sums of
+ * ent_alignment_s, num and den zeroed, ent_alignment_add on each item in
+ * the order ent_alignment_s would take them, then ent_alignment_end --
+ * the same operations, so the same bits (ent_alignment_s is written
+ * with them). */
+typedef struct ent_align_sum {
+  double num, den;
+} ent_align_sum;
+
+static inline void ent_alignment_add(ent_align_sum *a, double xa, double xb,
+                                     double sa, double sb, double d) {
+  double w = 0.5 * (sa + sb);
+  if (!(w > 0.0) || !(d > 0.0)) return;
+  a->num += w * fabs(xa - xb) / d;
+  a->den += w;
+}
+
+static inline int ent_alignment_end(const ent_align_sum *a, double *s) {
+  if (!(a->den > 0.0)) return -1;
+  double v = 1.0 - 2.0 * a->num / a->den;
+  *s = v < -1.0 ? -1.0 : v > 1.0 ? 1.0 : v;
+  return 0;
+}
 
 #endif /* ENT_ALIGNMENT_H */

@@ -608,6 +608,83 @@ static void test_restart(void **state) {
   ent_diag_destroy(d);
 }
 
+/* A sink that takes the points the run does not place itself (as the
+ * ensemble's member_point does, without its search): into the next slot,
+ * whose key it learns. */
+typedef struct test_sink {
+  ent_run_slots sl;
+  ent_run_slot *key;
+  size_t calls;
+} test_sink;
+
+static void test_sink_point(void *ctx, const char *var, const char *ent,
+                            int year, double v) {
+  test_sink *t = ctx;
+  size_t c = t->sl.at;
+  assert_true(c < t->sl.n);
+  t->key[c] = (ent_run_slot){ent, var, year};
+  t->sl.vals[c] = v;
+  t->sl.at = c + 1;
+  t->calls++;
+}
+
+/* With a sink set before the first step (ent_sim_set_sink, the run's
+ * slots), the points reach the sink or their slots in the order and with
+ * the bits a run without a sink records them, the base year's stay in the
+ * run's series too, and once the sink has learned the keys the run places
+ * every point itself. */
+static void test_sink_slots(void **state) {
+  (void)state;
+  ent_diag *d = ent_diag_create();
+  ent_model *m = NULL;
+  assert_int_equal(ent_builtin_load("russia-china", &m, d), ENT_OK);
+  ent_run_opts *o = ent_run_opts_create();
+  o->drivers = 0;
+  ent_run *r0 = fresh_run(m, o);
+  size_t n = r0->n_series, n_base = 0;
+  while (n_base < n && r0->series[n_base].year == r0->series[0].year) n_base++;
+  assert_true(n > 1000 && n_base > 100 && n_base < n);
+  test_sink t = {{calloc(n, sizeof(double)), NULL, 0, n},
+                 calloc(n, sizeof(ent_run_slot)), 0};
+  t.sl.key = t.key;
+  ent_sim *s;
+  assert_int_equal(ent_sim_start(m, o, &s, d), ENT_OK);
+  for (int pass = 0; pass < 3; pass++) {
+    if (pass) assert_int_equal(ent_sim_restart(s, o), ENT_OK);
+    t.sl.at = 0;
+    t.calls = 0;
+    for (size_t k = 0; k < n; k++) t.sl.vals[k] = NAN;
+    ent_sim_set_sink(s, test_sink_point, &t, &t.sl);
+    ent_status st;
+    while ((st = ent_sim_step(s, d)) == ENT_CONTINUE) continue;
+    assert_int_equal(st, ENT_OK);
+    const ent_run *r;
+    assert_int_equal(ent_sim_result(s, &r), ENT_OK);
+    assert_int_equal(t.sl.at, n);
+    assert_int_equal(t.calls, pass ? 0 : n); /* learned: no call */
+    for (size_t k = 0; k < n; k++) {
+      const ent_series_point *p = &r0->series[k];
+      assert_memory_equal(&t.sl.vals[k], &p->value, sizeof(double));
+      assert_string_equal(t.key[k].variable, p->variable);
+      assert_string_equal(t.key[k].entity, p->entity);
+      assert_int_equal(t.key[k].year, p->year);
+    }
+    assert_int_equal(r->n_series, n_base); /* the base year's kept */
+    for (size_t k = 0; k < n_base; k++) {
+      assert_string_equal(r->series[k].entity, r0->series[k].entity);
+      assert_memory_equal(&r->series[k].value, &r0->series[k].value,
+                          sizeof(double));
+    }
+  }
+  ent_sim_destroy(s);
+  free(t.sl.vals);
+  free(t.key);
+  ent_run_destroy(r0);
+  ent_run_opts_destroy(o);
+  ent_model_destroy(m);
+  ent_diag_destroy(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_step_api),
@@ -621,6 +698,7 @@ int main(void) {
       cmocka_unit_test(test_run_opts_typed),
       cmocka_unit_test(test_bargainer_table),
       cmocka_unit_test(test_restart),
+      cmocka_unit_test(test_sink_slots),
   };
   return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
 }
