@@ -149,22 +149,25 @@ static int put_g(char *o, double x, int p, int *rt) {
   return n;
 }
 
+/* cJSON's text of the number x at o (room for ENT_NUM_BUF bytes); the
+ * end. */
+static char *number_text(char *o, double x) {
+  if (isnan(x) || isinf(x)) {
+    memcpy(o, "null", 4);
+    return o + 4;
+  }
+  if (fabs(x) < 1e15 && fabs(x) == (double)(uint64_t)fabs(x))
+    return put_integer(o, signbit(x) != 0, (uint64_t)fabs(x));
+  int rt;
+  int n = put_g(o, x, 15, &rt);
+  if (!rt && !close_enough(read_back(o, n), x)) n = put_g(o, x, 17, NULL);
+  return o + n;
+}
+
 static int put_number(ent_strbuf *b, const cJSON *item) {
   char *o = room(b, ENT_NUM_BUF);
   if (!o) return -1;
-  double x = item->valuedouble;
-  if (isnan(x) || isinf(x)) {
-    memcpy(o, "null", 4);
-    o += 4;
-  } else if (fabs(x) < 1e15 && fabs(x) == (double)(uint64_t)fabs(x)) {
-    o = put_integer(o, signbit(x) != 0, (uint64_t)fabs(x));
-  } else {
-    int rt;
-    int n = put_g(o, x, 15, &rt);
-    if (!rt && !close_enough(read_back(o, n), x)) n = put_g(o, x, 17, NULL);
-    o += n;
-  }
-  advance(b, o);
+  advance(b, number_text(o, item->valuedouble));
   return 0;
 }
 
@@ -231,4 +234,111 @@ char *ent_cjson_text(const cJSON *item, int formatted) {
     return NULL;
   }
   return ent_strbuf_take(&b);
+}
+
+/* ---- the stream writer (ent_cjson_w) ---- */
+
+void ent_cjson_w_init(ent_cjson_w *w, ent_strbuf *b, int formatted) {
+  memset(w, 0, sizeof *w);
+  w->b = b;
+  w->fmt = formatted != 0;
+}
+
+/* Before a value: the separator after the previous member of the open
+ * container, then (in an object) the member's tabs, key and ':'.  -1 when
+ * the writer already failed or the value has no place. */
+static int member(ent_cjson_w *w, const char *key) {
+  if (w->bad || w->b->failed) return -1;
+  if (!w->depth) {
+    if (w->top) return w->bad = 1, -1; /* one value at the top */
+    w->top = 1;
+    return 0;
+  }
+  size_t d = w->depth - 1;
+  int obj = w->obj[d];
+  if (!w->empty[d] &&
+      put2(w->b, ',', obj ? '\n' : ' ', w->fmt))
+    return -1;
+  w->empty[d] = 0;
+  return obj ? put_key(w->b, key, w->depth, w->fmt) : 0;
+}
+
+static void jw_open(ent_cjson_w *w, const char *key, int obj) {
+  if (member(w, key)) return;
+  if (w->depth >= ENT_CJSON_W_MAX_DEPTH) {
+    w->bad = 1;
+    return;
+  }
+  w->obj[w->depth] = (unsigned char)obj;
+  w->empty[w->depth] = 1;
+  w->depth++;
+  if (obj ? put2(w->b, '{', '\n', w->fmt) : put1(w->b, '[')) w->bad = 1;
+}
+
+void ent_cjson_w_object(ent_cjson_w *w, const char *key) { jw_open(w, key, 1); }
+
+void ent_cjson_w_array(ent_cjson_w *w, const char *key) { jw_open(w, key, 0); }
+
+void ent_cjson_w_end(ent_cjson_w *w) {
+  if (w->bad || w->b->failed) return;
+  if (!w->depth) {
+    w->bad = 1;
+    return;
+  }
+  size_t d = --w->depth;
+  if (!w->obj[d]) {
+    if (put1(w->b, ']')) w->bad = 1;
+    return;
+  }
+  char *o = room(w->b, d + 2);
+  if (!o) {
+    w->bad = 1;
+    return;
+  }
+  if (w->fmt) {
+    if (!w->empty[d]) *o++ = '\n';
+    for (size_t i = 0; i < d; i++) *o++ = '\t';
+  }
+  *o++ = '}';
+  advance(w->b, o);
+}
+
+void ent_cjson_w_number(ent_cjson_w *w, const char *key, double v) {
+  if (member(w, key)) return;
+  char *o = room(w->b, ENT_NUM_BUF);
+  if (!o) return;
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  if (w->memo_len && bits == w->memo_bits) { /* the same number again */
+    memcpy(o, w->memo, w->memo_len);
+    advance(w->b, o + w->memo_len);
+    return;
+  }
+  char *end = number_text(o, v);
+  size_t n = (size_t)(end - o);
+  if (n > 4) { /* worth remembering: not null, not a small integer */
+    memcpy(w->memo, o, n);
+    w->memo_bits = bits;
+    w->memo_len = n;
+  }
+  advance(w->b, end);
+}
+
+void ent_cjson_w_string(ent_cjson_w *w, const char *key, const char *s) {
+  if (!member(w, key) && put_string(w->b, s)) w->bad = 1;
+}
+
+void ent_cjson_w_bool(ent_cjson_w *w, const char *key, int v) {
+  if (!member(w, key) && (v ? put(w->b, "true", 4) : put(w->b, "false", 5)))
+    w->bad = 1;
+}
+
+void ent_cjson_w_null(ent_cjson_w *w, const char *key) {
+  if (!member(w, key) && put(w->b, "null", 4)) w->bad = 1;
+}
+
+int ent_cjson_w_finish(ent_cjson_w *w) {
+  int bad = w->bad || w->b->failed || w->depth || !w->top;
+  if (w->b->data) w->b->data[w->b->len] = '\0';
+  return bad ? -1 : 0;
 }
