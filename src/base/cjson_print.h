@@ -31,6 +31,7 @@
 #define ENT_CJSON_PRINT_H
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 
 #include "base/util.h"
 
@@ -41,5 +42,44 @@ ENT_LOCAL int ent_cjson_print(ent_strbuf *b, const cJSON *item, int formatted);
 
 /* The text alone, NUL-terminated (ent_free); NULL on failure. */
 ENT_LOCAL char *ent_cjson_text(const cJSON *item, int formatted);
+
+/* A document written straight into an ent_strbuf, without a tree: the
+ * bytes ent_cjson_print gives for the tree that the same calls, in the same
+ * order, would build with cJSON_Add*ToObject and cJSON_AddItemToArray (a
+ * number's text depends on its double alone, as above).  key names the
+ * member in an object and is ignored in an array and at the top (NULL
+ * there).  Calls after a failure do nothing; ent_cjson_w_finish says
+ * whether the document is whole.  A number that repeats the previous long number's
+ * bits is copied from its text (a statistic's quantiles are often equal).
+ * At most ENT_CJSON_W_MAX_DEPTH containers are open at once. */
+#define ENT_CJSON_W_MAX_DEPTH 32
+typedef struct ent_cjson_w {
+  ent_strbuf *b;
+  int fmt;          /* cJSON_Print's layout (else cJSON_PrintUnformatted's) */
+  int bad;          /* misuse or out of memory */
+  int top;          /* the top value is written */
+  size_t depth;     /* containers open */
+  unsigned char obj[ENT_CJSON_W_MAX_DEPTH];   /* container d is an object */
+  unsigned char empty[ENT_CJSON_W_MAX_DEPTH]; /* d has no member yet */
+  uint64_t memo_bits; /* the last number remembered, and its text */
+  size_t memo_len;
+  char memo[48];
+} ent_cjson_w;
+
+ENT_LOCAL void ent_cjson_w_init(ent_cjson_w *w, ent_strbuf *b, int formatted);
+/* Open an object or an array (closed by ent_cjson_w_end). */
+ENT_LOCAL void ent_cjson_w_object(ent_cjson_w *w, const char *key);
+ENT_LOCAL void ent_cjson_w_array(ent_cjson_w *w, const char *key);
+ENT_LOCAL void ent_cjson_w_end(ent_cjson_w *w);
+/* Values: a number (cJSON_CreateNumber's: null when not finite, -0 as
+ * "-0"), a string (NULL as ""), true/false, null. */
+ENT_LOCAL void ent_cjson_w_number(ent_cjson_w *w, const char *key, double v);
+ENT_LOCAL void ent_cjson_w_string(ent_cjson_w *w, const char *key,
+                                  const char *s);
+ENT_LOCAL void ent_cjson_w_bool(ent_cjson_w *w, const char *key, int v);
+ENT_LOCAL void ent_cjson_w_null(ent_cjson_w *w, const char *key);
+/* 0 when one whole value was written (every container closed) and memory
+ * did not run out; -1 else.  The text is NUL-terminated either way. */
+ENT_LOCAL int ent_cjson_w_finish(ent_cjson_w *w);
 
 #endif /* ENT_CJSON_PRINT_H */

@@ -21,19 +21,106 @@ static void syntax_error(ent_ydoc *y, yaml_parser_t *p) {
                    "YAML syntax: %s", problem);
 }
 
-/* Walk the event stream: refuse aliases, anchors, tags, extra documents, and
- * documents nested deeper than ENT_YDOC_MAX_DEPTH or with more than
- * ENT_YDOC_MAX_NODES nodes -- before libyaml builds the tree, whose cost
- * grows with the square of the depth. */
-static int prepass(ent_ydoc *y, const char *text, size_t len) {
+/* The tree being built from the events: the containers open (node ids)
+ * and, for a mapping, the key whose value comes next (0: none). */
+typedef struct composer {
+  yaml_document_t *doc;
+  int started, ended; /* the first document began, ended */
+  int depth;
+  int open[ENT_YDOC_MAX_DEPTH + 1];
+  int key[ENT_YDOC_MAX_DEPTH + 1];
+} composer;
+
+/* Node id (just added, from event ev) into the container open, or as the
+ * root; its marks are the event's.  -1 when memory ran out. */
+static int compose_add(composer *c, int id, const yaml_event_t *ev) {
+  if (!id) return -1;
+  yaml_node_t *n = c->doc->nodes.start + id - 1;
+  n->start_mark = ev->start_mark;
+  n->end_mark = ev->end_mark;
+  if (!c->depth) return 0; /* the root */
+  int d = c->depth - 1, parent = c->open[d];
+  if (c->doc->nodes.start[parent - 1].type == YAML_SEQUENCE_NODE)
+    return yaml_document_append_sequence_item(c->doc, parent, id) ? 0 : -1;
+  if (!c->key[d]) {
+    c->key[d] = id;
+    return 0;
+  }
+  int k = c->key[d];
+  c->key[d] = 0;
+  return yaml_document_append_mapping_pair(c->doc, parent, k, id) ? 0 : -1;
+}
+
+/* The node of event ev of the first document added to the tree (the
+ * checks of the event are done); -1 when memory ran out. */
+static int compose(composer *c, const yaml_event_t *ev) {
+  yaml_document_t *doc = c->doc;
+  int id;
+  switch (ev->type) {
+  case YAML_DOCUMENT_START_EVENT:
+    if (c->started) return 0;
+    c->started = 1;
+    return yaml_document_initialize(doc, NULL, NULL, NULL,
+                                    ev->data.document_start.implicit, 1)
+               ? 0
+               : -1;
+  case YAML_DOCUMENT_END_EVENT:
+    c->ended = 1;
+    return 0;
+  case YAML_SCALAR_EVENT:
+    if (c->ended) return 0;
+    id = yaml_document_add_scalar(doc, NULL, ev->data.scalar.value,
+                                  (int)ev->data.scalar.length,
+                                  ev->data.scalar.style);
+    return compose_add(c, id, ev);
+  case YAML_SEQUENCE_START_EVENT:
+  case YAML_MAPPING_START_EVENT:
+    if (c->ended) return 0;
+    id = ev->type == YAML_SEQUENCE_START_EVENT
+             ? yaml_document_add_sequence(doc, NULL,
+                                          ev->data.sequence_start.style)
+             : yaml_document_add_mapping(doc, NULL,
+                                         ev->data.mapping_start.style);
+    if (compose_add(c, id, ev)) return -1;
+    c->open[c->depth] = id;
+    c->key[c->depth] = 0;
+    c->depth++;
+    return 0;
+  case YAML_SEQUENCE_END_EVENT:
+  case YAML_MAPPING_END_EVENT:
+    if (c->ended || !c->depth) return 0;
+    id = c->open[--c->depth];
+    doc->nodes.start[id - 1].end_mark = ev->end_mark;
+    return 0;
+  default: return 0;
+  }
+}
+
+/* Walk the event stream once: refuse aliases, anchors, tags, extra
+ * documents, and documents nested deeper than ENT_YDOC_MAX_DEPTH or with
+ * more than ENT_YDOC_MAX_NODES nodes, and build the first document's tree
+ * (what yaml_parser_load would give: the same nodes, styles, default tags
+ * and marks) as the events come -- one parse instead of a checking pass
+ * and yaml_parser_load's.  The checks come before a node is added, so the
+ * tree never grows past the bounds.  1 when the tree was built (y->doc);
+ * 0 when there is no document; -1 after reporting an input problem; -2
+ * when memory ran out. */
+static int parse(ent_ydoc *y, const char *text, size_t len) {
   yaml_parser_t p;
   yaml_event_t ev;
-  if (!yaml_parser_initialize(&p)) return -1;
+  if (!yaml_parser_initialize(&p)) return -2;
   yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+  composer c;
+  memset(&c, 0, sizeof c);
+  c.doc = &y->doc;
   int docs = 0, bad = 0, depth = 0;
   size_t nodes = 0;
   for (;;) {
     if (!yaml_parser_parse(&p, &ev)) {
+      if (p.error == YAML_MEMORY_ERROR) {
+        bad = -2;
+        break;
+      }
       syntax_error(y, &p);
       bad = 1;
       break;
@@ -93,11 +180,14 @@ static int prepass(ent_ydoc *y, const char *text, size_t len) {
                      "the document has more than %d values", ENT_YDOC_MAX_NODES);
       bad = 1;
     }
+    if (!bad && compose(&c, &ev)) bad = -2;
     yaml_event_delete(&ev);
     if (t == YAML_STREAM_END_EVENT || bad) break;
   }
   yaml_parser_delete(&p);
-  return bad ? -1 : 0;
+  if (bad && c.started) yaml_document_delete(&y->doc);
+  if (bad) return bad < 0 ? -2 : -1;
+  return c.started;
 }
 
 ent_status ent_ydoc_load(ent_ydoc *y, const char *file, const char *text,
@@ -114,18 +204,11 @@ ent_status ent_ydoc_load(ent_ydoc *y, const char *file, const char *text,
     ent_diag_error(d, file, line, col, "NUL byte in YAML text (binary data?)");
     return ENT_EINPUT;
   }
-  if (prepass(y, text, len)) return ENT_EINPUT;
-  yaml_parser_t p;
-  if (!yaml_parser_initialize(&p)) return ENT_ENOMEM;
-  yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&p, &y->doc)) {
-    syntax_error(y, &p);
-    yaml_parser_delete(&p);
-    return ENT_EINPUT;
-  }
-  yaml_parser_delete(&p);
-  y->loaded = 1;
-  if (!yaml_document_get_root_node(&y->doc)) {
+  int got = parse(y, text, len);
+  if (got == -2) return ENT_ENOMEM;
+  if (got < 0) return ENT_EINPUT;
+  y->loaded = got;
+  if (!ent_ydoc_root(y)) {
     ent_diag_error(d, file, 1, 1, "the file is empty (no YAML document)");
     return ENT_EINPUT;
   }

@@ -3,7 +3,7 @@
  * accessors that report problems to an ent_diag with the node's position.
  *
  * Only one document per file is accepted, and anchors/aliases are refused
- * (a pre-pass over the event stream finds them): they are not needed in
+ * (found on the event stream, as the tree is built): they are not needed in
  * scenarios and aliases would let a small file expand into a huge tree.
  */
 #ifndef ENT_YDOC_H
@@ -13,8 +13,8 @@
 
 #include "base/diag.h"
 
-/* Bounds on a document, checked on the event stream before the tree is
- * built (docs/scenario.md, "Limits"). */
+/* Bounds on a document, checked on each event before its node is added to
+ * the tree (docs/scenario.md, "Limits"). */
 #define ENT_YDOC_MAX_DEPTH 64
 #define ENT_YDOC_MAX_NODES 2000000
 

@@ -431,7 +431,9 @@ static ent_status build_layout(ent_ensemble *e, const ent_run *r) {
     cell *c = &e->cells[k];
     c->variable = p->variable;
     c->unit = p->unit;
-    snprintf(c->entity, sizeof c->entity, "%s", p->entity);
+    size_t el = strlen(p->entity); /* snprintf's "%s" without its cost */
+    if (el >= sizeof c->entity) el = sizeof c->entity - 1;
+    memcpy(c->entity, p->entity, el); /* the rest is 0 (calloc) */
     cell_set_words(c);
     c->year = p->year;
     size_t f = ent_ensemble_find_cell(e, p->variable, p->entity, p->year);

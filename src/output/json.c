@@ -25,8 +25,12 @@ ent_status ent_json_emit(cJSON *root, FILE *fp) {
     ent_strbuf_free(&b);
     return ENT_ENOMEM;
   }
-  int bad = fwrite(b.data, 1, b.len, fp) != b.len;
-  ent_strbuf_free(&b);
+  return ent_json_emit_text(&b, fp);
+}
+
+ent_status ent_json_emit_text(ent_strbuf *b, FILE *fp) {
+  int bad = fwrite(b->data, 1, b->len, fp) != b->len;
+  ent_strbuf_free(b);
   return bad || fflush(fp) ? ENT_EIO : ENT_OK;
 }
 

@@ -14,6 +14,10 @@
  * base/cjson_print.h) and a newline to fp, then delete root.  ENT_ENOMEM when root is NULL or printing failed, ENT_EIO when
  * writing or flushing failed. */
 ENT_LOCAL ent_status ent_json_emit(cJSON *root, FILE *fp);
+/* Write the whole text of b to fp (in one piece: nothing is written when
+ * the text could not be made), then free b; ENT_EIO when writing or
+ * flushing failed. */
+ENT_LOCAL ent_status ent_json_emit_text(ent_strbuf *b, FILE *fp);
 /* The same into memory (caller frees with ent_free); NULL on failure. */
 ENT_LOCAL char *ent_json_text(cJSON *root);
 /* A number, or null when v is not finite (-0 as 0). */

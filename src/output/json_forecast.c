@@ -33,176 +33,237 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/cjson_print.h"
 #include "output/json.h"
 #include "output/render.h"
 
-static cJSON *inputs_json(const ent_result_prov *p) {
-  cJSON *arr = cJSON_CreateArray();
-  for (size_t u = 0; arr && u < p->n_inputs; u++) {
-    const ent_result_input *in = &p->inputs[u];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", in->name);
-    cJSON_AddStringToObject(o, "dist", in->dist);
-    cJSON_AddStringToObject(o, "describe", in->describe);
-    ent_json_num(o, "min", in->lo);
-    ent_json_num(o, "max", in->hi);
-    ent_json_num(o, "nominal", in->nominal);
-    cJSON_AddStringToObject(o, "defined", in->defined);
-    cJSON_AddItemToArray(arr, o);
-  }
-  return arr;
+/* The forecast document is written straight to text (base/cjson_print.h,
+ * ent_cjson_w), with the bytes of the cJSON tree it used to build: members in
+ * the same order, a string member left out where cJSON_AddStringToObject
+ * would have been given NULL. */
+
+static void add_str(ent_cjson_w *w, const char *k, const char *s) {
+  if (s) ent_cjson_w_string(w, k, s);
 }
 
-static cJSON *sensitivity_json(const ent_result_sens *s, int sobol) {
-  cJSON *root = cJSON_CreateObject();
-  cJSON_AddStringToObject(root, "method", s->method);
-  cJSON_AddStringToObject(root, "about", s->about);
-  if (s->note) cJSON_AddStringToObject(root, "note", s->note);
-  cJSON *outs = cJSON_AddArrayToObject(root, "outputs");
+/* ent_json_num's number: null when not finite, -0 as 0. */
+static void add_num(ent_cjson_w *w, const char *k, double v) {
+  if (isfinite(v)) ent_cjson_w_number(w, k, v == 0.0 ? 0.0 : v);
+  else ent_cjson_w_null(w, k);
+}
+
+/* ent_json_stats's members. */
+static void add_stats(ent_cjson_w *w, const ent_result_stats *s) {
+  ent_cjson_w_number(w, "n", (double)s->n);
+  add_num(w, "mean", s->mean);
+  add_num(w, "sd", s->sd);
+  for (int k = 0; k < ENT_NQ; k++) add_num(w, ent_names_quantile[k], s->q[k]);
+}
+
+static void stats_object(ent_cjson_w *w, const char *k,
+                         const ent_result_stats *s) {
+  ent_cjson_w_object(w, k);
+  add_stats(w, s);
+  ent_cjson_w_end(w);
+}
+
+static void inputs_json(ent_cjson_w *w, const ent_result_prov *p) {
+  ent_cjson_w_array(w, "uncertain");
+  for (size_t u = 0; u < p->n_inputs; u++) {
+    const ent_result_input *in = &p->inputs[u];
+    ent_cjson_w_object(w, NULL);
+    add_str(w, "name", in->name);
+    add_str(w, "dist", in->dist);
+    add_str(w, "describe", in->describe);
+    add_num(w, "min", in->lo);
+    add_num(w, "max", in->hi);
+    add_num(w, "nominal", in->nominal);
+    add_str(w, "defined", in->defined);
+    ent_cjson_w_end(w);
+  }
+  ent_cjson_w_end(w);
+}
+
+static void sensitivity_json(ent_cjson_w *w, const ent_result_sens *s,
+                             int sobol) {
+  ent_cjson_w_object(w, "sensitivity");
+  add_str(w, "method", s->method);
+  add_str(w, "about", s->about);
+  if (s->note) ent_cjson_w_string(w, "note", s->note);
+  ent_cjson_w_array(w, "outputs");
   for (size_t o = 0; o < s->n_outputs; o++) {
     const ent_result_sens_output *so = &s->outputs[o];
-    cJSON *jo = cJSON_CreateObject();
-    cJSON_AddStringToObject(jo, "variable", so->variable);
-    cJSON_AddStringToObject(jo, "entity", so->entity);
-    if (so->has_year) cJSON_AddNumberToObject(jo, "year", so->year);
-    if (so->has_r2) ent_json_num(jo, "r2", so->r2);
-    cJSON *ins = cJSON_AddArrayToObject(jo, "inputs");
+    ent_cjson_w_object(w, NULL);
+    add_str(w, "variable", so->variable);
+    add_str(w, "entity", so->entity);
+    if (so->has_year) ent_cjson_w_number(w, "year", so->year);
+    if (so->has_r2) add_num(w, "r2", so->r2);
+    ent_cjson_w_array(w, "inputs");
     for (size_t k = 0; k < so->n; k++) {
       size_t i = so->order[k];
-      cJSON *ji = cJSON_CreateObject();
-      cJSON_AddNumberToObject(ji, "rank", (double)(k + 1));
-      cJSON_AddStringToObject(ji, "input", so->inputs[i]);
+      ent_cjson_w_object(w, NULL);
+      ent_cjson_w_number(w, "rank", (double)(k + 1));
+      add_str(w, "input", so->inputs[i]);
       if (sobol) {
-        ent_json_num(ji, "first_order", so->index[i]);
-        ent_json_num(ji, "total", so->total[i]);
+        add_num(w, "first_order", so->index[i]);
+        add_num(w, "total", so->total[i]);
       } else {
-        ent_json_num(ji, "src", so->index[i]);
+        add_num(w, "src", so->index[i]);
       }
-      cJSON_AddItemToArray(ins, ji);
+      ent_cjson_w_end(w);
     }
-    cJSON_AddItemToArray(outs, jo);
+    ent_cjson_w_end(w);
+    ent_cjson_w_end(w);
   }
-  return root;
+  ent_cjson_w_end(w);
+  ent_cjson_w_end(w);
 }
 
-static cJSON *issue_json(const ent_result_issue *is) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON_AddStringToObject(o, "id", is->id);
-  cJSON_AddStringToObject(o, "question", is->question);
-  cJSON *oc = cJSON_AddObjectToObject(o, "outcome");
-  ent_json_stats(oc, &is->outcome);
+static void issue_json(ent_cjson_w *w, const ent_result_issue *is) {
+  ent_cjson_w_object(w, NULL);
+  add_str(w, "id", is->id);
+  add_str(w, "question", is->question);
+  stats_object(w, "outcome", &is->outcome);
   if (is->has_model_split) {
     static const char *const names[2] = {"eum", "smp"};
-    cJSON *ms = cJSON_AddObjectToObject(o, "models");
+    ent_cjson_w_object(w, "models");
     for (int k = 0; k < 2; k++) {
-      cJSON *mk = cJSON_AddObjectToObject(ms, names[k]);
-      ent_json_num(mk, "share", is->model_share[k]);
-      ent_json_stats(mk, &is->model_outcome[k]);
+      ent_cjson_w_object(w, names[k]);
+      add_num(w, "share", is->model_share[k]);
+      add_stats(w, &is->model_outcome[k]);
+      ent_cjson_w_end(w);
     }
+    ent_cjson_w_end(w);
   }
   if (is->has_base_stats) {
-    cJSON *bl = cJSON_AddObjectToObject(o, "baselines");
-    ent_json_stats(cJSON_AddObjectToObject(bl, "median"), &is->base_median_st);
-    ent_json_stats(cJSON_AddObjectToObject(bl, "mean"), &is->base_mean_st);
+    ent_cjson_w_object(w, "baselines");
+    stats_object(w, "median", &is->base_median_st);
+    stats_object(w, "mean", &is->base_mean_st);
+    ent_cjson_w_end(w);
   }
-  cJSON *rg = cJSON_AddArrayToObject(o, "ranges");
+  ent_cjson_w_array(w, "ranges");
   for (size_t a = 0; a < is->n_ranges; a++) {
     const ent_result_range *r = &is->ranges[a];
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "label", r->label);
-    ent_json_num(j, "at", r->at);
-    ent_json_num(j, "from", r->lo);
-    ent_json_num(j, "to", r->hi);
-    ent_json_num(j, "probability", r->p);
-    cJSON_AddItemToArray(rg, j);
+    ent_cjson_w_object(w, NULL);
+    add_str(w, "label", r->label);
+    add_num(w, "at", r->at);
+    add_num(w, "from", r->lo);
+    add_num(w, "to", r->hi);
+    add_num(w, "probability", r->p);
+    ent_cjson_w_end(w);
   }
-  cJSON *th = cJSON_AddArrayToObject(o, "thresholds");
+  ent_cjson_w_end(w);
+  ent_cjson_w_array(w, "thresholds");
   for (size_t a = 0; a < is->n_thresholds; a++) {
     const ent_result_threshold *t = &is->thresholds[a];
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "label", t->label);
-    ent_json_num(j, "at", t->at);
-    ent_json_num(j, "probability", t->p);
+    ent_cjson_w_object(w, NULL);
+    add_str(w, "label", t->label);
+    add_num(w, "at", t->at);
+    add_num(w, "probability", t->p);
     if (t->n_years) {
-      cJSON *by = cJSON_AddArrayToObject(j, "by_year");
+      ent_cjson_w_array(w, "by_year");
       for (size_t y = 0; y < t->n_years; y++) {
-        cJSON *py = cJSON_CreateObject();
-        cJSON_AddNumberToObject(py, "year", t->years[y]);
-        ent_json_num(py, "probability", t->p_by[y]);
-        cJSON_AddItemToArray(by, py);
+        ent_cjson_w_object(w, NULL);
+        ent_cjson_w_number(w, "year", t->years[y]);
+        add_num(w, "probability", t->p_by[y]);
+        ent_cjson_w_end(w);
       }
+      ent_cjson_w_end(w);
     }
-    cJSON_AddItemToArray(th, j);
+    ent_cjson_w_end(w);
   }
-  cJSON *rel = cJSON_AddArrayToObject(o, "relations");
+  ent_cjson_w_end(w);
+  ent_cjson_w_array(w, "relations");
   for (size_t k = 0; k < is->n_relations; k++) {
     const ent_result_relation *rl = &is->relations[k];
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "from", rl->from);
-    cJSON_AddStringToObject(j, "to", rl->to);
+    ent_cjson_w_object(w, NULL);
+    add_str(w, "from", rl->from);
+    add_str(w, "to", rl->to);
     for (int c = 0; c < ENT_CLASSES; c++)
-      ent_json_num(j, ent_names_class[c], rl->share[c]);
-    cJSON_AddItemToArray(rel, j);
+      add_num(w, ent_names_class[c], rl->share[c]);
+    ent_cjson_w_end(w);
   }
-  return o;
+  ent_cjson_w_end(w);
+  ent_cjson_w_end(w);
 }
 
-static cJSON *forecast_json(const ent_result *r) {
+/* The document and a newline into b; -1 when memory ran out. */
+static int forecast_json(const ent_result *r, ent_strbuf *b) {
   const ent_result_prov *p = &r->prov;
-  cJSON *root = cJSON_CreateObject();
-  if (!root) return NULL;
-  cJSON *sc = cJSON_AddObjectToObject(root, "scenario");
-  cJSON_AddStringToObject(sc, "id", p->scenario_id ? p->scenario_id : "");
-  cJSON_AddStringToObject(sc, "title", p->scenario_title ? p->scenario_title : "");
-  cJSON_AddStringToObject(sc, "source", p->scenario_source ? p->scenario_source : "");
-  cJSON_AddStringToObject(root, "version", p->version ? p->version : "");
-  cJSON_AddNumberToObject(root, "runs", (double)p->runs);
-  cJSON_AddNumberToObject(root, "seed", (double)p->seed);
-  cJSON_AddStringToObject(root, "design", p->design ? p->design : "");
-  cJSON_AddNumberToObject(root, "done", (double)p->done);
-  cJSON_AddBoolToObject(root, "complete", p->complete);
-  cJSON_AddNumberToObject(root, "samples", (double)p->samples);
-  cJSON_AddNumberToObject(root, "failed", (double)p->failed);
+  ent_cjson_w jw, *w = &jw;
+  ent_cjson_w_init(w, b, 1);
+  ent_cjson_w_object(w, NULL);
+  ent_cjson_w_object(w, "scenario");
+  ent_cjson_w_string(w, "id", p->scenario_id ? p->scenario_id : "");
+  ent_cjson_w_string(w, "title", p->scenario_title ? p->scenario_title : "");
+  ent_cjson_w_string(w, "source", p->scenario_source ? p->scenario_source : "");
+  ent_cjson_w_end(w);
+  ent_cjson_w_string(w, "version", p->version ? p->version : "");
+  ent_cjson_w_number(w, "runs", (double)p->runs);
+  ent_cjson_w_number(w, "seed", (double)p->seed);
+  ent_cjson_w_string(w, "design", p->design ? p->design : "");
+  ent_cjson_w_number(w, "done", (double)p->done);
+  ent_cjson_w_bool(w, "complete", p->complete);
+  ent_cjson_w_number(w, "samples", (double)p->samples);
+  ent_cjson_w_number(w, "failed", (double)p->failed);
   if (p->first_failure)
-    cJSON_AddStringToObject(root, "first_failure", p->first_failure);
-  cJSON *qj = cJSON_AddObjectToObject(root, "quantiles");
-  cJSON_AddStringToObject(qj, "method", p->qmethod ? p->qmethod : "exact");
+    ent_cjson_w_string(w, "first_failure", p->first_failure);
+  ent_cjson_w_object(w, "quantiles");
+  ent_cjson_w_string(w, "method", p->qmethod ? p->qmethod : "exact");
   if (p->has_sketch) {
-    cJSON_AddNumberToObject(qj, "k", (double)p->qk);
-    cJSON_AddNumberToObject(qj, "levels", (double)p->qlevels);
-    cJSON_AddNumberToObject(qj, "rank_error", p->qrank_error);
+    ent_cjson_w_number(w, "k", (double)p->qk);
+    ent_cjson_w_number(w, "levels", (double)p->qlevels);
+    ent_cjson_w_number(w, "rank_error", p->qrank_error);
   }
+  ent_cjson_w_end(w);
   if (p->has_time) {
-    cJSON *tm = cJSON_AddObjectToObject(root, "time");
-    cJSON_AddNumberToObject(tm, "start", p->start);
-    cJSON_AddNumberToObject(tm, "end", p->end);
+    ent_cjson_w_object(w, "time");
+    ent_cjson_w_number(w, "start", p->start);
+    ent_cjson_w_number(w, "end", p->end);
+    ent_cjson_w_end(w);
   }
-  cJSON_AddItemToObject(root, "uncertain", inputs_json(p));
-  cJSON *series = cJSON_AddArrayToObject(root, "series");
+  inputs_json(w, p);
+  ent_cjson_w_array(w, "series");
   for (size_t c = 0; c < r->n_cells; c++) {
     const ent_result_cell *cl = &r->cells[c];
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "variable", cl->variable);
-    cJSON_AddStringToObject(o, "entity", cl->entity);
-    cJSON_AddNumberToObject(o, "year", cl->year);
-    cJSON_AddStringToObject(o, "unit", cl->unit);
-    ent_json_stats(o, &cl->st);
-    cJSON_AddItemToArray(series, o);
+    ent_cjson_w_object(w, NULL);
+    add_str(w, "variable", cl->variable);
+    add_str(w, "entity", cl->entity);
+    ent_cjson_w_number(w, "year", cl->year);
+    add_str(w, "unit", cl->unit);
+    add_stats(w, &cl->st);
+    ent_cjson_w_end(w);
   }
-  cJSON *issues = cJSON_AddArrayToObject(root, "issues");
-  for (size_t i = 0; i < r->n_issues; i++)
-    cJSON_AddItemToArray(issues, issue_json(&r->issues[i]));
-  cJSON_AddItemToObject(root, "sensitivity", sensitivity_json(&r->sens, p->sobol));
-  return root;
+  ent_cjson_w_end(w);
+  ent_cjson_w_array(w, "issues");
+  for (size_t i = 0; i < r->n_issues; i++) issue_json(w, &r->issues[i]);
+  ent_cjson_w_end(w);
+  sensitivity_json(w, &r->sens, p->sobol);
+  ent_cjson_w_end(w);
+  int bad = ent_cjson_w_finish(w);
+  ent_strbuf_append(b, "\n", 1);
+  return bad || b->failed ? -1 : 0;
 }
 
 ent_status ent_json_forecast(const ent_result *r, FILE *fp) {
   if (!r) return ENT_EINVAL;
-  return ent_json_emit(forecast_json(r), fp);
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  if (forecast_json(r, &b)) {
+    ent_strbuf_free(&b);
+    return ENT_ENOMEM;
+  }
+  return ent_json_emit_text(&b, fp);
 }
 
 char *ent_json_forecast_text(const ent_result *r) {
-  return ent_json_text(forecast_json(r));
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  if (forecast_json(r, &b)) {
+    ent_strbuf_free(&b);
+    return NULL;
+  }
+  return ent_strbuf_take(&b);
 }
 
 ent_status ent_json_compare(const ent_result *r, FILE *fp) {

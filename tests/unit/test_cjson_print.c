@@ -6,7 +6,9 @@
  * random trees (numbers of every binade: integers, multiples of 0.1,
  * random bits, extremes, values one unit from 15-digit decimals; strings
  * of random bytes with control characters, quotes, backslashes, UTF-8;
- * NULL strings and keys; raw items; empty and deep containers).
+ * NULL strings and keys; raw items; empty and deep containers); and the
+ * stream writer (ent_cjson_w_*) against cJSON_Print of the tree the same
+ * calls build.
  */
 #include <float.h>
 #include <limits.h>
@@ -293,12 +295,132 @@ static void test_append(void **state) {
   ent_strbuf_free(&b);
 }
 
+/* ---- the stream writer: the same random documents written through
+ * ent_cjson_w_* and built as cJSON trees, against libcjson's printer ---- */
+
+/* Puts v in parent (under key in an object; the top when parent is NULL). */
+static cJSON *attach(cJSON *parent, const char *key, cJSON *v) {
+  if (!parent) return v;
+  if (cJSON_IsArray(parent)) cJSON_AddItemToArray(parent, v);
+  else cJSON_AddItemToObject(parent, key, v);
+  return v;
+}
+
+/* One random value written both ways; *last is the previous number (a
+ * number repeats it now and then, as a statistic's quantiles do). */
+static cJSON *twin(uint64_t *s, int depth, cJSON *parent, const char *key,
+                   ent_cjson_w *w, double *last) {
+  char t[256];
+  uint64_t u = mix(s);
+  if (depth <= 0 || u % 3 == 0) {
+    switch (mix(s) % 8) {
+    case 0:
+      ent_cjson_w_null(w, key);
+      return attach(parent, key, cJSON_CreateNull());
+    case 1: {
+      int b = (int)(mix(s) & 1);
+      ent_cjson_w_bool(w, key, b);
+      return attach(parent, key, cJSON_CreateBool(b));
+    }
+    case 2:
+      random_text(s, t, sizeof t);
+      ent_cjson_w_string(w, key, t);
+      return attach(parent, key, cJSON_CreateString(t));
+    default: {
+      double x = (mix(s) % 3 == 0) ? *last : random_number(s);
+      *last = x;
+      ent_cjson_w_number(w, key, x);
+      cJSON *it = cJSON_CreateNumber(isnan(x) ? 0.0 : x);
+      it->valuedouble = x;
+      return attach(parent, key, it);
+    }
+    }
+  }
+  int obj = (int)(u >> 8) & 1;
+  cJSON *c =
+      attach(parent, key, obj ? cJSON_CreateObject() : cJSON_CreateArray());
+  if (obj) ent_cjson_w_object(w, key);
+  else ent_cjson_w_array(w, key);
+  int n = (int)((u >> 16) % 7);
+  char k[256];
+  for (int i = 0; i < n; i++)
+    twin(s, depth - 1 - (int)(mix(s) % 2), c,
+         obj ? random_text(s, k, sizeof k) : NULL, w, last);
+  ent_cjson_w_end(w);
+  return c;
+}
+
+static void test_writer_many(void **state) {
+  (void)state;
+  uint64_t s = 1205;
+  double last = 0.5;
+  for (int i = 0; i < 20000; i++) {
+    for (int fmt = 0; fmt < 2; fmt++) {
+      uint64_t s0 = s;
+      ent_strbuf b;
+      ent_strbuf_init(&b);
+      ent_strbuf_puts(&b, "x"); /* appended after what the buffer holds */
+      ent_cjson_w w;
+      ent_cjson_w_init(&w, &b, fmt);
+      cJSON *t = twin(&s, 1 + (int)(mix(&s) % 8), NULL, NULL, &w, &last);
+      assert_int_equal(ent_cjson_w_finish(&w), 0);
+      char *want = fmt ? cJSON_Print(t) : cJSON_PrintUnformatted(t);
+      assert_non_null(want);
+      if (strcmp(b.data + 1, want) || b.data[0] != 'x')
+        fail_msg("%s writer differs:\ncJSON: %s\nours:  %s",
+                 fmt ? "formatted" : "unformatted", want, b.data + 1);
+      cJSON_free(want);
+      cJSON_Delete(t);
+      ent_strbuf_free(&b);
+      if (!fmt) s = s0; /* the same document in both layouts */
+    }
+  }
+}
+
+/* Misuse makes the document fail, never a crash: a second top value, an
+ * end too many, a container left open, nesting too deep. */
+static void test_writer_misuse(void **state) {
+  (void)state;
+  for (int k = 0; k < 4; k++) {
+    ent_strbuf b;
+    ent_strbuf_init(&b);
+    ent_cjson_w w;
+    ent_cjson_w_init(&w, &b, 1);
+    if (k == 0) {
+      ent_cjson_w_number(&w, NULL, 1.0);
+      ent_cjson_w_number(&w, NULL, 2.0);
+    } else if (k == 1) {
+      ent_cjson_w_array(&w, NULL);
+      ent_cjson_w_end(&w);
+      ent_cjson_w_end(&w);
+    } else if (k == 2) {
+      ent_cjson_w_object(&w, NULL);
+      ent_cjson_w_string(&w, "a", "b");
+    } else {
+      for (int d = 0; d <= ENT_CJSON_W_MAX_DEPTH; d++)
+        ent_cjson_w_array(&w, NULL);
+      for (int d = 0; d <= ENT_CJSON_W_MAX_DEPTH; d++) ent_cjson_w_end(&w);
+    }
+    assert_int_equal(ent_cjson_w_finish(&w), -1);
+    ent_strbuf_free(&b);
+  }
+  /* nothing written at all */
+  ent_strbuf b;
+  ent_strbuf_init(&b);
+  ent_cjson_w w;
+  ent_cjson_w_init(&w, &b, 0);
+  assert_int_equal(ent_cjson_w_finish(&w), -1);
+  ent_strbuf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_edges),
       cmocka_unit_test(test_numbers_many),
       cmocka_unit_test(test_trees_many),
       cmocka_unit_test(test_append),
+      cmocka_unit_test(test_writer_many),
+      cmocka_unit_test(test_writer_misuse),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
