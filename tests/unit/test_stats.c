@@ -540,8 +540,8 @@ static void test_welford_block(void **state) {
   const double *rows[ROWS];
   for (size_t r = 0; r < ROWS; r++) rows[r] = x + r * CELLS;
   ent_welford *a = calloc(CELLS, sizeof *a), *b = calloc(CELLS, sizeof *b);
-  ent_welford_add_block(a, C0, CELLS, rows, 20);
-  ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
+  ent_welford_add_block(a, NULL, C0, CELLS, rows, 20);
+  ent_welford_add_block(a, NULL, C0, CELLS, rows + 20, ROWS - 20);
   for (size_t r = 0; r < ROWS; r++)
     for (size_t c = C0; c < CELLS; c++)
       if (!isnan(rows[r][c])) ent_welford_add(&b[c], rows[r][c]);
