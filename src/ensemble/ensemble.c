@@ -890,8 +890,8 @@ static size_t range_of(const ent_issue *is, double v) {
  * tmp: ent_qacc_block_scratch keys of the calling thread. */
 static void add_cells(ent_ensemble *e, const double *const *rows, size_t n,
                       size_t c0, size_t c1, uint64_t *tmp) {
+  ent_welford_add_block(e->w, c0, c1, rows, n);
   ent_qacc_add_block(e->q, c0, c1, rows, n, tmp);
-  ent_welford_add_block(e->w, e->q, c0, c1, rows, n); /* after: see stats.h */
 }
 
 /* Cells of the statistics: the series, then per issue its outcome and its
@@ -1014,9 +1014,12 @@ static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
     /* few rows (thread 0 reducing a unit as it completes, a resumed
      * forecast fed one unit at a time): the exact store's row buffer
      * keeps writing whole cache lines */
-    for (size_t r = 0; r < nr; r++) ent_qacc_add_row(e->q, e->rows[r]);
-    ent_welford_add_block(e->w, e->q, 0, n_cells(e),
-                          (const double *const *)e->rows, nr);
+    size_t nc = n_cells(e);
+    for (size_t r = 0; r < nr; r++) {
+      for (size_t c = 0; c < nc; c++)
+        if (!isnan(e->rows[r][c])) ent_welford_add(&e->w[c], e->rows[r][c]);
+      ent_qacc_add_row(e->q, e->rows[r]);
+    }
     return st;
   }
   ent_qacc_flush(e->q);

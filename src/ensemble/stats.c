@@ -30,26 +30,11 @@ double ent_welford_sd(const ent_welford *w) {
   return v > 0.0 ? sqrt(v) : 0.0;
 }
 
-/* Whether cell c's Welford sums are those of count copies of one finite
- * value (its values so far, in q, all that value's bits), and if so the
- * sums: for x finite, ent_welford_add from (0, 0, 0) gives mean x + 0.0
- * (x, or +0.0 for x = -0.0) and m2 +0.0 at the first value (d = x, mean
- * 0 + x / 1, m2 0 + x (x - mean), a product of a zero), and at every
- * later one d = x - mean is a zero, mean + d / n and m2 + d (x - mean)
- * a sum with a zero that leaves them as they are (neither is ever -0.0:
- * both start at +0.0, and a sum is -0.0 only of two -0.0).  So they are
- * (count, x + 0.0, +0.0), bit for bit. */
-static int welford_const(const ent_qacc *q, size_t c, ent_welford *out);
-
-void ent_welford_add_block(ent_welford *w, const ent_qacc *q, size_t c0,
-                           size_t c1, const double *const *rows, size_t n) {
+void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
+                           const double *const *rows, size_t n) {
   /* row by row over a few hundred cells at a time: the updates of one
    * cell depend on each other (a division each), those of neighbouring
-   * cells do not, and the cells' sums stay in the first-level cache.  A
-   * cell constant so far in q (welford_const) takes its sums from there
-   * without reading its values; it is brought up to date at every call,
-   * so a pair of cells of which one is not constant may add the values of
-   * both as ever */
+   * cells do not, and the cells' sums stay in the first-level cache */
   enum { CHUNK = 512 };
   for (size_t a = c0; a < c1; a += CHUNK) {
     size_t b = a + CHUNK < c1 ? a + CHUNK : c1, c = a;
@@ -62,27 +47,16 @@ void ent_welford_add_block(ent_welford *w, const ent_qacc *q, size_t c0,
     typedef double v2 __attribute__((vector_size(16)));
     typedef long long m2v __attribute__((vector_size(16)));
     double cnt[CHUNK], mean[CHUNK], m2[CHUNK];
-    unsigned short todo[CHUNK / 2];
-    size_t nv = (b - a) & ~(size_t)1, nt = 0;
-    for (size_t i = 0; i < nv; i += 2) {
-      ent_welford s0, s1;
-      if (welford_const(q, a + i, &s0) && welford_const(q, a + i + 1, &s1)) {
-        w[a + i] = s0;
-        w[a + i + 1] = s1;
-        continue;
-      }
-      todo[nt++] = (unsigned short)i;
-      for (size_t j = i; j < i + 2; j++) {
-        cnt[j] = (double)w[a + j].n;
-        mean[j] = w[a + j].mean;
-        m2[j] = w[a + j].m2;
-      }
+    size_t nv = (b - a) & ~(size_t)1;
+    for (size_t i = 0; i < nv; i++) {
+      cnt[i] = (double)w[a + i].n;
+      mean[i] = w[a + i].mean;
+      m2[i] = w[a + i].m2;
     }
     const v2 one = {1.0, 1.0};
     for (size_t r = 0; r < n; r++) {
       const double *x = rows[r] + a;
-      for (size_t t = 0; t < nt; t++) {
-        size_t i = todo[t];
+      for (size_t i = 0; i < nv; i += 2) {
         v2 xv, nc, mv, sv;
         memcpy(&xv, x + i, sizeof xv);
         memcpy(&nc, cnt + i, sizeof nc);
@@ -100,18 +74,17 @@ void ent_welford_add_block(ent_welford *w, const ent_qacc *q, size_t c0,
         memcpy(m2 + i, &sv, sizeof sv);
       }
     }
-    for (size_t t = 0; t < nt; t++)
-      for (size_t i = todo[t]; i < todo[t] + 2u; i++) {
-        w[a + i].n = (size_t)cnt[i];
-        w[a + i].mean = mean[i];
-        w[a + i].m2 = m2[i];
-      }
+    for (size_t i = 0; i < nv; i++) {
+      w[a + i].n = (size_t)cnt[i];
+      w[a + i].mean = mean[i];
+      w[a + i].m2 = m2[i];
+    }
     c = a + nv;
 #endif
-    for (size_t j = c; j < b; j++) {
-      if (welford_const(q, j, &w[j])) continue;
-      for (size_t r = 0; r < n; r++)
-        if (!isnan(rows[r][j])) ent_welford_add(&w[j], rows[r][j]);
+    for (size_t r = 0; r < n && c < b; r++) {
+      const double *x = rows[r];
+      for (size_t j = c; j < b; j++)
+        if (!isnan(x[j])) ent_welford_add(&w[j], x[j]);
     }
   }
 }
@@ -298,14 +271,6 @@ static double *cell_vals(const ent_qacc *q, size_t c) {
 
 static void cell_store(ent_qacc *q, size_t c);
 
-static int welford_const(const ent_qacc *q, size_t c, ent_welford *out) {
-  if (!q || (q->cst[c] & QC_VARIED) || !isfinite(q->cx[c])) return 0;
-  out->n = q->count[c];
-  out->mean = q->cx[c] + 0.0;
-  out->m2 = 0.0;
-  return 1;
-}
-
 /* The pending rows into their cells, in row order: a constant cell only
  * counts them. */
 static void flush_rows(ent_qacc *q) {
@@ -341,8 +306,8 @@ void ent_qacc_add_row(ent_qacc *q, const double *x) {
     size_t cnt = q->count[c];
     int take = !isnan(v) && cnt < q->n_max;
     if (!(q->cst[c] & QC_VARIED) && !isnan(v)) {
-      /* the cell stays constant while v has its value's bits; a value
-       * past n_max ends it too (ent_welford_add_block counts on it) */
+      /* the cell stays constant while v has its value's bits (a value
+       * past n_max ends it too) */
       if (cnt == 0)
         q->cx[c] = v;
       else if (!take || bits_of(v) != bits_of(q->cx[c]))

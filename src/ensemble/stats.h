@@ -42,22 +42,16 @@ static inline void ent_welford_add(ent_welford *w, double x) {
   w->m2 += d * (x - w->mean);
 }
 
+/* Rows rows[0..n) (each indexed by cell; NaN: nothing) into w[c] for the
+ * cells c of [c0, c1): the same sums, bit for bit, as ent_welford_add row
+ * by row and cell by cell. */
+ENT_LOCAL void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
+                                     const double *const *rows, size_t n);
+
 /* Sample standard deviation (n - 1); 0 for n < 2. */
 ENT_LOCAL double ent_welford_sd(const ent_welford *w);
 
 typedef struct ent_qacc ent_qacc;
-
-/* Rows rows[0..n) (each indexed by cell; NaN: nothing) into w[c] for the
- * cells c of [c0, c1): the same sums, bit for bit, as ent_welford_add row
- * by row and cell by cell.  With q (else NULL), which must have been
- * given the same values of these cells, every earlier one too (rows
- * pending in it or not), in the same order, and w[c] the sums of those
- * before these rows or of every one so far: a cell whose values so far
- * are all one finite value's bits takes its sums from its count in q,
- * without reading the rows. */
-ENT_LOCAL void ent_welford_add_block(ent_welford *w, const ent_qacc *q,
-                                     size_t c0, size_t c1,
-                                     const double *const *rows, size_t n);
 
 /* Quantile accumulator for `cells` cells of at most n_max values each,
  * using at most about budget_bytes (exact when cells * n_max doubles fit,
