@@ -655,13 +655,6 @@ static void prefetch_lines(const double *p, size_t n, size_t room) {
 
 enum { QACC_AHEAD = 4, QACC_PF_MAX = 32 }; /* cells ahead; values at most */
 
-/* The lines cell c's next pf values go to, if it is stored. */
-static void prefetch_cell(const ent_qacc *q, size_t c, size_t pf) {
-  if (!(q->cst[c] & QC_STORED)) return;
-  size_t at = q->exact ? q->count[c] : q->base[c] + q->len[c * q->H];
-  prefetch_lines(cell_vals(q, c) + at, pf, q->per - at);
-}
-
 /* Rows rows[0..n) into cell c while it is constant (not QC_VARIED): the
  * values of its value's bits counted, NaN skipped, up to the first other
  * value (or one past n_max), whose row is returned; n if none. */
@@ -749,7 +742,14 @@ void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
                         const double *const *rows, size_t n, uint64_t *tmp) {
   size_t pf = n < QACC_PF_MAX ? n : QACC_PF_MAX;
   for (size_t c = c0; c < c1; c++) {
-    if (c + QACC_AHEAD < c1) prefetch_cell(q, c + QACC_AHEAD, pf);
+    /* the lines a stored cell's next values go to, a few cells ahead
+     * (here, not in a function of its own: GCC takes a function that only
+     * prefetches for one without effects and drops the call) */
+    size_t a = c + QACC_AHEAD;
+    if (a < c1 && (q->cst[a] & QC_STORED)) {
+      size_t at = q->exact ? q->count[a] : q->base[a] + q->len[a * q->H];
+      prefetch_lines(cell_vals(q, a) + at, pf, q->per - at);
+    }
     size_t r = 0;
     if (!(q->cst[c] & QC_VARIED)) {
       r = const_rows(q, c, rows, n);
