@@ -12,6 +12,7 @@
 #include "ensemble/stats.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +94,15 @@ struct ent_qacc {
   int exact;
   size_t k, H;          /* sketch: values per level, levels */
   size_t stride;        /* sketch: doubles per cell (sketch_stride) */
-  double *val;          /* exact: [cells][n_max]; sketch: [cells][stride] */
+  /* a cell's values are kept in a slot of val, taken when the cell first
+   * holds two values of different bits (cell_store); until then they are
+   * `count` copies of cx[c] and the cell has no slot (QC_STORED clear) */
+  double *val;          /* exact: [slots][n_max]; sketch: [slots][stride] */
+  size_t per;           /* doubles per slot: n_max or stride */
+  uint32_t *slot;       /* [cells] the cell's slot (QC_STORED) */
+  atomic_uint slots;    /* slots taken */
+  double *cx;           /* [cells] the value of a constant cell */
+  uint8_t *cst;         /* [cells] QC_VARIED | QC_STORED */
   uint32_t *len;        /* exact: [cells]; sketch: [cells][H] */
   uint32_t *base;       /* sketch: [cells] where level 0 starts */
   uint8_t *parity;      /* sketch: [cells][H] next offset of a compaction */
@@ -108,6 +117,15 @@ struct ent_qacc {
 };
 
 enum { QACC_ROWS = 16 };
+
+/* A cell's state (cst): QC_VARIED once two of its values differ in their
+ * bits (or one came past n_max), QC_STORED once its values are in its
+ * slot.  Neither: every value it was given (count[c]; for the exact store
+ * with pending rows, len[c] moved to the cell) is cx[c], and nothing is
+ * written.  The exact store marks a cell QC_VARIED as a row is added and
+ * stores it when the rows are moved (flush_rows); elsewhere both are set
+ * at once. */
+enum { QC_VARIED = 1, QC_STORED = 2 };
 
 /* Asks for transparent huge pages for a large array (Linux): its first
  * touch then faults once per 2 MiB instead of once per 4 KiB page, which
@@ -195,8 +213,13 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->base = ent_calloc(nc, sizeof *q->base);
     q->tmp = ent_mallocarray(3 * k, sizeof *q->tmp);
   }
+  q->per = q->exact ? q->n_max : q->stride;
+  atomic_init(&q->slots, 0u);
   q->count = ent_calloc(nc, sizeof *q->count);
-  if (!q->val || !q->len || !q->count ||
+  q->slot = ent_calloc(nc, sizeof *q->slot);
+  q->cx = ent_calloc(nc, sizeof *q->cx);
+  q->cst = ent_calloc(nc, sizeof *q->cst);
+  if (!q->val || !q->len || !q->count || !q->slot || !q->cx || !q->cst ||
       (!q->exact && (!q->parity || !q->base)) ||
       (q->exact && !q->rows) || (!q->exact && !q->tmp)) {
     ent_qacc_destroy(q);
@@ -212,6 +235,9 @@ void ent_qacc_destroy(ent_qacc *q) {
   ent_free(q->parity);
   ent_free(q->base);
   ent_free(q->count);
+  ent_free(q->slot);
+  ent_free(q->cx);
+  ent_free(q->cst);
   ent_free(q->rows);
   ent_free(q->tmp);
   ent_free(q);
@@ -232,12 +258,32 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The pending rows into their cells, in row order. */
+static uint64_t bits_of(double x) {
+  uint64_t u;
+  memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+/* The values of cell c (QC_STORED). */
+static double *cell_vals(const ent_qacc *q, size_t c) {
+  return q->val + (size_t)q->slot[c] * q->per;
+}
+
+static void cell_store(ent_qacc *q, size_t c);
+
+/* The pending rows into their cells, in row order: a constant cell only
+ * counts them. */
 static void flush_rows(ent_qacc *q) {
   size_t cells = q->cells, nb = q->nb;
   for (size_t c = 0; c < cells; c++) {
-    double *dst = q->val + c * q->n_max;
     uint32_t l = q->len[c];
+    if (!(q->cst[c] & QC_VARIED)) {
+      for (size_t r = 0; r < nb; r++) l += !isnan(q->rows[r * cells + c]);
+      q->len[c] = l;
+      continue;
+    }
+    if (!(q->cst[c] & QC_STORED)) cell_store(q, c);
+    double *dst = cell_vals(q, c);
     for (size_t r = 0; r < nb; r++) {
       double x = q->rows[r * cells + c];
       if (!isnan(x)) dst[l++] = x;
@@ -256,9 +302,19 @@ void ent_qacc_add_row(ent_qacc *q, const double *x) {
   }
   double *row = q->rows + q->nb * cells;
   for (size_t c = 0; c < cells; c++) {
-    int take = !isnan(x[c]) && q->count[c] < q->n_max;
-    q->count[c] += (size_t)take;
-    row[c] = take ? x[c] : NAN;
+    double v = x[c];
+    size_t cnt = q->count[c];
+    int take = !isnan(v) && cnt < q->n_max;
+    if (!(q->cst[c] & QC_VARIED) && !isnan(v)) {
+      /* the cell stays constant while v has its value's bits (a value
+       * past n_max ends it too) */
+      if (cnt == 0)
+        q->cx[c] = v;
+      else if (!take || bits_of(v) != bits_of(q->cx[c]))
+        q->cst[c] |= QC_VARIED;
+    }
+    q->count[c] = cnt + (size_t)take;
+    row[c] = take ? v : NAN;
   }
   if (++q->nb == QACC_ROWS) flush_rows(q);
 }
@@ -459,7 +515,7 @@ void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
  * values that move up written.  tmp holds 3 k keys. */
 static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   size_t k = q->k, H = q->H, half = k / 2;
-  double *cv = q->val + c * q->stride;
+  double *cv = cell_vals(q, c);
   uint32_t *len = q->len + c * H;
   uint8_t *par = q->parity + c * H;
   if (H < 2 || len[0] < k) return;
@@ -496,21 +552,78 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   }
 }
 
+/* The levels of cell c's sketch after count[c] copies of one value, from
+ * none: the lengths and parities sketch_compact leaves after each of its
+ * count / k compactions (their values are all that value, so no sort or
+ * merge changes them), and level 0 the rest.  Returns how many values
+ * they hold (from the start of the cell's slot). */
+static size_t sketch_const(ent_qacc *q, size_t c) {
+  size_t k = q->k, H = q->H, half = k / 2, n = q->count[c];
+  uint32_t *len = q->len + c * H;
+  uint8_t *par = q->parity + c * H;
+  size_t C = H < 2 ? 0 : n / k;
+  for (size_t i = 0; i < C; i++) {
+    par[0] ^= 1;
+    for (size_t h = 1;; h++) {
+      if (h + 1 == H || len[h] == 0) {
+        len[h] += (uint32_t)half;
+        break;
+      }
+      par[h] ^= 1;
+      len[h] = 0;
+    }
+  }
+  len[0] = (uint32_t)(n - C * k);
+  size_t above = 0;
+  for (size_t h = 1; h < H; h++) above += len[h];
+  q->base[c] = (uint32_t)above;
+  return above + len[0];
+}
+
+/* Cell c, constant so far, into a slot of its own, holding what its values
+ * (that many copies of cx[c]) leave: the exact store's first len[c]
+ * values, the sketch's levels (sketch_const).  Cells on different threads
+ * may take slots at once. */
+static void cell_store(ent_qacc *q, size_t c) {
+  unsigned s = atomic_fetch_add_explicit(&q->slots, 1u, memory_order_relaxed);
+  q->slot[c] = s;
+  size_t held = q->exact ? q->len[c] : sketch_const(q, c);
+  double *v = cell_vals(q, c), x = q->cx[c];
+  for (size_t i = 0; i < held; i++) v[i] = x;
+  q->cst[c] |= QC_VARIED | QC_STORED;
+}
+
+/* x (not NaN) into cell c while it is constant: 1 when it keeps it so
+ * (counted), else 0 with the cell stored (then x is still to be added). */
+static int const_add(ent_qacc *q, size_t c, double x) {
+  size_t cnt = q->count[c];
+  if (cnt == 0) q->cx[c] = x;
+  if (cnt == 0 || (cnt < q->n_max && bits_of(x) == bits_of(q->cx[c]))) {
+    q->count[c] = cnt + 1;
+    if (q->exact) q->len[c]++;
+    return 1;
+  }
+  cell_store(q, c);
+  return 0;
+}
+
 /* x into the sketch of cell c (count checked); tmp holds 3 k keys. */
 static void sketch_add(ent_qacc *q, size_t c, double x, uint64_t *tmp) {
+  if (!(q->cst[c] & QC_VARIED) && const_add(q, c, x)) return;
   if (q->count[c] >= q->n_max) return;
   q->count[c]++;
   uint32_t *len = q->len + c * q->H;
-  q->val[c * q->stride + q->base[c] + len[0]++] = x;
+  cell_vals(q, c)[q->base[c] + len[0]++] = x;
   if (len[0] == q->k) sketch_compact(q, c, tmp);
 }
 
 void ent_qacc_add(ent_qacc *q, size_t c, double x) {
   if (q->exact) {
+    if (q->nb) flush_rows(q);
+    if (!(q->cst[c] & QC_VARIED) && const_add(q, c, x)) return;
     if (q->count[c] >= q->n_max) return;
     q->count[c]++;
-    if (q->nb) flush_rows(q);
-    q->val[c * q->n_max + q->len[c]++] = x;
+    cell_vals(q, c)[q->len[c]++] = x;
     return;
   }
   sketch_add(q, c, x, q->tmp);
@@ -542,72 +655,111 @@ static void prefetch_lines(const double *p, size_t n, size_t room) {
 
 enum { QACC_AHEAD = 4, QACC_PF_MAX = 32 }; /* cells ahead; values at most */
 
+/* Rows rows[0..n) into cell c while it is constant (not QC_VARIED): the
+ * values of its value's bits counted, NaN skipped, up to the first other
+ * value (or one past n_max), whose row is returned; n if none. */
+static size_t const_rows(ent_qacc *q, size_t c, const double *const *rows,
+                         size_t n) {
+  size_t cnt = q->count[c], r = 0;
+  if (cnt == 0) {
+    while (r < n && isnan(rows[r][c])) r++;
+    if (r == n) return n;
+    q->cx[c] = rows[r++][c];
+    cnt = 1;
+  }
+  uint64_t xb = bits_of(q->cx[c]);
+  size_t room = q->n_max - cnt, m = 0;
+  for (; r < n; r++) {
+    double x = rows[r][c];
+    if (bits_of(x) == xb && m < room) {
+      m++;
+    } else if (!isnan(x)) {
+      break;
+    }
+  }
+  q->count[c] = cnt + m;
+  if (q->exact) q->len[c] = (uint32_t)(cnt + m);
+  return r;
+}
+
+/* Rows rows[0..n) into the stored sketch cell c. */
+static void sketch_rows(ent_qacc *q, size_t c, const double *const *rows,
+                        size_t n, uint64_t *tmp) {
+  size_t k = q->k, H = q->H, n_max = q->n_max;
+  double *cv = cell_vals(q, c), *l0 = cv + q->base[c];
+  uint32_t *len = q->len + c * H;
+  size_t cnt = q->count[c], l = len[0];
+  if (cnt + n <= n_max) {
+    /* no count check; a NaN is written and not kept (l < k here) */
+    size_t kept = 0;
+    for (size_t r = 0; r < n; r++) {
+      double x = rows[r][c];
+      size_t keep = !isnan(x);
+      l0[l] = x;
+      l += keep;
+      kept += keep;
+      if (l == k) {
+        len[0] = (uint32_t)l;
+        sketch_compact(q, c, tmp);
+        l = len[0];
+        l0 = cv + q->base[c];
+      }
+    }
+    cnt += kept;
+  } else {
+    for (size_t r = 0; r < n; r++) {
+      double x = rows[r][c];
+      if (isnan(x) || cnt >= n_max) continue;
+      cnt++;
+      l0[l++] = x;
+      if (l == k) {
+        len[0] = (uint32_t)l;
+        sketch_compact(q, c, tmp);
+        l = len[0];
+        l0 = cv + q->base[c];
+      }
+    }
+  }
+  len[0] = (uint32_t)l;
+  q->count[c] = cnt;
+}
+
+/* Rows rows[0..n) into the stored exact cell c (no rows pending). */
+static void exact_rows(ent_qacc *q, size_t c, const double *const *rows,
+                       size_t n) {
+  size_t n_max = q->n_max, cnt = q->count[c];
+  double *dst = cell_vals(q, c);
+  for (size_t r = 0; r < n && cnt < n_max; r++) {
+    double x = rows[r][c];
+    dst[cnt] = x;
+    cnt += !isnan(x);
+  }
+  q->count[c] = cnt;
+  q->len[c] = (uint32_t)cnt;
+}
+
 void ent_qacc_add_block(ent_qacc *q, size_t c0, size_t c1,
                         const double *const *rows, size_t n, uint64_t *tmp) {
-  size_t n_max = q->n_max, pf = n < QACC_PF_MAX ? n : QACC_PF_MAX;
-  if (!q->exact) {
-    size_t k = q->k, H = q->H, stride = q->stride;
-    for (size_t c = c0; c < c1; c++) {
-      if (c + QACC_AHEAD < c1) {
-        size_t a = c + QACC_AHEAD;
-        size_t at = q->base[a] + q->len[a * H];
-        prefetch_lines(q->val + a * stride + at, pf, stride - at);
-      }
-      double *l0 = q->val + c * stride + q->base[c];
-      uint32_t *len = q->len + c * H;
-      size_t cnt = q->count[c], l = len[0];
-      if (cnt + n <= n_max) {
-        /* no count check; a NaN is written and not kept (l < k here) */
-        size_t kept = 0;
-        for (size_t r = 0; r < n; r++) {
-          double x = rows[r][c];
-          size_t keep = !isnan(x);
-          l0[l] = x;
-          l += keep;
-          kept += keep;
-          if (l == k) {
-            len[0] = (uint32_t)l;
-            sketch_compact(q, c, tmp);
-            l = len[0];
-            l0 = q->val + c * stride + q->base[c];
-          }
-        }
-        cnt += kept;
-      } else {
-        for (size_t r = 0; r < n; r++) {
-          double x = rows[r][c];
-          if (isnan(x) || cnt >= n_max) continue;
-          cnt++;
-          l0[l++] = x;
-          if (l == k) {
-            len[0] = (uint32_t)l;
-            sketch_compact(q, c, tmp);
-            l = len[0];
-            l0 = q->val + c * stride + q->base[c];
-          }
-        }
-      }
-      len[0] = (uint32_t)l;
-      q->count[c] = cnt;
-    }
-    return;
-  }
-  (void)tmp;
+  size_t pf = n < QACC_PF_MAX ? n : QACC_PF_MAX;
   for (size_t c = c0; c < c1; c++) {
-    if (c + QACC_AHEAD < c1) {
-      size_t a = c + QACC_AHEAD;
-      prefetch_lines(q->val + a * n_max + q->count[a], pf,
-                     n_max - q->count[a]);
+    /* the lines a stored cell's next values go to, a few cells ahead
+     * (here, not in a function of its own: GCC takes a function that only
+     * prefetches for one without effects and drops the call) */
+    size_t a = c + QACC_AHEAD;
+    if (a < c1 && (q->cst[a] & QC_STORED)) {
+      size_t at = q->exact ? q->count[a] : q->base[a] + q->len[a * q->H];
+      prefetch_lines(cell_vals(q, a) + at, pf, q->per - at);
     }
-    double *dst = q->val + c * n_max;
-    size_t cnt = q->count[c];
-    for (size_t r = 0; r < n && cnt < n_max; r++) {
-      double x = rows[r][c];
-      dst[cnt] = x;
-      cnt += !isnan(x);
+    size_t r = 0;
+    if (!(q->cst[c] & QC_VARIED)) {
+      r = const_rows(q, c, rows, n);
+      if (r == n) continue;
     }
-    q->count[c] = cnt;
-    q->len[c] = (uint32_t)cnt;
+    if (!(q->cst[c] & QC_STORED)) cell_store(q, c);
+    if (q->exact)
+      exact_rows(q, c, rows + r, n - r);
+    else
+      sketch_rows(q, c, rows + r, n - r, tmp);
   }
 }
 
@@ -756,15 +908,38 @@ static void read_weighted(const wv *w, size_t m, double total, const double *p,
   }
 }
 
+/* Quantiles of a constant cell (not empty): every value is x, so what the
+ * reads below give when every order statistic is x (the sketch reads a
+ * held value, all x). */
+static void const_quantiles(const ent_qacc *q, size_t c, const double *p,
+                            size_t np, double *out) {
+  double x = q->cx[c];
+  size_t n = q->count[c];
+  for (size_t i = 0; i < np; i++) {
+    double h = (double)(n - 1) * p[i];
+    size_t lo = (size_t)floor(h);
+    double delta = h - (double)lo;
+    out[i] = q->exact && lo + 1 < n && delta > 0.0 ? x + delta * (x - x) : x;
+  }
+}
+
 void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
                         size_t np, double *out, double *scratch) {
   if (q->count[c] == 0) {
     for (size_t i = 0; i < np; i++) out[i] = NAN;
     return;
   }
+  if (!(q->cst[c] & QC_VARIED)) {
+    const_quantiles(q, c, p, np, out);
+    return;
+  }
   if (q->exact) {
     size_t n = q->len[c];
-    memcpy(scratch, q->val + c * q->n_max, n * sizeof(double));
+    if (q->cst[c] & QC_STORED) {
+      memcpy(scratch, cell_vals(q, c), n * sizeof(double));
+    } else { /* varied in rows still pending */
+      for (size_t i = 0; i < n; i++) scratch[i] = q->cx[c];
+    }
     for (size_t r = 0; r < q->nb; r++) {
       double x = q->rows[r * q->cells + c];
       if (!isnan(x)) scratch[n++] = x;
@@ -812,7 +987,7 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
   for (size_t h = 0; h < H; h++) {
     size_t len = q->len[c * H + h];
     pos -= len; /* level h starts after the levels above it */
-    const double *a = q->val + c * q->stride + pos;
+    const double *a = cell_vals(q, c) + pos;
     double weight = ldexp(1.0, (int)h);
     negzero |= has_negzero(a, len);
     if (len == 0) continue;

@@ -19,6 +19,12 @@
  * so feeding members in index order gives the same result on any number of
  * threads or ranks.
  *
+ * Either way a cell whose values so far all have the same bits is that
+ * value and a count: no store memory, O(1) a value, O(1) quantiles; the
+ * first value of other bits gives it its room, filled with the state the
+ * copies leave (exact: the copies; sketch: its levels after as many
+ * compactions), so every result is as if it had been stored throughout.
+ *
  * Invariants: values fed are finite; a cell holds at most n_max values.
  */
 #ifndef ENT_STATS_H

@@ -8,7 +8,10 @@
  * written here with qsort; rows added by cell ranges (the threads' way)
  * against values added one by one; the sketch's level sort and its
  * compaction of two runs against qsort, bit for bit, on adversarial
- * inputs (ties, infinities, subnormals, signed zeros, sorted, reversed).
+ * inputs (ties, infinities, subnormals, signed zeros, sorted, reversed);
+ * cells whose values are one value for a stretch or for good (kept as a
+ * count until they vary) against the same references, and their Welford
+ * sums against ent_welford_add.
  */
 #include <float.h>
 #include <math.h>
@@ -557,6 +560,183 @@ static void test_welford_block(void **state) {
   gsl_rng_free(rng);
 }
 
+/* ------------------------------------------------ constant cells */
+
+enum { KC = 15, KN = 5000 }; /* cells, values a cell */
+
+/* Cell c's values x[0..KN) (NaN: none): constant for a stretch, or for
+ * good, then of an adversarial shape: the switch just before, at and
+ * after a level of k, after several compactions, from +0.0 to -0.0 and
+ * back, one ulp away, after NaN, at the very last value; a constant
+ * -0.0, infinity, huge value; a cell never given a value. */
+static void const_column(size_t c, double *x, size_t k, gsl_rng *rng) {
+  static const double val[KC] = {42.125, -0.0, 3.5, -2.25, 1e-310, 0.5,
+                                 1e300,  0.0,  NAN, 6.0,   INFINITY, 7.0,
+                                 7.0,    -0.0, 0.1};
+  size_t sw[KC] = {KN, KN, 1, k - 1, k, k + 1, 3 * k + 5, 777, 0,
+                   2500, 100, KN - 1, 1234, 999, 0};
+  adversarial(x, KN, (int)(c % 14), rng);
+  for (size_t i = 0; i < KN; i++) {
+    if (i < sw[c]) x[i] = val[c];
+    if (c == 7 && i >= sw[c]) x[i] = i % 3 ? -0.0 : 0.0; /* zeros mixed */
+    if (c == 13 && i >= sw[c]) x[i] = i % 5 ? 0.0 : -0.0;
+    if (c == 12 && i == sw[c]) x[i] = nextafter(7.0, 8.0);
+    if (c == 8 || (c == 9 && i < 50) || ((c == 11 || c == 12) && i % 4 == 1))
+      x[i] = NAN;
+  }
+}
+
+/* Type 7 on a qsort'ed copy of the m values of x that are not NaN. */
+static void ref_type7(const double *x, size_t n, const double *p, size_t np,
+                      double *out) {
+  double *s = malloc((n + 1) * sizeof *s);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(x[i])) s[m++] = x[i];
+  qsort(s, m, sizeof *s, cmp_d);
+  for (size_t i = 0; i < np; i++) {
+    double h = (double)(m - 1) * p[i];
+    size_t lo = (size_t)floor(h);
+    double delta = h - (double)lo;
+    out[i] = m == 0 ? NAN
+             : lo + 1 < m && delta > 0.0 ? s[lo] + delta * (s[lo + 1] - s[lo])
+                                         : s[lo];
+  }
+  free(s);
+}
+
+/* The non-NaN values of x[0..n) into out; returns how many. */
+static size_t drop_nan(const double *x, size_t n, double *out) {
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(x[i])) out[m++] = x[i];
+  return m;
+}
+
+/* Cells constant for a stretch or for good (const_column) in the exact
+ * store and sketches of k 64 and 1024, fed in blocks by cell ranges (the
+ * threads' way), by rows (add_row, pending rows in the exact store) or
+ * value by value, the ways mixed: every so often and at the end each
+ * cell's count and quantiles against the reference (type 7 on a sorted
+ * copy; the plain compactor), bit for bit (by value where zeros of both
+ * signs meet in the exact store, whose ties sort in an order of their
+ * own), and the Welford sums of the same blocks (ent_welford_add_block)
+ * against ent_welford_add value by value. */
+static void test_constant_cells(void **state) {
+  (void)state;
+  const size_t budgets[] = {1u << 24, 60000, 500000};
+  const double p[] = {0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0};
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 31);
+  double *x = malloc(KC * KN * sizeof *x), *kept = malloc(KN * sizeof *kept);
+  double *rowv = malloc(KN * KC * sizeof *rowv);
+  const double **rows = malloc(KN * sizeof *rows);
+  for (size_t t = 0; t < 3; t++)
+    for (int mode = 0; mode < 3; mode++) {
+      ent_qacc *q = ent_qacc_create(KC, KN, budgets[t]);
+      assert_int_equal(ent_qacc_exact(q), t == 0);
+      size_t k = t == 0 ? 64 : ent_qacc_k(q), H = ent_qacc_levels(q);
+      assert_int_equal(k, t == 2 ? 1024 : 64);
+      for (size_t c = 0; c < KC; c++) const_column(c, x + c * KN, k, rng);
+      for (size_t r = 0; r < KN; r++) {
+        for (size_t c = 0; c < KC; c++) rowv[r * KC + c] = x[c * KN + r];
+        rows[r] = rowv + r * KC;
+      }
+      uint64_t *tmp = malloc(ent_qacc_block_scratch(q) * sizeof *tmp);
+      double *scratch = malloc(ent_qacc_scratch(q) * sizeof(double));
+      ent_welford w[KC] = {{0}}, ref[KC] = {{0}};
+      for (size_t r0 = 0, nb = 1, next = 997; r0 < KN; nb = nb % 23 + 1) {
+        size_t n = KN - r0 < nb ? KN - r0 : nb;
+        const double *const *blk = rows + r0;
+        int how = mode == 2 ? (int)(r0 % 3) : mode; /* 2: the ways mixed */
+        if (how == 0) {
+          ent_qacc_flush(q);
+          ent_qacc_add_block(q, 6, KC, blk, n, tmp);
+          ent_welford_add_block(w, 6, KC, blk, n);
+          ent_qacc_add_block(q, 0, 6, blk, n, tmp);
+          ent_welford_add_block(w, 0, 6, blk, n);
+        } else if (how == 1) {
+          for (size_t r = 0; r < n; r++) ent_qacc_add_row(q, blk[r]);
+          ent_welford_add_block(w, 0, KC, blk, n);
+        } else {
+          for (size_t r = 0; r < n; r++)
+            for (size_t c = 0; c < KC; c++)
+              if (!isnan(blk[r][c])) ent_qacc_add(q, c, blk[r][c]);
+          ent_welford_add_block(w, 0, KC, blk, n);
+        }
+        for (size_t r = 0; r < n; r++)
+          for (size_t c = 0; c < KC; c++)
+            if (!isnan(blk[r][c])) ent_welford_add(&ref[c], blk[r][c]);
+        r0 += n;
+        if (r0 < next && r0 < KN) continue;
+        next += 997;
+        for (size_t c = 0; c < KC; c++) {
+          double got[7], want[7];
+          size_t m = drop_nan(x + c * KN, r0, kept);
+          assert_int_equal(ent_qacc_count(q, c), m);
+          ent_qacc_quantiles(q, c, p, 7, got, scratch);
+          if (t == 0)
+            ref_type7(kept, m, p, 7, want);
+          else if (m)
+            ref_sketch(kept, m, k, H, p, 7, want);
+          else
+            for (int i = 0; i < 7; i++) want[i] = NAN;
+          for (int i = 0; i < 7; i++) {
+            if (m == 0)
+              assert_true(isnan(got[i]));
+            else if (t == 0 && (c == 7 || c == 13))
+              assert_true(got[i] == want[i]);
+            else
+              assert_memory_equal(&got[i], &want[i], sizeof got[i]);
+          }
+          assert_int_equal(w[c].n, ref[c].n);
+          assert_memory_equal(&w[c].mean, &ref[c].mean, sizeof(double));
+          assert_memory_equal(&w[c].m2, &ref[c].m2, sizeof(double));
+        }
+      }
+      assert_int_equal(w[0].n, KN);
+      assert_true(w[0].mean == 42.125 && w[0].m2 == 0.0);
+      free(tmp);
+      free(scratch);
+      ent_qacc_destroy(q);
+    }
+  free(x);
+  free(kept);
+  free(rowv);
+  free(rows);
+  gsl_rng_free(rng);
+}
+
+/* A constant cell given more values than n_max keeps n_max of them. */
+static void test_constant_past_max(void **state) {
+  (void)state;
+  for (int exact = 0; exact < 2; exact++) {
+    ent_qacc *q = ent_qacc_create(2, 10, exact ? 1 << 20 : 100);
+    assert_int_equal(ent_qacc_exact(q), exact);
+    uint64_t *tmp = malloc(ent_qacc_block_scratch(q) * sizeof *tmp);
+    double v[15][2];
+    const double *rows[15];
+    for (size_t r = 0; r < 15; r++) {
+      v[r][0] = 2.5;
+      v[r][1] = r < 12 ? -1.0 : 4.0;
+      rows[r] = v[r];
+    }
+    ent_qacc_add_block(q, 0, 2, rows, 6, tmp);
+    ent_qacc_add_block(q, 0, 2, rows + 6, 9, tmp);
+    assert_int_equal(ent_qacc_count(q, 0), 10);
+    assert_int_equal(ent_qacc_count(q, 1), 10);
+    double out[3], scratch[4096];
+    const double p[] = {0.0, 0.5, 1.0};
+    assert_true(ent_qacc_scratch(q) <= 4096);
+    ent_qacc_quantiles(q, 1, p, 3, out, scratch);
+    assert_true(out[0] == -1.0 && out[1] == -1.0 && out[2] == -1.0);
+    ent_qacc_quantiles(q, 0, p, 3, out, scratch);
+    assert_true(out[0] == 2.5 && out[2] == 2.5);
+    free(tmp);
+    ent_qacc_destroy(q);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -570,6 +750,8 @@ int main(void) {
       cmocka_unit_test(test_exact_large),
       cmocka_unit_test(test_sketch_stack),
       cmocka_unit_test(test_welford_block),
+      cmocka_unit_test(test_constant_cells),
+      cmocka_unit_test(test_constant_past_max),
   };
   return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }
