@@ -11,13 +11,13 @@
  * member, ent_sim_restart of the same sim for the next; ent_sim_step),
  * whose recorded values go straight into the member's record from the end
  * of the first step on (ent_sim_set_sink, member_point; ensemble.h).  A
- * step computes a batch of units: the units are
- * split over the MPI ranks in contiguous blocks and over each rank's
- * threads (OpenMP, dynamic schedule, one workspace per thread), the
- * records are gathered on rank 0 in unit order, and rank 0 reduces them
- * in unit order: first what is not per cell, unit by unit, then the
- * cells' statistics, each cell taking the step's samples in unit order
- * (on its threads, each a fixed range of cells).  Nothing in a member
+ * step computes a batch of units: split over the MPI ranks in contiguous
+ * blocks and over each rank's threads (OpenMP, dynamic schedule, one
+ * workspace per thread), gathered on rank 0, which reduces them in unit
+ * order: first what is not per cell, unit by unit, then the cells'
+ * statistics, each cell taking the samples in unit order (on the threads,
+ * each a fixed range of cells; on one rank, as the units complete,
+ * compute_reduce).  Nothing in a member
  * depends on which thread or rank computed it, and the order in which a
  * statistic takes the members is fixed, so the output is bit-identical
  * for any thread and rank count.
@@ -47,6 +47,8 @@
 
 #ifdef _OPENMP
 #include <omp.h>
+#else
+#define omp_get_thread_num() 0
 #endif
 #ifdef ENT_HAVE_MPI
 #include <dlfcn.h>
@@ -345,7 +347,8 @@ void ent_ensemble_opts_init(ent_ensemble_opts *o) {
 
 /* ------------------------------------------------------------ layout */
 
-enum { ENT_ENS_LOOKAHEAD = 24 }; /* cells evaluate() tries past a miss */
+enum { ENT_ENS_LOOKAHEAD = 24, /* cells evaluate() tries past a miss */
+       ENT_ENS_FEED_ROWS = 8 };  /* rows a thread's cells take at a time */
 
 static uint64_t key_hash(const char *var, const char *ent, int year) {
   uint64_t h = 1469598103934665603ull;
@@ -1073,61 +1076,85 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(e->n_work)
 #endif
   for (long k = 0; k < nn; k++) {
-#ifdef _OPENMP
-    int t = omp_get_thread_num();
-#else
-    int t = 0;
-#endif
     if (canceled(e)) continue; /* the batch is dropped below */
-    evaluate(e, &e->work[t], first + (unsigned long)k,
+    evaluate(e, &e->work[omp_get_thread_num()], first + (unsigned long)k,
              out + (size_t)k * e->rec_bytes);
   }
 }
 
 #ifdef _OPENMP
+/* compute_reduce's shared state; reduced, nr and st: busy's holder's. */
+typedef struct feed {
+  atomic_size_t next, rows_ready; /* members handed out; rows published */
+  atomic_flag busy;               /* held by the thread reducing units */
+  atomic_int finished;            /* threads past their last member */
+  size_t reduced, nr;             /* units reduced, rows made */
+  ent_status st;                  /* the first failure */
+} feed;
+
+/* The units complete after the last one reduced, in unit order, into all
+ * but the cells' statistics, rows published; if no thread is at it. */
+static void feed_units(ent_ensemble *e, feed *f, size_t nu) {
+  if (atomic_flag_test_and_set_explicit(&f->busy, memory_order_acquire))
+    return;
+  size_t pu = e->per_unit, *u = &f->reduced;
+  for (; *u < nu && f->st == ENT_OK && atomic_load(&e->unit_done[*u]) == pu; ++*u)
+    f->st = reduce_unit(e, e->buf + *u * pu * e->rec_bytes, e->rows, &f->nr);
+  atomic_store_explicit(&f->rows_ready, f->nr, memory_order_release);
+  atomic_flag_clear_explicit(&f->busy, memory_order_release);
+}
+
+/* The published rows after *fed (at least `min`) into thread t of tn's
+ * cells: a range cut at multiples of 8 (no cache line of two threads). */
+static void feed_cells(ent_ensemble *e, feed *f, int t, int tn, size_t *fed,
+                       size_t min, uint64_t *tmp) {
+  size_t ready = atomic_load_explicit(&f->rows_ready, memory_order_acquire);
+  if (ready <= *fed || ready - *fed < min) return;
+  size_t nc = n_cells(e);
+  size_t c0 = t == 0 ? 0 : (nc * (size_t)t / (size_t)tn) & ~(size_t)7;
+  size_t c1 = t == tn - 1 ? nc : (nc * (size_t)(t + 1) / (size_t)tn) & ~(size_t)7;
+  add_cells(e, (const double *const *)e->rows + *fed, ready - *fed, c0, c1, tmp);
+  *fed = ready;
+}
+
 /* Computes the units [first_unit, first_unit + nu) into e->buf on the
- * threads and reduces each unit, in unit order, as soon as it and every
- * unit before it are computed, so that the reduction overlaps the
- * computing of later units.  Thread 0 is the reducer: after each member
- * it computes it reduces the units then complete (one thread, always the
- * same, keeps the statistics' working set in one core's cache).  The
- * units left when the threads join are reduced with every thread taking
- * a range of the cells (reduce_units).  Every result is the same as
- * compute() then reduce_units().  Not for a step that may be canceled
- * (its members must not be added) nor for MPI ranks (rank 0 reduces after
- * the gather).  Returns the status of the first failed reduction (later
- * units are skipped). */
+ * threads and reduces them as they complete: after each member, a thread
+ * reduces the units then complete (feed_units) and adds their rows to its
+ * own range of cells once ENT_ENS_FEED_ROWS wait; the last thread out adds
+ * what the others could not yet take.  The same result as compute() then
+ * reduce_units().  Not for a step that may be canceled nor for MPI ranks.
+ * Returns the status of the first failed reduction (later units skipped). */
 static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
                                  size_t nu) {
   size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
   unsigned char *out = e->buf;
-  for (size_t u = 0; u < nu; u++)
-    atomic_store_explicit(&e->unit_done[u], 0u, memory_order_relaxed);
-  atomic_size_t next = 0;
-  size_t red = 0; /* next unit to reduce: thread 0's */
-  ent_status st = ENT_OK;
+  for (size_t u = 0; u < nu; u++) atomic_store(&e->unit_done[u], 0u);
+  for (int t = 0; t < e->n_work; t++) e->work[t].fed = 0;
+  ent_qacc_flush(e->q); /* rows a resumed forecast added one at a time */
+  feed f = {.busy = ATOMIC_FLAG_INIT, .st = ENT_OK};
+  atomic_init(&f.next, 0), atomic_init(&f.rows_ready, 0), atomic_init(&f.finished, 0);
 #pragma omp parallel num_threads(e->n_work)
   {
-    int t = omp_get_thread_num();
+    int t = omp_get_thread_num(), tn = omp_get_num_threads();
     work *w = &e->work[t];
     for (;;) {
-      size_t k = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
+      size_t k = atomic_fetch_add_explicit(&f.next, 1, memory_order_relaxed);
       if (k >= n) break;
       evaluate(e, w, first_unit * pu + k, out + k * rb);
       atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
-      if (t != 0) continue;
-      size_t end = red;
-      while (end < nu && atomic_load_explicit(&e->unit_done[end],
-                                              memory_order_acquire) == pu)
-        end++;
-      if (end > red && st == ENT_OK)
-        st = reduce_units(e, out + red * pu * rb, end - red, 0);
-      red = end;
+      feed_units(e, &f, nu);
+      feed_cells(e, &f, t, tn, &w->fed, ENT_ENS_FEED_ROWS, w->qtmp);
+    }
+    feed_units(e, &f, nu);
+    feed_cells(e, &f, t, tn, &w->fed, 1, w->qtmp);
+    /* the last out: every member computed, no other thread at the feed */
+    if (atomic_fetch_add_explicit(&f.finished, 1, memory_order_acq_rel) + 1 == tn) {
+      feed_units(e, &f, nu);
+      for (int s = 0; s < tn; s++)
+        feed_cells(e, &f, s, tn, &e->work[s].fed, 1, w->qtmp);
     }
   }
-  if (red < nu && st == ENT_OK)
-    st = reduce_units(e, out + red * pu * rb, nu - red, 1);
-  return st;
+  return f.st;
 }
 #endif
 

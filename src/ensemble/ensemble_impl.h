@@ -27,6 +27,7 @@ typedef struct work {
   ent_diag *dg;   /* its diagnostics, empty, or NULL */
   const char **name; /* [S] per cell: a name of `sim` (ent_sim_name_fixed)
                         a point of the cell came with, or NULL (member_point) */
+  size_t fed;        /* rows of the step its range of cells took (feed_cells) */
 } work;
 
 /* One output cell of the series layout. */
