@@ -16,8 +16,8 @@
  * workspace per thread), gathered on rank 0, which reduces them in unit
  * order: first what is not per cell, unit by unit, then the cells'
  * statistics, each cell taking the samples in unit order (on the threads,
- * each a fixed range of cells; on one rank, as the units complete,
- * compute_reduce).  Nothing in a member
+ * each a range of cells; on one rank, as the units complete:
+ * ensemble_feed.c).  Nothing in a member
  * depends on which thread or rank computed it, and the order in which a
  * statistic takes the members is fixed, so the output is bit-identical
  * for any thread and rank count.
@@ -347,8 +347,7 @@ void ent_ensemble_opts_init(ent_ensemble_opts *o) {
 
 /* ------------------------------------------------------------ layout */
 
-enum { ENT_ENS_LOOKAHEAD = 24, /* cells evaluate() tries past a miss */
-       ENT_ENS_FEED_ROWS = 8 };  /* rows a thread's cells take at a time */
+enum { ENT_ENS_LOOKAHEAD = 24 }; /* cells evaluate() tries past a miss */
 
 static uint64_t key_hash(const char *var, const char *ent, int year) {
   uint64_t h = 1469598103934665603ull;
@@ -555,6 +554,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free((void *)e->unit_done);
   ent_free(e->pend);
   ent_free(e->watch);
+  ent_free(e->chunk);
   ent_free(e);
 }
 
@@ -694,6 +694,10 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->n_work = o->threads;
   e->work = ent_calloc((size_t)e->n_work, sizeof *e->work);
   if (!e->buf || !e->work || !e->rows || !e->unit_done) goto nomem;
+  if (e->q && e->n_work > 1) { /* the feed's chunks (ensemble_feed.c) */
+    e->n_chunk = ENT_FEED_CHUNKS * (size_t)e->n_work;
+    if (!(e->chunk = ent_calloc(e->n_chunk, sizeof *e->chunk))) goto nomem;
+  }
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
@@ -1014,7 +1018,7 @@ static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
   size_t nr;
   ent_status st = reduce_rest(e, recs, nu, &nr);
   if (nr < 8 && ent_qacc_exact(e->q)) {
-    /* few rows (thread 0 reducing a unit as it completes, a resumed
+    /* few rows (a step of few units, a resumed
      * forecast fed one unit at a time): the exact store's row buffer
      * keeps writing whole cache lines */
     size_t nc = n_cells(e);
@@ -1068,6 +1072,20 @@ ent_status ent_ensemble_sync(ent_ensemble *e) {
 
 /* ------------------------------------------------------------ steps */
 
+/* For ensemble_feed.c (ensemble_impl.h). */
+void ent_ensemble_member(const ent_ensemble *e, work *w, unsigned long ev,
+                         unsigned char *rec) {
+  evaluate(e, w, ev, rec);
+}
+ent_status ent_ensemble_reduce_unit(ent_ensemble *e, unsigned char *recs,
+                                    size_t *nr) {
+  return reduce_unit(e, recs, e->rows, nr);
+}
+void ent_ensemble_add_cells(ent_ensemble *e, size_t r0, size_t r1, size_t c0,
+                            size_t c1, uint64_t *tmp) {
+  add_cells(e, (const double *const *)e->rows + r0, r1 - r0, c0, c1, tmp);
+}
+
 /* Compute evaluations [first, first + n) into out (threads). */
 static void compute(ent_ensemble *e, unsigned long first, size_t n,
                     unsigned char *out) {
@@ -1081,82 +1099,6 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
              out + (size_t)k * e->rec_bytes);
   }
 }
-
-#ifdef _OPENMP
-/* compute_reduce's shared state; reduced, nr and st: busy's holder's. */
-typedef struct feed {
-  atomic_size_t next, rows_ready; /* members handed out; rows published */
-  atomic_flag busy;               /* held by the thread reducing units */
-  atomic_int finished;            /* threads past their last member */
-  size_t reduced, nr;             /* units reduced, rows made */
-  ent_status st;                  /* the first failure */
-} feed;
-
-/* The units complete after the last one reduced, in unit order, into all
- * but the cells' statistics, rows published; if no thread is at it. */
-static void feed_units(ent_ensemble *e, feed *f, size_t nu) {
-  if (atomic_flag_test_and_set_explicit(&f->busy, memory_order_acquire))
-    return;
-  size_t pu = e->per_unit, *u = &f->reduced;
-  for (; *u < nu && f->st == ENT_OK && atomic_load(&e->unit_done[*u]) == pu; ++*u)
-    f->st = reduce_unit(e, e->buf + *u * pu * e->rec_bytes, e->rows, &f->nr);
-  atomic_store_explicit(&f->rows_ready, f->nr, memory_order_release);
-  atomic_flag_clear_explicit(&f->busy, memory_order_release);
-}
-
-/* The published rows after *fed (at least `min`) into thread t of tn's
- * cells: a range cut at multiples of 8 (no cache line of two threads). */
-static void feed_cells(ent_ensemble *e, feed *f, int t, int tn, size_t *fed,
-                       size_t min, uint64_t *tmp) {
-  size_t ready = atomic_load_explicit(&f->rows_ready, memory_order_acquire);
-  if (ready <= *fed || ready - *fed < min) return;
-  size_t nc = n_cells(e);
-  size_t c0 = t == 0 ? 0 : (nc * (size_t)t / (size_t)tn) & ~(size_t)7;
-  size_t c1 = t == tn - 1 ? nc : (nc * (size_t)(t + 1) / (size_t)tn) & ~(size_t)7;
-  add_cells(e, (const double *const *)e->rows + *fed, ready - *fed, c0, c1, tmp);
-  *fed = ready;
-}
-
-/* Computes the units [first_unit, first_unit + nu) into e->buf on the
- * threads and reduces them as they complete: after each member, a thread
- * reduces the units then complete (feed_units) and adds their rows to its
- * own range of cells once ENT_ENS_FEED_ROWS wait; the last thread out adds
- * what the others could not yet take.  The same result as compute() then
- * reduce_units().  Not for a step that may be canceled nor for MPI ranks.
- * Returns the status of the first failed reduction (later units skipped). */
-static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
-                                 size_t nu) {
-  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
-  unsigned char *out = e->buf;
-  for (size_t u = 0; u < nu; u++) atomic_store(&e->unit_done[u], 0u);
-  for (int t = 0; t < e->n_work; t++) e->work[t].fed = 0;
-  ent_qacc_flush(e->q); /* rows a resumed forecast added one at a time */
-  feed f = {.busy = ATOMIC_FLAG_INIT, .st = ENT_OK};
-  atomic_init(&f.next, 0), atomic_init(&f.rows_ready, 0), atomic_init(&f.finished, 0);
-#pragma omp parallel num_threads(e->n_work)
-  {
-    int t = omp_get_thread_num(), tn = omp_get_num_threads();
-    work *w = &e->work[t];
-    for (;;) {
-      size_t k = atomic_fetch_add_explicit(&f.next, 1, memory_order_relaxed);
-      if (k >= n) break;
-      evaluate(e, w, first_unit * pu + k, out + k * rb);
-      atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
-      feed_units(e, &f, nu);
-      feed_cells(e, &f, t, tn, &w->fed, ENT_ENS_FEED_ROWS, w->qtmp);
-    }
-    feed_units(e, &f, nu);
-    feed_cells(e, &f, t, tn, &w->fed, 1, w->qtmp);
-    /* the last out: every member computed, no other thread at the feed */
-    if (atomic_fetch_add_explicit(&f.finished, 1, memory_order_acq_rel) + 1 == tn) {
-      feed_units(e, &f, nu);
-      for (int s = 0; s < tn; s++)
-        feed_cells(e, &f, s, tn, &e->work[s].fed, 1, w->qtmp);
-    }
-  }
-  return f.st;
-}
-#endif
 
 enum { CTRL_GO = 0, CTRL_STOP = 1 };
 
@@ -1180,7 +1122,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   ent_status st = ENT_OK;
 #ifdef _OPENMP
   if (e->size == 1 && !e->cancel && e->n_work > 1) {
-    st = compute_reduce(e, lo, nb);
+    st = ent_ensemble_compute_reduce(e, lo, nb);
     goto reduced;
   }
 #endif
