@@ -11,13 +11,13 @@
  * member, ent_sim_restart of the same sim for the next; ent_sim_step),
  * whose recorded values go straight into the member's record (ent_sim_set_sink
  * before the first step: the run's slots, member_point; ensemble.h).  A
- * step computes a batch of units: the units are
- * split over the MPI ranks in contiguous blocks and over each rank's
- * threads (OpenMP, dynamic schedule, one workspace per thread), the
- * records are gathered on rank 0 in unit order, and rank 0 reduces them
- * in unit order: first what is not per cell, unit by unit, then the
- * cells' statistics, each cell taking the step's samples in unit order
- * (on its threads, each a fixed range of cells).  Nothing in a member
+ * step computes a batch of units: split over the MPI ranks in contiguous
+ * blocks and over each rank's threads (OpenMP, dynamic schedule, one
+ * workspace per thread), gathered on rank 0, which reduces them in unit
+ * order: first what is not per cell, unit by unit, then the cells'
+ * statistics, each cell taking the samples in unit order (on the threads,
+ * each a range of cells; on one rank, as the units complete:
+ * ensemble_feed.c).  Nothing in a member
  * depends on which thread or rank computed it, and the order in which a
  * statistic takes the members is fixed, so the output is bit-identical
  * for any thread and rank count.
@@ -47,6 +47,8 @@
 
 #ifdef _OPENMP
 #include <omp.h>
+#else
+#define omp_get_thread_num() 0
 #endif
 #ifdef ENT_HAVE_MPI
 #include <dlfcn.h>
@@ -554,6 +556,7 @@ void ent_ensemble_destroy(ent_ensemble *e) {
   ent_free((void *)e->unit_done);
   ent_free(e->pend);
   ent_free(e->watch);
+  ent_free(e->chunk);
   ent_free(e);
 }
 
@@ -693,6 +696,10 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   e->n_work = o->threads;
   e->work = ent_calloc((size_t)e->n_work, sizeof *e->work);
   if (!e->buf || !e->work || !e->rows || !e->unit_done) goto nomem;
+  if (e->q && e->n_work > 1) { /* the feed's chunks (ensemble_feed.c) */
+    e->n_chunk = ENT_FEED_CHUNKS * (size_t)e->n_work;
+    if (!(e->chunk = ent_calloc(e->n_chunk, sizeof *e->chunk))) goto nomem;
+  }
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
@@ -1004,7 +1011,7 @@ static ent_status reduce_units(ent_ensemble *e, unsigned char *recs,
   size_t nr;
   ent_status st = reduce_rest(e, recs, nu, &nr);
   if (nr < 8 && ent_qacc_exact(e->q)) {
-    /* few rows (thread 0 reducing a unit as it completes, a resumed
+    /* few rows (a step of few units, a resumed
      * forecast fed one unit at a time): the exact store's row buffer
      * keeps writing whole cache lines */
     size_t nc = n_cells(e);
@@ -1058,6 +1065,20 @@ ent_status ent_ensemble_sync(ent_ensemble *e) {
 
 /* ------------------------------------------------------------ steps */
 
+/* For ensemble_feed.c (ensemble_impl.h). */
+void ent_ensemble_member(const ent_ensemble *e, work *w, unsigned long ev,
+                         unsigned char *rec) {
+  evaluate(e, w, ev, rec);
+}
+ent_status ent_ensemble_reduce_unit(ent_ensemble *e, unsigned char *recs,
+                                    size_t *nr) {
+  return reduce_unit(e, recs, e->rows, nr);
+}
+void ent_ensemble_add_cells(ent_ensemble *e, size_t r0, size_t r1, size_t c0,
+                            size_t c1, uint64_t *tmp) {
+  add_cells(e, (const double *const *)e->rows + r0, r1 - r0, c0, c1, tmp);
+}
+
 /* Compute evaluations [first, first + n) into out (threads). */
 static void compute(ent_ensemble *e, unsigned long first, size_t n,
                     unsigned char *out) {
@@ -1066,63 +1087,11 @@ static void compute(ent_ensemble *e, unsigned long first, size_t n,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(e->n_work)
 #endif
   for (long k = 0; k < nn; k++) {
-#ifdef _OPENMP
-    int t = omp_get_thread_num();
-#else
-    int t = 0;
-#endif
     if (canceled(e)) continue; /* the batch is dropped below */
-    evaluate(e, &e->work[t], first + (unsigned long)k,
+    evaluate(e, &e->work[omp_get_thread_num()], first + (unsigned long)k,
              out + (size_t)k * e->rec_bytes);
   }
 }
-
-#ifdef _OPENMP
-/* Computes the units [first_unit, first_unit + nu) into e->buf on the
- * threads and reduces each unit, in unit order, as soon as it and every
- * unit before it are computed, so that the reduction overlaps the
- * computing of later units.  Thread 0 is the reducer: after each member
- * it computes it reduces the units then complete (one thread, always the
- * same, keeps the statistics' working set in one core's cache).  The
- * units left when the threads join are reduced with every thread taking
- * a range of the cells (reduce_units).  Every result is the same as
- * compute() then reduce_units().  Not for a step that may be canceled
- * (its members must not be added) nor for MPI ranks (rank 0 reduces after
- * the gather).  Returns the status of the first failed reduction (later
- * units are skipped). */
-static ent_status compute_reduce(ent_ensemble *e, unsigned long first_unit,
-                                 size_t nu) {
-  size_t pu = e->per_unit, n = nu * pu, rb = e->rec_bytes;
-  unsigned char *out = e->buf;
-  for (size_t u = 0; u < nu; u++)
-    atomic_store_explicit(&e->unit_done[u], 0u, memory_order_relaxed);
-  atomic_size_t next = 0;
-  size_t red = 0; /* next unit to reduce: thread 0's */
-  ent_status st = ENT_OK;
-#pragma omp parallel num_threads(e->n_work)
-  {
-    int t = omp_get_thread_num();
-    work *w = &e->work[t];
-    for (;;) {
-      size_t k = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
-      if (k >= n) break;
-      evaluate(e, w, first_unit * pu + k, out + k * rb);
-      atomic_fetch_add_explicit(&e->unit_done[k / pu], 1u, memory_order_release);
-      if (t != 0) continue;
-      size_t end = red;
-      while (end < nu && atomic_load_explicit(&e->unit_done[end],
-                                              memory_order_acquire) == pu)
-        end++;
-      if (end > red && st == ENT_OK)
-        st = reduce_units(e, out + red * pu * rb, end - red, 0);
-      red = end;
-    }
-  }
-  if (red < nu && st == ENT_OK)
-    st = reduce_units(e, out + red * pu * rb, nu - red, 1);
-  return st;
-}
-#endif
 
 enum { CTRL_GO = 0, CTRL_STOP = 1 };
 
@@ -1146,7 +1115,7 @@ ent_status ent_ensemble_step(ent_ensemble *e, ent_diag *d) {
   ent_status st = ENT_OK;
 #ifdef _OPENMP
   if (e->size == 1 && !e->cancel && e->n_work > 1) {
-    st = compute_reduce(e, lo, nb);
+    st = ent_ensemble_compute_reduce(e, lo, nb);
     goto reduced;
   }
 #endif

@@ -8,6 +8,7 @@
 #define ENT_ENSEMBLE_IMPL_H
 
 #include <gsl/gsl_rng.h>
+#include <stdatomic.h>
 
 #include "ensemble/ensemble.h"
 #include "ensemble/sensitivity.h"
@@ -31,6 +32,15 @@ typedef struct work {
                           with, the cell's variable and year -- or none
                           (member_point) */
 } work;
+
+/* A chunk of cells fed by the threads of a step (ensemble_feed.c), one
+ * thread at a time; a cache line each. */
+enum { ENT_FEED_CHUNKS = 16 }; /* chunks per thread */
+typedef struct ent_feed_chunk {
+  atomic_flag busy;
+  atomic_size_t fed; /* rows of the step its cells took */
+  char pad[64 - sizeof(atomic_flag) - sizeof(atomic_size_t)];
+} ent_feed_chunk;
 
 /* One output cell of the series layout. */
 typedef struct cell {
@@ -113,10 +123,32 @@ struct ent_ensemble {
   size_t n_pend;
   work *work;
   int n_work;
+  ent_feed_chunk *chunk;  /* rank 0, threads: [ENT_FEED_CHUNKS n_work] */
+  size_t n_chunk;
 };
 
 /* Cell of (var, ent, year), or (size_t)-1. */
 ENT_LOCAL size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
                                    const char *ent, int year);
+
+/* ensemble.c's member and reduction, for ensemble_feed.c: evaluation ev
+ * into rec on workspace w; reduce_unit of the per_unit records at recs,
+ * its rows into e->rows from *nr; rows e->rows[r0..r1) into cells
+ * [c0, c1) (add_cells; tmp: the calling thread's qtmp). */
+ENT_LOCAL void ent_ensemble_member(const ent_ensemble *e, work *w,
+                                   unsigned long ev, unsigned char *rec);
+ENT_LOCAL ent_status ent_ensemble_reduce_unit(ent_ensemble *e,
+                                              unsigned char *recs, size_t *nr);
+ENT_LOCAL void ent_ensemble_add_cells(ent_ensemble *e, size_t r0, size_t r1,
+                                      size_t c0, size_t c1, uint64_t *tmp);
+/* Computes the units [first_unit, first_unit + nu) of a step on the
+ * threads (rank 0 of one, n_work > 1, OpenMP) and reduces them as they
+ * complete (ensemble_feed.c): the same result as computing them, then
+ * reducing them in unit order.  Not for a step that may be canceled.
+ * Returns the status of the first failed reduction (later units are
+ * skipped). */
+ENT_LOCAL ent_status ent_ensemble_compute_reduce(ent_ensemble *e,
+                                                 unsigned long first_unit,
+                                                 size_t nu);
 
 #endif /* ENT_ENSEMBLE_IMPL_H */
