@@ -3,8 +3,9 @@
  * statistics and sensitivity (docs/ensemble.md; public API in entente.h,
  * internal half in ensemble.h).
  *
- * A member (unit u) seeds a gsl_rng (MT19937) with ent_seed_derive(seed,
- * u), draws one uniform per uncertain number in declaration order (two
+ * A member (unit u) seeds its MT19937 stream (mt19937.h: GSL's
+ * gsl_rng_mt19937, its words made lazily) with ent_seed_derive(seed, u),
+ * draws one uniform per uncertain number in declaration order (two
  * vectors A and B with Sobol' indices), maps them through the inverse
  * CDFs, applies the values to its thread's value copy of the model and
  * runs the unchanged simulation (ent_sim_start for the thread's first
@@ -520,7 +521,6 @@ static void free_work(ent_ensemble *e) {
   for (int t = 0; e->work && t < e->n_work; t++) {
     ent_sim_destroy(e->work[t].sim); /* before its model */
     ent_model_destroy(e->work[t].model);
-    if (e->work[t].rng) gsl_rng_free(e->work[t].rng);
     ent_free(e->work[t].u);
     ent_free(e->work[t].x);
     ent_free(e->work[t].qtmp);
@@ -703,14 +703,13 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   for (int t = 0; t < e->n_work; t++) {
     work *w = &e->work[t];
     w->model = ent_model_clone(m);
-    w->rng = gsl_rng_alloc(gsl_rng_mt19937);
     w->u = ent_calloc(2 * e->d + 1, sizeof(double));
     w->x = ent_calloc(e->d + 1, sizeof(double));
     w->name = ent_calloc(e->S + 1, sizeof *w->name);
     if (e->q && !(w->qtmp = ent_mallocarray(ent_qacc_block_scratch(e->q),
                                             sizeof *w->qtmp)))
       goto nomem;
-    if (!w->model || !w->rng || !w->u || !w->x || !w->name) goto nomem;
+    if (!w->model || !w->u || !w->x || !w->name) goto nomem;
   }
   *out = e;
   return ENT_OK;
@@ -793,9 +792,9 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   unsigned char *cls = rec_classes(e, rec);
   memset(cls, ENT_CLASS_NONE, e->n_dyads);
   /* the member's stream: (seed, unit) only */
-  gsl_rng_set(w->rng, (unsigned long)ent_seed_derive(e->o.seed, unit));
+  ent_mt_set(&w->rng, (unsigned long)ent_seed_derive(e->o.seed, unit));
   size_t nu = e->o.sobol ? 2 * d : d;
-  for (size_t i = 0; i < nu; i++) w->u[i] = gsl_rng_uniform_pos(w->rng);
+  for (size_t i = 0; i < nu; i++) w->u[i] = ent_mt_uniform_pos(&w->rng);
   for (size_t i = 0; i < d; i++) {
     /* k: 0 = A, 1 = B, 2 + j = A with column j from B */
     double u = w->u[i];
@@ -809,9 +808,9 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   w->ro = e->ro;
   int32_t drawn = e->ro.both_as == ENT_ISSUE_SMP ? 1 : 0;
   if (e->draw_models) {
-    gsl_rng_set(w->rng, (unsigned long)ent_seed_derive(
+    ent_mt_set(&w->rng, (unsigned long)ent_seed_derive(
                             e->o.seed ^ 0x6D6F64656C5EEDull, unit));
-    drawn = gsl_rng_uniform(w->rng) < e->p_smp;
+    drawn = ent_mt_uniform(&w->rng) < e->p_smp;
     w->ro.both_as = drawn ? ENT_ISSUE_SMP : ENT_ISSUE_EUM;
   }
   memcpy(rec + 4, &drawn, sizeof drawn);

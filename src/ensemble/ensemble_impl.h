@@ -7,10 +7,10 @@
 #ifndef ENT_ENSEMBLE_IMPL_H
 #define ENT_ENSEMBLE_IMPL_H
 
-#include <gsl/gsl_rng.h>
 #include <stdatomic.h>
 
 #include "ensemble/ensemble.h"
+#include "ensemble/mt19937.h"
 #include "ensemble/sensitivity.h"
 #include "ensemble/stats.h"
 
@@ -20,7 +20,7 @@
 typedef struct work {
   ent_model *model;
   ent_run_opts ro;    /* the ensemble's, with this member's drawn model */
-  gsl_rng *rng;
+  ent_mt rng;         /* the member's streams (MT19937, GSL's seeding) */
   double *u;  /* [2d] uniforms (A then B) */
   double *x;  /* [d] inputs of the evaluation */
   uint64_t *qtmp; /* rank 0: ent_qacc_block_scratch keys (add_cells) */

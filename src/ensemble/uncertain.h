@@ -5,7 +5,7 @@
  *
  * A member of an ensemble (ensemble.c) is the model with every uncertain
  * number drawn.  Draws go through uniforms: u_k in (0, 1) from the
- * member's own gsl_rng, x_k = F_k^-1(u_k) by inversion of the CDF of
+ * member's own MT19937 stream, x_k = F_k^-1(u_k) by inversion of the CDF of
  * number k.  So one member consumes exactly one uniform per uncertain
  * number, in the scenario's declared order, and a design of uniforms
  * (Saltelli's for Sobol' indices) maps to inputs column by column.

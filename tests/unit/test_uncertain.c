@@ -7,11 +7,13 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
 
 #include "input/scenario.h"
 #include "sim/sim.h"
 #include "testutil.h"
 #include "ensemble/uncertain.h"
+#include "ensemble/mt19937.h"
 
 
 static void test_quantiles(void **state) {
@@ -237,6 +239,51 @@ static void test_variants(void **state) {
   ent_diag_destroy(d);
 }
 
+/* The lazy MT19937 gives GSL's words and doubles for the same seeds: word
+ * by word across the lazy first block's end (226, 227), the first block's
+ * end (623, 624) and later blocks, after a re-seed mid-block (as a thread
+ * seeds member after member), and the doubles the forecast reads. */
+static void test_mt19937_gsl(void **state) {
+  (void)state;
+  const unsigned long seeds[] = {
+      0, 1, 2, 4357, 5489, 0xffffffffUL, 0x100000000UL, 0x100000005UL,
+      0xdeadbeefcafef00dUL, (unsigned long)ent_seed_derive(1, 0),
+      (unsigned long)ent_seed_derive(1, 9999),
+      (unsigned long)ent_seed_derive(42, 123456)};
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
+  ent_mt g;
+  /* a stale state first: the set must not depend on it */
+  ent_mt_set(&g, 7);
+  for (int i = 0; i < 700; i++) (void)ent_mt_get(&g);
+  for (size_t s = 0; s < sizeof seeds / sizeof *seeds; s++) {
+    gsl_rng_set(r, seeds[s]);
+    ent_mt_set(&g, seeds[s]);
+    for (int i = 0; i < 2000; i++) {
+      uint32_t want = (uint32_t)gsl_rng_get(r), got = ent_mt_get(&g);
+      if (want != got) fail_msg("seed %lu word %d: %u != %u", seeds[s], i,
+                                (unsigned)got, (unsigned)want);
+    }
+    /* re-seeded after 1 to 300 words of a stream, as the members do */
+    for (int stop = 1; stop <= 300; stop += 23) {
+      gsl_rng_set(r, seeds[s] + (unsigned long)stop);
+      ent_mt_set(&g, seeds[s] + (unsigned long)stop);
+      for (int i = 0; i < stop; i++) (void)ent_mt_get(&g);
+      for (int i = 0; i < stop; i++) (void)gsl_rng_get(r);
+      gsl_rng_set(r, seeds[s]);
+      ent_mt_set(&g, seeds[s]);
+      for (int i = 0; i < 260; i++) {
+        double a = gsl_rng_uniform_pos(r), b = ent_mt_uniform_pos(&g);
+        assert_memory_equal(&a, &b, sizeof a);
+        assert_true(b > 0.0 && b < 1.0);
+      }
+      double a = gsl_rng_uniform(r), b = ent_mt_uniform(&g);
+      assert_memory_equal(&a, &b, sizeof a);
+    }
+  }
+  gsl_rng_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_quantiles),
@@ -244,6 +291,7 @@ int main(void) {
       cmocka_unit_test(test_nominal),
       cmocka_unit_test(test_clone_apply),
       cmocka_unit_test(test_variants),
+      cmocka_unit_test(test_mt19937_gsl),
   };
   return cmocka_run_group_tests_name("uncertain", tests, NULL, NULL);
 }
