@@ -33,8 +33,9 @@ ENT_LOCAL void ent_eum_sums_votes(size_t n, const double *x, const double *UT,
  * EUM_SUMS_SMALL actors in one sweep over the voters, each term w_k
  * (u_k(x_j) - u_k(x_i)) computed once for the votes and for G, the vote
  * sums advancing while G's chain of additions waits on its latency (with
- * AVX: every ordered pair a lane of a 4-lane vector); the bits of the two
- * separate sums. */
+ * AVX: every ordered pair of different actors a lane of a 4-lane vector,
+ * G's chain without the (a, a) terms); the bits of the two separate
+ * sums. */
 ENT_LOCAL double ent_eum_sums_pass(size_t n, const double *x,
                                    const double *UT, const double *wt,
                                    int global, double *P);
