@@ -49,6 +49,12 @@ struct ent_eum_work {
   uint64_t *hashes;     /* [cap_hashes] position hashes per round (runs) */
   size_t cap_hashes;
   ent_eum_hist *spare;  /* a history to fill again (ent_eum_work_recycle) */
+  /* the last run's inputs and history (ent_eum_run_work), when memo_ok */
+  ent_eum_hist *memo;
+  double *memo_in;      /* [3 * cap] capabilities, saliences, positions */
+  ent_eum_opts memo_opts;
+  size_t memo_n;
+  int memo_ref, memo_ok;
   const double *med_x;  /* x whose weighted median is med, or NULL */
   double med;
 };
@@ -116,7 +122,8 @@ static size_t hist_bytes(const ent_eum_hist *h) {
 
 size_t ent_eum_work_size(const ent_eum_work *w) {
   return w ? w->bytes + w->cap_hashes * sizeof *w->hashes +
-                 hist_bytes(w->spare)
+                 hist_bytes(w->spare) + hist_bytes(w->memo) +
+                 (w->memo_in ? 3 * w->cap * sizeof(double) : 0)
            : 0;
 }
 
@@ -144,6 +151,8 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_eum_hist_free(w->spare);
+  ent_eum_hist_free(w->memo);
+  ent_free(w->memo_in);
   ent_free(w);
 }
 
@@ -750,6 +759,8 @@ void ent_eum_work_recycle(ent_eum_work *w, ent_eum_hist *h) {
 /* A history for n actors and up to T rounds, as freshly allocated: the
  * workspace's spare when it fits (its arrays kept, every other field and
  * last_a, last_b cleared), else a new one.  NULL when out of memory. */
+static ent_eum_hist *hist_new(size_t n, size_t T);
+
 static ent_eum_hist *hist_take(ent_eum_work *w, size_t n, size_t T) {
   ent_eum_hist *h = w->spare;
   w->spare = NULL;
@@ -772,7 +783,12 @@ static ent_eum_hist *hist_take(ent_eum_work *w, size_t n, size_t T) {
     return h;
   }
   ent_eum_hist_free(h);
-  h = ent_calloc(1, sizeof *h);
+  return hist_new(n, T);
+}
+
+/* A new history for n actors and up to T rounds (NULL: out of memory). */
+static ent_eum_hist *hist_new(size_t n, size_t T) {
+  ent_eum_hist *h = ent_calloc(1, sizeof *h);
   if (!h) return NULL;
   h->n = n;
   h->cap_rounds = T;
@@ -817,6 +833,79 @@ static double initial_range(const ent_eum_opts *o, const double *x, size_t n) {
   return hi - lo;
 }
 
+/* Copy the played part of history s into d (as many actors; d holds at
+ * least s's rounds).  Returns 0, or -1 if d's moves cannot grow. */
+static int hist_copy(ent_eum_hist *d, const ent_eum_hist *s) {
+  size_t n = s->n, T = (size_t)s->n_rounds;
+  if (s->n_moves > d->cap_moves) {
+    ent_eum_move *nm = ent_realloc(d->moves, s->n_moves * sizeof *nm);
+    if (!nm) return -1;
+    d->moves = nm;
+    d->cap_moves = s->n_moves;
+  }
+  memcpy(d->x, s->x, (T + 1) * n * sizeof *d->x);
+  memcpy(d->r, s->r, T * n * sizeof *d->r);
+  memcpy(d->mean, s->mean, (T + 1) * sizeof *d->mean);
+  memcpy(d->median, s->median, (T + 1) * sizeof *d->median);
+  if (s->n_moves) memcpy(d->moves, s->moves, s->n_moves * sizeof *d->moves);
+  memcpy(d->region, s->region, T * n * n);
+  memcpy(d->last_a, s->last_a, n * n * sizeof *d->last_a);
+  memcpy(d->last_b, s->last_b, n * n * sizeof *d->last_b);
+  d->n_rounds = s->n_rounds;
+  d->range = s->range;
+  d->n_moves = s->n_moves;
+  d->stopped = s->stopped;
+  d->cycle_start = s->cycle_start;
+  d->cycle_period = s->cycle_period;
+  d->median_min = s->median_min;
+  d->median_max = s->median_max;
+  d->converged = s->converged;
+  return 0;
+}
+
+/* Runs this short are kept for the next run on the same workspace: in a
+ * forecast an issue's run often has exactly the inputs of the one before
+ * (10 % of the built-in forecast's runs: a year's positions, capabilities
+ * and saliences as the last year's).  A run is a function of its inputs
+ * alone, so the kept history is what the run would compute, bit for
+ * bit. */
+#define EUM_MEMO_ROUNDS 16
+
+/* 1 if the workspace kept a run with exactly these inputs (the same bits:
+ * -0 and +0 differ, so such a run is computed again). */
+static int memo_same(const ent_eum_work *w, const ent_eum_problem *pb,
+                     const ent_eum_opts *o, const double *x0) {
+  size_t n = pb->n;
+  return w->memo_ok && w->memo_n == n && w->memo_ref == w->reference &&
+         !memcmp(&w->memo_opts, o, sizeof *o) &&
+         !memcmp(w->memo_in, pb->cap, n * sizeof *x0) &&
+         !memcmp(w->memo_in + n, pb->sal, n * sizeof *x0) &&
+         !memcmp(w->memo_in + 2 * n, x0, n * sizeof *x0);
+}
+
+/* Keep run h and its inputs (nothing is kept if memory is short). */
+static void memo_keep(ent_eum_work *w, const ent_eum_problem *pb,
+                      const ent_eum_opts *o, const double *x0,
+                      const ent_eum_hist *h) {
+  size_t n = pb->n, T = (size_t)o->rounds;
+  w->memo_ok = 0;
+  if (T > EUM_MEMO_ROUNDS) return;
+  if (w->memo && (w->memo->n != n || w->memo->cap_rounds < T)) {
+    ent_eum_hist_free(w->memo);
+    w->memo = NULL;
+  }
+  if (!w->memo_in) w->memo_in = ent_mallocarray(3 * w->cap, sizeof *x0);
+  if (!w->memo) w->memo = hist_new(n, EUM_MEMO_ROUNDS);
+  if (!w->memo_in || !w->memo || hist_copy(w->memo, h)) return;
+  memcpy(w->memo_in, pb->cap, n * sizeof *x0);
+  memcpy(w->memo_in + n, pb->sal, n * sizeof *x0);
+  memcpy(w->memo_in + 2 * n, x0, n * sizeof *x0);
+  w->memo_opts = *o;
+  w->memo_n = n;
+  w->memo_ref = w->reference;
+  w->memo_ok = 1;
+}
+
 ent_status ent_eum_run(const ent_eum_problem *pb, const ent_eum_opts *o,
                        const double *x0, ent_eum_hist **out) {
   *out = NULL;
@@ -841,6 +930,11 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
   size_t T = (size_t)o->rounds;
   ent_eum_hist *h = hist_take(w, n, T);
   if (!h) goto nomem;
+  if (memo_same(w, pb, o, x0)) { /* the last run again */
+    if (hist_copy(h, w->memo)) goto nomem;
+    *out = h;
+    return ENT_OK;
+  }
   if (w->cap_hashes < T + 1) { /* grows once per workspace and round limit */
     uint64_t *nh = ent_realloc(w->hashes, (T + 1) * sizeof *nh);
     if (!nh) goto nomem;
@@ -931,6 +1025,7 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
                  h->stopped == ENT_EUM_STOPPED_NO_MOVE ||
                  h->stopped == ENT_EUM_STOPPED_MEDIAN_STABLE ||
                  h->cycle_period == 1;
+  memo_keep(w, pb, o, x0, h);
   *out = h;
   return ENT_OK;
 nomem:
