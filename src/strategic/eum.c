@@ -41,6 +41,7 @@ struct ent_eum_work {
   int *btype;   /* [n] */
   double *bkey, *bpos, *ba, *bb; /* [n] */
   double *uq;   /* [n] per-actor 2 - 4 (1/2)^r_i of the decision pass */
+  double *dm;   /* [n*n] d_ij = clamp01(|x_i - x_j| / R) (fast path) */
   int threads;  /* threads for the O(n^3) sums and the decisions at
                    n >= EUM_PAR_MIN (1 by default) */
   int reference;/* 1: every EU term evaluated as eu() writes it (the
@@ -78,9 +79,10 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->U = ent_mallocarray(n * n, sizeof(double));
   w->UT = ent_mallocarray(n * n, sizeof(double));
   w->P = ent_mallocarray(n * n, sizeof(double));
+  w->dm = ent_mallocarray(n * n, sizeof(double));
   double **vec[] = {&w->w, &w->rho, &w->r, &w->D, &w->R,
                     &w->xalt, &w->bkey, &w->bpos, &w->ba, &w->bb, &w->uq};
-  int ok = w->U && w->UT && w->P;
+  int ok = w->U && w->UT && w->P && w->dm;
   for (size_t k = 0; k < sizeof vec / sizeof vec[0]; k++) {
     *vec[k] = ent_mallocarray(n, sizeof(double));
     ok = ok && *vec[k];
@@ -96,7 +98,7 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
     ent_eum_work_free(w);
     return NULL;
   }
-  w->bytes = sizeof *w + 3 * n * n * sizeof(double) +
+  w->bytes = sizeof *w + 4 * n * n * sizeof(double) +
              sizeof vec / sizeof vec[0] * n * sizeof(double) +
              2 * n * sizeof(size_t) + 3 * n * sizeof(int) +
              n * sizeof *w->mv;
@@ -132,6 +134,7 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->U);
   ent_free(w->UT);
   ent_free(w->P);
+  ent_free(w->dm);
   ent_free(w->w);
   ent_free(w->rho);
   ent_free(w->r);
@@ -247,13 +250,12 @@ static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
  * utility of a position an earlier actor holds is copied: u_k(x_rep[a])
  * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
  * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike). */
-static void utilities_row(size_t n, const double *x, double range,
-                          const double *rho, double *UT, size_t a,
-                          const int *rep) {
+static void utilities_row(size_t n, const double *dm, const double *rho,
+                          double *UT, size_t a, const int *rep) {
   UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : ent_eum_pow(0.0, rho[a]);
   int dup_a = rep && (size_t)rep[a] < a;
   for (size_t k = a + 1; k < n; k++) {
-    double d = clamp01(fabs(x[k] - x[a]) / range);
+    double d = dm[a * n + k];
     double uk, ua; /* u_k(x_a) and u_a(x_k) */
     if (d == 0.0 || d == 1.0) {
       uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : ent_eum_pow(d, rho[k]);
@@ -278,7 +280,8 @@ static void utilities_row(size_t n, const double *x, double range,
  * calls pow for every entry).  Rows on `threads` threads at large n. */
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
-                           int fast, int threads, const int *rep) {
+                           int fast, int threads, const int *rep,
+                           const double *dm) {
   if (!fast) {
     for (size_t a = 0; a < n; a++)
       for (size_t k = 0; k < n; k++) {
@@ -291,11 +294,17 @@ static void fill_utilities(size_t n, const double *x, double range,
   if (threads > 1 && n >= EUM_PAR_MIN) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
     for (size_t a = 0; a < n; a++)
-      utilities_row(n, x, range, rho, UT, a, NULL);
+      utilities_row(n, dm, rho, UT, a, NULL);
     return;
   }
 #endif
-  for (size_t a = 0; a < n; a++) utilities_row(n, x, range, rho, UT, a, rep);
+  size_t k = 0;
+  while (k < n && rho[k] == 1.0) k++;
+  if (k == n) { /* exponents 1 (the risk pass): u_k(x_a) = d_ka */
+    memcpy(UT, dm, n * n * sizeof *UT);
+    return;
+  }
+  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -413,7 +422,7 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
   fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
-                 w->rep);
+                 w->rep, w->dm);
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
@@ -450,12 +459,11 @@ static double security(const eu_ctx *c, size_t n, size_t i, const double *P) {
 /* security() of the fast path at Q = 1 without calls: eu()'s operations at
  * rho = 1 in its order, less "- Q Uq" = "- +0" (no value changes). */
 static double security_linear(const eu_ctx *c, size_t n, size_t i,
-                              const double *P) {
-  const double *x = c->x;
-  double s = c->sal[i], range = c->range, D = 0.0;
+                              const double *P, const double *dm) {
+  double s = c->sal[i], D = 0.0;
   for (size_t j = 0; j < n; j++) {
     if (j == i) continue;
-    double d = clamp01(fabs(x[j] - x[i]) / range);
+    double d = dm[i * n + j]; /* clamp01(|x_j - x_i| / R) */
     double Us = 2.0 - 4.0 * (0.5 - 0.5 * d);
     double Uf = 2.0 - 4.0 * (0.5 + 0.5 * d);
     double p = P[j * n + i];
@@ -641,6 +649,89 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   }
 }
 
+/* decide_row's fast path for n <= EUM_ROW_SHARE (not degenerate), the
+ * same operations on the same values: first the row's powers -- Us and
+ * Uf of each counterpart at another position, once a position (a later
+ * actor at the same position has the same d and exponent r_i) -- in a
+ * loop that keeps little alive across the calls, then a_ij, b_ij, the
+ * regions and the offers with no call (but b_exponent=own's).  Row d of
+ * the distances from `dm`. */
+static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
+                            size_t i, ent_eum_trace *tr, ent_eum_work *w) {
+  const eu_ctx c = *cp;
+  const double *x = c.x, *dm = w->dm + i * n, *P = w->P, *r = w->r;
+  const int *rep = w->rep;
+  const double xi = x[i], ri = r[i], uqi = w->uq[i];
+  double us[EUM_ROW_SHARE], uf[EUM_ROW_SHARE];
+  for (size_t j = 0; j < n; j++)
+    if (j != i && !(xi == x[j]) && (size_t)rep[j] == j)
+      eu_success_failure(dm[j], ri, &us[j], &uf[j], 0);
+  uint8_t *treg = tr ? tr->region : NULL;
+  double *ta = tr ? tr->a : NULL, *tb = tr ? tr->b : NULL;
+  double *tc = tr ? tr->c : NULL;
+  int best = -1, btype = 0;
+  double bkey = 0.0, bpos = 0.0, ba = 0.0, bb = 0.0;
+  for (size_t j = 0; j < n; j++) {
+    size_t ij = i * n + j;
+    if (j == i || xi == x[j]) {
+      if (treg) treg[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
+      if (ta) ta[ij] = 0.0;
+      if (tb) tb[ij] = 0.0;
+      if (tc) tc[ij] = 0.0;
+      continue;
+    }
+    double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
+    double a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi), b;
+    double rb = o->b_own ? r[j] : ri;
+    if (rb != ri) {
+      eu_success_failure(d, rb, &Us, &Uf, 0);
+      b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+    } else {
+      b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+    }
+    ent_eum_region reg = classify(a, b);
+    if (treg) treg[ij] = (uint8_t)reg;
+    if (ta) ta[ij] = a;
+    if (tb) tb[ij] = b;
+    if (tc) tc[ij] = eu(&c, j, i, P[j * n + i], r[j]);
+    int type; /* as decide_row ranks the offers */
+    double pos, key;
+    if (reg == ENT_REGION_CONFRONT_I_MOVES) {
+      type = ENT_MOVE_CONFLICT;
+      pos = x[j];
+      key = fabs(x[j] - xi);
+    } else if (reg == ENT_REGION_COMPROMISE_I_MOVES) {
+      type = ENT_MOVE_COMPROMISE;
+      pos = xi + (x[j] - xi) * (fabs(a) / b);
+      key = o->least_move ? fabs(pos - xi)
+                          : (fabs(a) * xi + fabs(b) * x[j]) /
+                                (fabs(a) + fabs(b));
+    } else if (reg == ENT_REGION_CAPITULATE_I_MOVES && o->capitulation) {
+      type = ENT_MOVE_CAPITULATION;
+      pos = x[j];
+      key = fabs(x[j] - xi);
+    } else {
+      continue;
+    }
+    if (best < 0 || type < btype || (type == btype && key < bkey)) {
+      best = (int)j;
+      btype = type;
+      bkey = key;
+      bpos = pos;
+      ba = a;
+      bb = b;
+    }
+  }
+  w->best[i] = best;
+  if (best >= 0) {
+    w->btype[i] = btype;
+    w->bkey[i] = bkey;
+    w->bpos[i] = bpos;
+    w->ba[i] = ba;
+    w->bb[i] = bb;
+  }
+}
+
 /* Long: one round of the model in the specification's order (eum.md s3:
  * risk pass, probabilities, expected utilities, offers, decisions), with
  * the fast kernel and its exact fallback side by side; splitting it would
@@ -665,11 +756,15 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
                          : ent_eum_weighted_median(pb, x, w);
   w->med_x = NULL;
 
-  if (!w->reference && !degenerate) /* first actor at each position */
-    for (size_t a = 0; a < n; a++) {
+  if (!w->reference && !degenerate) /* first actor at each position, and */
+    for (size_t a = 0; a < n; a++) { /* the distances (|x_a - x_k| alike) */
       size_t b = 0;
       while (b < a && !(x[b] == x[a])) b++;
       w->rep[a] = (int)b;
+      double *da = w->dm + a * n;
+      da[a] = 0.0;
+      for (size_t k = a + 1; k < n; k++)
+        da[k] = w->dm[k * n + a] = clamp01(fabs(x[k] - x[a]) / range);
     }
   /* Step 1: risk pass, all exponents 1. */
   if (!degenerate) {
@@ -678,7 +773,8 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
     if (tr) tr->G_risk = G;
     eu_ctx c = {x, pb->sal, range, o->Q, mu};
     if (!w->reference && o->Q == 1.0)
-      for (size_t i = 0; i < n; i++) w->D[i] = security_linear(&c, n, i, w->P);
+      for (size_t i = 0; i < n; i++)
+        w->D[i] = security_linear(&c, n, i, w->P, w->dm);
     else
       for (size_t i = 0; i < n; i++) w->D[i] = security(&c, n, i, w->P);
     risk_from_security(n, w->D, w->R, w->r);
@@ -709,7 +805,10 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   } else
 #endif
   {
-    for (size_t i = 0; i < n; i++) decide_row(o, &c, n, i, degenerate, tr, w);
+    if (!w->reference && !degenerate && n <= EUM_ROW_SHARE)
+      for (size_t i = 0; i < n; i++) decide_row_fast(o, &c, n, i, tr, w);
+    else
+      for (size_t i = 0; i < n; i++) decide_row(o, &c, n, i, degenerate, tr, w);
   }
   /* Step 3: apply every accepted offer at once. */
   for (size_t i = 0; i < n; i++) {
