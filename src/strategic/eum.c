@@ -442,7 +442,7 @@ static double prepare_pass(size_t n, const double *x, double range,
   } else
 #endif
   {
-    G = ent_eum_sums_pass(n, x, w->UT, w->w, !per_pair, w->P);
+    return ent_eum_sums_probs(n, x, w->UT, w->w, !per_pair, w->P);
   }
   probabilities_from_sums(n, x, per_pair, G, w->P);
   return G;
@@ -543,7 +543,8 @@ static void risk_own_positions(size_t n, const double *x, double range,
 }
 
 /* Classify (a, b) from i's view (section 4 table, strict inequalities). */
-static ent_eum_region classify(double a, double b) {
+static inline __attribute__((always_inline)) ent_eum_region
+classify(double a, double b) {
   if (a > 0.0 && b > 0.0)
     return b > a ? ENT_REGION_CONFRONT_I_MOVES : ENT_REGION_CONFRONT_J_MOVES;
   if (a < 0.0 && b > 0.0) {

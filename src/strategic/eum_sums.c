@@ -459,7 +459,7 @@ lanes_rows(size_t n, size_t nv, const double *u, __m256d w,
 
 __attribute__((target("avx"))) static double
 pass_lanes_avx(size_t n, const double *x, const double *UT, const double *wt,
-               int global, double *P) {
+               int global, double *P, int probs) {
   enum { MAXP = EUM_SUMS_SMALL };
   size_t m = n - 1, nv = (m + 3) / 4, mp = 4 * nv; /* lanes of a row */
   double u[MAXP + 8], acc[MAXP * MAXP], t[MAXP * MAXP + 4];
@@ -501,38 +501,75 @@ pass_lanes_avx(size_t n, const double *x, const double *UT, const double *wt,
     }
     for (; q < nm; q++) G += t[q];
   }
-  for (size_t a = 0; a < n; a++) {
-    const double *pa = acc + a * mp;
-    double *o = P + a * n;
-    for (size_t b = 0; b < a; b++) o[b] = pa[b];
-    o[a] = 0.0;
-    for (size_t b = a + 1; b < n; b++) o[b] = pa[b - 1];
-  }
+  for (size_t a = 0; a < n; a++) P[a * n + a] = 0.0;
   for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++)
-      if (x[i] == x[j]) P[i * n + j] = P[j * n + i] = 0.0;
+    for (size_t j = i + 1; j < n; j++) {
+      /* lane j - 1 of row i, lane i of row j */
+      double pos = acc[i * mp + j - 1], neg = acc[j * mp + i];
+      if (x[i] == x[j]) {
+        pos = neg = 0.0;
+      } else if (probs) { /* as divide() */
+        double den = global ? G : pos + neg;
+        if (den > 0.0) {
+          pos = pos / den;
+          neg = neg / den;
+        } else {
+          pos = neg = 0.0;
+        }
+      }
+      P[i * n + j] = pos;
+      P[j * n + i] = neg;
+    }
   return G;
 }
 #endif
 
 /* Both sums below EUM_SUMS_SMALL actors: pass_lanes_avx where it runs and
- * its sums are finite, else pass_small (see pass_lanes_avx). */
+ * its sums are finite, else pass_small (see pass_lanes_avx); with
+ * `probs`, P(i, j) as divide() makes them. */
 static double pass_below(size_t n, const double *x, const double *UT,
-                         const double *wt, int global, double *P, int simd) {
+                         const double *wt, int global, double *P, int simd,
+                         int probs);
+
+/* P(i, j) from the raw sums: pos / den and neg / den for the pairs at
+ * different positions, den = G, or pos + neg when not `global`; 0 where
+ * den is not > 0. */
+static void divide(size_t n, const double *x, int global, double G,
+                   double *P) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      if (x[i] == x[j]) continue; /* 0 already */
+      double pos = P[i * n + j], neg = P[j * n + i];
+      double den = global ? G : pos + neg;
+      if (den > 0.0) {
+        P[i * n + j] = pos / den;
+        P[j * n + i] = neg / den;
+      } else {
+        P[i * n + j] = P[j * n + i] = 0.0;
+      }
+    }
+}
+
+static double pass_below(size_t n, const double *x, const double *UT,
+                         const double *wt, int global, double *P, int simd,
+                         int probs) {
 #if EUM_SUMS_X86
   if (simd && n >= 2 && have_avx()) {
-    double G = pass_lanes_avx(n, x, UT, wt, global, P);
+    double G = pass_lanes_avx(n, x, UT, wt, global, P, probs);
     if (!global || isfinite(G)) return G;
   }
 #endif
   (void)simd;
-  return pass_small(n, x, UT, wt, global, P);
+  double G = pass_small(n, x, UT, wt, global, P);
+  if (probs) divide(n, x, global, G, P);
+  return G;
 }
 
 double ent_eum_sums_pass_with(size_t n, const double *x, const double *UT,
                               const double *wt, int global, double *P,
                               int simd) {
-  if (n < EUM_SUMS_SMALL) return pass_below(n, x, UT, wt, global, P, simd);
+  if (n < EUM_SUMS_SMALL)
+    return pass_below(n, x, UT, wt, global, P, simd, 0);
   double G = global ? ent_eum_sums_global_with(n, UT, wt, simd) : 0.0;
   ent_eum_sums_votes_with(n, x, UT, wt, P, simd);
   return G;
@@ -540,8 +577,16 @@ double ent_eum_sums_pass_with(size_t n, const double *x, const double *UT,
 
 double ent_eum_sums_pass(size_t n, const double *x, const double *UT,
                          const double *wt, int global, double *P) {
-  if (n < EUM_SUMS_SMALL) return pass_below(n, x, UT, wt, global, P, 1);
+  if (n < EUM_SUMS_SMALL) return pass_below(n, x, UT, wt, global, P, 1, 0);
   double G = global ? ent_eum_sums_global(n, UT, wt) : 0.0;
   ent_eum_sums_votes(n, x, UT, wt, P);
+  return G;
+}
+
+double ent_eum_sums_probs(size_t n, const double *x, const double *UT,
+                          const double *wt, int global, double *P) {
+  if (n < EUM_SUMS_SMALL) return pass_below(n, x, UT, wt, global, P, 1, 1);
+  double G = ent_eum_sums_pass(n, x, UT, wt, global, P);
+  divide(n, x, global, G, P);
   return G;
 }

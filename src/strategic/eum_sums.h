@@ -40,6 +40,14 @@ ENT_LOCAL double ent_eum_sums_pass(size_t n, const double *x,
                                    const double *UT, const double *wt,
                                    int global, double *P);
 
+/* ent_eum_sums_pass, then the probabilities of the pairs at different
+ * positions: P[i*n + j] = pos / den and P[j*n + i] = neg / den with den =
+ * G (`global`) or pos + neg, both 0 where den is not > 0 (eum.md section
+ * 3); below EUM_SUMS_SMALL actors in the same sweep. */
+ENT_LOCAL double ent_eum_sums_probs(size_t n, const double *x,
+                                    const double *UT, const double *wt,
+                                    int global, double *P);
+
 /* The same with the vector kernels (simd = 1, where the CPU has AVX) or
  * the plain ones (simd = 0), at any n: for tests, which check that both
  * give the specification's bits. */
