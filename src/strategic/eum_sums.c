@@ -432,6 +432,15 @@ static double pass_small(size_t n, const double *x, const double *UT,
  * caller then recomputes with pass_small, which keeps the specification's
  * bits for those.  Lanes past n - 1 read zero utilities; their sums and
  * terms are never used.  Returns G (0 unless `global`). */
+/* mask ? lo : hi lane by lane (the mask's sign bits), one BLENDVPD: GCC
+ * 12 turns _mm256_blendv_pd into a branch per lane here. */
+__attribute__((target("avx"))) static inline __m256d
+select_pd(__m256d mask, __m256d lo, __m256d hi) {
+  __m256d r;
+  __asm__("vblendvpd %3, %2, %1, %0" : "=x"(r) : "x"(hi), "x"(lo), "x"(mask));
+  return r;
+}
+
 /* One voter's rows of pass_lanes_avx with nv vectors a row (a constant
  * where it is inlined, so that the loop over them unrolls): the vote sums
  * into acc (rows of 4 nv lanes), |v| into t (rows of m = n - 1 lanes,
@@ -444,16 +453,34 @@ lanes_rows(size_t n, size_t nv, const double *u, __m256d w,
     const __m256d ua = _mm256_broadcast_sd(u + a);
     double *pa = acc + a * 4 * nv, *ta = t + a * (n - 1);
     for (size_t q = 0; q < nv; q++) {
-      /* (lo & sel) | (hi & ~sel): GCC turns a BLENDVPD of these into
-       * per-lane branches */
-      const __m256d sq = sel[a * nv + q];
-      __m256d ub = _mm256_or_pd(_mm256_and_pd(sq, _mm256_loadu_pd(u + 4 * q)),
-                                _mm256_andnot_pd(sq, _mm256_loadu_pd(u + 4 * q + 1)));
+      __m256d ub = select_pd(sel[a * nv + q], _mm256_loadu_pd(u + 4 * q),
+                             _mm256_loadu_pd(u + 4 * q + 1));
       __m256d v = _mm256_mul_pd(w, _mm256_sub_pd(ub, ua));
       _mm256_storeu_pd(pa + 4 * q, _mm256_add_pd(_mm256_loadu_pd(pa + 4 * q),
                                                  _mm256_max_pd(v, zero)));
       _mm256_storeu_pd(ta + 4 * q, _mm256_andnot_pd(sign, v));
     }
+  }
+}
+
+/* lanes_rows at nv = 2 (5 to 9 actors: every issue of the built-in
+ * scenarios), the voter's utilities in registers. */
+__attribute__((target("avx"))) static void
+lanes_rows2(size_t n, const double *u, __m256d w, const __m256d *sel,
+            double *acc, double *t) {
+  const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0);
+  const __m256d lo0 = _mm256_loadu_pd(u), hi0 = _mm256_loadu_pd(u + 1);
+  const __m256d lo1 = _mm256_loadu_pd(u + 4), hi1 = _mm256_loadu_pd(u + 5);
+  for (size_t a = 0; a < n; a++) {
+    const __m256d ua = _mm256_broadcast_sd(u + a);
+    __m256d v0 = _mm256_mul_pd(w, _mm256_sub_pd(select_pd(sel[2 * a], lo0, hi0), ua));
+    __m256d v1 = _mm256_mul_pd(w, _mm256_sub_pd(select_pd(sel[2 * a + 1], lo1, hi1), ua));
+    double *pa = acc + a * 8, *ta = t + a * (n - 1);
+    _mm256_storeu_pd(pa, _mm256_add_pd(_mm256_loadu_pd(pa), _mm256_max_pd(v0, zero)));
+    _mm256_storeu_pd(pa + 4, _mm256_add_pd(_mm256_loadu_pd(pa + 4),
+                                           _mm256_max_pd(v1, zero)));
+    _mm256_storeu_pd(ta, _mm256_andnot_pd(sign, v0));
+    _mm256_storeu_pd(ta + 4, _mm256_andnot_pd(sign, v1));
   }
 }
 
@@ -486,7 +513,7 @@ pass_lanes_avx(size_t n, const double *x, const double *UT, const double *wt,
     }
     const __m256d w = _mm256_broadcast_sd(wt + k);
     if (nv == 2)
-      lanes_rows(n, 2, uk, w, sel, acc, t);
+      lanes_rows2(n, uk, w, sel, acc, t);
     else if (nv == 1)
       lanes_rows(n, 1, uk, w, sel, acc, t);
     else
