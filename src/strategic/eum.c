@@ -173,19 +173,6 @@ double ent_eum_weighted_mean(const ent_eum_problem *pb, const double *x) {
   return pb->n ? sx / (double)pb->n : 0.0; /* all weights zero */
 }
 
-/* Stable order of actors by position (insertion sort: n is small enough
- * and stability is what the tie rule needs). */
-static void order_by_position(const double *x, size_t n, size_t *idx) {
-  for (size_t i = 0; i < n; i++) {
-    size_t k = i;
-    while (k > 0 && x[idx[k - 1]] > x[i]) {
-      idx[k] = idx[k - 1];
-      k--;
-    }
-    idx[k] = i;
-  }
-}
-
 static int cmp_size_by_x(const void *pa, const void *pb, const double *x) {
   size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
   if (x[a] < x[b]) return -1;
@@ -223,8 +210,27 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
   size_t n = pb->n;
   if (n == 0) return 0.0;
   size_t *idx = w->idx;
-  if (n < 64) {
-    order_by_position(x, n, idx);
+  if (n < 64) { /* the same order and sums on copies of x and the weights */
+    double xs[64], ws[64], total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      double xi = x[i], wi = pb->cap[i] * pb->sal[i];
+      total += wi;
+      size_t k = i;
+      while (k > 0 && xs[k - 1] > xi) {
+        xs[k] = xs[k - 1];
+        ws[k] = ws[k - 1];
+        k--;
+      }
+      xs[k] = xi;
+      ws[k] = wi;
+    }
+    if (!(total > 0.0)) return xs[(n - 1) / 2];
+    double half = total / 2.0, cum = 0.0;
+    for (size_t k = 0; k < n; k++) {
+      cum += ws[k];
+      if (cum >= half) return xs[k];
+    }
+    return xs[n - 1];
   } else {
     for (size_t i = 0; i < n; i++) idx[i] = i;
     msort_idx(idx, w->idx2, n, x);
@@ -664,9 +670,17 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   const int *rep = w->rep;
   const double xi = x[i], ri = r[i], uqi = w->uq[i];
   double us[EUM_ROW_SHARE], uf[EUM_ROW_SHARE];
-  for (size_t j = 0; j < n; j++)
-    if (j != i && !(xi == x[j]) && (size_t)rep[j] == j)
-      eu_success_failure(dm[j], ri, &us[j], &uf[j], 0);
+  double (*pw)(double, double) = ent_eum_pow_fn();
+  for (size_t j = 0; j < n; j++) /* eu_success_failure(d, ri, ..., 0) */
+    if (j != i && !(xi == x[j]) && (size_t)rep[j] == j) {
+      double d = dm[j];
+      if (ri == 1.0 || (d == 1.0 && ri > 0.0)) {
+        eu_success_failure(d, ri, &us[j], &uf[j], 0);
+      } else {
+        us[j] = 2.0 - 4.0 * pw(0.5 - 0.5 * d, ri);
+        uf[j] = 2.0 - 4.0 * pw(0.5 + 0.5 * d, ri);
+      }
+    }
   uint8_t *treg = tr ? tr->region : NULL;
   double *ta = tr ? tr->a : NULL, *tb = tr ? tr->b : NULL;
   double *tc = tr ? tr->c : NULL;

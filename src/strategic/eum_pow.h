@@ -33,8 +33,13 @@ extern double __ieee754_pow(double, double)
 static inline double ent_eum_pow(double x, double y) {
   return __ieee754_pow ? __ieee754_pow(x, y) : pow(x, y);
 }
+/* The function ent_eum_pow calls, for loops that call it many times. */
+static inline double (*ent_eum_pow_fn(void))(double, double) {
+  return __ieee754_pow ? __ieee754_pow : pow;
+}
 #else
 static inline double ent_eum_pow(double x, double y) { return pow(x, y); }
+static inline double (*ent_eum_pow_fn(void))(double, double) { return pow; }
 #endif
 
 #endif /* ENT_EUM_POW_H */
