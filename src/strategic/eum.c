@@ -1087,9 +1087,9 @@ ent_status ent_eum_run_work(const ent_eum_problem *pb, const ent_eum_opts *o,
         h->moves = nm;
         h->cap_moves = nc;
       }
-      for (int k = 0; k < tr.n_moves; k++) {
-        mv[k].round = (int)t;
-        h->moves[h->n_moves++] = mv[k];
+      for (int k = 0; k < tr.n_moves; k++) { /* the round set in place: */
+        h->moves[h->n_moves] = mv[k];  /* a store into mv[k] just before */
+        h->moves[h->n_moves++].round = (int)t; /* copying it stalls */
       }
     }
     h->mean[t] = ent_eum_weighted_mean(pb, xn);
