@@ -11,7 +11,12 @@
  *
  * Storage: utilities are kept position-major, U[a*n + k] = u_k(x_a) (the
  * reference path's pair sums), and voter-major, UT[k*n + a], for G and
- * the fast path's vote sums.
+ * the fast path's vote sums; the fast path's distances d_ij once a round
+ * (dm).  Options and names are in eum_opts.c; the fast path's pow is
+ * eum_pow.h's (glibc's without the errno wrapper where linked).
+ *
+ * Runs: a workspace keeps its last short run (memo_keep) and gives a run
+ * with exactly its inputs that history again (ent_eum_run_work).
  *
  * Decisions use exact comparisons (section 8): no epsilons.
  */
