@@ -414,24 +414,6 @@ static double pass_small(size_t n, const double *x, const double *UT,
 }
 
 #if EUM_SUMS_X86
-/* pass_small with 4-lane vectors (AVX, checked at run time), the same
- * bits.  Row a has a lane for every other actor b, in order: lane j is
- * b = j for j < a and b = j + 1 for j >= a (no lane for b = a); its vote
- * sum is P[a*n + b] = sum_k max(v_k(a, b), +0) in voter order, with
- * v_k(a, b) = w_k (u_k(x_b) - u_k(x_a)) -- pass_small's positive sum of
- * (a, b) for a < b, and for a > b its negative sum of (b, a): v_k(a, b) =
- * -v_k(b, a) exactly (IEEE subtraction and multiplication are symmetric
- * in sign), so max(v_k(a, b), +0) (MAXPD: its second operand for equal
- * zeros and for a NaN) is pass_small's (v < 0 ? -v : +0) for (b, a).
- * The first n - 1 lanes of |v_k(a, .)|, row after row, are the voter's
- * block of G's chain without the terms b = a: added one after the other
- * as pass_small adds them.  Those terms are |w_k (u - u)| = +0 for finite
- * values, and G + 0 == G for G >= +0, so they are left out -- n of the
- * chain's n^2 terms a voter, on its critical path.  A non-finite weight
- * or utility makes some other term (n >= 2) NaN or inf, and so G; the
- * caller then recomputes with pass_small, which keeps the specification's
- * bits for those.  Lanes past n - 1 read zero utilities; their sums and
- * terms are never used.  Returns G (0 unless `global`). */
 /* mask ? lo : hi lane by lane (the mask's sign bits), one BLENDVPD: GCC
  * 12 turns _mm256_blendv_pd into a branch per lane here. */
 __attribute__((target("avx"))) static inline __m256d
@@ -484,6 +466,26 @@ lanes_rows2(size_t n, const double *u, __m256d w, const __m256d *sel,
   }
 }
 
+/* pass_small with 4-lane vectors (AVX, checked at run time), the same
+ * bits.  Row a has a lane for every other actor b, in order: lane j is
+ * b = j for j < a and b = j + 1 for j >= a (no lane for b = a); its vote
+ * sum is P[a*n + b] = sum_k max(v_k(a, b), +0) in voter order, with
+ * v_k(a, b) = w_k (u_k(x_b) - u_k(x_a)) -- pass_small's positive sum of
+ * (a, b) for a < b, and for a > b its negative sum of (b, a): v_k(a, b) =
+ * -v_k(b, a) exactly (IEEE subtraction and multiplication are symmetric
+ * in sign), so max(v_k(a, b), +0) (MAXPD: its second operand for equal
+ * zeros and for a NaN) is pass_small's (v < 0 ? -v : +0) for (b, a).
+ * The first n - 1 lanes of |v_k(a, .)|, row after row, are the voter's
+ * block of G's chain without the terms b = a: added one after the other
+ * as pass_small adds them.  Those terms are |w_k (u - u)| = +0 for finite
+ * values, and G + 0 == G for G >= +0, so they are left out -- n of the
+ * chain's n^2 terms a voter, on its critical path.  A non-finite weight
+ * or utility makes some other term (n >= 2) NaN or inf, and so G; the
+ * caller then recomputes with pass_small, which keeps the specification's
+ * bits for those.  Lanes past n - 1 read zeros or the next row's
+ * utilities; their sums and terms are never used.  With `probs`, P gets
+ * the pairs' probabilities (as divide() makes them from the sums) instead
+ * of the raw sums.  Returns G (0 unless `global`). */
 __attribute__((target("avx"))) static double
 pass_lanes_avx(size_t n, const double *x, const double *UT, const double *wt,
                int global, double *P, int probs) {
