@@ -414,81 +414,191 @@ static double pass_small(size_t n, const double *x, const double *UT,
 }
 
 #if EUM_SUMS_X86
-/* pass_small with 4-lane vectors (AVX, checked at run time), the same
- * bits.  Every ordered pair (a, b) is one lane: the vote sum of (a, b)
- * in the pair's own voter order, P[a*n + b] = sum_k max(v_k(a, b), +0)
- * with v_k(a, b) = w_k (u_k(x_b) - u_k(x_a)) -- which is pass_small's
- * positive sum of (a, b) for a < b, and for a > b its negative sum of
- * (b, a): v_k(a, b) = -v_k(b, a) exactly (IEEE subtraction and
- * multiplication are symmetric in sign), so max(v_k(a, b), +0) is
- * pass_small's (v < 0 ? -v : +0) for (b, a), +0 for a zero, a NaN or
- * the other sign.  The diagonal is w_k (u - u): +0, or NaN (-> +0) for
- * a non-finite weight or utility, as pass_small leaves it.  |v_k(a, b)|
- * for every (a, b) in row order is the voter's block of G's chain:
- * added one after the other as pass_small adds them, plus the terms
- * b = a, +0, which leave G (>= +0, finite here) unchanged.  A lane
- * past n reads a zero utility; its vote sum is never stored and its
- * term in G's chain is +0. */
-__attribute__((target("avx"))) static double
-pass_small_avx(size_t n, const double *x, const double *UT, const double *wt,
-               int global, double *P) {
-  enum { MAXP = EUM_SUMS_SMALL };
-  size_t np = (n + 3) & ~(size_t)3;
-  double u[MAXP + 4], acc[MAXP * MAXP], t[MAXP * MAXP];
+/* mask ? lo : hi lane by lane (the mask's sign bits), one BLENDVPD: GCC
+ * 12 turns _mm256_blendv_pd into a branch per lane here. */
+__attribute__((target("avx"))) static inline __m256d
+select_pd(__m256d mask, __m256d lo, __m256d hi) {
+  __m256d r;
+  __asm__("vblendvpd %3, %2, %1, %0" : "=x"(r) : "x"(hi), "x"(lo), "x"(mask));
+  return r;
+}
+
+/* One voter's rows of pass_lanes_avx with nv vectors a row (a constant
+ * where it is inlined, so that the loop over them unrolls): the vote sums
+ * into acc (rows of 4 nv lanes), |v| into t (rows of m = n - 1 lanes,
+ * contiguous: a row's lanes past m are overwritten by the next row). */
+__attribute__((target("avx"), always_inline)) static inline void
+lanes_rows(size_t n, size_t nv, const double *u, __m256d w,
+           const __m256d *sel, double *acc, double *t) {
   const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0);
-  /* |v| with the lanes past n cleared (their terms +0 in G's chain);
-   * lane b of a block is live when b < n */
-  __m256d live[MAXP / 4];
-  for (size_t b = 0; b < np; b += 4)
-    live[b / 4] = _mm256_castsi256_pd(_mm256_set_epi64x(
-        b + 3 < n ? -1 : 0, b + 2 < n ? -1 : 0, b + 1 < n ? -1 : 0, -1));
-  for (size_t k = 0; k < n * np; k++) acc[k] = 0.0;
+  for (size_t a = 0; a < n; a++) {
+    const __m256d ua = _mm256_broadcast_sd(u + a);
+    double *pa = acc + a * 4 * nv, *ta = t + a * (n - 1);
+    for (size_t q = 0; q < nv; q++) {
+      __m256d ub = select_pd(sel[a * nv + q], _mm256_loadu_pd(u + 4 * q),
+                             _mm256_loadu_pd(u + 4 * q + 1));
+      __m256d v = _mm256_mul_pd(w, _mm256_sub_pd(ub, ua));
+      _mm256_storeu_pd(pa + 4 * q, _mm256_add_pd(_mm256_loadu_pd(pa + 4 * q),
+                                                 _mm256_max_pd(v, zero)));
+      _mm256_storeu_pd(ta + 4 * q, _mm256_andnot_pd(sign, v));
+    }
+  }
+}
+
+/* lanes_rows at nv = 2 (5 to 9 actors: every issue of the built-in
+ * scenarios), the voter's utilities in registers. */
+__attribute__((target("avx"))) static void
+lanes_rows2(size_t n, const double *u, __m256d w, const __m256d *sel,
+            double *acc, double *t) {
+  const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0);
+  const __m256d lo0 = _mm256_loadu_pd(u), hi0 = _mm256_loadu_pd(u + 1);
+  const __m256d lo1 = _mm256_loadu_pd(u + 4), hi1 = _mm256_loadu_pd(u + 5);
+  for (size_t a = 0; a < n; a++) {
+    const __m256d ua = _mm256_broadcast_sd(u + a);
+    __m256d v0 = _mm256_mul_pd(w, _mm256_sub_pd(select_pd(sel[2 * a], lo0, hi0), ua));
+    __m256d v1 = _mm256_mul_pd(w, _mm256_sub_pd(select_pd(sel[2 * a + 1], lo1, hi1), ua));
+    double *pa = acc + a * 8, *ta = t + a * (n - 1);
+    _mm256_storeu_pd(pa, _mm256_add_pd(_mm256_loadu_pd(pa), _mm256_max_pd(v0, zero)));
+    _mm256_storeu_pd(pa + 4, _mm256_add_pd(_mm256_loadu_pd(pa + 4),
+                                           _mm256_max_pd(v1, zero)));
+    _mm256_storeu_pd(ta, _mm256_andnot_pd(sign, v0));
+    _mm256_storeu_pd(ta + 4, _mm256_andnot_pd(sign, v1));
+  }
+}
+
+/* pass_small with 4-lane vectors (AVX, checked at run time), the same
+ * bits.  Row a has a lane for every other actor b, in order: lane j is
+ * b = j for j < a and b = j + 1 for j >= a (no lane for b = a); its vote
+ * sum is P[a*n + b] = sum_k max(v_k(a, b), +0) in voter order, with
+ * v_k(a, b) = w_k (u_k(x_b) - u_k(x_a)) -- pass_small's positive sum of
+ * (a, b) for a < b, and for a > b its negative sum of (b, a): v_k(a, b) =
+ * -v_k(b, a) exactly (IEEE subtraction and multiplication are symmetric
+ * in sign), so max(v_k(a, b), +0) (MAXPD: its second operand for equal
+ * zeros and for a NaN) is pass_small's (v < 0 ? -v : +0) for (b, a).
+ * The first n - 1 lanes of |v_k(a, .)|, row after row, are the voter's
+ * block of G's chain without the terms b = a: added one after the other
+ * as pass_small adds them.  Those terms are |w_k (u - u)| = +0 for finite
+ * values, and G + 0 == G for G >= +0, so they are left out -- n of the
+ * chain's n^2 terms a voter, on its critical path.  A non-finite weight
+ * or utility makes some other term (n >= 2) NaN or inf, and so G; the
+ * caller then recomputes with pass_small, which keeps the specification's
+ * bits for those.  Lanes past n - 1 read zeros or the next row's
+ * utilities; their sums and terms are never used.  With `probs`, P gets
+ * the pairs' probabilities (as divide() makes them from the sums) instead
+ * of the raw sums.  Returns G (0 unless `global`). */
+__attribute__((target("avx"))) static double
+pass_lanes_avx(size_t n, const double *x, const double *UT, const double *wt,
+               int global, double *P, int probs) {
+  enum { MAXP = EUM_SUMS_SMALL };
+  size_t m = n - 1, nv = (m + 3) / 4, mp = 4 * nv; /* lanes of a row */
+  double u[MAXP + 8], acc[MAXP * MAXP], t[MAXP * MAXP + 4];
+  /* sel[a*nv + q]: the lanes j = 4q + l < a, which read u[j] (the others
+   * u[j + 1]) */
+  __m256d sel[MAXP * (MAXP / 4)];
+  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+  for (size_t q = 0; q < nv; q++) {
+    for (size_t a = 0; a < n; a++)
+      sel[a * nv + q] = _mm256_cmp_pd(idx, _mm256_set1_pd((double)a),
+                                      _CMP_LT_OQ);
+    idx = _mm256_add_pd(idx, _mm256_set1_pd(4.0));
+  }
+  for (size_t k = 0; k < n * mp; k++) acc[k] = 0.0;
+  /* a voter's utilities are read in place, up to 3 values past its row
+   * (the next row's: lanes whose sums and terms are never used) -- but
+   * the last row's (and at n = 2 both) from a copy, zeros past n */
   double G = 0.0;
   for (size_t k = 0; k < n; k++) {
     const double *uk = UT + k * n;
-    for (size_t b = 0; b < n; b++) u[b] = uk[b];
-    for (size_t b = n; b < np; b++) u[b] = 0.0;
-    const __m256d w = _mm256_broadcast_sd(wt + k);
-    for (size_t a = 0; a < n; a++) {
-      const __m256d ua = _mm256_broadcast_sd(u + a);
-      double *pa = acc + a * np, *ta = t + a * np;
-      for (size_t b = 0; b < np; b += 4) {
-        __m256d v = _mm256_mul_pd(w, _mm256_sub_pd(_mm256_loadu_pd(u + b), ua));
-        __m256d pos = _mm256_and_pd(v, _mm256_cmp_pd(v, zero, _CMP_GT_OQ));
-        _mm256_storeu_pd(pa + b, _mm256_add_pd(_mm256_loadu_pd(pa + b), pos));
-        _mm256_storeu_pd(ta + b,
-                         _mm256_and_pd(live[b / 4], _mm256_andnot_pd(sign, v)));
-      }
+    if (k * n + n + 3 > n * n) {
+      for (size_t b = 0; b < n + 3; b++) u[b] = b < n ? uk[b] : 0.0;
+      uk = u;
     }
+    const __m256d w = _mm256_broadcast_sd(wt + k);
+    if (nv == 2)
+      lanes_rows2(n, uk, w, sel, acc, t);
+    else if (nv == 1)
+      lanes_rows(n, 1, uk, w, sel, acc, t);
+    else
+      lanes_rows(n, nv, uk, w, sel, acc, t);
     if (!global) continue;
-    /* the voter's terms in row order, padding +0 included: n * np is a
-     * multiple of 4 */
-    for (size_t q = 0; q < n * np; q += 4) {
+    size_t q = 0, nm = n * m;
+    for (; q + 4 <= nm; q += 4) {
       G += t[q];
       G += t[q + 1];
       G += t[q + 2];
       G += t[q + 3];
     }
+    for (; q < nm; q++) G += t[q];
   }
-  for (size_t a = 0; a < n; a++)
-    for (size_t b = 0; b < n; b++) P[a * n + b] = acc[a * np + b];
+  for (size_t a = 0; a < n; a++) P[a * n + a] = 0.0;
   for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++)
-      if (x[i] == x[j]) P[i * n + j] = P[j * n + i] = 0.0;
+    for (size_t j = i + 1; j < n; j++) {
+      /* lane j - 1 of row i, lane i of row j */
+      double pos = acc[i * mp + j - 1], neg = acc[j * mp + i];
+      if (x[i] == x[j]) {
+        pos = neg = 0.0;
+      } else if (probs) { /* as divide() */
+        double den = global ? G : pos + neg;
+        if (den > 0.0) {
+          pos = pos / den;
+          neg = neg / den;
+        } else {
+          pos = neg = 0.0;
+        }
+      }
+      P[i * n + j] = pos;
+      P[j * n + i] = neg;
+    }
   return G;
 }
 #endif
 
+/* Both sums below EUM_SUMS_SMALL actors: pass_lanes_avx where it runs and
+ * its sums are finite, else pass_small (see pass_lanes_avx); with
+ * `probs`, P(i, j) as divide() makes them. */
+static double pass_below(size_t n, const double *x, const double *UT,
+                         const double *wt, int global, double *P, int simd,
+                         int probs);
+
+/* P(i, j) from the raw sums: pos / den and neg / den for the pairs at
+ * different positions, den = G, or pos + neg when not `global`; 0 where
+ * den is not > 0. */
+static void divide(size_t n, const double *x, int global, double G,
+                   double *P) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++) {
+      if (x[i] == x[j]) continue; /* 0 already */
+      double pos = P[i * n + j], neg = P[j * n + i];
+      double den = global ? G : pos + neg;
+      if (den > 0.0) {
+        P[i * n + j] = pos / den;
+        P[j * n + i] = neg / den;
+      } else {
+        P[i * n + j] = P[j * n + i] = 0.0;
+      }
+    }
+}
+
+static double pass_below(size_t n, const double *x, const double *UT,
+                         const double *wt, int global, double *P, int simd,
+                         int probs) {
+#if EUM_SUMS_X86
+  if (simd && n >= 2 && have_avx()) {
+    double G = pass_lanes_avx(n, x, UT, wt, global, P, probs);
+    if (!global || isfinite(G)) return G;
+  }
+#endif
+  (void)simd;
+  double G = pass_small(n, x, UT, wt, global, P);
+  if (probs) divide(n, x, global, G, P);
+  return G;
+}
+
 double ent_eum_sums_pass_with(size_t n, const double *x, const double *UT,
                               const double *wt, int global, double *P,
                               int simd) {
-  if (n < EUM_SUMS_SMALL) {
-#if EUM_SUMS_X86
-    if (simd && have_avx() && (!global || all_finite(n, UT, wt)))
-      return pass_small_avx(n, x, UT, wt, global, P);
-#endif
-    return pass_small(n, x, UT, wt, global, P);
-  }
+  if (n < EUM_SUMS_SMALL)
+    return pass_below(n, x, UT, wt, global, P, simd, 0);
   double G = global ? ent_eum_sums_global_with(n, UT, wt, simd) : 0.0;
   ent_eum_sums_votes_with(n, x, UT, wt, P, simd);
   return G;
@@ -496,14 +606,16 @@ double ent_eum_sums_pass_with(size_t n, const double *x, const double *UT,
 
 double ent_eum_sums_pass(size_t n, const double *x, const double *UT,
                          const double *wt, int global, double *P) {
-  if (n < EUM_SUMS_SMALL) {
-#if EUM_SUMS_X86
-    if (have_avx() && (!global || all_finite(n, UT, wt)))
-      return pass_small_avx(n, x, UT, wt, global, P);
-#endif
-    return pass_small(n, x, UT, wt, global, P);
-  }
+  if (n < EUM_SUMS_SMALL) return pass_below(n, x, UT, wt, global, P, 1, 0);
   double G = global ? ent_eum_sums_global(n, UT, wt) : 0.0;
   ent_eum_sums_votes(n, x, UT, wt, P);
+  return G;
+}
+
+double ent_eum_sums_probs(size_t n, const double *x, const double *UT,
+                          const double *wt, int global, double *P) {
+  if (n < EUM_SUMS_SMALL) return pass_below(n, x, UT, wt, global, P, 1, 1);
+  double G = ent_eum_sums_pass(n, x, UT, wt, global, P);
+  divide(n, x, global, G, P);
   return G;
 }

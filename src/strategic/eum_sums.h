@@ -33,11 +33,20 @@ ENT_LOCAL void ent_eum_sums_votes(size_t n, const double *x, const double *UT,
  * EUM_SUMS_SMALL actors in one sweep over the voters, each term w_k
  * (u_k(x_j) - u_k(x_i)) computed once for the votes and for G, the vote
  * sums advancing while G's chain of additions waits on its latency (with
- * AVX: every ordered pair a lane of a 4-lane vector); the bits of the two
- * separate sums. */
+ * AVX: every ordered pair of different actors a lane of a 4-lane vector,
+ * G's chain without the (a, a) terms); the bits of the two separate
+ * sums. */
 ENT_LOCAL double ent_eum_sums_pass(size_t n, const double *x,
                                    const double *UT, const double *wt,
                                    int global, double *P);
+
+/* ent_eum_sums_pass, then the probabilities of the pairs at different
+ * positions: P[i*n + j] = pos / den and P[j*n + i] = neg / den with den =
+ * G (`global`) or pos + neg, both 0 where den is not > 0 (eum.md section
+ * 3); below EUM_SUMS_SMALL actors in the same sweep. */
+ENT_LOCAL double ent_eum_sums_probs(size_t n, const double *x,
+                                    const double *UT, const double *wt,
+                                    int global, double *P);
 
 /* The same with the vector kernels (simd = 1, where the CPU has AVX) or
  * the plain ones (simd = 0), at any n: for tests, which check that both

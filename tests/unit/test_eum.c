@@ -755,6 +755,36 @@ static void test_sums_pass_exact(void **state) {
       }
     }
     }
+    /* the probabilities of the same pass: pos / den, neg / den */
+    for (size_t i = 0; i < n * n; i++) P[i] = -1.0;
+    double gp = ent_eum_sums_probs(n, x, UT, wt, global, P);
+    double ref = global ? ent_eum_sums_global_serial(n, UT, wt) : 0.0;
+    if (memcmp(&gp, &ref, sizeof gp) != 0)
+      fail_msg("trial %d (n %zu, kind %d): probs G %a, the chain %a", trial,
+               n, kind, gp, ref);
+    for (size_t i = 0; i < n; i++) {
+      assert_true(P[i * n + i] == 0.0);
+      for (size_t j = i + 1; j < n; j++) {
+        double pos = 0.0, neg = 0.0;
+        for (size_t k = 0; k < n; k++) {
+          double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
+          pos += v > 0.0 ? v : 0.0;
+          neg += v < 0.0 ? -v : 0.0;
+        }
+        double den = global ? ref : pos + neg;
+        if (x[i] == x[j] || !(den > 0.0)) {
+          pos = neg = 0.0;
+        } else {
+          pos = pos / den;
+          neg = neg / den;
+        }
+        if (memcmp(&P[i * n + j], &pos, sizeof pos) ||
+            memcmp(&P[j * n + i], &neg, sizeof neg))
+          fail_msg("trial %d (n %zu, kind %d): pair (%zu, %zu) P %a %a, "
+                   "expected %a %a", trial, n, kind, i, j, P[i * n + j],
+                   P[j * n + i], pos, neg);
+      }
+    }
   }
 }
 
@@ -809,6 +839,72 @@ static void test_large_round_threads(void **state) {
   }
 }
 
+/* A workspace keeps its last short run: a run with exactly the same
+ * inputs gets that history again, every other run is played.  Each run
+ * of a sequence on one workspace is compared with the same run on a
+ * fresh workspace: every array and read-out of the history. */
+static void same_hist(const ent_eum_hist *a, const ent_eum_hist *b, int t) {
+  size_t n = a->n, T = (size_t)a->n_rounds;
+  assert_int_equal(a->n_rounds, b->n_rounds);
+  assert_int_equal(a->n_moves, b->n_moves);
+  same_bits(a->x, b->x, (T + 1) * n * sizeof *a->x, "memo x", t);
+  same_bits(a->r, b->r, T * n * sizeof *a->r, "memo r", t);
+  same_bits(a->mean, b->mean, (T + 1) * sizeof *a->mean, "memo mean", t);
+  same_bits(a->median, b->median, (T + 1) * sizeof *a->median, "memo med", t);
+  same_bits(a->region, b->region, T * n * n, "memo regions", t);
+  same_bits(a->last_a, b->last_a, n * n * sizeof *a->last_a, "memo a", t);
+  same_bits(a->last_b, b->last_b, n * n * sizeof *a->last_b, "memo b", t);
+  for (size_t m = 0; m < a->n_moves; m++) {
+    assert_int_equal(a->moves[m].round, b->moves[m].round);
+    assert_int_equal(a->moves[m].mover, b->moves[m].mover);
+    same_bits(&a->moves[m].to, &b->moves[m].to, sizeof(double), "memo to", t);
+  }
+  assert_int_equal(a->stopped, b->stopped);
+  assert_int_equal(a->cycle_start, b->cycle_start);
+  assert_int_equal(a->cycle_period, b->cycle_period);
+  assert_int_equal(a->converged, b->converged);
+  same_bits(&a->median_min, &b->median_min, sizeof(double), "memo min", t);
+  same_bits(&a->median_max, &b->median_max, sizeof(double), "memo max", t);
+  same_bits(&a->range, &b->range, sizeof(double), "memo range", t);
+}
+
+static void test_run_memo(void **state) {
+  (void)state;
+  enum { NA = 7 };
+  uint64_t seed = 20261205u;
+  double cap[NA], sal[NA], x[NA];
+  for (size_t i = 0; i < NA; i++) {
+    cap[i] = 1.0 + 99.0 * unif(&seed);
+    sal[i] = unif(&seed);
+    x[i] = 100.0 * unif(&seed);
+  }
+  x[3] = x[5]; /* a tied position */
+  ent_eum_work *w = ent_eum_work_alloc(NA);
+  assert_non_null(w);
+  /* t: 0 the first run; 1 the same again (kept); 2 one salience changed;
+   * 3 that again; 4 another option; 5 a position -0 where the run before
+   * had +0 (not the same bits: played); 6 20 rounds (longer than kept);
+   * 7 and 8 the same again */
+  for (int t = 0; t < 9; t++) {
+    ent_eum_opts o;
+    ent_eum_opts_default(&o);
+    o.rounds = t >= 6 ? 20 : 3;
+    if (t == 2) sal[1] = 0.5 * sal[1];
+    if (t == 4) o.least_move = 1;
+    if (t == 4) x[0] = 0.0;
+    if (t == 5) x[0] = -0.0;
+    if (t == 5) o.least_move = 1;
+    ent_eum_problem pb = {NA, cap, sal};
+    ent_eum_hist *h = NULL, *f = NULL;
+    assert_int_equal(ent_eum_run_work(&pb, &o, x, w, &h), ENT_OK);
+    assert_int_equal(ent_eum_run(&pb, &o, x, &f), ENT_OK);
+    same_hist(h, f, t);
+    ent_eum_hist_free(f);
+    ent_eum_work_recycle(w, h);
+  }
+  ent_eum_work_free(w);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_reference_rounds),
@@ -830,6 +926,7 @@ int main(void) {
       cmocka_unit_test(test_sums_votes_exact),
       cmocka_unit_test(test_sums_pass_exact),
       cmocka_unit_test(test_large_round_threads),
+      cmocka_unit_test(test_run_memo),
   };
   return cmocka_run_group_tests_name("eum", tests, NULL, NULL);
 }
