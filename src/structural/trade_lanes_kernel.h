@@ -227,16 +227,21 @@ struct cl_job {
 };
 
 /* A converged lane: what ent_trade_cut_solve does after newton(). */
-CL_INLINE void cl_finish(const struct cl_lanes *restrict g, int l,
+CL_OUTLINE void cl_finish(const struct cl_lanes *restrict g, int l,
                          const struct cl_job *jb) {
   size_t n = jb->n, k = jb->base + (size_t)l;
   const ent_trade_work *w = jb->w;
   const double theta = jb->o->theta;
-  double res = 0.0; /* adding_up */
-  for (size_t i = 0; i < n; i++) {
-    double e = fabs(g->M[i][l] * g->A[i][l] - g->W[i][l] * w->Y[i]) / w->Y[i];
+  /* adding_up: |m_i A_i - w_i Y_i| / Y_i; for i < n - 1 that is |F_i|
+   * of the state (the same operations, Y_i > 0), the last one anew */
+  double res = 0.0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    double e = fabs(g->F[i][l]);
     if (!(e <= res)) res = e;
   }
+  size_t z = n - 1;
+  double e = fabs(g->M[z][l] * g->A[z][l] - g->W[z][l] * w->Y[z]) / w->Y[z];
+  if (!(e <= res)) res = e;
   if (!(res < jb->o->residual_tol)) return; /* the scalar solve's */
   double wel[2];
   size_t who[2] = {jb->ci[k], jb->cj[k]};

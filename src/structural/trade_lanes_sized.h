@@ -276,7 +276,7 @@ CL_OUTLINE void CL_FN(cl_start)(struct cl_lanes *restrict g,
   const ent_trade_work *restrict w = gr->w;
   const double theta = gr->o->theta, YW = w->cut_YW;
   size_t base = gr->base, cnt = gr->cnt;
-  Mk CI = m_set(-1), CJ = CI, wl = {0};
+  Mk PIJ = m_set(-1), PJI = PIJ, wl = {0};
   V S[2 * CL_N];
   const double *src[CLW];
   for (int l = 0; l < CLW; l++) {
@@ -284,8 +284,8 @@ CL_OUTLINE void CL_FN(cl_start)(struct cl_lanes *restrict g,
     g->live[l] = (size_t)l < cnt ? -1 : 0;
     src[l] = cl_ones;
     if ((size_t)l < cnt) {
-      CI[l] = (long long)gr->ci[k];
-      CJ[l] = (long long)gr->cj[k];
+      PIJ[l] = (long long)(gr->ci[k] * n + gr->cj[k]);
+      PJI[l] = (long long)(gr->cj[k] * n + gr->ci[k]);
       wl[l] = gr->warm[k] ? -1 : 0;
       if (gr->warm[k]) src[l] = gr->wm[k];
     }
@@ -296,16 +296,15 @@ CL_OUTLINE void CL_FN(cl_start)(struct cl_lanes *restrict g,
     for (int l = 0; l < CLW; l++) x[l] = src[l][h];
     S[h] = x;
   }
-  /* pi_ij b_ij without the lane's pair */
+  /* pi_ij b_ij without the lane's pair: its entries i n + j (cut_ij) and
+   * j n + i (cut_ji), -1 for none */
+  if (!gr->cut_ij) PIJ = m_set(-1);
+  if (!gr->cut_ji) PJI = m_set(-1);
   CL_U
-  for (size_t r = 0; r < n; r++)
-    CL_U
-    for (size_t c = 0; c < n; c++) {
-      Mk z = {0};
-      if (gr->cut_ij) z |= (CI == (long long)r) & (CJ == (long long)c);
-      if (gr->cut_ji) z |= (CI == (long long)c) & (CJ == (long long)r);
-      g->pb[r][c] = v_sel(z, (V){0}, v_set(w->pb0[r * n + c]));
-    }
+  for (size_t rc = 0; rc < n * n; rc++) {
+    Mk z = (PIJ == (long long)rc) | (PJI == (long long)rc);
+    g->pb[rc / n][rc % n] = v_sel(z, (V){0}, v_set(w->pb0[rc]));
+  }
   g->nst = m_set(0);
   g->bad = m_set(0);
   Mk lo = (Mk)S[0], hi = lo;
