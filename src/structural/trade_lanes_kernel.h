@@ -5,7 +5,10 @@
  * (8), each compiled for its instruction set.  The lanes are GCC vectors
  * of CLW doubles; every operation of a lane is ent_trade_cut_solve's, in
  * its order (no FMA contraction: -ffp-contract=off), so each lane has
- * the scalar solve's bits.  No include guard: a template.
+ * the scalar solve's bits.  The steps that go over the n blocs are in
+ * trade_lanes_sized.h, out of line, in a copy unrolled for n = 6 (the
+ * simulation's blocs) and a looped copy for any other n.  No include
+ * guard: a template.
  */
 #if !defined(CLW) || !defined(CL_ENTRY)
 #error "define CLW and CL_ENTRY before including trade_lanes_kernel.h"
@@ -138,7 +141,18 @@ CL_INLINE Mk m_not_posfin(Mk lo, Mk hi) {
  * (cl_state's rarer case: a Newton step). */
 CL_OUTLINE void cl_exp_more(V *restrict y, const V *restrict x, size_t m,
                             const Mk *live) {
-  for (size_t i = 0; i < m; i++) y[i] = cl_exp_small(x[i], *live);
+  for (size_t i = 0; i < m; i++) { /* cl_exp_small's choice, lane by lane */
+    V xi = x[i], a = v_abs(xi);
+    Mk m4 = ~(a < 0x1p-20) & *live;
+    if (!m_any(m4)) continue; /* the degree 2 */
+    Mk m7 = ~(a < 0x1p-12) & *live, big = ~(a < 0x1p-6) & *live;
+    /* the degree 4 only where no higher one overwrites it */
+    if (m_any(m4 & ~m7)) y[i] = v_sel(m4, ENT_TRADE_EXP_P4(xi), y[i]);
+    if (m_any(m7)) y[i] = v_sel(m7, ENT_TRADE_EXP_P7(xi), y[i]);
+    if (m_any(big))
+      for (int l = 0; l < CLW; l++)
+        if (big[l]) y[i][l] = exp(xi[l]);
+  }
 }
 
 /* lu_factor's row swaps at column c: row c with row i in the lanes whose
@@ -268,12 +282,20 @@ CL_INLINE void cl_done(struct cl_lanes *restrict g, int l,
   g->live[l] = 0;
   cl_finish(g, l, jb);
 }
-CL_INLINE void cl_give_back(struct cl_lanes *restrict g, int l) {
-  g->live[l] = 0;
-  g->bad[l] = -1;
+/* The same for the lanes of mask m. */
+CL_INLINE void cl_done_lanes(struct cl_lanes *restrict g, Mk m,
+                             const struct cl_job *jb) {
+  if (m_any(m))
+    for (int l = 0; l < CLW; l++)
+      if (m[l]) cl_done(g, l, jb);
+}
+CL_INLINE void cl_give_back_lanes(struct cl_lanes *restrict g, Mk m) {
+  g->live &= ~m;
+  g->bad |= m;
 }
 
-/* newton() with flat_ok and chord(), lane by lane.  Lanes step together:
+/* newton() with flat_ok and chord() of every lane, each rule of theirs
+ * tested on all lanes at once (masks).  Lanes step together:
  * a Newton step (Jacobian, factors, a full step) for every live lane,
  * then chord steps until each live lane converged or needs a fresh
  * Jacobian (those wait, their accepted point kept, and take the next
@@ -288,49 +310,33 @@ CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
   /* the state of the start */
   CL_SIZED(n, cl_state, g, n, w, o, 0);
   g->merit = g->mt;
-  for (int l = 0; l < CLW; l++)
-    if (g->live[l] && g->bad[l]) cl_give_back(g, l);
+  cl_give_back_lanes(g, g->live & g->bad);
   for (int it = 0; it < o->newton_max_iter; it++) {
-    int any = 0;
-    for (int l = 0; l < CLW; l++) {
-      if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
-      any |= g->live[l] != 0;
-    }
-    if (!any) return;
+    cl_done_lanes(g, g->live & (g->merit == 0.0), jb);
+    if (!m_any(g->live)) return;
     /* a Newton step, whole (else the scalar solve's line search) */
     g->nst = g->nst + (g->live & 2);
     CL_SIZED(n, cl_jacobian, g, n, w, o);
     CL_SIZED(n, cl_lu_factor, g, n);
     CL_SIZED(n, cl_lu_apply, g, n);
     CL_SIZED(n, cl_state, g, n, w, o, 1);
-    for (int l = 0; l < CLW; l++) {
-      if (!g->live[l]) continue;
-      double mt = g->mt[l], st = g->step[l], me = g->merit[l];
-      if (g->bad[l] || !(mt < me || (st < tol && mt <= 2.0 * me)))
-        cl_give_back(g, l);
-    }
+    V mt = g->mt, st = g->step, me = g->merit;
+    Mk better = (mt < me) | ((st < tol) & (mt <= 2.0 * me));
+    cl_give_back_lanes(g, g->live & (g->bad | ~better));
     cl_accept(g, n);
-    any = 0;
-    for (int l = 0; l < CLW; l++) {
-      if (!g->live[l]) continue;
-      double st = g->step[l], pv = pnew[l];
-      if (st < tol ||
-          (o->newton_predict && pv > 0.0 && st < pv &&
-           st * st * st < 0.01 * tol * pv * pv)) {
-        cl_done(g, l, jb);
-        continue;
-      }
-      pnew[l] = st;
-      any = 1;
-    }
-    if (!any) return;
+    Mk conv = st < tol;
+    if (o->newton_predict)
+      conv |= (pnew > 0.0) & (st < pnew) &
+              (st * st * st < 0.01 * tol * pnew * pnew);
+    cl_done_lanes(g, g->live & conv, jb);
+    pnew = v_sel(g->live, st, pnew);
+    if (!m_any(g->live)) return;
     if (!o->newton_chord) continue;
     /* chord steps with its factors */
     V cprev = g->step;
     Mk again = {0}, chorded = {0};
-    for (int k = 0; k < ENT_TRADE_CHORD_MAX && any; k++) {
-      for (int l = 0; l < CLW; l++)
-        if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
+    for (int k = 0; k < ENT_TRADE_CHORD_MAX && m_any(g->live); k++) {
+      cl_done_lanes(g, g->live & (g->merit == 0.0), jb);
       g->nst = g->nst + (g->live & 1);
       CL_SIZED(n, cl_lu_apply, g, n);
       Mk bad0 = g->bad;
@@ -338,28 +344,16 @@ CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
       Mk fresh = g->bad & ~bad0; /* trial points that failed */
       g->bad = bad0;
       V rho = g->step / cprev;
-      for (int l = 0; l < CLW; l++) {
-        if (!g->live[l]) continue;
-        double mt = g->mt[l], st = g->step[l], me = g->merit[l];
-        if (!(rho[l] <= ENT_TRADE_CHORD_RATE) || fresh[l] ||
-            !(mt < me || (st < tol && mt <= 2.0 * me))) {
-          again[l] = -1; /* chord() returns 1 */
-          g->live[l] = 0;
-        }
-      }
+      mt = g->mt, st = g->step, me = g->merit;
+      better = (mt < me) | ((st < tol) & (mt <= 2.0 * me));
+      /* chord() returns 1 */
+      Mk fail = g->live & ~((rho <= ENT_TRADE_CHORD_RATE) & ~fresh & better);
+      again |= fail;
+      g->live &= ~fail;
       cl_accept(g, n);
-      any = 0;
-      for (int l = 0; l < CLW; l++) {
-        if (!g->live[l]) continue;
-        double st = g->step[l];
-        chorded[l] = -1;
-        if (rho[l] * st < 0.001 * tol * (1.0 - rho[l])) {
-          cl_done(g, l, jb);
-          continue;
-        }
-        cprev[l] = st;
-        any = 1;
-      }
+      chorded |= g->live;
+      cl_done_lanes(g, g->live & (rho * st < 0.001 * tol * (1.0 - rho)), jb);
+      cprev = v_sel(g->live, st, cprev);
     }
     /* a fresh Jacobian next for these: the state of the accepted point
      * again (at_point), and no quadratic prediction after chord steps */
@@ -369,8 +363,7 @@ CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
     g->merit = v_sel(g->live, g->mt, g->merit);
     pnew = v_sel(chorded, (V){0}, pnew);
   }
-  for (int l = 0; l < CLW; l++) /* the iteration limit */
-    if (g->live[l]) cl_give_back(g, l);
+  cl_give_back_lanes(g, g->live); /* the iteration limit */
 }
 
 size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {

@@ -247,17 +247,17 @@ CL_OUTLINE void CL_FN(cl_lu_apply)(struct cl_lanes *restrict g,
     for (size_t k = 0; k < i; k++) s = s - g->J[i][k] * g->dz[k];
     g->dz[i] = s;
   }
+  /* the back substitution, and the step's size as each d_i is known:
+   * the largest |d_i| that is not NaN (0 if none), in any order */
+  V step = (V){0};
   CL_U
   for (size_t i = n; i-- > 0;) {
     V s = g->dz[i];
     CL_U
     for (size_t k = i + 1; k < n; k++) s = s - g->J[i][k] * g->dz[k];
-    g->dz[i] = s / g->J[i][i];
-  }
-  V step = (V){0};
-  CL_U
-  for (size_t i = 0; i < n; i++) {
-    V t = 1.0 * g->dz[i], a = v_abs(t);
+    s = s / g->J[i][i];
+    g->dz[i] = s;
+    V t = 1.0 * s, a = v_abs(t);
     g->d[i] = t;
     step = v_sel(a > step, a, step);
   }
