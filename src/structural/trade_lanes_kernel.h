@@ -194,6 +194,7 @@ struct cl_group {
 };
 
 /* The start of an idle or cold lane (never used). */
+_Static_assert(CL_N == 8, "cl_ones: one 1 for each of 2 * CL_N values");
 static const double cl_ones[2 * CL_N] = {1, 1, 1, 1, 1, 1, 1, 1,
                                          1, 1, 1, 1, 1, 1, 1, 1};
 
