@@ -5,7 +5,10 @@
  * (8), each compiled for its instruction set.  The lanes are GCC vectors
  * of CLW doubles; every operation of a lane is ent_trade_cut_solve's, in
  * its order (no FMA contraction: -ffp-contract=off), so each lane has
- * the scalar solve's bits.  No include guard: a template.
+ * the scalar solve's bits.  The steps that go over the n blocs are in
+ * trade_lanes_sized.h, out of line, in a copy unrolled for n = 6 (the
+ * simulation's blocs) and a looped copy for any other n.  No include
+ * guard: a template.
  */
 #if !defined(CLW) || !defined(CL_ENTRY)
 #error "define CLW and CL_ENTRY before including trade_lanes_kernel.h"
@@ -14,14 +17,21 @@
 enum { CL_N = ENT_TRADE_LANES_NMAX };
 
 #define CL_INLINE static inline __attribute__((always_inline))
+/* the steps over the n blocs (trade_lanes_sized.h): out of line, once */
+#define CL_OUTLINE static __attribute__((noinline))
+/* n <= CL_N (checked by ent_trade_cut_solve_lanes), for the compiler */
+#define CL_NBOUND(n)                                          \
+  do {                                                        \
+    if ((n) > CL_N || (n) < 2) __builtin_unreachable();       \
+  } while (0)
 
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
-/* The helpers below take and return lane vectors; all are inlined
- * (static, always_inline), so no call passes one by the ABI GCC warns
- * about. */
+/* The helpers that take or return lane vectors are inlined (static,
+ * always_inline); the out-of-line ones take pointers, so no call passes
+ * a vector by the ABI GCC warns about. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
@@ -100,203 +110,112 @@ CL_INLINE V cl_exp_small(V x, Mk live) {
   return y;
 }
 
-/* state_mult (d: with the step g->d, else at the accepted point),
- * state_from_wm and newton_residual of every lane; a lane whose scalar
- * solve would fail there gets bad set.  The merit into g->mt. */
-CL_INLINE void cl_state(struct cl_lanes *restrict g, size_t n,
-                        const ent_trade_work *restrict w,
-                        const ent_trade_opts *o, int d) {
-  const double theta = o->theta, YW = w->cut_YW;
-  const double *restrict Y = w->Y, *restrict E = w->E, *restrict D = w->D;
-  Mk bad = g->bad;
-  for (size_t i = 0; i < n; i++) {
-    V wi = g->wa[i], mi = g->ma[i];
-    if (d) {
-      wi = wi * cl_exp_small(g->d[i], g->live);
-      mi = mi * cl_exp_small(-theta * g->d[i], g->live);
-    }
-    g->W[i] = wi;
-    g->M[i] = mi;
-    bad |= ~(wi > 0.0) | ~(wi < HUGE_VAL) | ~(mi > 0.0) | ~(mi < HUGE_VAL);
-  }
-  for (size_t j = 0; j < n; j++) {
-    V s = (V){0};
-    for (size_t k = 0; k < n; k++) s = s + g->pb[k][j] * g->M[k];
-    g->Phi[j] = s;
-  }
-  if (o->deficit == ENT_TRADE_DEFICIT_ADDITIVE) {
-    for (size_t j = 0; j < n; j++) g->Ep[j] = g->W[j] * Y[j] + D[j];
-  } else {
-    V sy = (V){0}, se = (V){0};
-    for (size_t j = 0; j < n; j++) {
-      sy = sy + g->W[j] * Y[j];
-      se = se + g->W[j] * E[j];
-    }
-    V kappa = sy / se;
-    for (size_t j = 0; j < n; j++) g->Ep[j] = kappa * E[j] * g->W[j];
-  }
-  for (size_t j = 0; j < n; j++) {
-    V ep = g->Ep[j], ph = g->Phi[j];
-    bad |= ~(ep > 0.0) | ~(ph > 0.0) | ~(v_abs(ep) <= DBL_MAX) |
-           ~(v_abs(ph) <= DBL_MAX);
-    g->q[j] = ep / ph;
-  }
-  g->bad = bad;
-  /* row_sums: partial sums of j mod 4, the tail in the first */
-  size_t n4 = n & ~(size_t)3;
-  for (size_t i = 0; i < n; i++) {
-    V s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
-    const V *restrict p = g->pb[i], *restrict q = g->q;
-    size_t j = 0;
-    for (; j < n4; j += 4) {
-      s0 = s0 + p[j] * q[j];
-      s1 = s1 + p[j + 1] * q[j + 1];
-      s2 = s2 + p[j + 2] * q[j + 2];
-      s3 = s3 + p[j + 3] * q[j + 3];
-    }
-    for (; j < n; j++) s0 = s0 + p[j] * q[j];
-    g->A[i] = (s0 + s1) + (s2 + s3);
-  }
-  /* newton_residual: max |F_i|, NaN as large */
-  V mt = (V){0}, sw = (V){0};
-  for (size_t i = 0; i + 1 < n; i++) {
-    V f = (g->M[i] * g->A[i] - g->W[i] * Y[i]) / Y[i];
-    g->F[i] = f;
-    mt = v_sel(~(v_abs(f) <= mt), v_abs(f), mt);
-  }
-  for (size_t i = 0; i < n; i++) sw = sw + g->W[i] * Y[i];
-  V f = (sw - YW) / YW;
-  g->F[n - 1] = f;
-  g->mt = v_sel(~(v_abs(f) <= mt), v_abs(f), mt);
+/* Running minimum and maximum of the bits of doubles as signed integers:
+ * a double is positive and finite (x > 0 and x <= DBL_MAX, so not NaN)
+ * exactly when its bits are 1 .. 0x7fefffffffffffff (the sign bit makes
+ * negative values and -0 negative integers; +0 is 0; infinities and NaNs
+ * are 0x7ff0000000000000 or more).  So one test of the extremes at the end
+ * stands for a test of every value. */
+CL_INLINE Mk m_min(Mk a, Mk b) {
+#if CLW == 8 && defined(__AVX512F__)
+  return (Mk)_mm512_min_epi64((__m512i)a, (__m512i)b);
+#else
+  return m_sel(a < b, a, b);
+#endif
+}
+CL_INLINE Mk m_max(Mk a, Mk b) {
+#if CLW == 8 && defined(__AVX512F__)
+  return (Mk)_mm512_max_epi64((__m512i)a, (__m512i)b);
+#else
+  return m_sel(a > b, a, b);
+#endif
+}
+/* Lanes where some value whose bits had extremes lo, hi was not positive
+ * and finite. */
+CL_INLINE Mk m_not_posfin(Mk lo, Mk hi) {
+  return (lo < 1) | (hi > 0x7fefffffffffffffLL);
 }
 
-/* cut_jacobian of every lane. */
-CL_INLINE void cl_jacobian(struct cl_lanes *restrict g, size_t n,
-                           const ent_trade_work *restrict w,
-                           const ent_trade_opts *o) {
-  const double theta = o->theta, YW = w->cut_YW;
-  const double *restrict Y = w->Y, *restrict E = w->E;
-  int add = o->deficit == ENT_TRADE_DEFICIT_ADDITIVE;
-  V sy = (V){0}, se = (V){0};
-  for (size_t j = 0; j < n; j++) {
-    g->r[j] = g->q[j] / g->Phi[j];
-    sy = sy + g->W[j] * Y[j];
-    se = se + g->W[j] * E[j];
+/* y[i] = exp_small(x[i]) of every live lane, i < m, where y[i] holds the
+ * degree 2 polynomial of x[i] and some live lane of some x[i] needs more
+ * (cl_state's rarer case: a Newton step). */
+CL_OUTLINE void cl_exp_more(V *restrict y, const V *restrict x, size_t m,
+                            const Mk *live) {
+  for (size_t i = 0; i < m; i++) { /* cl_exp_small's choice, lane by lane */
+    V xi = x[i], a = v_abs(xi);
+    Mk m4 = ~(a < 0x1p-20) & *live;
+    if (!m_any(m4)) continue; /* the degree 2 */
+    Mk m7 = ~(a < 0x1p-12) & *live, big = ~(a < 0x1p-6) & *live;
+    /* the degree 4 only where no higher one overwrites it */
+    if (m_any(m4 & ~m7)) y[i] = v_sel(m4, ENT_TRADE_EXP_P4(xi), y[i]);
+    if (m_any(m7)) y[i] = v_sel(m7, ENT_TRADE_EXP_P7(xi), y[i]);
+    if (m_any(big))
+      for (int l = 0; l < CLW; l++)
+        if (big[l]) y[i][l] = exp(xi[l]);
   }
-  for (size_t k = 0; k < n; k++) {
-    if (add) {
-      g->v[k] = g->q[k] * g->W[k] * Y[k] / g->Ep[k];
-    } else {
-      g->v[k] = g->q[k];
-      g->ck[k] = g->W[k] * Y[k] / sy - g->W[k] * E[k] / se;
-    }
-    for (size_t j = 0; j < n; j++) g->C[k][j] = g->pb[k][j] * g->r[j];
-  }
-  for (size_t i = 0; i + 1 < n; i++) {
-    V mi = g->M[i], Si = mi * g->A[i];
-    double yi = 1.0 / Y[i];
-    V ai = mi * yi, bi = Si * yi;
-    V diag = (theta * Si + g->W[i] * Y[i]) * yi;
+}
+
+/* lu_factor's row swaps at column c: row c with row i in the lanes whose
+ * pivot *piv is i. */
+CL_OUTLINE void cl_swap_rows(struct cl_lanes *restrict g, size_t n, size_t c,
+                             const Mk *piv) {
+  g->swapped = 1;
+  for (size_t i = c + 1; i < n; i++) {
+    Mk m = *piv == (long long)i;
+    if (!m_any(m)) continue;
     for (size_t k = 0; k < n; k++) {
-      V gk;
-      if (k < i) {
-        gk = g->J[i][k];
-      } else { /* dot2: even j into s0, odd into s1, an odd tail in s0 */
-        V s0 = (V){0}, s1 = (V){0};
-        size_t j = 0;
-        for (; j + 2 <= n; j += 2) {
-          s0 = s0 + g->pb[i][j] * g->C[k][j];
-          s1 = s1 + g->pb[i][j + 1] * g->C[k][j + 1];
-        }
-        if (j < n) s0 = s0 + g->pb[i][j] * g->C[k][j];
-        gk = s0 + s1;
-        if (k > i) g->J[k][i] = gk;
-      }
-      V dd = ai * (theta * g->M[k] * gk + g->pb[i][k] * g->v[k]);
-      if (!add) dd = dd + bi * g->ck[k];
-      if (k == i) dd = dd - diag;
-      g->J[i][k] = dd;
+      V t = g->J[c][k];
+      g->J[c][k] = v_sel(m, g->J[i][k], t);
+      g->J[i][k] = v_sel(m, t, g->J[i][k]);
     }
+    Mk t = g->perm[c];
+    g->perm[c] = m_sel(m, g->perm[i], t);
+    g->perm[i] = m_sel(m, t, g->perm[i]);
   }
-  for (size_t k = 0; k < n; k++) g->J[n - 1][k] = g->W[k] * Y[k] / YW;
 }
 
-/* lu_factor of every lane (each lane's pivots its own, rows swapped by
- * masks). */
-CL_INLINE void cl_lu_factor(struct cl_lanes *restrict g, size_t n) {
-  V scale = (V){0};
-  for (size_t i = 0; i < n; i++) {
-    g->perm[i] = m_set((long long)i);
-    for (size_t k = 0; k < n; k++) {
-      V a = v_abs(g->J[i][k]);
-      scale = v_sel(a > scale, a, scale);
-    }
-  }
-  Mk bad = g->bad | ~(scale > 0.0) | ~(scale <= DBL_MAX);
-  g->swapped = 0;
-  for (size_t c = 0; c < n; c++) {
-    Mk piv = m_set((long long)c);
-    V best = v_abs(g->J[c][c]);
-    for (size_t i = c + 1; i < n; i++) {
-      V a = v_abs(g->J[i][c]);
-      Mk up = a > best;
-      piv = m_sel(up, m_set((long long)i), piv);
-      best = v_sel(up, a, best);
-    }
-    bad |= ~(best > 1e-14 * scale);
-    if (m_any(piv != (long long)c)) {
-      g->swapped = 1;
-      for (size_t i = c + 1; i < n; i++) {
-        Mk m = piv == (long long)i;
-        if (!m_any(m)) continue;
-        for (size_t k = 0; k < n; k++) {
-          V t = g->J[c][k];
-          g->J[c][k] = v_sel(m, g->J[i][k], t);
-          g->J[i][k] = v_sel(m, t, g->J[i][k]);
-        }
-        Mk t = g->perm[c];
-        g->perm[c] = m_sel(m, g->perm[i], t);
-        g->perm[i] = m_sel(m, t, g->perm[i]);
-      }
-    }
-    V pv = g->J[c][c];
-    for (size_t i = c + 1; i < n; i++) {
-      V f = g->J[i][c] / pv;
-      g->J[i][c] = f;
-      Mk z = f == 0.0; /* lu_factor skips the row */
-      for (size_t k = c + 1; k < n; k++) {
-        V x = g->J[i][k];
-        g->J[i][k] = v_sel(z, x, x - f * g->J[c][k]);
-      }
-    }
-  }
-  g->bad = bad;
+/* lu_apply's permutation of rhs, where rows were swapped in some lane. */
+CL_OUTLINE void cl_permute_rhs(struct cl_lanes *restrict g, size_t n) {
+  V p[CL_N];
+  for (size_t i = 0; i < n; i++)
+    for (int l = 0; l < CLW; l++) p[i][l] = g->rhs[g->perm[i][l]][l];
+  for (size_t i = 0; i < n; i++) g->rhs[i] = p[i];
 }
 
-/* lu_apply of every lane: rhs = -F, the step into dz and d (t = 1), its
- * size max |d_i| into step. */
-CL_INLINE void cl_lu_apply(struct cl_lanes *restrict g, size_t n) {
-  for (size_t i = 0; i < n; i++) g->rhs[i] = -g->F[i];
-  for (size_t i = 0; i < n; i++) {
-    V s = g->rhs[i]; /* the permutation: none unless rows were swapped */
-    if (g->swapped)
-      for (int l = 0; l < CLW; l++) s[l] = g->rhs[g->perm[i][l]][l];
-    for (size_t k = 0; k < i; k++) s = s - g->J[i][k] * g->dz[k];
-    g->dz[i] = s;
-  }
-  for (size_t i = n; i-- > 0;) {
-    V s = g->dz[i];
-    for (size_t k = i + 1; k < n; k++) s = s - g->J[i][k] * g->dz[k];
-    g->dz[i] = s / g->J[i][i];
-  }
-  V step = (V){0};
-  for (size_t i = 0; i < n; i++) {
-    V t = 1.0 * g->dz[i], a = v_abs(t);
-    g->d[i] = t;
-    step = v_sel(a > step, a, step);
-  }
-  g->step = step;
-}
+/* A group of cuts to start (cl_start). */
+struct cl_group {
+  size_t n, base, cnt; /* cnt lanes from the cut base */
+  const ent_trade_work *w;
+  const ent_trade_opts *o;
+  const size_t *ci, *cj;
+  int cut_ij, cut_ji;
+  double *const *wm;
+  const int *warm;
+};
+
+/* The start of an idle or cold lane (never used). */
+_Static_assert(CL_N == 8, "cl_ones: one 1 for each of 2 * CL_N values");
+static const double cl_ones[2 * CL_N] = {1, 1, 1, 1, 1, 1, 1, 1,
+                                         1, 1, 1, 1, 1, 1, 1, 1};
+
+/* The steps over the n blocs: a copy for n = 6 (name_6, unrolled) and one
+ * for any n (name_n); CL_SIZED picks the copy at a call. */
+#define CL_NFIX 6
+#define CL_FN(name) name##_6
+#define CL_U _Pragma("GCC unroll 8")
+#include "structural/trade_lanes_sized.h"
+#undef CL_NFIX
+#undef CL_FN
+#undef CL_U
+#define CL_NFIX 0
+#define CL_FN(name) name##_n
+#define CL_U
+#include "structural/trade_lanes_sized.h"
+#undef CL_NFIX
+#undef CL_FN
+#undef CL_U
+#define CL_SIZED(n, f, ...) \
+  ((n) == 6 ? f##_6(__VA_ARGS__) : f##_n(__VA_ARGS__))
 
 /* The trial point becomes the accepted point of the live lanes. */
 CL_INLINE void cl_accept(struct cl_lanes *restrict g, size_t n) {
@@ -323,16 +242,21 @@ struct cl_job {
 };
 
 /* A converged lane: what ent_trade_cut_solve does after newton(). */
-CL_INLINE void cl_finish(const struct cl_lanes *restrict g, int l,
+CL_OUTLINE void cl_finish(const struct cl_lanes *restrict g, int l,
                          const struct cl_job *jb) {
   size_t n = jb->n, k = jb->base + (size_t)l;
   const ent_trade_work *w = jb->w;
   const double theta = jb->o->theta;
-  double res = 0.0; /* adding_up */
-  for (size_t i = 0; i < n; i++) {
-    double e = fabs(g->M[i][l] * g->A[i][l] - g->W[i][l] * w->Y[i]) / w->Y[i];
+  /* adding_up: |m_i A_i - w_i Y_i| / Y_i; for i < n - 1 that is |F_i|
+   * of the state (the same operations, Y_i > 0), the last one anew */
+  double res = 0.0;
+  for (size_t i = 0; i + 1 < n; i++) {
+    double e = fabs(g->F[i][l]);
     if (!(e <= res)) res = e;
   }
+  size_t z = n - 1;
+  double e = fabs(g->M[z][l] * g->A[z][l] - g->W[z][l] * w->Y[z]) / w->Y[z];
+  if (!(e <= res)) res = e;
   if (!(res < jb->o->residual_tol)) return; /* the scalar solve's */
   double wel[2];
   size_t who[2] = {jb->ci[k], jb->cj[k]};
@@ -359,12 +283,20 @@ CL_INLINE void cl_done(struct cl_lanes *restrict g, int l,
   g->live[l] = 0;
   cl_finish(g, l, jb);
 }
-CL_INLINE void cl_give_back(struct cl_lanes *restrict g, int l) {
-  g->live[l] = 0;
-  g->bad[l] = -1;
+/* The same for the lanes of mask m. */
+CL_INLINE void cl_done_lanes(struct cl_lanes *restrict g, Mk m,
+                             const struct cl_job *jb) {
+  if (m_any(m))
+    for (int l = 0; l < CLW; l++)
+      if (m[l]) cl_done(g, l, jb);
+}
+CL_INLINE void cl_give_back_lanes(struct cl_lanes *restrict g, Mk m) {
+  g->live &= ~m;
+  g->bad |= m;
 }
 
-/* newton() with flat_ok and chord(), lane by lane.  Lanes step together:
+/* newton() with flat_ok and chord() of every lane, each rule of theirs
+ * tested on all lanes at once (masks).  Lanes step together:
  * a Newton step (Jacobian, factors, a full step) for every live lane,
  * then chord steps until each live lane converged or needs a fresh
  * Jacobian (those wait, their accepted point kept, and take the next
@@ -377,122 +309,72 @@ CL_INLINE void cl_steps(struct cl_lanes *restrict g, size_t n,
   const double tol = o->tol;
   V pnew = {0}; /* newton()'s prev: the last full Newton step, or 0 */
   /* the state of the start */
-  cl_state(g, n, w, o, 0);
+  CL_SIZED(n, cl_state, g, n, w, o, 0);
   g->merit = g->mt;
-  for (int l = 0; l < CLW; l++)
-    if (g->live[l] && g->bad[l]) cl_give_back(g, l);
+  cl_give_back_lanes(g, g->live & g->bad);
   for (int it = 0; it < o->newton_max_iter; it++) {
-    int any = 0;
-    for (int l = 0; l < CLW; l++) {
-      if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
-      any |= g->live[l] != 0;
-    }
-    if (!any) return;
+    cl_done_lanes(g, g->live & (g->merit == 0.0), jb);
+    if (!m_any(g->live)) return;
     /* a Newton step, whole (else the scalar solve's line search) */
     g->nst = g->nst + (g->live & 2);
-    cl_jacobian(g, n, w, o);
-    cl_lu_factor(g, n);
-    cl_lu_apply(g, n);
-    cl_state(g, n, w, o, 1);
-    for (int l = 0; l < CLW; l++) {
-      if (!g->live[l]) continue;
-      double mt = g->mt[l], st = g->step[l], me = g->merit[l];
-      if (g->bad[l] || !(mt < me || (st < tol && mt <= 2.0 * me)))
-        cl_give_back(g, l);
-    }
+    CL_SIZED(n, cl_jacobian, g, n, w, o);
+    CL_SIZED(n, cl_lu_factor, g, n);
+    CL_SIZED(n, cl_lu_apply, g, n);
+    CL_SIZED(n, cl_state, g, n, w, o, 1);
+    V mt = g->mt, st = g->step, me = g->merit;
+    Mk better = (mt < me) | ((st < tol) & (mt <= 2.0 * me));
+    cl_give_back_lanes(g, g->live & (g->bad | ~better));
     cl_accept(g, n);
-    any = 0;
-    for (int l = 0; l < CLW; l++) {
-      if (!g->live[l]) continue;
-      double st = g->step[l], pv = pnew[l];
-      if (st < tol ||
-          (o->newton_predict && pv > 0.0 && st < pv &&
-           st * st * st < 0.01 * tol * pv * pv)) {
-        cl_done(g, l, jb);
-        continue;
-      }
-      pnew[l] = st;
-      any = 1;
-    }
-    if (!any) return;
+    Mk conv = st < tol;
+    if (o->newton_predict)
+      conv |= (pnew > 0.0) & (st < pnew) &
+              (st * st * st < 0.01 * tol * pnew * pnew);
+    cl_done_lanes(g, g->live & conv, jb);
+    pnew = v_sel(g->live, st, pnew);
+    if (!m_any(g->live)) return;
     if (!o->newton_chord) continue;
     /* chord steps with its factors */
     V cprev = g->step;
     Mk again = {0}, chorded = {0};
-    for (int k = 0; k < ENT_TRADE_CHORD_MAX && any; k++) {
-      for (int l = 0; l < CLW; l++)
-        if (g->live[l] && g->merit[l] == 0.0) cl_done(g, l, jb);
+    for (int k = 0; k < ENT_TRADE_CHORD_MAX && m_any(g->live); k++) {
+      cl_done_lanes(g, g->live & (g->merit == 0.0), jb);
       g->nst = g->nst + (g->live & 1);
-      cl_lu_apply(g, n);
+      CL_SIZED(n, cl_lu_apply, g, n);
       Mk bad0 = g->bad;
-      cl_state(g, n, w, o, 1);
+      CL_SIZED(n, cl_state, g, n, w, o, 1);
       Mk fresh = g->bad & ~bad0; /* trial points that failed */
       g->bad = bad0;
       V rho = g->step / cprev;
-      for (int l = 0; l < CLW; l++) {
-        if (!g->live[l]) continue;
-        double mt = g->mt[l], st = g->step[l], me = g->merit[l];
-        if (!(rho[l] <= ENT_TRADE_CHORD_RATE) || fresh[l] ||
-            !(mt < me || (st < tol && mt <= 2.0 * me))) {
-          again[l] = -1; /* chord() returns 1 */
-          g->live[l] = 0;
-        }
-      }
+      mt = g->mt, st = g->step, me = g->merit;
+      better = (mt < me) | ((st < tol) & (mt <= 2.0 * me));
+      /* chord() returns 1 */
+      Mk fail = g->live & ~((rho <= ENT_TRADE_CHORD_RATE) & ~fresh & better);
+      again |= fail;
+      g->live &= ~fail;
       cl_accept(g, n);
-      any = 0;
-      for (int l = 0; l < CLW; l++) {
-        if (!g->live[l]) continue;
-        double st = g->step[l];
-        chorded[l] = -1;
-        if (rho[l] * st < 0.001 * tol * (1.0 - rho[l])) {
-          cl_done(g, l, jb);
-          continue;
-        }
-        cprev[l] = st;
-        any = 1;
-      }
+      chorded |= g->live;
+      cl_done_lanes(g, g->live & (rho * st < 0.001 * tol * (1.0 - rho)), jb);
+      cprev = v_sel(g->live, st, cprev);
     }
     /* a fresh Jacobian next for these: the state of the accepted point
      * again (at_point), and no quadratic prediction after chord steps */
     g->live = again | g->live;
     if (!m_any(g->live)) return;
-    cl_state(g, n, w, o, 0);
+    CL_SIZED(n, cl_state, g, n, w, o, 0);
     g->merit = v_sel(g->live, g->mt, g->merit);
     pnew = v_sel(chorded, (V){0}, pnew);
   }
-  for (int l = 0; l < CLW; l++) /* the iteration limit */
-    if (g->live[l]) cl_give_back(g, l);
+  cl_give_back_lanes(g, g->live); /* the iteration limit */
 }
 
 size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
   struct cl_lanes *restrict g = w->lanes;
-  const double theta = o->theta, YW = w->cut_YW;
   size_t done = 0;
   for (size_t base = 0; base < count; base += CLW) {
     size_t cnt = count - base < CLW ? count - base : CLW;
-    for (size_t r = 0; r < n; r++)
-      for (size_t c = 0; c < n; c++)
-        g->pb[r][c] = v_set(w->pb0[r * n + c]);
-    g->nst = m_set(0);
-    for (int l = 0; l < CLW; l++) {
-      g->live[l] = (size_t)l < cnt ? -1 : 0;
-      g->bad[l] = 0;
-      for (size_t k = 0; k < n; k++) g->wa[k][l] = g->ma[k][l] = 1.0;
-      if (!g->live[l]) continue;
-      size_t k = base + (size_t)l, i = ci[k], j = cj[k];
-      if (cut_ij) g->pb[i][j][l] = 0.0;
-      if (cut_ji) g->pb[j][i][l] = 0.0;
-      if (!warm[k]) continue;
-      /* the start of ent_trade_cut_solve */
-      const double *s = wm[k];
-      double c, cm;
-      if (ent_trade_warm_factors(n, w->Y, YW, theta, s, &c, &cm)) {
-        for (size_t h = 0; h < n; h++) {
-          g->wa[h][l] = s[h] * c;
-          g->ma[h][l] = s[n + h] * cm;
-        }
-      }
-    }
+    struct cl_group gr = {n,  base,   cnt,    w,  o,   ci,
+                          cj, cut_ij, cut_ji, wm, warm};
+    CL_SIZED(n, cl_start, g, &gr);
     struct cl_job jb = {n, base, w, o, ci, cj, wm, welfare_i, welfare_j,
                         solved};
     cl_steps(g, n, &jb);
@@ -504,4 +386,3 @@ size_t CL_ENTRY(ENT_TRADE_LANES_ARGS) {
   }
   return done;
 }
-

@@ -509,6 +509,76 @@ static void test_vulnerability_cut_lanes(void **state) {
   ent_indicators_work_free(iw);
 }
 
+/* The lanes at other sizes than the simulation's six blocs (the kernels
+ * are unrolled for n = 6 and loop for the others) and with one direction
+ * of each pair cut: every lane's bits are the scalar solve's. */
+static void test_vulnerability_cut_lanes_sizes(void **state) {
+  (void)state;
+  ent_trade_opts o;
+  ent_trade_opts_init(&o);
+  o.tol = 1e-9;
+  o.newton_predict = 1;
+  o.newton_chord = 1;
+  size_t solved_total = 0;
+  const size_t sizes[] = {2, 4, 7, 8};
+  for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+    size_t n = sizes[si], np = n * (n - 1) / 2;
+    ent_trade_work *tw = ent_trade_work_alloc(n);
+    assert_non_null(tw);
+    size_t ci[28], cj[28], p = 0;
+    for (size_t a = 0; a < n; a++)
+      for (size_t b = a + 1; b < n; b++, p++) {
+        ci[p] = a;
+        cj[p] = b;
+      }
+    for (int dir = 0; dir < 3; dir++) {
+      int cut_ij = dir != 1, cut_ji = dir != 0;
+      for (int lanes = 2; lanes <= 8; lanes *= 2) {
+        double ss[28][16] = {{0}}, sl[28][16] = {{0}}, X[64];
+        double *pl[28];
+        int warm[28];
+        for (p = 0; p < np; p++) pl[p] = sl[p];
+        for (int y = 0; y < 4; y++) {
+          cut_flows(n, y, X);
+          for (p = 0; p < np; p++) warm[p] = y > 0 && p != 1;
+          double wi[28], wj[28], li[28], lj[28];
+          ent_status st[28];
+          assert_int_equal(ent_trade_cut_prepare(n, X, tw), ENT_OK);
+          for (p = 0; p < np; p++)
+            st[p] = ent_trade_cut_solve(n, ci[p], cj[p], cut_ij, cut_ji, &o,
+                                        tw, ss[p], warm[p], &wi[p], &wj[p],
+                                        NULL);
+          unsigned char ok[28];
+          size_t got = ent_trade_cut_solve_lanes(n, np, ci, cj, cut_ij, cut_ji,
+                                                 &o, tw, pl, warm, li, lj, ok,
+                                                 NULL, lanes);
+          size_t cnt = 0;
+          for (p = 0; p < np; p++) {
+            cnt += ok[p];
+            if (!ok[p]) {
+              assert_int_equal(ent_trade_cut_solve(n, ci[p], cj[p], cut_ij,
+                                                   cut_ji, &o, tw, sl[p],
+                                                   warm[p], &li[p], &lj[p],
+                                                   NULL),
+                               st[p]);
+              continue;
+            }
+            assert_int_equal(st[p], ENT_OK);
+            assert_memory_equal(&li[p], &wi[p], sizeof(double));
+            assert_memory_equal(&lj[p], &wj[p], sizeof(double));
+            assert_memory_equal(sl[p], ss[p], 2 * n * sizeof(double));
+          }
+          assert_int_equal(got, cnt);
+          solved_total += cnt;
+        }
+      }
+    }
+    ent_trade_work_free(tw);
+  }
+  print_message("lanes at n = 2, 4, 7, 8: %zu cuts solved\n", solved_total);
+  assert_true(solved_total > 0);
+}
+
 /* The cut solves of a simulation year (ent_indicators_vulnerability_ge_cut:
  * Newton and chord steps at the simulation's tolerances, a shared
  * baseline, w_hat and w_hat^-theta moved by factors) against the
@@ -759,6 +829,7 @@ int main(void) {
       cmocka_unit_test(test_vulnerability_ge),
       cmocka_unit_test(test_vulnerability_cut),
       cmocka_unit_test(test_vulnerability_cut_lanes),
+      cmocka_unit_test(test_vulnerability_cut_lanes_sizes),
       cmocka_unit_test(test_undefined),
       cmocka_unit_test(test_cinc),
   };
