@@ -362,6 +362,50 @@ static const target_fn target8_table[6] = {
     target8_BINARY, target8_PROPBIN, target8_PROP,
     target8_PROPCBC, target8_CUBIC, target8_ASYMPROSP};
 
+/* The whole choice of initiator i's target (§5.3) for N <= 8: the one
+ * block of target_block8, then the scan of choose_target -- the first j
+ * (j != i, j < N) whose gain g_j > 1e-5 beats every earlier one strictly,
+ * i.e. the first lane holding the largest gain among the lanes with
+ * g > 1e-5 (NaN gains fail the test and are never chosen) -- without a
+ * data-dependent branch per lane.  *best -1 when no lane qualifies. */
+AVX512_INLINE void target_choose8(ent_smp_vote rule, const ent_smp_work *w,
+                                  size_t i, int *best, double *best_gain,
+                                  double *best_p) {
+  double g[8], p[8];
+  target_block8(rule, w, i, 0, g, p);
+  __m512d gv = _mm512_loadu_pd(g);
+  __mmask8 live = (__mmask8)(((1u << w->n) - 1u) & ~(1u << i));
+  __mmask8 ok = _mm512_mask_cmp_pd_mask(live, gv, _mm512_set1_pd(1e-5),
+                                        _CMP_GT_OQ);
+  if (!ok) return;
+  double mx = _mm512_mask_reduce_max_pd(ok, gv);
+  __mmask8 at = _mm512_mask_cmp_pd_mask(ok, gv, _mm512_set1_pd(mx),
+                                        _CMP_EQ_OQ);
+  unsigned j = (unsigned)__builtin_ctz((unsigned)at);
+  *best = (int)j;
+  *best_gain = g[j];
+  *best_p = p[j];
+}
+
+typedef void (*choose_fn)(const ent_smp_work *w, size_t i, int *best,
+                          double *best_gain, double *best_p);
+#define CHOOSE8_FN(RULE)                                                    \
+  __attribute__((target("avx512f,avx512dq"))) static void choose8_##RULE(   \
+      const ent_smp_work *w, size_t i, int *best, double *best_gain,        \
+      double *best_p) {                                                     \
+    target_choose8(ENT_SMP_VOTE_##RULE, w, i, best, best_gain, best_p);     \
+  }
+CHOOSE8_FN(BINARY)
+CHOOSE8_FN(PROPBIN)
+CHOOSE8_FN(PROP)
+CHOOSE8_FN(PROPCBC)
+CHOOSE8_FN(CUBIC)
+CHOOSE8_FN(ASYMPROSP)
+#undef CHOOSE8_FN
+static const choose_fn choose8_table[6] = {
+    choose8_BINARY, choose8_PROPBIN, choose8_PROP,
+    choose8_PROPCBC, choose8_CUBIC, choose8_ASYMPROSP};
+
 int ent_smp_have_avx512(void) {
   return __builtin_cpu_supports("avx512f") &&
          __builtin_cpu_supports("avx512dq");
@@ -403,6 +447,12 @@ static void choose_target(ent_smp_work *w, size_t i) {
   double uii = w->un[i];
   int best = -1;
   double best_gain = -1.0, best_p = 0.0;
+#if SMP_HAVE_AVX512
+  if (semi && N <= 8 && w->avx512 && w->scalar_kernel == 0) {
+    choose8_table[rule](w, i, &best, &best_gain, &best_p);
+    goto done;
+  }
+#endif
 #if SMP_HAVE_AVX2
   /* the whole estimate in 8 or 4 lanes, then the choice in target order */
   if (semi && w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3)) {
