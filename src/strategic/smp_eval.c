@@ -347,6 +347,89 @@ static const coalt_fn coal8t_table[6] = {coal8t_BINARY,  coal8t_PROPBIN,
                                          coal8t_CUBIC,   coal8t_ASYMPROSP};
 #endif
 
+#if SMP_HAVE_AVX512
+/* A whole election of K <= 8 options from the voter-major table T (T[v*ld
+ * + o], ld >= 8) under the Conditional PCE with linear victory
+ * probabilities (the defaults), for a vote rule that is odd (vote(w, ub,
+ * ua) == -vote(w, ua, ub) bit for bit: every rule but ASymProsp, each
+ * operation of vote() commuting with negation).  For each option a, its
+ * whole row of pairs in 8 lanes b: z = vote(w_v, T(v,a), T(v,b)) summed
+ * over the voters in order, p = 1e-8 + the positive terms (C(a,b)), m =
+ * 1e-8 - the negative ones (C(b,a)).  For b < a these are coal8_core's
+ * lanes; for b > a coal8_core took the pair the other way, z' = -z, and
+ * its C(a,b) = 1e-8 - Σ neg(z') is the same sum of the same terms (a -
+ * (-t) == a + t), so every C(a,b) is the coalitions' double, with the
+ * diagonal set to 1e-8 as they set it.  Then conditional_linear with the
+ * options in lanes: the factor C(a,b) / (C(a,b) + C(b,a)) of lane a is
+ * m_b / (m_b + p_b) (an IEEE sum does not depend on its operands' order),
+ * the products in order b, the total in order a, π = q / total: the same
+ * doubles, without the stores of the triangles and the gathers of
+ * cond_q8.  Fills C, q and pi (K each row); the status of
+ * conditional_linear. */
+AVX512_INLINE ent_status elect8_core(ent_smp_vote rule, size_t K, size_t N,
+                                     const double *T, size_t ld,
+                                     const double *wt, double *C, double *q,
+                                     double *pi) {
+  __mmask8 live = (__mmask8)((1u << K) - 1u);
+  vd8 P[8], Mn[8];
+  for (size_t a = 0; a < K; a++) {
+    vd8 p = v8b(1e-8), m = v8b(1e-8);
+    for (size_t v = 0; v < N; v++) {
+      const double *tv = T + v * ld;
+      vd8 ub;
+      memcpy(&ub, tv, sizeof ub);
+      vd8 z = v8vote(rule, v8b(wt[v]), v8b(tv[a]), ub);
+      p = p + v8pos(z);
+      m = m - v8neg(z);
+    }
+    __mmask8 diag = (__mmask8)(1u << a);
+    p = (vd8)_mm512_mask_mov_pd((__m512d)p, diag, _mm512_set1_pd(1e-8));
+    m = (vd8)_mm512_mask_mov_pd((__m512d)m, diag, _mm512_set1_pd(1e-8));
+    P[a] = p;
+    Mn[a] = m;
+    _mm512_mask_storeu_pd(C + a * K, live, (__m512d)p);
+  }
+  vd8 prod = v8b(1.0);
+  for (size_t b = 0; b < K; b++) prod = prod * (Mn[b] / (Mn[b] + P[b]));
+  double lane[8] __attribute__((aligned(64)));
+  _mm512_store_pd(lane, (__m512d)prod);
+  double total = 0.0;
+  for (size_t a = 0; a < K; a++) total = total + lane[a];
+  _mm512_mask_storeu_pd(q, live, (__m512d)prod);
+  if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
+  _mm512_mask_storeu_pd(pi, live, (__m512d)(prod / v8b(total)));
+  return ENT_OK;
+}
+
+typedef ent_status (*elect8_fn)(size_t K, size_t N, const double *T,
+                                size_t ld, const double *wt, double *C,
+                                double *q, double *pi);
+#define ELECT8_FN(RULE)                                                     \
+  __attribute__((target("avx512f,avx512dq"))) static ent_status             \
+      elect8_##RULE(size_t K, size_t N, const double *T, size_t ld,         \
+                    const double *wt, double *C, double *q, double *pi) {   \
+    return elect8_core(ENT_SMP_VOTE_##RULE, K, N, T, ld, wt, C, q, pi);     \
+  }
+ELECT8_FN(BINARY)
+ELECT8_FN(PROPBIN)
+ELECT8_FN(PROP)
+ELECT8_FN(PROPCBC)
+ELECT8_FN(CUBIC)
+#undef ELECT8_FN
+/* ASymProsp is not odd: never here (elect8_ok) */
+static const elect8_fn elect8_table[6] = {elect8_BINARY, elect8_PROPBIN,
+                                          elect8_PROP,   elect8_PROPCBC,
+                                          elect8_CUBIC,  NULL};
+
+/* 1 if elect8_core may hold an election of K options here. */
+static int elect8_ok(const ent_smp_work *w, size_t K) {
+  const ent_smp_opts *o = w->o;
+  return K <= 8 && w->avx512 && w->scalar_kernel == 0 &&
+         o->pce == ENT_SMP_PCE_CONDITIONAL && o->vpm == ENT_SMP_VPM_LINEAR &&
+         o->vote != ENT_SMP_VOTE_ASYMPROSP;
+}
+#endif
+
 /* Victory probabilities (§3.4) from coalitions C into P. */
 static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
   for (size_t a = 0; a < K; a++) {
@@ -531,6 +614,11 @@ static int election_vm_ok(const ent_smp_work *w, size_t K) {
  * Only where election_vm_ok. */
 static ent_status election_vm(ent_smp_work *w, size_t K, const double *T,
                               size_t ld, const double *weights) {
+#if SMP_HAVE_AVX512
+  if (elect8_ok(w, K))
+    return elect8_table[w->o->vote](K, w->n, T, ld, weights, w->C, w->q,
+                                    w->pi);
+#endif
 #if SMP_HAVE_AVX2
   coalt_fn fn = coal4t_table[w->o->vote];
 #if SMP_HAVE_AVX512
