@@ -22,6 +22,11 @@
 
 /* ============================================================ work */
 
+/* Most options (status quo and bargains) of a turn whose queue elections
+ * take their distinct pairs in 8 lanes, and most pairs. */
+#define SMP_PAIR_OPTS 16
+#define SMP_PAIR_MAX (SMP_PAIR_OPTS * (SMP_PAIR_OPTS - 1) / 2)
+
 struct ent_smp_work {
   const ent_smp_problem *pb;
   const ent_smp_opts *o;
@@ -71,6 +76,16 @@ struct ent_smp_work {
   int *q_start, *q_len;          /* [N] queues */
   int *q_item;                   /* [N + 2*nbmax]; -1 = status quo */
   int *chosen_init, *chosen_targ; /* [N] */
+  /* a turn's queue elections from its distinct option pairs
+   * (smp_turn.c, queue_pairs): options 0 (status quo) and 1 + b
+   * (bargain b), at most SMP_PAIR_OPTS */
+  double *uv;        /* [N*SMP_PAIR_OPTS] voter-major utilities of the
+                        options; padding finite */
+  unsigned char pid[SMP_PAIR_OPTS * SMP_PAIR_OPTS]; /* pair (g, h), g > h:
+                        its index, 0xff none */
+  unsigned char pr_a[SMP_PAIR_MAX + 8], pr_b[SMP_PAIR_MAX + 8]; /* pairs */
+  double fa[SMP_PAIR_MAX + 8], fb[SMP_PAIR_MAX + 8]; /* victory factors
+                        C(g,h) / (C(g,h) + C(h,g)) and the other way */
   /* accommodation */
   double *A;         /* [N*N] or NULL for the identity */
   ent_smp_rng rng;

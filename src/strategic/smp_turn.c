@@ -694,6 +694,132 @@ sums8(const ent_smp_work *w, size_t I, size_t J, double *u) {
 }
 #endif
 
+#if SMP_HAVE_AVX512
+/* The queue elections of a turn share their coalitions: the pair of
+ * options (g, h) -- 0 the status quo, 1 + b bargain b -- has the same
+ * voters' utilities, weights and voter order in every queue that holds
+ * both, and every queue lists its options in increasing g (the status quo
+ * first, then bargains in index order), so the later option of a pair is
+ * always the same one: C(g,h) = 1e-8 + Σ pos(vote(c_v, u_g(v), u_h(v)))
+ * and C(h,g) = 1e-8 - Σ neg(...) are the doubles of every queue's
+ * coalitions (each lane the scalar loop's operations in voter order).
+ * Each distinct pair once, 8 pairs a vector, the options' utilities
+ * voter-major (w->uv, 16 a voter) and picked by permutes; with linear
+ * victory probabilities a pair's factors in the Conditional PCE's
+ * products are C(g,h) / (C(g,h) + C(h,g)) (fa) and C(h,g) / (C(g,h) +
+ * C(h,g)) (fb), as conditional_linear divides. */
+AVX512_INLINE void pairs8_core(ent_smp_vote rule, ent_smp_work *w,
+                               size_t np) {
+  size_t N = w->n;
+  const double *uv = w->uv, *cap = w->pb->cap;
+  for (size_t p0 = 0; p0 < np; p0 += 8) {
+    __m512i ia = _mm512_cvtepu8_epi64(_mm_loadl_epi64(
+        (const __m128i *)(const void *)(w->pr_a + p0)));
+    __m512i ib = _mm512_cvtepu8_epi64(_mm_loadl_epi64(
+        (const __m128i *)(const void *)(w->pr_b + p0)));
+    vd8 p = v8b(1e-8), m = v8b(1e-8);
+    for (size_t v = 0; v < N; v++) {
+      __m512d lo = _mm512_loadu_pd(uv + v * SMP_PAIR_OPTS);
+      __m512d hi = _mm512_loadu_pd(uv + v * SMP_PAIR_OPTS + 8);
+      vd8 ua = (vd8)_mm512_permutex2var_pd(lo, ia, hi);
+      vd8 ub = (vd8)_mm512_permutex2var_pd(lo, ib, hi);
+      vd8 z = v8vote(rule, v8b(cap[v]), ua, ub);
+      p = p + v8pos(z);
+      m = m - v8neg(z);
+    }
+    vd8 s = p + m;
+    _mm512_storeu_pd(w->fa + p0, (__m512d)(p / s));
+    _mm512_storeu_pd(w->fb + p0, (__m512d)(m / s));
+  }
+}
+
+typedef void (*pairs8_fn)(ent_smp_work *w, size_t np);
+#define PAIRS8_FN(RULE)                                                     \
+  __attribute__((target("avx512f,avx512dq"))) static void pairs8_##RULE(    \
+      ent_smp_work *w, size_t np) {                                         \
+    pairs8_core(ENT_SMP_VOTE_##RULE, w, np);                                \
+  }
+PAIRS8_FN(BINARY)
+PAIRS8_FN(PROPBIN)
+PAIRS8_FN(PROP)
+PAIRS8_FN(PROPCBC)
+PAIRS8_FN(CUBIC)
+PAIRS8_FN(ASYMPROSP)
+#undef PAIRS8_FN
+static const pairs8_fn pairs8_table[6] = {
+    pairs8_BINARY, pairs8_PROPBIN, pairs8_PROP,
+    pairs8_PROPCBC, pairs8_CUBIC, pairs8_ASYMPROSP};
+
+/* 1 if this turn's queue elections may take queue_pairs / queue_elect:
+ * the Conditional PCE with linear victory probabilities (the defaults),
+ * the 8-lane kernels, at most SMP_PAIR_OPTS options. */
+static int pairs_ok(const ent_smp_work *w) {
+  const ent_smp_opts *o = w->o;
+  return w->avx512 && w->scalar_kernel == 0 &&
+         o->pce == ENT_SMP_PCE_CONDITIONAL && o->vpm == ENT_SMP_VPM_LINEAR &&
+         w->n_barg + 1 <= SMP_PAIR_OPTS;
+}
+
+/* The options' utilities voter-major, the distinct pairs of the queues
+ * (w->q_item, ...) and their victory factors. */
+static void queue_pairs(ent_smp_work *w) {
+  size_t N = w->n, nb = w->n_barg;
+  for (size_t v = 0; v < N; v++) {
+    double *uv = w->uv + v * SMP_PAIR_OPTS;
+    uv[0] = w->usq[v];
+    for (size_t b = 0; b < nb; b++) uv[1 + b] = w->b_u[b * N + v];
+  }
+  memset(w->pid, 0xff, sizeof w->pid);
+  size_t np = 0;
+  for (size_t k = 0; k < N; k++) {
+    size_t K = (size_t)w->q_len[k];
+    const int *items = w->q_item + w->q_start[k];
+    for (size_t a = 1; a < K; a++) {
+      unsigned g = (unsigned)(items[a] + 1);
+      for (size_t b = 0; b < a; b++) {
+        unsigned h = (unsigned)(items[b] + 1);
+        unsigned char *id = &w->pid[g * SMP_PAIR_OPTS + h];
+        if (*id != 0xff) continue;
+        *id = (unsigned char)np;
+        w->pr_a[np] = (unsigned char)g;
+        w->pr_b[np] = (unsigned char)h;
+        np++;
+      }
+    }
+  }
+  for (size_t e = np; e < (np + 7) / 8 * 8; e++) w->pr_a[e] = w->pr_b[e] = 0;
+  if (np) pairs8_table[w->o->vote](w, np);
+}
+
+/* The election of a queue of K >= 2 options from the pairs' factors:
+ * conditional_linear's products in order b (the diagonal's factor 1e-8 /
+ * (1e-8 + 1e-8) = 0.5), total in order a, π = q / total into w->pi;
+ * ENT_EINTERNAL as conditional_linear. */
+static ent_status queue_elect(ent_smp_work *w, const int *items, size_t K) {
+  double *q = w->q, *pi = w->pi, total = 0.0;
+  for (size_t a = 0; a < K; a++) {
+    unsigned g = (unsigned)(items[a] + 1);
+    double prod = 1.0;
+    for (size_t b = 0; b < K; b++) {
+      unsigned h = (unsigned)(items[b] + 1);
+      double f;
+      if (b < a)
+        f = w->fa[w->pid[g * SMP_PAIR_OPTS + h]];
+      else if (b > a)
+        f = w->fb[w->pid[h * SMP_PAIR_OPTS + g]];
+      else
+        f = 0.5;
+      prod = prod * f;
+    }
+    q[a] = prod;
+  }
+  for (size_t a = 0; a < K; a++) total = total + q[a];
+  if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
+  for (size_t a = 0; a < K; a++) pi[a] = q[a] / total;
+  return ENT_OK;
+}
+#endif
+
 /* Advances state (x, xi) by one turn into (xn, xin): targets (§5.3),
  * bargains (§5.4-§5.5), queues and their elections (§5.6-§5.7), then the
  * accommodation of ideals (§5.8).
@@ -852,11 +978,18 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
     }
 
     /* §5.7 resolution: each actor's election over its queue. */
+    int pairs = 0;
+#if SMP_HAVE_AVX512
+    pairs = pairs_ok(w);
+    if (pairs) queue_pairs(w);
+#endif
     for (size_t k = 0; k < N; k++) {
       size_t K = (size_t)w->q_len[k];
       const int *items = w->q_item + w->q_start[k];
-      for (size_t m = 0; m < K; m++)
-        w->rows[m] = items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
+      if (!pairs)
+        for (size_t m = 0; m < K; m++)
+          w->rows[m] =
+              items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
       /* A queue of the status quo alone: its election gives π = 1 exactly
        * under every PCE (C = 1e-8, P = 1/2; conditional 0.5 / 0.5, the
        * Markov iterations stay at 1 and stop at once). */
@@ -864,6 +997,11 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
         w->pi[0] = 1.0;
         st = ENT_OK;
       } else {
+#if SMP_HAVE_AVX512
+        if (pairs)
+          st = queue_elect(w, items, K);
+        else
+#endif
         st = ent_smp_election(w, K, pb->cap);
       }
       if (st != ENT_OK) {
