@@ -168,7 +168,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->D, n * w->ld);
   ALLOC(w->DT, nn);
   ALLOC(w->VT, nn);
-  ALLOC(w->rho, nn);
+  ALLOC(w->rho, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->Uown, n * w->ld);
   ALLOC(w->UownT, nn);
   ALLOC(w->R, n);
@@ -177,8 +177,8 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->gsq, n);
   ALLOC(w->C, kk);
   ALLOC(w->P, kk);
-  ALLOC(w->pi, w->kmax);
-  ALLOC(w->q, w->kmax);
+  ALLOC(w->pi, w->kmax + SMP_LD_ROUND); /* slack: whole 8-lane stores */
+  ALLOC(w->q, w->kmax + SMP_LD_ROUND);
   ALLOC(w->colsum, w->kmax);
   ALLOC(w->rows, w->kmax);
   ALLOC(w->CT, n * SMP_COAL_T_MAX);

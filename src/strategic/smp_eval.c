@@ -395,9 +395,11 @@ AVX512_INLINE ent_status elect8_core(ent_smp_vote rule, size_t K, size_t N,
   _mm512_store_pd(lane, (__m512d)prod);
   double total = 0.0;
   for (size_t a = 0; a < K; a++) total = total + lane[a];
-  _mm512_mask_storeu_pd(q, live, (__m512d)prod);
+  /* whole stores (pi and q have 8 lanes of slack): a masked store does
+   * not forward to the caller's scalar loads */
+  _mm512_storeu_pd(q, (__m512d)prod);
   if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
-  _mm512_mask_storeu_pd(pi, live, (__m512d)(prod / v8b(total)));
+  _mm512_storeu_pd(pi, (__m512d)(prod / v8b(total)));
   return ENT_OK;
 }
 
@@ -817,7 +819,9 @@ distances8(ent_smp_work *w, size_t a, const double *x, const double *xi,
       num = _mm512_add_pd(num, _mm512_mul_pd(g, g));
     }
     __m512d d = _mm512_sqrt_pd(_mm512_div_pd(num, ssq));
-    _mm512_mask_storeu_pd(Da + b0, live, d);
+    /* the whole block (inside the row of ld, padding 0): a masked store
+     * does not forward to the loads that follow */
+    _mm512_storeu_pd(Da + b0, _mm512_maskz_mov_pd(live, d));
     if (!with_dt) continue;
     _mm512_storeu_pd(lane, d);
     for (size_t l = 0; l < 8 && b0 + l < N; l++)
@@ -853,7 +857,9 @@ rho_row8(ent_smp_work *w, size_t h) {
       r = ((v8b(2.0) * rh) + ri) / v8b(3.0);
       break;
     }
-    _mm512_mask_storeu_pd(out + i0, live, (__m512d)r);
+    /* whole blocks (rho has 8 lanes of slack; rows in order h overwrite
+     * what spills into the next) */
+    _mm512_storeu_pd(out + i0, _mm512_maskz_mov_pd(live, (__m512d)r));
   }
 }
 
@@ -867,11 +873,109 @@ uown_row8(ent_smp_work *w, size_t a) {
   for (size_t b0 = 0; b0 < N; b0 += 8) {
     __mmask8 live = live8(N - b0);
     vd8 u = v8util((vd8)_mm512_loadu_pd(Da + b0), ra); /* padded row */
-    _mm512_mask_storeu_pd(out + b0, live, (__m512d)u);
+    _mm512_storeu_pd(out + b0, _mm512_maskz_mov_pd(live, (__m512d)u));
     _mm512_storeu_pd(lane, (__m512d)u);
     for (size_t l = 0; l < 8 && b0 + l < N; l++)
       w->UownT[(b0 + l) * N + a] = lane[l];
   }
+}
+#endif
+
+#if SMP_HAVE_AVX512
+/* ρ(R_h, R_i) for the actors h in lanes (rh) and one i (ri broadcast):
+ * rho_adjust lane for lane, as rho_row8 (the same operations with the
+ * roles of the operands kept). */
+AVX512_INLINE vd8 rho_lanes8(ent_smp_radj adj, vd8 rh, vd8 ri) {
+  switch (adj) {
+  case ENT_SMP_RADJ_NONE:
+    return rh;
+  case ENT_SMP_RADJ_HALF:
+    return (rh + ri) / v8b(2.0);
+  case ENT_SMP_RADJ_TWOTHIRDS:
+    return (rh + (v8b(2.0) * ri)) / v8b(3.0);
+  case ENT_SMP_RADJ_FULL:
+    return ri;
+  case ENT_SMP_RADJ_ONETHIRD:
+  default:
+    return ((v8b(2.0) * rh) + ri) / v8b(3.0);
+  }
+}
+
+/* The §4.4 norms of evaluate for N <= 8 with the actors in lanes: G_i =
+ * Σ_j g(D(i,j))^2 for the rows i in lanes (D's column j gathered), the
+ * sum in order j from +0.0; ‖V - Ū‖^2 in order i (scalar, as before);
+ * then ‖U^h - Ū‖^2 = Σ_i (ρ(R_h, R_i) - R_i)^2 G_i for the h in lanes, ρ
+ * as rho_row8 computes it -- each lane the scalar loop's operations in
+ * its order, so the same doubles and the same tests.  Returns bad_h as
+ * the scalar loops set it (-1 none, -2 the ‖V - Ū‖ test, else the first
+ * h); fills w->gsq. */
+__attribute__((target("avx512f,avx512dq"))) static long
+norms8(ent_smp_work *w) {
+  size_t N = w->n, ld = w->ld;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i row = _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)ld));
+  vd8 G = v8b(0.0), one = v8b(1.0);
+  for (size_t j = 0; j < N; j++) {
+    vd8 dd = (vd8)_mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, row,
+                                           w->D + j, 8);
+    vd8 g = v8sel(dd <= one, (one - dd) * dd, one - dd);
+    G = G + g * g;
+  }
+  double gl[8] __attribute__((aligned(64)));
+  _mm512_store_pd(gl, (__m512d)G);
+  memcpy(w->gsq, gl, N * sizeof *gl);
+  double nv = 0.0;
+  for (size_t i = 0; i < N; i++) nv += w->R[i] * w->R[i] * gl[i];
+  if (!(sqrt(nv) > 1e-6)) return -2;
+  ent_smp_radj adj = w->o->radj;
+  vd8 Rh = (vd8)_mm512_maskz_loadu_pd(live, w->R), S = v8b(0.0);
+  for (size_t i = 0; i < N; i++) {
+    vd8 ri = v8b(w->R[i]);
+    vd8 e = rho_lanes8(adj, Rh, ri) - ri;
+    S = S + e * e * v8b(gl[i]);
+  }
+  __mmask8 ok = _mm512_mask_cmp_pd_mask(
+      live, _mm512_sqrt_pd((__m512d)S), _mm512_set1_pd(1e-6), _CMP_GT_OQ);
+  __mmask8 bad = (__mmask8)(live & ~ok);
+  return bad ? (long)__builtin_ctz((unsigned)bad) : -1;
+}
+
+/* §7.2's representatives for M = 1, N <= 8: near[i] holds the j within
+ * 1e-3 of x_i -- sqrt((x_i - x_j)^2) < 1e-3 in lanes j, the scalar
+ * search's expression ((a-b)^2 is symmetric bit for bit, and its 0.0 +
+ * changes no comparison) -- then the representatives in order i: those
+ * near no earlier representative.  Fills w->rep, returns K; *reps gets
+ * the representatives' bits and near[0..N) the rows. */
+__attribute__((target("avx512f,avx512dq"))) static size_t
+reps8(ent_smp_work *w, const double *x, unsigned *reps, unsigned *near) {
+  size_t N = w->n, K = 0;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  __m512d xv = _mm512_maskz_loadu_pd(live, x);
+  unsigned rm = 0;
+  for (size_t i = 0; i < N; i++) {
+    __m512d e = _mm512_sub_pd(_mm512_set1_pd(x[i]), xv);
+    __m512d d = _mm512_sqrt_pd(_mm512_mul_pd(e, e));
+    near[i] = (unsigned)_mm512_mask_cmp_pd_mask(live, d,
+                                                _mm512_set1_pd(1e-3),
+                                                _CMP_LT_OQ);
+    if (!(near[i] & rm)) {
+      rm |= 1u << i;
+      w->rep[K++] = (int)i;
+    }
+  }
+  *reps = rm;
+  return K;
+}
+
+/* 1 - D into CT (N rows of ld, padding 1 - 0), 8 lanes at a time: the
+ * same subtraction. */
+__attribute__((target("avx512f,avx512dq"))) static void
+one_minus8(ent_smp_work *w) {
+  size_t n = w->n * w->ld;
+  for (size_t k = 0; k < n; k += 8)
+    _mm512_storeu_pd(w->CT + k, _mm512_sub_pd(_mm512_set1_pd(1.0),
+                                              _mm512_loadu_pd(w->D + k)));
 }
 #endif
 
@@ -986,6 +1090,11 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    * (1 - d)(1 + 0) above (inf included); x 1 == x; NaN stays d's NaN */
   if (vmaj) {
     /* voter-major: CT[v*ld + o] = V(v, o); padding 1 - 0 */
+#if SMP_HAVE_AVX512
+    if (wide)
+      one_minus8(w);
+    else
+#endif
     for (size_t k = 0; k < N * ld; k++) w->CT[k] = 1.0 - w->D[k];
   } else {
     for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
@@ -1058,6 +1167,13 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    *   V(i,j)   - Ū(i,j) = -g(D(i,j)) R_i,
    * so ‖U^h - Ū‖_F^2 = Σ_i (ρ_hi - R_i)^2 G_i with G_i = Σ_j g_ij^2. */
   if (!w->degenerate) {
+    long bad_h = -1;
+#if SMP_HAVE_AVX512
+    if (wide && N <= 8)
+      bad_h = norms8(w);
+    else
+#endif
+    {
     for (size_t i = 0; i < N; i++) {
       double s = 0.0;
       for (size_t j = 0; j < N; j++) {
@@ -1069,7 +1185,6 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
     }
     double nv = 0.0;
     for (size_t i = 0; i < N; i++) nv += w->R[i] * w->R[i] * w->gsq[i];
-    long bad_h = -1;
     if (!(sqrt(nv) > 1e-6)) bad_h = -2;
     for (size_t h = 0; h < N && bad_h == -1; h++) {
       double s = 0.0;
@@ -1078,6 +1193,7 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
         s += e * e * w->gsq[i];
       }
       if (!(sqrt(s) > 1e-6)) bad_h = (long)h;
+    }
     }
     if (bad_h != -1) {
       char what[160];
@@ -1112,6 +1228,13 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
     if (!*won) return ENT_OK;
   }
   size_t K = 0;
+#if SMP_HAVE_AVX512
+  unsigned near[8], reps = 0;
+  int fast_reps = wide && M == 1 && N <= 8;
+  if (fast_reps)
+    K = reps8(w, x, &reps, near);
+  else
+#endif
   for (size_t i = 0; i < N; i++) {
     int found = 0;
     for (size_t r = 0; r < K && !found; r++) {
@@ -1154,6 +1277,26 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    * within 1e-3 of i (else it would not be one); so only the others
    * search -- and a representative at a non-finite position, which is
    * not within 1e-3 of itself. */
+#if SMP_HAVE_AVX512
+  /* the same with the near bits: the last representative near x_i is the
+   * highest near one (representatives are in increasing i), its index the
+   * number of representatives below it; 0 when none is near.  A
+   * representative at a finite position is near itself and no later
+   * representative is near it (else that one would not be one), so it
+   * gets its own; one at a non-finite position is near nothing. */
+  if (fast_reps) {
+    for (size_t i = 0; i < N; i++) {
+      unsigned nr = near[i] & reps;
+      size_t last = 0;
+      if (nr) {
+        unsigned top = 31u - (unsigned)__builtin_clz(nr);
+        last = (size_t)__builtin_popcount(reps & ((1u << top) - 1u));
+      }
+      w->win_prob[i] = w->pi[last];
+    }
+    return ENT_OK;
+  }
+#endif
   for (size_t i = 0, r0 = 0; i < N; i++) {
     if (r0 < K && (size_t)w->rep[r0] == i) {
       r0++;

@@ -200,10 +200,12 @@ kernel_rows8(ent_smp_work *w, size_t i) {
     vd8 r = (vd8)_mm512_maskz_loadu_pd(live, rh + n0);
     vd8 ui = v8util(dc, r), un = v8util(dd, r);
     vd8 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
-    _mm512_mask_storeu_pd(w->ui + n0, live, (__m512d)ui);
-    _mm512_mask_storeu_pd(w->un + n0, live, (__m512d)un);
-    _mm512_mask_storeu_pd(w->g1 + n0, live, (__m512d)g1);
-    _mm512_mask_storeu_pd(w->g2 + n0, live, (__m512d)g2);
+    /* whole blocks of the padded rows, padding 0: a masked store does not
+     * forward to the target kernel's loads */
+    _mm512_storeu_pd(w->ui + n0, _mm512_maskz_mov_pd(live, (__m512d)ui));
+    _mm512_storeu_pd(w->un + n0, _mm512_maskz_mov_pd(live, (__m512d)un));
+    _mm512_storeu_pd(w->g1 + n0, _mm512_maskz_mov_pd(live, (__m512d)g1));
+    _mm512_storeu_pd(w->g2 + n0, _mm512_maskz_mov_pd(live, (__m512d)g2));
   }
 }
 #endif
