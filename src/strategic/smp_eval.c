@@ -348,49 +348,81 @@ static const coalt_fn coal8t_table[6] = {coal8t_BINARY,  coal8t_PROPBIN,
 #endif
 
 #if SMP_HAVE_AVX512
+/* The transpose of the 8 x 8 block r (rows) into t. */
+__attribute__((target("avx512f,avx512dq"))) static inline void
+transpose8(const __m512d *r, __m512d *t) {
+  __m512d a0 = _mm512_unpacklo_pd(r[0], r[1]), a1 = _mm512_unpackhi_pd(r[0], r[1]);
+  __m512d a2 = _mm512_unpacklo_pd(r[2], r[3]), a3 = _mm512_unpackhi_pd(r[2], r[3]);
+  __m512d a4 = _mm512_unpacklo_pd(r[4], r[5]), a5 = _mm512_unpackhi_pd(r[4], r[5]);
+  __m512d a6 = _mm512_unpacklo_pd(r[6], r[7]), a7 = _mm512_unpackhi_pd(r[6], r[7]);
+  /* a0 = r0_0 r1_0 r0_2 r1_2 r0_4 r1_4 r0_6 r1_6, a1 the odd columns */
+  const __m512i lo = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+  const __m512i hi = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+  __m512d b0 = _mm512_permutex2var_pd(a0, lo, a2); /* cols 0, 4 rows 0-3 */
+  __m512d b1 = _mm512_permutex2var_pd(a0, hi, a2); /* cols 2, 6 */
+  __m512d b2 = _mm512_permutex2var_pd(a1, lo, a3); /* cols 1, 5 */
+  __m512d b3 = _mm512_permutex2var_pd(a1, hi, a3); /* cols 3, 7 */
+  __m512d b4 = _mm512_permutex2var_pd(a4, lo, a6); /* rows 4-7 */
+  __m512d b5 = _mm512_permutex2var_pd(a4, hi, a6);
+  __m512d b6 = _mm512_permutex2var_pd(a5, lo, a7);
+  __m512d b7 = _mm512_permutex2var_pd(a5, hi, a7);
+  const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
+  const __m512i second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+  t[0] = _mm512_permutex2var_pd(b0, first, b4);
+  t[4] = _mm512_permutex2var_pd(b0, second, b4);
+  t[2] = _mm512_permutex2var_pd(b1, first, b5);
+  t[6] = _mm512_permutex2var_pd(b1, second, b5);
+  t[1] = _mm512_permutex2var_pd(b2, first, b6);
+  t[5] = _mm512_permutex2var_pd(b2, second, b6);
+  t[3] = _mm512_permutex2var_pd(b3, first, b7);
+  t[7] = _mm512_permutex2var_pd(b3, second, b7);
+}
+
 /* A whole election of K <= 8 options from the voter-major table T (T[v*ld
  * + o], ld >= 8) under the Conditional PCE with linear victory
  * probabilities (the defaults), for a vote rule that is odd (vote(w, ub,
  * ua) == -vote(w, ua, ub) bit for bit: every rule but ASymProsp, each
  * operation of vote() commuting with negation).  For each option a, its
  * whole row of pairs in 8 lanes b: z = vote(w_v, T(v,a), T(v,b)) summed
- * over the voters in order, p = 1e-8 + the positive terms (C(a,b)), m =
- * 1e-8 - the negative ones (C(b,a)).  For b < a these are coal8_core's
- * lanes; for b > a coal8_core took the pair the other way, z' = -z, and
- * its C(a,b) = 1e-8 - Σ neg(z') is the same sum of the same terms (a -
- * (-t) == a + t), so every C(a,b) is the coalitions' double, with the
- * diagonal set to 1e-8 as they set it.  Then conditional_linear with the
- * options in lanes: the factor C(a,b) / (C(a,b) + C(b,a)) of lane a is
- * m_b / (m_b + p_b) (an IEEE sum does not depend on its operands' order),
- * the products in order b, the total in order a, π = q / total: the same
- * doubles, without the stores of the triangles and the gathers of
- * cond_q8.  Fills C, q and pi (K each row); the status of
+ * over the voters in order, p = 1e-8 + the positive terms: C(a,b).  For
+ * b < a these are coal8_core's lanes; for b > a coal8_core took the pair
+ * the other way, z' = -z, and its C(a,b) = 1e-8 - Σ neg(z') is the same
+ * sum of the same terms (a - (-t) == a + t), so every C(a,b) is the
+ * coalitions' double, with the diagonal set to 1e-8 as they set it; the
+ * rows' transpose (in registers) holds the columns C(., b).  Then
+ * conditional_linear with the options in lanes: the factor C(a,b) /
+ * (C(a,b) + C(b,a)) of lane a is column b over (column b + row b) (an
+ * IEEE sum does not depend on its operands' order), the products in order
+ * b, the total in order a, π = q / total: the same doubles, without the
+ * stores of the triangles and the gathers of cond_q8.  Fills C, q and pi
+ * (K each row; pi and q whole 8-lane stores); the status of
  * conditional_linear. */
 AVX512_INLINE ent_status elect8_core(ent_smp_vote rule, size_t K, size_t N,
                                      const double *T, size_t ld,
                                      const double *wt, double *C, double *q,
                                      double *pi) {
   __mmask8 live = (__mmask8)((1u << K) - 1u);
-  vd8 P[8], Mn[8];
+  __m512d P[8], PT[8];
   for (size_t a = 0; a < K; a++) {
-    vd8 p = v8b(1e-8), m = v8b(1e-8);
+    vd8 p = v8b(1e-8);
     for (size_t v = 0; v < N; v++) {
       const double *tv = T + v * ld;
       vd8 ub;
       memcpy(&ub, tv, sizeof ub);
       vd8 z = v8vote(rule, v8b(wt[v]), v8b(tv[a]), ub);
       p = p + v8pos(z);
-      m = m - v8neg(z);
     }
     __mmask8 diag = (__mmask8)(1u << a);
-    p = (vd8)_mm512_mask_mov_pd((__m512d)p, diag, _mm512_set1_pd(1e-8));
-    m = (vd8)_mm512_mask_mov_pd((__m512d)m, diag, _mm512_set1_pd(1e-8));
-    P[a] = p;
-    Mn[a] = m;
-    _mm512_mask_storeu_pd(C + a * K, live, (__m512d)p);
+    P[a] = _mm512_mask_mov_pd((__m512d)p, diag, _mm512_set1_pd(1e-8));
+    _mm512_mask_storeu_pd(C + a * K, live, P[a]);
   }
+  for (size_t a = K; a < 8; a++) P[a] = _mm512_set1_pd(1.0); /* dead */
+  transpose8(P, PT);
   vd8 prod = v8b(1.0);
-  for (size_t b = 0; b < K; b++) prod = prod * (Mn[b] / (Mn[b] + P[b]));
+  for (size_t b = 0; b < K; b++) {
+    vd8 c = (vd8)PT[b], t = (vd8)P[b];
+    prod = prod * (c / (c + t));
+  }
   double lane[8] __attribute__((aligned(64)));
   _mm512_store_pd(lane, (__m512d)prod);
   double total = 0.0;
