@@ -170,7 +170,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->VT, nn);
   ALLOC(w->rho, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->Uown, n * w->ld);
-  ALLOC(w->UownT, nn);
+  ALLOC(w->UownT, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->R, n);
   ALLOC(w->risk_p, n);
   ALLOC(w->win_prob, n);

@@ -1000,6 +1000,34 @@ reps8(ent_smp_work *w, const double *x, unsigned *reps, unsigned *near) {
   return K;
 }
 
+/* The own utilities U^a(a, b) = util_f(D(a,b), ρ(R_a, R_a)) for N <= 8
+ * (ld = 8), a row per actor a in lanes b as uown_row8 computes them, ρ's
+ * diagonal in lanes as rho_row8's lane i = h (the same operations on
+ * the same operands): into Uown's rows (rows; padding 0) and through
+ * their transpose into UownT's (cols; UownT has 8 lanes of slack, rows
+ * in order n), each only where the caller reads it. */
+__attribute__((target("avx512f,avx512dq"))) static void
+uown8(ent_smp_work *w, int rows, int cols) {
+  size_t N = w->n, ld = w->ld;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  vd8 R = (vd8)_mm512_maskz_loadu_pd(live, w->R);
+  double dg[8] __attribute__((aligned(64)));
+  _mm512_store_pd(dg, (__m512d)rho_lanes8(w->o->radj, R, R));
+  __m512d U[8], T[8];
+  for (size_t a = 0; a < 8; a++) {
+    if (a >= N) {
+      U[a] = _mm512_setzero_pd();
+      continue;
+    }
+    vd8 u = v8util((vd8)_mm512_loadu_pd(w->D + a * ld), v8b(dg[a]));
+    U[a] = _mm512_maskz_mov_pd(live, (__m512d)u);
+    if (rows) _mm512_storeu_pd(w->Uown + a * ld, U[a]);
+  }
+  if (!cols) return;
+  transpose8(U, T);
+  for (size_t n = 0; n < N; n++) _mm512_storeu_pd(w->UownT + n * N, T[n]);
+}
+
 /* 1 - D into CT (N rows of ld, padding 1 - 0), 8 lanes at a time: the
  * same subtraction. */
 __attribute__((target("avx512f,avx512dq"))) static void
@@ -1090,7 +1118,8 @@ static int win_unfailing(const ent_smp_work *w) {
  * sum -- on which bit-for-bit agreement with KTAB rests -- reads as the
  * spec writes it. */
 static ent_status evaluate(ent_smp_work *w, int state, const double *x,
-                          const double *xi, int *won, ent_diag *d) {
+                          const double *xi, int *won, int final,
+                          ent_diag *d) {
   const ent_smp_problem *pb = w->pb;
   const ent_smp_opts *o = w->o;
   size_t N = w->n, M = w->m;
@@ -1187,7 +1216,18 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
 
   /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
 #if SMP_HAVE_AVX512
-  if (wide) {
+  /* The turn that follows a state reads ρ and UownT (the option rows of
+   * its utility sums), the winning probabilities' election Uown's rows:
+   * a last state (no turn follows) needs neither ρ's off-diagonal nor
+   * UownT, a state whose winning probabilities are skipped (below, the
+   * same test) not Uown's rows, where nothing else reads them -- the
+   * 8-lane paths at N <= 8. */
+  int skip_win = won && (w->degenerate || win_unfailing(w));
+  if (wide && N <= 8) {
+    if (!final)
+      for (size_t h = 0; h < N; h++) rho_row8(w, h);
+    uown8(w, !skip_win, !final);
+  } else if (wide) {
     for (size_t h = 0; h < N; h++) rho_row8(w, h);
     for (size_t a = 0; a < N; a++) uown_row8(w, a);
   } else
@@ -1256,7 +1296,7 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    * the caller will not read them (won != NULL) and their election
    * provably succeeds (win_unfailing). */
   if (won) {
-    *won = !(w->degenerate || win_unfailing(w));
+    *won = !skip_win;
     if (!*won) return ENT_OK;
   }
   size_t K = 0;
@@ -1351,11 +1391,16 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
 
 ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
                             const double *xi, ent_diag *d) {
-  return evaluate(w, state, x, xi, NULL, d);
+  return evaluate(w, state, x, xi, NULL, 0, d);
+}
+
+ent_status ent_smp_evaluate_last(ent_smp_work *w, int state, const double *x,
+                                 const double *xi, ent_diag *d) {
+  return evaluate(w, state, x, xi, NULL, 1, d);
 }
 
 ent_status ent_smp_evaluate_for_turn(ent_smp_work *w, int state,
                                      const double *x, const double *xi,
                                      int *won, ent_diag *d) {
-  return evaluate(w, state, x, xi, won, d);
+  return evaluate(w, state, x, xi, won, 0, d);
 }

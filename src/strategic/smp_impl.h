@@ -328,6 +328,14 @@ ENT_LOCAL int ent_smp_have_avx512(void);
  * D(n, j..j+7) of a block is one load inside the row, padding 0. */
 #define SMP_LD_ROUND 8
 
+/* ent_smp_evaluate for a state after which no turn follows (the solver's
+ * last, smp_solver.c): its status, messages, R, risk and winning
+ * probabilities bit for bit; ρ's off-diagonal and UownT, which only a
+ * turn reads, may be left stale. */
+ENT_LOCAL ent_status ent_smp_evaluate_last(ent_smp_work *w, int state,
+                                           const double *x, const double *xi,
+                                           ent_diag *d);
+
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };
 ENT_LOCAL ent_status ent_smp_election(ent_smp_work *w, size_t K,
