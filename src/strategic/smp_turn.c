@@ -385,8 +385,11 @@ AVX512_INLINE void target_choose8(ent_smp_vote rule, const ent_smp_work *w,
                                         _CMP_EQ_OQ);
   unsigned j = (unsigned)__builtin_ctz((unsigned)at);
   *best = (int)j;
-  *best_gain = g[j];
-  *best_p = p[j];
+  *best_gain = mx; /* g[j], the largest */
+  /* p[j] from the register (a load of one lane of the vector just stored
+   * would wait for the store) */
+  *best_p = _mm512_cvtsd_f64(_mm512_permutexvar_pd(
+      _mm512_set1_epi64((long long)j), _mm512_loadu_pd(p)));
 }
 
 typedef void (*choose_fn)(const ent_smp_work *w, size_t i, int *best,
@@ -771,14 +774,21 @@ static void queue_pairs(ent_smp_work *w) {
     uv[0] = w->usq[v];
     for (size_t b = 0; b < nb; b++) uv[1 + b] = w->b_u[b * N + v];
   }
+  /* pair (g, 0), the status quo against bargain g - 1 (every bargain is
+   * in its initiator's queue with the status quo): index g - 1; the pairs
+   * of two bargains from nb on, in order of first appearance */
+  size_t np = nb;
+  for (size_t b = 0; b < nb; b++) {
+    w->pr_a[b] = (unsigned char)(b + 1);
+    w->pr_b[b] = 0;
+  }
   memset(w->pid, 0xff, sizeof w->pid);
-  size_t np = 0;
   for (size_t k = 0; k < N; k++) {
     size_t K = (size_t)w->q_len[k];
     const int *items = w->q_item + w->q_start[k];
-    for (size_t a = 1; a < K; a++) {
+    for (size_t a = 2; a < K; a++) {
       unsigned g = (unsigned)(items[a] + 1);
-      for (size_t b = 0; b < a; b++) {
+      for (size_t b = 1; b < a; b++) {
         unsigned h = (unsigned)(items[b] + 1);
         unsigned char *id = &w->pid[g * SMP_PAIR_OPTS + h];
         if (*id != 0xff) continue;
@@ -799,20 +809,20 @@ static void queue_pairs(ent_smp_work *w) {
  * ENT_EINTERNAL as conditional_linear. */
 static ent_status queue_elect(ent_smp_work *w, const int *items, size_t K) {
   double *q = w->q, *pi = w->pi, total = 0.0;
-  for (size_t a = 0; a < K; a++) {
+  size_t id[SMP_PAIR_OPTS * SMP_PAIR_OPTS];
+  /* the queue's options are the status quo (g = 0) then bargains in
+   * increasing g: the pair (a, b), a > b, is index g_a - 1 for b = 0 */
+  for (size_t a = 1; a < K; a++) {
     unsigned g = (unsigned)(items[a] + 1);
+    id[a * K] = g - 1;
+    for (size_t b = 1; b < a; b++)
+      id[a * K + b] = w->pid[g * SMP_PAIR_OPTS + (unsigned)(items[b] + 1)];
+  }
+  for (size_t a = 0; a < K; a++) {
     double prod = 1.0;
-    for (size_t b = 0; b < K; b++) {
-      unsigned h = (unsigned)(items[b] + 1);
-      double f;
-      if (b < a)
-        f = w->fa[w->pid[g * SMP_PAIR_OPTS + h]];
-      else if (b > a)
-        f = w->fb[w->pid[h * SMP_PAIR_OPTS + g]];
-      else
-        f = 0.5;
-      prod = prod * f;
-    }
+    for (size_t b = 0; b < a; b++) prod = prod * w->fa[id[a * K + b]];
+    prod = prod * 0.5; /* 1e-8 / (1e-8 + 1e-8) */
+    for (size_t b = a + 1; b < K; b++) prod = prod * w->fb[id[b * K + a]];
     q[a] = prod;
   }
   for (size_t a = 0; a < K; a++) total = total + q[a];
