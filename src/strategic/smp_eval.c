@@ -348,36 +348,6 @@ static const coalt_fn coal8t_table[6] = {coal8t_BINARY,  coal8t_PROPBIN,
 #endif
 
 #if SMP_HAVE_AVX512
-/* The transpose of the 8 x 8 block r (rows) into t. */
-__attribute__((target("avx512f,avx512dq"))) static inline void
-transpose8(const __m512d *r, __m512d *t) {
-  __m512d a0 = _mm512_unpacklo_pd(r[0], r[1]), a1 = _mm512_unpackhi_pd(r[0], r[1]);
-  __m512d a2 = _mm512_unpacklo_pd(r[2], r[3]), a3 = _mm512_unpackhi_pd(r[2], r[3]);
-  __m512d a4 = _mm512_unpacklo_pd(r[4], r[5]), a5 = _mm512_unpackhi_pd(r[4], r[5]);
-  __m512d a6 = _mm512_unpacklo_pd(r[6], r[7]), a7 = _mm512_unpackhi_pd(r[6], r[7]);
-  /* a0 = r0_0 r1_0 r0_2 r1_2 r0_4 r1_4 r0_6 r1_6, a1 the odd columns */
-  const __m512i lo = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
-  const __m512i hi = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
-  __m512d b0 = _mm512_permutex2var_pd(a0, lo, a2); /* cols 0, 4 rows 0-3 */
-  __m512d b1 = _mm512_permutex2var_pd(a0, hi, a2); /* cols 2, 6 */
-  __m512d b2 = _mm512_permutex2var_pd(a1, lo, a3); /* cols 1, 5 */
-  __m512d b3 = _mm512_permutex2var_pd(a1, hi, a3); /* cols 3, 7 */
-  __m512d b4 = _mm512_permutex2var_pd(a4, lo, a6); /* rows 4-7 */
-  __m512d b5 = _mm512_permutex2var_pd(a4, hi, a6);
-  __m512d b6 = _mm512_permutex2var_pd(a5, lo, a7);
-  __m512d b7 = _mm512_permutex2var_pd(a5, hi, a7);
-  const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
-  const __m512i second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
-  t[0] = _mm512_permutex2var_pd(b0, first, b4);
-  t[4] = _mm512_permutex2var_pd(b0, second, b4);
-  t[2] = _mm512_permutex2var_pd(b1, first, b5);
-  t[6] = _mm512_permutex2var_pd(b1, second, b5);
-  t[1] = _mm512_permutex2var_pd(b2, first, b6);
-  t[5] = _mm512_permutex2var_pd(b2, second, b6);
-  t[3] = _mm512_permutex2var_pd(b3, first, b7);
-  t[7] = _mm512_permutex2var_pd(b3, second, b7);
-}
-
 /* A whole election of K <= 8 options from the voter-major table T (T[v*ld
  * + o], ld >= 8) under the Conditional PCE with linear victory
  * probabilities (the defaults), for a vote rule that is odd (vote(w, ub,

@@ -12,6 +12,9 @@
 #include "strategic/smp.h"
 
 #include <math.h>
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
 
 
 #if defined(__GNUC__)
@@ -86,6 +89,7 @@ struct ent_smp_work {
   unsigned char pr_a[SMP_PAIR_MAX + 8], pr_b[SMP_PAIR_MAX + 8]; /* pairs */
   double fa[SMP_PAIR_MAX + 8], fb[SMP_PAIR_MAX + 8]; /* victory factors
                         C(g,h) / (C(g,h) + C(h,g)) and the other way */
+  int uv_set;        /* this turn's utilities wrote uv (utilities8) */
   /* accommodation */
   double *A;         /* [N*N] or NULL for the identity */
   ent_smp_rng rng;
@@ -301,6 +305,35 @@ AVX512_INLINE vd8 v8vote(ent_smp_vote rule, vd8 w, vd8 ua, vd8 ub) {
   default:
     return w * d;
   }
+}
+
+/* The transpose of the 8 x 8 block r (rows) into t. */
+AVX512_INLINE void transpose8(const __m512d *r, __m512d *t) {
+  __m512d a0 = _mm512_unpacklo_pd(r[0], r[1]), a1 = _mm512_unpackhi_pd(r[0], r[1]);
+  __m512d a2 = _mm512_unpacklo_pd(r[2], r[3]), a3 = _mm512_unpackhi_pd(r[2], r[3]);
+  __m512d a4 = _mm512_unpacklo_pd(r[4], r[5]), a5 = _mm512_unpackhi_pd(r[4], r[5]);
+  __m512d a6 = _mm512_unpacklo_pd(r[6], r[7]), a7 = _mm512_unpackhi_pd(r[6], r[7]);
+  /* a0 = r0_0 r1_0 r0_2 r1_2 r0_4 r1_4 r0_6 r1_6, a1 the odd columns */
+  const __m512i lo = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+  const __m512i hi = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+  __m512d b0 = _mm512_permutex2var_pd(a0, lo, a2); /* cols 0, 4 rows 0-3 */
+  __m512d b1 = _mm512_permutex2var_pd(a0, hi, a2); /* cols 2, 6 */
+  __m512d b2 = _mm512_permutex2var_pd(a1, lo, a3); /* cols 1, 5 */
+  __m512d b3 = _mm512_permutex2var_pd(a1, hi, a3); /* cols 3, 7 */
+  __m512d b4 = _mm512_permutex2var_pd(a4, lo, a6); /* rows 4-7 */
+  __m512d b5 = _mm512_permutex2var_pd(a4, hi, a6);
+  __m512d b6 = _mm512_permutex2var_pd(a5, lo, a7);
+  __m512d b7 = _mm512_permutex2var_pd(a5, hi, a7);
+  const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
+  const __m512i second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+  t[0] = _mm512_permutex2var_pd(b0, first, b4);
+  t[4] = _mm512_permutex2var_pd(b0, second, b4);
+  t[2] = _mm512_permutex2var_pd(b1, first, b5);
+  t[6] = _mm512_permutex2var_pd(b1, second, b5);
+  t[1] = _mm512_permutex2var_pd(b2, first, b6);
+  t[5] = _mm512_permutex2var_pd(b2, second, b6);
+  t[3] = _mm512_permutex2var_pd(b3, first, b7);
+  t[7] = _mm512_permutex2var_pd(b3, second, b7);
 }
 
 #else

@@ -608,13 +608,13 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
  * util_f(D_a(yJ), R_a), distance() and util_f lane for lane (sub, mul,
  * mul, add from +0.0, div, sqrt; v8util), so the scalar doubles.  Lanes
  * past N are computed from zeros and never stored. */
-__attribute__((target("avx512f,avx512dq"))) static void
-principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
-                 const double *yJ, double *u) {
+AVX512_INLINE vd8 principal_block8(const ent_smp_work *w, const double *xi,
+                                  const double *yI, const double *yJ,
+                                  size_t a0) {
   size_t N = w->n, M = w->m;
   const ent_smp_problem *pb = w->pb;
   const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  for (size_t a0 = 0; a0 < N; a0 += 8) {
+  {
     size_t left = N - a0;
     __mmask8 live =
         left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
@@ -646,8 +646,68 @@ principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
     vd8 dI = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numI, ssq));
     vd8 dJ = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numJ, ssq));
     vd8 s = v8b(0.0) + v8util(dI, ra);
-    vd8 t = s + v8util(dJ, ra);
-    _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
+    return s + v8util(dJ, ra);
+  }
+}
+
+__attribute__((target("avx512f,avx512dq"))) static void
+principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
+                 const double *yJ, double *u) {
+  size_t N = w->n;
+  for (size_t a0 = 0; a0 < N; a0 += 8) {
+    size_t left = N - a0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    _mm512_mask_storeu_pd(u + a0, live,
+                          (__m512d)principal_block8(w, xi, yI, yJ, a0));
+  }
+}
+
+/* A turn's utilities for N <= 8 voters in one pass: the status quo's,
+ * (((0 + U(.,0)) + U(.,1)) + ...) / N, and each bargain's, the
+ * principals' terms (principal_block8) + Σ_{n != I, J} U(., n) in order
+ * n, / N -- sums8's operations lane for lane (the voters), the rows
+ * UownT's held in registers and the loop over n split around I and J
+ * instead of a test per n.  Into usq and b_u; with at most SMP_PAIR_OPTS
+ * options also voter-major into uv (the options' rows transposed in
+ * registers) for queue_pairs. */
+__attribute__((target("avx512f,avx512dq"))) static void
+utilities8(ent_smp_work *w, const double *xi) {
+  size_t N = w->n, nb = w->n_barg, M = w->m;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  const vd8 Nd = v8b((double)N);
+  vd8 UT[8];
+  for (size_t n = 0; n < N; n++)
+    UT[n] = (vd8)_mm512_maskz_loadu_pd(live, w->UownT + n * N);
+  __m512d rows[SMP_PAIR_OPTS];
+  int keep = nb + 1 <= SMP_PAIR_OPTS;
+  vd8 t = v8b(0.0);
+  for (size_t n = 0; n < N; n++) t = t + UT[n];
+  t = t / Nd;
+  _mm512_mask_storeu_pd(w->usq, live, (__m512d)t);
+  if (keep) rows[0] = (__m512d)t;
+  for (size_t b = 0; b < nb; b++) {
+    size_t I = (size_t)w->b_init[b], J = (size_t)w->b_targ[b];
+    size_t lo = I < J ? I : J, hi = I < J ? J : I;
+    t = principal_block8(w, xi, w->b_yI + b * M, w->b_yJ + b * M, 0);
+    for (size_t n = 0; n < lo; n++) t = t + UT[n];
+    for (size_t n = lo + 1; n < hi; n++) t = t + UT[n];
+    for (size_t n = hi + 1; n < N; n++) t = t + UT[n];
+    t = t / Nd;
+    _mm512_mask_storeu_pd(w->b_u + b * N, live, (__m512d)t);
+    if (keep) rows[1 + b] = (__m512d)t;
+  }
+  w->uv_set = keep;
+  if (!keep) return;
+  for (size_t o = nb + 1; o < SMP_PAIR_OPTS; o++) rows[o] = _mm512_setzero_pd();
+  __m512d T[8];
+  transpose8(rows, T);
+  for (size_t v = 0; v < N; v++)
+    _mm512_storeu_pd(w->uv + v * SMP_PAIR_OPTS, T[v]);
+  if (nb + 1 > 8) {
+    transpose8(rows + 8, T);
+    for (size_t v = 0; v < N; v++)
+      _mm512_storeu_pd(w->uv + v * SMP_PAIR_OPTS + 8, T[v]);
   }
 }
 #endif
@@ -769,11 +829,12 @@ static int pairs_ok(const ent_smp_work *w) {
  * (w->q_item, ...) and their victory factors. */
 static void queue_pairs(ent_smp_work *w) {
   size_t N = w->n, nb = w->n_barg;
-  for (size_t v = 0; v < N; v++) {
-    double *uv = w->uv + v * SMP_PAIR_OPTS;
-    uv[0] = w->usq[v];
-    for (size_t b = 0; b < nb; b++) uv[1 + b] = w->b_u[b * N + v];
-  }
+  if (!w->uv_set)
+    for (size_t v = 0; v < N; v++) {
+      double *uv = w->uv + v * SMP_PAIR_OPTS;
+      uv[0] = w->usq[v];
+      for (size_t b = 0; b < nb; b++) uv[1 + b] = w->b_u[b * N + v];
+    }
   /* pair (g, 0), the status quo against bargain g - 1 (every bargain is
    * in its initiator's queue with the status quo): index g - 1; the pairs
    * of two bargains from nb on, in order of first appearance */
@@ -922,6 +983,13 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
 #if SMP_HAVE_AVX512
     if (w->avx512 && w->scalar_kernel == 0) lanes = 8;
 #endif
+    w->uv_set = 0;
+#if SMP_HAVE_AVX512
+    if (lanes == 8 && N <= 8) {
+      utilities8(w, xi);
+      goto utilities_done;
+    }
+#endif
     if (lanes) {
       for (size_t a = 0; a < N; a++) w->usq[a] = 0.0;
 #if SMP_HAVE_AVX512
@@ -969,6 +1037,9 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
       bargain_sums(w, I, J, u);
       for (size_t a = 0; a < N; a++) u[a] = u[a] / Nd;
     }
+#if SMP_HAVE_AVX512
+  utilities_done:
+#endif
 
     /* §5.6 queues: status quo first, then bargains in initiator order. */
     for (size_t k = 0; k < N; k++) w->q_len[k] = 1;
