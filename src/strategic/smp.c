@@ -166,7 +166,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   size_t nn = n * n, kk = w->kmax * w->kmax;
   w->ld = (n + SMP_LD_ROUND - 1) / SMP_LD_ROUND * SMP_LD_ROUND;
   ALLOC(w->D, n * w->ld);
-  ALLOC(w->DT, nn);
+  ALLOC(w->DT, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->VT, nn);
   ALLOC(w->rho, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->Uown, n * w->ld);

@@ -904,7 +904,8 @@ AVX512_INLINE vd8 rho_lanes8(ent_smp_radj adj, vd8 rh, vd8 ri) {
 }
 
 /* The §4.4 norms of evaluate for N <= 8 with the actors in lanes: G_i =
- * Σ_j g(D(i,j))^2 for the rows i in lanes (D's column j gathered), the
+ * Σ_j g(D(i,j))^2 for the rows i in lanes (D's column j, DT's row j:
+ * dcols8 first), the
  * sum in order j from +0.0; ‖V - Ū‖^2 in order i (scalar, as before);
  * then ‖U^h - Ū‖^2 = Σ_i (ρ(R_h, R_i) - R_i)^2 G_i for the h in lanes, ρ
  * as rho_row8 computes it -- each lane the scalar loop's operations in
@@ -915,12 +916,10 @@ __attribute__((target("avx512f,avx512dq"))) static long
 norms8(ent_smp_work *w) {
   size_t N = w->n, ld = w->ld;
   __mmask8 live = (__mmask8)((1u << N) - 1u);
-  const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  __m512i row = _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)ld));
+  (void)ld;
   vd8 G = v8b(0.0), one = v8b(1.0);
   for (size_t j = 0; j < N; j++) {
-    vd8 dd = (vd8)_mm512_mask_i64gather_pd(_mm512_setzero_pd(), live, row,
-                                           w->D + j, 8);
+    vd8 dd = (vd8)_mm512_maskz_loadu_pd(live, w->DT + j * N);
     vd8 g = v8sel(dd <= one, (one - dd) * dd, one - dd);
     G = G + g * g;
   }
@@ -996,6 +995,23 @@ uown8(ent_smp_work *w, int rows, int cols) {
   if (!cols) return;
   transpose8(U, T);
   for (size_t n = 0; n < N; n++) _mm512_storeu_pd(w->UownT + n * N, T[n]);
+}
+
+/* D's columns for N <= 8 (ld = 8): the rows transposed in registers into
+ * DT's rows (DT[j*N + i] = D(i, j); DT has 8 lanes of slack, rows in
+ * order j) and the diagonal into Ddiag, for the norms and a turn's
+ * kernel rows (loads instead of gathers; the same doubles). */
+__attribute__((target("avx512f,avx512dq"))) static void dcols8(ent_smp_work *w) {
+  size_t N = w->n;
+  __m512d r[8], t[8], dg = _mm512_setzero_pd();
+  for (size_t a = 0; a < 8; a++)
+    r[a] = a < N ? _mm512_loadu_pd(w->D + a * w->ld) : _mm512_setzero_pd();
+  transpose8(r, t);
+  for (size_t j = 0; j < N; j++) {
+    _mm512_storeu_pd(w->DT + j * N, t[j]);
+    dg = _mm512_mask_mov_pd(dg, (__mmask8)(1u << j), t[j]);
+  }
+  _mm512_storeu_pd(w->Ddiag, dg);
 }
 
 /* 1 - D into CT (N rows of ld, padding 1 - 0), 8 lanes at a time: the
@@ -1106,9 +1122,10 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
   /* §4.1 distances D(a,b) = D_a(x_b) and risk-neutral values V. */
 #if SMP_HAVE_AVX512
   int wide = w->avx512 && w->scalar_kernel == 0;
-  if (wide)
-    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi, !vmaj);
-  else
+  if (wide) {
+    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi, !vmaj && N > 8);
+    if (N <= 8) dcols8(w);
+  } else
 #endif
   for (size_t a = 0; a < N; a++)
     for (size_t b = 0; b < N; b++) {

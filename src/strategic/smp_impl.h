@@ -39,7 +39,9 @@ struct ent_smp_work {
   /* state */
   size_t ld;         /* row stride of D: N rounded up to SMP_LD_ROUND */
   double *D;         /* [N*ld] D(a,b) = D_a(x_b) at D[a*ld + b]; padding 0 */
-  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b), and */
+  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b) (also set
+                        by dcols8 where N <= 8), and */
+  double Ddiag[8];   /* D(n, n), n < N <= 8 (dcols8) */
   double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral: only
                         where the elections take option rows
                         (smp_eval.c, election_vm_ok) */

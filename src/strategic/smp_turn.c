@@ -210,6 +210,25 @@ kernel_rows8(ent_smp_work *w, size_t i) {
 }
 #endif
 
+#if SMP_HAVE_AVX512
+/* kernel_rows8 for N <= 8: D(n, i) from DT's row i and D(n, n) from Ddiag
+ * (the evaluation's dcols8) instead of gathers; the same doubles. */
+__attribute__((target("avx512f,avx512dq"))) static void
+kernel_rows8s(ent_smp_work *w, size_t i) {
+  size_t N = w->n;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  vd8 dc = (vd8)_mm512_maskz_loadu_pd(live, w->DT + i * N);
+  vd8 dd = (vd8)_mm512_maskz_loadu_pd(live, w->Ddiag);
+  vd8 r = (vd8)_mm512_maskz_loadu_pd(live, w->rho + i * N);
+  vd8 ui = v8util(dc, r), un = v8util(dd, r);
+  vd8 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
+  _mm512_storeu_pd(w->ui, _mm512_maskz_mov_pd(live, (__m512d)ui));
+  _mm512_storeu_pd(w->un, _mm512_maskz_mov_pd(live, (__m512d)un));
+  _mm512_storeu_pd(w->g1, _mm512_maskz_mov_pd(live, (__m512d)g1));
+  _mm512_storeu_pd(w->g2, _mm512_maskz_mov_pd(live, (__m512d)g2));
+}
+#endif
+
 /* Scalar SemiCommit sums for the contest i -> j, starting from A, B. */
 static void semi_scalar(const ent_smp_work *w, size_t i, size_t j, double *A,
                         double *B) {
@@ -439,7 +458,9 @@ static void choose_target(ent_smp_work *w, size_t i) {
   int semi = w->o->tpc == ENT_SMP_TPC_SEMI;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
 #if SMP_HAVE_AVX512
-  if (w->avx512 && w->scalar_kernel == 0)
+  if (w->avx512 && w->scalar_kernel == 0 && N <= 8)
+    kernel_rows8s(w, i);
+  else if (w->avx512 && w->scalar_kernel == 0)
     kernel_rows8(w, i);
   else
 #endif
