@@ -1007,11 +1007,14 @@ __attribute__((target("avx512f,avx512dq"))) static void dcols8(ent_smp_work *w) 
   for (size_t a = 0; a < 8; a++)
     r[a] = a < N ? _mm512_loadu_pd(w->D + a * w->ld) : _mm512_setzero_pd();
   transpose8(r, t);
+  __mmask8 le = 0xff;
   for (size_t j = 0; j < N; j++) {
     _mm512_storeu_pd(w->DT + j * N, t[j]);
     dg = _mm512_mask_mov_pd(dg, (__mmask8)(1u << j), t[j]);
+    le &= _mm512_cmp_pd_mask(r[j], _mm512_set1_pd(1.0), _CMP_LE_OQ);
   }
   _mm512_storeu_pd(w->Ddiag, dg);
+  w->d_le1 = le == 0xff; /* rows with their zero padding; NaN fails */
 }
 
 /* 1 - D into CT (N rows of ld, padding 1 - 0), 8 lanes at a time: the
@@ -1122,6 +1125,7 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
   /* §4.1 distances D(a,b) = D_a(x_b) and risk-neutral values V. */
 #if SMP_HAVE_AVX512
   int wide = w->avx512 && w->scalar_kernel == 0;
+  w->d_le1 = 0;
   if (wide) {
     for (size_t a = 0; a < N; a++) distances8(w, a, x, xi, !vmaj && N > 8);
     if (N <= 8) dcols8(w);

@@ -42,6 +42,7 @@ struct ent_smp_work {
   double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b) (also set
                         by dcols8 where N <= 8), and */
   double Ddiag[8];   /* D(n, n), n < N <= 8 (dcols8) */
+  int d_le1;         /* every D(a, b) <= 1 (dcols8, N <= 8; else 0) */
   double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral: only
                         where the elections take option rows
                         (smp_eval.c, election_vm_ok) */
@@ -282,6 +283,12 @@ AVX512_INLINE vd8 v8neg(vd8 z) { return (vd8)((vm8)z & (z < v8b(0.0))); }
 AVX512_INLINE vd8 v8util(vd8 d, vd8 r) {
   vd8 one = v8b(1.0);
   return v8sel(d <= one, (one - d) * (one + d * r), (one - d) * (one + r));
+}
+/* v8util where every lane has d <= 1 (not NaN): the operations of its
+ * first branch, so the same doubles there. */
+AVX512_INLINE vd8 v8util_le1(vd8 d, vd8 r) {
+  vd8 one = v8b(1.0);
+  return (one - d) * (one + d * r);
 }
 AVX512_INLINE vd8 v8bin(vd8 d) {
   vd8 b = d / v8b(1e-8);

@@ -367,6 +367,21 @@ int ent_smp_have_avx2(void) { return 0; }
 #define TL_NEG v8neg
 #include "strategic/smp_target_lanes.h"
 
+/* target_block8 where every distance is <= 1 (w->d_le1): util_f's
+ * first branch only, the same operations there. */
+#define TL_NAME target_block8u
+#define TL_ATTR AVX512_INLINE
+#define TL_VD vd8
+#define TL_VM vm8
+#define TL_IOTA ((vm8){0, 1, 2, 3, 4, 5, 6, 7})
+#define TL_ZERO ((vm8){0})
+#define TL_B v8b
+#define TL_UTIL v8util_le1
+#define TL_VOTE v8vote
+#define TL_POS v8pos
+#define TL_NEG v8neg
+#include "strategic/smp_target_lanes.h"
+
 #define TARGET8_FN(RULE)                                                    \
   __attribute__((target("avx512f,avx512dq"))) static void target8_##RULE(   \
       const ent_smp_work *w, size_t i, size_t j0, double *g, double *p) {   \
@@ -389,11 +404,14 @@ static const target_fn target8_table[6] = {
  * i.e. the first lane holding the largest gain among the lanes with
  * g > 1e-5 (NaN gains fail the test and are never chosen) -- without a
  * data-dependent branch per lane.  *best -1 when no lane qualifies. */
-AVX512_INLINE void target_choose8(ent_smp_vote rule, const ent_smp_work *w,
-                                  size_t i, int *best, double *best_gain,
-                                  double *best_p) {
+AVX512_INLINE void target_choose8(ent_smp_vote rule, int le1,
+                                  const ent_smp_work *w, size_t i, int *best,
+                                  double *best_gain, double *best_p) {
   double g[8], p[8];
-  target_block8(rule, w, i, 0, g, p);
+  if (le1)
+    target_block8u(rule, w, i, 0, g, p);
+  else
+    target_block8(rule, w, i, 0, g, p);
   __m512d gv = _mm512_loadu_pd(g);
   __mmask8 live = (__mmask8)(((1u << w->n) - 1u) & ~(1u << i));
   __mmask8 ok = _mm512_mask_cmp_pd_mask(live, gv, _mm512_set1_pd(1e-5),
@@ -417,7 +435,12 @@ typedef void (*choose_fn)(const ent_smp_work *w, size_t i, int *best,
   __attribute__((target("avx512f,avx512dq"))) static void choose8_##RULE(   \
       const ent_smp_work *w, size_t i, int *best, double *best_gain,        \
       double *best_p) {                                                     \
-    target_choose8(ENT_SMP_VOTE_##RULE, w, i, best, best_gain, best_p);     \
+    target_choose8(ENT_SMP_VOTE_##RULE, 0, w, i, best, best_gain, best_p);  \
+  }                                                                         \
+  __attribute__((target("avx512f,avx512dq"))) static void choose8u_##RULE(  \
+      const ent_smp_work *w, size_t i, int *best, double *best_gain,        \
+      double *best_p) {                                                     \
+    target_choose8(ENT_SMP_VOTE_##RULE, 1, w, i, best, best_gain, best_p);  \
   }
 CHOOSE8_FN(BINARY)
 CHOOSE8_FN(PROPBIN)
@@ -426,9 +449,11 @@ CHOOSE8_FN(PROPCBC)
 CHOOSE8_FN(CUBIC)
 CHOOSE8_FN(ASYMPROSP)
 #undef CHOOSE8_FN
-static const choose_fn choose8_table[6] = {
-    choose8_BINARY, choose8_PROPBIN, choose8_PROP,
-    choose8_PROPCBC, choose8_CUBIC, choose8_ASYMPROSP};
+static const choose_fn choose8_table[2][6] = {
+    {choose8_BINARY, choose8_PROPBIN, choose8_PROP, choose8_PROPCBC,
+     choose8_CUBIC, choose8_ASYMPROSP},
+    {choose8u_BINARY, choose8u_PROPBIN, choose8u_PROP, choose8u_PROPCBC,
+     choose8u_CUBIC, choose8u_ASYMPROSP}};
 
 int ent_smp_have_avx512(void) {
   return __builtin_cpu_supports("avx512f") &&
@@ -475,7 +500,7 @@ static void choose_target(ent_smp_work *w, size_t i) {
   double best_gain = -1.0, best_p = 0.0;
 #if SMP_HAVE_AVX512
   if (semi && N <= 8 && w->avx512 && w->scalar_kernel == 0) {
-    choose8_table[rule](w, i, &best, &best_gain, &best_p);
+    choose8_table[w->d_le1 != 0][rule](w, i, &best, &best_gain, &best_p);
     goto done;
   }
 #endif
