@@ -378,6 +378,27 @@ ENT_LOCAL ent_status ent_smp_evaluate_last(ent_smp_work *w, int state,
                                            const double *x, const double *xi,
                                            ent_diag *d);
 
+#if SMP_HAVE_AVX512
+/* smp_small8.c: the evaluation's 8-lane kernels at N <= 8 (each
+ * documented there). */
+#define SMP_AVX512_FN __attribute__((target("avx512f,avx512dq")))
+ENT_LOCAL SMP_AVX512_FN long ent_smp_norms8(ent_smp_work *w);
+ENT_LOCAL SMP_AVX512_FN size_t ent_smp_reps8(ent_smp_work *w, const double *x,
+                                             unsigned *reps, unsigned *near);
+ENT_LOCAL SMP_AVX512_FN void ent_smp_uown8(ent_smp_work *w, int rows,
+                                           int cols);
+ENT_LOCAL SMP_AVX512_FN void ent_smp_dcols8(ent_smp_work *w);
+ENT_LOCAL SMP_AVX512_FN void ent_smp_one_minus8(ent_smp_work *w);
+/* 1 if ent_smp_elect8 may hold an election of K options here. */
+ENT_LOCAL int ent_smp_elect8_ok(const ent_smp_work *w, size_t K);
+/* The whole election (coalitions into C, Conditional PCE into q and pi)
+ * of K <= 8 options from a voter-major table; conditional_linear's
+ * status. */
+ENT_LOCAL ent_status ent_smp_elect8(ent_smp_work *w, size_t K,
+                                    const double *T, size_t ld,
+                                    const double *weights);
+#endif
+
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };
 ENT_LOCAL ent_status ent_smp_election(ent_smp_work *w, size_t K,
