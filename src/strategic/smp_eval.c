@@ -973,15 +973,15 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
     }
   }
 
-  /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
-#if SMP_HAVE_AVX512
-  /* The turn that follows a state reads ρ and UownT (the option rows of
+  /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·).
+   * The turn that follows a state reads ρ and UownT (the option rows of
    * its utility sums), the winning probabilities' election Uown's rows:
    * a last state (no turn follows) needs neither ρ's off-diagonal nor
-   * UownT, a state whose winning probabilities are skipped (below, the
-   * same test) not Uown's rows, where nothing else reads them -- the
-   * 8-lane paths at N <= 8. */
+   * UownT, a state whose winning probabilities are skipped (below) not
+   * Uown's rows, where nothing else reads them -- the 8-lane paths at
+   * N <= 8. */
   int skip_win = won && (w->degenerate || win_unfailing(w));
+#if SMP_HAVE_AVX512
   if (wide && N <= 8) {
     if (!final)
       for (size_t h = 0; h < N; h++) rho_row8(w, h);
