@@ -6,7 +6,13 @@
  *   - synthetic one-dimensional scenarios of 40, 80, 160 and 250 actors,
  *     drawn like KTAB's dummyData files (capability U(0.5, 2), position
  *     U(0, 100), salience U(20, 90)) from GSL's MT19937 seeded explicitly,
- *     so every run of the benchmark times the same inputs.
+ *     so every run of the benchmark times the same inputs;
+ *   - the forecast's shape: the simulation's yearly solver runs
+ *     (ent_smp_solver_run: state 0, one turn, state 1) on 2,000 synthetic
+ *     issues of 6 to 8 actors on one dimension (capability U(0.1, 1),
+ *     position U(0, 100), salience U(20, 100), from benchutil's seeded
+ *     stream), default options: microseconds of CPU per run, the cost a
+ *     forecast member pays about 40 times.
  *
  * KTAB figures: smpc --logmin, optimised build, on this machine kind: the
  * wall times of smp-reference/expected.md for the examples; about 5.6 s,
@@ -27,6 +33,7 @@
 
 #include "benchutil.h"
 #include "entente.h"
+#include "strategic/smp.h"
 
 /* Time runs of p until at least 0.3 s of CPU have passed (at least one
  * run).  Returns wall seconds per run; *cpu gets CPU seconds per run and
@@ -162,6 +169,43 @@ int main(int argc, char **argv) {
     free(text);
   }
   gsl_rng_free(rng);
+
+  /* the forecast's shape: one-turn solver runs at 6-8 actors */
+  enum { ISSUES = 2000 };
+  static double fcap[ISSUES][8], fpos[ISSUES][8], fsal[ISSUES][8];
+  uint64_t fs = 20261205u;
+  ent_smp_solver *sv[9] = {NULL};
+  for (size_t n = 6; n <= 8; n++) {
+    ent_smp_spec sp = {.file = "forecast-shaped", .n = n, .m = 1};
+    sv[n] = ent_smp_solver_alloc(&sp, NULL);
+    if (!sv[n]) return 1;
+    ent_smp_solver_set_max_turns(sv[n], 1);
+  }
+  for (size_t k = 0; k < ISSUES; k++)
+    for (size_t i = 0; i < 8; i++) {
+      fcap[k][i] = 0.1 + 0.9 * uniform(&fs);
+      fpos[k][i] = 100.0 * uniform(&fs);
+      fsal[k][i] = 20.0 + 80.0 * uniform(&fs);
+    }
+  double t0 = now(), c0 = cpu_now(), c;
+  long runs = 0, fails = 0;
+  do {
+    for (size_t k = 0; k < ISSUES; k++) {
+      size_t n = 6 + k % 3;
+      if (ent_smp_solver_run(sv[n], fcap[k], fpos[k], fsal[k], NULL) !=
+          ENT_OK)
+        fails++;
+      runs++;
+    }
+    c = cpu_now() - c0;
+  } while (c < 0.5);
+  double wall = now() - t0;
+  printf("\nforecast-shaped solver runs (6-8 actors, 1 dimension, 1 turn, "
+         "%d issues; %ld refused)\n", ISSUES, fails);
+  printf("%-22s %10s %14s %14s\n", "", "runs", "wall us/run", "CPU us/run");
+  printf("%-22s %10ld %14.3f %14.3f\n", "solver run", runs,
+         1e6 * wall / (double)runs, 1e6 * c / (double)runs);
+  for (size_t n = 6; n <= 8; n++) ent_smp_solver_free(sv[n]);
   print_load("at end");
   return 0;
 }

@@ -112,7 +112,8 @@ static void work_free_arrays(ent_smp_work *w) {
                   w->p_win,  w->gain,   w->y_init,  w->y_targ,  w->b_init,
                   w->b_targ, w->b_yI,   w->b_yJ,    w->b_u,     w->usq,
                   w->tmpI,   w->tmpJ,   w->q_start, w->q_len,   w->q_item,
-                  w->chosen_init, w->chosen_targ, w->A, w->CT};
+                  w->chosen_init, w->chosen_targ, w->A, w->CT,
+                  w->uv};
   for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++) ent_free(ptrs[k]);
 }
 
@@ -165,19 +166,19 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   size_t nn = n * n, kk = w->kmax * w->kmax;
   w->ld = (n + SMP_LD_ROUND - 1) / SMP_LD_ROUND * SMP_LD_ROUND;
   ALLOC(w->D, n * w->ld);
-  ALLOC(w->DT, nn);
+  ALLOC(w->DT, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->VT, nn);
-  ALLOC(w->rho, nn);
+  ALLOC(w->rho, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->Uown, n * w->ld);
-  ALLOC(w->UownT, nn);
+  ALLOC(w->UownT, nn + SMP_LD_ROUND); /* slack: whole 8-lane stores */
   ALLOC(w->R, n);
   ALLOC(w->risk_p, n);
   ALLOC(w->win_prob, n);
   ALLOC(w->gsq, n);
   ALLOC(w->C, kk);
   ALLOC(w->P, kk);
-  ALLOC(w->pi, w->kmax);
-  ALLOC(w->q, w->kmax);
+  ALLOC(w->pi, w->kmax + SMP_LD_ROUND); /* slack: whole 8-lane stores */
+  ALLOC(w->q, w->kmax + SMP_LD_ROUND);
   ALLOC(w->colsum, w->kmax);
   ALLOC(w->rows, w->kmax);
   ALLOC(w->CT, n * SMP_COAL_T_MAX);
@@ -206,6 +207,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   ALLOC(w->q_item, n + 2 * w->nbmax);
   ALLOC(w->chosen_init, n);
   ALLOC(w->chosen_targ, n);
+  ALLOC(w->uv, n * SMP_PAIR_OPTS);
   if (!ok) {
     ent_smp_work_free(w);
     return NULL;
@@ -215,6 +217,7 @@ ent_smp_work *ent_smp_work_alloc(const ent_smp_problem *pb,
   for (size_t k = 0; k < sizeof pad / sizeof pad[0]; k++)
     memset(pad[k], 0, w->ld * sizeof *pad[k]);
   memset(w->Uown, 0, n * w->ld * sizeof *w->Uown);
+  memset(w->uv, 0, n * SMP_PAIR_OPTS * sizeof *w->uv);
   /* Accommodation: dense only when it differs from the identity. */
   if (o->n_acc) {
     ALLOC(w->A, nn);

@@ -347,6 +347,7 @@ static const coalt_fn coal8t_table[6] = {coal8t_BINARY,  coal8t_PROPBIN,
                                          coal8t_CUBIC,   coal8t_ASYMPROSP};
 #endif
 
+
 /* Victory probabilities (§3.4) from coalitions C into P. */
 static void victory(ent_smp_vpm model, size_t K, const double *C, double *P) {
   for (size_t a = 0; a < K; a++) {
@@ -531,6 +532,9 @@ static int election_vm_ok(const ent_smp_work *w, size_t K) {
  * Only where election_vm_ok. */
 static ent_status election_vm(ent_smp_work *w, size_t K, const double *T,
                               size_t ld, const double *weights) {
+#if SMP_HAVE_AVX512
+  if (ent_smp_elect8_ok(w, K)) return ent_smp_elect8(w, K, T, ld, weights);
+#endif
 #if SMP_HAVE_AVX2
   coalt_fn fn = coal4t_table[w->o->vote];
 #if SMP_HAVE_AVX512
@@ -729,7 +733,9 @@ distances8(ent_smp_work *w, size_t a, const double *x, const double *xi,
       num = _mm512_add_pd(num, _mm512_mul_pd(g, g));
     }
     __m512d d = _mm512_sqrt_pd(_mm512_div_pd(num, ssq));
-    _mm512_mask_storeu_pd(Da + b0, live, d);
+    /* the whole block (inside the row of ld, padding 0): a masked store
+     * does not forward to the loads that follow */
+    _mm512_storeu_pd(Da + b0, _mm512_maskz_mov_pd(live, d));
     if (!with_dt) continue;
     _mm512_storeu_pd(lane, d);
     for (size_t l = 0; l < 8 && b0 + l < N; l++)
@@ -765,7 +771,9 @@ rho_row8(ent_smp_work *w, size_t h) {
       r = ((v8b(2.0) * rh) + ri) / v8b(3.0);
       break;
     }
-    _mm512_mask_storeu_pd(out + i0, live, (__m512d)r);
+    /* whole blocks (rho has 8 lanes of slack; rows in order h overwrite
+     * what spills into the next) */
+    _mm512_storeu_pd(out + i0, _mm512_maskz_mov_pd(live, (__m512d)r));
   }
 }
 
@@ -779,13 +787,14 @@ uown_row8(ent_smp_work *w, size_t a) {
   for (size_t b0 = 0; b0 < N; b0 += 8) {
     __mmask8 live = live8(N - b0);
     vd8 u = v8util((vd8)_mm512_loadu_pd(Da + b0), ra); /* padded row */
-    _mm512_mask_storeu_pd(out + b0, live, (__m512d)u);
+    _mm512_storeu_pd(out + b0, _mm512_maskz_mov_pd(live, (__m512d)u));
     _mm512_storeu_pd(lane, (__m512d)u);
     for (size_t l = 0; l < 8 && b0 + l < N; l++)
       w->UownT[(b0 + l) * N + a] = lane[l];
   }
 }
 #endif
+
 
 /* 1 if the election of the winning probabilities (§7.2) of the state
  * just evaluated -- its §4.3 attitudes in w->R, its distances in w->D --
@@ -866,7 +875,8 @@ static int win_unfailing(const ent_smp_work *w) {
  * sum -- on which bit-for-bit agreement with KTAB rests -- reads as the
  * spec writes it. */
 static ent_status evaluate(ent_smp_work *w, int state, const double *x,
-                          const double *xi, int *won, ent_diag *d) {
+                          const double *xi, int *won, int final,
+                          ent_diag *d) {
   const ent_smp_problem *pb = w->pb;
   const ent_smp_opts *o = w->o;
   size_t N = w->n, M = w->m;
@@ -883,9 +893,11 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
   /* §4.1 distances D(a,b) = D_a(x_b) and risk-neutral values V. */
 #if SMP_HAVE_AVX512
   int wide = w->avx512 && w->scalar_kernel == 0;
-  if (wide)
-    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi, !vmaj);
-  else
+  w->d_le1 = 0;
+  if (wide) {
+    for (size_t a = 0; a < N; a++) distances8(w, a, x, xi, !vmaj && N > 8);
+    if (N <= 8) ent_smp_dcols8(w);
+  } else
 #endif
   for (size_t a = 0; a < N; a++)
     for (size_t b = 0; b < N; b++) {
@@ -898,6 +910,11 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    * (1 - d)(1 + 0) above (inf included); x 1 == x; NaN stays d's NaN */
   if (vmaj) {
     /* voter-major: CT[v*ld + o] = V(v, o); padding 1 - 0 */
+#if SMP_HAVE_AVX512
+    if (wide)
+      ent_smp_one_minus8(w);
+    else
+#endif
     for (size_t k = 0; k < N * ld; k++) w->CT[k] = 1.0 - w->D[k];
   } else {
     for (size_t k = 0; k < N * N; k++) w->VT[k] = 1.0 - w->DT[k];
@@ -956,9 +973,20 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
     }
   }
 
-  /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·). */
+  /* §4.3 perspectives: ρ(R_h, R_i) and each actor's own row U^a(a, ·).
+   * The turn that follows a state reads ρ and UownT (the option rows of
+   * its utility sums), the winning probabilities' election Uown's rows:
+   * a last state (no turn follows) needs neither ρ's off-diagonal nor
+   * UownT, a state whose winning probabilities are skipped (below) not
+   * Uown's rows, where nothing else reads them -- the 8-lane paths at
+   * N <= 8. */
+  int skip_win = won && (w->degenerate || win_unfailing(w));
 #if SMP_HAVE_AVX512
-  if (wide) {
+  if (wide && N <= 8) {
+    if (!final)
+      for (size_t h = 0; h < N; h++) rho_row8(w, h);
+    ent_smp_uown8(w, !skip_win, !final);
+  } else if (wide) {
     for (size_t h = 0; h < N; h++) rho_row8(w, h);
     for (size_t a = 0; a < N; a++) uown_row8(w, a);
   } else
@@ -970,6 +998,13 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    *   V(i,j)   - Ū(i,j) = -g(D(i,j)) R_i,
    * so ‖U^h - Ū‖_F^2 = Σ_i (ρ_hi - R_i)^2 G_i with G_i = Σ_j g_ij^2. */
   if (!w->degenerate) {
+    long bad_h = -1;
+#if SMP_HAVE_AVX512
+    if (wide && N <= 8)
+      bad_h = ent_smp_norms8(w);
+    else
+#endif
+    {
     for (size_t i = 0; i < N; i++) {
       double s = 0.0;
       for (size_t j = 0; j < N; j++) {
@@ -981,7 +1016,6 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
     }
     double nv = 0.0;
     for (size_t i = 0; i < N; i++) nv += w->R[i] * w->R[i] * w->gsq[i];
-    long bad_h = -1;
     if (!(sqrt(nv) > 1e-6)) bad_h = -2;
     for (size_t h = 0; h < N && bad_h == -1; h++) {
       double s = 0.0;
@@ -990,6 +1024,7 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
         s += e * e * w->gsq[i];
       }
       if (!(sqrt(s) > 1e-6)) bad_h = (long)h;
+    }
     }
     if (bad_h != -1) {
       char what[160];
@@ -1020,10 +1055,17 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    * the caller will not read them (won != NULL) and their election
    * provably succeeds (win_unfailing). */
   if (won) {
-    *won = !(w->degenerate || win_unfailing(w));
+    *won = !skip_win;
     if (!*won) return ENT_OK;
   }
   size_t K = 0;
+#if SMP_HAVE_AVX512
+  unsigned near[8], reps = 0;
+  int fast_reps = wide && M == 1 && N <= 8;
+  if (fast_reps)
+    K = ent_smp_reps8(w, x, &reps, near);
+  else
+#endif
   for (size_t i = 0; i < N; i++) {
     int found = 0;
     for (size_t r = 0; r < K && !found; r++) {
@@ -1066,6 +1108,26 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
    * within 1e-3 of i (else it would not be one); so only the others
    * search -- and a representative at a non-finite position, which is
    * not within 1e-3 of itself. */
+#if SMP_HAVE_AVX512
+  /* the same with the near bits: the last representative near x_i is the
+   * highest near one (representatives are in increasing i), its index the
+   * number of representatives below it; 0 when none is near.  A
+   * representative at a finite position is near itself and no later
+   * representative is near it (else that one would not be one), so it
+   * gets its own; one at a non-finite position is near nothing. */
+  if (fast_reps) {
+    for (size_t i = 0; i < N; i++) {
+      unsigned nr = near[i] & reps;
+      size_t last = 0;
+      if (nr) {
+        unsigned top = 31u - (unsigned)__builtin_clz(nr);
+        last = (size_t)__builtin_popcount(reps & ((1u << top) - 1u));
+      }
+      w->win_prob[i] = w->pi[last];
+    }
+    return ENT_OK;
+  }
+#endif
   for (size_t i = 0, r0 = 0; i < N; i++) {
     if (r0 < K && (size_t)w->rep[r0] == i) {
       r0++;
@@ -1088,11 +1150,16 @@ static ent_status evaluate(ent_smp_work *w, int state, const double *x,
 
 ent_status ent_smp_evaluate(ent_smp_work *w, int state, const double *x,
                             const double *xi, ent_diag *d) {
-  return evaluate(w, state, x, xi, NULL, d);
+  return evaluate(w, state, x, xi, NULL, 0, d);
+}
+
+ent_status ent_smp_evaluate_last(ent_smp_work *w, int state, const double *x,
+                                 const double *xi, ent_diag *d) {
+  return evaluate(w, state, x, xi, NULL, 1, d);
 }
 
 ent_status ent_smp_evaluate_for_turn(ent_smp_work *w, int state,
                                      const double *x, const double *xi,
                                      int *won, ent_diag *d) {
-  return evaluate(w, state, x, xi, won, d);
+  return evaluate(w, state, x, xi, won, 0, d);
 }

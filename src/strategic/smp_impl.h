@@ -12,6 +12,9 @@
 #include "strategic/smp.h"
 
 #include <math.h>
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
 
 
 #if defined(__GNUC__)
@@ -22,6 +25,11 @@
 
 /* ============================================================ work */
 
+/* Most options (status quo and bargains) of a turn whose queue elections
+ * take their distinct pairs in 8 lanes, and most pairs. */
+#define SMP_PAIR_OPTS 16
+#define SMP_PAIR_MAX (SMP_PAIR_OPTS * (SMP_PAIR_OPTS - 1) / 2)
+
 struct ent_smp_work {
   const ent_smp_problem *pb;
   const ent_smp_opts *o;
@@ -31,7 +39,10 @@ struct ent_smp_work {
   /* state */
   size_t ld;         /* row stride of D: N rounded up to SMP_LD_ROUND */
   double *D;         /* [N*ld] D(a,b) = D_a(x_b) at D[a*ld + b]; padding 0 */
-  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b), and */
+  double *DT;        /* [N*N] transpose: DT[b*N + a] = D(a,b) (also set
+                        by dcols8 where N <= 8), and */
+  double Ddiag[8];   /* D(n, n), n < N <= 8 (dcols8) */
+  int d_le1;         /* every D(a, b) <= 1 (dcols8, N <= 8; else 0) */
   double *VT;        /* [N*N] VT[o*N + v] = V(v, o), risk neutral: only
                         where the elections take option rows
                         (smp_eval.c, election_vm_ok) */
@@ -71,6 +82,17 @@ struct ent_smp_work {
   int *q_start, *q_len;          /* [N] queues */
   int *q_item;                   /* [N + 2*nbmax]; -1 = status quo */
   int *chosen_init, *chosen_targ; /* [N] */
+  /* a turn's queue elections from its distinct option pairs
+   * (smp_turn.c, queue_pairs): options 0 (status quo) and 1 + b
+   * (bargain b), at most SMP_PAIR_OPTS */
+  double *uv;        /* [N*SMP_PAIR_OPTS] voter-major utilities of the
+                        options; padding finite */
+  unsigned char pid[SMP_PAIR_OPTS * SMP_PAIR_OPTS]; /* pair (g, h), g > h:
+                        its index, 0xff none */
+  unsigned char pr_a[SMP_PAIR_MAX + 8], pr_b[SMP_PAIR_MAX + 8]; /* pairs */
+  double fa[SMP_PAIR_MAX + 8], fb[SMP_PAIR_MAX + 8]; /* victory factors
+                        C(g,h) / (C(g,h) + C(h,g)) and the other way */
+  int uv_set;        /* this turn's utilities wrote uv (utilities8) */
   /* accommodation */
   double *A;         /* [N*N] or NULL for the identity */
   ent_smp_rng rng;
@@ -262,6 +284,12 @@ AVX512_INLINE vd8 v8util(vd8 d, vd8 r) {
   vd8 one = v8b(1.0);
   return v8sel(d <= one, (one - d) * (one + d * r), (one - d) * (one + r));
 }
+/* v8util where every lane has d <= 1 (not NaN): the operations of its
+ * first branch, so the same doubles there. */
+AVX512_INLINE vd8 v8util_le1(vd8 d, vd8 r) {
+  vd8 one = v8b(1.0);
+  return (one - d) * (one + d * r);
+}
 AVX512_INLINE vd8 v8bin(vd8 d) {
   vd8 b = d / v8b(1e-8);
   b = v8sel(b > v8b(1.0), v8b(1.0), b);
@@ -288,6 +316,35 @@ AVX512_INLINE vd8 v8vote(ent_smp_vote rule, vd8 w, vd8 ua, vd8 ub) {
   }
 }
 
+/* The transpose of the 8 x 8 block r (rows) into t. */
+AVX512_INLINE void transpose8(const __m512d *r, __m512d *t) {
+  __m512d a0 = _mm512_unpacklo_pd(r[0], r[1]), a1 = _mm512_unpackhi_pd(r[0], r[1]);
+  __m512d a2 = _mm512_unpacklo_pd(r[2], r[3]), a3 = _mm512_unpackhi_pd(r[2], r[3]);
+  __m512d a4 = _mm512_unpacklo_pd(r[4], r[5]), a5 = _mm512_unpackhi_pd(r[4], r[5]);
+  __m512d a6 = _mm512_unpacklo_pd(r[6], r[7]), a7 = _mm512_unpackhi_pd(r[6], r[7]);
+  /* a0 = r0_0 r1_0 r0_2 r1_2 r0_4 r1_4 r0_6 r1_6, a1 the odd columns */
+  const __m512i lo = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+  const __m512i hi = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+  __m512d b0 = _mm512_permutex2var_pd(a0, lo, a2); /* cols 0, 4 rows 0-3 */
+  __m512d b1 = _mm512_permutex2var_pd(a0, hi, a2); /* cols 2, 6 */
+  __m512d b2 = _mm512_permutex2var_pd(a1, lo, a3); /* cols 1, 5 */
+  __m512d b3 = _mm512_permutex2var_pd(a1, hi, a3); /* cols 3, 7 */
+  __m512d b4 = _mm512_permutex2var_pd(a4, lo, a6); /* rows 4-7 */
+  __m512d b5 = _mm512_permutex2var_pd(a4, hi, a6);
+  __m512d b6 = _mm512_permutex2var_pd(a5, lo, a7);
+  __m512d b7 = _mm512_permutex2var_pd(a5, hi, a7);
+  const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0);
+  const __m512i second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+  t[0] = _mm512_permutex2var_pd(b0, first, b4);
+  t[4] = _mm512_permutex2var_pd(b0, second, b4);
+  t[2] = _mm512_permutex2var_pd(b1, first, b5);
+  t[6] = _mm512_permutex2var_pd(b1, second, b5);
+  t[1] = _mm512_permutex2var_pd(b2, first, b6);
+  t[5] = _mm512_permutex2var_pd(b2, second, b6);
+  t[3] = _mm512_permutex2var_pd(b3, first, b7);
+  t[7] = _mm512_permutex2var_pd(b3, second, b7);
+}
+
 #else
 #define SMP_HAVE_AVX2 0
 #define SMP_HAVE_AVX512 0
@@ -312,6 +369,35 @@ ENT_LOCAL int ent_smp_have_avx512(void);
 /* D's row stride is N rounded up to this (the widest kernel's lanes), so
  * D(n, j..j+7) of a block is one load inside the row, padding 0. */
 #define SMP_LD_ROUND 8
+
+/* ent_smp_evaluate for a state after which no turn follows (the solver's
+ * last, smp_solver.c): its status, messages, R, risk and winning
+ * probabilities bit for bit; ρ's off-diagonal and UownT, which only a
+ * turn reads, may be left stale. */
+ENT_LOCAL ent_status ent_smp_evaluate_last(ent_smp_work *w, int state,
+                                           const double *x, const double *xi,
+                                           ent_diag *d);
+
+#if SMP_HAVE_AVX512
+/* smp_small8.c: the evaluation's 8-lane kernels at N <= 8 (each
+ * documented there). */
+#define SMP_AVX512_FN __attribute__((target("avx512f,avx512dq")))
+ENT_LOCAL SMP_AVX512_FN long ent_smp_norms8(ent_smp_work *w);
+ENT_LOCAL SMP_AVX512_FN size_t ent_smp_reps8(ent_smp_work *w, const double *x,
+                                             unsigned *reps, unsigned *near);
+ENT_LOCAL SMP_AVX512_FN void ent_smp_uown8(ent_smp_work *w, int rows,
+                                           int cols);
+ENT_LOCAL SMP_AVX512_FN void ent_smp_dcols8(ent_smp_work *w);
+ENT_LOCAL SMP_AVX512_FN void ent_smp_one_minus8(ent_smp_work *w);
+/* 1 if ent_smp_elect8 may hold an election of K options here. */
+ENT_LOCAL int ent_smp_elect8_ok(const ent_smp_work *w, size_t K);
+/* The whole election (coalitions into C, Conditional PCE into q and pi)
+ * of K <= 8 options from a voter-major table; conditional_linear's
+ * status. */
+ENT_LOCAL ent_status ent_smp_elect8(ent_smp_work *w, size_t K,
+                                    const double *T, size_t ld,
+                                    const double *weights);
+#endif
 
 /* Elections (smp_eval.c, §3.6), used by the evaluation and by a turn. */
 enum { MARKOV_MAX_ITER = 1000 };

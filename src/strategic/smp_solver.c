@@ -116,18 +116,24 @@ ent_status ent_smp_solver_run(ent_smp_solver *s, const double *cap,
     double *xn = s->x[1 - cur], *xin = s->xi[1 - cur];
     st = ent_smp_advance(w, t - 1, x, xi, xn, xin, d);
     if (st != ENT_OK) return st;
-    st = ent_smp_evaluate(w, t, xn, xin, d);
+    /* §6 stopping rule, on the positions alone: whether a turn follows
+     * is known before the evaluation, which then skips what only a turn
+     * reads (ent_smp_evaluate_last) */
+    double dt = ent_smp_state_distance(xn, x, N, M);
+    if (t == 1) d10 = dt;
+    double ratio = dt / (d10 + 1e-4);
+    int stop = t >= o->min_turns && ratio < o->stop_ratio;
+    if (stop || t == limit)
+      st = ent_smp_evaluate_last(w, t, xn, xin, d);
+    else
+      st = ent_smp_evaluate(w, t, xn, xin, d);
     if (st != ENT_OK) return st;
     finite = finite && all_finite(xn, NM) && all_finite(xin, NM) &&
              all_finite(v.win_prob, N) && all_finite(v.R, N);
     memcpy(s->win, v.win_prob, N * sizeof *s->win);
     cur = 1 - cur;
     s->turns = t;
-    /* §6 stopping rule. */
-    double dt = ent_smp_state_distance(xn, x, N, M);
-    if (t == 1) d10 = dt;
-    double ratio = dt / (d10 + 1e-4);
-    if (t >= o->min_turns && ratio < o->stop_ratio) {
+    if (stop) {
       s->converged = 1;
       break;
     }

@@ -200,11 +200,32 @@ kernel_rows8(ent_smp_work *w, size_t i) {
     vd8 r = (vd8)_mm512_maskz_loadu_pd(live, rh + n0);
     vd8 ui = v8util(dc, r), un = v8util(dd, r);
     vd8 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
-    _mm512_mask_storeu_pd(w->ui + n0, live, (__m512d)ui);
-    _mm512_mask_storeu_pd(w->un + n0, live, (__m512d)un);
-    _mm512_mask_storeu_pd(w->g1 + n0, live, (__m512d)g1);
-    _mm512_mask_storeu_pd(w->g2 + n0, live, (__m512d)g2);
+    /* whole blocks of the padded rows, padding 0: a masked store does not
+     * forward to the target kernel's loads */
+    _mm512_storeu_pd(w->ui + n0, _mm512_maskz_mov_pd(live, (__m512d)ui));
+    _mm512_storeu_pd(w->un + n0, _mm512_maskz_mov_pd(live, (__m512d)un));
+    _mm512_storeu_pd(w->g1 + n0, _mm512_maskz_mov_pd(live, (__m512d)g1));
+    _mm512_storeu_pd(w->g2 + n0, _mm512_maskz_mov_pd(live, (__m512d)g2));
   }
+}
+#endif
+
+#if SMP_HAVE_AVX512
+/* kernel_rows8 for N <= 8: D(n, i) from DT's row i and D(n, n) from Ddiag
+ * (the evaluation's dcols8) instead of gathers; the same doubles. */
+__attribute__((target("avx512f,avx512dq"))) static void
+kernel_rows8s(ent_smp_work *w, size_t i) {
+  size_t N = w->n;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  vd8 dc = (vd8)_mm512_maskz_loadu_pd(live, w->DT + i * N);
+  vd8 dd = (vd8)_mm512_maskz_loadu_pd(live, w->Ddiag);
+  vd8 r = (vd8)_mm512_maskz_loadu_pd(live, w->rho + i * N);
+  vd8 ui = v8util(dc, r), un = v8util(dd, r);
+  vd8 g1 = (ui + ui) + un, g2 = (ui + ui) + ui;
+  _mm512_storeu_pd(w->ui, _mm512_maskz_mov_pd(live, (__m512d)ui));
+  _mm512_storeu_pd(w->un, _mm512_maskz_mov_pd(live, (__m512d)un));
+  _mm512_storeu_pd(w->g1, _mm512_maskz_mov_pd(live, (__m512d)g1));
+  _mm512_storeu_pd(w->g2, _mm512_maskz_mov_pd(live, (__m512d)g2));
 }
 #endif
 
@@ -346,6 +367,21 @@ int ent_smp_have_avx2(void) { return 0; }
 #define TL_NEG v8neg
 #include "strategic/smp_target_lanes.h"
 
+/* target_block8 where every distance is <= 1 (w->d_le1): util_f's
+ * first branch only, the same operations there. */
+#define TL_NAME target_block8u
+#define TL_ATTR AVX512_INLINE
+#define TL_VD vd8
+#define TL_VM vm8
+#define TL_IOTA ((vm8){0, 1, 2, 3, 4, 5, 6, 7})
+#define TL_ZERO ((vm8){0})
+#define TL_B v8b
+#define TL_UTIL v8util_le1
+#define TL_VOTE v8vote
+#define TL_POS v8pos
+#define TL_NEG v8neg
+#include "strategic/smp_target_lanes.h"
+
 #define TARGET8_FN(RULE)                                                    \
   __attribute__((target("avx512f,avx512dq"))) static void target8_##RULE(   \
       const ent_smp_work *w, size_t i, size_t j0, double *g, double *p) {   \
@@ -361,6 +397,63 @@ TARGET8_FN(ASYMPROSP)
 static const target_fn target8_table[6] = {
     target8_BINARY, target8_PROPBIN, target8_PROP,
     target8_PROPCBC, target8_CUBIC, target8_ASYMPROSP};
+
+/* The whole choice of initiator i's target (§5.3) for N <= 8: the one
+ * block of target_block8, then the scan of choose_target -- the first j
+ * (j != i, j < N) whose gain g_j > 1e-5 beats every earlier one strictly,
+ * i.e. the first lane holding the largest gain among the lanes with
+ * g > 1e-5 (NaN gains fail the test and are never chosen) -- without a
+ * data-dependent branch per lane.  *best -1 when no lane qualifies. */
+AVX512_INLINE void target_choose8(ent_smp_vote rule, int le1,
+                                  const ent_smp_work *w, size_t i, int *best,
+                                  double *best_gain, double *best_p) {
+  double g[8], p[8];
+  if (le1)
+    target_block8u(rule, w, i, 0, g, p);
+  else
+    target_block8(rule, w, i, 0, g, p);
+  __m512d gv = _mm512_loadu_pd(g);
+  __mmask8 live = (__mmask8)(((1u << w->n) - 1u) & ~(1u << i));
+  __mmask8 ok = _mm512_mask_cmp_pd_mask(live, gv, _mm512_set1_pd(1e-5),
+                                        _CMP_GT_OQ);
+  if (!ok) return;
+  double mx = _mm512_mask_reduce_max_pd(ok, gv);
+  __mmask8 at = _mm512_mask_cmp_pd_mask(ok, gv, _mm512_set1_pd(mx),
+                                        _CMP_EQ_OQ);
+  unsigned j = (unsigned)__builtin_ctz((unsigned)at);
+  *best = (int)j;
+  *best_gain = mx; /* g[j], the largest */
+  /* p[j] from the register (a load of one lane of the vector just stored
+   * would wait for the store) */
+  *best_p = _mm512_cvtsd_f64(_mm512_permutexvar_pd(
+      _mm512_set1_epi64((long long)j), _mm512_loadu_pd(p)));
+}
+
+typedef void (*choose_fn)(const ent_smp_work *w, size_t i, int *best,
+                          double *best_gain, double *best_p);
+#define CHOOSE8_FN(RULE)                                                    \
+  __attribute__((target("avx512f,avx512dq"))) static void choose8_##RULE(   \
+      const ent_smp_work *w, size_t i, int *best, double *best_gain,        \
+      double *best_p) {                                                     \
+    target_choose8(ENT_SMP_VOTE_##RULE, 0, w, i, best, best_gain, best_p);  \
+  }                                                                         \
+  __attribute__((target("avx512f,avx512dq"))) static void choose8u_##RULE(  \
+      const ent_smp_work *w, size_t i, int *best, double *best_gain,        \
+      double *best_p) {                                                     \
+    target_choose8(ENT_SMP_VOTE_##RULE, 1, w, i, best, best_gain, best_p);  \
+  }
+CHOOSE8_FN(BINARY)
+CHOOSE8_FN(PROPBIN)
+CHOOSE8_FN(PROP)
+CHOOSE8_FN(PROPCBC)
+CHOOSE8_FN(CUBIC)
+CHOOSE8_FN(ASYMPROSP)
+#undef CHOOSE8_FN
+static const choose_fn choose8_table[2][6] = {
+    {choose8_BINARY, choose8_PROPBIN, choose8_PROP, choose8_PROPCBC,
+     choose8_CUBIC, choose8_ASYMPROSP},
+    {choose8u_BINARY, choose8u_PROPBIN, choose8u_PROP, choose8u_PROPCBC,
+     choose8u_CUBIC, choose8u_ASYMPROSP}};
 
 int ent_smp_have_avx512(void) {
   return __builtin_cpu_supports("avx512f") &&
@@ -390,7 +483,9 @@ static void choose_target(ent_smp_work *w, size_t i) {
   int semi = w->o->tpc == ENT_SMP_TPC_SEMI;
   const double *W = w->pb->W, *rh = w->rho + i * N, *D = w->D;
 #if SMP_HAVE_AVX512
-  if (w->avx512 && w->scalar_kernel == 0)
+  if (w->avx512 && w->scalar_kernel == 0 && N <= 8)
+    kernel_rows8s(w, i);
+  else if (w->avx512 && w->scalar_kernel == 0)
     kernel_rows8(w, i);
   else
 #endif
@@ -403,6 +498,12 @@ static void choose_target(ent_smp_work *w, size_t i) {
   double uii = w->un[i];
   int best = -1;
   double best_gain = -1.0, best_p = 0.0;
+#if SMP_HAVE_AVX512
+  if (semi && N <= 8 && w->avx512 && w->scalar_kernel == 0) {
+    choose8_table[w->d_le1 != 0][rule](w, i, &best, &best_gain, &best_p);
+    goto done;
+  }
+#endif
 #if SMP_HAVE_AVX2
   /* the whole estimate in 8 or 4 lanes, then the choice in target order */
   if (semi && w->avx2 && (w->scalar_kernel == 0 || w->scalar_kernel == 3)) {
@@ -553,13 +654,13 @@ static void bargain_sums(const ent_smp_work *w, size_t I, size_t J,
  * util_f(D_a(yJ), R_a), distance() and util_f lane for lane (sub, mul,
  * mul, add from +0.0, div, sqrt; v8util), so the scalar doubles.  Lanes
  * past N are computed from zeros and never stored. */
-__attribute__((target("avx512f,avx512dq"))) static void
-principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
-                 const double *yJ, double *u) {
+AVX512_INLINE vd8 principal_block8(const ent_smp_work *w, const double *xi,
+                                  const double *yI, const double *yJ,
+                                  size_t a0) {
   size_t N = w->n, M = w->m;
   const ent_smp_problem *pb = w->pb;
   const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  for (size_t a0 = 0; a0 < N; a0 += 8) {
+  {
     size_t left = N - a0;
     __mmask8 live =
         left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
@@ -591,8 +692,68 @@ principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
     vd8 dI = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numI, ssq));
     vd8 dJ = (vd8)_mm512_sqrt_pd(_mm512_div_pd(numJ, ssq));
     vd8 s = v8b(0.0) + v8util(dI, ra);
-    vd8 t = s + v8util(dJ, ra);
-    _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
+    return s + v8util(dJ, ra);
+  }
+}
+
+__attribute__((target("avx512f,avx512dq"))) static void
+principal_terms8(const ent_smp_work *w, const double *xi, const double *yI,
+                 const double *yJ, double *u) {
+  size_t N = w->n;
+  for (size_t a0 = 0; a0 < N; a0 += 8) {
+    size_t left = N - a0;
+    __mmask8 live =
+        left >= 8 ? (__mmask8)0xff : (__mmask8)((1u << left) - 1u);
+    _mm512_mask_storeu_pd(u + a0, live,
+                          (__m512d)principal_block8(w, xi, yI, yJ, a0));
+  }
+}
+
+/* A turn's utilities for N <= 8 voters in one pass: the status quo's,
+ * (((0 + U(.,0)) + U(.,1)) + ...) / N, and each bargain's, the
+ * principals' terms (principal_block8) + Σ_{n != I, J} U(., n) in order
+ * n, / N -- sums8's operations lane for lane (the voters), the rows
+ * UownT's held in registers and the loop over n split around I and J
+ * instead of a test per n.  Into usq and b_u; with at most SMP_PAIR_OPTS
+ * options also voter-major into uv (the options' rows transposed in
+ * registers) for queue_pairs. */
+__attribute__((target("avx512f,avx512dq"))) static void
+utilities8(ent_smp_work *w, const double *xi) {
+  size_t N = w->n, nb = w->n_barg, M = w->m;
+  __mmask8 live = (__mmask8)((1u << N) - 1u);
+  const vd8 Nd = v8b((double)N);
+  vd8 UT[8];
+  for (size_t n = 0; n < N; n++)
+    UT[n] = (vd8)_mm512_maskz_loadu_pd(live, w->UownT + n * N);
+  __m512d rows[SMP_PAIR_OPTS];
+  int keep = nb + 1 <= SMP_PAIR_OPTS;
+  vd8 t = v8b(0.0);
+  for (size_t n = 0; n < N; n++) t = t + UT[n];
+  t = t / Nd;
+  _mm512_mask_storeu_pd(w->usq, live, (__m512d)t);
+  if (keep) rows[0] = (__m512d)t;
+  for (size_t b = 0; b < nb; b++) {
+    size_t I = (size_t)w->b_init[b], J = (size_t)w->b_targ[b];
+    size_t lo = I < J ? I : J, hi = I < J ? J : I;
+    t = principal_block8(w, xi, w->b_yI + b * M, w->b_yJ + b * M, 0);
+    for (size_t n = 0; n < lo; n++) t = t + UT[n];
+    for (size_t n = lo + 1; n < hi; n++) t = t + UT[n];
+    for (size_t n = hi + 1; n < N; n++) t = t + UT[n];
+    t = t / Nd;
+    _mm512_mask_storeu_pd(w->b_u + b * N, live, (__m512d)t);
+    if (keep) rows[1 + b] = (__m512d)t;
+  }
+  w->uv_set = keep;
+  if (!keep) return;
+  for (size_t o = nb + 1; o < SMP_PAIR_OPTS; o++) rows[o] = _mm512_setzero_pd();
+  __m512d T[8];
+  transpose8(rows, T);
+  for (size_t v = 0; v < N; v++)
+    _mm512_storeu_pd(w->uv + v * SMP_PAIR_OPTS, T[v]);
+  if (nb + 1 > 8) {
+    transpose8(rows + 8, T);
+    for (size_t v = 0; v < N; v++)
+      _mm512_storeu_pd(w->uv + v * SMP_PAIR_OPTS + 8, T[v]);
   }
 }
 #endif
@@ -641,6 +802,140 @@ sums8(const ent_smp_work *w, size_t I, size_t J, double *u) {
     t = t / Nd;
     _mm512_mask_storeu_pd(u + a0, live, (__m512d)t);
   }
+}
+#endif
+
+#if SMP_HAVE_AVX512
+/* The queue elections of a turn share their coalitions: the pair of
+ * options (g, h) -- 0 the status quo, 1 + b bargain b -- has the same
+ * voters' utilities, weights and voter order in every queue that holds
+ * both, and every queue lists its options in increasing g (the status quo
+ * first, then bargains in index order), so the later option of a pair is
+ * always the same one: C(g,h) = 1e-8 + Σ pos(vote(c_v, u_g(v), u_h(v)))
+ * and C(h,g) = 1e-8 - Σ neg(...) are the doubles of every queue's
+ * coalitions (each lane the scalar loop's operations in voter order).
+ * Each distinct pair once, 8 pairs a vector, the options' utilities
+ * voter-major (w->uv, 16 a voter) and picked by permutes; with linear
+ * victory probabilities a pair's factors in the Conditional PCE's
+ * products are C(g,h) / (C(g,h) + C(h,g)) (fa) and C(h,g) / (C(g,h) +
+ * C(h,g)) (fb), as conditional_linear divides. */
+AVX512_INLINE void pairs8_core(ent_smp_vote rule, ent_smp_work *w,
+                               size_t np) {
+  size_t N = w->n;
+  const double *uv = w->uv, *cap = w->pb->cap;
+  for (size_t p0 = 0; p0 < np; p0 += 8) {
+    __m512i ia = _mm512_cvtepu8_epi64(_mm_loadl_epi64(
+        (const __m128i *)(const void *)(w->pr_a + p0)));
+    __m512i ib = _mm512_cvtepu8_epi64(_mm_loadl_epi64(
+        (const __m128i *)(const void *)(w->pr_b + p0)));
+    vd8 p = v8b(1e-8), m = v8b(1e-8);
+    for (size_t v = 0; v < N; v++) {
+      __m512d lo = _mm512_loadu_pd(uv + v * SMP_PAIR_OPTS);
+      __m512d hi = _mm512_loadu_pd(uv + v * SMP_PAIR_OPTS + 8);
+      vd8 ua = (vd8)_mm512_permutex2var_pd(lo, ia, hi);
+      vd8 ub = (vd8)_mm512_permutex2var_pd(lo, ib, hi);
+      vd8 z = v8vote(rule, v8b(cap[v]), ua, ub);
+      p = p + v8pos(z);
+      m = m - v8neg(z);
+    }
+    vd8 s = p + m;
+    _mm512_storeu_pd(w->fa + p0, (__m512d)(p / s));
+    _mm512_storeu_pd(w->fb + p0, (__m512d)(m / s));
+  }
+}
+
+typedef void (*pairs8_fn)(ent_smp_work *w, size_t np);
+#define PAIRS8_FN(RULE)                                                     \
+  __attribute__((target("avx512f,avx512dq"))) static void pairs8_##RULE(    \
+      ent_smp_work *w, size_t np) {                                         \
+    pairs8_core(ENT_SMP_VOTE_##RULE, w, np);                                \
+  }
+PAIRS8_FN(BINARY)
+PAIRS8_FN(PROPBIN)
+PAIRS8_FN(PROP)
+PAIRS8_FN(PROPCBC)
+PAIRS8_FN(CUBIC)
+PAIRS8_FN(ASYMPROSP)
+#undef PAIRS8_FN
+static const pairs8_fn pairs8_table[6] = {
+    pairs8_BINARY, pairs8_PROPBIN, pairs8_PROP,
+    pairs8_PROPCBC, pairs8_CUBIC, pairs8_ASYMPROSP};
+
+/* 1 if this turn's queue elections may take queue_pairs / queue_elect:
+ * the Conditional PCE with linear victory probabilities (the defaults),
+ * the 8-lane kernels, at most SMP_PAIR_OPTS options. */
+static int pairs_ok(const ent_smp_work *w) {
+  const ent_smp_opts *o = w->o;
+  return w->avx512 && w->scalar_kernel == 0 &&
+         o->pce == ENT_SMP_PCE_CONDITIONAL && o->vpm == ENT_SMP_VPM_LINEAR &&
+         w->n_barg + 1 <= SMP_PAIR_OPTS;
+}
+
+/* The options' utilities voter-major, the distinct pairs of the queues
+ * (w->q_item, ...) and their victory factors. */
+static void queue_pairs(ent_smp_work *w) {
+  size_t N = w->n, nb = w->n_barg;
+  if (!w->uv_set)
+    for (size_t v = 0; v < N; v++) {
+      double *uv = w->uv + v * SMP_PAIR_OPTS;
+      uv[0] = w->usq[v];
+      for (size_t b = 0; b < nb; b++) uv[1 + b] = w->b_u[b * N + v];
+    }
+  /* pair (g, 0), the status quo against bargain g - 1 (every bargain is
+   * in its initiator's queue with the status quo): index g - 1; the pairs
+   * of two bargains from nb on, in order of first appearance */
+  size_t np = nb;
+  for (size_t b = 0; b < nb; b++) {
+    w->pr_a[b] = (unsigned char)(b + 1);
+    w->pr_b[b] = 0;
+  }
+  memset(w->pid, 0xff, sizeof w->pid);
+  for (size_t k = 0; k < N; k++) {
+    size_t K = (size_t)w->q_len[k];
+    const int *items = w->q_item + w->q_start[k];
+    for (size_t a = 2; a < K; a++) {
+      unsigned g = (unsigned)(items[a] + 1);
+      for (size_t b = 1; b < a; b++) {
+        unsigned h = (unsigned)(items[b] + 1);
+        unsigned char *id = &w->pid[g * SMP_PAIR_OPTS + h];
+        if (*id != 0xff) continue;
+        *id = (unsigned char)np;
+        w->pr_a[np] = (unsigned char)g;
+        w->pr_b[np] = (unsigned char)h;
+        np++;
+      }
+    }
+  }
+  for (size_t e = np; e < (np + 7) / 8 * 8; e++) w->pr_a[e] = w->pr_b[e] = 0;
+  if (np) pairs8_table[w->o->vote](w, np);
+}
+
+/* The election of a queue of K >= 2 options from the pairs' factors:
+ * conditional_linear's products in order b (the diagonal's factor 1e-8 /
+ * (1e-8 + 1e-8) = 0.5), total in order a, π = q / total into w->pi;
+ * ENT_EINTERNAL as conditional_linear. */
+static ent_status queue_elect(ent_smp_work *w, const int *items, size_t K) {
+  double *q = w->q, *pi = w->pi, total = 0.0;
+  size_t id[SMP_PAIR_OPTS * SMP_PAIR_OPTS];
+  /* the queue's options are the status quo (g = 0) then bargains in
+   * increasing g: the pair (a, b), a > b, is index g_a - 1 for b = 0 */
+  for (size_t a = 1; a < K; a++) {
+    unsigned g = (unsigned)(items[a] + 1);
+    id[a * K] = g - 1;
+    for (size_t b = 1; b < a; b++)
+      id[a * K + b] = w->pid[g * SMP_PAIR_OPTS + (unsigned)(items[b] + 1)];
+  }
+  for (size_t a = 0; a < K; a++) {
+    double prod = 1.0;
+    for (size_t b = 0; b < a; b++) prod = prod * w->fa[id[a * K + b]];
+    prod = prod * 0.5; /* 1e-8 / (1e-8 + 1e-8) */
+    for (size_t b = a + 1; b < K; b++) prod = prod * w->fb[id[b * K + a]];
+    q[a] = prod;
+  }
+  for (size_t a = 0; a < K; a++) total = total + q[a];
+  if (!(total > 0.0) || !isfinite(total)) return ENT_EINTERNAL;
+  for (size_t a = 0; a < K; a++) pi[a] = q[a] / total;
+  return ENT_OK;
 }
 #endif
 
@@ -734,6 +1029,13 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
 #if SMP_HAVE_AVX512
     if (w->avx512 && w->scalar_kernel == 0) lanes = 8;
 #endif
+    w->uv_set = 0;
+#if SMP_HAVE_AVX512
+    if (lanes == 8 && N <= 8) {
+      utilities8(w, xi);
+      goto utilities_done;
+    }
+#endif
     if (lanes) {
       for (size_t a = 0; a < N; a++) w->usq[a] = 0.0;
 #if SMP_HAVE_AVX512
@@ -781,6 +1083,9 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
       bargain_sums(w, I, J, u);
       for (size_t a = 0; a < N; a++) u[a] = u[a] / Nd;
     }
+#if SMP_HAVE_AVX512
+  utilities_done:
+#endif
 
     /* §5.6 queues: status quo first, then bargains in initiator order. */
     for (size_t k = 0; k < N; k++) w->q_len[k] = 1;
@@ -802,11 +1107,18 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
     }
 
     /* §5.7 resolution: each actor's election over its queue. */
+    int pairs = 0;
+#if SMP_HAVE_AVX512
+    pairs = pairs_ok(w);
+    if (pairs) queue_pairs(w);
+#endif
     for (size_t k = 0; k < N; k++) {
       size_t K = (size_t)w->q_len[k];
       const int *items = w->q_item + w->q_start[k];
-      for (size_t m = 0; m < K; m++)
-        w->rows[m] = items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
+      if (!pairs)
+        for (size_t m = 0; m < K; m++)
+          w->rows[m] =
+              items[m] < 0 ? w->usq : w->b_u + (size_t)items[m] * N;
       /* A queue of the status quo alone: its election gives π = 1 exactly
        * under every PCE (C = 1e-8, P = 1/2; conditional 0.5 / 0.5, the
        * Markov iterations stay at 1 and stop at once). */
@@ -814,6 +1126,11 @@ ent_status ent_smp_advance(ent_smp_work *w, int state, const double *x,
         w->pi[0] = 1.0;
         st = ENT_OK;
       } else {
+#if SMP_HAVE_AVX512
+        if (pairs)
+          st = queue_elect(w, items, K);
+        else
+#endif
         st = ent_smp_election(w, K, pb->cap);
       }
       if (st != ENT_OK) {
