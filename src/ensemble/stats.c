@@ -10,6 +10,7 @@
 #define _DEFAULT_SOURCE 1
 
 #include "ensemble/stats.h"
+#include "ensemble/stats_sort.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -114,6 +115,7 @@ struct ent_qacc {
   double *rows;
   size_t nb;
   uint64_t *tmp;        /* sketch: [3 k] sorting scratch */
+  int lanes;            /* sketch: vector lanes of the sorts (stats_sort.h) */
 };
 
 enum { QACC_ROWS = 16 };
@@ -212,6 +214,7 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->parity = ent_calloc(nc * q->H, 1);
     q->base = ent_calloc(nc, sizeof *q->base);
     q->tmp = ent_mallocarray(3 * k, sizeof *q->tmp);
+    q->lanes = ent_qacc_sort_lanes();
   }
   q->per = q->exact ? q->n_max : q->stride;
   atomic_init(&q->slots, 0u);
@@ -462,8 +465,12 @@ static double *vsort(double *a, size_t n, double *tmp) {
   return tmp;
 }
 
-void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
-  if (has_negzero(a, n)) {
+/* ent_qacc_sort_level in `lanes` vector lanes (0: none): the bitonic
+ * network (stats_sort.c) for a power of two of at least 64 values. */
+static void sort_level(double *a, size_t n, uint64_t *tmp, int lanes) {
+  int done = lanes ? ent_qacc_bitonic_sort(a, n, lanes) : 0;
+  if (done > 0) return;
+  if (done < 0 || has_negzero(a, n)) {
     qsort(a, n, sizeof *a, cmp_double);
     return;
   }
@@ -471,10 +478,30 @@ void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
   if (s != a) memcpy(a, s, n * sizeof *a);
 }
 
+static void merge_half(const double *a, const double *b, size_t m, int par,
+                       double *out, double *cat, int lanes);
+
+void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
+  sort_level(a, n, tmp, ent_qacc_sort_lanes());
+}
+
+void ent_qacc_set_lanes(ent_qacc *q, int lanes) {
+  int most = ent_qacc_sort_lanes();
+  q->lanes = lanes < most ? lanes : most;
+}
+
 void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
                          double *out, double *cat) {
+  merge_half(a, b, m, par, out, cat, ent_qacc_sort_lanes());
+}
+
+/* ent_qacc_merge_half in `lanes` vector lanes (0: none). */
+static void merge_half(const double *a, const double *b, size_t m, int par,
+                       double *out, double *cat, int lanes) {
   size_t sel = (size_t)(par & 1);
-  if (has_negzero(a, m) || has_negzero(b, m)) {
+  int done = lanes ? ent_qacc_bitonic_merge_half(a, b, m, par, out, cat, lanes) : 0;
+  if (done > 0) return;
+  if (done < 0 || has_negzero(a, m) || has_negzero(b, m)) {
     memcpy(cat, a, m * sizeof *a);
     memcpy(cat + m, b, m * sizeof *b);
     qsort(cat, 2 * m, sizeof *cat, cmp_double);
@@ -510,9 +537,11 @@ void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
  * holds two runs of k / 2 is compacted the same way, up to the top level.
  * Sorted as qsort with cmp_double would (values equal under comparison
  * are the same bits once no -0.0 is among them; else qsort itself does
- * it): level 0 (arrival order) by a distribution sort (vsort), a level above
- * (its run, then the incoming one) by merging the two runs, only the
- * values that move up written.  tmp holds 3 k keys. */
+ * it): level 0 (arrival order) by the bitonic network in q->lanes vector
+ * lanes (stats_sort.h; without lanes, a distribution sort, vsort), a
+ * level above (its run, then the incoming one) by merging the two runs
+ * (the network's last round, or two scalar chains), only the values that
+ * move up written.  tmp holds 3 k keys. */
 static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   size_t k = q->k, H = q->H, half = k / 2;
   double *cv = cell_vals(q, c);
@@ -521,7 +550,10 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   if (H < 2 || len[0] < k) return;
   double *run = (double *)(void *)tmp, *next = (double *)(void *)(tmp + k);
   double *l0 = cv + q->base[c];
-  if (has_negzero(l0, k)) {
+  int done = q->lanes ? ent_qacc_bitonic_sort(l0, k, q->lanes) : 0;
+  if (done > 0) {
+    ent_qacc_take_half(l0, half, par[0], run, q->lanes);
+  } else if (done < 0 || has_negzero(l0, k)) {
     qsort(l0, k, sizeof *l0, cmp_double);
     for (size_t i = 0; i < half; i++) run[i] = l0[2 * i + par[0]];
   } else {
@@ -542,8 +574,8 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
       q->base[c] = (uint32_t)(pos + len[h]);
       return;
     }
-    ent_qacc_merge_half(lv, run, half, par[h], next,
-                        (double *)(void *)(tmp + 2 * k));
+    merge_half(lv, run, half, par[h], next, (double *)(void *)(tmp + 2 * k),
+               q->lanes);
     double *t = run;
     run = next;
     next = t;
@@ -923,6 +955,24 @@ static void const_quantiles(const ent_qacc *q, size_t c, const double *p,
   }
 }
 
+/* The sketch's level 0, w[0..n0) (no -0.0), sorted by value, through
+ * v0 (room for 3 k doubles): the bitonic network takes a power of two, so
+ * the n0 values are padded with +inf up to one (at most k), whose first n0
+ * sorted are the n0 sorted (a +inf among them is the same bits). */
+static void sort_level0(const ent_qacc *q, wv *w, size_t n0, double *v0) {
+  size_t k = q->k, p2 = 64;
+  int done = 0;
+  for (size_t i = 0; i < n0; i++) v0[i] = w[i].v;
+  while (p2 < n0) p2 *= 2;
+  if (q->lanes && n0 > 32 && p2 <= k) {
+    for (size_t i = n0; i < p2; i++) v0[i] = INFINITY;
+    done = ent_qacc_bitonic_sort(v0, p2, q->lanes) > 0; /* v0 kept if not */
+  }
+  if (!done && n0 > 1)
+    sort_level(v0, n0, (uint64_t *)(void *)(v0 + k), q->lanes);
+  for (size_t i = 0; i < n0; i++) w[i].v = v0[i];
+}
+
 void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
                         size_t np, double *out, double *scratch) {
   if (q->count[c] == 0) {
@@ -1010,11 +1060,7 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
     /* level 0, first in w, all of weight 1: its values sorted as in
      * ent_qacc_add (ent_qacc_sort_level; without -0.0 equal values are the same
      * bits, so this is the array a sort of w by value gives) */
-    size_t n0 = q->len[c * H];
-    double *v0 = scratch + 4 * H * k;
-    for (size_t i = 0; i < n0; i++) v0[i] = w[i].v;
-    if (n0 > 1) ent_qacc_sort_level(v0, n0, (uint64_t *)(void *)(v0 + k));
-    for (size_t i = 0; i < n0; i++) w[i].v = v0[i];
+    sort_level0(q, w, q->len[c * H], scratch + 4 * H * k);
     run[nrun] = m;
     /* bottom-up: merge neighbouring runs until one is left */
     while (nrun > 1) {
