@@ -1,8 +1,8 @@
 /*
  * stats.c -- see stats.h.
  *
- * Prefixes: ent_welford_ (running mean and sd, also a block of rows two
- * cells at a time), ent_qacc_ (quantile
+ * Prefixes: ent_welford_ (running mean and sd, also a block of rows in
+ * vector lanes), ent_qacc_ (quantile
  * accumulators: exact, or a sketch past the memory budget), ent_select_
  * (order statistics by selection).
  */
@@ -31,56 +31,64 @@ double ent_welford_sd(const ent_welford *w) {
   return v > 0.0 ? sqrt(v) : 0.0;
 }
 
+enum { ENT_WELFORD_CHUNK = 512 }; /* cells a pass over the rows */
+
+#if defined(__GNUC__)
+#define WW 2
+#define WK welford_w2
+#define WK_TARGET
+#include "ensemble/stats_welford_kernel.h"
+#undef WW
+#undef WK
+#undef WK_TARGET
+#if defined(__x86_64__) || defined(__i386__)
+#define WELFORD_X86 1
+#define WW 4
+#define WK welford_w4
+#define WK_TARGET __attribute__((target("avx2")))
+#include "ensemble/stats_welford_kernel.h"
+#undef WW
+#undef WK
+#undef WK_TARGET
+#define WW 8
+#define WK welford_w8
+#define WK_TARGET __attribute__((target("avx512f")))
+#include "ensemble/stats_welford_kernel.h"
+#undef WW
+#undef WK
+#undef WK_TARGET
+#endif
+#endif
+
 void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
                            const double *const *rows, size_t n) {
+  ent_welford_add_block_lanes(w, c0, c1, rows, n, ent_qacc_sort_lanes());
+}
+
+void ent_welford_add_block_lanes(ent_welford *w, size_t c0, size_t c1,
+                                 const double *const *rows, size_t n,
+                                 int lanes) {
   /* row by row over a few hundred cells at a time: the updates of one
    * cell depend on each other (a division each), those of neighbouring
-   * cells do not, and the cells' sums stay in the first-level cache */
-  enum { CHUNK = 512 };
-  for (size_t a = c0; a < c1; a += CHUNK) {
-    size_t b = a + CHUNK < c1 ? a + CHUNK : c1, c = a;
-#if defined(__GNUC__)
-    /* two cells at a time in vector lanes, on copies of their sums (count
-     * as a double, exact below 2^53): each lane's operations are
-     * ent_welford_add's, rounded alike, so the sums are the same bits; a
-     * NaN lane adds 0 to its count and keeps its mean and m2 by a select
-     * (whatever the arithmetic on the NaN gave is dropped) */
-    typedef double v2 __attribute__((vector_size(16)));
-    typedef long long m2v __attribute__((vector_size(16)));
-    double cnt[CHUNK], mean[CHUNK], m2[CHUNK];
-    size_t nv = (b - a) & ~(size_t)1;
-    for (size_t i = 0; i < nv; i++) {
-      cnt[i] = (double)w[a + i].n;
-      mean[i] = w[a + i].mean;
-      m2[i] = w[a + i].m2;
-    }
-    const v2 one = {1.0, 1.0};
-    for (size_t r = 0; r < n; r++) {
-      const double *x = rows[r] + a;
-      for (size_t i = 0; i < nv; i += 2) {
-        v2 xv, nc, mv, sv;
-        memcpy(&xv, x + i, sizeof xv);
-        memcpy(&nc, cnt + i, sizeof nc);
-        memcpy(&mv, mean + i, sizeof mv);
-        memcpy(&sv, m2 + i, sizeof sv);
-        m2v keep = xv == xv;
-        nc += (v2)((m2v)one & keep);
-        v2 d = xv - mv;
-        v2 m1 = mv + d / nc;
-        v2 s1 = sv + d * (xv - m1);
-        mv = (v2)(((m2v)m1 & keep) | ((m2v)mv & ~keep));
-        sv = (v2)(((m2v)s1 & keep) | ((m2v)sv & ~keep));
-        memcpy(cnt + i, &nc, sizeof nc);
-        memcpy(mean + i, &mv, sizeof mv);
-        memcpy(m2 + i, &sv, sizeof sv);
-      }
-    }
-    for (size_t i = 0; i < nv; i++) {
-      w[a + i].n = (size_t)cnt[i];
-      w[a + i].mean = mean[i];
-      w[a + i].m2 = m2[i];
-    }
-    c = a + nv;
+   * cells do not, and the cells' sums stay in the first-level cache; the
+   * cells in vector lanes (stats_welford_kernel.h), as many as `lanes`
+   * (8: AVX-512F, 4: AVX2, else 2), the rest one by one */
+  int most = ent_qacc_sort_lanes();
+  lanes = lanes < most ? lanes : most;
+  for (size_t a = c0; a < c1; a += ENT_WELFORD_CHUNK) {
+    size_t b = a + ENT_WELFORD_CHUNK < c1 ? a + ENT_WELFORD_CHUNK : c1, c = a;
+#if defined(WELFORD_X86)
+    if (lanes >= 8)
+      c += welford_w8(w, a, b, rows, n);
+    else if (lanes >= 4)
+      c += welford_w4(w, a, b, rows, n);
+    else
+      c += welford_w2(w, a, b, rows, n);
+#elif defined(__GNUC__)
+    (void)lanes;
+    c += welford_w2(w, a, b, rows, n);
+#else
+    (void)lanes;
 #endif
     for (size_t r = 0; r < n && c < b; r++) {
       const double *x = rows[r];

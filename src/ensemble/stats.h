@@ -54,6 +54,11 @@ static inline void ent_welford_add(ent_welford *w, double x) {
  * by row and cell by cell. */
 ENT_LOCAL void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
                                      const double *const *rows, size_t n);
+/* The same with the cells in at most `lanes` vector lanes (8, 4, else 2;
+ * ent_welford_add_block takes the widest this CPU runs): the same bits. */
+ENT_LOCAL void ent_welford_add_block_lanes(ent_welford *w, size_t c0,
+                                           size_t c1, const double *const *rows,
+                                           size_t n, int lanes);
 
 /* Sample standard deviation (n - 1); 0 for n < 2. */
 ENT_LOCAL double ent_welford_sd(const ent_welford *w);

@@ -536,7 +536,8 @@ static void test_sketch_stack(void **state) {
 /* ent_welford_add_block against ent_welford_add value by value, bit for
  * bit: 1 203 cells (odd, over several chunks) from cell 5, 37 rows of
  * adversarial shapes (a cell's values of one shape), NaN in some lanes
- * (a cell's first value among them), -0.0 values. */
+ * (a cell's first value among them), -0.0 values; in the widest vector
+ * lanes and in 2, 4 and 8 (those this CPU runs). */
 static void test_welford_block(void **state) {
   (void)state;
   enum { CELLS = 1210, ROWS = 37, C0 = 5 };
@@ -553,15 +554,24 @@ static void test_welford_block(void **state) {
   const double *rows[ROWS];
   for (size_t r = 0; r < ROWS; r++) rows[r] = x + r * CELLS;
   ent_welford *a = calloc(CELLS, sizeof *a), *b = calloc(CELLS, sizeof *b);
-  ent_welford_add_block(a, C0, CELLS, rows, 20);
-  ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
   for (size_t r = 0; r < ROWS; r++)
     for (size_t c = C0; c < CELLS; c++)
       if (!isnan(rows[r][c])) ent_welford_add(&b[c], rows[r][c]);
-  for (size_t c = 0; c < CELLS; c++) {
-    assert_int_equal(a[c].n, b[c].n);
-    assert_memory_equal(&a[c].mean, &b[c].mean, sizeof(double));
-    assert_memory_equal(&a[c].m2, &b[c].m2, sizeof(double));
+  /* the widest lanes, then 2, 4 and 8 (as many as this CPU runs) */
+  for (int lanes = 1; lanes <= 8; lanes *= 2) {
+    memset(a, 0, CELLS * sizeof *a);
+    if (lanes == 1) {
+      ent_welford_add_block(a, C0, CELLS, rows, 20);
+      ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
+    } else {
+      ent_welford_add_block_lanes(a, C0, CELLS, rows, 20, lanes);
+      ent_welford_add_block_lanes(a, C0, CELLS, rows + 20, ROWS - 20, lanes);
+    }
+    for (size_t c = 0; c < CELLS; c++) {
+      assert_int_equal(a[c].n, b[c].n);
+      assert_memory_equal(&a[c].mean, &b[c].mean, sizeof(double));
+      assert_memory_equal(&a[c].m2, &b[c].m2, sizeof(double));
+    }
   }
   assert_int_equal(b[C0 + 1].n, ROWS - 9); /* cell 6: a NaN in 9 rows */
   free(a);
