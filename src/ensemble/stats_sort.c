@@ -51,7 +51,9 @@ int ent_qacc_sort_lanes(void) {
   return 0;
 }
 
+#if SS_X86
 static int pow2(size_t n) { return n && !(n & (n - 1)); }
+#endif
 
 int ent_qacc_bitonic_sort(double *a, size_t n, int lanes) {
 #if SS_X86
