@@ -9,8 +9,10 @@
  * the second time with one cell in six holding one value in every member
  * (the built-in scenario has 973 such cells of 5 632 at 10 000 members,
  * 979 at 1 000: shares of conflict and cooperation, milex, the base
- * year's trade ...), which the store keeps as a count.  Prints CPU time beside
- * wall time (benchutil.h).  It times the current store only; the previous
+ * year's trade ...), which the store keeps as a count; then the 10 000
+ * members again with the sketch's sorts in no vector lanes (the
+ * distribution sort and the scalar merge: ent_qacc_set_lanes).  Prints CPU
+ * time beside wall time (benchutil.h).  It times the current store only; the previous
  * one (commit 8658abd) is the documented figure it prints beside the
  * 10 000-member sketch: this program built against that commit's
  * src/ensemble/stats.c, lowest of three runs (docs/performance.md,
@@ -22,6 +24,7 @@
 
 #include "benchutil.h"
 #include "ensemble/stats.h"
+#include "ensemble/stats_sort.h"
 
 enum { CELLS = 5632, BLOCK = 16 };
 
@@ -29,7 +32,9 @@ enum { CELLS = 5632, BLOCK = 16 };
  * documented (see above). */
 static const double prev_feed_10k = 1.262, prev_quant_10k = 0.167;
 
-static void run(size_t n, size_t budget_mb, int with_const) {
+/* lanes: the sketch's sorts in at most that many vector lanes (-1: the
+ * widest this CPU runs; 0: none, the distribution sort and scalar merge). */
+static void run(size_t n, size_t budget_mb, int with_const, int lanes) {
   size_t rec = CELLS + 512; /* a record's doubles: its cells and more */
   double *buf = malloc(BLOCK * rec * sizeof *buf);
   const double *rows[BLOCK];
@@ -40,6 +45,7 @@ static void run(size_t n, size_t budget_mb, int with_const) {
     printf("out of memory\n");
     exit(1);
   }
+  if (lanes >= 0) ent_qacc_set_lanes(q, lanes);
   uint64_t seed = 20261205;
   double feed_cpu = 0.0, feed_wall = 0.0, sink = 0.0;
   for (size_t u = 0; u < n; u += BLOCK) {
@@ -71,12 +77,12 @@ static void run(size_t n, size_t budget_mb, int with_const) {
   if (ent_qacc_exact(q))
     snprintf(mode, sizeof mode, "exact");
   else
-    snprintf(mode, sizeof mode, "sketch k %zu H %zu", ent_qacc_k(q),
-             ent_qacc_levels(q));
+    snprintf(mode, sizeof mode, "sketch k %zu H %zu%s", ent_qacc_k(q),
+             ent_qacc_levels(q), lanes == 0 ? ", no lanes" : "");
   printf("| %6zu | %-17s | %-8s | %7.3f | %7.3f | %6.2f | %7.3f | %7.3f |\n", n,
          mode, with_const ? "1 in 6" : "none", feed_cpu, feed_wall,
          1e9 * feed_cpu / ((double)n * CELLS), q_cpu, q_wall);
-  if (n == 10000 && budget_mb == 256 && !with_const)
+  if (n == 10000 && budget_mb == 256 && !with_const && lanes < 0)
     printf("previous store (8658abd, documented: lowest of three at load 6): feed %.3f s, "
            "quantiles %.3f s; ratio previous / this run: feed %.2fx, "
            "quantiles %.2fx\n",
@@ -92,12 +98,16 @@ static void run(size_t n, size_t budget_mb, int with_const) {
 int main(int argc, char **argv) {
   size_t budget = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 256;
   print_load("before");
-  printf("cells %d, blocks of %d rows, --memory %zu\n\n", CELLS, BLOCK, budget);
+  printf("cells %d, blocks of %d rows, --memory %zu, the sketch's sorts in %d "
+         "vector lanes (0: none)\n\n",
+         CELLS, BLOCK, budget, ent_qacc_sort_lanes());
   printf("| members | store | constant cells | feed CPU s | feed wall s | ns/value | quantiles CPU s | quantiles wall s |\n");
   printf("|---|---|---|---|---|---|---|---|\n");
   const size_t ns[] = {1000, 3000, 10000};
   for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
-    for (int k = 0; k < 2; k++) run(ns[i], budget, k);
+    for (int k = 0; k < 2; k++) run(ns[i], budget, k, -1);
+  /* the sketch without vector lanes, for comparison in one binary */
+  run(10000, budget, 0, 0);
   print_load("after");
   return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * stats.c -- see stats.h.
  *
- * Prefixes: ent_welford_ (running mean and sd, also a block of rows two
- * cells at a time), ent_qacc_ (quantile
+ * Prefixes: ent_welford_ (running mean and sd, also a block of rows in
+ * vector lanes), ent_qacc_ (quantile
  * accumulators: exact, or a sketch past the memory budget), ent_select_
  * (order statistics by selection).
  */
@@ -10,6 +10,7 @@
 #define _DEFAULT_SOURCE 1
 
 #include "ensemble/stats.h"
+#include "ensemble/stats_sort.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -30,56 +31,64 @@ double ent_welford_sd(const ent_welford *w) {
   return v > 0.0 ? sqrt(v) : 0.0;
 }
 
+enum { ENT_WELFORD_CHUNK = 512 }; /* cells a pass over the rows */
+
+#if defined(__GNUC__)
+#define WW 2
+#define WK welford_w2
+#define WK_TARGET
+#include "ensemble/stats_welford_kernel.h"
+#undef WW
+#undef WK
+#undef WK_TARGET
+#if defined(__x86_64__) || defined(__i386__)
+#define WELFORD_X86 1
+#define WW 4
+#define WK welford_w4
+#define WK_TARGET __attribute__((target("avx2")))
+#include "ensemble/stats_welford_kernel.h"
+#undef WW
+#undef WK
+#undef WK_TARGET
+#define WW 8
+#define WK welford_w8
+#define WK_TARGET __attribute__((target("avx512f")))
+#include "ensemble/stats_welford_kernel.h"
+#undef WW
+#undef WK
+#undef WK_TARGET
+#endif
+#endif
+
 void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
                            const double *const *rows, size_t n) {
+  ent_welford_add_block_lanes(w, c0, c1, rows, n, ent_qacc_sort_lanes());
+}
+
+void ent_welford_add_block_lanes(ent_welford *w, size_t c0, size_t c1,
+                                 const double *const *rows, size_t n,
+                                 int lanes) {
   /* row by row over a few hundred cells at a time: the updates of one
    * cell depend on each other (a division each), those of neighbouring
-   * cells do not, and the cells' sums stay in the first-level cache */
-  enum { CHUNK = 512 };
-  for (size_t a = c0; a < c1; a += CHUNK) {
-    size_t b = a + CHUNK < c1 ? a + CHUNK : c1, c = a;
-#if defined(__GNUC__)
-    /* two cells at a time in vector lanes, on copies of their sums (count
-     * as a double, exact below 2^53): each lane's operations are
-     * ent_welford_add's, rounded alike, so the sums are the same bits; a
-     * NaN lane adds 0 to its count and keeps its mean and m2 by a select
-     * (whatever the arithmetic on the NaN gave is dropped) */
-    typedef double v2 __attribute__((vector_size(16)));
-    typedef long long m2v __attribute__((vector_size(16)));
-    double cnt[CHUNK], mean[CHUNK], m2[CHUNK];
-    size_t nv = (b - a) & ~(size_t)1;
-    for (size_t i = 0; i < nv; i++) {
-      cnt[i] = (double)w[a + i].n;
-      mean[i] = w[a + i].mean;
-      m2[i] = w[a + i].m2;
-    }
-    const v2 one = {1.0, 1.0};
-    for (size_t r = 0; r < n; r++) {
-      const double *x = rows[r] + a;
-      for (size_t i = 0; i < nv; i += 2) {
-        v2 xv, nc, mv, sv;
-        memcpy(&xv, x + i, sizeof xv);
-        memcpy(&nc, cnt + i, sizeof nc);
-        memcpy(&mv, mean + i, sizeof mv);
-        memcpy(&sv, m2 + i, sizeof sv);
-        m2v keep = xv == xv;
-        nc += (v2)((m2v)one & keep);
-        v2 d = xv - mv;
-        v2 m1 = mv + d / nc;
-        v2 s1 = sv + d * (xv - m1);
-        mv = (v2)(((m2v)m1 & keep) | ((m2v)mv & ~keep));
-        sv = (v2)(((m2v)s1 & keep) | ((m2v)sv & ~keep));
-        memcpy(cnt + i, &nc, sizeof nc);
-        memcpy(mean + i, &mv, sizeof mv);
-        memcpy(m2 + i, &sv, sizeof sv);
-      }
-    }
-    for (size_t i = 0; i < nv; i++) {
-      w[a + i].n = (size_t)cnt[i];
-      w[a + i].mean = mean[i];
-      w[a + i].m2 = m2[i];
-    }
-    c = a + nv;
+   * cells do not, and the cells' sums stay in the first-level cache; the
+   * cells in vector lanes (stats_welford_kernel.h), as many as `lanes`
+   * (8: AVX-512F, 4: AVX2, else 2), the rest one by one */
+  int most = ent_qacc_sort_lanes();
+  lanes = lanes < most ? lanes : most;
+  for (size_t a = c0; a < c1; a += ENT_WELFORD_CHUNK) {
+    size_t b = a + ENT_WELFORD_CHUNK < c1 ? a + ENT_WELFORD_CHUNK : c1, c = a;
+#if defined(WELFORD_X86)
+    if (lanes >= 8)
+      c += welford_w8(w, a, b, rows, n);
+    else if (lanes >= 4)
+      c += welford_w4(w, a, b, rows, n);
+    else
+      c += welford_w2(w, a, b, rows, n);
+#elif defined(__GNUC__)
+    (void)lanes;
+    c += welford_w2(w, a, b, rows, n);
+#else
+    (void)lanes;
 #endif
     for (size_t r = 0; r < n && c < b; r++) {
       const double *x = rows[r];
@@ -114,6 +123,7 @@ struct ent_qacc {
   double *rows;
   size_t nb;
   uint64_t *tmp;        /* sketch: [3 k] sorting scratch */
+  int lanes;            /* sketch: vector lanes of the sorts (stats_sort.h) */
 };
 
 enum { QACC_ROWS = 16 };
@@ -212,6 +222,7 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->parity = ent_calloc(nc * q->H, 1);
     q->base = ent_calloc(nc, sizeof *q->base);
     q->tmp = ent_mallocarray(3 * k, sizeof *q->tmp);
+    q->lanes = ent_qacc_sort_lanes();
   }
   q->per = q->exact ? q->n_max : q->stride;
   atomic_init(&q->slots, 0u);
@@ -462,8 +473,12 @@ static double *vsort(double *a, size_t n, double *tmp) {
   return tmp;
 }
 
-void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
-  if (has_negzero(a, n)) {
+/* ent_qacc_sort_level in `lanes` vector lanes (0: none): the bitonic
+ * network (stats_sort.c) for a power of two of at least 64 values. */
+static void sort_level(double *a, size_t n, uint64_t *tmp, int lanes) {
+  int done = lanes ? ent_qacc_bitonic_sort(a, n, lanes) : 0;
+  if (done > 0) return;
+  if (done < 0 || has_negzero(a, n)) {
     qsort(a, n, sizeof *a, cmp_double);
     return;
   }
@@ -471,10 +486,30 @@ void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
   if (s != a) memcpy(a, s, n * sizeof *a);
 }
 
+static void merge_half(const double *a, const double *b, size_t m, int par,
+                       double *out, double *cat, int lanes);
+
+void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp) {
+  sort_level(a, n, tmp, ent_qacc_sort_lanes());
+}
+
+void ent_qacc_set_lanes(ent_qacc *q, int lanes) {
+  int most = ent_qacc_sort_lanes();
+  q->lanes = lanes < most ? lanes : most;
+}
+
 void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
                          double *out, double *cat) {
+  merge_half(a, b, m, par, out, cat, ent_qacc_sort_lanes());
+}
+
+/* ent_qacc_merge_half in `lanes` vector lanes (0: none). */
+static void merge_half(const double *a, const double *b, size_t m, int par,
+                       double *out, double *cat, int lanes) {
   size_t sel = (size_t)(par & 1);
-  if (has_negzero(a, m) || has_negzero(b, m)) {
+  int done = lanes ? ent_qacc_bitonic_merge_half(a, b, m, par, out, cat, lanes) : 0;
+  if (done > 0) return;
+  if (done < 0 || has_negzero(a, m) || has_negzero(b, m)) {
     memcpy(cat, a, m * sizeof *a);
     memcpy(cat + m, b, m * sizeof *b);
     qsort(cat, 2 * m, sizeof *cat, cmp_double);
@@ -510,9 +545,11 @@ void ent_qacc_merge_half(const double *a, const double *b, size_t m, int par,
  * holds two runs of k / 2 is compacted the same way, up to the top level.
  * Sorted as qsort with cmp_double would (values equal under comparison
  * are the same bits once no -0.0 is among them; else qsort itself does
- * it): level 0 (arrival order) by a distribution sort (vsort), a level above
- * (its run, then the incoming one) by merging the two runs, only the
- * values that move up written.  tmp holds 3 k keys. */
+ * it): level 0 (arrival order) by the bitonic network in q->lanes vector
+ * lanes (stats_sort.h; without lanes, a distribution sort, vsort), a
+ * level above (its run, then the incoming one) by merging the two runs
+ * (the network's last round, or two scalar chains), only the values that
+ * move up written.  tmp holds 3 k keys. */
 static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   size_t k = q->k, H = q->H, half = k / 2;
   double *cv = cell_vals(q, c);
@@ -521,7 +558,10 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
   if (H < 2 || len[0] < k) return;
   double *run = (double *)(void *)tmp, *next = (double *)(void *)(tmp + k);
   double *l0 = cv + q->base[c];
-  if (has_negzero(l0, k)) {
+  int done = q->lanes ? ent_qacc_bitonic_sort(l0, k, q->lanes) : 0;
+  if (done > 0) {
+    ent_qacc_take_half(l0, half, par[0], run, q->lanes);
+  } else if (done < 0 || has_negzero(l0, k)) {
     qsort(l0, k, sizeof *l0, cmp_double);
     for (size_t i = 0; i < half; i++) run[i] = l0[2 * i + par[0]];
   } else {
@@ -542,8 +582,8 @@ static void sketch_compact(ent_qacc *q, size_t c, uint64_t *tmp) {
       q->base[c] = (uint32_t)(pos + len[h]);
       return;
     }
-    ent_qacc_merge_half(lv, run, half, par[h], next,
-                        (double *)(void *)(tmp + 2 * k));
+    merge_half(lv, run, half, par[h], next, (double *)(void *)(tmp + 2 * k),
+               q->lanes);
     double *t = run;
     run = next;
     next = t;
@@ -923,6 +963,24 @@ static void const_quantiles(const ent_qacc *q, size_t c, const double *p,
   }
 }
 
+/* The sketch's level 0, w[0..n0) (no -0.0), sorted by value, through
+ * v0 (room for 3 k doubles): the bitonic network takes a power of two, so
+ * the n0 values are padded with +inf up to one (at most k), whose first n0
+ * sorted are the n0 sorted (a +inf among them is the same bits). */
+static void sort_level0(const ent_qacc *q, wv *w, size_t n0, double *v0) {
+  size_t k = q->k, p2 = 64;
+  int done = 0;
+  for (size_t i = 0; i < n0; i++) v0[i] = w[i].v;
+  while (p2 < n0) p2 *= 2;
+  if (q->lanes && n0 > 32 && p2 <= k) {
+    for (size_t i = n0; i < p2; i++) v0[i] = INFINITY;
+    done = ent_qacc_bitonic_sort(v0, p2, q->lanes) > 0; /* v0 kept if not */
+  }
+  if (!done && n0 > 1)
+    sort_level(v0, n0, (uint64_t *)(void *)(v0 + k), q->lanes);
+  for (size_t i = 0; i < n0; i++) w[i].v = v0[i];
+}
+
 void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
                         size_t np, double *out, double *scratch) {
   if (q->count[c] == 0) {
@@ -1010,11 +1068,7 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
     /* level 0, first in w, all of weight 1: its values sorted as in
      * ent_qacc_add (ent_qacc_sort_level; without -0.0 equal values are the same
      * bits, so this is the array a sort of w by value gives) */
-    size_t n0 = q->len[c * H];
-    double *v0 = scratch + 4 * H * k;
-    for (size_t i = 0; i < n0; i++) v0[i] = w[i].v;
-    if (n0 > 1) ent_qacc_sort_level(v0, n0, (uint64_t *)(void *)(v0 + k));
-    for (size_t i = 0; i < n0; i++) w[i].v = v0[i];
+    sort_level0(q, w, q->len[c * H], scratch + 4 * H * k);
     run[nrun] = m;
     /* bottom-up: merge neighbouring runs until one is left */
     while (nrun > 1) {

@@ -11,8 +11,9 @@
  * (the levels between the bottom and the top never hold more than k / 2;
  * a cell's levels are packed one after the other, each taking the values
  * it holds, in room for the most they hold at once); a full level is
- * sorted -- level 0 by a distribution
- * sort, a level above by merging the two sorted runs it receives -- and
+ * sorted -- level 0 by a bitonic network in vector lanes (AVX-512 or
+ * AVX2, stats_sort.h; else a distribution sort), a level above by merging
+ * the two sorted runs it receives (the same network's last round) -- and
  * every other value (alternating offset) moves up with twice the weight.
  * Its rank error is at most (H - 1) / k of the
  * number of values, and the state depends only on the order of the values,
@@ -53,6 +54,11 @@ static inline void ent_welford_add(ent_welford *w, double x) {
  * by row and cell by cell. */
 ENT_LOCAL void ent_welford_add_block(ent_welford *w, size_t c0, size_t c1,
                                      const double *const *rows, size_t n);
+/* The same with the cells in at most `lanes` vector lanes (8, 4, else 2;
+ * ent_welford_add_block takes the widest this CPU runs): the same bits. */
+ENT_LOCAL void ent_welford_add_block_lanes(ent_welford *w, size_t c0,
+                                           size_t c1, const double *const *rows,
+                                           size_t n, int lanes);
 
 /* Sample standard deviation (n - 1); 0 for n < 2. */
 ENT_LOCAL double ent_welford_sd(const ent_welford *w);
@@ -70,6 +76,9 @@ typedef struct ent_qacc ent_qacc;
 ENT_LOCAL ent_qacc *ent_qacc_create(size_t cells, size_t n_max,
                                     size_t budget_bytes);
 ENT_LOCAL void ent_qacc_destroy(ent_qacc *q);
+/* The sketch's sorts in at most `lanes` vector lanes (0: none; stats_sort.h;
+ * the default is the widest the CPU runs): the same results either way. */
+ENT_LOCAL void ent_qacc_set_lanes(ent_qacc *q, int lanes);
 /* 1 if exact; else the sketch's k and levels. */
 ENT_LOCAL int ent_qacc_exact(const ent_qacc *q);
 ENT_LOCAL size_t ent_qacc_k(const ent_qacc *q);
@@ -109,9 +118,11 @@ ENT_LOCAL size_t ent_qacc_scratch(const ent_qacc *q);
  * Reorders ranks too.  Returns 1 when it sorted, else 0.  a holds no NaN. */
 ENT_LOCAL int ent_select_ranks(double *a, size_t n, size_t *ranks, size_t nr);
 
-/* a[0..n) sorted ascending: the same array as qsort by value gives (a
- * distribution sort by the values' offsets from the least, or their
- * keys' top bits; values equal under comparison are the
+/* a[0..n) sorted ascending: the same array as qsort by value gives (the
+ * bitonic network of stats_sort.h for a power of two of at least 64
+ * values where the CPU has the lanes, else a distribution sort by the
+ * values' offsets from the least, or their keys' top bits; values equal
+ * under comparison are the
  * same bits when no -0.0 is among them, and when one is, qsort sorts).
  * a holds no NaN; tmp holds n keys.  The sketch's level sort. */
 ENT_LOCAL void ent_qacc_sort_level(double *a, size_t n, uint64_t *tmp);

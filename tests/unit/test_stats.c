@@ -21,6 +21,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "ensemble/stats.h"
+#include "ensemble/stats_sort.h"
 #include "testutil.h"
 
 static void test_welford(void **state) {
@@ -286,7 +287,8 @@ static void ref_sketch(const double *x, size_t n, size_t k, size_t H,
  * values of several shapes -- uniform, spread over many orders of
  * magnitude and both signs, a few distinct values, subnormal and huge
  * magnitudes, all equal, sorted, zeros of both signs, infinities: the
- * same quantiles, bit for bit. */
+ * same quantiles, bit for bit; with the sorts in no vector lanes, in 4
+ * and in 8 (those this CPU runs). */
 static void test_sketch_reference(void **state) {
   (void)state;
   size_t n = 20000;
@@ -309,17 +311,25 @@ static void test_sketch_reference(void **state) {
       default: x[i] = u < 0.1 ? INFINITY : u < 0.2 ? -INFINITY : (double)(i % 97); break;
       }
     }
-    ent_qacc *q = ent_qacc_create(3, n, 150000);
-    assert_false(ent_qacc_exact(q));
-    assert_int_equal(ent_qacc_k(q), 1024);
-    size_t H = ent_qacc_levels(q);
-    for (size_t i = 0; i < n; i++) ent_qacc_add(q, 1, x[i]);
-    double *scratch = malloc(ent_qacc_scratch(q) * sizeof(double));
-    ent_qacc_quantiles(q, 1, p, 7, got, scratch);
-    ref_sketch(x, n, 1024, H, p, 7, want);
-    assert_memory_equal(got, want, sizeof got);
-    free(scratch);
-    ent_qacc_destroy(q);
+    /* the sorts without vector lanes, in 4 and in 8 (those the CPU runs) */
+    /* level 0 left holding 544, 44 or 14 values (the read-out pads the
+     * first two with +inf to 1 024 and 64 for the vector sort) */
+    const size_t nn[] = {n, 19500, 19470};
+    for (int lanes = 0; lanes <= ent_qacc_sort_lanes(); lanes = lanes ? 2 * lanes : 4)
+      for (size_t t = 0; t < 3; t++) {
+        ent_qacc *q = ent_qacc_create(3, n, 150000);
+        assert_false(ent_qacc_exact(q));
+        assert_int_equal(ent_qacc_k(q), 1024);
+        ent_qacc_set_lanes(q, lanes);
+        size_t H = ent_qacc_levels(q);
+        for (size_t i = 0; i < nn[t]; i++) ent_qacc_add(q, 1, x[i]);
+        double *scratch = malloc(ent_qacc_scratch(q) * sizeof(double));
+        ent_qacc_quantiles(q, 1, p, 7, got, scratch);
+        ref_sketch(x, nn[t], 1024, H, p, 7, want);
+        assert_memory_equal(got, want, sizeof got);
+        free(scratch);
+        ent_qacc_destroy(q);
+      }
   }
   free(x);
   gsl_rng_free(rng);
@@ -526,7 +536,8 @@ static void test_sketch_stack(void **state) {
 /* ent_welford_add_block against ent_welford_add value by value, bit for
  * bit: 1 203 cells (odd, over several chunks) from cell 5, 37 rows of
  * adversarial shapes (a cell's values of one shape), NaN in some lanes
- * (a cell's first value among them), -0.0 values. */
+ * (a cell's first value among them), -0.0 values; in the widest vector
+ * lanes and in 2, 4 and 8 (those this CPU runs). */
 static void test_welford_block(void **state) {
   (void)state;
   enum { CELLS = 1210, ROWS = 37, C0 = 5 };
@@ -543,15 +554,24 @@ static void test_welford_block(void **state) {
   const double *rows[ROWS];
   for (size_t r = 0; r < ROWS; r++) rows[r] = x + r * CELLS;
   ent_welford *a = calloc(CELLS, sizeof *a), *b = calloc(CELLS, sizeof *b);
-  ent_welford_add_block(a, C0, CELLS, rows, 20);
-  ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
   for (size_t r = 0; r < ROWS; r++)
     for (size_t c = C0; c < CELLS; c++)
       if (!isnan(rows[r][c])) ent_welford_add(&b[c], rows[r][c]);
-  for (size_t c = 0; c < CELLS; c++) {
-    assert_int_equal(a[c].n, b[c].n);
-    assert_memory_equal(&a[c].mean, &b[c].mean, sizeof(double));
-    assert_memory_equal(&a[c].m2, &b[c].m2, sizeof(double));
+  /* the widest lanes, then 2, 4 and 8 (as many as this CPU runs) */
+  for (int lanes = 1; lanes <= 8; lanes *= 2) {
+    memset(a, 0, CELLS * sizeof *a);
+    if (lanes == 1) {
+      ent_welford_add_block(a, C0, CELLS, rows, 20);
+      ent_welford_add_block(a, C0, CELLS, rows + 20, ROWS - 20);
+    } else {
+      ent_welford_add_block_lanes(a, C0, CELLS, rows, 20, lanes);
+      ent_welford_add_block_lanes(a, C0, CELLS, rows + 20, ROWS - 20, lanes);
+    }
+    for (size_t c = 0; c < CELLS; c++) {
+      assert_int_equal(a[c].n, b[c].n);
+      assert_memory_equal(&a[c].mean, &b[c].mean, sizeof(double));
+      assert_memory_equal(&a[c].m2, &b[c].m2, sizeof(double));
+    }
   }
   assert_int_equal(b[C0 + 1].n, ROWS - 9); /* cell 6: a NaN in 9 rows */
   free(a);
@@ -737,6 +757,74 @@ static void test_constant_past_max(void **state) {
   }
 }
 
+/* 1 if x[0..n) holds a -0.0. */
+static int any_negzero(const double *x, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (x[i] == 0.0 && signbit(x[i])) return 1;
+  return 0;
+}
+
+/* The bitonic sort and merge (stats_sort.c) in every lane width this CPU
+ * runs (4 and 8, the narrower forced), against qsort bit for bit, on the
+ * adversarial shapes at sizes 0 to 5 000: powers of two from 64 sorted
+ * (16 for a merge's runs), other sizes declined with the array untouched,
+ * arrays holding -0.0 declined (the sort's array untouched, the merge's
+ * output unwritten); and the half taken from an
+ * array, against the loop. */
+static void test_bitonic(void **state) {
+  (void)state;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 29);
+  const size_t sizes[] = {0, 1, 2, 8, 16, 32, 63, 64, 65, 100, 128, 256,
+                          512, 1000, 1024, 2048, 4096, 5000};
+  size_t nmax = 5000;
+  double *a = malloc(2 * nmax * sizeof *a), *b = malloc(2 * nmax * sizeof *b);
+  double *cat = malloc(2 * nmax * sizeof *cat), *out = malloc(nmax * sizeof *out);
+  double *want = malloc(nmax * sizeof *want);
+  int most = ent_qacc_sort_lanes();
+  assert_true(most == 0 || most == 4 || most == 8);
+  for (int lanes = 4; lanes <= most; lanes *= 2)
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+      for (int kind = 0; kind < 14; kind++) {
+        size_t n = sizes[si];
+        int p2 = n && !(n & (n - 1));
+        adversarial(a, n, kind, rng);
+        int nz = any_negzero(a, n);
+        memcpy(b, a, n * sizeof *a);
+        qsort(b, n, sizeof *b, cmp_d);
+        memcpy(cat, a, n * sizeof *a);
+        int done = ent_qacc_bitonic_sort(a, n, lanes);
+        assert_int_equal(done, p2 && n >= 64 ? (nz ? -1 : 1) : 0);
+        assert_memory_equal(a, done > 0 ? b : cat, n * sizeof *a);
+        /* two sorted runs of n, every other value of their merge */
+        adversarial(a, 2 * n, kind, rng);
+        if (kind == 3) /* the second run below the first */
+          for (size_t i = 0; i < n; i++) a[n + i] = -1.0 - (double)i;
+        nz = any_negzero(a, 2 * n);
+        qsort(a, n, sizeof *a, cmp_d);
+        qsort(a + n, n, sizeof *a, cmp_d);
+        memcpy(b, a, 2 * n * sizeof *a);
+        qsort(b, 2 * n, sizeof *b, cmp_d);
+        for (int par = 0; par < 2; par++) {
+          for (size_t i = 0; i < n; i++) want[i] = b[2 * i + (size_t)par];
+          for (size_t i = 0; i < n; i++) out[i] = 42.0;
+          done = ent_qacc_bitonic_merge_half(a, a + n, n, par, out, cat, lanes);
+          assert_int_equal(done, p2 && n >= 16 ? (nz ? -1 : 1) : 0);
+          for (size_t i = 0; i < n; i++)
+            assert_true(done > 0 ? !memcmp(&out[i], &want[i], sizeof *out)
+                                 : out[i] == 42.0);
+          ent_qacc_take_half(b, n, par, out, lanes);
+          assert_memory_equal(out, want, n * sizeof *out);
+        }
+      }
+  free(a);
+  free(b);
+  free(cat);
+  free(out);
+  free(want);
+  gsl_rng_free(rng);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_welford),
@@ -747,6 +835,7 @@ int main(void) {
       cmocka_unit_test(test_sketch_reference),
       cmocka_unit_test(test_sort_doubles),
       cmocka_unit_test(test_merge_half),
+      cmocka_unit_test(test_bitonic),
       cmocka_unit_test(test_exact_large),
       cmocka_unit_test(test_sketch_stack),
       cmocka_unit_test(test_welford_block),
