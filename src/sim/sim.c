@@ -474,11 +474,14 @@ static int indicator_value(ent_sim *s, int id, size_t a, size_t b,
   ent_indicators_dyad dy;
   int ge = id == ENT_IND_VULNERABILITY_GE || id == ENT_IND_VULNERABILITY_ASYMMETRY;
   /* without a GE solve, the core's columns alone: the same values and
-   * failures (indicators.h) */
+   * failures (indicators.h); the PE vulnerability only when it is read */
   if ((ge ? ent_indicators_dyad_compute(nb, s->X, s->gdp, a, b, &s->topts,
                                         s->iw, &dy)
-          : ent_indicators_dyad_core_of(nb, s->X, s->gdp, a, b,
-                                        s->topts.theta, &dy)) != ENT_OK)
+          : id == ENT_IND_VULNERABILITY_PE
+              ? ent_indicators_dyad_core_of(nb, s->X, s->gdp, a, b,
+                                            s->topts.theta, &dy)
+              : ent_indicators_dyad_shares_of(nb, s->X, s->gdp, a, b,
+                                              s->topts.theta, &dy)) != ENT_OK)
     return -1;
   switch (id) {
   case ENT_IND_DEPENDENCE: *out = dy.trade_dependence_ab; break;

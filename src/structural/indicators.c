@@ -300,12 +300,13 @@ ent_status ent_indicators_vulnerability_ge_cuts(
 
 /* ------------------------------------------------------------ dyads */
 
-ent_status ent_indicators_dyad_core(size_t n, const double *X,
-                                   const double *G, size_t a, size_t b,
-                                   double theta,
+/* ent_indicators_dyad_core, vulnerability_pe_ab (its expm1 and log1p)
+ * only if with_pe */
+static inline ent_status dyad_core(size_t n, const double *X, const double *G,
+                                   size_t a, size_t b, double theta,
                                    const ent_indicators_totals *ta,
                                    const ent_indicators_totals *tb,
-                                   ent_indicators_dyad *out) {
+                                   int with_pe, ent_indicators_dyad *out) {
   double Ga = G ? G[a] : ta->output, Gb = G ? G[b] : tb->output;
   if (!(Ga > 0.0) || !(Gb > 0.0) || !(ta->trade > 0.0) ||
       !(tb->trade > 0.0) || !(ta->imports > 0.0) || !(ta->exports > 0.0) ||
@@ -332,19 +333,41 @@ ent_status ent_indicators_dyad_core(size_t n, const double *X,
   double pi_ba = xba / ta->absorption;
   out->sensitivity_import_ab = pi_ba;
   out->sensitivity_export_ab = xab / ta->output;
-  out->vulnerability_pe_ab = ent_indicators_vulnerability_pe(pi_ba, theta);
+  if (with_pe)
+    out->vulnerability_pe_ab = ent_indicators_vulnerability_pe(pi_ba, theta);
   return ENT_OK;
 }
 
-ent_status ent_indicators_dyad_core_of(size_t n, const double *X,
-                                      const double *G, size_t a, size_t b,
-                                      double theta, ent_indicators_dyad *out) {
+ent_status ent_indicators_dyad_core(size_t n, const double *X,
+                                   const double *G, size_t a, size_t b,
+                                   double theta,
+                                   const ent_indicators_totals *ta,
+                                   const ent_indicators_totals *tb,
+                                   ent_indicators_dyad *out) {
+  return dyad_core(n, X, G, a, b, theta, ta, tb, 1, out);
+}
+
+static ent_status dyad_core_of(size_t n, const double *X, const double *G,
+                               size_t a, size_t b, double theta, int with_pe,
+                               ent_indicators_dyad *out) {
   if (!X || a >= n || b >= n || a == b || !(theta > 0.0) || !isfinite(theta))
     return ENT_EINVAL;
   ent_indicators_totals ta, tb;
   ent_indicators_totals_of(n, X, a, &ta);
   ent_indicators_totals_of(n, X, b, &tb);
-  return ent_indicators_dyad_core(n, X, G, a, b, theta, &ta, &tb, out);
+  return dyad_core(n, X, G, a, b, theta, &ta, &tb, with_pe, out);
+}
+
+ent_status ent_indicators_dyad_core_of(size_t n, const double *X,
+                                      const double *G, size_t a, size_t b,
+                                      double theta, ent_indicators_dyad *out) {
+  return dyad_core_of(n, X, G, a, b, theta, 1, out);
+}
+
+ent_status ent_indicators_dyad_shares_of(size_t n, const double *X,
+                                        const double *G, size_t a, size_t b,
+                                        double theta, ent_indicators_dyad *out) {
+  return dyad_core_of(n, X, G, a, b, theta, 0, out);
 }
 
 ent_status ent_indicators_dyad_compute(size_t n, const double *X, const double *G,

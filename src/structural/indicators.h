@@ -217,6 +217,15 @@ ENT_LOCAL ent_status ent_indicators_dyad_core_of(size_t n, const double *X,
                                           size_t b, double theta,
                                           ent_indicators_dyad *out);
 
+/* ent_indicators_dyad_core_of without vulnerability_pe_ab (left as it
+ * is; its expm1 and log1p are the core's dearest part): the other
+ * columns and the failures the same, for a caller that reads one of
+ * them (a link's indicator). */
+ENT_LOCAL ent_status ent_indicators_dyad_shares_of(size_t n, const double *X,
+                                            const double *G, size_t a,
+                                            size_t b, double theta,
+                                            ent_indicators_dyad *out);
+
 /* COW CINC (section 6).  x is n_states * n_comp, row-major (state i,
  * component k; COW order milex, milper, irst, pec, tpop, upop, but any
  * components work).  A value < 0 (COW codes missing as -9) or NaN is

@@ -137,6 +137,16 @@ static void test_expected_csv(void **state) {
                                                  o.theta, &one),
                      ENT_OK);
     assert_memory_equal(&one, &core, sizeof one);
+    /* without the PE vulnerability: the rest the same, that left as it is */
+    ent_indicators_dyad sh;
+    memset(&sh, 0, sizeof sh);
+    sh.vulnerability_pe_ab = -7.0;
+    assert_int_equal(ent_indicators_dyad_shares_of(f->n, f->X, NULL, a, b,
+                                                   o.theta, &sh),
+                     ENT_OK);
+    assert_true(sh.vulnerability_pe_ab == -7.0);
+    sh.vulnerability_pe_ab = core.vulnerability_pe_ab;
+    assert_memory_equal(&sh, &core, sizeof sh);
     for (size_t k = 0; k < 18; k++) {
       double want = ref_num(&t, r, ref_col(&t, cols[k]));
       if (rel_err(got[k], want) > 1e-9)
@@ -758,6 +768,23 @@ static void test_undefined(void **state) {
   assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 1, 0.0, &d),
                    ENT_EINVAL);
   assert_int_equal(ent_indicators_dyad_core_of(3, X, NULL, 0, 1, NAN, &d),
+                   ENT_EINVAL);
+  /* ent_indicators_dyad_shares_of: the same cases */
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 0, 1, 4.0, &d),
+                   ENT_OK);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 2, 0, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 0, 2, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, G, 0, 1, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 0, 0, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 0, 3, 4.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 0, 1, 0.0, &d),
+                   ENT_EINVAL);
+  assert_int_equal(ent_indicators_dyad_shares_of(3, X, NULL, 0, 1, NAN, &d),
                    ENT_EINVAL);
   /* non-finite imports: the concentration indices are undefined */
   const double Xinf[9] = {10, 2, 0, HUGE_VAL, 20, 0, 0, 0, 5};
