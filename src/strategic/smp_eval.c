@@ -462,6 +462,7 @@ static ent_status conditional_linear(const ent_smp_work *w, size_t K,
 #if SMP_HAVE_AVX512
   if (K <= 8 && w->avx512 && w->scalar_kernel == 0) lanes = 8;
 #endif
+  (void)lanes; /* unread where no vector path is compiled (non-x86) */
 #if SMP_HAVE_AVX512
   if (lanes == 8) cond_q8(K, C, q);
   else
