@@ -948,6 +948,41 @@ static void read_weighted(const wv *w, size_t m, double total, const double *p,
   }
 }
 
+/* read_weighted of the merge of the sorted runs w[0..mid) and w[mid..m)
+ * (0 < mid < m), p ascending, without the merge written out: the merge
+ * (stable: a value of the second run goes first only when below) gives
+ * the elements one at a time, and the scan adds the same weights in the
+ * same order as read_weighted over the merged array. */
+static void merge_read_weighted(const wv *w, size_t mid, size_t m,
+                                double total, const double *p, size_t np,
+                                double *out) {
+  size_t a = 0, b = mid, j = 0;
+  wv cur;
+#define MERGE_TAKE()                                                \
+  do {                                                              \
+    if (a < mid && (b >= m || !(w[b].v < w[a].v))) cur = w[a++];    \
+    else cur = w[b++];                                              \
+  } while (0)
+  MERGE_TAKE();
+  double cum = 0.0;
+  int added = 0; /* cum includes cur.w */
+  for (size_t i = 0; i < np; i++) {
+    double target = p[i] * total;
+    while (j + 1 < m) {
+      if (!added) cum += cur.w;
+      added = 0;
+      if (cum >= target) {
+        added = 1;
+        break;
+      }
+      j++;
+      MERGE_TAKE();
+    }
+    out[i] = cur.v;
+  }
+#undef MERGE_TAKE
+}
+
 /* Quantiles of a constant cell (not empty): every value is x, so what the
  * reads below give when every order statistic is x (the sketch reads a
  * held value, all x). */
@@ -1070,8 +1105,16 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
      * bits, so this is the array a sort of w by value gives) */
     sort_level0(q, w, q->len[c * H], scratch + 4 * H * k);
     run[nrun] = m;
-    /* bottom-up: merge neighbouring runs until one is left */
+    /* bottom-up: merge neighbouring runs until one is left; the last
+     * merge (two runs) is read as it goes when p ascends */
+    int ascending = 1;
+    for (size_t i = 1; i < np; i++)
+      if (p[i] < p[i - 1]) ascending = 0;
     while (nrun > 1) {
+      if (nrun == 2 && ascending) {
+        merge_read_weighted(w, run[1], m, total, p, np, out);
+        return;
+      }
       size_t nout = 0, o = 0;
       for (size_t r = 0; r < nrun; r += 2) {
         size_t lo = run[r], mid = run[r + 1];
