@@ -948,22 +948,25 @@ static void read_weighted(const wv *w, size_t m, double total, const double *p,
   }
 }
 
+/* The next element of the merge of the sorted runs w[*a..mid) and
+ * w[*b..m) (not both empty), stable: a value of the second run goes first
+ * only when below. */
+static inline wv merge_take(const wv *w, size_t *a, size_t mid, size_t *b,
+                            size_t m) {
+  if (*a < mid && (*b >= m || !(w[*b].v < w[*a].v))) return w[(*a)++];
+  return w[(*b)++];
+}
+
 /* read_weighted of the merge of the sorted runs w[0..mid) and w[mid..m)
  * (0 < mid < m), p ascending, without the merge written out: the merge
- * (stable: a value of the second run goes first only when below) gives
- * the elements one at a time, and the scan adds the same weights in the
- * same order as read_weighted over the merged array. */
+ * gives the elements one at a time (merge_take), and the scan adds the
+ * same weights in the same order as read_weighted over the merged array,
+ * stopping at the last quantile. */
 static void merge_read_weighted(const wv *w, size_t mid, size_t m,
                                 double total, const double *p, size_t np,
                                 double *out) {
   size_t a = 0, b = mid, j = 0;
-  wv cur;
-#define MERGE_TAKE()                                                \
-  do {                                                              \
-    if (a < mid && (b >= m || !(w[b].v < w[a].v))) cur = w[a++];    \
-    else cur = w[b++];                                              \
-  } while (0)
-  MERGE_TAKE();
+  wv cur = merge_take(w, &a, mid, &b, m);
   double cum = 0.0;
   int added = 0; /* cum includes cur.w */
   for (size_t i = 0; i < np; i++) {
@@ -976,11 +979,10 @@ static void merge_read_weighted(const wv *w, size_t mid, size_t m,
         break;
       }
       j++;
-      MERGE_TAKE();
+      cur = merge_take(w, &a, mid, &b, m);
     }
     out[i] = cur.v;
   }
-#undef MERGE_TAKE
 }
 
 /* Quantiles of a constant cell (not empty): every value is x, so what the
