@@ -948,6 +948,43 @@ static void read_weighted(const wv *w, size_t m, double total, const double *p,
   }
 }
 
+/* The next element of the merge of the sorted runs w[*a..mid) and
+ * w[*b..m) (not both empty), stable: a value of the second run goes first
+ * only when below. */
+static inline wv merge_take(const wv *w, size_t *a, size_t mid, size_t *b,
+                            size_t m) {
+  if (*a < mid && (*b >= m || !(w[*b].v < w[*a].v))) return w[(*a)++];
+  return w[(*b)++];
+}
+
+/* read_weighted of the merge of the sorted runs w[0..mid) and w[mid..m)
+ * (0 < mid < m), p ascending, without the merge written out: the merge
+ * gives the elements one at a time (merge_take), and the scan adds the
+ * same weights in the same order as read_weighted over the merged array,
+ * stopping at the last quantile. */
+static void merge_read_weighted(const wv *w, size_t mid, size_t m,
+                                double total, const double *p, size_t np,
+                                double *out) {
+  size_t a = 0, b = mid, j = 0;
+  wv cur = merge_take(w, &a, mid, &b, m);
+  double cum = 0.0;
+  int added = 0; /* cum includes cur.w */
+  for (size_t i = 0; i < np; i++) {
+    double target = p[i] * total;
+    while (j + 1 < m) {
+      if (!added) cum += cur.w;
+      added = 0;
+      if (cum >= target) {
+        added = 1;
+        break;
+      }
+      j++;
+      cur = merge_take(w, &a, mid, &b, m);
+    }
+    out[i] = cur.v;
+  }
+}
+
 /* Quantiles of a constant cell (not empty): every value is x, so what the
  * reads below give when every order statistic is x (the sketch reads a
  * held value, all x). */
@@ -1070,8 +1107,16 @@ void ent_qacc_quantiles(const ent_qacc *q, size_t c, const double *p,
      * bits, so this is the array a sort of w by value gives) */
     sort_level0(q, w, q->len[c * H], scratch + 4 * H * k);
     run[nrun] = m;
-    /* bottom-up: merge neighbouring runs until one is left */
+    /* bottom-up: merge neighbouring runs until one is left; the last
+     * merge (two runs) is read as it goes when p ascends */
+    int ascending = 1;
+    for (size_t i = 1; i < np; i++)
+      if (p[i] < p[i - 1]) ascending = 0;
     while (nrun > 1) {
+      if (nrun == 2 && ascending) {
+        merge_read_weighted(w, run[1], m, total, p, np, out);
+        return;
+      }
       size_t nout = 0, o = 0;
       for (size_t r = 0; r < nrun; r += 2) {
         size_t lo = run[r], mid = run[r + 1];
