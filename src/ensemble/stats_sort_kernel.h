@@ -95,6 +95,15 @@ SK_TARGET static inline SV SKF(vsort)(SV x) {
     x = t_;                    \
   } while (0)
 
+/* The half-cleaners of strides 2 and 1 of four vectors a b c d. */
+#define SK_CX4(a, b, c, d) \
+  do {                     \
+    SK_CX(a, c);           \
+    SK_CX(b, d);           \
+    SK_CX(a, b);           \
+    SK_CX(c, d);           \
+  } while (0)
+
 /* The half-cleaners of strides j = jv SW, jv SW / 2, ..., SW (whole
  * vectors) and then those inside the vectors, over the nv vectors of a
  * (blocks of 2 jv vectors): two vector strides a pass over memory (four
@@ -108,10 +117,7 @@ SK_TARGET static void SKF(clean)(double *a, size_t nv, size_t jv) {
         double *p0 = a + t * SW, *p1 = a + (t + h) * SW;
         double *p2 = a + (t + jv) * SW, *p3 = a + (t + jv + h) * SW;
         SV x0 = SV_LOAD(p0), x1 = SV_LOAD(p1), x2 = SV_LOAD(p2), x3 = SV_LOAD(p3);
-        SK_CX(x0, x2);
-        SK_CX(x1, x3);
-        SK_CX(x0, x1);
-        SK_CX(x2, x3);
+        SK_CX4(x0, x1, x2, x3);
         SV_STORE(p0, x0);
         SV_STORE(p1, x1);
         SV_STORE(p2, x2);
@@ -136,14 +142,8 @@ SK_TARGET static void SKF(clean)(double *a, size_t nv, size_t jv) {
       SK_CX(x1, x5);
       SK_CX(x2, x6);
       SK_CX(x3, x7);
-      SK_CX(x0, x2);
-      SK_CX(x1, x3);
-      SK_CX(x4, x6);
-      SK_CX(x5, x7);
-      SK_CX(x0, x1);
-      SK_CX(x2, x3);
-      SK_CX(x4, x5);
-      SK_CX(x6, x7);
+      SK_CX4(x0, x1, x2, x3);
+      SK_CX4(x4, x5, x6, x7);
       SV_STORE(p, SKF(tail)(x0));
       SV_STORE(p + SW, SKF(tail)(x1));
       SV_STORE(p + 2 * SW, SKF(tail)(x2));
@@ -157,10 +157,7 @@ SK_TARGET static void SKF(clean)(double *a, size_t nv, size_t jv) {
     for (size_t t = 0; t < nv; t += 4) {
       SV x0 = SV_LOAD(a + t * SW), x1 = SV_LOAD(a + (t + 1) * SW);
       SV x2 = SV_LOAD(a + (t + 2) * SW), x3 = SV_LOAD(a + (t + 3) * SW);
-      SK_CX(x0, x2);
-      SK_CX(x1, x3);
-      SK_CX(x0, x1);
-      SK_CX(x2, x3);
+      SK_CX4(x0, x1, x2, x3);
       SV_STORE(a + t * SW, SKF(tail)(x0));
       SV_STORE(a + (t + 1) * SW, SKF(tail)(x1));
       SV_STORE(a + (t + 2) * SW, SKF(tail)(x2));
@@ -259,14 +256,8 @@ SK_TARGET static int SKF(sort)(double *a, size_t n) {
     SK_FLIP(x1, x6);
     SK_FLIP(x2, x5);
     SK_FLIP(x3, x4);
-    SK_CX(x0, x2);
-    SK_CX(x1, x3);
-    SK_CX(x4, x6);
-    SK_CX(x5, x7);
-    SK_CX(x0, x1);
-    SK_CX(x2, x3);
-    SK_CX(x4, x5);
-    SK_CX(x6, x7);
+    SK_CX4(x0, x1, x2, x3);
+    SK_CX4(x4, x5, x6, x7);
     SK_TAIL8();
     SV_STORE(p, x0);
     SV_STORE(p + SW, x1);

@@ -639,6 +639,21 @@ static void sums_problem(uint64_t *seed, size_t n, int kind, double *UT,
   if (kind == 4) UT[(n / 2) * n + n / 3] = NAN;
 }
 
+/* The pair (i, j)'s vote sums as the specification adds them: over the
+ * voters k in order, w_k (u_k(x_j) - u_k(x_i)) into the positive or the
+ * negative sum. */
+static void pair_sums(size_t n, const double *UT, const double *wt, size_t i,
+                      size_t j, double *pos, double *neg) {
+  double p = 0.0, q = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
+    p += v > 0.0 ? v : 0.0;
+    q += v < 0.0 ? -v : 0.0;
+  }
+  *pos = p;
+  *neg = q;
+}
+
 /* G by the fast way (vector and plain kernels) has the bits of the
  * specification's chain of additions, through ties, binade crossings,
  * zero weights, the serial fallbacks, inf and NaN. */
@@ -688,12 +703,8 @@ static void test_sums_votes_exact(void **state) {
       for (size_t i = 0; i < n; i++) {
         assert_true(P[i * n + i] == 0.0);
         for (size_t j = i + 1; j < n; j++) {
-          double pos = 0.0, neg = 0.0;
-          for (size_t k = 0; k < n; k++) {
-            double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
-            pos += v > 0.0 ? v : 0.0;
-            neg += v < 0.0 ? -v : 0.0;
-          }
+          double pos, neg;
+          pair_sums(n, UT, wt, i, j, &pos, &neg);
           if (x[i] == x[j]) pos = neg = 0.0;
           if (memcmp(&P[i * n + j], &pos, sizeof pos) ||
               memcmp(&P[j * n + i], &neg, sizeof neg))
@@ -740,12 +751,8 @@ static void test_sums_pass_exact(void **state) {
     for (size_t i = 0; i < n; i++) {
       assert_true(P[i * n + i] == 0.0);
       for (size_t j = i + 1; j < n; j++) {
-        double pos = 0.0, neg = 0.0;
-        for (size_t k = 0; k < n; k++) {
-          double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
-          pos += v > 0.0 ? v : 0.0;
-          neg += v < 0.0 ? -v : 0.0;
-        }
+        double pos, neg;
+        pair_sums(n, UT, wt, i, j, &pos, &neg);
         if (x[i] == x[j]) pos = neg = 0.0;
         if (memcmp(&P[i * n + j], &pos, sizeof pos) ||
             memcmp(&P[j * n + i], &neg, sizeof neg))
@@ -765,12 +772,8 @@ static void test_sums_pass_exact(void **state) {
     for (size_t i = 0; i < n; i++) {
       assert_true(P[i * n + i] == 0.0);
       for (size_t j = i + 1; j < n; j++) {
-        double pos = 0.0, neg = 0.0;
-        for (size_t k = 0; k < n; k++) {
-          double v = wt[k] * (UT[k * n + j] - UT[k * n + i]);
-          pos += v > 0.0 ? v : 0.0;
-          neg += v < 0.0 ? -v : 0.0;
-        }
+        double pos, neg;
+        pair_sums(n, UT, wt, i, j, &pos, &neg);
         double den = global ? ref : pos + neg;
         if (x[i] == x[j] || !(den > 0.0)) {
           pos = neg = 0.0;
