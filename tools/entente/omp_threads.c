@@ -24,12 +24,22 @@
  *   - omp_get_thread_num / omp_get_num_threads.
  * Which thread runs which chunk never changes a result: every output is
  * the same for any thread count (tests: forecast outputs on 1 and 2
- * threads, under MPI, the EUM reference problems).  Threads are created
- * for each region and joined at its end (the join is the region's closing
- * barrier); a forecast has a handful of regions.  A thread that cannot be
- * created stops the command as libgomp does (message, exit status 1).
- * Global state is allowed here: this is the command-line layer (the state
- * is per thread).
+ * threads, under MPI, the EUM reference problems, test_omp_threads).
+ * The worker threads are kept between regions, as libgomp keeps them: a
+ * forecast of 10,000 members has a region in each of about 64 steps
+ * (ensemble.c, ensemble_feed.c), and a thread created and joined for
+ * each was 66 threads a forecast on 2 threads (strace -f -e clone3).  The first region of k threads creates k - 1
+ * workers, a larger one adds the missing ones; a worker parks on its own
+ * condition variable between regions (no spinning: it takes no CPU while
+ * the program is in serial code) and is woken with the region it is to
+ * join.  The region ends with a barrier as before: the encountering
+ * thread returns only when every worker has left the body.  Workers are
+ * detached and parked when the program exits (exit() does not wait for
+ * them).  A region met while the pool serves another (a second thread of
+ * the program outside any region) gets threads of its own, created and
+ * joined as before.  A thread that cannot be created stops the command as
+ * libgomp does (message, exit status 1).  Global state is allowed here:
+ * this is the command-line layer (the pool, and the state per thread).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -75,6 +85,7 @@ typedef struct construct {
 typedef struct team {
   pthread_mutex_t lock; /* the constructs and their counters */
   construct *first;     /* the constructs in the order met */
+  construct *pre; /* the construct every thread starts in, or NULL */
   void (*body)(void *);
   void *data;
   unsigned n;      /* threads */
@@ -119,11 +130,120 @@ static construct *meet(void (*init)(construct *, const void *),
   return me.cur;
 }
 
-static void *worker(void *arg) {
+/* Thread number num of team t, at the region's start. */
+static member start(team *t, unsigned num) {
+  construct *pre = t->pre;
+  return (member){t, num, t->active, pre, pre ? &pre->next : &t->first};
+}
+
+/* A thread of its own for one region (the pool is serving another). */
+static void *spawned(void *arg) {
   member *m = arg;
   me = *m;
   me.t->body(me.t->data);
   return NULL;
+}
+
+/* A worker kept between regions: thread number num of each it joins. */
+typedef struct slot {
+  pthread_cond_t wake; /* t has been set */
+  team *t;             /* the region to join; NULL while parked */
+  unsigned num;
+} slot;
+
+static struct {
+  pthread_mutex_t lock; /* everything here and in the slots */
+  pthread_cond_t done;  /* left has come to 0 */
+  slot **w;             /* w[k - 1]: thread number k */
+  unsigned size;        /* workers created */
+  unsigned left;        /* workers still in the current region's body */
+  bool busy;            /* a region is on the pool */
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER};
+
+static void *pooled(void *arg) {
+  slot *s = arg;
+  pthread_mutex_lock(&pool.lock);
+  for (;;) {
+    while (!s->t) pthread_cond_wait(&s->wake, &pool.lock);
+    team *t = s->t;
+    pthread_mutex_unlock(&pool.lock);
+    me = start(t, s->num);
+    t->body(t->data);
+    me = (member){0};
+    pthread_mutex_lock(&pool.lock); /* t is not touched past this point */
+    s->t = NULL;
+    if (--pool.left == 0) pthread_cond_signal(&pool.done);
+  }
+  return NULL;
+}
+
+/* Workers numbered 1 to k - 1 in the pool (pool.lock held). */
+static void grow(unsigned k) {
+  if (k <= pool.size + 1) return;
+  slot **w = realloc(pool.w, (k - 1) * sizeof *w);
+  if (!w) fatal("a parallel region could not start", ENOMEM);
+  pool.w = w;
+  pthread_attr_t attr;
+  int err = pthread_attr_init(&attr);
+  if (!err) err = pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  if (err) fatal("a thread could not be created", err);
+  while (pool.size + 1 < k) {
+    slot *s = calloc(1, sizeof *s);
+    if (!s) fatal("a thread could not be created", ENOMEM);
+    s->num = pool.size + 1;
+    err = pthread_cond_init(&s->wake, NULL);
+    pthread_t id;
+    if (!err) err = pthread_create(&id, &attr, pooled, s);
+    if (err) fatal("a thread could not be created", err);
+    pool.w[pool.size++] = s;
+  }
+  pthread_attr_destroy(&attr);
+}
+
+/* Team t on the pool's workers and the caller; false, with nothing done,
+ * if the pool is serving another region. */
+static bool run_pooled(team *t) {
+  pthread_mutex_lock(&pool.lock);
+  if (pool.busy) {
+    pthread_mutex_unlock(&pool.lock);
+    return false;
+  }
+  pool.busy = true;
+  grow(t->n);
+  pool.left = t->n - 1;
+  for (unsigned k = 1; k < t->n; k++) {
+    pool.w[k - 1]->t = t;
+    pthread_cond_signal(&pool.w[k - 1]->wake);
+  }
+  pthread_mutex_unlock(&pool.lock);
+  me = start(t, 0);
+  t->body(t->data);
+  pthread_mutex_lock(&pool.lock); /* the region's closing barrier */
+  while (pool.left > 0) pthread_cond_wait(&pool.done, &pool.lock);
+  pool.busy = false;
+  pthread_mutex_unlock(&pool.lock);
+  return true;
+}
+
+/* Team t on threads created for it and joined at its end. */
+static void run_spawned(team *t) {
+  unsigned n = t->n;
+  pthread_t *ids = malloc((n - 1) * sizeof *ids);
+  member *ms = malloc((n - 1) * sizeof *ms);
+  if (!ids || !ms) fatal("a parallel region could not start", ENOMEM);
+  for (unsigned k = 1; k < n; k++) {
+    ms[k - 1] = start(t, k);
+    int err = pthread_create(&ids[k - 1], NULL, spawned, &ms[k - 1]);
+    if (err) fatal("a thread could not be created", err);
+  }
+  me = start(t, 0);
+  t->body(t->data);
+  for (unsigned k = 1; k < n; k++) {
+    int err = pthread_join(ids[k - 1], NULL);
+    if (err) fatal("a thread could not be joined", err);
+  }
+  free(ids);
+  free(ms);
 }
 
 static unsigned default_threads(void) {
@@ -142,27 +262,15 @@ static void region(void (*body)(void *), void *data, unsigned n,
   member outer = me;
   if (n == 0) n = default_threads();
   if (outer.active > 0) n = 1;
-  team t = {.first = pre, .body = body, .data = data, .n = n,
+  team t = {.first = pre, .pre = pre, .body = body, .data = data, .n = n,
             .active = outer.active + (n > 1)};
   int err = pthread_mutex_init(&t.lock, NULL);
   if (err) fatal("a parallel region could not start", err);
-  pthread_t *ids = NULL;
-  member *ms = NULL;
-  if (n > 1) {
-    ids = malloc((n - 1) * sizeof *ids);
-    ms = malloc((n - 1) * sizeof *ms);
-    if (!ids || !ms) fatal("a parallel region could not start", ENOMEM);
-  }
-  for (unsigned k = 1; k < n; k++) {
-    ms[k - 1] = (member){&t, k, t.active, pre, pre ? &pre->next : &t.first};
-    err = pthread_create(&ids[k - 1], NULL, worker, &ms[k - 1]);
-    if (err) fatal("a thread could not be created", err);
-  }
-  me = (member){&t, 0, t.active, pre, pre ? &pre->next : &t.first};
-  body(data);
-  for (unsigned k = 1; k < n; k++) {
-    err = pthread_join(ids[k - 1], NULL);
-    if (err) fatal("a thread could not be joined", err);
+  if (n == 1) {
+    me = start(&t, 0);
+    body(data);
+  } else if (!run_pooled(&t)) {
+    run_spawned(&t);
   }
   me = outer;
   for (construct *c = pre ? pre->next : t.first; c;) {
@@ -171,8 +279,6 @@ static void region(void (*body)(void *), void *data, unsigned n,
     c = next;
   }
   pthread_mutex_destroy(&t.lock);
-  free(ids);
-  free(ms);
 }
 
 void GOMP_parallel(void (*body)(void *), void *data, unsigned num_threads,
