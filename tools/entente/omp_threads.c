@@ -24,22 +24,23 @@
  *   - omp_get_thread_num / omp_get_num_threads.
  * Which thread runs which chunk never changes a result: every output is
  * the same for any thread count (tests: forecast outputs on 1 and 2
- * threads, under MPI, the EUM reference problems, test_omp_threads).
- * The worker threads are kept between regions, as libgomp keeps them: a
+ * threads, under MPI, the EUM reference problems, test_omp_threads).  The
+ * worker threads are kept between regions, as libgomp keeps them: a
  * forecast of 10,000 members has a region in each of about 64 steps
- * (ensemble.c, ensemble_feed.c), and a thread created and joined for
- * each was 66 threads a forecast on 2 threads (strace -f -e clone3).  The first region of k threads creates k - 1
- * workers, a larger one adds the missing ones; a worker parks on its own
- * condition variable between regions (no spinning: it takes no CPU while
- * the program is in serial code) and is woken with the region it is to
- * join.  The region ends with a barrier as before: the encountering
- * thread returns only when every worker has left the body.  Workers are
- * detached and parked when the program exits (exit() does not wait for
- * them).  A region met while the pool serves another (a second thread of
- * the program outside any region) gets threads of its own, created and
- * joined as before.  A thread that cannot be created stops the command as
- * libgomp does (message, exit status 1).  Global state is allowed here:
- * this is the command-line layer (the pool, and the state per thread).
+ * (ensemble.c, ensemble_feed.c), and a thread created and joined for each
+ * was 66 threads a forecast on 2 threads (strace -f -e clone3).  The first
+ * region of k threads creates k - 1 workers, a larger one adds the missing
+ * ones; a worker parks on its own condition variable between regions (no
+ * spinning: it takes no CPU while the program is in serial code) and is
+ * woken with the region it is to join.  The region ends with a barrier as
+ * before: the encountering thread returns only when every worker has left
+ * the body.  Workers are detached and parked when the program exits
+ * (exit() does not wait for them).  A region met while the pool serves
+ * another (a second thread of the program outside any region) gets threads
+ * of its own, created and joined as before.  A thread that cannot be
+ * created stops the command as libgomp does (message, exit status 1).
+ * Global state is allowed here: this is the command-line layer (the pool,
+ * and the state per thread).
  */
 #include <errno.h>
 #include <pthread.h>
