@@ -104,7 +104,9 @@ if ! grep -q 'INTERP' "$TMP/phdr"; then
     bad "report wrote no PNG or SVG chart"
   # the OpenMP entry points of the static binary (omp_threads.c) against
   # libgomp's (entente-dynamic): a 130-actor EUM problem, past the 96 actors
-  # from which a round runs its dynamic loops and sections on threads
+  # from which a round runs its dynamic loops and sections on threads; 12
+  # rounds, regions of 2 and of T threads one after the other on the kept
+  # workers (tests/unit/test_omp_threads.c: nested regions and more)
   python3 -c '
 import random
 r = random.Random(11)
@@ -113,15 +115,22 @@ for i in range(130):
     print("A%d,%.3f,%.2f,%.1f" % (i, r.uniform(1, 100), r.uniform(0, 100), r.uniform(10, 100)))
 ' >"$TMP/eum130.csv" 2>/dev/null || echo "NOTE: no python3: the EUM thread check is skipped"
   if [ -s "$TMP/eum130.csv" ] && [ -x "$SIB" ]; then
-    "$SIB" eum "$TMP/eum130.csv" --rounds 3 --format json >"$TMP/eum-ref.json"
+    "$SIB" eum "$TMP/eum130.csv" --rounds 12 --format json >"$TMP/eum-ref.json"
     for opt in prob=global prob=pair; do
-      for t in 1 3; do
-        "$E" eum "$TMP/eum130.csv" --rounds 3 --threads $t --option $opt --format json >"$TMP/eum.json" 2>&1
-        "$SIB" eum "$TMP/eum130.csv" --rounds 3 --threads $t --option $opt --format json >"$TMP/eum-sib.json" 2>&1
+      for t in 1 3 4; do
+        "$E" eum "$TMP/eum130.csv" --rounds 12 --threads $t --option $opt --format json >"$TMP/eum.json" 2>&1
+        "$SIB" eum "$TMP/eum130.csv" --rounds 12 --threads $t --option $opt --format json >"$TMP/eum-sib.json" 2>&1
         [ -s "$TMP/eum.json" ] && cmp -s "$TMP/eum.json" "$TMP/eum-sib.json" && ok ||
           bad "eum of 130 actors, $opt, $t threads: differs from entente-dynamic's"
       done
     done
+    # the workers are kept: 3 threads created for all the regions of 4
+    if [ "$nostrace" = 0 ]; then
+      strace -f -qq -e trace=clone,clone3 -o "$TMP/clone" "$E" eum "$TMP/eum130.csv" \
+        --rounds 12 --threads 4 --format json >/dev/null 2>&1
+      nc=$(grep -c 'clone' "$TMP/clone")
+      [ "$nc" = 3 ] && ok || bad "eum on 4 threads, 12 rounds: $nc threads created (expected 3)"
+    fi
   fi
   if [ -x "$SIB" ]; then
     "$SIB" report --json "$TMP/f1" --out "$TMP/rep-sib" >/dev/null 2>&1
