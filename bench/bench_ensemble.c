@@ -16,7 +16,12 @@
  *      speed-up and a check that both outputs are byte-identical;
  *   4. 1 and 2 MPI ranks (one thread each) by running the entente binary
  *      under mpirun, when the build has MPI; the time includes starting
- *      the ranks (CPU: of the child processes).
+ *      the ranks (CPU: of the child processes);
+ *   5. the command users run, `entente forecast --runs N --format json`
+ *      (the static binary where it links: its own OpenMP shim and the
+ *      vector pow of src/strategic/eum_vpow.c, which this in-process
+ *      bench, linked dynamically, does not get) on 1 and 2 threads, from
+ *      exec to exit, and a check that both outputs are byte-identical.
  *
  * Usage: bench_ensemble [N]   (members, default 10000; BENCH_RUNS=N too).
  * Seconds of the whole forecast (nominal run, members, statistics, JSON
@@ -168,6 +173,35 @@ static timing ranks(int n, unsigned long runs) {
   return t;
 }
 
+/* `entente forecast` of the built-in scenario on `threads` threads, its
+ * JSON into the file `path`. */
+static timing command(int threads, unsigned long runs, const char *path) {
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd,
+           "%s forecast --runs %lu --threads %d --format json --no-progress "
+           ">%s 2>/dev/null",
+           ENT_ENTENTE_EXE, runs, threads, path);
+  double t0 = now(), c0 = child_cpu();
+  int rc = system(cmd);
+  timing t = {now() - t0, child_cpu() - c0};
+  if (rc != 0) t.wall = -1.0;
+  return t;
+}
+
+/* 1 if files a and b hold the same bytes. */
+static int same_file(const char *a, const char *b) {
+  FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+  int same = fa && fb;
+  while (same) {
+    int ca = getc(fa), cb = getc(fb);
+    if (ca != cb) same = 0;
+    else if (ca == EOF) break;
+  }
+  if (fa) fclose(fa);
+  if (fb) fclose(fb);
+  return same;
+}
+
 static void row(const char *setting, unsigned long runs, timing t,
                 const char *ratio) {
   printf("%-28s %8lu %9.2f %9.2f %10.3f %10.1f %9s\n", setting, runs, t.wall,
@@ -248,6 +282,23 @@ int main(int argc, char **argv) {
   } else {
     printf("  ranks: this build has no MPI\n");
   }
+
+  /* 5: the command */
+  char p1[64], p2[64];
+  snprintf(p1, sizeof p1, "/tmp/bench_ensemble.%ld.1.json", (long)getpid());
+  snprintf(p2, sizeof p2, "/tmp/bench_ensemble.%ld.2.json", (long)getpid());
+  timing c1 = command(1, runs, p1), c2 = command(2, runs, p2);
+  if (c1.wall > 0.0 && c2.wall > 0.0) {
+    row("entente forecast, 1 thread", runs, c1, "1.00");
+    snprintf(buf, sizeof buf, "%.2fx", c1.wall / c2.wall);
+    row("entente forecast, 2 threads", runs, c2, buf);
+    printf("  outputs of 1 and 2 threads: %s\n",
+           same_file(p1, p2) ? "byte-identical" : "DIFFERENT (a bug)");
+  } else {
+    printf("  %s forecast failed: no command figures\n", ENT_ENTENTE_EXE);
+  }
+  remove(p1);
+  remove(p2);
   print_load("at end");
   ent_model_destroy(m);
   ent_diag_destroy(d);

@@ -22,6 +22,7 @@
  */
 #include "strategic/eum.h"
 #include "strategic/eum_pow.h"
+#include "strategic/eum_vpow.h"
 #include "strategic/eum_sums.h"
 
 #include <math.h>
@@ -63,6 +64,9 @@ struct ent_eum_work {
   int memo_ref, memo_ok;
   const double *med_x;  /* x whose weighted median is med, or NULL */
   double med;
+  int vpow;             /* lanes of ent_eum_pow_many (eum_vpow.h) */
+  double *bat;          /* [4 n^2] the decision pass's pow arguments (x, y)
+                           when n <= EUM_ROW_SHARE and vpow */
 };
 
 /* Fewest actors for which a round uses more than one thread (below, the
@@ -81,6 +85,10 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   if (!w) return NULL;
   w->cap = n;
   w->threads = 1;
+  w->vpow = ent_eum_vpow_lanes();
+  if (w->vpow && n <= EUM_ROW_SHARE &&
+      !(w->bat = ent_mallocarray(4 * n * n, sizeof(double))))
+    w->vpow = 0; /* no batches: one call a value */
   w->U = ent_mallocarray(n * n, sizeof(double));
   w->UT = ent_mallocarray(n * n, sizeof(double));
   w->P = ent_mallocarray(n * n, sizeof(double));
@@ -106,7 +114,7 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->bytes = sizeof *w + 4 * n * n * sizeof(double) +
              sizeof vec / sizeof vec[0] * n * sizeof(double) +
              2 * n * sizeof(size_t) + 3 * n * sizeof(int) +
-             n * sizeof *w->mv;
+             n * sizeof *w->mv + (w->bat ? 4 * n * n * sizeof(double) : 0);
   return w;
 }
 
@@ -156,6 +164,7 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->ba);
   ent_free(w->bb);
   ent_free(w->uq);
+  ent_free(w->bat);
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_eum_hist_free(w->spare);
@@ -255,6 +264,23 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
+/* A batch of pow calls (eum_vpow.h): a first pass collects their
+ * arguments in call order (values 0 meanwhile), ent_eum_pow_many computes
+ * them, a second pass of the same code takes the values in that order. */
+typedef struct pow_batch {
+  double *x, *y;
+  size_t n;
+  int take;
+} pow_batch;
+
+static inline double pow_or_batch(double d, double rho, pow_batch *b) {
+  if (!b) return ent_eum_pow(d, rho);
+  if (b->take) return b->x[b->n++];
+  b->x[b->n] = d;
+  b->y[b->n++] = rho;
+  return 0.0;
+}
+
 /* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
  * and u_a(x_k), into UT only (the fast path reads nothing else).  With
  * `rep` (rep[b]: first actor at x_b; rows in order, one thread) the
@@ -262,22 +288,22 @@ static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
  * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
  * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike). */
 static void utilities_row(size_t n, const double *dm, const double *rho,
-                          double *UT, size_t a, const int *rep) {
-  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : ent_eum_pow(0.0, rho[a]);
+                          double *UT, size_t a, const int *rep, pow_batch *b) {
+  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : pow_or_batch(0.0, rho[a], b);
   int dup_a = rep && (size_t)rep[a] < a;
   for (size_t k = a + 1; k < n; k++) {
     double d = dm[a * n + k];
     double uk, ua; /* u_k(x_a) and u_a(x_k) */
     if (d == 0.0 || d == 1.0) {
-      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : ent_eum_pow(d, rho[k]);
-      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : ent_eum_pow(d, rho[a]);
+      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow_or_batch(d, rho[k], b);
+      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow_or_batch(d, rho[a], b);
     } else {
       uk = rho[k] == 1.0 ? d
            : dup_a       ? UT[k * n + (size_t)rep[a]]
-                         : ent_eum_pow(d, rho[k]);
+                         : pow_or_batch(d, rho[k], b);
       ua = rho[a] == 1.0                   ? d
            : rep && (size_t)rep[k] < k     ? UT[a * n + (size_t)rep[k]]
-                                           : ent_eum_pow(d, rho[a]);
+                                           : pow_or_batch(d, rho[a], b);
     }
     UT[k * n + a] = uk;
     UT[a * n + k] = ua;
@@ -292,7 +318,7 @@ static void utilities_row(size_t n, const double *dm, const double *rho,
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
                            int fast, int threads, const int *rep,
-                           const double *dm) {
+                           const double *dm, double *scratch, int vpow) {
   if (!fast) {
     for (size_t a = 0; a < n; a++)
       for (size_t k = 0; k < n; k++) {
@@ -305,7 +331,7 @@ static void fill_utilities(size_t n, const double *x, double range,
   if (threads > 1 && n >= EUM_PAR_MIN) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
     for (size_t a = 0; a < n; a++)
-      utilities_row(n, dm, rho, UT, a, NULL);
+      utilities_row(n, dm, rho, UT, a, NULL, NULL);
     return;
   }
 #endif
@@ -315,7 +341,16 @@ static void fill_utilities(size_t n, const double *x, double range,
     memcpy(UT, dm, n * n * sizeof *UT);
     return;
   }
-  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep);
+  if (!vpow) {
+    for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, NULL);
+    return;
+  }
+  pow_batch b = {U, scratch, 0, 0}; /* U is free on this path */
+  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, &b);
+  ent_eum_pow_many(b.x, 1, b.y, 1, b.x, b.n, vpow);
+  b.n = 0;
+  b.take = 1;
+  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, &b);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -433,7 +468,7 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
   fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
-                 w->rep, w->dm);
+                 w->rep, w->dm, w->P, w->vpow); /* P: written below */
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
@@ -661,6 +696,34 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   }
 }
 
+/* 1 if Us, Uf at distance d under exponent r call pow (eu_success_failure). */
+static int row_pow(double r, double d) { return !(r == 1.0 || (d == 1.0 && r > 0.0)); }
+
+/* The decision pass's powers in one batch (eum_vpow.h), in the order
+ * decide_row_fast takes them: 0.5^r_k of every k (eu_status_quo), then
+ * row by row the two bases of each counterpart whose Us, Uf call pow.
+ * Their values in w->bat, the batch's count returned. */
+static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
+  double *bx = w->bat, *by = w->bat + 2 * n * n;
+  size_t m = 0;
+  for (size_t k = 0; k < n; k++, m++) {
+    bx[m] = 0.5;
+    by[m] = w->r[k];
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++) {
+      double d = w->dm[i * n + j];
+      if (j == i || x[i] == x[j] || (size_t)w->rep[j] != j || !row_pow(w->r[i], d))
+        continue;
+      bx[m] = 0.5 - 0.5 * d;
+      by[m++] = w->r[i];
+      bx[m] = 0.5 + 0.5 * d;
+      by[m++] = w->r[i];
+    }
+  ent_eum_pow_many(bx, 1, by, 1, bx, m, w->vpow);
+  return m;
+}
+
 /* decide_row's fast path for n <= EUM_ROW_SHARE (not degenerate), the
  * same operations on the same values: first the row's powers -- Us and
  * Uf of each counterpart at another position, once a position (a later
@@ -669,7 +732,8 @@ static void decide_row(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
  * regions and the offers with no call (but b_exponent=own's).  Row d of
  * the distances from `dm`. */
 static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
-                            size_t i, ent_eum_trace *tr, ent_eum_work *w) {
+                            size_t i, ent_eum_trace *tr, ent_eum_work *w,
+                            const double **pv) {
   const eu_ctx c = *cp;
   const double *x = c.x, *dm = w->dm + i * n, *P = w->P, *r = w->r;
   const int *rep = w->rep;
@@ -679,8 +743,12 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   for (size_t j = 0; j < n; j++) /* eu_success_failure(d, ri, ..., 0) */
     if (j != i && !(xi == x[j]) && (size_t)rep[j] == j) {
       double d = dm[j];
-      if (ri == 1.0 || (d == 1.0 && ri > 0.0)) {
+      if (!row_pow(ri, d)) {
         eu_success_failure(d, ri, &us[j], &uf[j], 0);
+      } else if (pv) { /* the batch's values (decide_pows) */
+        us[j] = 2.0 - 4.0 * (*pv)[0];
+        uf[j] = 2.0 - 4.0 * (*pv)[1];
+        *pv += 2;
       } else {
         us[j] = 2.0 - 4.0 * pw(0.5 - 0.5 * d, ri);
         uf[j] = 2.0 - 4.0 * pw(0.5 + 0.5 * d, ri);
@@ -814,9 +882,14 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
     if (tr && tr->P) memcpy(tr->P, w->P, n * n * sizeof *w->P);
   }
   eu_ctx c = {x, pb->sal, range, o->Q, mu};
+  /* the powers of the decisions: in one batch (small n), else calls */
+  int batch = !w->reference && !degenerate && w->bat && n <= EUM_ROW_SHARE;
+  const double *pv = batch && decide_pows(n, x, w) ? w->bat : NULL;
   if (!w->reference && !degenerate)
     for (size_t k = 0; k < n; k++) /* eu_status_quo, unwrapped pow */
-      w->uq[k] = w->r[k] == 1.0 ? 0.0 : 2.0 - 4.0 * ent_eum_pow(0.5, w->r[k]);
+      w->uq[k] = w->r[k] == 1.0 ? 0.0
+                 : 2.0 - 4.0 * (pv ? pv[k] : ent_eum_pow(0.5, w->r[k]));
+  if (pv) pv += n;
   int movers = 0;
 #ifdef _OPENMP
   if (w->threads > 1 && n >= EUM_PAR_MIN) {
@@ -826,7 +899,8 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
 #endif
   {
     if (!w->reference && !degenerate && n <= EUM_ROW_SHARE)
-      for (size_t i = 0; i < n; i++) decide_row_fast(o, &c, n, i, tr, w);
+      for (size_t i = 0; i < n; i++)
+        decide_row_fast(o, &c, n, i, tr, w, pv ? &pv : NULL);
     else
       for (size_t i = 0; i < n; i++) decide_row(o, &c, n, i, degenerate, tr, w);
   }
