@@ -30,6 +30,10 @@ ENT_LOCAL void *ent_realloc(void *p, size_t n);
 ENT_LOCAL void ent_free(void *p);
 /* Allocates count*size bytes or returns NULL when the product overflows. */
 ENT_LOCAL void *ent_mallocarray(size_t count, size_t size);
+/* Asks the kernel for transparent huge pages on the whole pages of
+ * [p, p + bytes) when that is at least 4 MiB (Linux; a hint, else
+ * nothing). */
+ENT_LOCAL void ent_advise_huge(void *p, size_t bytes);
 
 /* Test hook: after `n` more successful allocations every allocation fails
  * (n < 0: never).  Only in builds with ENT_FAULT_INJECTION; the counter is

@@ -696,6 +696,8 @@ ent_status ent_ensemble_create(const ent_model *m, const ent_run_opts *ro,
   }
   e->buf_cap = units_per_step(e) * e->per_unit;
   e->buf = ent_mallocarray(e->buf_cap, e->rec_bytes);
+  /* written through once a step (7 MB at 10,000 members): huge pages */
+  if (e->buf) ent_advise_huge(e->buf, e->buf_cap * e->rec_bytes);
   /* two samples per unit at most (Sobol' A and B) */
   e->rows = ent_mallocarray(2 * (e->buf_cap / e->per_unit) + 2, sizeof *e->rows);
   e->unit_done = ent_mallocarray(e->buf_cap / e->per_unit + 1, sizeof *e->unit_done);

@@ -6,9 +6,6 @@
  * accumulators: exact, or a sketch past the memory budget), ent_select_
  * (order statistics by selection).
  */
-/* madvise(MADV_HUGEPAGE) is a BSD/Linux extension beside POSIX */
-#define _DEFAULT_SOURCE 1
-
 #include "ensemble/stats.h"
 #include "ensemble/stats_sort.h"
 
@@ -19,9 +16,6 @@
 
 #include <gsl/gsl_sort.h>
 
-#ifdef __linux__
-#include <sys/mman.h>
-#endif
 
 enum { ENT_QACC_MAX_P = 16 }; /* quantiles per call read by selection */
 
@@ -137,21 +131,6 @@ enum { QACC_ROWS = 16 };
  * at once. */
 enum { QC_VARIED = 1, QC_STORED = 2 };
 
-/* Asks for transparent huge pages for a large array (Linux): its first
- * touch then faults once per 2 MiB instead of once per 4 KiB page, which
- * on a virtual machine costs more than the writes themselves.  Only a
- * hint: the contents and every result are the same without it. */
-static void advise_huge(void *p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (!p || bytes < ((size_t)8 << 20)) return;
-  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-  uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
 
 /* A cell's levels lie one after the other from the top level down, each
  * taking only the values it holds, level 0 (values in arrival order) last:
@@ -201,7 +180,7 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
   if (need <= (double)budget) {
     q->exact = 1;
     q->val = ent_mallocarray(nc * q->n_max, sizeof(double));
-    advise_huge(q->val, nc * q->n_max * sizeof(double));
+    ent_advise_huge(q->val, nc * q->n_max * sizeof(double));
     q->len = ent_calloc(nc, sizeof *q->len);
     q->rows = ent_mallocarray(nc * QACC_ROWS, sizeof(double));
   } else {
@@ -217,7 +196,7 @@ ent_qacc *ent_qacc_create(size_t cells, size_t n_max, size_t budget) {
     q->H = levels_for(k, q->n_max);
     q->stride = sketch_stride(k, q->H, q->n_max);
     q->val = ent_mallocarray(nc, q->stride * sizeof(double));
-    advise_huge(q->val, nc * q->stride * sizeof(double));
+    ent_advise_huge(q->val, nc * q->stride * sizeof(double));
     q->len = ent_calloc(nc * q->H, sizeof *q->len);
     q->parity = ent_calloc(nc * q->H, 1);
     q->base = ent_calloc(nc, sizeof *q->base);
