@@ -67,6 +67,8 @@ struct ent_eum_work {
   int vpow;             /* lanes of ent_eum_pow_many (eum_vpow.h) */
   double *bat;          /* [4 n^2] the decision pass's pow arguments (x, y)
                            when n <= EUM_ROW_SHARE and vpow */
+  uint32_t *slot;       /* [3 n^2] the utilities' batch: each value's entry,
+                           then (entry, source) of the copies; with bat */
 };
 
 /* Fewest actors for which a round uses more than one thread (below, the
@@ -87,7 +89,8 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->threads = 1;
   w->vpow = ent_eum_vpow_lanes();
   if (w->vpow && n <= EUM_ROW_SHARE &&
-      !(w->bat = ent_mallocarray(4 * n * n, sizeof(double))))
+      (!(w->bat = ent_mallocarray(4 * n * n, sizeof(double))) ||
+       !(w->slot = ent_mallocarray(3 * n * n, sizeof(uint32_t)))))
     w->vpow = 0; /* no batches: one call a value */
   w->U = ent_mallocarray(n * n, sizeof(double));
   w->UT = ent_mallocarray(n * n, sizeof(double));
@@ -114,7 +117,8 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->bytes = sizeof *w + 4 * n * n * sizeof(double) +
              sizeof vec / sizeof vec[0] * n * sizeof(double) +
              2 * n * sizeof(size_t) + 3 * n * sizeof(int) +
-             n * sizeof *w->mv + (w->bat ? 4 * n * n * sizeof(double) : 0);
+             n * sizeof *w->mv + (w->bat ? 4 * n * n * sizeof(double) : 0) +
+             (w->slot ? 3 * n * n * sizeof(uint32_t) : 0);
   return w;
 }
 
@@ -165,6 +169,7 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->bb);
   ent_free(w->uq);
   ent_free(w->bat);
+  ent_free(w->slot);
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_eum_hist_free(w->spare);
@@ -264,23 +269,6 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
-/* A batch of pow calls (eum_vpow.h): a first pass collects their
- * arguments in call order (values 0 meanwhile), ent_eum_pow_many computes
- * them, a second pass of the same code takes the values in that order. */
-typedef struct pow_batch {
-  double *x, *y;
-  size_t n;
-  int take;
-} pow_batch;
-
-static inline double pow_or_batch(double d, double rho, pow_batch *b) {
-  if (!b) return ent_eum_pow(d, rho);
-  if (b->take) return b->x[b->n++];
-  b->x[b->n] = d;
-  b->y[b->n++] = rho;
-  return 0.0;
-}
-
 /* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
  * and u_a(x_k), into UT only (the fast path reads nothing else).  With
  * `rep` (rep[b]: first actor at x_b; rows in order, one thread) the
@@ -288,26 +276,89 @@ static inline double pow_or_batch(double d, double rho, pow_batch *b) {
  * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
  * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike). */
 static void utilities_row(size_t n, const double *dm, const double *rho,
-                          double *UT, size_t a, const int *rep, pow_batch *b) {
-  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : pow_or_batch(0.0, rho[a], b);
+                          double *UT, size_t a, const int *rep) {
+  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : ent_eum_pow(0.0, rho[a]);
   int dup_a = rep && (size_t)rep[a] < a;
   for (size_t k = a + 1; k < n; k++) {
     double d = dm[a * n + k];
     double uk, ua; /* u_k(x_a) and u_a(x_k) */
     if (d == 0.0 || d == 1.0) {
-      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow_or_batch(d, rho[k], b);
-      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow_or_batch(d, rho[a], b);
+      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : ent_eum_pow(d, rho[k]);
+      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : ent_eum_pow(d, rho[a]);
     } else {
       uk = rho[k] == 1.0 ? d
            : dup_a       ? UT[k * n + (size_t)rep[a]]
-                         : pow_or_batch(d, rho[k], b);
+                         : ent_eum_pow(d, rho[k]);
       ua = rho[a] == 1.0                   ? d
            : rep && (size_t)rep[k] < k     ? UT[a * n + (size_t)rep[k]]
-                                           : pow_or_batch(d, rho[a], b);
+                                           : ent_eum_pow(d, rho[a]);
     }
     UT[k * n + a] = uk;
     UT[a * n + k] = ua;
   }
+}
+
+/* Every row of utilities_row (with rep) in one sweep, its powers in one
+ * batch (eum_vpow.h): the sweep writes the entries that need no call,
+ * puts the arguments of each call in bx, by and its entry in slot, and
+ * the (entry, source) of each copy in cp; then the batch's values go to
+ * their entries and the copies are made.  A copy's source is never a
+ * copy (its row or column is a first actor at its position), so every
+ * source holds its final value by then: UT as utilities_row makes it. */
+static void utilities_batched(size_t n, const double *dm, const double *rho,
+                              double *UT, const int *rep, double *bx,
+                              double *by, uint32_t *slot, uint32_t *cp,
+                              int vpow) {
+  size_t m = 0, c = 0;
+#define UT_POW(e, dd, r)                                                      \
+  do {                                                                        \
+    bx[m] = (dd);                                                             \
+    by[m] = (r);                                                              \
+    slot[m++] = (uint32_t)(e);                                                \
+  } while (0)
+  for (size_t a = 0; a < n; a++) {
+    double ra = rho[a];
+    if (ra == 1.0 || ra > 0.0)
+      UT[a * n + a] = 0.0;
+    else
+      UT_POW(a * n + a, 0.0, ra);
+    int dup_a = (size_t)rep[a] < a;
+    for (size_t k = a + 1; k < n; k++) {
+      double d = dm[a * n + k], rk = rho[k];
+      size_t ek = k * n + a, ea = a * n + k;
+      if (d == 0.0 || d == 1.0) {
+        if (rk == 1.0 || rk > 0.0)
+          UT[ek] = d;
+        else
+          UT_POW(ek, d, rk);
+        if (ra == 1.0 || ra > 0.0)
+          UT[ea] = d;
+        else
+          UT_POW(ea, d, ra);
+        continue;
+      }
+      if (rk == 1.0) {
+        UT[ek] = d;
+      } else if (dup_a) {
+        cp[2 * c] = (uint32_t)ek;
+        cp[2 * c++ + 1] = (uint32_t)(k * n + (size_t)rep[a]);
+      } else {
+        UT_POW(ek, d, rk);
+      }
+      if (ra == 1.0) {
+        UT[ea] = d;
+      } else if ((size_t)rep[k] < k) {
+        cp[2 * c] = (uint32_t)ea;
+        cp[2 * c++ + 1] = (uint32_t)(a * n + (size_t)rep[k]);
+      } else {
+        UT_POW(ea, d, ra);
+      }
+    }
+  }
+#undef UT_POW
+  ent_eum_pow_many(bx, 1, by, 1, bx, m, vpow);
+  for (size_t q = 0; q < m; q++) UT[slot[q]] = bx[q];
+  for (size_t q = 0; q < c; q++) UT[cp[2 * q]] = UT[cp[2 * q + 1]];
 }
 
 /* u_k(p) = (|x_k - p| / R)^rho_k for every voter k and position a:
@@ -318,7 +369,8 @@ static void utilities_row(size_t n, const double *dm, const double *rho,
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
                            int fast, int threads, const int *rep,
-                           const double *dm, double *scratch, int vpow) {
+                           const double *dm, double *scratch, int vpow,
+                           uint32_t *slot) {
   if (!fast) {
     for (size_t a = 0; a < n; a++)
       for (size_t k = 0; k < n; k++) {
@@ -331,7 +383,7 @@ static void fill_utilities(size_t n, const double *x, double range,
   if (threads > 1 && n >= EUM_PAR_MIN) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
     for (size_t a = 0; a < n; a++)
-      utilities_row(n, dm, rho, UT, a, NULL, NULL);
+      utilities_row(n, dm, rho, UT, a, NULL);
     return;
   }
 #endif
@@ -341,16 +393,12 @@ static void fill_utilities(size_t n, const double *x, double range,
     memcpy(UT, dm, n * n * sizeof *UT);
     return;
   }
-  if (!vpow) {
-    for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, NULL);
+  if (!vpow || !slot) {
+    for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep);
     return;
   }
-  pow_batch b = {U, scratch, 0, 0}; /* U is free on this path */
-  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, &b);
-  ent_eum_pow_many(b.x, 1, b.y, 1, b.x, b.n, vpow);
-  b.n = 0;
-  b.take = 1;
-  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, &b);
+  /* U is free on this path */
+  utilities_batched(n, dm, rho, UT, rep, U, scratch, slot, slot + n * n, vpow);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -468,7 +516,7 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
   fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
-                 w->rep, w->dm, w->P, w->vpow); /* P: written below */
+                 w->rep, w->dm, w->P, w->vpow, w->slot); /* P: written below */
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
