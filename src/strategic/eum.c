@@ -27,6 +27,12 @@
 
 #include <math.h>
 #include <stdio.h>
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define EUM_X86 1
+#include <immintrin.h>
+#else
+#define EUM_X86 0
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -772,6 +778,55 @@ static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
   return m;
 }
 
+#if EUM_X86
+/* For n <= 8 with AVX-512 (w->vpow says 8): eu_from's first line for
+ * a_ij = EU(i -> j) and b_ij = EU(j -> i) under the receiver's exponent,
+ * every j a lane -- s (P Us + (1 - P) Uf) + (1 - s) Us - Q Uq with s =
+ * sal_j, P = P(i,j), and s = sal_i, P = P(j,i) for b; Us, Uf of rep[j];
+ * Uq of i: the same operations in the same order (no fused ones).  Lanes
+ * j = i and j at x_i are not read. */
+__attribute__((target("avx512f,avx512dq"))) static void
+eu_rows8(size_t n, size_t i, const double *sal, const double *P,
+         const double *us, const double *uf, const int *rep, double Q,
+         double uq, double *av, double *bv) {
+  const __mmask8 all = (__mmask8)((1u << n) - 1);
+  const __m512d one = _mm512_set1_pd(1.0);
+  long long rl[8] = {0};
+  for (size_t j = 0; j < n; j++) rl[j] = rep[j];
+  __m512i ri = _mm512_loadu_si512((const void *)rl);
+  __m512d Us = _mm512_permutexvar_pd(ri, _mm512_maskz_loadu_pd(all, us));
+  __m512d Uf = _mm512_permutexvar_pd(ri, _mm512_maskz_loadu_pd(all, uf));
+  __m512d qu = _mm512_mul_pd(_mm512_set1_pd(Q), _mm512_set1_pd(uq));
+  /* a: s = sal_j, P = P(i, j) */
+  __m512d s = _mm512_maskz_loadu_pd(all, sal);
+  __m512d p = _mm512_maskz_loadu_pd(all, P + i * n);
+  __m512d v = _mm512_mul_pd(
+      s, _mm512_add_pd(_mm512_mul_pd(p, Us),
+                       _mm512_mul_pd(_mm512_sub_pd(one, p), Uf)));
+  v = _mm512_add_pd(v, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
+  _mm512_storeu_pd(av, _mm512_sub_pd(v, qu));
+  /* b: s = sal_i, P = P(j, i) */
+  s = _mm512_set1_pd(sal[i]);
+  __m512i col = _mm512_add_epi64(
+      _mm512_mullo_epi64(_mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0),
+                         _mm512_set1_epi64((long long)n)),
+      _mm512_set1_epi64((long long)i));
+  p = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), all, col, P, 8);
+  v = _mm512_mul_pd(
+      s, _mm512_add_pd(_mm512_mul_pd(p, Us),
+                       _mm512_mul_pd(_mm512_sub_pd(one, p), Uf)));
+  v = _mm512_add_pd(v, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
+  _mm512_storeu_pd(bv, _mm512_sub_pd(v, qu));
+}
+#else
+static void eu_rows8(size_t n, size_t i, const double *sal, const double *P,
+                     const double *us, const double *uf, const int *rep,
+                     double Q, double uq, double *av, double *bv) {
+  (void)n, (void)i, (void)sal, (void)P, (void)us, (void)uf, (void)rep;
+  (void)Q, (void)uq, (void)av, (void)bv; /* w->vpow is 0 */
+}
+#endif
+
 /* decide_row's fast path for n <= EUM_ROW_SHARE (not degenerate), the
  * same operations on the same values: first the row's powers -- Us and
  * Uf of each counterpart at another position, once a position (a later
@@ -787,6 +842,7 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   const int *rep = w->rep;
   const double xi = x[i], ri = r[i], uqi = w->uq[i];
   double us[EUM_ROW_SHARE], uf[EUM_ROW_SHARE];
+  for (size_t j = 0; j < 8 && j < n; j++) us[j] = uf[j] = 0.0; /* eu_rows8 */
   double (*pw)(double, double) = ent_eum_pow_fn();
   for (size_t j = 0; j < n; j++) /* eu_success_failure(d, ri, ..., 0) */
     if (j != i && !(xi == x[j]) && (size_t)rep[j] == j) {
@@ -805,6 +861,11 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   uint8_t *treg = tr ? tr->region : NULL;
   double *ta = tr ? tr->a : NULL, *tb = tr ? tr->b : NULL;
   double *tc = tr ? tr->c : NULL;
+  /* a_ij and b_ij of every j at once where eu_from is its first line
+   * alone (Q >= 1, b_exponent=receiver) */
+  double av[8], bv[8];
+  int vec = n <= 8 && w->vpow >= 8 && !o->b_own && !(c.Q < 1.0);
+  if (vec) eu_rows8(n, i, c.sal, P, us, uf, rep, c.Q, uqi, av, bv);
   int best = -1, btype = 0;
   double bkey = 0.0, bpos = 0.0, ba = 0.0, bb = 0.0;
   for (size_t j = 0; j < n; j++) {
@@ -817,9 +878,12 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
       continue;
     }
     double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
-    double a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi), b;
+    double a, b;
     double rb = o->b_own ? r[j] : ri;
-    if (rb != ri) {
+    if (vec) {
+      a = av[j];
+      b = bv[j];
+    } else if (a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi), rb != ri) {
       eu_success_failure(d, rb, &Us, &Uf, 0);
       b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
     } else {
@@ -868,6 +932,33 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   }
 }
 
+#if EUM_X86
+/* The loop below (ent_eum_round) for n <= 8 with AVX-512 (F, DQ: where
+ * w->vpow says 8): row a of the distances in one vector, k < a included
+ * -- fabs(x_k - x_a) is fabs(x_a - x_k) exactly, the same division and
+ * clamp01 (d >= +0 or NaN: MINPD(1, d) is 1 above 1, d otherwise, NaN
+ * included), +0 at k = a -- and rep[a] the first lane equal to x_a. */
+__attribute__((target("avx512f,avx512dq"))) static void
+dist_rows8(size_t n, const double *x, double range, double *dm, int *rep) {
+  const __mmask8 all = (__mmask8)((1u << n) - 1);
+  const __m512d vx = _mm512_maskz_loadu_pd(all, x), vr = _mm512_set1_pd(range);
+  const __m512d one = _mm512_set1_pd(1.0), sign = _mm512_set1_pd(-0.0);
+  for (size_t a = 0; a < n; a++) {
+    __m512d xa = _mm512_set1_pd(x[a]);
+    __m512d d = _mm512_div_pd(_mm512_andnot_pd(sign, _mm512_sub_pd(vx, xa)), vr);
+    d = _mm512_maskz_mov_pd((__mmask8)~(1u << a), _mm512_min_pd(one, d));
+    _mm512_mask_storeu_pd(dm + a * n, all, d);
+    unsigned eq = _mm512_cmp_pd_mask(vx, xa, _CMP_EQ_OQ);
+    rep[a] = __builtin_ctz((eq & ((1u << a) - 1)) | 1u << a);
+  }
+}
+#else
+static void dist_rows8(size_t n, const double *x, double range, double *dm,
+                       int *rep) {
+  (void)n, (void)x, (void)range, (void)dm, (void)rep; /* w->vpow is 0 */
+}
+#endif
+
 /* Long: one round of the model in the specification's order (eum.md s3:
  * risk pass, probabilities, expected utilities, offers, decisions), with
  * the fast kernel and its exact fallback side by side; splitting it would
@@ -892,7 +983,9 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
                          : ent_eum_weighted_median(pb, x, w);
   w->med_x = NULL;
 
-  if (!w->reference && !degenerate) /* first actor at each position, and */
+  if (!w->reference && !degenerate && n <= 8 && w->vpow >= 8)
+    dist_rows8(n, x, range, w->dm, w->rep);
+  else if (!w->reference && !degenerate) /* first actor at each position, */
     for (size_t a = 0; a < n; a++) { /* the distances (|x_a - x_k| alike) */
       size_t b = 0;
       while (b < a && !(x[b] == x[a])) b++;
