@@ -779,51 +779,82 @@ static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
 }
 
 #if EUM_X86
-/* For n <= 8 with AVX-512 (w->vpow says 8): eu_from's first line for
- * a_ij = EU(i -> j) and b_ij = EU(j -> i) under the receiver's exponent,
- * every j a lane -- s (P Us + (1 - P) Uf) + (1 - s) Us - Q Uq with s =
- * sal_j, P = P(i,j), and s = sal_i, P = P(j,i) for b; Us, Uf of rep[j];
- * Uq of i: the same operations in the same order (no fused ones).  Lanes
- * j = i and j at x_i are not read. */
+/* decide_row_fast's row i for n <= 8 with AVX-512 (w->vpow says 8, so the
+ * batch pv is there), Q >= 1 and b_exponent=receiver, every j a lane:
+ * Us, Uf of each j at another position whose first actor it is -- the
+ * batch's next values for those that call pow, in j order (decide_pows),
+ * else eu_success_failure's -- then of j's first actor rep[j]; a_ij =
+ * EU(i -> j) and b_ij = EU(j -> i) as eu_from's first line, s (P Us + (1 -
+ * P) Uf) + (1 - s) Us - Q Uq with s = sal_j, P = P(i,j) for a and s =
+ * sal_i, P = P(j,i) for b, Uq of i: the same operations in the same order
+ * (no fused ones).  Lanes j = i and j at x_i are not used. */
 __attribute__((target("avx512f,avx512dq"))) static void
-eu_rows8(size_t n, size_t i, const double *sal, const double *P,
-         const double *us, const double *uf, const int *rep, double Q,
-         double uq, double *av, double *bv) {
+eu_row8(size_t n, size_t i, const double *x, const double *dm, double ri,
+        const double *sal, const double *P, const int *rep, double Q,
+        double uq, const double **pv, double *av, double *bv) {
   const __mmask8 all = (__mmask8)((1u << n) - 1);
-  const __m512d one = _mm512_set1_pd(1.0);
-  long long rl[8] = {0};
-  for (size_t j = 0; j < n; j++) rl[j] = rep[j];
-  __m512i ri = _mm512_loadu_si512((const void *)rl);
-  __m512d Us = _mm512_permutexvar_pd(ri, _mm512_maskz_loadu_pd(all, us));
-  __m512d Uf = _mm512_permutexvar_pd(ri, _mm512_maskz_loadu_pd(all, uf));
+  const __m512d one = _mm512_set1_pd(1.0), two = _mm512_set1_pd(2.0);
+  const __m512d four = _mm512_set1_pd(4.0), half = _mm512_set1_pd(0.5);
+  const __m512i iota = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i rj = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(
+      _mm512_maskz_loadu_epi32((__mmask16)all, rep)));
+  __m512d d = _mm512_maskz_loadu_pd(all, dm);
+  __m512d Us, Uf;
+  if (ri == 1.0) {
+    Us = _mm512_sub_pd(two, _mm512_mul_pd(four, _mm512_sub_pd(half, _mm512_mul_pd(half, d))));
+    Uf = _mm512_sub_pd(two, _mm512_mul_pd(four, _mm512_add_pd(half, _mm512_mul_pd(half, d))));
+  } else {
+    __mmask8 live = _mm512_mask_cmp_pd_mask(
+        all, _mm512_maskz_loadu_pd(all, x), _mm512_set1_pd(x[i]), _CMP_NEQ_UQ);
+    live &= (__mmask8)~(1u << i);
+    live = _mm512_mask_cmpeq_epi64_mask(live, rj, iota);
+    if (ri > 0.0) /* d = 1: no call (eu_success_failure) */
+      live = _mm512_mask_cmp_pd_mask(live, d, one, _CMP_NEQ_UQ);
+    unsigned cnt = (unsigned)__builtin_popcount(live);
+    const double *v = *pv;
+    __m512d lo = _mm512_maskz_loadu_pd(
+        (__mmask8)(cnt >= 4 ? 0xff : (1u << 2 * cnt) - 1), v);
+    __m512d hi = _mm512_maskz_loadu_pd(
+        (__mmask8)(cnt <= 4 ? 0 : (1u << 2 * (cnt - 4)) - 1), v + 8);
+    *pv = v + 2 * cnt;
+    __m512d bs = _mm512_permutex2var_pd(
+        lo, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), hi);
+    __m512d bf = _mm512_permutex2var_pd(
+        lo, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), hi);
+    Us = _mm512_mask_expand_pd(two, live, _mm512_sub_pd(two, _mm512_mul_pd(four, bs)));
+    Uf = _mm512_mask_expand_pd(_mm512_set1_pd(-2.0), live,
+                               _mm512_sub_pd(two, _mm512_mul_pd(four, bf)));
+  }
+  Us = _mm512_permutexvar_pd(rj, Us);
+  Uf = _mm512_permutexvar_pd(rj, Uf);
   __m512d qu = _mm512_mul_pd(_mm512_set1_pd(Q), _mm512_set1_pd(uq));
   /* a: s = sal_j, P = P(i, j) */
   __m512d s = _mm512_maskz_loadu_pd(all, sal);
   __m512d p = _mm512_maskz_loadu_pd(all, P + i * n);
-  __m512d v = _mm512_mul_pd(
+  __m512d e = _mm512_mul_pd(
       s, _mm512_add_pd(_mm512_mul_pd(p, Us),
                        _mm512_mul_pd(_mm512_sub_pd(one, p), Uf)));
-  v = _mm512_add_pd(v, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
-  _mm512_storeu_pd(av, _mm512_sub_pd(v, qu));
+  e = _mm512_add_pd(e, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
+  _mm512_storeu_pd(av, _mm512_sub_pd(e, qu));
   /* b: s = sal_i, P = P(j, i) */
   s = _mm512_set1_pd(sal[i]);
   __m512i col = _mm512_add_epi64(
-      _mm512_mullo_epi64(_mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0),
-                         _mm512_set1_epi64((long long)n)),
+      _mm512_mullo_epi64(iota, _mm512_set1_epi64((long long)n)),
       _mm512_set1_epi64((long long)i));
   p = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), all, col, P, 8);
-  v = _mm512_mul_pd(
+  e = _mm512_mul_pd(
       s, _mm512_add_pd(_mm512_mul_pd(p, Us),
                        _mm512_mul_pd(_mm512_sub_pd(one, p), Uf)));
-  v = _mm512_add_pd(v, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
-  _mm512_storeu_pd(bv, _mm512_sub_pd(v, qu));
+  e = _mm512_add_pd(e, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
+  _mm512_storeu_pd(bv, _mm512_sub_pd(e, qu));
 }
 #else
-static void eu_rows8(size_t n, size_t i, const double *sal, const double *P,
-                     const double *us, const double *uf, const int *rep,
-                     double Q, double uq, double *av, double *bv) {
-  (void)n, (void)i, (void)sal, (void)P, (void)us, (void)uf, (void)rep;
-  (void)Q, (void)uq, (void)av, (void)bv; /* w->vpow is 0 */
+static void eu_row8(size_t n, size_t i, const double *x, const double *dm,
+                    double ri, const double *sal, const double *P,
+                    const int *rep, double Q, double uq, const double **pv,
+                    double *av, double *bv) {
+  (void)n, (void)i, (void)x, (void)dm, (void)ri, (void)sal, (void)P;
+  (void)rep, (void)Q, (void)uq, (void)pv, (void)av, (void)bv; /* no vpow */
 }
 #endif
 
@@ -842,9 +873,14 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   const int *rep = w->rep;
   const double xi = x[i], ri = r[i], uqi = w->uq[i];
   double us[EUM_ROW_SHARE], uf[EUM_ROW_SHARE];
-  for (size_t j = 0; j < 8 && j < n; j++) us[j] = uf[j] = 0.0; /* eu_rows8 */
   double (*pw)(double, double) = ent_eum_pow_fn();
-  for (size_t j = 0; j < n; j++) /* eu_success_failure(d, ri, ..., 0) */
+  /* a_ij and b_ij of every j at once where eu_from is its first line
+   * alone (Q >= 1, b_exponent=receiver) */
+  double av[8], bv[8];
+  int vec = n <= 8 && w->vpow >= 8 && pv && !o->b_own && !(c.Q < 1.0);
+  if (vec)
+    eu_row8(n, i, x, dm, ri, c.sal, P, rep, c.Q, uqi, pv, av, bv);
+  for (size_t j = 0; j < n && !vec; j++) /* eu_success_failure(d, ri, ..) */
     if (j != i && !(xi == x[j]) && (size_t)rep[j] == j) {
       double d = dm[j];
       if (!row_pow(ri, d)) {
@@ -861,11 +897,6 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   uint8_t *treg = tr ? tr->region : NULL;
   double *ta = tr ? tr->a : NULL, *tb = tr ? tr->b : NULL;
   double *tc = tr ? tr->c : NULL;
-  /* a_ij and b_ij of every j at once where eu_from is its first line
-   * alone (Q >= 1, b_exponent=receiver) */
-  double av[8], bv[8];
-  int vec = n <= 8 && w->vpow >= 8 && !o->b_own && !(c.Q < 1.0);
-  if (vec) eu_rows8(n, i, c.sal, P, us, uf, rep, c.Q, uqi, av, bv);
   int best = -1, btype = 0;
   double bkey = 0.0, bpos = 0.0, ba = 0.0, bb = 0.0;
   for (size_t j = 0; j < n; j++) {
@@ -877,17 +908,20 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
       if (tc) tc[ij] = 0.0;
       continue;
     }
-    double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
     double a, b;
-    double rb = o->b_own ? r[j] : ri;
     if (vec) {
       a = av[j];
       b = bv[j];
-    } else if (a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi), rb != ri) {
-      eu_success_failure(d, rb, &Us, &Uf, 0);
-      b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
     } else {
-      b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+      double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
+      double rb = o->b_own ? r[j] : ri;
+      a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi);
+      if (rb != ri) {
+        eu_success_failure(d, rb, &Us, &Uf, 0);
+        b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+      } else {
+        b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+      }
     }
     ent_eum_region reg = classify(a, b);
     if (treg) treg[ij] = (uint8_t)reg;
