@@ -13,7 +13,10 @@
  * reference path's pair sums), and voter-major, UT[k*n + a], for G and
  * the fast path's vote sums; the fast path's distances d_ij once a round
  * (dm).  Options and names are in eum_opts.c; the fast path's pow is
- * eum_pow.h's (glibc's without the errno wrapper where linked).
+ * eum_pow.h's (glibc's without the errno wrapper where linked), its
+ * batches eum_vpow.c's; the batched utilities, and at n <= 8 with the
+ * vector pow the distances and a receiver's a_ij, b_ij in lanes, are in
+ * eum_rows.c.
  *
  * Runs: a workspace keeps its last short run (memo_keep) and gives a run
  * with exactly its inputs that history again (ent_eum_run_work).
@@ -23,16 +26,11 @@
 #include "strategic/eum.h"
 #include "strategic/eum_pow.h"
 #include "strategic/eum_vpow.h"
+#include "strategic/eum_rows.h"
 #include "strategic/eum_sums.h"
 
 #include <math.h>
 #include <stdio.h>
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define EUM_X86 1
-#include <immintrin.h>
-#else
-#define EUM_X86 0
-#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -304,69 +302,6 @@ static void utilities_row(size_t n, const double *dm, const double *rho,
   }
 }
 
-/* Every row of utilities_row (with rep) in one sweep, its powers in one
- * batch (eum_vpow.h): the sweep writes the entries that need no call,
- * puts the arguments of each call in bx, by and its entry in slot, and
- * the (entry, source) of each copy in cp; then the batch's values go to
- * their entries and the copies are made.  A copy's source is never a
- * copy (its row or column is a first actor at its position), so every
- * source holds its final value by then: UT as utilities_row makes it. */
-static void utilities_batched(size_t n, const double *dm, const double *rho,
-                              double *UT, const int *rep, double *bx,
-                              double *by, uint32_t *slot, uint32_t *cp,
-                              int vpow) {
-  size_t m = 0, c = 0;
-#define UT_POW(e, dd, r)                                                      \
-  do {                                                                        \
-    bx[m] = (dd);                                                             \
-    by[m] = (r);                                                              \
-    slot[m++] = (uint32_t)(e);                                                \
-  } while (0)
-  for (size_t a = 0; a < n; a++) {
-    double ra = rho[a];
-    if (ra == 1.0 || ra > 0.0)
-      UT[a * n + a] = 0.0;
-    else
-      UT_POW(a * n + a, 0.0, ra);
-    int dup_a = (size_t)rep[a] < a;
-    for (size_t k = a + 1; k < n; k++) {
-      double d = dm[a * n + k], rk = rho[k];
-      size_t ek = k * n + a, ea = a * n + k;
-      if (d == 0.0 || d == 1.0) {
-        if (rk == 1.0 || rk > 0.0)
-          UT[ek] = d;
-        else
-          UT_POW(ek, d, rk);
-        if (ra == 1.0 || ra > 0.0)
-          UT[ea] = d;
-        else
-          UT_POW(ea, d, ra);
-        continue;
-      }
-      if (rk == 1.0) {
-        UT[ek] = d;
-      } else if (dup_a) {
-        cp[2 * c] = (uint32_t)ek;
-        cp[2 * c++ + 1] = (uint32_t)(k * n + (size_t)rep[a]);
-      } else {
-        UT_POW(ek, d, rk);
-      }
-      if (ra == 1.0) {
-        UT[ea] = d;
-      } else if ((size_t)rep[k] < k) {
-        cp[2 * c] = (uint32_t)ea;
-        cp[2 * c++ + 1] = (uint32_t)(a * n + (size_t)rep[k]);
-      } else {
-        UT_POW(ea, d, ra);
-      }
-    }
-  }
-#undef UT_POW
-  ent_eum_pow_many(bx, 1, by, 1, bx, m, vpow);
-  for (size_t q = 0; q < m; q++) UT[slot[q]] = bx[q];
-  for (size_t q = 0; q < c; q++) UT[cp[2 * q]] = UT[cp[2 * q + 1]];
-}
-
 /* u_k(p) = (|x_k - p| / R)^rho_k for every voter k and position a:
  * UT[k*n + a], and for the reference path also U[a*n + k].  The distance
  * of (a, k) is that of (k, a); pow(0, rho) = 0 and pow(1, rho) = 1
@@ -404,7 +339,8 @@ static void fill_utilities(size_t n, const double *x, double range,
     return;
   }
   /* U is free on this path */
-  utilities_batched(n, dm, rho, UT, rep, U, scratch, slot, slot + n * n, vpow);
+  ent_eum_rows_utilities(n, dm, rho, UT, rep, U, scratch, slot, slot + n * n,
+                         vpow);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -778,86 +714,6 @@ static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
   return m;
 }
 
-#if EUM_X86
-/* decide_row_fast's row i for n <= 8 with AVX-512 (w->vpow says 8, so the
- * batch pv is there), Q >= 1 and b_exponent=receiver, every j a lane:
- * Us, Uf of each j at another position whose first actor it is -- the
- * batch's next values for those that call pow, in j order (decide_pows),
- * else eu_success_failure's -- then of j's first actor rep[j]; a_ij =
- * EU(i -> j) and b_ij = EU(j -> i) as eu_from's first line, s (P Us + (1 -
- * P) Uf) + (1 - s) Us - Q Uq with s = sal_j, P = P(i,j) for a and s =
- * sal_i, P = P(j,i) for b, Uq of i: the same operations in the same order
- * (no fused ones).  Lanes j = i and j at x_i are not used. */
-__attribute__((target("avx512f,avx512dq"))) static void
-eu_row8(size_t n, size_t i, const double *x, const double *dm, double ri,
-        const double *sal, const double *P, const int *rep, double Q,
-        double uq, const double **pv, double *av, double *bv) {
-  const __mmask8 all = (__mmask8)((1u << n) - 1);
-  const __m512d one = _mm512_set1_pd(1.0), two = _mm512_set1_pd(2.0);
-  const __m512d four = _mm512_set1_pd(4.0), half = _mm512_set1_pd(0.5);
-  const __m512i iota = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  __m512i rj = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(
-      _mm512_maskz_loadu_epi32((__mmask16)all, rep)));
-  __m512d d = _mm512_maskz_loadu_pd(all, dm);
-  __m512d Us, Uf;
-  if (ri == 1.0) {
-    Us = _mm512_sub_pd(two, _mm512_mul_pd(four, _mm512_sub_pd(half, _mm512_mul_pd(half, d))));
-    Uf = _mm512_sub_pd(two, _mm512_mul_pd(four, _mm512_add_pd(half, _mm512_mul_pd(half, d))));
-  } else {
-    __mmask8 live = _mm512_mask_cmp_pd_mask(
-        all, _mm512_maskz_loadu_pd(all, x), _mm512_set1_pd(x[i]), _CMP_NEQ_UQ);
-    live &= (__mmask8)~(1u << i);
-    live = _mm512_mask_cmpeq_epi64_mask(live, rj, iota);
-    if (ri > 0.0) /* d = 1: no call (eu_success_failure) */
-      live = _mm512_mask_cmp_pd_mask(live, d, one, _CMP_NEQ_UQ);
-    unsigned cnt = (unsigned)__builtin_popcount(live);
-    const double *v = *pv;
-    __m512d lo = _mm512_maskz_loadu_pd(
-        (__mmask8)(cnt >= 4 ? 0xff : (1u << 2 * cnt) - 1), v);
-    __m512d hi = _mm512_maskz_loadu_pd(
-        (__mmask8)(cnt <= 4 ? 0 : (1u << 2 * (cnt - 4)) - 1), v + 8);
-    *pv = v + 2 * cnt;
-    __m512d bs = _mm512_permutex2var_pd(
-        lo, _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0), hi);
-    __m512d bf = _mm512_permutex2var_pd(
-        lo, _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1), hi);
-    Us = _mm512_mask_expand_pd(two, live, _mm512_sub_pd(two, _mm512_mul_pd(four, bs)));
-    Uf = _mm512_mask_expand_pd(_mm512_set1_pd(-2.0), live,
-                               _mm512_sub_pd(two, _mm512_mul_pd(four, bf)));
-  }
-  Us = _mm512_permutexvar_pd(rj, Us);
-  Uf = _mm512_permutexvar_pd(rj, Uf);
-  __m512d qu = _mm512_mul_pd(_mm512_set1_pd(Q), _mm512_set1_pd(uq));
-  /* a: s = sal_j, P = P(i, j) */
-  __m512d s = _mm512_maskz_loadu_pd(all, sal);
-  __m512d p = _mm512_maskz_loadu_pd(all, P + i * n);
-  __m512d e = _mm512_mul_pd(
-      s, _mm512_add_pd(_mm512_mul_pd(p, Us),
-                       _mm512_mul_pd(_mm512_sub_pd(one, p), Uf)));
-  e = _mm512_add_pd(e, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
-  _mm512_storeu_pd(av, _mm512_sub_pd(e, qu));
-  /* b: s = sal_i, P = P(j, i) */
-  s = _mm512_set1_pd(sal[i]);
-  __m512i col = _mm512_add_epi64(
-      _mm512_mullo_epi64(iota, _mm512_set1_epi64((long long)n)),
-      _mm512_set1_epi64((long long)i));
-  p = _mm512_mask_i64gather_pd(_mm512_setzero_pd(), all, col, P, 8);
-  e = _mm512_mul_pd(
-      s, _mm512_add_pd(_mm512_mul_pd(p, Us),
-                       _mm512_mul_pd(_mm512_sub_pd(one, p), Uf)));
-  e = _mm512_add_pd(e, _mm512_mul_pd(_mm512_sub_pd(one, s), Us));
-  _mm512_storeu_pd(bv, _mm512_sub_pd(e, qu));
-}
-#else
-static void eu_row8(size_t n, size_t i, const double *x, const double *dm,
-                    double ri, const double *sal, const double *P,
-                    const int *rep, double Q, double uq, const double **pv,
-                    double *av, double *bv) {
-  (void)n, (void)i, (void)x, (void)dm, (void)ri, (void)sal, (void)P;
-  (void)rep, (void)Q, (void)uq, (void)pv, (void)av, (void)bv; /* no vpow */
-}
-#endif
-
 /* decide_row's fast path for n <= EUM_ROW_SHARE (not degenerate), the
  * same operations on the same values: first the row's powers -- Us and
  * Uf of each counterpart at another position, once a position (a later
@@ -879,7 +735,7 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   double av[8], bv[8];
   int vec = n <= 8 && w->vpow >= 8 && pv && !o->b_own && !(c.Q < 1.0);
   if (vec)
-    eu_row8(n, i, x, dm, ri, c.sal, P, rep, c.Q, uqi, pv, av, bv);
+    ent_eum_rows_eu(n, i, x, dm, ri, c.sal, P, rep, c.Q, uqi, pv, av, bv);
   for (size_t j = 0; j < n && !vec; j++) /* eu_success_failure(d, ri, ..) */
     if (j != i && !(xi == x[j]) && (size_t)rep[j] == j) {
       double d = dm[j];
@@ -966,33 +822,6 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   }
 }
 
-#if EUM_X86
-/* The loop below (ent_eum_round) for n <= 8 with AVX-512 (F, DQ: where
- * w->vpow says 8): row a of the distances in one vector, k < a included
- * -- fabs(x_k - x_a) is fabs(x_a - x_k) exactly, the same division and
- * clamp01 (d >= +0 or NaN: MINPD(1, d) is 1 above 1, d otherwise, NaN
- * included), +0 at k = a -- and rep[a] the first lane equal to x_a. */
-__attribute__((target("avx512f,avx512dq"))) static void
-dist_rows8(size_t n, const double *x, double range, double *dm, int *rep) {
-  const __mmask8 all = (__mmask8)((1u << n) - 1);
-  const __m512d vx = _mm512_maskz_loadu_pd(all, x), vr = _mm512_set1_pd(range);
-  const __m512d one = _mm512_set1_pd(1.0), sign = _mm512_set1_pd(-0.0);
-  for (size_t a = 0; a < n; a++) {
-    __m512d xa = _mm512_set1_pd(x[a]);
-    __m512d d = _mm512_div_pd(_mm512_andnot_pd(sign, _mm512_sub_pd(vx, xa)), vr);
-    d = _mm512_maskz_mov_pd((__mmask8)~(1u << a), _mm512_min_pd(one, d));
-    _mm512_mask_storeu_pd(dm + a * n, all, d);
-    unsigned eq = _mm512_cmp_pd_mask(vx, xa, _CMP_EQ_OQ);
-    rep[a] = __builtin_ctz((eq & ((1u << a) - 1)) | 1u << a);
-  }
-}
-#else
-static void dist_rows8(size_t n, const double *x, double range, double *dm,
-                       int *rep) {
-  (void)n, (void)x, (void)range, (void)dm, (void)rep; /* w->vpow is 0 */
-}
-#endif
-
 /* Long: one round of the model in the specification's order (eum.md s3:
  * risk pass, probabilities, expected utilities, offers, decisions), with
  * the fast kernel and its exact fallback side by side; splitting it would
@@ -1018,7 +847,7 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
   w->med_x = NULL;
 
   if (!w->reference && !degenerate && n <= 8 && w->vpow >= 8)
-    dist_rows8(n, x, range, w->dm, w->rep);
+    ent_eum_rows_dist(n, x, range, w->dm, w->rep);
   else if (!w->reference && !degenerate) /* first actor at each position, */
     for (size_t a = 0; a < n; a++) { /* the distances (|x_a - x_k| alike) */
       size_t b = 0;
