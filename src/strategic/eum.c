@@ -864,7 +864,9 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
     double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
     if (tr) tr->G_risk = G;
     eu_ctx c = {x, pb->sal, range, o->Q, mu};
-    if (!w->reference && o->Q == 1.0)
+    if (!w->reference && o->Q == 1.0 && n <= 8 && w->vpow >= 8)
+      ent_eum_rows_security(n, pb->sal, w->P, w->dm, w->D);
+    else if (!w->reference && o->Q == 1.0)
       for (size_t i = 0; i < n; i++)
         w->D[i] = security_linear(&c, n, i, w->P, w->dm);
     else

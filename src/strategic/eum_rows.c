@@ -189,3 +189,36 @@ void ent_eum_rows_eu(size_t n, size_t i, const double *x, const double *dm,
   (void)rep, (void)Q, (void)uq, (void)pv, (void)av, (void)bv; /* no vpow */
 }
 #endif
+
+#if EUM_X86
+/* See eum_rows.h: eum.c's security_linear of every i, i a lane, j in
+ * order: dm is symmetric (d_ij and d_ji are one value) and so is read
+ * along row j, as P(j, i); lane i skips j = i. */
+__attribute__((target("avx512f,avx512dq"))) void
+ent_eum_rows_security(size_t n, const double *sal, const double *P,
+                      const double *dm, double *D) {
+  const __mmask8 all = (__mmask8)((1u << n) - 1);
+  const __m512d one = _mm512_set1_pd(1.0), two = _mm512_set1_pd(2.0);
+  const __m512d four = _mm512_set1_pd(4.0), half = _mm512_set1_pd(0.5);
+  const __m512d s = _mm512_maskz_loadu_pd(all, sal), s1 = _mm512_sub_pd(one, s);
+  __m512d acc = _mm512_setzero_pd();
+  for (size_t j = 0; j < n; j++) {
+    __m512d d = _mm512_maskz_loadu_pd(all, dm + j * n);
+    __m512d hd = _mm512_mul_pd(half, d);
+    __m512d us = _mm512_sub_pd(two, _mm512_mul_pd(four, _mm512_sub_pd(half, hd)));
+    __m512d uf = _mm512_sub_pd(two, _mm512_mul_pd(four, _mm512_add_pd(half, hd)));
+    __m512d p = _mm512_maskz_loadu_pd(all, P + j * n);
+    __m512d t = _mm512_mul_pd(
+        s, _mm512_add_pd(_mm512_mul_pd(p, us),
+                         _mm512_mul_pd(_mm512_sub_pd(one, p), uf)));
+    t = _mm512_add_pd(t, _mm512_mul_pd(s1, us));
+    acc = _mm512_mask_add_pd(acc, (__mmask8)(all & ~(1u << j)), acc, t);
+  }
+  _mm512_mask_storeu_pd(D, all, acc);
+}
+#else
+void ent_eum_rows_security(size_t n, const double *sal, const double *P,
+                           const double *dm, double *D) {
+  (void)n, (void)sal, (void)P, (void)dm, (void)D; /* no vpow */
+}
+#endif

@@ -37,4 +37,10 @@ ENT_LOCAL void ent_eum_rows_eu(size_t n, size_t i, const double *x,
                                double uq, const double **pv, double *av,
                                double *bv);
 
+/* For n <= 8, only where ent_eum_vpow_lanes() says 8: D[i] as eum.c's
+ * security_linear (the risk pass's P, Q = 1) for every i. */
+ENT_LOCAL void ent_eum_rows_security(size_t n, const double *sal,
+                                     const double *P, const double *dm,
+                                     double *D);
+
 #endif /* ENT_EUM_ROWS_H */
