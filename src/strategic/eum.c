@@ -700,6 +700,9 @@ static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
     bx[m] = 0.5;
     by[m] = w->r[k];
   }
+  if (n <= 8 && w->vpow >= 8)
+    m += ent_eum_rows_pows(n, x, w->dm, w->r, w->rep, bx + m, by + m);
+  else
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {
       double d = w->dm[i * n + j];

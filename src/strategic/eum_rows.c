@@ -222,3 +222,54 @@ void ent_eum_rows_security(size_t n, const double *sal, const double *P,
   (void)n, (void)sal, (void)P, (void)dm, (void)D; /* no vpow */
 }
 #endif
+
+#if EUM_X86
+/* See eum_rows.h: eum.c's decide_pows loop, row i's counterparts j
+ * lanes: those whose Us, Uf call pow (another position, its first actor,
+ * row_pow), compressed in j order, their two bases 0.5 -+ 0.5 d
+ * interleaved. */
+__attribute__((target("avx512f,avx512dq"))) size_t
+ent_eum_rows_pows(size_t n, const double *x, const double *dm,
+                  const double *r, const int *rep, double *bx, double *by) {
+  const __mmask8 all = (__mmask8)((1u << n) - 1);
+  const __m512d half = _mm512_set1_pd(0.5), one = _mm512_set1_pd(1.0);
+  const __m512i iota = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i lo_idx = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+  const __m512i hi_idx = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+  const __m512d vx = _mm512_maskz_loadu_pd(all, x);
+  __m512i rj = _mm512_cvtepi32_epi64(_mm512_castsi512_si256(
+      _mm512_maskz_loadu_epi32((__mmask16)all, rep)));
+  __mmask8 first = _mm512_mask_cmpeq_epi64_mask(all, rj, iota);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    double ri = r[i];
+    if (ri == 1.0) continue; /* row_pow: no call */
+    __m512d d = _mm512_maskz_loadu_pd(all, dm + i * n);
+    __mmask8 live = _mm512_mask_cmp_pd_mask(
+        first, vx, _mm512_set1_pd(x[i]), _CMP_NEQ_UQ);
+    live &= (__mmask8)~(1u << i);
+    if (ri > 0.0) live = _mm512_mask_cmp_pd_mask(live, d, one, _CMP_NEQ_UQ);
+    unsigned cnt = (unsigned)__builtin_popcount(live);
+    if (!cnt) continue;
+    __m512d hd = _mm512_mul_pd(half, d);
+    __m512d lo = _mm512_maskz_compress_pd(live, _mm512_sub_pd(half, hd));
+    __m512d hi = _mm512_maskz_compress_pd(live, _mm512_add_pd(half, hd));
+    __mmask8 m0 = (__mmask8)(cnt >= 4 ? 0xff : (1u << 2 * cnt) - 1);
+    __mmask8 m1 = (__mmask8)(cnt <= 4 ? 0 : (1u << 2 * (cnt - 4)) - 1);
+    __m512d vr = _mm512_set1_pd(ri);
+    _mm512_mask_storeu_pd(bx + m, m0, _mm512_permutex2var_pd(lo, lo_idx, hi));
+    _mm512_mask_storeu_pd(bx + m + 8, m1, _mm512_permutex2var_pd(lo, hi_idx, hi));
+    _mm512_mask_storeu_pd(by + m, m0, vr);
+    _mm512_mask_storeu_pd(by + m + 8, m1, vr);
+    m += 2 * cnt;
+  }
+  return m;
+}
+#else
+size_t ent_eum_rows_pows(size_t n, const double *x, const double *dm,
+                         const double *r, const int *rep, double *bx,
+                         double *by) {
+  (void)n, (void)x, (void)dm, (void)r, (void)rep, (void)bx, (void)by;
+  return 0; /* no vpow */
+}
+#endif

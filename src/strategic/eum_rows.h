@@ -43,4 +43,12 @@ ENT_LOCAL void ent_eum_rows_security(size_t n, const double *sal,
                                      const double *P, const double *dm,
                                      double *D);
 
+/* For n <= 8, only where ent_eum_vpow_lanes() says 8: the decision pass's
+ * pow arguments after the status quo's, as eum.c's decide_pows puts them
+ * in bx, by (row by row, each counterpart's two bases); returns their
+ * count. */
+ENT_LOCAL size_t ent_eum_rows_pows(size_t n, const double *x, const double *dm,
+                                   const double *r, const int *rep,
+                                   double *bx, double *by);
+
 #endif /* ENT_EUM_ROWS_H */
