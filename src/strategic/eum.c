@@ -758,35 +758,48 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   double *tc = tr ? tr->c : NULL;
   int best = -1, btype = 0;
   double bkey = 0.0, bpos = 0.0, ba = 0.0, bb = 0.0;
+  /* lanes (no c trace): regions and trace at once, then the offers alone */
+  int vreg = vec && !tc;
+  uint8_t rg[8];
+  unsigned offers =
+      vreg ? ent_eum_rows_regions(n, i, x, av, bv, o->capitulation, rg, treg, ta, tb) : 0;
   for (size_t j = 0; j < n; j++) {
     size_t ij = i * n + j;
-    if (j == i || xi == x[j]) {
-      if (treg) treg[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
-      if (ta) ta[ij] = 0.0;
-      if (tb) tb[ij] = 0.0;
-      if (tc) tc[ij] = 0.0;
-      continue;
-    }
     double a, b;
-    if (vec) {
+    ent_eum_region reg;
+    if (vreg) {
+      if (!(offers >> j & 1u)) continue;
       a = av[j];
       b = bv[j];
+      reg = (ent_eum_region)rg[j];
     } else {
-      double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
-      double rb = o->b_own ? r[j] : ri;
-      a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi);
-      if (rb != ri) {
-        eu_success_failure(d, rb, &Us, &Uf, 0);
-        b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
-      } else {
-        b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+      if (j == i || xi == x[j]) {
+        if (treg) treg[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
+        if (ta) ta[ij] = 0.0;
+        if (tb) tb[ij] = 0.0;
+        if (tc) tc[ij] = 0.0;
+        continue;
       }
+      if (vec) {
+        a = av[j];
+        b = bv[j];
+      } else {
+        double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
+        double rb = o->b_own ? r[j] : ri;
+        a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi);
+        if (rb != ri) {
+          eu_success_failure(d, rb, &Us, &Uf, 0);
+          b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+        } else {
+          b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+        }
+      }
+      reg = classify(a, b);
+      if (treg) treg[ij] = (uint8_t)reg;
+      if (ta) ta[ij] = a;
+      if (tb) tb[ij] = b;
+      if (tc) tc[ij] = eu(&c, j, i, P[j * n + i], r[j]);
     }
-    ent_eum_region reg = classify(a, b);
-    if (treg) treg[ij] = (uint8_t)reg;
-    if (ta) ta[ij] = a;
-    if (tb) tb[ij] = b;
-    if (tc) tc[ij] = eu(&c, j, i, P[j * n + i], r[j]);
     int type; /* as decide_row ranks the offers */
     double pos, key;
     if (reg == ENT_REGION_CONFRONT_I_MOVES) {

@@ -9,6 +9,7 @@
  */
 #include "strategic/eum_rows.h"
 
+#include "strategic/eum.h"
 #include "strategic/eum_vpow.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -270,6 +271,70 @@ size_t ent_eum_rows_pows(size_t n, const double *x, const double *dm,
                          const double *r, const int *rep, double *bx,
                          double *by) {
   (void)n, (void)x, (void)dm, (void)r, (void)rep, (void)bx, (void)by;
+  return 0; /* no vpow */
+}
+#endif
+
+#if EUM_X86
+/* See eum_rows.h: classify (eum.c) of every lane -- its four sign cases
+ * are disjoint, each a mask; NaN compares false: ENT_REGION_NONE -- then
+ * NONE at j = i and SAME_POSITION at x_j == x_i, as decide_row_fast
+ * writes them, and a and b there or +0. */
+__attribute__((target("avx512f,avx512dq"))) unsigned
+ent_eum_rows_regions(size_t n, size_t i, const double *x, const double *av,
+                     const double *bv, int capitulation, uint8_t *rg,
+                     uint8_t *treg, double *ta, double *tb) {
+  const __mmask8 all = (__mmask8)((1u << n) - 1);
+  const __m512d zero = _mm512_setzero_pd(), sign = _mm512_set1_pd(-0.0);
+  __m512d a = _mm512_maskz_loadu_pd(all, av), b = _mm512_maskz_loadu_pd(all, bv);
+  __m512d na = _mm512_xor_pd(a, sign), nb = _mm512_xor_pd(b, sign);
+  __mmask8 apos = _mm512_cmp_pd_mask(a, zero, _CMP_GT_OQ);
+  __mmask8 aneg = _mm512_cmp_pd_mask(a, zero, _CMP_LT_OQ);
+  __mmask8 bpos = _mm512_cmp_pd_mask(b, zero, _CMP_GT_OQ);
+  __mmask8 bneg = _mm512_cmp_pd_mask(b, zero, _CMP_LT_OQ);
+  __mmask8 b_gt_a = _mm512_cmp_pd_mask(b, a, _CMP_GT_OQ);
+  __mmask8 b_gt_na = _mm512_cmp_pd_mask(b, na, _CMP_GT_OQ);
+  __mmask8 na_gt_b = _mm512_cmp_pd_mask(na, b, _CMP_GT_OQ);
+  __mmask8 a_gt_nb = _mm512_cmp_pd_mask(a, nb, _CMP_GT_OQ);
+  __mmask8 conf = apos & bpos, low = aneg & bpos, high = bneg & apos;
+#define REG(v) _mm512_set1_epi64((long long)(v))
+  __m512i reg = REG(ENT_REGION_NONE);
+  reg = _mm512_mask_mov_epi64(reg, conf & b_gt_a, REG(ENT_REGION_CONFRONT_I_MOVES));
+  reg = _mm512_mask_mov_epi64(reg, conf & (__mmask8)~b_gt_a,
+                              REG(ENT_REGION_CONFRONT_J_MOVES));
+  reg = _mm512_mask_mov_epi64(reg, low & b_gt_na, REG(ENT_REGION_COMPROMISE_I_MOVES));
+  reg = _mm512_mask_mov_epi64(reg, low & (__mmask8)~b_gt_na & na_gt_b,
+                              REG(ENT_REGION_CAPITULATE_I_MOVES));
+  reg = _mm512_mask_mov_epi64(reg, high & a_gt_nb, REG(ENT_REGION_COMPROMISE_J_MOVES));
+  reg = _mm512_mask_mov_epi64(reg, high & (__mmask8)~a_gt_nb,
+                              REG(ENT_REGION_CAPITULATE_J_MOVES));
+  reg = _mm512_mask_mov_epi64(reg, aneg & bneg, REG(ENT_REGION_STALEMATE));
+  __mmask8 same = _mm512_mask_cmp_pd_mask(
+      all, _mm512_maskz_loadu_pd(all, x), _mm512_set1_pd(x[i]), _CMP_EQ_OQ);
+  same &= (__mmask8)~(1u << i);
+  __mmask8 kept = (__mmask8)(all & ~same & ~(1u << i));
+  reg = _mm512_mask_mov_epi64(reg, same, REG(ENT_REGION_SAME_POSITION));
+  reg = _mm512_mask_mov_epi64(reg, (__mmask8)(1u << i), REG(ENT_REGION_NONE));
+  __mmask8 offers =
+      _mm512_mask_cmpeq_epi64_mask(kept, reg, REG(ENT_REGION_CONFRONT_I_MOVES)) |
+      _mm512_mask_cmpeq_epi64_mask(kept, reg, REG(ENT_REGION_COMPROMISE_I_MOVES));
+  if (capitulation)
+    offers |= _mm512_mask_cmpeq_epi64_mask(kept, reg,
+                                           REG(ENT_REGION_CAPITULATE_I_MOVES));
+#undef REG
+  _mm512_mask_cvtepi64_storeu_epi8(rg, all, reg);
+  if (treg) _mm512_mask_cvtepi64_storeu_epi8(treg + i * n, all, reg);
+  if (ta) _mm512_mask_storeu_pd(ta + i * n, all, _mm512_maskz_mov_pd(kept, a));
+  if (tb) _mm512_mask_storeu_pd(tb + i * n, all, _mm512_maskz_mov_pd(kept, b));
+  return offers;
+}
+#else
+unsigned ent_eum_rows_regions(size_t n, size_t i, const double *x,
+                              const double *av, const double *bv,
+                              int capitulation, uint8_t *rg, uint8_t *treg,
+                              double *ta, double *tb) {
+  (void)n, (void)i, (void)x, (void)av, (void)bv, (void)capitulation;
+  (void)rg, (void)treg, (void)ta, (void)tb;
   return 0; /* no vpow */
 }
 #endif

@@ -51,4 +51,15 @@ ENT_LOCAL size_t ent_eum_rows_pows(size_t n, const double *x, const double *dm,
                                    const double *r, const int *rep,
                                    double *bx, double *by);
 
+/* For n <= 8, only where ent_eum_vpow_lanes() says 8: the regions of
+ * receiver i's row from a_ij = av[j], b_ij = bv[j] (eum.c's classify; NONE
+ * at j = i, SAME_POSITION at x_j == x_i) into rg[0..n) and, where not
+ * NULL, row i of the trace's region, a and b (+0 at those j); returns the
+ * mask of the j whose region is an offer to i (confront, compromise, and
+ * capitulate when `capitulation`). */
+ENT_LOCAL unsigned ent_eum_rows_regions(size_t n, size_t i, const double *x,
+                                        const double *av, const double *bv,
+                                        int capitulation, uint8_t *rg,
+                                        uint8_t *treg, double *ta, double *tb);
+
 #endif /* ENT_EUM_ROWS_H */
