@@ -15,8 +15,7 @@
  * (dm).  Options and names are in eum_opts.c; the fast path's pow is
  * eum_pow.h's (glibc's without the errno wrapper where linked), its
  * batches eum_vpow.c's; the batched utilities, and at n <= 8 with the
- * vector pow the distances and a receiver's a_ij, b_ij in lanes, are in
- * eum_rows.c.
+ * vector pow a round's rows in lanes, are in eum_rows.c.
  *
  * Runs: a workspace keeps its last short run (memo_keep) and gives a run
  * with exactly its inputs that history again (ent_eum_run_work).

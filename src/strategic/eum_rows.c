@@ -2,10 +2,12 @@
  * eum_rows.c -- parts of an expected-utility round's rows for eum.c's fast
  * path (eum_rows.h): the decision pass's utilities in one sweep with their
  * powers in one batch, and, for n <= 8 actors where the vector pow runs
- * (AVX-512 F and DQ), a round's distances and a receiver's a_ij, b_ij in
- * the lanes of one vector -- each value the same operations as eum.c's
- * scalar code, in the same order (this file, as every other, is built
- * with -ffp-contract=off: no fused operation but the explicit ones).
+ * (AVX-512 F and DQ), in the lanes of one vector: a round's distances,
+ * the risk pass's security, the decision pass's pow arguments and a
+ * receiver's Us, Uf, a_ij, b_ij and regions -- each value the same
+ * operations as eum.c's scalar code, in the same order (this file, as
+ * every other, is built with -ffp-contract=off: no fused operation but
+ * the explicit ones).
  */
 #include "strategic/eum_rows.h"
 

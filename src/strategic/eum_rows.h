@@ -1,9 +1,9 @@
 /*
  * eum_rows.h -- parts of the expected-utility model's round (eum.c's fast
  * path) in their own file: the decision pass's utilities with their powers
- * in one batch, and a round's distances and a receiver's a_ij, b_ij in
- * AVX-512 lanes.  Private to src/strategic/eum*.c; docs/performance.md,
- * "Eleventh round: the EUM round's rows".
+ * in one batch, and at n <= 8 a round's rows in AVX-512 lanes.  Private to
+ * src/strategic/eum*.c; docs/performance.md, "Eleventh round: the EUM
+ * round's rows in vector lanes".
  */
 #ifndef ENT_EUM_ROWS_H
 #define ENT_EUM_ROWS_H
