@@ -13,7 +13,9 @@
  * reference path's pair sums), and voter-major, UT[k*n + a], for G and
  * the fast path's vote sums; the fast path's distances d_ij once a round
  * (dm).  Options and names are in eum_opts.c; the fast path's pow is
- * eum_pow.h's (glibc's without the errno wrapper where linked).
+ * eum_pow.h's (glibc's without the errno wrapper where linked), its
+ * batches eum_vpow.c's; the batched utilities, and at n <= 8 with the
+ * vector pow a round's rows in lanes, are in eum_rows.c.
  *
  * Runs: a workspace keeps its last short run (memo_keep) and gives a run
  * with exactly its inputs that history again (ent_eum_run_work).
@@ -23,6 +25,7 @@
 #include "strategic/eum.h"
 #include "strategic/eum_pow.h"
 #include "strategic/eum_vpow.h"
+#include "strategic/eum_rows.h"
 #include "strategic/eum_sums.h"
 
 #include <math.h>
@@ -67,6 +70,8 @@ struct ent_eum_work {
   int vpow;             /* lanes of ent_eum_pow_many (eum_vpow.h) */
   double *bat;          /* [4 n^2] the decision pass's pow arguments (x, y)
                            when n <= EUM_ROW_SHARE and vpow */
+  uint32_t *slot;       /* [3 n^2] the utilities' batch: each value's entry,
+                           then (entry, source) of the copies; with bat */
 };
 
 /* Fewest actors for which a round uses more than one thread (below, the
@@ -87,7 +92,8 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->threads = 1;
   w->vpow = ent_eum_vpow_lanes();
   if (w->vpow && n <= EUM_ROW_SHARE &&
-      !(w->bat = ent_mallocarray(4 * n * n, sizeof(double))))
+      (!(w->bat = ent_mallocarray(4 * n * n, sizeof(double))) ||
+       !(w->slot = ent_mallocarray(3 * n * n, sizeof(uint32_t)))))
     w->vpow = 0; /* no batches: one call a value */
   w->U = ent_mallocarray(n * n, sizeof(double));
   w->UT = ent_mallocarray(n * n, sizeof(double));
@@ -114,7 +120,8 @@ ent_eum_work *ent_eum_work_alloc(size_t n) {
   w->bytes = sizeof *w + 4 * n * n * sizeof(double) +
              sizeof vec / sizeof vec[0] * n * sizeof(double) +
              2 * n * sizeof(size_t) + 3 * n * sizeof(int) +
-             n * sizeof *w->mv + (w->bat ? 4 * n * n * sizeof(double) : 0);
+             n * sizeof *w->mv + (w->bat ? 4 * n * n * sizeof(double) : 0) +
+             (w->slot ? 3 * n * n * sizeof(uint32_t) : 0);
   return w;
 }
 
@@ -165,6 +172,7 @@ void ent_eum_work_free(ent_eum_work *w) {
   ent_free(w->bb);
   ent_free(w->uq);
   ent_free(w->bat);
+  ent_free(w->slot);
   ent_free(w->mv);
   ent_free(w->hashes);
   ent_eum_hist_free(w->spare);
@@ -264,23 +272,6 @@ double ent_eum_weighted_median(const ent_eum_problem *pb, const double *x,
 
 static double clamp01(double d) { return d < 0.0 ? 0.0 : d > 1.0 ? 1.0 : d; }
 
-/* A batch of pow calls (eum_vpow.h): a first pass collects their
- * arguments in call order (values 0 meanwhile), ent_eum_pow_many computes
- * them, a second pass of the same code takes the values in that order. */
-typedef struct pow_batch {
-  double *x, *y;
-  size_t n;
-  int take;
-} pow_batch;
-
-static inline double pow_or_batch(double d, double rho, pow_batch *b) {
-  if (!b) return ent_eum_pow(d, rho);
-  if (b->take) return b->x[b->n++];
-  b->x[b->n] = d;
-  b->y[b->n++] = rho;
-  return 0.0;
-}
-
 /* Row a of the fast path's utilities: u_a(x_a) and, for k > a, u_k(x_a)
  * and u_a(x_k), into UT only (the fast path reads nothing else).  With
  * `rep` (rep[b]: first actor at x_b; rows in order, one thread) the
@@ -288,22 +279,22 @@ static inline double pow_or_batch(double d, double rho, pow_batch *b) {
  * from row rep[a] < a, u_a(x_rep[k]) from this row or row rep[k] < a
  * (rep[k] = a is d = 0): the same distance (fabs: +0, -0 alike). */
 static void utilities_row(size_t n, const double *dm, const double *rho,
-                          double *UT, size_t a, const int *rep, pow_batch *b) {
-  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : pow_or_batch(0.0, rho[a], b);
+                          double *UT, size_t a, const int *rep) {
+  UT[a * n + a] = rho[a] == 1.0 || rho[a] > 0.0 ? 0.0 : ent_eum_pow(0.0, rho[a]);
   int dup_a = rep && (size_t)rep[a] < a;
   for (size_t k = a + 1; k < n; k++) {
     double d = dm[a * n + k];
     double uk, ua; /* u_k(x_a) and u_a(x_k) */
     if (d == 0.0 || d == 1.0) {
-      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : pow_or_batch(d, rho[k], b);
-      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : pow_or_batch(d, rho[a], b);
+      uk = rho[k] == 1.0 || rho[k] > 0.0 ? d : ent_eum_pow(d, rho[k]);
+      ua = rho[a] == 1.0 || rho[a] > 0.0 ? d : ent_eum_pow(d, rho[a]);
     } else {
       uk = rho[k] == 1.0 ? d
            : dup_a       ? UT[k * n + (size_t)rep[a]]
-                         : pow_or_batch(d, rho[k], b);
+                         : ent_eum_pow(d, rho[k]);
       ua = rho[a] == 1.0                   ? d
            : rep && (size_t)rep[k] < k     ? UT[a * n + (size_t)rep[k]]
-                                           : pow_or_batch(d, rho[a], b);
+                                           : ent_eum_pow(d, rho[a]);
     }
     UT[k * n + a] = uk;
     UT[a * n + k] = ua;
@@ -318,7 +309,8 @@ static void utilities_row(size_t n, const double *dm, const double *rho,
 static void fill_utilities(size_t n, const double *x, double range,
                            const double *rho, double *U, double *UT,
                            int fast, int threads, const int *rep,
-                           const double *dm, double *scratch, int vpow) {
+                           const double *dm, double *scratch, int vpow,
+                           uint32_t *slot) {
   if (!fast) {
     for (size_t a = 0; a < n; a++)
       for (size_t k = 0; k < n; k++) {
@@ -331,7 +323,7 @@ static void fill_utilities(size_t n, const double *x, double range,
   if (threads > 1 && n >= EUM_PAR_MIN) {
 #pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
     for (size_t a = 0; a < n; a++)
-      utilities_row(n, dm, rho, UT, a, NULL, NULL);
+      utilities_row(n, dm, rho, UT, a, NULL);
     return;
   }
 #endif
@@ -341,16 +333,13 @@ static void fill_utilities(size_t n, const double *x, double range,
     memcpy(UT, dm, n * n * sizeof *UT);
     return;
   }
-  if (!vpow) {
-    for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, NULL);
+  if (!vpow || !slot) {
+    for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep);
     return;
   }
-  pow_batch b = {U, scratch, 0, 0}; /* U is free on this path */
-  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, &b);
-  ent_eum_pow_many(b.x, 1, b.y, 1, b.x, b.n, vpow);
-  b.n = 0;
-  b.take = 1;
-  for (size_t a = 0; a < n; a++) utilities_row(n, dm, rho, UT, a, rep, &b);
+  /* U is free on this path */
+  ent_eum_rows_utilities(n, dm, rho, UT, rep, U, scratch, slot, slot + n * n,
+                         vpow);
 }
 
 /* P(i,j) for all pairs at different positions (0 where x_i == x_j). */
@@ -468,7 +457,7 @@ static void probabilities_from_sums(size_t n, const double *x, int per_pair,
 static double prepare_pass(size_t n, const double *x, double range,
                            const double *rho, int per_pair, ent_eum_work *w) {
   fill_utilities(n, x, range, rho, w->U, w->UT, !w->reference, w->threads,
-                 w->rep, w->dm, w->P, w->vpow); /* P: written below */
+                 w->rep, w->dm, w->P, w->vpow, w->slot); /* P: written below */
   double G = 0.0;
   if (w->reference) {
     if (!per_pair) G = ent_eum_sums_global_serial(n, w->UT, w->w);
@@ -710,6 +699,9 @@ static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
     bx[m] = 0.5;
     by[m] = w->r[k];
   }
+  if (n <= 8 && w->vpow >= 8)
+    m += ent_eum_rows_pows(n, x, w->dm, w->r, w->rep, bx + m, by + m);
+  else
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++) {
       double d = w->dm[i * n + j];
@@ -740,7 +732,13 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   const double xi = x[i], ri = r[i], uqi = w->uq[i];
   double us[EUM_ROW_SHARE], uf[EUM_ROW_SHARE];
   double (*pw)(double, double) = ent_eum_pow_fn();
-  for (size_t j = 0; j < n; j++) /* eu_success_failure(d, ri, ..., 0) */
+  /* a_ij and b_ij of every j at once where eu_from is its first line
+   * alone (Q >= 1, b_exponent=receiver) */
+  double av[8], bv[8];
+  int vec = n <= 8 && w->vpow >= 8 && pv && !o->b_own && !(c.Q < 1.0);
+  if (vec)
+    ent_eum_rows_eu(n, i, x, dm, ri, c.sal, P, rep, c.Q, uqi, pv, av, bv);
+  for (size_t j = 0; j < n && !vec; j++) /* eu_success_failure(d, ri, ..) */
     if (j != i && !(xi == x[j]) && (size_t)rep[j] == j) {
       double d = dm[j];
       if (!row_pow(ri, d)) {
@@ -759,29 +757,48 @@ static void decide_row_fast(const ent_eum_opts *o, const eu_ctx *cp, size_t n,
   double *tc = tr ? tr->c : NULL;
   int best = -1, btype = 0;
   double bkey = 0.0, bpos = 0.0, ba = 0.0, bb = 0.0;
+  /* lanes (no c trace): regions and trace at once, then the offers alone */
+  int vreg = vec && !tc;
+  uint8_t rg[8];
+  unsigned offers =
+      vreg ? ent_eum_rows_regions(n, i, x, av, bv, o->capitulation, rg, treg, ta, tb) : 0;
   for (size_t j = 0; j < n; j++) {
     size_t ij = i * n + j;
-    if (j == i || xi == x[j]) {
-      if (treg) treg[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
-      if (ta) ta[ij] = 0.0;
-      if (tb) tb[ij] = 0.0;
-      if (tc) tc[ij] = 0.0;
-      continue;
-    }
-    double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
-    double a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi), b;
-    double rb = o->b_own ? r[j] : ri;
-    if (rb != ri) {
-      eu_success_failure(d, rb, &Us, &Uf, 0);
-      b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+    double a, b;
+    ent_eum_region reg;
+    if (vreg) {
+      if (!(offers >> j & 1u)) continue;
+      a = av[j];
+      b = bv[j];
+      reg = (ent_eum_region)rg[j];
     } else {
-      b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+      if (j == i || xi == x[j]) {
+        if (treg) treg[ij] = j == i ? ENT_REGION_NONE : ENT_REGION_SAME_POSITION;
+        if (ta) ta[ij] = 0.0;
+        if (tb) tb[ij] = 0.0;
+        if (tc) tc[ij] = 0.0;
+        continue;
+      }
+      if (vec) {
+        a = av[j];
+        b = bv[j];
+      } else {
+        double d = dm[j], Us = us[rep[j]], Uf = uf[rep[j]]; /* x_rep[j] == x_j */
+        double rb = o->b_own ? r[j] : ri;
+        a = eu_from(&c, i, j, P[ij], ri, d, Us, Uf, uqi);
+        if (rb != ri) {
+          eu_success_failure(d, rb, &Us, &Uf, 0);
+          b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, w->uq[j]);
+        } else {
+          b = eu_from(&c, j, i, P[j * n + i], rb, d, Us, Uf, uqi);
+        }
+      }
+      reg = classify(a, b);
+      if (treg) treg[ij] = (uint8_t)reg;
+      if (ta) ta[ij] = a;
+      if (tb) tb[ij] = b;
+      if (tc) tc[ij] = eu(&c, j, i, P[j * n + i], r[j]);
     }
-    ent_eum_region reg = classify(a, b);
-    if (treg) treg[ij] = (uint8_t)reg;
-    if (ta) ta[ij] = a;
-    if (tb) tb[ij] = b;
-    if (tc) tc[ij] = eu(&c, j, i, P[j * n + i], r[j]);
     int type; /* as decide_row ranks the offers */
     double pos, key;
     if (reg == ENT_REGION_CONFRONT_I_MOVES) {
@@ -844,7 +861,9 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
                          : ent_eum_weighted_median(pb, x, w);
   w->med_x = NULL;
 
-  if (!w->reference && !degenerate) /* first actor at each position, and */
+  if (!w->reference && !degenerate && n <= 8 && w->vpow >= 8)
+    ent_eum_rows_dist(n, x, range, w->dm, w->rep);
+  else if (!w->reference && !degenerate) /* first actor at each position, */
     for (size_t a = 0; a < n; a++) { /* the distances (|x_a - x_k| alike) */
       size_t b = 0;
       while (b < a && !(x[b] == x[a])) b++;
@@ -860,7 +879,9 @@ int ent_eum_round(const ent_eum_problem *pb, const ent_eum_opts *o,
     double G = prepare_pass(n, x, range, w->rho, o->prob_pair, w);
     if (tr) tr->G_risk = G;
     eu_ctx c = {x, pb->sal, range, o->Q, mu};
-    if (!w->reference && o->Q == 1.0)
+    if (!w->reference && o->Q == 1.0 && n <= 8 && w->vpow >= 8)
+      ent_eum_rows_security(n, pb->sal, w->P, w->dm, w->D);
+    else if (!w->reference && o->Q == 1.0)
       for (size_t i = 0; i < n; i++)
         w->D[i] = security_linear(&c, n, i, w->P, w->dm);
     else

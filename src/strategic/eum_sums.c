@@ -466,6 +466,37 @@ lanes_rows2(size_t n, const double *u, __m256d w, const __m256d *sel,
   }
 }
 
+/* 1 if AVX-512 F runs here (probs_rows8). */
+static int have_avx512(void) {
+#if EUM_SUMS_X86 && defined(ENT_HAVE_X86_PLATFORM_H)
+  return CPU_FEATURE_ACTIVE(AVX512F) != 0;
+#else
+  return 0;
+#endif
+}
+
+/* pass_lanes_avx's probabilities for n <= 8 and den = G: row a of P from
+ * lane row a of the sums (lane j: b = j for j < a, j + 1 for j >= a) in
+ * one vector -- each lane's pos / G or neg / G, the same divisions as the
+ * pair by pair loop, then a +0 put in at b = a and at every b with x_b ==
+ * x_a, all +0 where G is not > 0. */
+__attribute__((target("avx512f"))) static void
+probs_rows8(size_t n, const double *x, const double *acc, size_t mp,
+            double G, double *P) {
+  const __mmask8 all = (__mmask8)((1u << n) - 1), lanes = all >> 1;
+  const __m512d vx = _mm512_maskz_loadu_pd(all, x), vg = _mm512_set1_pd(G);
+  const int pos = G > 0.0;
+  for (size_t a = 0; a < n; a++) {
+    __m512d q = _mm512_setzero_pd();
+    if (pos) q = _mm512_div_pd(_mm512_maskz_loadu_pd(lanes, acc + a * mp), vg);
+    __mmask8 other = (__mmask8)(all & ~(1u << a));
+    __mmask8 same = _mm512_cmp_pd_mask(vx, _mm512_set1_pd(x[a]), _CMP_EQ_OQ);
+    q = _mm512_maskz_expand_pd(other, q);
+    _mm512_mask_storeu_pd(P + a * n, all,
+                          _mm512_maskz_mov_pd((__mmask8)~same, q));
+  }
+}
+
 /* pass_small with 4-lane vectors (AVX, checked at run time), the same
  * bits.  Row a has a lane for every other actor b, in order: lane j is
  * b = j for j < a and b = j + 1 for j >= a (no lane for b = a); its vote
@@ -529,6 +560,10 @@ pass_lanes_avx(size_t n, const double *x, const double *UT, const double *wt,
       G += t[q + 3];
     }
     for (; q < nm; q++) G += t[q];
+  }
+  if (probs && global && n <= 8 && have_avx512()) {
+    probs_rows8(n, x, acc, mp, G, P);
+    return G;
   }
   for (size_t a = 0; a < n; a++) P[a * n + a] = 0.0;
   for (size_t i = 0; i < n; i++)
