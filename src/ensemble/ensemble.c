@@ -390,11 +390,14 @@ static void cell_set_words(cell *c) {
 }
 
 /* cell_is for a point a member's run passes to its sink (ent_run_sink):
- * ent is an array of ENT_ENTITY_BYTES holding a name and its zero. */
+ * ent is an array of ENT_ENTITY_BYTES holding a name and its zero.  The
+ * entity is compared before the variable: the cells member_find passes
+ * over are mostly another entity's (a pair's shares a member does not
+ * record), and a variable that is not the cell's pointer is compared
+ * with strcmp. */
 static inline int cell_is_key(const cell *c, const char *var, const char *ent,
                               int year) {
-  if (c->year != year || (c->variable != var && strcmp(c->variable, var)))
-    return 0;
+  if (c->year != year) return 0;
 #if ENT_ENTITY_WORDS
   size_t last = c->ent_words - 1;
   uint64_t x, y;
@@ -405,10 +408,11 @@ static inline int cell_is_key(const cell *c, const char *var, const char *ent,
   }
   memcpy(&x, c->entity + 8 * last, sizeof x);
   memcpy(&y, ent + 8 * last, sizeof y);
-  return ((x ^ y) & c->ent_mask) == 0;
+  if ((x ^ y) & c->ent_mask) return 0;
 #else
-  return !strcmp(c->entity, ent);
+  if (strcmp(c->entity, ent)) return 0;
 #endif
+  return c->variable == var || !strcmp(c->variable, var);
 }
 
 size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
