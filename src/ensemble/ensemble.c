@@ -843,8 +843,8 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   }
   memcpy(rec + 4, &drawn, sizeof drawn);
   /* the run, its points straight into the record (its slots, else
-   * member_point): the base year's stay in the run too, where the
-   * simulation reads some back */
+   * member_point): the base year's stay in the run too when a channel's
+   * flow reads some back (ent_sim_set_sink) */
   if (!w->dg) w->dg = ent_diag_create();
   ent_diag *dg = w->dg;
   const ent_run *r = NULL;
