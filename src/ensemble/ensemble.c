@@ -390,11 +390,14 @@ static void cell_set_words(cell *c) {
 }
 
 /* cell_is for a point a member's run passes to its sink (ent_run_sink):
- * ent is an array of ENT_ENTITY_BYTES holding a name and its zero. */
+ * ent is an array of ENT_ENTITY_BYTES holding a name and its zero.  The
+ * entity is compared before the variable: the cells member_find passes
+ * over are mostly another entity's (a pair's shares a member does not
+ * record), and a variable that is not the cell's pointer is compared
+ * with strcmp. */
 static inline int cell_is_key(const cell *c, const char *var, const char *ent,
                               int year) {
-  if (c->year != year || (c->variable != var && strcmp(c->variable, var)))
-    return 0;
+  if (c->year != year) return 0;
 #if ENT_ENTITY_WORDS
   size_t last = c->ent_words - 1;
   uint64_t x, y;
@@ -405,10 +408,11 @@ static inline int cell_is_key(const cell *c, const char *var, const char *ent,
   }
   memcpy(&x, c->entity + 8 * last, sizeof x);
   memcpy(&y, ent + 8 * last, sizeof y);
-  return ((x ^ y) & c->ent_mask) == 0;
+  if ((x ^ y) & c->ent_mask) return 0;
 #else
-  return !strcmp(c->entity, ent);
+  if (strcmp(c->entity, ent)) return 0;
 #endif
+  return c->variable == var || !strcmp(c->variable, var);
 }
 
 size_t ent_ensemble_find_cell(const ent_ensemble *e, const char *var,
@@ -738,10 +742,15 @@ fail:
  * that comes with the name of the sim the cell's point came with before
  * (a name that stays as it is, at the same place), the cell's variable
  * and year, without comparing names (ent_run_slots: the thread's
- * work.name); member_point has every other point. */
+ * work.name); member_point has every other point.
+ * The cells a member does not record are NaN, written as the points come
+ * (no fill of the whole record first): cells [0, max(hi, sl.at)) have
+ * been written or made NaN -- the run writes cell sl.at and moves on,
+ * member_point makes the cells it passes over NaN, member_done the rest. */
 typedef struct member_sink {
   ent_run_slots sl;   /* vals: [S] the record's series values; key: name;
                          at: the cell after the last one written */
+  size_t hi;          /* see above */
   ent_run_slot *name; /* the thread's work.name */
   const ent_ensemble *e;
   const ent_sim *sim;
@@ -784,8 +793,17 @@ static void member_point(void *ctx, const char *var, const char *ent,
     at = member_find(e, c, var, ent, year);
     if (at == (size_t)-1) return;
   }
+  size_t hi = ms->hi > c ? ms->hi : c;
+  for (; hi < at; hi++) ms->sl.vals[hi] = NAN; /* cells passed over */
   ms->sl.vals[at] = v;
+  ms->hi = hi > at ? hi : at + 1;
   ms->sl.at = at + 1;
+}
+
+/* The cells after the last one a member's run wrote or passed over: NaN. */
+static void member_done(member_sink *ms) {
+  size_t hi = ms->hi > ms->sl.at ? ms->hi : ms->sl.at;
+  for (; hi < ms->e->S; hi++) ms->sl.vals[hi] = NAN;
 }
 
 /* Evaluation `ev` (unit ev / per_unit, variant ev % per_unit) into rec. */
@@ -796,7 +814,9 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   size_t k = ev % e->per_unit, d = e->d;
   memset(rec, 0, ENT_ENS_REC_HEAD);
   double *vals = rec_vals(e, rec);
-  for (size_t i = 0; i < e->n_vals; i++) vals[i] = NAN;
+  /* the draws (below), the series (the run, member_point and member_done:
+   * each cell once) and the issues' values (NaN unless set) */
+  for (size_t i = d + e->S; i < e->n_vals; i++) vals[i] = NAN;
   unsigned char *cls = rec_classes(e, rec);
   memset(cls, ENT_CLASS_NONE, e->n_dyads);
   /* the member's stream: (seed, unit) only */
@@ -823,8 +843,8 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
   }
   memcpy(rec + 4, &drawn, sizeof drawn);
   /* the run, its points straight into the record (its slots, else
-   * member_point): the base year's stay in the run too, where the
-   * simulation reads some back */
+   * member_point): the base year's stay in the run too when a channel's
+   * flow reads some back (ent_sim_set_sink) */
   if (!w->dg) w->dg = ent_diag_create();
   ent_diag *dg = w->dg;
   const ent_run *r = NULL;
@@ -835,13 +855,14 @@ static void evaluate(const ent_ensemble *e, work *w, unsigned long ev,
     st = ent_sim_start(w->model, &w->ro, &w->sim, dg);
     if (st == ENT_OK) memset(w->name, 0, (e->S ? e->S : 1) * sizeof *w->name);
   }
-  member_sink ms = {{vals + d, w->name, 0, e->S}, w->name, e, w->sim};
+  member_sink ms = {{vals + d, w->name, 0, e->S}, 0, w->name, e, w->sim};
   if (st == ENT_OK) {
     ent_sim_set_sink(w->sim, member_point, &ms, &ms.sl);
     st = ent_sim_step(w->sim, dg);
     while (st == ENT_CONTINUE) st = ent_sim_step(w->sim, dg);
     if (st == ENT_OK) st = ent_sim_result(w->sim, &r);
   }
+  if (st == ENT_OK) member_done(&ms);
   if (st != ENT_OK) { /* the next member starts afresh */
     ent_sim_destroy(w->sim);
     w->sim = NULL;

@@ -716,6 +716,20 @@ static void link_base_values(ent_sim *s) {
   }
 }
 
+/* Whether a channel's flow reads a base-year point back from the run
+ * (ent_run_value in ent_sim_channel_flow): a link scaling a channel by
+ * an indicator. */
+static int reads_base_year(const ent_model *m) {
+  const ent_structure *st = m->st;
+  for (size_t l = 0; st && l < st->n_links; l++) {
+    const ent_link *lk = &st->links[l];
+    if (lk->tgt == ENT_LINK_TO_CHANNEL && lk->form == ENT_FORM_SCALE &&
+        lk->src != ENT_LINK_FROM_ISSUE)
+      return 1;
+  }
+  return 0;
+}
+
 /* Channel flow in year t. */
 double ent_sim_channel_flow(ent_sim *s, size_t c, int t) {
   const ent_structure *st = s->m->st;
@@ -838,7 +852,7 @@ ent_status ent_sim_step(ent_sim *s, ent_diag *d) {
       s->decided[lk->channel] = t;
   }
   rc = ent_sim_record_year(s, t, base_year);
-  s->run->keep = 0; /* the base year's points kept (ent_sim_set_sink) */
+  s->run->keep = 0; /* the base year's points, if kept (ent_sim_set_sink) */
   if (rc != ENT_OK) return rc;
   s->year = t;
   if (last) {
@@ -858,8 +872,10 @@ void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx,
   r->sink = fn;
   r->sink_ctx = ctx;
   r->slots = slots;
-  /* before the first step: its points stay in the series too */
-  r->keep = !s->done && (!s->m->st || s->year < s->m->st->start);
+  /* before the first step: its points stay in the series too, if a
+   * channel's flow reads them back */
+  r->keep = !s->done && (!s->m->st || s->year < s->m->st->start) &&
+            reads_base_year(s->m);
 }
 
 ent_status ent_sim_result(ent_sim *s, const ent_run **out) {

@@ -155,7 +155,8 @@ struct ent_run {
   void *sink_ctx;
   ent_run_slots *slots;      /* with a sink: the slots it expects, or NULL */
   int keep;                  /* with a sink: the points go into series too
-                                (the first year, ent_sim_set_sink) */
+                                (the first year, when a channel's flow
+                                reads them: ent_sim_set_sink) */
 };
 
 /* Apply the EUM options of o (NULL: none) in order to an issue's options. */
@@ -221,10 +222,11 @@ ENT_LOCAL double ent_run_value(const ent_run *r, const char *variable,
  * (slots may be NULL: none); the points recorded so far are passed to fn
  * first, in order, and stay in the series as well.  For an ensemble
  * member, which needs each value once in its record and not the 100-byte
- * points.  Set before the first step, the first step's points (the base
- * year's) go into the series as well: channel flows scaled by an
- * indicator read their base-year value back (ent_run_value), and no
- * series of the finished run but those may be read. */
+ * points.  Set before the first step of a model where a link scales a
+ * channel's flow by an indicator, the first step's points (the base
+ * year's) go into the series as well: such flows read their base-year
+ * value back (ent_run_value).  No series of the finished run but those
+ * may be read (of other models: none). */
 ENT_LOCAL void ent_sim_set_sink(ent_sim *s, ent_run_sink fn, void *ctx,
                                 ent_run_slots *slots);
 

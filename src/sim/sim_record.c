@@ -28,10 +28,18 @@ static const char *channel_variable(ent_channel_kind k) {
  * year, in order.  A waiting point's entity must stay as it is until
  * then: the sim's names do; a buffer of this file that holds a name is
  * flushed before it is written again (FLUSH).  A value that is not
- * finite fails the year at once, as ent_run_record's -1 did. */
+ * finite fails the year at once, as ent_run_record's -1 did.
+ * A run with a sink and its slots that keeps nothing in its series (an
+ * ensemble member after the base year, or in it when no channel reads
+ * the base year back) takes each point at once (q set): into the next
+ * slot when it is the slot's, else to the sink -- ent_run_record_block's
+ * test, in the same order, without the waiting arrays.  (A failing value
+ * then finds the points before it passed on; the year fails all the
+ * same.) */
 enum { PEND = 128 };
 typedef struct pend {
   ent_run *r;
+  ent_run_slots *q; /* direct: the run's slots, else NULL */
   int year;
   size_t n;
   const char *var[PEND], *unit[PEND], *ent[PEND];
@@ -49,6 +57,18 @@ static int pend_flush(pend *p) {
 static inline int pend_add(pend *p, const char *var, const char *unit,
                            const char *ent, double v) {
   if (!isfinite(v)) return -1;
+  ent_run_slots *q = p->q;
+  if (q) {
+    size_t c = q->at;
+    if (c < q->n && q->key[c].entity == ent && q->key[c].variable == var &&
+        q->key[c].year == p->year) {
+      q->vals[c] = v + 0.0; /* -0.0 made +0.0, else the same */
+      q->at = c + 1;
+    } else {
+      p->r->sink(p->r->sink_ctx, var, ent, p->year, v + 0.0);
+    }
+    return 0;
+  }
   size_t k = p->n;
   p->var[k] = var;
   p->unit[k] = unit;
@@ -283,6 +303,7 @@ ent_status ent_sim_record_year(ent_sim *s, int t, int base_year) {
   char ent[72];
   pend pdv, *pd = &pdv; /* not cleared: n says what is set */
   pdv.r = s->run;
+  pdv.q = s->run->sink && !s->run->keep ? s->run->slots : NULL;
   pdv.year = t;
   pdv.n = 0;
   /* bloc series */
