@@ -10,7 +10,10 @@
 # cairo is not linked in.  Its dynamically linked sibling entente-dynamic
 # is built beside it: the JSON and a 130-actor EUM problem on 1 and 3
 # threads (OpenMP entry points: omp_threads.c against libgomp) are the
-# same bytes as the sibling's; `report` and `score --report` (charts) and
+# same bytes as the sibling's, and so are EUM problems of 2 to 9 actors
+# under every profile and the options whose rounds take other paths (the
+# static binary's vector lanes against the sibling's one value at a time);
+# `report` and `score --report` (charts) and
 # any command under mpirun/srun (their environment variables) exec the
 # sibling from the binary's own directory, and without one there it stops
 # with a message.
@@ -131,6 +134,35 @@ for i in range(130):
       nc=$(grep -c 'clone' "$TMP/clone")
       [ "$nc" = 3 ] && ok || bad "eum on 4 threads, 12 rounds: $nc threads created (expected 3)"
     fi
+  fi
+  # the expected-utility round's vector lanes (src/strategic/eum_vpow.c,
+  # eum_rows.c: the static binary on an AVX-512 CPU, up to 8 actors)
+  # against the sibling's one value at a time (dynamic: no lanes): tables
+  # of 2 to 9 actors, some sharing positions, under the profiles and
+  # options whose rounds take other paths
+  python3 -c '
+import random
+r = random.Random(5)
+for n in range(2, 10):
+    with open("'"$TMP"'/eums%d.csv" % n, "w") as f:
+        f.write("actor,capability,position,salience\n")
+        pos = [round(r.uniform(0, 100), 1) for _ in range(n)]
+        for i in range(n):
+            p = pos[r.randrange(i)] if i > 1 and r.random() < 0.3 else pos[i]
+            f.write("A%d,%.3f,%.1f,%.1f\n" % (i, r.uniform(1, 100), p, r.uniform(10, 100)))
+' 2>/dev/null || echo "NOTE: no python3: the EUM lanes check is skipped"
+  if [ -s "$TMP/eums9.csv" ] && [ -x "$SIB" ]; then
+    for n in 2 3 4 5 6 7 8 9; do
+      for opt in "--profile scholz2011" "--profile paper" "--profile mckibben-sanders" \
+                 "--option b_exponent=own" "--option Q=0.7" "--option prob=pair" \
+                 "--option risk_norm=own_positions" "--option votes=linear" \
+                 "--option capitulation=off --option compromise_select=least_move"; do
+        "$E" eum "$TMP/eums$n.csv" --rounds 12 $opt --format json >"$TMP/eum.json" 2>&1
+        "$SIB" eum "$TMP/eums$n.csv" --rounds 12 $opt --format json >"$TMP/eum-sib.json" 2>&1
+        [ -s "$TMP/eum.json" ] && cmp -s "$TMP/eum.json" "$TMP/eum-sib.json" && ok ||
+          bad "eum of $n actors, $opt: differs from entente-dynamic's"
+      done
+    done
   fi
   if [ -x "$SIB" ]; then
     "$SIB" report --json "$TMP/f1" --out "$TMP/rep-sib" >/dev/null 2>&1
