@@ -160,17 +160,23 @@ static double child_cpu(void) {
          (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
 }
 
+/* Wall time and the children's CPU of the shell command cmd (wall < 0
+ * when it fails). */
+static timing timed(const char *cmd) {
+  double t0 = now(), c0 = child_cpu();
+  int rc = system(cmd);
+  timing t = {now() - t0, child_cpu() - c0};
+  if (rc != 0) t.wall = -1.0;
+  return t;
+}
+
 static timing ranks(int n, unsigned long runs) {
   char cmd[2048];
   snprintf(cmd, sizeof cmd,
            "%s -n %d --oversubscribe %s forecast --runs %lu --threads 1 "
            "--format json >/dev/null 2>&1",
            mpirun, n, ENT_ENTENTE_EXE, runs);
-  double t0 = now(), c0 = child_cpu();
-  int rc = system(cmd);
-  timing t = {now() - t0, child_cpu() - c0};
-  if (rc != 0) t.wall = -1.0;
-  return t;
+  return timed(cmd);
 }
 
 /* `entente forecast` of the built-in scenario on `threads` threads, its
@@ -181,11 +187,7 @@ static timing command(int threads, unsigned long runs, const char *path) {
            "%s forecast --runs %lu --threads %d --format json --no-progress "
            ">%s 2>/dev/null",
            ENT_ENTENTE_EXE, runs, threads, path);
-  double t0 = now(), c0 = child_cpu();
-  int rc = system(cmd);
-  timing t = {now() - t0, child_cpu() - c0};
-  if (rc != 0) t.wall = -1.0;
-  return t;
+  return timed(cmd);
 }
 
 /* 1 if files a and b hold the same bytes. */

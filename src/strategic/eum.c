@@ -702,16 +702,17 @@ static size_t decide_pows(size_t n, const double *x, ent_eum_work *w) {
   if (n <= 8 && w->vpow >= 8)
     m += ent_eum_rows_pows(n, x, w->dm, w->r, w->rep, bx + m, by + m);
   else
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < n; j++) {
-      double d = w->dm[i * n + j];
-      if (j == i || x[i] == x[j] || (size_t)w->rep[j] != j || !row_pow(w->r[i], d))
-        continue;
-      bx[m] = 0.5 - 0.5 * d;
-      by[m++] = w->r[i];
-      bx[m] = 0.5 + 0.5 * d;
-      by[m++] = w->r[i];
-    }
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < n; j++) {
+        double d = w->dm[i * n + j];
+        if (j == i || x[i] == x[j] || (size_t)w->rep[j] != j ||
+            !row_pow(w->r[i], d))
+          continue;
+        bx[m] = 0.5 - 0.5 * d;
+        by[m++] = w->r[i];
+        bx[m] = 0.5 + 0.5 * d;
+        by[m++] = w->r[i];
+      }
   ent_eum_pow_many(bx, 1, by, 1, bx, m, w->vpow);
   return m;
 }

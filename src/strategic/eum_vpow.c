@@ -219,6 +219,18 @@ VPOW_TARGET static __mmask8 pow8(__m512d vx, __m512d vy, __mmask8 live,
   return (__mmask8)(live & ~ok);
 }
 
+/* The live lanes of p[0], p[s], ..., p[7 s] (stride 0: p[0] in all), pad
+ * in the others. */
+VPOW_TARGET static inline __m512d load8(const double *p, size_t s,
+                                        __mmask8 live, __m512i step,
+                                        double pad) {
+  if (s == 1) return _mm512_mask_loadu_pd(_mm512_set1_pd(pad), live, p);
+  if (s == 0) return _mm512_set1_pd(p[0]);
+  return _mm512_mask_i64gather_pd(
+      _mm512_set1_pd(pad), live,
+      _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)s)), p, 8);
+}
+
 VPOW_TARGET static void pow_many8(const double *x, size_t xs, const double *y,
                                   size_t ys, double *out, size_t n) {
   double (*pw)(double, double) = ent_eum_pow_fn();
@@ -226,25 +238,8 @@ VPOW_TARGET static void pow_many8(const double *x, size_t xs, const double *y,
   for (size_t k = 0; k < n; k += 8) {
     size_t m = n - k < 8 ? n - k : 8;
     __mmask8 live = (__mmask8)((1u << m) - 1);
-    __m512d vx, vy;
-    if (xs == 1)
-      vx = _mm512_mask_loadu_pd(_mm512_set1_pd(0.5), live, x + k);
-    else if (xs == 0)
-      vx = _mm512_set1_pd(x[0]);
-    else
-      vx = _mm512_mask_i64gather_pd(
-          _mm512_set1_pd(0.5), live,
-          _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)xs)),
-          x + k * xs, 8);
-    if (ys == 1)
-      vy = _mm512_mask_loadu_pd(_mm512_set1_pd(1.5), live, y + k);
-    else if (ys == 0)
-      vy = _mm512_set1_pd(y[0]);
-    else
-      vy = _mm512_mask_i64gather_pd(
-          _mm512_set1_pd(1.5), live,
-          _mm512_mullo_epi64(step, _mm512_set1_epi64((long long)ys)),
-          y + k * ys, 8);
+    __m512d vx = load8(x + k * xs, xs, live, step, 0.5);
+    __m512d vy = load8(y + k * ys, ys, live, step, 1.5);
     unsigned rest = pow8(vx, vy, live, out + k);
     while (rest) {
       unsigned b = (unsigned)__builtin_ctz(rest);
